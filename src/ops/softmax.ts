@@ -1,0 +1,29 @@
+import { Tensor, accumulateGrad } from '../tensor.js';
+import { allocFloat32 } from '../storage.js';
+import { shapeSize, normalizeAxis } from '../shape.js';
+import { softmaxForward, softmaxBackward } from '../../kernels/softmax.js';
+
+function softmaxOp(op: string, x: Tensor, axis: number, log: boolean): Tensor {
+  const ax = normalizeAxis(op, axis, x.rank);
+  // View x as [outer, axis, inner] so the kernel needs no shape of its own.
+  const outer = shapeSize(x.shape.slice(0, ax));
+  const len = x.shape[ax];
+  const inner = shapeSize(x.shape.slice(ax + 1));
+  const y = allocFloat32(x.size);
+  softmaxForward(y, x.data, outer, len, inner, log);
+  return Tensor.fromOp(op, y, x.shape, [x], (dout) => {
+    const dx = allocFloat32(x.size);
+    softmaxBackward(dx, dout, y, outer, len, inner, log);
+    accumulateGrad(x, dx, true);
+  });
+}
+
+/** exp(x) / Σ exp(x) along `axis` (default: the last), computed stably. */
+export function softmax(x: Tensor, axis = -1): Tensor {
+  return softmaxOp('softmax', x, axis, false);
+}
+
+/** x − log Σ exp(x) along `axis` (default: the last), computed stably. */
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  return softmaxOp('logSoftmax', x, axis, true);
+}

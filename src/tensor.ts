@@ -1,0 +1,165 @@
+import { allocFloat32 } from './storage.js';
+import { isGradEnabled } from './grad-mode.js';
+import { type Shape, shapeSize, shapeToString, assertValidShape, shapesEqual } from './shape.js';
+
+/** A recorded op's backward: given d(loss)/d(output), add each input's gradient into it. */
+type BackwardFn = (dout: Float32Array) => void;
+
+/** Nested number arrays, as returned by `toArray()`. */
+export type NestedArray = number | NestedArray[];
+
+/**
+ * A dense float32 tensor: row-major, contiguous storage in `data`, with its place in the
+ * define-by-run graph.
+ *
+ * When an op runs on tensors that require gradients, its output remembers the inputs and a backward
+ * closure; `backward()` walks that graph. A tensor owns its `data`; nothing in tatami changes a
+ * tensor's data behind the user's back, except optimizers updating parameters in place.
+ */
+export class Tensor {
+  readonly shape: Shape;
+  readonly size: number;
+  readonly data: Float32Array;
+  /** Whether gradients flow to this tensor. Set it on leaves (parameters, inputs you study). */
+  requiresGrad: boolean;
+  /** d(loss)/d(this) after `backward()`; accumulates over calls until you reset it to null. */
+  grad: Tensor | null = null;
+  /** Name of the op that made this tensor ('' for a leaf). */
+  readonly op: string;
+  private inputs: readonly Tensor[] = [];
+  private backwardFn: BackwardFn | null = null;
+
+  constructor(data: Float32Array, shape: Shape, requiresGrad = false, op = '') {
+    assertValidShape('Tensor', shape);
+    const size = shapeSize(shape);
+    if (data.length !== size) {
+      throw new Error(`Tensor: data has ${data.length} elements but shape ${shapeToString(shape)} needs ${size}`);
+    }
+    this.shape = Object.freeze([...shape]);
+    this.size = size;
+    this.data = data;
+    this.requiresGrad = requiresGrad;
+    this.op = op;
+  }
+
+  /**
+   * Make an op's output and, when gradients are on and some input requires them, record the op.
+   * Ops call this once, right after their forward, with the backward closure beside it.
+   */
+  static fromOp(op: string, data: Float32Array, shape: Shape, inputs: readonly Tensor[], backward: BackwardFn): Tensor {
+    const needsGrad = isGradEnabled() && inputs.some((t) => t.requiresGrad);
+    const out = new Tensor(data, shape, needsGrad, op);
+    if (needsGrad) {
+      out.inputs = inputs;
+      out.backwardFn = backward;
+    }
+    return out;
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /**
+   * Backpropagate from this tensor: fill `.grad` of every tensor that requires gradients and led here.
+   * `seedGrad` is d(loss)/d(this); it defaults to ones (so a scalar loss needs none, and a non-scalar
+   * output acts as if it were summed).
+   */
+  backward(seedGrad?: Tensor | Float32Array | number[]): void {
+    if (!this.requiresGrad) {
+      throw new Error(`backward: this tensor (op '${this.op || 'leaf'}') does not require grad; set requiresGrad on an input`);
+    }
+    let seed: Float32Array;
+    if (seedGrad === undefined) {
+      seed = allocFloat32(this.size).fill(1);
+    } else {
+      const values = seedGrad instanceof Tensor ? seedGrad.data : seedGrad;
+      if (values.length !== this.size) {
+        throw new Error(`backward: seed gradient has ${values.length} elements, expected ${this.size} for shape ${shapeToString(this.shape)}`);
+      }
+      seed = Float32Array.from(values);
+    }
+    // 1. Order the graph so every tensor comes after all the tensors it was computed from
+    //    (iterative depth-first search: deep graphs must not overflow the call stack).
+    const order: Tensor[] = [];
+    const visited = new Set<Tensor>();
+    const stack: Array<[Tensor, number]> = [[this, 0]];
+    visited.add(this);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const [node, next] = top;
+      if (next < node.inputs.length) {
+        top[1]++;
+        const input = node.inputs[next];
+        if (input.requiresGrad && !visited.has(input)) {
+          visited.add(input);
+          stack.push([input, 0]);
+        }
+      } else {
+        stack.pop();
+        order.push(node);
+      }
+    }
+    // 2. Seed d(this)/d(this), then 3. run each recorded backward from the output towards the leaves;
+    //    by then every consumer of a tensor has already added its share to that tensor's grad.
+    accumulateGrad(this, seed, true);
+    for (let i = order.length - 1; i >= 0; i--) {
+      const node = order[i];
+      if (node.backwardFn !== null && node.grad !== null) node.backwardFn(node.grad.data);
+    }
+  }
+
+  /** The same data, cut from the graph (no gradient flows through it). Shares storage. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape, false);
+  }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new Error(`item: tensor of shape ${shapeToString(this.shape)} has ${this.size} elements, expected 1`);
+    return this.data[0];
+  }
+
+  /** The values as nested arrays (a number for a scalar). */
+  toArray(): NestedArray {
+    const build = (axis: number, offset: number): NestedArray => {
+      if (axis === this.shape.length) return this.data[offset];
+      const stride = shapeSize(this.shape.slice(axis + 1));
+      const out: NestedArray[] = [];
+      for (let i = 0; i < this.shape[axis]; i++) out.push(build(axis + 1, offset + i * stride));
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** A copy with its own storage, outside the graph, keeping `requiresGrad`. */
+  clone(): Tensor {
+    return new Tensor(Float32Array.from(this.data), this.shape, this.requiresGrad);
+  }
+
+  toString(): string {
+    return `Tensor(shape=${shapeToString(this.shape)}, op=${this.op || 'leaf'})`;
+  }
+}
+
+/**
+ * Add `g` (d(loss)/d(t), laid out like t) into `t.grad`. With `owned`, the caller hands over a fresh
+ * buffer that may become the gradient's storage; otherwise it is copied, since the same buffer may be
+ * handed to other tensors too (identity gradients of add, reshape, ...).
+ */
+export function accumulateGrad(t: Tensor, g: Float32Array, owned: boolean): void {
+  if (!t.requiresGrad) return;
+  if (t.grad === null) {
+    t.grad = new Tensor(owned ? g : Float32Array.from(g), t.shape);
+    return;
+  }
+  const acc = t.grad.data;
+  for (let i = 0; i < acc.length; i++) acc[i] += g[i];
+}
+
+/** Throw unless `t` has exactly `shape`; the error names the op. */
+export function assertShape(op: string, t: Tensor, shape: Shape, what = 'input'): void {
+  if (!shapesEqual(t.shape, shape)) {
+    throw new Error(`${op}: ${what} has shape ${shapeToString(t.shape)}, expected ${shapeToString(shape)}`);
+  }
+}
