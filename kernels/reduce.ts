@@ -66,8 +66,9 @@ export function reduceMax(out: Float32Array, x: Float32Array, shape: readonly nu
   out.fill(-Infinity);
   forEachReduced(shape, reduced, (i, j) => {
     const v = x[i];
-    // `!(v <= out[j])` also lets NaN win, so a NaN anywhere shows in the result.
-    if (!(v <= out[j])) out[j] = v;
+    // `v !== v` is true only for NaN: a NaN wins, and once there no number beats it (NaN > v is
+    // false), so a NaN anywhere shows in the result.
+    if (v > out[j] || v !== v) out[j] = v;
   });
 }
 

@@ -16,3 +16,33 @@ export { reshape, flatten, transpose, concat, slice } from './ops/shape-ops.js';
 export { matmul } from './ops/matmul.js';
 export { gather } from './ops/gather.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
+// For writing your own op: Tensor.fromOp records it, accumulateGrad adds its input gradients.
+export { accumulateGrad } from './tensor.js';
+export { conv2d, type Conv2dOptions, type Size2 } from './ops/conv2d.js';
+export { maxPool2d, avgPool2d, type Pool2dOptions } from './ops/pool2d.js';
+
+export { Layer, SymbolicTensor, type LayerArgs, type LayerWeight, type SymbolicShape, type CallContext } from './layers/layer.js';
+export { Input, input, InputLayer, type InputArgs } from './layers/input.js';
+export { Conv2D, type Conv2DArgs } from './layers/conv2d.js';
+export { MaxPooling2D, MaxPool2D, AveragePooling2D, AvgPool2D, GlobalAveragePooling2D, type Pooling2DArgs } from './layers/pooling.js';
+export { Dense, type DenseArgs } from './layers/dense.js';
+export { Flatten } from './layers/flatten.js';
+export { Reshape, type ReshapeArgs } from './layers/reshape.js';
+export { Dropout, type DropoutArgs } from './layers/dropout.js';
+export { Activation, type ActivationArgs } from './layers/activation.js';
+export { Embedding, type EmbeddingArgs } from './layers/embedding.js';
+export { BatchNormalization, type BatchNormalizationArgs } from './layers/batch-normalization.js';
+export * as initializers from './initializers.js';
+export { type Initializer, type InitializerSpec } from './initializers.js';
+
+export { Model, type ModelArgs, type CompileArgs } from './models/model.js';
+export { Sequential, type SequentialArgs } from './models/sequential.js';
+export { type FitOptions, type EvaluateOptions, type PredictOptions } from './models/training.js';
+export { History, earlyStopping, terminateOnNaN, type Callback, type Logs, type EarlyStoppingArgs } from './models/callbacks.js';
+export { type ProgressOutput } from './models/progbar.js';
+export { Optimizer, Adam, SGD, RMSprop } from './optimizers/index.js';
+export { type AdamArgs } from './optimizers/adam.js';
+export { type SGDArgs } from './optimizers/sgd.js';
+export { type RMSpropArgs } from './optimizers/rmsprop.js';
+export { categoricalCrossentropy, sparseCategoricalCrossentropy, binaryCrossentropy, meanSquaredError, type LossFn } from './losses/index.js';
+export { categoricalAccuracy, sparseCategoricalAccuracy, binaryAccuracy, type Metric } from './metrics.js';

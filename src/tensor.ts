@@ -22,11 +22,14 @@ export class Tensor {
   readonly data: Float32Array;
   /** Whether gradients flow to this tensor. Set it on leaves (parameters, inputs you study). */
   requiresGrad: boolean;
-  /** d(loss)/d(this) after `backward()`; accumulates over calls until you reset it to null. */
+  /**
+   * d(loss)/d(this) after `backward()`. On a leaf it accumulates over calls until you reset it to
+   * null; on an op's output it holds the gradient of the latest backward() that passed through it.
+   */
   grad: Tensor | null = null;
   /** Name of the op that made this tensor ('' for a leaf). */
   readonly op: string;
-  private inputs: readonly Tensor[] = [];
+  private recordedInputs: readonly Tensor[] = [];
   private backwardFn: BackwardFn | null = null;
 
   constructor(data: Float32Array, shape: Shape, requiresGrad = false, op = '') {
@@ -49,11 +52,16 @@ export class Tensor {
   static fromOp(op: string, data: Float32Array, shape: Shape, inputs: readonly Tensor[], backward: BackwardFn): Tensor {
     const needsGrad = isGradEnabled() && inputs.some((t) => t.requiresGrad);
     const out = new Tensor(data, shape, needsGrad, op);
-    if (needsGrad) {
-      out.inputs = inputs;
-      out.backwardFn = backward;
-    }
+    // The inputs are kept even without gradients, so the graph can be read (a loss finds the logits
+    // under a softmax this way); the backward closure, which may hold large buffers, only when needed.
+    out.recordedInputs = inputs;
+    if (needsGrad) out.backwardFn = backward;
     return out;
+  }
+
+  /** The tensors this one was computed from (empty for a leaf). */
+  get inputs(): readonly Tensor[] {
+    return this.recordedInputs;
   }
 
   get rank(): number {
@@ -100,7 +108,11 @@ export class Tensor {
         order.push(node);
       }
     }
-    // 2. Seed d(this)/d(this), then 3. run each recorded backward from the output towards the leaves;
+    // 2. Clear the gradients of the intermediate (op-made) tensors left by an earlier backward():
+    //    they must hold this pass's gradient only, or it would be pushed to the leaves twice.
+    //    Leaves keep accumulating across calls.
+    for (const node of order) if (node.backwardFn !== null) node.grad = null;
+    // 3. Seed d(this)/d(this), then 4. run each recorded backward from the output towards the leaves;
     //    by then every consumer of a tensor has already added its share to that tensor's grad.
     accumulateGrad(this, seed, true);
     for (let i = order.length - 1; i >= 0; i--) {

@@ -11,7 +11,9 @@ function softmaxOp(op: string, x: Tensor, axis: number, log: boolean): Tensor {
   const inner = shapeSize(x.shape.slice(ax + 1));
   const y = allocFloat32(x.size);
   softmaxForward(y, x.data, outer, len, inner, log);
-  return Tensor.fromOp(op, y, x.shape, [x], (dout) => {
+  // Named plainly only over the last axis: losses look for 'softmax' to fuse with cross-entropy.
+  const name = ax === x.rank - 1 ? op : `${op}(axis=${ax})`;
+  return Tensor.fromOp(name, y, x.shape, [x], (dout) => {
     const dx = allocFloat32(x.size);
     softmaxBackward(dx, dout, y, outer, len, inner, log);
     accumulateGrad(x, dx, true);

@@ -1,0 +1,64 @@
+import type { Tensor } from '../tensor.js';
+import { gather } from '../ops/gather.js';
+import { type InitializerSpec, resolveInitializer, initializerConfig } from '../initializers.js';
+import { Layer, type LayerArgs, type SymbolicShape } from './layer.js';
+
+export interface EmbeddingArgs extends LayerArgs {
+  /** Vocabulary size: indices run over 0..inputDim-1. */
+  inputDim: number;
+  /** Width of each embedding vector. */
+  outputDim: number;
+  /** Default 'uniform' (U(−0.05, 0.05), as Keras). */
+  embeddingsInitializer?: InitializerSpec;
+}
+
+/**
+ * Integer indices → rows of a trainable table [inputDim, outputDim], as Keras Embedding:
+ * [N, ...] → [N, ..., outputDim]. Inputs are float tensors holding integers.
+ */
+export class Embedding extends Layer {
+  readonly className = 'Embedding';
+  readonly inputDim: number;
+  readonly outputDim: number;
+  private readonly init: InitializerSpec;
+  private table: Tensor | null = null;
+
+  constructor(args: EmbeddingArgs) {
+    super(args);
+    const { inputDim, outputDim, embeddingsInitializer = 'uniform' } = args;
+    for (const [k, v] of [['inputDim', inputDim], ['outputDim', outputDim]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new Error(`Embedding: ${k} must be a positive integer, got ${v}`);
+    }
+    resolveInitializer(embeddingsInitializer, 'Embedding');
+    this.inputDim = inputDim;
+    this.outputDim = outputDim;
+    this.init = embeddingsInitializer;
+  }
+
+  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    return [...inputShape, this.outputDim];
+  }
+
+  override build(): void {
+    this.table = this.addWeight('embeddings', [this.inputDim, this.outputDim], resolveInitializer(this.init, 'Embedding'));
+    this.built = true;
+  }
+
+  call(x: Tensor): Tensor {
+    try {
+      return gather(this.table as Tensor, x);
+    } catch (e) {
+      throw new Error(`${this.describe()}: ${(e as Error).message} (inputDim ${this.inputDim})`);
+    }
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      input_dim: this.inputDim,
+      output_dim: this.outputDim,
+      embeddings_initializer: initializerConfig(this.init),
+      mask_zero: false,
+    };
+  }
+}

@@ -1,0 +1,97 @@
+import { Tensor, accumulateGrad } from '../tensor.js';
+import { allocFloat32 } from '../storage.js';
+import { shapeToString, shapesEqual } from '../shape.js';
+import { add, sub, mul, div } from '../ops/binary.js';
+import { log, clip, neg } from '../ops/unary.js';
+import { sum, mean } from '../ops/reduce.js';
+import {
+  softmaxCrossEntropyForward,
+  softmaxCrossEntropyBackward,
+  sigmoidCrossEntropyForward,
+  sigmoidCrossEntropyBackward,
+} from '../../kernels/cross-entropy.js';
+
+/** Keras's fuzz factor: probabilities are clipped to [ε, 1 − ε] before the log. */
+export const EPSILON = 1e-7;
+
+function checkSameShape(loss: string, yTrue: Tensor, yPred: Tensor): void {
+  if (!shapesEqual(yTrue.shape, yPred.shape)) {
+    throw new Error(`${loss}: labels have shape ${shapeToString(yTrue.shape)} but predictions have shape ${shapeToString(yPred.shape)}`);
+  }
+}
+
+/** The logits under a softmax over the last axis of a 2-D output, if yPred was made that way. */
+function softmaxLogits(yPred: Tensor): Tensor | null {
+  return yPred.op === 'softmax' && yPred.rank === 2 ? yPred.inputs[0] : null;
+}
+
+/** Mean over the batch of the fused softmax cross-entropy, from logits z [B, C] and targets y [B, C]. */
+function softmaxCrossEntropy(z: Tensor, y: Tensor): Tensor {
+  const [B, C] = z.shape;
+  const p = allocFloat32(z.size); // (B, C)
+  const total = softmaxCrossEntropyForward(p, z.data, y.data, B, C);
+  return Tensor.fromOp('softmaxCrossEntropy', Float32Array.of(total / B), [], [z], (dout) => {
+    const dz = allocFloat32(z.size);
+    softmaxCrossEntropyBackward(dz, p, y.data, B, C, dout[0] / B);
+    accumulateGrad(z, dz, true);
+  });
+}
+
+/**
+ * Categorical cross-entropy, as Keras: mean over the batch of −Σ_c y·log p.
+ * When yPred comes straight from a softmax (a Dense(…, 'softmax') output), it is computed from the
+ * logits underneath, fused, with gradient exactly p − y (Keras on TensorFlow does the same). Otherwise
+ * Keras's form: rows normalized to sum 1, clipped to [1e-7, 1 − 1e-7], then the log.
+ */
+export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor): Tensor {
+  checkSameShape('categorical_crossentropy', yTrue, yPred);
+  const logits = softmaxLogits(yPred);
+  if (logits !== null) return softmaxCrossEntropy(logits, yTrue);
+  const axis = yPred.rank - 1;
+  const p = clip(div(yPred, sum(yPred, axis, true)), EPSILON, 1 - EPSILON);
+  return mean(neg(sum(mul(yTrue, log(p)), axis)));
+}
+
+/** Integer class labels [B] or [B, 1] → one-hot [B, C], checking the range. */
+function oneHot(loss: string, classes: Tensor, C: number, B: number): Tensor {
+  if (classes.size !== B || !(classes.rank === 1 || (classes.rank === 2 && classes.shape[1] === 1))) {
+    throw new Error(`${loss}: labels have shape ${shapeToString(classes.shape)}, expected [${B}] or [${B}, 1] integer classes`);
+  }
+  const out = allocFloat32(B * C); // (B, C)
+  for (let b = 0; b < B; b++) {
+    const k = classes.data[b];
+    if (!Number.isInteger(k) || k < 0 || k >= C) throw new Error(`${loss}: label ${k} at row ${b} is not a class index in [0, ${C})`);
+    out[b * C + k] = 1;
+  }
+  return new Tensor(out, [B, C]);
+}
+
+/** Cross-entropy with integer class labels [B] (or [B, 1]) against probabilities [B, C]. */
+export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor): Tensor {
+  if (yPred.rank !== 2) throw new Error(`sparse_categorical_crossentropy: predictions must be [batch, classes], got ${shapeToString(yPred.shape)}`);
+  const [B, C] = yPred.shape;
+  return categoricalCrossentropy(oneHot('sparse_categorical_crossentropy', yTrue, C, B), yPred);
+}
+
+/**
+ * Binary cross-entropy, as Keras: mean of −(y·log p + (1 − y)·log(1 − p)). From the logits when yPred
+ * comes straight from a sigmoid (fused, gradient σ(z) − y); otherwise with p clipped to [ε, 1 − ε].
+ */
+export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor): Tensor {
+  checkSameShape('binary_crossentropy', yTrue, yPred);
+  if (yPred.op === 'sigmoid') {
+    const z = yPred.inputs[0];
+    const p = allocFloat32(z.size);
+    const n = z.size;
+    const total = sigmoidCrossEntropyForward(p, z.data, yTrue.data);
+    return Tensor.fromOp('sigmoidCrossEntropy', Float32Array.of(total / n), [], [z], (dout) => {
+      const dz = allocFloat32(n);
+      sigmoidCrossEntropyBackward(dz, p, yTrue.data, dout[0] / n);
+      accumulateGrad(z, dz, true);
+    });
+  }
+  const p = clip(yPred, EPSILON, 1 - EPSILON);
+  const positive = mul(yTrue, log(add(p, EPSILON)));
+  const negative = mul(sub(1, yTrue), log(add(sub(1, p), EPSILON)));
+  return neg(mean(add(positive, negative)));
+}

@@ -1,0 +1,81 @@
+import { Tensor, accumulateGrad } from '../tensor.js';
+import { allocFloat32 } from '../storage.js';
+import { shapeToString } from '../shape.js';
+import { conv2dShape, type Conv2dShape, type Padding } from '../../kernels/conv-shape.js';
+import {
+  conv2dForwardIm2col,
+  conv2dBackwardInputIm2col,
+  conv2dBackwardFilterIm2col,
+} from '../../kernels/conv2d-im2col.js';
+import { conv2dBackwardBias } from '../../kernels/conv2d.js';
+
+/** A size given once for both spatial axes, or as [height, width]. */
+export type Size2 = number | readonly [number, number];
+
+export function pair(op: string, name: string, v: Size2): [number, number] {
+  const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
+  if (!p.every((d) => Number.isInteger(d) && d > 0)) throw new Error(`${op}: ${name} must be positive integers, got ${String(v)}`);
+  return p;
+}
+
+export interface Conv2dOptions {
+  /** Step of the window over height and width (default 1). */
+  strides?: Size2;
+  /** 'valid' (no padding, default) or 'same' (TensorFlow's: output = ceil(input / stride), extra cell bottom/right). */
+  padding?: Padding;
+  /** Spacing between kernel taps (default 1). */
+  dilation?: Size2;
+  /** Optional per-output-channel bias [CO], added in the same pass as the convolution. */
+  bias?: Tensor | null;
+}
+
+/**
+ * 2-D convolution (cross-correlation, as every framework computes it), NHWC × HWIO → NHWC:
+ *
+ *   y[n,oh,ow,co] = bias[co] + Σ_{kh,kw,ci} x[n, oh·sH − padTop + kh·dH, ow·sW − padLeft + kw·dW, ci] · w[kh,kw,ci,co]
+ *
+ * x [N, H, W, CI], filter [KH, KW, CI, CO] → [N, OH, OW, CO]. Runs as im2col + blocked GEMM; the
+ * im2col matrix is kept for the filter gradient (dW = colsᵀ·dY) and dX = col2im(dY·Wᵀ).
+ * Matches tf.conv2d (TensorFlow.js) and Keras Conv2D.
+ */
+export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): Tensor {
+  const { padding = 'valid', bias = null } = options;
+  const strides = pair('conv2d', 'strides', options.strides ?? 1);
+  const dilation = pair('conv2d', 'dilation', options.dilation ?? 1);
+  const shapes = `input ${shapeToString(x.shape)} and filter ${shapeToString(filter.shape)}`;
+  if (x.rank !== 4) throw new Error(`conv2d: input must be 4-D NHWC [N, H, W, C], got ${shapes}`);
+  if (filter.rank !== 4) throw new Error(`conv2d: filter must be 4-D HWIO [KH, KW, CI, CO], got ${shapes}`);
+  const [N, H, W, CI] = x.shape;
+  const [KH, KW, FCI, CO] = filter.shape;
+  if (FCI !== CI) throw new Error(`conv2d: ${shapes}: the filter expects ${FCI} input channels, the input has ${CI}`);
+  if (bias !== null && (bias.rank !== 1 || bias.shape[0] !== CO)) {
+    throw new Error(`conv2d: bias has shape ${shapeToString(bias.shape)}, expected [${CO}] for ${shapes}`);
+  }
+  let s: Conv2dShape;
+  try {
+    s = conv2dShape(N, H, W, CI, KH, KW, CO, strides, dilation, padding);
+  } catch (e) {
+    throw new Error(`conv2d: ${shapes}: ${(e as Error).message.replace(/^conv2d: /, '')}`);
+  }
+  const cols = allocFloat32(N * s.OH * s.OW * KH * KW * CI); // (N·OH·OW, KH·KW·CI)
+  const y = allocFloat32(N * s.OH * s.OW * CO); // (N, OH, OW, CO)
+  conv2dForwardIm2col(y, x.data, filter.data, bias === null ? null : bias.data, s, cols);
+  const inputs = bias === null ? [x, filter] : [x, filter, bias];
+  return Tensor.fromOp('conv2d', y, [N, s.OH, s.OW, CO], inputs, (dy) => {
+    if (x.requiresGrad) {
+      const dx = allocFloat32(x.size); // (N, H, W, CI)
+      conv2dBackwardInputIm2col(dx, dy, filter.data, s);
+      accumulateGrad(x, dx, true);
+    }
+    if (filter.requiresGrad) {
+      const dw = allocFloat32(filter.size); // (KH, KW, CI, CO)
+      conv2dBackwardFilterIm2col(dw, dy, cols, s);
+      accumulateGrad(filter, dw, true);
+    }
+    if (bias !== null && bias.requiresGrad) {
+      const db = allocFloat32(CO); // (CO,)
+      conv2dBackwardBias(db, dy, s);
+      accumulateGrad(bias, db, true);
+    }
+  });
+}

@@ -1,0 +1,121 @@
+// Shared helpers for the kernel tests: a seeded generator, buffer fillers, and the closeness
+// check every fast-vs-naive comparison goes through (so the checker itself can be tested).
+
+import { expect } from 'vitest';
+
+/** mulberry32: a tiny seeded 32-bit generator; returns floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export type Rng = () => number;
+
+/** Integer in [lo, hi], inclusive. */
+export function randInt(rng: Rng, lo: number, hi: number): number {
+  return lo + Math.floor(rng() * (hi - lo + 1));
+}
+
+/** n uniform floats in [lo, hi). */
+export function randomArray(rng: Rng, n: number, lo = -1, hi = 1): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * rng();
+  return a;
+}
+
+/** A buffer of NaN: an overwrite kernel that forgets an element leaves NaN behind. */
+export function nanArray(n: number): Float32Array {
+  return new Float32Array(n).fill(NaN);
+}
+
+export interface Tolerance {
+  readonly atol: number;
+  readonly rtol: number;
+}
+
+export interface Comparison {
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+/**
+ * Element-wise |actual − expected| ≤ atol + rtol·|expected| (NaN anywhere fails, lengths must
+ * match). Returns a report with the first mismatches rather than throwing, so tests can also
+ * assert that a wrong kernel FAILS it.
+ */
+export function compareArrays(
+  actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance,
+): Comparison {
+  if (actual.length !== expected.length) {
+    return { ok: false, message: `length ${actual.length} != expected ${expected.length}` };
+  }
+  const lines: string[] = [];
+  let bad = 0;
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i];
+    const e = expected[i];
+    const err = Math.abs(a - e);
+    const limit = tol.atol + tol.rtol * Math.abs(e);
+    // `!(err <= limit)` also catches NaN in either array.
+    if (!(err <= limit) && !(a === e)) {
+      bad++;
+      if (lines.length < 6) lines.push(`  [${i}] got ${a}, want ${e} (|diff| ${err.toExponential(2)} > ${limit.toExponential(2)})`);
+    }
+    if (err > worst) worst = err;
+  }
+  if (bad === 0) return { ok: true, message: '' };
+  return {
+    ok: false,
+    message: `${bad} of ${expected.length} elements differ (max |diff| ${worst.toExponential(2)}); first:\n${lines.join('\n')}`,
+  };
+}
+
+/** Fails the test with `label` (the shape) and the first mismatches unless the arrays are close. */
+export function expectClose(
+  actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance, label: string,
+): void {
+  const r = compareArrays(actual, expected, tol);
+  expect(r.ok, `${label}\n${r.message}`).toBe(true);
+}
+
+/** Tolerance for sums of `terms` products of values in [−1, 1], computed two different ways. */
+export function sumTolerance(terms: number): Tolerance {
+  return { atol: 1e-5 + 2e-7 * terms, rtol: 1e-4 };
+}
+
+/** Σ a[i]·b[i] in float64. */
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/**
+ * Central-difference gradient of L(v) = Σ f(v)·r with respect to every element of v (which is
+ * perturbed in place and restored). `f` runs the forward kernel and returns its output.
+ * Step h in float32 per STYLE.md; the loss is accumulated in a JS number.
+ */
+export function numericGradient(
+  v: Float32Array, r: Float32Array, f: () => Float32Array, h = 1e-2,
+): Float64Array {
+  const g = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const saved = v[i];
+    v[i] = saved + h;
+    const lPlus = dot(f(), r);
+    v[i] = saved - h;
+    const lMinus = dot(f(), r);
+    v[i] = saved;
+    // Use the float32 steps actually taken, not 2h, so rounding of v ± h does not bias the result.
+    const step = Math.fround(saved + h) - Math.fround(saved - h);
+    g[i] = (lPlus - lMinus) / step;
+  }
+  return g;
+}
