@@ -57,7 +57,7 @@ export function gemmNaive(
 //       pack B(pc.., jc..) into bPack       as NR-wide column strips, k-major
 //       for ic over M in steps of MC        A block  [MC × KC]  packed, lives in L2
 //         pack A(ic.., pc..) into aPack     as MR-tall row strips, k-major
-//         for jr over the NC block by NR    one B strip [KC × NR] (4 KB) stays in L1
+//         for jr over the NC block by NR    one B strip [KC × NR] (8 KB) stays in L1
 //           for ir over the MC block by MR
 //             micro-kernel: a 4×4 tile of C in 16 local variables, KC rank-1 updates
 //
@@ -71,16 +71,17 @@ const MR = 4; // rows of the register tile
 const NR = 4; // columns of the register tile
 // 4×4: 16 accumulators + 4 B values + 1 A value is about what x64's 16 SSE registers can hold
 // (V8 spills a few). Measured here, 3×4, 2×8, 3×8 and 6×2 tiles were no faster.
-const KC = 256; // depth of one packed block: an MR×KC A strip + KC×NR B strip = 8 KB, fits L1
-const MC = 128; // rows of one packed A block: MC×KC floats = 128 KB, fits L2 (512 KB on Zen 3)
-const NC = 512; // columns of one packed B block: KC×NC floats = 512 KB, lives in L2/L3
+// Block sizes, for packed float64 values (8 bytes):
+const KC = 256; // depth of a packed block: an MR×KC A strip + a KC×NR B strip = 16 KB, fits L1 (32 KB)
+const MC = 128; // rows of a packed A block: MC×KC values = 256 KB, fits L2 (512 KB on Zen 3)
+const NC = 512; // columns of a packed B block: KC×NC values = 1 MB, lives in L3
 
-// Packed panels are Float64Array: V8 computes in float64 anyway, so storing the converted value
-// once at packing time saves a float32→float64 conversion on every load in the micro-kernel
-// (measured ~10% faster). Packing buffers are module-level and allocated once: gemm is called thousands of times per
-// epoch, and a fresh 1.3 MB allocation per call would cost page faults and GC time. Their sizes
-// are bounded by the block sizes above, so they never need to grow. Kernels are synchronous,
-// so no two calls ever use them at the same time.
+// Packed panels are Float64Array: V8 computes in float64 anyway, so converting once at packing
+// time saves a float32→float64 conversion on every micro-kernel load (measured ~10% faster).
+// The buffers are module-level and allocated once: gemm runs thousands of times per epoch,
+// and a fresh 1.3 MB allocation per call would cost page faults and GC time. Their sizes are
+// bounded by the block sizes above, so they never grow. Kernels are synchronous, so no two
+// calls ever use them at the same time.
 let aPack: Float64Array | null = null; // (MC, KC) as MC/MR strips of [KC, MR]
 let bPack: Float64Array | null = null; // (KC, NC) as NC/NR strips of [KC, NR]
 
@@ -106,6 +107,9 @@ export function gemmBlockedBias(
   c: Float32Array, a: Float32Array, b: Float32Array, bias: Float32Array | null,
   M: number, N: number, K: number, layout: GemmLayout, accumulate: boolean,
 ): void {
+  if (accumulate && bias !== null) {
+    throw new Error('gemmBlockedBias: a bias can only be added when overwriting (accumulate = false)');
+  }
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {
     // An empty sum: overwrite with the bias (or 0), or leave C as it is.
@@ -130,7 +134,7 @@ export function gemmBlockedBias(
       const kc = Math.min(KC, K - pc);
       packB(bp, b, bK, bJ, pc, kc, jc, nc);
       // Only the first K block may overwrite (and add the bias); later blocks add onto it.
-      const add = accumulate;
+      const add = accumulate || pc > 0;
       const blockBias = add ? null : bias;
       for (let ic = 0; ic < M; ic += MC) {
         const mc = Math.min(MC, M - ic);

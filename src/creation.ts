@@ -80,6 +80,7 @@ export function ones(shape: Shape, options: TensorOptions = {}): Tensor {
 export function arange(start: number, stop?: number, step = 1): Tensor {
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
   if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be a finite non-zero number, got ${step}`);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`arange: start and stop must be finite, got ${lo} and ${hi}`);
   const n = Math.max(0, Math.ceil((hi - lo) / step));
   const data = allocFloat32(n);
   for (let i = 0; i < n; i++) data[i] = lo + i * step;

@@ -46,3 +46,9 @@ export { type SGDArgs } from './optimizers/sgd.js';
 export { type RMSpropArgs } from './optimizers/rmsprop.js';
 export { categoricalCrossentropy, sparseCategoricalCrossentropy, binaryCrossentropy, meanSquaredError, type LossFn } from './losses/index.js';
 export { categoricalAccuracy, sparseCategoricalAccuracy, binaryAccuracy, type Metric } from './metrics.js';
+
+export { loadMnist, makeMnistSplit, type LoadMnistOptions, type MnistData, type MnistSplit } from './data/mnist.js';
+export { parseIdx, idxImagesToTensor, idxLabels, type IdxData } from './data/idx.js';
+export { shuffledOrder, sequentialOrder, batchRanges, takeRows } from './data/batches.js';
+export { stratifiedCounts, stratifiedSplit } from './data/split.js';
+export { oneHot } from './data/one-hot.js';

@@ -89,8 +89,10 @@ export class Conv2D extends Layer {
   }
 
   call(x: Tensor, _ctx: CallContext): Tensor {
-    const y = conv2d(x, this.kernel as Tensor, { strides: this.strides, padding: this.padding, dilation: this.dilationRate, bias: this.bias });
-    return this.activationFn(y);
+    // ReLU, the common case, is fused into the convolution's output pass.
+    const relu = this.activation === 'relu';
+    const y = conv2d(x, this.kernel as Tensor, { strides: this.strides, padding: this.padding, dilation: this.dilationRate, bias: this.bias, relu });
+    return relu ? y : this.activationFn(y);
   }
 
   override getConfig(): Record<string, unknown> {

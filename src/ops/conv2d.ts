@@ -9,6 +9,15 @@ import {
 } from '../../kernels/conv2d-im2col.js';
 import { conv2dBackwardBias } from '../../kernels/conv2d.js';
 
+/** dout where y > 0, else 0, into a scratch buffer the engine reuses (it never reaches the user). */
+let reluScratch: Float32Array = new Float32Array(0);
+function maskedByPositive(dout: Float32Array, y: Float32Array): Float32Array {
+  if (reluScratch.length < y.length) reluScratch = allocFloat32(y.length);
+  const dy = reluScratch.subarray(0, y.length);
+  for (let i = 0; i < y.length; i++) dy[i] = y[i] > 0 ? dout[i] : 0;
+  return dy;
+}
+
 /** A size given once for both spatial axes, or as [height, width]. */
 export type Size2 = number | readonly [number, number];
 
@@ -27,6 +36,8 @@ export interface Conv2dOptions {
   dilation?: Size2;
   /** Optional per-output-channel bias [CO], added in the same pass as the convolution. */
   bias?: Tensor | null;
+  /** Apply ReLU to the output in the same pass (what Conv2D(…, activation: 'relu') uses). Default false. */
+  relu?: boolean;
 }
 
 /**
@@ -39,7 +50,7 @@ export interface Conv2dOptions {
  * Matches tf.conv2d (TensorFlow.js) and Keras Conv2D.
  */
 export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): Tensor {
-  const { padding = 'valid', bias = null } = options;
+  const { padding = 'valid', bias = null, relu = false } = options;
   const strides = pair('conv2d', 'strides', options.strides ?? 1);
   const dilation = pair('conv2d', 'dilation', options.dilation ?? 1);
   const shapes = `input ${shapeToString(x.shape)} and filter ${shapeToString(filter.shape)}`;
@@ -60,8 +71,12 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
   const cols = allocFloat32(N * s.OH * s.OW * KH * KW * CI); // (N·OH·OW, KH·KW·CI)
   const y = allocFloat32(N * s.OH * s.OW * CO); // (N, OH, OW, CO)
   conv2dForwardIm2col(y, x.data, filter.data, bias === null ? null : bias.data, s, cols);
+  // Fused ReLU: clamp while the output is still in cache, instead of a second pass over a new buffer.
+  if (relu) for (let i = 0; i < y.length; i++) if (!(y[i] > 0)) y[i] = 0;
   const inputs = bias === null ? [x, filter] : [x, filter, bias];
-  return Tensor.fromOp('conv2d', y, [N, s.OH, s.OW, CO], inputs, (dy) => {
+  return Tensor.fromOp(relu ? 'conv2d+relu' : 'conv2d', y, [N, s.OH, s.OW, CO], inputs, (dout) => {
+    // Through the fused ReLU: the gradient passes only where the output is positive.
+    const dy = relu ? maskedByPositive(dout, y) : dout;
     if (x.requiresGrad) {
       const dx = allocFloat32(x.size); // (N, H, W, CI)
       conv2dBackwardInputIm2col(dx, dy, filter.data, s);

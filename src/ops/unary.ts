@@ -28,10 +28,10 @@ export const abs = (x: Tensor): Tensor => unaryOp('abs', x, Math.abs, (v) => Mat
 export const sigmoid = (x: Tensor): Tensor => unaryOp('sigmoid', x, (v) => 1 / (1 + Math.exp(-v)), (_v, y) => y * (1 - y));
 export const tanh = (x: Tensor): Tensor => unaryOp('tanh', x, Math.tanh, (_v, y) => 1 - y * y);
 
-/** x^p for a scalar exponent p; d/dx = p·x^(p−1). */
+/** x^p for a scalar exponent p; d/dx = p·x^(p−1) (0 for p = 0, also at x = 0 where x^(−1) is infinite). */
 export function pow(x: Tensor, p: number): Tensor {
   if (typeof p !== 'number' || !Number.isFinite(p)) throw new Error(`pow: exponent must be a finite number, got ${String(p)}`);
-  return unaryOp('pow', x, (v) => Math.pow(v, p), (v) => p * Math.pow(v, p - 1));
+  return unaryOp('pow', x, (v) => Math.pow(v, p), (v) => (p === 0 ? 0 : p * Math.pow(v, p - 1)));
 }
 
 /** Clamp to [min, max]; the gradient is 1 inside the interval and 0 where clamped. */

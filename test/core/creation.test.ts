@@ -60,6 +60,8 @@ describe('filled tensors', () => {
     expect(arange(0).size).toBe(0);
     expect(() => arange(0, 5, 0)).toThrow(/arange: step must be a finite non-zero number, got 0/);
     expect(() => arange(0, 5, Number.NaN)).toThrow(/arange: step/);
+    expect(() => arange(0, Infinity)).toThrow(/arange: start and stop must be finite, got 0 and Infinity/);
+    expect(() => arange(Number.NaN)).toThrow(/arange: start and stop must be finite/);
   });
 });
 

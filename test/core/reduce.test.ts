@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { Rng, tensor, zeros, sum, mean, max, add, mul, exp, type Axes } from '../../src/index.js';
-import { expectClose, expectGradOk, shuffledRamp } from '../helpers.js';
+import { expectClose, expectGradOk, shuffledRamp, randomShape } from '../helpers.js';
 
 describe('sum, mean, max: values', () => {
   const x = tensor([[[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]], [[-1, -2, -3, -4], [-5, -6, -7, -8], [-9, -10, -11, 0]]]); // [2, 3, 4]
@@ -70,6 +70,17 @@ describe('sum, mean, max: gradients', () => {
       expectGradOk((t) => op(t), [shuffledRamp([], rng)], {}, `${name} 0-D`);
     });
   }
+
+  it('sum, mean and max pass gradCheck on random shapes with random axes', () => {
+    for (let trial = 0; trial < 8; trial++) {
+      const shape = randomShape(rng, 1, 4, 3);
+      const axes = shape.map((_, i) => i).filter(() => rng.uniform() < 0.5).map((a) => (rng.uniform() < 0.5 ? a - shape.length : a));
+      const keepDims = rng.uniform() < 0.5;
+      for (const [name, op] of [['sum', sum], ['mean', mean], ['max', max]] as const) {
+        expectGradOk((t) => op(t, axes, keepDims), [shuffledRamp(shape, rng)], {}, `${name} ${JSON.stringify(shape)} axes ${JSON.stringify(axes)} keepDims ${keepDims}`);
+      }
+    }
+  });
 
   it('reductions of a tensor used twice', () => {
     // x − max(x) (broadcast back, keepDims) and x · sum(x): x reaches the output on two paths.

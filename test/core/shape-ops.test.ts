@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { Rng, tensor, zeros, arange, reshape, flatten, transpose, concat, slice, mul, add, exp, sum } from '../../src/index.js';
-import { expectClose, expectGradOk, shuffledRamp } from '../helpers.js';
+import { expectClose, expectGradOk, shuffledRamp, randomShape } from '../helpers.js';
 
 describe('reshape and flatten', () => {
   it('keep the elements in row-major order', () => {
@@ -57,6 +57,15 @@ describe('transpose', () => {
     expectGradOk((t) => transpose(t, [1, 3, 0, 2]), [shuffledRamp([2, 3, 1, 2], rng)]);
     expectGradOk((t) => transpose(t), [shuffledRamp([3, 4], rng)]);
     expectGradOk((t) => mul(t, transpose(t)), [shuffledRamp([3, 3], rng)]);
+  });
+
+  it('passes gradCheck on random shapes and permutations', () => {
+    const rng = new Rng(34);
+    for (let trial = 0; trial < 8; trial++) {
+      const shape = randomShape(rng, 1, 4, 3);
+      const perm = Array.from(rng.permutation(shape.length));
+      expectGradOk((t) => transpose(t, perm), [shuffledRamp(shape, rng)], {}, `${JSON.stringify(shape)} perm ${JSON.stringify(perm)}`);
+    }
   });
 
   it('rejects a bad permutation, naming it and the shape', () => {
@@ -117,6 +126,19 @@ describe('slice', () => {
     expectGradOk((t) => slice(t, [1, 0], [-1, 2]), [shuffledRamp([3, 3], rng)]);
     expectGradOk((t) => add(slice(t, [0], [3]), slice(t, [2], [3])), [shuffledRamp([5], rng)]);
     expectGradOk((t) => sum(mul(slice(t, [0, 0], [2, 2]), slice(t, [1, 1], [2, 2]))), [shuffledRamp([3, 3], rng)]);
+  });
+
+  it('passes gradCheck on random shapes and blocks', () => {
+    const rng = new Rng(35);
+    for (let trial = 0; trial < 8; trial++) {
+      const shape = randomShape(rng, 1, 4, 4);
+      const begin = shape.map((d) => rng.integer(d));
+      const size = shape.map((d, i) => (rng.uniform() < 0.3 ? -1 : rng.integer(1, d - begin[i] + 1)));
+      expectGradOk((t) => slice(t, begin, size), [shuffledRamp(shape, rng)], {}, `${JSON.stringify(shape)} begin ${JSON.stringify(begin)} size ${JSON.stringify(size)}`);
+      const axis = rng.integer(shape.length);
+      const other = shape.map((d, i) => (i === axis ? rng.integer(1, 4) : d));
+      expectGradOk((a, b) => concat([a, b, a], axis), [shuffledRamp(shape, rng), shuffledRamp(other, rng)], {}, `concat ${JSON.stringify(shape)} ${JSON.stringify(other)} axis ${axis}`);
+    }
   });
 
   it('rejects out-of-bounds blocks, naming begin, size and shape', () => {

@@ -71,6 +71,14 @@ describe('unary ops', () => {
     expect(x.grad!.toArray()).toEqual([1, 1, 1]);
   });
 
+  it('pow(x, 0) is 1 with gradient 0 everywhere, also at x = 0', () => {
+    const x = tensor([0, 2, -3], undefined, { requiresGrad: true });
+    const y = pow(x, 0);
+    expect(y.toArray()).toEqual([1, 1, 1]);
+    sum(y).backward();
+    expect(x.grad!.toArray()).toEqual([0, 0, 0]);
+  });
+
   it('a tensor used twice through unary ops', () => {
     const rng = new Rng(12);
     expectGradOk((x) => add(x, exp(x)), [uniformTensor([2, 3], rng)]);

@@ -99,6 +99,11 @@ describe('gemmBlockedBias', () => {
       expectClose(got, want, sumTolerance(K), `gemmBlockedBias M=${M} N=${N} K=${K}`);
     }
   });
+
+  it('refuses a bias when accumulating (the bias belongs to the forward pass only)', () => {
+    const one = new Float32Array(1);
+    expect(() => gemmBlockedBias(one, one, one, one, 1, 1, 1, 'nn', true)).toThrow(/only be added when overwriting/);
+  });
 });
 
 describe('the closeness check', () => {
