@@ -1,0 +1,33 @@
+/**
+ * tatami's kernels: pure functions over Float32Array/Int32Array with explicit sizes. No tensors, no
+ * state beyond reusable scratch, no imports from src/. Each fast kernel has its naive twin beside it.
+ *
+ * Shape legend for the folder: N batch, H×W input height and width, C / CI input channels,
+ * KH×KW kernel, OH×OW output height and width, CO output channels; layouts NHWC (activations) and
+ * HWIO (filters), row-major.
+ */
+export { broadcastShape, broadcastStrides, binaryBroadcast, broadcastTo, unaryMap } from './elementwise.js';
+export { reduceSum, reduceMax, reduceMaxBackward, reduceSumTo } from './reduce.js';
+export { transpose } from './transpose.js';
+export { gatherRows, scatterAddRows } from './gather.js';
+export { softmaxForward, softmaxBackward } from './softmax.js';
+export {
+  softmaxCrossEntropyForward,
+  softmaxCrossEntropyBackward,
+  sigmoidCrossEntropyForward,
+  sigmoidCrossEntropyBackward,
+} from './cross-entropy.js';
+export { adamUpdate, sgdUpdate, rmspropUpdate } from './optimizers.js';
+export { conv2dShape, pool2dShape, type Padding, type Conv2dShape, type Pool2dShape } from './conv-shape.js';
+export { gemmNaive, gemmBlocked, gemmBlockedBias, type GemmLayout } from './gemm.js';
+export { conv2dForwardDirect, conv2dBackwardInputDirect, conv2dBackwardFilterDirect, conv2dBackwardBias } from './conv2d.js';
+export {
+  im2col,
+  col2im,
+  im2colIsIdentity,
+  conv2dForwardIm2col,
+  conv2dBackwardInputIm2col,
+  conv2dBackwardFilterIm2col,
+} from './conv2d-im2col.js';
+export { maxPool2dForwardNaive, maxPool2dForward, maxPool2dBackward, maxPool2dBackwardNaive } from './max-pool2d.js';
+export { avgPool2dForwardNaive, avgPool2dForward, avgPool2dBackwardNaive, avgPool2dBackward } from './avg-pool2d.js';
