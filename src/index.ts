@@ -52,3 +52,4 @@ export { parseIdx, idxImagesToTensor, idxLabels, type IdxData } from './data/idx
 export { shuffledOrder, sequentialOrder, batchRanges, takeRows } from './data/batches.js';
 export { stratifiedCounts, stratifiedSplit } from './data/split.js';
 export { oneHot } from './data/one-hot.js';
+export { classicCnn, type ClassicCnnArgs } from './models/classic-cnn.js';

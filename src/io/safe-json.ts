@@ -1,0 +1,66 @@
+/**
+ * JSON for model files, read without trusting it: keys that could reach an object's prototype
+ * (`__proto__`, `constructor`, `prototype`) are refused while parsing, so nothing downstream can be
+ * tricked into prototype pollution, and a text too large is refused before it is parsed.
+ */
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** model.json larger than this (64 MiB) is refused: real topologies are kilobytes. */
+export const MAX_JSON_CHARS = 64 * 1024 * 1024;
+
+/** Parse `text` as JSON, refusing prototype keys; `what` names the file in errors. */
+export function parseJsonSafely(text: string, what: string): unknown {
+  if (typeof text !== 'string') throw new Error(`${what}: expected JSON text, got ${typeof text}`);
+  if (text.length > MAX_JSON_CHARS) throw new Error(`${what}: ${text.length} characters is larger than the ${MAX_JSON_CHARS} a model.json may have`);
+  try {
+    return JSON.parse(text, (key, value: unknown) => {
+      if (FORBIDDEN_KEYS.has(key)) throw new ForbiddenKey(key);
+      return value;
+    });
+  } catch (e) {
+    if (e instanceof ForbiddenKey) throw new Error(`${what}: the key '${e.key}' is not allowed in a model file`);
+    throw new Error(`${what}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** A model.json given as an object: copied through JSON so it is plain data, with the same checks. */
+export function copyJsonSafely(value: unknown, what: string): unknown {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (e) {
+    throw new Error(`${what}: cannot be read as JSON (${(e as Error).message})`);
+  }
+  if (text === undefined) throw new Error(`${what}: cannot be read as JSON (got ${typeof value})`);
+  return parseJsonSafely(text, what);
+}
+
+class ForbiddenKey extends Error {
+  constructor(readonly key: string) {
+    super(key);
+  }
+}
+
+/** A JSON object (not an array, not null). */
+export type JsonObject = { readonly [key: string]: unknown };
+
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** An own property of a JSON object (never one inherited from Object.prototype). */
+export function own(o: JsonObject, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+}
+
+/** A short, safe rendering of a value for error messages. */
+export function show(v: unknown): string {
+  let s: string;
+  try {
+    s = typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v);
+  } catch {
+    s = String(v);
+  }
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}

@@ -1,0 +1,105 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Run the CLI as a user would (through tsx, from the repository root). */
+function tatami(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: join(import.meta.dirname, '..', '..'),
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('tatami CLI', () => {
+  let dir: string;
+  let out: string;
+  let trained: ReturnType<typeof tatami>;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tatami-cli-'));
+    out = join(dir, 'model');
+    trained = tatami(['train', '--train', '500', '--test', '200', '--epochs', '1', '--filters', '16', '--json', '--out', out]);
+  }, 240_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('train --json prints one final JSON line on stdout and exits 0', () => {
+    expect(trained.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(trained.code).toBe(0);
+    const lines = trained.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const result = JSON.parse(lines[0]);
+    expect(Object.keys(result)).toEqual(expect.arrayContaining(['testAccuracy', 'testLoss', 'epochs', 'imagesPerSecond', 'seconds']));
+    expect(result.epochs).toBe(1);
+    // 500 digits, one epoch, 16 filters: far better than chance (10%) already.
+    expect(result.testAccuracy).toBeGreaterThan(0.5);
+    expect(result.testLoss).toBeGreaterThan(0);
+    expect(result.imagesPerSecond).toBeGreaterThan(0);
+    // The progress and summary went to stderr.
+    expect(trained.stderr).toMatch(/Total params: /);
+    expect(trained.stderr).toMatch(/Epoch 1\/1/);
+  });
+
+  it('train saves model.json + weights.bin and the run record', () => {
+    expect(existsSync(join(out, 'model.json'))).toBe(true);
+    expect(existsSync(join(out, 'weights.bin'))).toBe(true);
+    const run = JSON.parse(readFileSync(join(out, 'tatami-run.json'), 'utf8'));
+    expect(run.data).toMatchObject({ train: 500, test: 200, seed: 1 });
+    expect(run.history.loss).toHaveLength(1);
+  });
+
+  it('evaluate --model reproduces the test accuracy train reported', () => {
+    const r = tatami(['evaluate', '--model', out, '--json']);
+    expect(r.code).toBe(0);
+    const ev = JSON.parse(r.stdout.trim());
+    const trainedResult = JSON.parse(trained.stdout.trim());
+    expect(ev.digits).toBe(200);
+    expect(ev.testAccuracy).toBeCloseTo(trainedResult.testAccuracy, 10);
+  });
+
+  it('predict --index shows the digit as ASCII art and ten probabilities', () => {
+    const r = tatami(['predict', '--model', out, '--index', '3']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Test digit 3 \(label \d\), predicted \d with probability \d\.\d{3}/);
+    const bars = r.stdout.split('\n').filter((l) => /\d [█░]{30} \d\.\d{3}/.test(l));
+    expect(bars).toHaveLength(10);
+    const total = bars.reduce((s, l) => s + Number(/(\d\.\d{3})( ◀)?$/.exec(l)?.[1]), 0);
+    expect(total).toBeCloseTo(1, 1);
+    // 28 rows of art, each framed by |...|.
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('|'))).toHaveLength(28);
+  });
+
+  it('summary prints the Keras table with the seed model totals', () => {
+    expect(tatami(['summary']).stdout).toMatch(/Total params: 217,610/);
+    expect(tatami(['summary', '--kernel-size', '4']).stdout).toMatch(/Total params: 186,506/);
+  });
+
+  it('wrong flags: one line on stderr, exit code 2, no stack trace', () => {
+    for (const args of [['train', '--epochz', '3'], ['train', '--epochs', 'three'], ['train', '--verbose', '5'], ['frobnicate'], ['predict', '--index', '1']]) {
+      const r = tatami(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^tatami/);
+    }
+  });
+
+  it('a missing data folder or a bad IDX file: one line, exit code 1', () => {
+    const missing = tatami(['train', '--data', join(dir, 'nope'), '--epochs', '1']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toMatch(/nope/);
+    const bad = join(dir, 'bad');
+    mkdirSync(bad);
+    for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
+      writeFileSync(join(bad, f), Buffer.from([0, 0, 8, 3, 0, 0, 0, 5]));
+    }
+    const r = tatami(['train', '--data', bad, '--epochs', '1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/train-images-idx3-ubyte/);
+  });
+});
