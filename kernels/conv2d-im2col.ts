@@ -11,11 +11,12 @@
 //   filter grad     dW   += colsᵀ · dY            gemm 'tn' (KKC × CO × M)          accumulates dw
 //
 // What it optimizes: the direct loops do one multiply-add per load; as a GEMM the same work
-// runs through gemmBlocked's register tiles. The price is the cols matrix (KH·KW times the
-// input), which the forward fills and the caller keeps for the filter gradient.
+// runs through gemmFast's register tiles (WebAssembly SIMD, or gemmBlocked without it). The
+// price is the cols matrix (KH·KW times the input), which the forward fills and the caller
+// keeps for the filter gradient.
 
 import type { Conv2dShape } from './conv-shape.js';
-import { gemmBlocked, gemmBlockedBias } from './gemm.js';
+import { gemmFast, gemmFastBias } from './gemm-fast.js';
 
 /**
  * True when the im2col matrix equals x itself: a 1×1 kernel, stride 1, no padding. Then x
@@ -153,7 +154,7 @@ export function conv2dForwardIm2col(
   // The bias is folded into the GEMM's first store, so y is written exactly once: for the
   // memory-bound first layer (K = KKC = 9, 22 MB of output) a separate bias pass over y
   // would cost as much as the multiply.
-  gemmBlockedBias(y, a, w, bias, M, s.CO, KKC, 'nn', false);
+  gemmFastBias(y, a, w, bias, M, s.CO, KKC, 'nn', false);
 }
 
 // Rows of dcols computed per chunk in the input gradient: ~1 MB of floats, so a chunk written
@@ -174,7 +175,7 @@ export function conv2dBackwardInputIm2col(
   const KKC = s.KH * s.KW * s.CI;
   if (im2colIsIdentity(s)) {
     // dx viewed as [M, CI]: dx += dY [M, CO] · (w [CI, CO])ᵀ, accumulated in place.
-    gemmBlocked(dx, dy, w, M, s.CI, s.CO, 'nt', true);
+    gemmFast(dx, dy, w, M, s.CI, s.CO, 'nt', true);
     return;
   }
   const chunkRows = Math.max(1, Math.min(M, Math.floor(DCOLS_CHUNK_FLOATS / KKC)));
@@ -185,7 +186,7 @@ export function conv2dBackwardInputIm2col(
   for (let r0 = 0; r0 < M; r0 += chunkRows) {
     const rows = Math.min(chunkRows, M - r0);
     // dcols [rows, KKC] = dY[r0 .. r0+rows] [rows, CO] · (w as [KKC, CO])ᵀ, overwriting the chunk.
-    gemmBlocked(dcols, dy.subarray(r0 * s.CO, (r0 + rows) * s.CO), w, rows, KKC, s.CO, 'nt', false);
+    gemmFast(dcols, dy.subarray(r0 * s.CO, (r0 + rows) * s.CO), w, rows, KKC, s.CO, 'nt', false);
     col2imRows(dx, dcols, s, r0, r0 + rows);
   }
 }
@@ -193,12 +194,12 @@ export function conv2dBackwardInputIm2col(
 /**
  * dw [KH,KW,CI,CO] += colsᵀ · dY, with cols the matrix conv2dForwardIm2col filled (or x for a
  * pointwise conv). Accumulates. The GEMM is 'tn' with a tiny M = KKC and a huge K = N·OH·OW:
- * gemmBlocked walks K in blocks, reading cols and dY front to back once.
+ * gemmFast walks K in blocks, reading cols and dY front to back once.
  */
 export function conv2dBackwardFilterIm2col(
   dw: Float32Array, dy: Float32Array, cols: Float32Array, s: Conv2dShape,
 ): void {
   const M = s.N * s.OH * s.OW;
   const KKC = s.KH * s.KW * s.CI;
-  gemmBlocked(dw, cols, dy, KKC, s.CO, M, 'tn', true);
+  gemmFast(dw, cols, dy, KKC, s.CO, M, 'tn', true);
 }

@@ -31,3 +31,5 @@ export {
 } from './conv2d-im2col.js';
 export { maxPool2dForwardNaive, maxPool2dForward, maxPool2dBackward, maxPool2dBackwardNaive } from './max-pool2d.js';
 export { avgPool2dForwardNaive, avgPool2dForward, avgPool2dBackwardNaive, avgPool2dBackward } from './avg-pool2d.js';
+export { gemmSimd, gemmSimdBias, simdAvailable } from './gemm-simd.js';
+export { gemmFast, gemmFastBias } from './gemm-fast.js';

@@ -53,3 +53,12 @@ export { shuffledOrder, sequentialOrder, batchRanges, takeRows } from './data/ba
 export { stratifiedCounts, stratifiedSplit } from './data/split.js';
 export { oneHot } from './data/one-hot.js';
 export { classicCnn, type ClassicCnnArgs } from './models/classic-cnn.js';
+
+export { loadModel, type LoadOptions } from './io/load.js';
+export { type SaveTarget } from './io/save.js';
+export { type SaveOptions } from './io/model-to-json.js';
+export { type ModelSource } from './io/sources.js';
+export { type ModelArtifacts, type SavedArtifacts, type ModelJson } from './io/artifacts.js';
+export { modelCheckpoint, type ModelCheckpointArgs } from './io/model-checkpoint.js';
+export { readTrainingInfo, type TrainingInfo } from './io/training-info.js';
+export { SUPPORTED_LAYERS } from './io/layer-from-config.js';

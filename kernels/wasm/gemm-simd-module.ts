@@ -1,21 +1,22 @@
 // The WebAssembly SIMD micro-kernel behind gemmSimd (kernels/gemm-simd.ts), written with the
 // small assembler in ./assembler.ts. This file only builds the module's bytes; gemm-simd.ts
-// packs the operands, instantiates the module and calls it.
+// places the operands, instantiates the module and calls it.
 //
 // What the exported function `gemm_block` computes, over float32 data in linear memory:
 //
 //   for each column strip j < nStrips, each row strip i < mStrips:       (one MR × NR tile of C)
-//     C[i·MR + r, j·NR + n] = init[r, n] + Σ_{k<kc} Ap[i][k, r] · Bp[j][k, n]      r < MR, n < NR
+//     C[i·MR + r, j·NR + n] = init[r, n] + Σ_{k<kc} A(i·MR + r, k) · B(k, j·NR + n)    r < MR, n < NR
 //     init = C itself when `add` ≠ 0 (accumulate), else the bias row bias[j·NR + n] (zeros for none)
 //
-// Buffers (byte addresses and byte strides; every strip is k-major, so the kernel reads both
-// operands front to back):
-//   Ap  A strip i   at a + i·aStride:  [kc, MR]   the MR rows of A, one k after another
-//   Bp  B strip j   at b + j·bStride:  [kc, NR]   the NR columns of B, one k after another
-//   C   tile (i,j)  at c + i·MR·ldc + j·NR·4:  MR rows of NR floats, rows ldc bytes apart
-//   bias            at bias + j·NR·4:  NR floats per column strip
-// The caller pads strips with zeros to full MR / NR and gives C a padded scratch block, so
-// every tile is full: no edge cases in here. mStrips, nStrips and kc must be ≥ 1.
+// Buffers (byte addresses and byte strides, so one kernel serves every layout and packing):
+//   A(i, k)                 at a + i·aRow + k·aK; row strip i starts at a + i·aStrip
+//   B(k, j·NR .. j·NR+NR−1) NR consecutive floats at b + j·bStrip + k·bK
+//   C tile (i, j)           at c + i·MR·ldc + j·NR·4: MR rows of NR floats, rows ldc bytes apart
+//   bias                    NR floats per column strip, at bias + j·NR·4
+// Every tile is full: the caller gives C a padded scratch block and memory past the ends of A
+// and B (see gemm-simd.ts, "Edges"). mStrips, nStrips and kc must be ≥ 1.
+//
+// The module also exports `pack_strips`, which copies B into contiguous [K, NR] strips.
 //
 // The tile: NR = 4·NV columns are NV f32x4 vectors, so the MR × NR tile of C lives in MR·NV
 // v128 locals (the accumulators) that V8 keeps in xmm registers for the whole k loop. Each k
@@ -29,7 +30,7 @@
 
 import {
   assembleModule, br_if, drop, f32x4, i32, i8x16, ifElse, local, loop, v128, valType,
-  type FunctionDef, type Instr,
+  type FunctionDef, type Instr, type ValType,
 } from './assembler.js';
 
 /** Where the kernel module finds its memory: `env.memory`, created and grown by gemm-simd.ts. */
@@ -40,25 +41,32 @@ const V128 = 16; // bytes per vector
 
 /**
  * Bytes of the GEMM module with an MR × (4·NV) register tile. Exports
- * `gemm_block(a, b, c, bias, mStrips, nStrips, kc, ldc, aStride, bStride, add)`, all i32, no result.
+ * `gemm_block(a, aRow, aK, aStrip, b, bK, bStrip, c, ldc, bias, mStrips, nStrips, kc, add)`,
+ * all i32 (addresses and strides in bytes), no result.
  */
 export function gemmModuleBytes(MR = 4, NV = 2): Uint8Array {
   const NR = 4 * NV;
 
   // Parameter indices, in call order.
-  const a = 0, b = 1, c = 2, bias = 3, mStrips = 4, nStrips = 5, kc = 6, ldc = 7, aStride = 8, bStride = 9, add = 10;
-  const params = [a, b, c, bias, mStrips, nStrips, kc, ldc, aStride, bStride, add].map(() => valType.i32);
-  // i32 locals: loop counters and the moving pointers.
-  const jr = 11, ir = 12, k = 13; // column strips left, row strips left, k steps left
-  const pa = 14, pb = 15; // A and B pointers inside the k loop
-  const row = 16; // one row of the C tile, for loads and stores
-  const aStrip = 17, cTile = 18; // the current A strip and C tile, stepped per row strip
-  const bStrip = 19, cCol = 20, biasCol = 21; // the current B strip, C column and bias, per column strip
-  const i32Locals = 11;
+  const a = 0, aRow = 1, aK = 2, aStrip = 3; // A(i, k) at a + i·aRow + k·aK; strips aStrip apart
+  const b = 4, bK = 5, bStrip = 6; // B(k, j .. j+NR−1) = NR consecutive floats at b + k·bK; strips bStrip apart
+  const c = 7, ldc = 8, bias = 9; // the C block (rows ldc apart) and the bias row
+  const mStrips = 10, nStrips = 11, kc = 12, add = 13;
+  const paramCount = 14;
+  // i32 locals: loop counters and moving pointers.
+  let next = paramCount;
+  const jr = next++, ir = next++, k = next++; // column strips left, row strips left, k steps left
+  const pa = next++, pb = next++; // A row 0 and B row k inside the k loop
+  const row = next++; // one row of the C tile, for loads and stores
+  const aTile = next++, cTile = next++; // the current A strip and C tile, stepped per row strip
+  const bCol = next++, cCol = next++, biasCol = next++; // the current B strip, C columns, bias, per column strip
+  const rowOff = [-1]; // rowOff[r] = r·aRow, the byte offset of row r of an A strip (r ≥ 1)
+  for (let r = 1; r < MR; r++) rowOff.push(next++);
+  const i32Locals = next - paramCount;
   // v128 locals: the broadcast A value, the NV vectors of B row k, the MR·NV accumulators.
-  const av = 22;
-  const bv = (n: number): number => 23 + n;
-  const acc = (r: number, n: number): number => 23 + NV + r * NV + n;
+  const av = next++;
+  const bv = (n: number): number => av + 1 + n;
+  const acc = (r: number, n: number): number => av + 1 + NV + r * NV + n;
   const v128Locals = 1 + NV + MR * NV;
 
   // Small helpers, each a short instruction sequence.
@@ -69,12 +77,10 @@ export function gemmModuleBytes(MR = 4, NV = 2): Uint8Array {
   // `x -= 1`, then branch back to the enclosing loop while x ≠ 0 (a do-while: counts start ≥ 1).
   const decrementAndLoop = (x: number): Instr =>
     [...local.get(x), ...i32.const(1), ...i32.sub(), ...local.tee(x), ...br_if(0)];
-  // Repeats one code template over the tile's rows r < MR and vectors n < NV.
-  const overTile = (f: (r: number, n: number) => Instr): Instr[] => {
-    const out: Instr[] = [];
-    for (let r = 0; r < MR; r++) for (let n = 0; n < NV; n++) out.push(f(r, n));
-    return out;
-  };
+
+  // Row offsets of an A strip, computed once: rowOff[r] = r·aRow.
+  const prologue: Instr[] = [];
+  for (let r = 1; r < MR; r++) prologue.push(set(rowOff[r], [...local.get(aRow), ...i32.const(r), ...i32.mul()]));
 
   // Accumulators start from the C tile (accumulate): row r of the tile is at cTile + r·ldc.
   const loadTile: Instr[] = [copy(row, cTile)];
@@ -83,15 +89,20 @@ export function gemmModuleBytes(MR = 4, NV = 2): Uint8Array {
     if (r < MR - 1) loadTile.push(addLocal(row, ldc));
   }
   // ...or from the bias row (overwrite): every row of the tile starts as the same NR values.
-  const loadBias: Instr[] = overTile((r, n) =>
-    r === 0 ? set(acc(0, n), [...local.get(biasCol), ...v128.load(n * V128)]) : copy(acc(r, n), acc(0, n)));
+  const loadBias: Instr[] = [];
+  for (let r = 0; r < MR; r++) {
+    for (let n = 0; n < NV; n++) {
+      loadBias.push(r === 0 ? set(acc(0, n), [...local.get(biasCol), ...v128.load(n * V128)]) : copy(acc(r, n), acc(0, n)));
+    }
+  }
 
-  // One k step, a rank-1 update of the tile: acc[r][n] += splat(Ap[k, r]) · Bp[k, 4n .. 4n+3].
+  // One k step, a rank-1 update of the tile: acc[r][n] += splat(A(i + r, k)) · B(k, j + 4n .. j + 4n + 3).
   const rank1Update: Instr[] = [];
   for (let n = 0; n < NV; n++) rank1Update.push(set(bv(n), [...local.get(pb), ...v128.load(n * V128)]));
   for (let r = 0; r < MR; r++) {
-    // v128.load32_splat broadcasts A(k, r) straight from memory: one instruction, no shuffle.
-    rank1Update.push(set(av, [...local.get(pa), ...v128.load32_splat(r * F32)]));
+    // v128.load32_splat broadcasts A(i + r, k) straight from memory: one instruction, no shuffle.
+    const address = r === 0 ? local.get(pa) : [...local.get(pa), ...local.get(rowOff[r]), ...i32.add()];
+    rank1Update.push(set(av, [...address, ...v128.load32_splat()]));
     for (let n = 0; n < NV; n++) {
       rank1Update.push([
         ...local.get(acc(r, n)), ...local.get(av), ...local.get(bv(n)), ...f32x4.mul(), ...f32x4.add(),
@@ -108,42 +119,86 @@ export function gemmModuleBytes(MR = 4, NV = 2): Uint8Array {
   }
 
   const body: Instr[] = [
-    // Column strips outermost: one B strip ([kc, NR], 8 KB at kc = 256) stays in L1 while
-    // every A strip of the block streams past it (the packed A block lives in L2).
-    copy(bStrip, b), copy(cCol, c), copy(biasCol, bias), copy(jr, nStrips),
+    ...prologue,
+    // Column strips outermost: one B strip ([kc, NR], 8 KB at kc = 256; contiguous when
+    // packed) stays in L1 while every A strip of the block streams past it (A lives in L2).
+    copy(bCol, b), copy(cCol, c), copy(biasCol, bias), copy(jr, nStrips),
     loop(
-      copy(aStrip, a), copy(cTile, cCol), copy(ir, mStrips),
+      copy(aTile, a), copy(cTile, cCol), copy(ir, mStrips),
       loop(
         // Initialize the accumulators: from C when accumulating, else from the bias row.
         local.get(add),
         ifElse(loadTile, loadBias),
-        // The k loop: kc rank-1 updates, the accumulators never leave registers.
-        copy(pa, aStrip), copy(pb, bStrip), copy(k, kc),
+        // The k loop: kc rank-1 updates; the accumulators never leave registers.
+        copy(pa, aTile), copy(pb, bCol), copy(k, kc),
         loop(
           ...rank1Update,
-          addConst(pa, MR * F32), addConst(pb, NR * F32),
+          addLocal(pa, aK), addLocal(pb, bK),
           decrementAndLoop(k),
         ),
         ...storeTile,
         // Next row strip: the next A strip, and the tile MR rows further down C.
-        addLocal(aStrip, aStride),
+        addLocal(aTile, aStrip),
         [...local.get(cTile), ...local.get(ldc), ...i32.const(MR), ...i32.mul(), ...i32.add(), ...local.set(cTile)],
         decrementAndLoop(ir),
       ),
       // Next column strip: the next B strip, NR columns further right in C and in the bias.
-      addLocal(bStrip, bStride), addConst(cCol, NR * F32), addConst(biasCol, NR * F32),
+      addLocal(bCol, bStrip), addConst(cCol, NR * F32), addConst(biasCol, NR * F32),
       decrementAndLoop(jr),
     ),
   ];
 
   const gemmBlock: FunctionDef = {
     name: 'gemm_block',
-    params,
+    params: new Array<ValType>(paramCount).fill(valType.i32),
     results: [],
-    locals: [...new Array<number>(i32Locals).fill(valType.i32), ...new Array<number>(v128Locals).fill(valType.v128)] as FunctionDef['locals'],
+    locals: [...new Array<ValType>(i32Locals).fill(valType.i32), ...new Array<ValType>(v128Locals).fill(valType.v128)],
     body,
   };
-  return assembleModule({ memory: { ...MEMORY_IMPORT, minPages: 1 }, functions: [gemmBlock] });
+  return assembleModule({ memory: { ...MEMORY_IMPORT, minPages: 1 }, functions: [gemmBlock, packStrips(NV)] });
+}
+
+/**
+ * `pack_strips(dst, src, srcRow, rows, strips, dstStrip)`: cuts a row-major matrix into column
+ * strips of NR = 4·NV floats, each strip k-major and contiguous:
+ *   strip t, row k  (NR floats at dst + t·dstStrip + k·NR·4)  ←  NR floats at src + k·srcRow + t·NR·4
+ * This is B's packing for gemm_block: a strip read with a stride of N floats maps onto a few
+ * cache sets when N is a multiple of a large power of two (N = 1024 rows sit 4 KB apart), and
+ * is evicted before the next row strip of A comes around to reuse it.
+ */
+function packStrips(NV: number): FunctionDef {
+  const NR = 4 * NV;
+  const dst = 0, src = 1, srcRow = 2, rows = 3, strips = 4, dstStrip = 5;
+  const k = 6, t = 7, s = 8, d = 9; // rows left, strips left, source and destination pointers
+  const step = (x: number, by: Instr): Instr => [...local.get(x), ...by, ...i32.add(), ...local.set(x)];
+  const decrementAndLoop = (x: number): Instr =>
+    [...local.get(x), ...i32.const(1), ...i32.sub(), ...local.tee(x), ...br_if(0)];
+  // NR floats of one row into one strip: NV vector loads and stores.
+  const copyPiece: Instr[] = [];
+  for (let n = 0; n < NV; n++) {
+    copyPiece.push([...local.get(d), ...local.get(s), ...v128.load(n * V128), ...v128.store(n * V128)]);
+  }
+  return {
+    name: 'pack_strips',
+    params: new Array<ValType>(6).fill(valType.i32),
+    results: [],
+    locals: new Array<ValType>(4).fill(valType.i32),
+    body: [
+      [...local.get(rows), ...local.set(k)],
+      // Rows outermost, so the source is read front to back once (strip-major order would
+      // stream the whole source once per strip); the writes go to `strips` sequential streams.
+      loop(
+        [...local.get(src), ...local.set(s)], [...local.get(dst), ...local.set(d)], [...local.get(strips), ...local.set(t)],
+        loop(
+          ...copyPiece,
+          step(s, i32.const(NR * F32)), step(d, local.get(dstStrip)),
+          decrementAndLoop(t),
+        ),
+        step(src, local.get(srcRow)), step(dst, i32.const(NR * F32)),
+        decrementAndLoop(k),
+      ),
+    ],
+  };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { train, TRAIN_HELP } from './train.js';
 import { evaluate, predict, summary, EVALUATE_HELP, PREDICT_HELP, SUMMARY_HELP } from './inspect.js';
+import { viz, VIZ_HELP } from './viz.js';
 import { UsageError } from './args.js';
 
 const USAGE = `Usage: tatami <command> [flags]
@@ -14,6 +15,7 @@ Commands:
   evaluate   test loss and accuracy of a saved model
   predict    show a test digit and the model's ten probabilities
   summary    print the model's Keras-style summary
+  viz        write PNGs of a model's filters, feature maps, confusion matrix, curves
 
 Run 'tatami <command> --help' for its flags.
 `;
@@ -26,6 +28,7 @@ const COMMANDS: Record<string, { help: string; run: (argv: readonly string[]) =>
   evaluate: { help: EVALUATE_HELP, run: (argv) => evaluate(argv, log) },
   predict: { help: PREDICT_HELP, run: (argv) => predict(argv, log) },
   summary: { help: SUMMARY_HELP, run: (argv) => summary(argv, log) },
+  viz: { help: VIZ_HELP, run: (argv) => viz(argv, log) },
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -1,6 +1,7 @@
 import { classicCnn } from '../models/classic-cnn.js';
 import { Adam } from '../optimizers/adam.js';
 import { loadModel } from '../io/load.js';
+import { readTrainingInfo } from '../io/training-info.js';
 import type { Model } from '../models/model.js';
 import type { ProgressOutput } from '../models/progbar.js';
 import { parseFlags, helpText, UsageError, type FlagSpec, type FlagValues } from './args.js';
@@ -60,9 +61,13 @@ export async function train(argv: readonly string[], stdout: ProgressOutput, log
     previous,
   );
   let model: Model;
+  let initialEpoch = 0;
   if (resume !== undefined) {
-    model = await loadModel(resume);
+    // The saved optimizer state comes back too, so training continues where it stopped.
+    model = await loadModel(resume, { includeOptimizer: true });
     if (model.compiled === null) model.compile({ optimizer: new Adam({ learningRate: lr }), loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+    initialEpoch = (await readTrainingInfo(resume))?.epoch ?? 0;
+    if (initialEpoch >= epochs) throw new UsageError(`the model in ${resume} has already trained ${initialEpoch} epochs; ask for more with --epochs`);
   } else {
     model = classicCnn({ kernelSize, filters, seed });
     model.compile({ optimizer: new Adam({ learningRate: lr }), loss: 'categorical_crossentropy', metrics: ['accuracy'] });
@@ -87,6 +92,7 @@ export async function train(argv: readonly string[], stdout: ProgressOutput, log
   try {
     history = await model.fit(data.train.images, data.train.labels, {
       epochs,
+      initialEpoch,
       batchSize,
       shuffle: flags.shuffle !== false,
       verbose,
@@ -103,14 +109,15 @@ export async function train(argv: readonly string[], stdout: ProgressOutput, log
     data: settings,
     kernelSize,
     filters,
-    epochs: history.epoch.length,
-    history: history.history,
+    epochs: initialEpoch + history.epoch.length,
+    // A resumed run's curves continue the earlier ones.
+    history: Object.fromEntries(Object.entries(history.history).map(([k, v]) => [k, [...(previous?.history[k] ?? []), ...v]])),
     testLoss: evaluation.loss,
     testAccuracy: evaluation.accuracy,
     seconds,
     imagesPerSecond: imagesSeen / seconds,
   };
-  await model.save(out, { includeOptimizer: true });
+  await model.save(out, { includeOptimizer: true, epoch: run.epochs });
   await writeRun(out, run);
   if (verbose > 0 || !json) {
     say(`Test loss: ${run.testLoss.toFixed(4)} - test accuracy: ${run.testAccuracy.toFixed(4)}`);

@@ -27,6 +27,7 @@ export interface BatchNormalizationArgs extends LayerArgs {
  *   inference: the same with moving_mean and moving_variance in place of μ and σ².
  *
  * Weights (Keras order): gamma, beta (trainable), moving_mean, moving_variance (not trainable).
+ * A frozen layer (`trainable = false`) runs in inference mode even during fit, as Keras 2 (TF 2.x) does.
  * The gradient comes from composing differentiable ops, so it is exact by construction.
  */
 export class BatchNormalization extends Layer {
@@ -76,7 +77,7 @@ export class BatchNormalization extends Layer {
   call(x: Tensor, ctx: CallContext): Tensor {
     const axes: Axes = x.shape.slice(0, -1).map((_, i) => i);
     let normalized: Tensor;
-    if (ctx.training) {
+    if (ctx.training && this.trainable) {
       const mu = mean(x, axes, true);
       const centered = sub(x, mu);
       const variance = mean(square(centered), axes, true);

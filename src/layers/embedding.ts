@@ -57,7 +57,8 @@ export class Embedding extends Layer {
       ...super.getConfig(),
       input_dim: this.inputDim,
       output_dim: this.outputDim,
-      embeddings_initializer: initializerConfig(this.init),
+      // Keras's 'uniform' alias is the class RandomUniform (tfjs knows no 'Uniform').
+      embeddings_initializer: initializerConfig(this.init === 'uniform' ? 'random_uniform' : this.init),
       mask_zero: false,
     };
   }

@@ -90,8 +90,9 @@ export function earlyStopping(args: EarlyStoppingArgs = {}): Callback {
         if (restoreBestWeights && model !== null) bestWeights = model.getWeights();
         return;
       }
+      // Keras: stop once `patience` epochs in a row did not improve (patience 0: at the first).
       wait++;
-      if (wait > patience && model !== null) model.stopTraining = true;
+      if (wait >= patience && model !== null) model.stopTraining = true;
     },
     onTrainEnd() {
       if (restoreBestWeights && bestWeights !== null && model !== null) model.setWeights(bestWeights);

@@ -9,6 +9,9 @@ import { Optimizer, resolveOptimizer } from '../optimizers/index.js';
 import { formatSummary } from './summary.js';
 import { fitModel, evaluateModel, predictModel, type FitOptions, type EvaluateOptions, type PredictOptions } from './training.js';
 import type { History, TrainingTarget } from './callbacks.js';
+import { saveModel, type SaveTarget } from '../io/save.js';
+import type { SaveOptions } from '../io/model-to-json.js';
+import type { SavedArtifacts } from '../io/artifacts.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | readonly SymbolicTensor[];
@@ -57,7 +60,8 @@ export class Model implements TrainingTarget {
   protected output: SymbolicTensor | null = null;
   protected seed: number | undefined;
   private rng: Rng | null = null;
-  private initialized = false;
+  /** Weights already given values (by their initializer or setWeights): a layer added later still gets initialized. */
+  private readonly initialized = new WeakSet<Tensor>();
 
   constructor(args: ModelArgs | null, defaultName = 'model') {
     this.name = args?.name ?? defaultName;
@@ -73,9 +77,14 @@ export class Model implements TrainingTarget {
     this.input = input;
     this.output = output;
     this.layers = chain.map((n) => n.layer);
-    const used = new Set(this.layers.map((l) => l.name).filter((n) => n !== ''));
+    this.nameLayers(this.layers);
+  }
+
+  /** Name the unnamed layers of `layers` (in order) as Keras does, keeping the names already given. */
+  protected nameLayers(layers: readonly Layer[]): void {
+    const used = new Set(layers.map((l) => l.name).filter((n) => n !== ''));
     const counts = new Map<string, number>();
-    for (const layer of this.layers) {
+    for (const layer of layers) {
       if (layer.name !== '') continue;
       // Keras 2 numbers inputs from 1 (input_1) and other layers from none (conv2d, conv2d_1, ...).
       const base = layer instanceof InputLayer ? 'input' : defaultLayerName(layer.className);
@@ -86,6 +95,11 @@ export class Model implements TrainingTarget {
       used.add(name);
       layer.name = name;
     }
+  }
+
+  /** Each layer after the input with the shapes it takes and gives, in order (for summaries and error hints). */
+  connections(): Array<{ layer: Layer; inputShape: SymbolicShape; outputShape: SymbolicShape }> {
+    return this.nodes().map((n) => ({ layer: n.layer, inputShape: (n.input as SymbolicTensor).shape, outputShape: n.shape }));
   }
 
   /** The graph's nodes after the input, in order. */
@@ -134,11 +148,14 @@ export class Model implements TrainingTarget {
 
   /** Run every weight's initializer once, in layer order, from the model's Rng. */
   ensureInitialized(seed?: number): void {
-    if (this.initialized) return;
     this.requireGraph('initialize');
+    const fresh = this.layers.flatMap((l) => l.weights).filter((w) => !this.initialized.has(w.value));
+    if (fresh.length === 0) return;
     const rng = this.trainingRng(seed);
-    for (const layer of this.layers) for (const w of layer.weights) w.initializer(w.value.data, w.value.shape, rng);
-    this.initialized = true;
+    for (const w of fresh) {
+      w.initializer(w.value.data, w.value.shape, rng);
+      this.initialized.add(w.value);
+    }
   }
 
   /** The Rng for initialization, shuffling and dropout; a seed given here starts a fresh stream. */
@@ -201,8 +218,18 @@ export class Model implements TrainingTarget {
         throw new Error(`${this.name}: setWeights: weight ${i} (${layer.name}/${w.name}) has shape ${shapeToString(w.value.shape)}, got ${shapeToString(weights[i].shape)}`);
       }
     });
-    targets.forEach(({ w }, i) => w.value.data.set(weights[i].data));
-    this.initialized = true;
+    targets.forEach(({ w }, i) => {
+      w.value.data.set(weights[i].data);
+      this.initialized.add(w.value);
+    });
+  }
+
+  /**
+   * Save in the TensorFlow.js Layers format (model.json + weights.bin): to a folder in Node, written
+   * atomically, or, with no target, only in memory. Returns the artifacts. See io/save.ts.
+   */
+  save(target?: SaveTarget, options?: SaveOptions): Promise<SavedArtifacts> {
+    return saveModel(this, target, options);
   }
 
   /** Keras's summary table; printed with console.log unless `print` is false, and returned. */

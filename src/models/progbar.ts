@@ -30,20 +30,20 @@ export function defaultOutput(): ProgressOutput {
   };
 }
 
-/** Keras formats a logged value with 4 decimals, or in exponent form when tiny. */
+/** Keras formats a logged value with 4 decimals, or in exponent form when |v| ≤ 1e-3 (0 included: '0.0000e+00'). */
 export function formatValue(v: number): string {
-  return Math.abs(v) > 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2');
+  return Math.abs(v) > 1e-3 ? v.toFixed(4) : v.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
 function formatLogs(logs: Record<string, number>): string {
   return Object.entries(logs).map(([k, v]) => ` - ${k}: ${formatValue(v)}`).join('');
 }
 
-/** 48ms/step, 1s/step, 850us/step (Keras's units). */
-function perStep(seconds: number): string {
-  if (seconds >= 1) return `${Math.round(seconds)}s/step`;
-  if (seconds >= 1e-3) return `${Math.round(seconds * 1e3)}ms/step`;
-  return `${Math.round(seconds * 1e6)}us/step`;
+/** 48ms/step, 1s/epoch, 850us/step: Keras's `_format_time` (a time of exactly 0 is shown in seconds). */
+function formatTime(seconds: number, unit: string): string {
+  if (seconds >= 1 || seconds === 0) return `${Math.round(seconds)}s/${unit}`;
+  if (seconds >= 1e-3) return `${Math.round(seconds * 1e3)}ms/${unit}`;
+  return `${Math.round(seconds * 1e6)}us/${unit}`;
 }
 
 export class Progbar {
@@ -84,13 +84,13 @@ export class Progbar {
     if (this.verbose === 0) return;
     const elapsed = (Date.now() - this.start) / 1000;
     const count = `${steps}/${this.target}`;
-    const step = perStep(elapsed / Math.max(steps, 1));
+    const step = formatTime(elapsed / Math.max(steps, 1), 'step');
     if (this.verbose === 1) {
       // \r then the final line; the trailing spaces erase a longer ETA line underneath.
       const line = `${count} ${this.bar(steps)} - ${Math.round(elapsed)}s ${step}${formatLogs(logs)}`;
       this.out.write(`${this.out.isTTY ? '\r' : ''}${line}${this.out.isTTY ? '\x1b[K' : ''}\n`);
     } else {
-      this.out.write(`${count} - ${Math.round(elapsed)}s${formatLogs(logs)} - ${Math.round(elapsed)}s/epoch - ${step}\n`);
+      this.out.write(`${count} - ${Math.round(elapsed)}s${formatLogs(logs)} - ${formatTime(elapsed, 'epoch')} - ${step}\n`);
     }
   }
 }

@@ -47,6 +47,8 @@ export class Sequential extends Model {
 
   private connect(layer: Layer): void {
     const from = this.output ?? (this.head as SymbolicTensor);
+    // Name the layer first, so a shape error names it ("Conv2D 'conv2d_1': expected ...").
+    this.nameLayers([(this.head as SymbolicTensor).layer, ...this.layers, layer]);
     const out = layer.apply(from);
     this.setGraph(this.head as SymbolicTensor, out);
     // Sequential models list no InputLayer, as Keras.

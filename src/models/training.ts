@@ -1,6 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import { noGrad } from '../grad-mode.js';
 import { shapeToString } from '../shape.js';
+import { formatShape } from '../layers/layer.js';
 import { concat } from '../ops/shape-ops.js';
 import { shuffledOrder, sequentialOrder, batchRanges, takeRows } from '../data/batches.js';
 import { History, type Callback, type Logs } from './callbacks.js';
@@ -18,7 +19,7 @@ export interface FitOptions {
   verbose?: 0 | 1 | 2;
   /** Hold out this last fraction of the samples (taken before shuffling, as Keras) for validation. */
   validationSplit?: number;
-  /** Validation samples given explicitly: [x, y]. */
+  /** Validation samples given explicitly: [x, y] (overrides validationSplit, as Keras). */
   validationData?: readonly [Tensor, Tensor];
   callbacks?: readonly Callback[];
   /** Makes initialization (if the weights are still fresh), shuffling and dropout reproducible. */
@@ -61,7 +62,10 @@ function checkData(model: Model, x: Tensor, y: Tensor, what: string): void {
     : y.rank === out.length && out.every((d, i) => i === 0 || d === y.shape[i]);
   if (!ok) {
     const expected = sparse ? `(${x.shape[0]},) integer class labels` : `(${x.shape[0]}, ${out.slice(1).join(', ')})`;
-    throw new Error(`${model.name}: ${what} labels y have shape ${shapeToString(y.shape)}, expected ${expected} to match the output ${shapeToString(out.map((d) => d ?? x.shape[0]))}`);
+    // The classic slip: Dense on a conv output (Keras allows it, acting on the last axis), then class labels.
+    const dense = out.length > 2 ? model.connections().find((c) => c.layer.className === 'Dense' && c.inputShape.length > 2) : undefined;
+    const hint = dense === undefined ? '' : `; ${dense.layer.describe()} gets the ${dense.inputShape.length}-D input ${formatShape(dense.inputShape)} and acts on its last axis only: add Flatten() before it`;
+    throw new Error(`${model.name}: ${what} labels y have shape ${shapeToString(y.shape)}, expected ${expected} to match the output ${shapeToString(out.map((d) => d ?? x.shape[0]))}${hint}`);
   }
 }
 
@@ -95,16 +99,19 @@ class Tracker {
 }
 
 /**
- * Give the event loop a turn (so a page stays responsive and Ctrl-C is seen), at most every 15 ms:
- * yielding after every batch would cost more than the batch at batch size 1.
+ * A per-fit yielder that gives the event loop a turn (so a page stays responsive and Ctrl-C is seen):
+ * after the first batch, then at most every 15 ms, since yielding after every batch would cost more
+ * than the batch at batch size 1. Per fit, so a short fit right after another still yields.
  */
-let lastYield = 0;
-async function maybeYield(): Promise<void> {
-  const now = Date.now();
-  if (now - lastYield < 15) return;
-  lastYield = now;
-  const g = globalThis as { setImmediate?: (f: () => void) => void };
-  await new Promise<void>((resolve) => (g.setImmediate !== undefined ? g.setImmediate(resolve) : setTimeout(resolve, 0)));
+function makeYielder(): () => Promise<void> {
+  let lastYield = 0;
+  return async () => {
+    const now = Date.now();
+    if (now - lastYield < 15) return;
+    lastYield = now;
+    const g = globalThis as { setImmediate?: (f: () => void) => void };
+    await new Promise<void>((resolve) => (g.setImmediate !== undefined ? g.setImmediate(resolve) : setTimeout(resolve, 0)));
+  };
 }
 
 export async function fitModel(model: Model, xAll: Tensor, yAll: Tensor, options: FitOptions): Promise<History> {
@@ -114,11 +121,12 @@ export async function fitModel(model: Model, xAll: Tensor, yAll: Tensor, options
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`${model.name}: epochs must be a non-negative integer, got ${epochs}`);
   if (!(validationSplit >= 0 && validationSplit < 1)) throw new Error(`${model.name}: validationSplit must be in [0, 1), got ${validationSplit}`);
   checkData(model, xAll, yAll, 'fit');
-  // Validation: the last fraction, split off before any shuffling (Keras).
+  // Validation: the last fraction, split off before any shuffling (Keras); validationData, when
+  // given, overrides validationSplit (Keras).
   let x = xAll;
   let y = yAll;
   let validation = options.validationData ?? null;
-  if (validationSplit > 0) {
+  if (validationSplit > 0 && validation === null) {
     const n = xAll.shape[0];
     const split = Math.floor(n * (1 - validationSplit));
     const all = sequentialOrder(n);
@@ -140,6 +148,7 @@ export async function fitModel(model: Model, xAll: Tensor, yAll: Tensor, options
   for (const cb of all) await cb.onTrainBegin?.({});
   const n = x.shape[0];
   const ranges = batchRanges(n, batchSize);
+  const maybeYield = makeYielder();
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     if (verbose > 0) output.write(`Epoch ${epoch + 1}/${epochs}\n`);
     for (const cb of all) await cb.onEpochBegin?.(epoch, {});

@@ -1,7 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString, shapesEqual, shapeSize } from '../shape.js';
-import { gemmBlocked } from '../../kernels/gemm.js';
+import { gemmFast } from '../../kernels/gemm-fast.js';
 
 /**
  * Matrix product over the last two axes: [..., M, K] · [..., K, N] → [..., M, N].
@@ -28,21 +28,21 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const bStep = bBatch.length > 0 ? K * N : 0;
   const y = allocFloat32(batch * M * N); // (..., M, N)
   for (let i = 0; i < batch; i++) {
-    gemmBlocked(y.subarray(i * M * N, (i + 1) * M * N), a.data.subarray(i * aStep, i * aStep + M * K), b.data.subarray(i * bStep, i * bStep + K * N), M, N, K, 'nn', false);
+    gemmFast(y.subarray(i * M * N, (i + 1) * M * N), a.data.subarray(i * aStep, i * aStep + M * K), b.data.subarray(i * bStep, i * bStep + K * N), M, N, K, 'nn', false);
   }
   return Tensor.fromOp('matmul', y, [...batchShape, M, N], [a, b], (dout) => {
     if (a.requiresGrad) {
       const da = allocFloat32(a.size); // (..., M, K)
       for (let i = 0; i < batch; i++) {
         // dA_i (+)= dC_i · B_iᵀ; with a shared A every entry adds into the one matrix.
-        gemmBlocked(da.subarray(i * aStep, i * aStep + M * K), dout.subarray(i * M * N, (i + 1) * M * N), b.data.subarray(i * bStep, i * bStep + K * N), M, K, N, 'nt', true);
+        gemmFast(da.subarray(i * aStep, i * aStep + M * K), dout.subarray(i * M * N, (i + 1) * M * N), b.data.subarray(i * bStep, i * bStep + K * N), M, K, N, 'nt', true);
       }
       accumulateGrad(a, da, true);
     }
     if (b.requiresGrad) {
       const db = allocFloat32(b.size); // (..., K, N)
       for (let i = 0; i < batch; i++) {
-        gemmBlocked(db.subarray(i * bStep, i * bStep + K * N), a.data.subarray(i * aStep, i * aStep + M * K), dout.subarray(i * M * N, (i + 1) * M * N), K, N, M, 'tn', true);
+        gemmFast(db.subarray(i * bStep, i * bStep + K * N), a.data.subarray(i * aStep, i * aStep + M * K), dout.subarray(i * M * N, (i + 1) * M * N), K, N, M, 'tn', true);
       }
       accumulateGrad(b, db, true);
     }

@@ -14,7 +14,7 @@ function tatami(args: string[]): { code: number | null; stdout: string; stderr: 
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe('tatami CLI', () => {
+describe('tatami CLI', { timeout: 120_000 }, () => {
   let dir: string;
   let out: string;
   let trained: ReturnType<typeof tatami>;

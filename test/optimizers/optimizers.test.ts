@@ -4,7 +4,7 @@
  * The expected values are the equations evaluated in float64 right here; the comments hold the numbers.
  * tatami stores θ and the state in float32, hence atol 1e-6.
  */
-import { describe, it, expect, beforeAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { Tensor, Adam, SGD, RMSprop, Optimizer } from '../../src/index.js';
 import { resolveOptimizer } from '../../src/optimizers/index.js';

@@ -1,0 +1,72 @@
+// The benchmark CLI.
+//
+//   npm run bench                       every family: conv, pool, gemm, train
+//   npm run bench -- conv               one family (or several: -- conv gemm)
+//   npm run bench -- --shape 8x28x28x16:32:3x3:same
+//                                       a custom conv shape: NxHxWxCI:CO:KHxKW:valid|same[:stride]
+//                                       (repeatable; implies the conv family)
+//   npm run bench -- --quick            small shapes, few samples (seconds, not minutes)
+//   options: --no-peers (tatami only), --samples N (Benchmark.js minSamples, default 5),
+//            --max-time S (seconds per version, default 2), --no-write (no JSON files)
+//
+// Results: a table on stdout, progress on stderr, and bench/results/<family>-<time>.json plus
+// bench/results/latest-<family>.json.
+
+import { runFamily, familyNames, defaultRunOptions, quickTiming, type FamilyName, type RunOptions } from './run.js';
+import { parseConvSpec } from './conv.js';
+
+const usage = `usage: npm run bench -- [conv|pool|gemm|train ...] [--quick] [--shape NxHxWxCI:CO:KHxKW:valid|same[:stride]]
+                       [--no-peers] [--samples N] [--max-time SECONDS] [--no-write]`;
+
+function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOptions } {
+  const options = defaultRunOptions();
+  const families: FamilyName[] = [];
+  const shapes: string[] = [];
+  let samples: number | undefined;
+  let maxTime: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value\n${usage}`);
+      return v;
+    };
+    if ((familyNames as readonly string[]).includes(a)) families.push(a as FamilyName);
+    else if (a === '--quick') options.quick = true;
+    else if (a === '--no-peers') options.peers = false;
+    else if (a === '--no-write') options.write = false;
+    else if (a === '--shape') shapes.push(value());
+    else if (a.startsWith('--shape=')) shapes.push(a.slice('--shape='.length));
+    else if (a === '--samples') samples = Number(value());
+    else if (a === '--max-time') maxTime = Number(value());
+    else if (a === '--help' || a === '-h') { process.stdout.write(`${usage}\n`); process.exit(0); }
+    else throw new Error(`unknown argument '${a}'\n${usage}`);
+  }
+  if (options.quick) options.timing = quickTiming;
+  if (samples !== undefined) {
+    if (!Number.isInteger(samples) || samples < 1) throw new Error(`--samples wants a positive integer, got ${samples}`);
+    options.timing = { ...options.timing, minSamples: samples };
+  }
+  if (maxTime !== undefined) {
+    if (!(maxTime >= 0)) throw new Error(`--max-time wants seconds ≥ 0, got ${maxTime}`);
+    options.timing = { ...options.timing, maxTime };
+  }
+  if (shapes.length > 0) {
+    options.convShapes = shapes.map((s, i) => parseConvSpec(s, shapes.length === 1 ? 'custom' : `custom${i + 1}`));
+    if (families.length === 0) families.push('conv');
+  }
+  return { families: families.length > 0 ? families : [...familyNames], options };
+}
+
+async function main(): Promise<void> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(2);
+  }
+  for (const family of parsed.families) await runFamily(family, parsed.options);
+}
+
+await main();

@@ -1,0 +1,61 @@
+// Runs benchmark families: builds each family's cases, runs them through the harness, prints the
+// table and writes the JSON. Used by the CLI (bench/index.ts) and by test/bench/quick.test.ts.
+
+import { runCase, formatTable, writeResults, defaultTiming, consumed, machineInfo, type Case, type Result, type TimingOptions } from './harness.js';
+import { convCases, convQuickShapes, type ConvSpec } from './conv.js';
+import { poolCases } from './pool.js';
+import { gemmCases } from './gemm.js';
+import { trainCases } from './train.js';
+
+export const familyNames = ['conv', 'pool', 'gemm', 'train'] as const;
+export type FamilyName = (typeof familyNames)[number];
+
+export interface RunOptions {
+  /** Small shapes and few samples (what `npm test` runs). */
+  quick: boolean;
+  /** Run the peers (tfjs-cpu, tfjs-wasm, onnxruntime, ConvNetJS). */
+  peers: boolean;
+  /** Custom conv shapes (--shape); replaces the family's defaults. */
+  convShapes?: ConvSpec[];
+  timing: TimingOptions;
+  /** Write bench/results/*.json (default true); a directory overrides bench/results. */
+  write: boolean | string;
+  /** Where the table goes (default: stdout). */
+  print: (text: string) => void;
+}
+
+/** Timing settings of --quick: enough to exercise the path, not to measure. */
+export const quickTiming: TimingOptions = { ...defaultTiming, minSamples: 2, maxTime: 0.02, minTime: 0.005 };
+
+export function defaultRunOptions(): RunOptions {
+  return { quick: false, peers: true, timing: defaultTiming, write: true, print: (t) => process.stdout.write(`${t}\n`) };
+}
+
+/** The cases of one family under these options. */
+export function familyCases(name: FamilyName, o: RunOptions): AsyncIterable<Case> {
+  switch (name) {
+    case 'conv': return convCases({ shapes: o.convShapes ?? (o.quick ? convQuickShapes : undefined), peers: o.peers });
+    case 'pool': return poolCases({ quick: o.quick, peers: o.peers });
+    case 'gemm': return gemmCases({ quick: o.quick, peers: o.peers });
+    case 'train': return trainCases({ quick: o.quick, peers: o.peers });
+  }
+}
+
+/** Runs one family end to end; returns its rows (and the JSON path if written). */
+export async function runFamily(name: FamilyName, o: RunOptions): Promise<{ results: Result[]; file?: string }> {
+  const m = machineInfo();
+  o.print(`\n## ${name}${o.quick ? ' (quick)' : ''} — ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${new Date().toISOString()}`);
+  const results: Result[] = [];
+  for await (const c of familyCases(name, o)) {
+    const rows = await runCase(c, o.timing);
+    results.push(...rows);
+  }
+  o.print(formatTable(results));
+  o.print(`(median of Benchmark.js samples after a separate cold call; × = speed-up per unit of work over tfjs-cpu / over tatami's naive reference; checksum ${consumed().toPrecision(6)})`);
+  let file: string | undefined;
+  if (o.write !== false) {
+    file = writeResults(name, results, o.timing, typeof o.write === 'string' ? o.write : undefined);
+    o.print(`results: ${file}`);
+  }
+  return { results, file };
+}

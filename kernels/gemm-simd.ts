@@ -1,0 +1,226 @@
+// General matrix multiply on WebAssembly SIMD, with the same contract as gemmBlocked (gemm.ts):
+//
+//   C [M, N] row-major.  'nn': A [M, K], B [K, N]    'tn': A [K, M], B [K, N]    'nt': A [M, K], B [N, K]
+//   C[i, j] = (accumulate ? C[i, j] : bias[j] or 0) + Σ_k A(i, k) · B(k, j)
+//
+// accumulate = false overwrites C (plus the bias, if any); accumulate = true adds into it.
+// Sums are carried in float32, four lanes at a time, where gemmNaive/gemmBlocked use float64, so
+// results differ from theirs by float32 rounding (about √K·2⁻²⁴ relative for random data).
+//
+// What it optimizes: V8 runs the JS GEMMs as one scalar float64 multiply-add per instruction,
+// ~1–3 GFLOP/s here. The micro-kernel (wasm/gemm-simd-module.ts) keeps a 4×8 tile of C in
+// eight f32x4 registers and does 32 multiply-adds per 6 loads: 10–18 GFLOP/s on this machine.
+// Measured tiles (medians, same process): 4×8 best or tied on every shape; 6×8, 8×8 (spills),
+// 4×12 and 3×16 were 5–50% slower on the square and conv shapes.
+//
+// Loop nest (BLIS names; the wasm kernel runs the two innermost loops):
+//   copy A and B into wasm memory       one TypedArray.set each (a memcpy); 'nt' B is transposed
+//   (M ≥ 64) pack B into NR-strips      in wasm, so each B strip is contiguous and stays in L1
+//   for jc over N by NC                 C block [MC, NC] is a scratch in wasm memory
+//     for ic over M by MC
+//       copy the C block in             (accumulate only)
+//       for pc over K by KC             A block [MC, KC] in L2, read in place through strides
+//         gemm_block (wasm)             every 4×8 tile of the block: KC rank-1 updates, onto C after pc = 0
+//       copy the C block out to c       clipped to the valid rows and columns
+//
+// Why operands are copied whole instead of packed block by block as in gemmBlocked: a JS loop
+// that moves floats one by one runs here at 3–10 ns per float, TypedArray.set at ~0.4 ns. The
+// kernel reads A through (row, k) strides, so one memcpy serves all three layouts, and packs B
+// itself with v128 copies when enough row strips reuse it to pay for the extra pass. Measured:
+// packing B makes 1024³ 2–2.5× faster (unpacked B rows 4 KB apart fight over a few cache sets)
+// but the conv filter gradient (M = 9, B = dY, 22 MB) ~25% slower.
+//
+// Why C goes through a scratch block: the kernel can only touch wasm memory, and c is a
+// Float32Array of its own. The block stays in wasm over the whole K loop (ic outside pc, unlike
+// BLIS), so each element of C crosses once each way, by memcpy when the block is whole rows.
+//
+// Edges: the last row strip computes MR rows and the last column strip NR columns whatever M
+// and N are. The extra rows and columns read other elements of A and B (or zeroed slack past
+// their ends), and since lanes and rows never mix in a rank-1 update, that only reaches the
+// padded rows / columns of the C block, which are never copied out.
+
+import type { GemmLayout } from './gemm.js';
+import { MEMORY_IMPORT, gemmModuleBytes, simdProbeBytes } from './wasm/gemm-simd-module.js';
+
+const MR = 4; // rows of the register tile (the module's MR)
+const NV = 2; // f32x4 vectors per tile row
+const NR = 4 * NV; // columns of the register tile
+// Block sizes, in floats (4 bytes):
+const KC = 256; // depth of a K block: an A strip [KC, MR] (4 KB) + a B strip [KC, NR] (8 KB) sit in L1 (32 KB)
+const MC = 128; // rows of an A block: [MC, KC] = 128 KB, in L2 (512 KB); also the C block's height
+const NC = 256; // columns of a C block (a multiple of NR): [MC, NC] = 128 KB stays in L2 beside A
+// Block sizes could not be told apart under this machine's load (KC 128/512, MC 64/256 and
+// NC 512 all within noise of these), so they are the sizes the cache arithmetic suggests.
+const PACK_B_MIN_M = 64; // pack B when at least 16 row strips reuse each B strip
+
+const PAGE_BYTES = 65536;
+ // a WebAssembly page
+
+/** True when this engine runs WebAssembly SIMD (WebAssembly.validate of a one-instruction probe module). */
+export const simdAvailable: boolean =
+  typeof WebAssembly === 'object' && WebAssembly.validate(simdProbeBytes());
+
+// ---------------------------------------------------------------------------------------------
+// The module and its memory
+//
+// One instance and one memory for the whole process, created at the first call and reused:
+// compiling costs ~1 ms, and a fresh memory per call would page-fault its megabytes every time
+// (the same reason gemmBlocked keeps its packing buffers). The memory only grows, to the
+// largest A + B (+ packed B) seen so far. Kernels are synchronous, so no two calls share it.
+// Synchronous `new WebAssembly.Module` works in Node and browsers for a module this small
+// (< 4 KB, Chrome's limit for synchronous compiles on the main thread).
+// ---------------------------------------------------------------------------------------------
+
+/** The wasm exports; see kernels/wasm/gemm-simd-module.ts. Addresses and strides in bytes. */
+type GemmBlockFn = (
+  a: number, aRow: number, aK: number, aStrip: number, b: number, bK: number, bStrip: number,
+  c: number, ldc: number, bias: number, mStrips: number, nStrips: number, kc: number, add: number,
+) => void;
+type PackStripsFn = (dst: number, src: number, srcRow: number, rows: number, strips: number, dstStrip: number) => void;
+
+let memory: WebAssembly.Memory | null = null;
+let gemmBlock: GemmBlockFn | null = null;
+let packStrips: PackStripsFn | null = null;
+let heap = new Float32Array(0); // view of all of `memory`; renewed after every grow
+
+// Memory layout, as float offsets. The fixed part (multiples of 4 floats, so 16-byte aligned)
+// comes first; the operands follow it and are the only part that grows.
+const MC_PAD = Math.ceil(MC / MR) * MR;
+const BIAS_ROW = 0; // (NC)           the bias of the current panel, zeros past nc (all zeros without bias)
+const C_BLOCK = BIAS_ROW + NC; // (MC_PAD, NC)   the C block scratch
+const OPERANDS = C_BLOCK + MC_PAD * NC; // A, B and packed B, see gemmSimdBias
+
+/** Instantiates the module on first use and grows the memory to hold `floats` floats. */
+function ensureMemory(floats: number): void {
+  const bytes = floats * 4;
+  if (memory === null) {
+    memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE_BYTES) });
+    const module = new WebAssembly.Module(gemmModuleBytes(MR, NV));
+    const instance = new WebAssembly.Instance(module, { [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: memory } });
+    gemmBlock = instance.exports.gemm_block as GemmBlockFn;
+    packStrips = instance.exports.pack_strips as PackStripsFn;
+  } else if (memory.buffer.byteLength < bytes) {
+    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
+  }
+  // Growing detaches the old ArrayBuffer, so the view is made again.
+  if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The GEMM
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * WebAssembly SIMD GEMM. Same contract as {@link gemmBlocked}: c [M, N] = (accumulate ? c : 0) + op(A)·op(B).
+ * Only call it when {@link simdAvailable}; `gemmFast` picks it or gemmBlocked for you.
+ */
+export function gemmSimd(
+  c: Float32Array, a: Float32Array, b: Float32Array,
+  M: number, N: number, K: number, layout: GemmLayout, accumulate: boolean,
+): void {
+  gemmSimdBias(c, a, b, null, M, N, K, layout, accumulate);
+}
+
+/**
+ * {@link gemmSimd} with an optional bias row: c[i, j] = (accumulate ? c[i, j] : bias[j]) + Σ_k A(i, k)·B(k, j).
+ * Same contract as {@link gemmBlockedBias}: with accumulate = true the bias must be null.
+ */
+export function gemmSimdBias(
+  c: Float32Array, a: Float32Array, b: Float32Array, bias: Float32Array | null,
+  M: number, N: number, K: number, layout: GemmLayout, accumulate: boolean,
+): void {
+  if (accumulate && bias !== null) {
+    throw new Error('gemmSimdBias: a bias can only be added when overwriting (accumulate = false)');
+  }
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    // An empty sum: overwrite with the bias (or 0), or leave C as it is.
+    if (!accumulate) {
+      for (let i = 0; i < M; i++) {
+        for (let j = 0; j < N; j++) c[i * N + j] = bias === null ? 0 : bias[j];
+      }
+    }
+    return;
+  }
+  // A(i, k) = h[A_AT + i·aI + k·aK] in its stored layout. B is placed as [K, N] at B_AT and,
+  // when packed, as ⌈N/NR⌉ strips [K, NR] at P_AT.
+  const [aI, aK] = layout === 'tn' ? [1, M] : [K, 1];
+  const strips = Math.ceil(N / NR);
+  const packB = M >= PACK_B_MIN_M;
+  // The slack after A covers the MR − 1 rows the last row strip reads past M; after B, the
+  // NR − 1 columns the last column strip reads past N (see "Edges" in the header).
+  const A_AT = OPERANDS; // (M, K) or (K, M), then (MR − 1)·aI floats of slack
+  const B_AT = A_AT + M * K + (MR - 1) * aI + 4; // (K, N), then NR floats of slack
+  const P_AT = B_AT + K * N + NR; // (strips, K, NR) when packB
+  ensureMemory(packB ? P_AT + strips * K * NR : P_AT);
+  const kernel = gemmBlock as GemmBlockFn;
+  const h = heap;
+  h.set(a.subarray(0, M * K), A_AT);
+  h.fill(0, A_AT + M * K, B_AT);
+  // 'nt' stores B as [N, K]: its rows of NR columns are not contiguous, so transpose it in.
+  if (layout === 'nt') transposeInto(h, B_AT, b, N, K);
+  else h.set(b.subarray(0, K * N), B_AT);
+  h.fill(0, B_AT + K * N, P_AT);
+  if (packB) (packStrips as PackStripsFn)(P_AT * 4, B_AT * 4, N * 4, K, strips, K * NR * 4);
+  // B(k, j) in the kernel's terms: row k of the strip holding column j, as byte address and strides.
+  const bK = packB ? NR : N; // floats from row k to row k + 1 of a strip
+  const bStrip = packB ? K * NR : NR; // floats from one strip to the next
+  const bAt = (k: number, j: number): number => (packB ? P_AT + (j / NR) * K * NR + k * NR : B_AT + k * N + j) * 4;
+
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = Math.min(NC, N - jc);
+    const nStrips = Math.ceil(nc / NR);
+    const ldc = nStrips * NR; // C block row length, padded to whole strips
+    // The bias of this panel's columns, zero-padded; all zeros when there is no bias.
+    for (let j = 0; j < ldc; j++) h[BIAS_ROW + j] = bias !== null && j < nc ? bias[jc + j] : 0;
+
+    for (let ic = 0; ic < M; ic += MC) {
+      const mc = Math.min(MC, M - ic);
+      const mStrips = Math.ceil(mc / MR);
+      if (accumulate) copyBlock(h, C_BLOCK, ldc, c, ic * N + jc, N, mc, nc);
+      for (let pc = 0; pc < K; pc += KC) {
+        const kc = Math.min(KC, K - pc);
+        // Byte addresses and strides for wasm: the A block starts at A(ic, pc), the B block at
+        // B(pc, jc). After the first K block the kernel adds onto the C block.
+        kernel((A_AT + ic * aI + pc * aK) * 4, aI * 4, aK * 4, MR * aI * 4, bAt(pc, jc), bK * 4, bStrip * 4,
+          C_BLOCK * 4, ldc * 4, BIAS_ROW * 4, mStrips, nStrips, kc, accumulate || pc > 0 ? 1 : 0);
+      }
+      copyBlock(c, ic * N + jc, N, h, C_BLOCK, ldc, mc, nc);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moving data between the caller's arrays and wasm memory
+// ---------------------------------------------------------------------------------------------
+
+/** h[dst + k·N + j] = b[j·K + k]: B stored [N, K] ('nt') placed as [K, N]. */
+function transposeInto(h: Float32Array, dst: number, b: Float32Array, N: number, K: number): void {
+  // Reads b front to back; the K write streams (one per row of the result) stay in cache
+  // for the small K of the 'nt' GEMMs here (conv input gradient: K = CO; Dense dX: K = units).
+  for (let j = 0; j < N; j++) {
+    const src = j * K;
+    for (let k = 0; k < K; k++) h[dst + k * N + j] = b[src + k];
+  }
+}
+
+/**
+ * Copies a rows × cols block between two row-major buffers with row strides dStride, sStride.
+ * One TypedArray.set (a memcpy) when both blocks are contiguous — the common conv case, where
+ * the C block is whole rows of C — else one set per row, or a plain loop for short rows,
+ * where creating a subarray costs more than copying.
+ */
+function copyBlock(dst: Float32Array, dOff: number, dStride: number,
+  src: Float32Array, sOff: number, sStride: number, rows: number, cols: number): void {
+  if (cols === dStride && cols === sStride) {
+    dst.set(src.subarray(sOff, sOff + rows * cols), dOff);
+  } else if (cols >= 64) {
+    for (let r = 0; r < rows; r++) dst.set(src.subarray(sOff + r * sStride, sOff + r * sStride + cols), dOff + r * dStride);
+  } else {
+    for (let r = 0; r < rows; r++) {
+      const d = dOff + r * dStride;
+      const s = sOff + r * sStride;
+      for (let q = 0; q < cols; q++) dst[d + q] = src[s + q];
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Reading one Keras layer config without dropping anything: every key must be read by the layer's
+ * builder, accepted as harmless, or the load fails naming it. Keys whose only supported value is a
+ * neutral one (a regularizer that must be null, `groups` that must be 1) are checked, not ignored.
+ */
+import { type JsonObject, own, show } from './safe-json.js';
+
+export class ConfigReader {
+  private readonly seen = new Set<string>();
+
+  /** `who` prefixes every error, e.g. "loadModel: layer 'conv2d' (Conv2D)". */
+  constructor(readonly config: JsonObject, readonly who: string) {}
+
+  fail(message: string): never {
+    throw new Error(`${this.who}: ${message}`);
+  }
+
+  /** The raw value of a key (undefined when absent), marking it read. */
+  get(key: string): unknown {
+    this.seen.add(key);
+    return own(this.config, key);
+  }
+
+  has(key: string): boolean {
+    return own(this.config, key) !== undefined;
+  }
+
+  /** Accept these keys whatever their value (the caller says why in a comment). */
+  accept(...keys: string[]): void {
+    for (const k of keys) this.seen.add(k);
+  }
+
+  /** Keys that tatami supports only with one of these values (absent is fine too). */
+  only(key: string, allowed: readonly unknown[], what = `option '${key}'`): void {
+    const v = this.get(key);
+    if (v === undefined || allowed.some((a) => a === v)) return;
+    this.fail(`${what} ${show(v)} is not supported (tatami supports ${allowed.map((a) => show(a)).join(' or ')})`);
+  }
+
+  /** Keys that must be null or absent, such as regularizers and constraints. */
+  nulls(...keys: string[]): void {
+    for (const k of keys) this.only(k, [null], `${k}`);
+  }
+
+  int(key: string, fallback?: number, min = 1, max = 2 ** 31 - 1): number {
+    const v = this.get(key);
+    if (v === undefined && fallback !== undefined) return fallback;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) this.fail(`${key} must be an integer in [${min}, ${max}], got ${show(v)}`);
+    return v;
+  }
+
+  number(key: string, fallback: number, min: number, max: number): number {
+    const v = this.get(key);
+    if (v === undefined || v === null) return fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) this.fail(`${key} must be a number in [${min}, ${max}], got ${show(v)}`);
+    return v;
+  }
+
+  bool(key: string, fallback: boolean): boolean {
+    const v = this.get(key);
+    if (v === undefined || v === null) return fallback;
+    if (typeof v !== 'boolean') this.fail(`${key} must be true or false, got ${show(v)}`);
+    return v;
+  }
+
+  /** An integer or a pair of integers (Keras accepts both for sizes and strides). */
+  pair(key: string, fallback: [number, number] | undefined, max = 2 ** 16): [number, number] {
+    const v = this.get(key);
+    if ((v === undefined || v === null) && fallback !== undefined) return fallback;
+    const list = typeof v === 'number' ? [v, v] : v;
+    if (!Array.isArray(list) || list.length !== 2 || list.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > max)) {
+      this.fail(`${key} must be a positive integer or a pair of them (at most ${max}), got ${show(v)}`);
+    }
+    return [list[0] as number, list[1] as number];
+  }
+
+  /** 'valid' or 'same' (any case, as Keras). */
+  padding(key = 'padding'): 'valid' | 'same' {
+    const v = this.get(key);
+    if (v === undefined) return 'valid';
+    const p = typeof v === 'string' ? v.toLowerCase() : v;
+    if (p !== 'valid' && p !== 'same') this.fail(`padding ${show(v)} is not supported (tatami supports 'valid' or 'same')`);
+    return p;
+  }
+
+  /** Fail on any key nobody read or accepted. */
+  finish(): void {
+    for (const key of Object.keys(this.config)) {
+      if (!this.seen.has(key)) this.fail(`option '${key}' (${show(this.config[key])}) is not supported by tatami`);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Weight bytes → Float32Array values, as the manifest lays them out (see manifest.ts): little-endian
+ * float32, or quantized and expanded here (uint8 / uint16: value = min + scale · q; float16: IEEE half
+ * precision, decoded by hand because not every runtime has Float16Array).
+ */
+import { allocFloat32 } from '../storage.js';
+import type { WeightEntry, WeightsPlan } from './manifest.js';
+
+export interface DecodeOptions {
+  /** Refuse NaN and ±Infinity values (default false). */
+  checkFinite?: boolean;
+}
+
+/** Check that `bytes` is exactly what the plan needs; `what` names the source in errors. */
+export function checkWeightBytes(plan: WeightsPlan, byteLength: number, what: string): void {
+  if (byteLength < plan.totalBytes) {
+    throw new Error(`${what}: the manifest needs ${plan.totalBytes} bytes of weights but the weight files hold ${byteLength} (truncated or mismatched)`);
+  }
+  if (byteLength > plan.totalBytes) {
+    throw new Error(`${what}: the weight files hold ${byteLength} bytes but the manifest accounts for only ${plan.totalBytes} (extra data, or a manifest that does not match)`);
+  }
+}
+
+/** Decode one weight from the concatenated shard bytes. */
+export function decodeWeight(entry: WeightEntry, bytes: Uint8Array, options: DecodeOptions = {}): Float32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset + entry.byteOffset, entry.byteLength);
+  const out = allocFloat32(entry.size);
+  switch (entry.storedAs) {
+    case 'float32':
+      for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(4 * i, true);
+      break;
+    case 'int32':
+      for (let i = 0; i < out.length; i++) out[i] = view.getInt32(4 * i, true);
+      break;
+    case 'uint8':
+      for (let i = 0; i < out.length; i++) out[i] = entry.min + entry.scale * view.getUint8(i);
+      break;
+    case 'uint16':
+      for (let i = 0; i < out.length; i++) out[i] = entry.min + entry.scale * view.getUint16(2 * i, true);
+      break;
+    case 'float16':
+      for (let i = 0; i < out.length; i++) out[i] = float16ToNumber(view.getUint16(2 * i, true));
+      break;
+  }
+  if (options.checkFinite === true) {
+    for (let i = 0; i < out.length; i++) {
+      if (!Number.isFinite(out[i])) throw new Error(`weight '${entry.name}' has a non-finite value (${out[i]}) at index ${i}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * IEEE 754 half precision: 1 sign bit, 5 exponent bits (bias 15), 10 fraction bits.
+ *   exponent 0:      ±2⁻¹⁴ · fraction/1024          (zero and subnormals)
+ *   exponent 31:     ±Infinity (fraction 0) or NaN
+ *   otherwise:       ±2^(exponent−15) · (1 + fraction/1024)
+ */
+export function float16ToNumber(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exponent = (h >> 10) & 0x1f;
+  const fraction = h & 0x3ff;
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
+  if (exponent === 31) return fraction === 0 ? sign * Infinity : NaN;
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+}
+
+/** Float32 values as little-endian bytes (the layout of weights.bin). */
+export function encodeFloat32(values: readonly Float32Array[]): Uint8Array {
+  const total = values.reduce((n, v) => n + v.length, 0);
+  const bytes = new Uint8Array(4 * total);
+  const view = new DataView(bytes.buffer);
+  let offset = 0;
+  for (const v of values) {
+    for (let i = 0; i < v.length; i++, offset += 4) view.setFloat32(offset, v[i], true);
+  }
+  return bytes;
+}

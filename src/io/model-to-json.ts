@@ -1,0 +1,78 @@
+/**
+ * A tatami model → tfjs Layers-format artifacts, as TensorFlow.js 4.22 writes them:
+ *
+ *   { format: 'layers-model', generatedBy: 'tatami 0.1.0', convertedBy: null,
+ *     modelTopology: { class_name: 'Sequential' | 'Model', config: { name, layers: [...] },
+ *                      keras_version: 'tatami 0.1.0', backend: 'tensor_flow.js' },
+ *     weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: 'conv2d/kernel', shape, dtype: 'float32' }, ...] }] }
+ *
+ * Sequential models carry the input shape as the first layer's `batch_input_shape` (tfjs's form);
+ * functional models list the InputLayer and link each layer to the one before in `inbound_nodes`.
+ * weights.bin is every weight in manifest order, little-endian float32, no header.
+ */
+import type { Model } from '../models/model.js';
+import { InputLayer } from '../layers/input.js';
+import { Reshape } from '../layers/reshape.js';
+import { encodeFloat32 } from './decode-weights.js';
+import { encodeTrainingState } from './optimizer-state.js';
+import type { ModelJson, SavedArtifacts, WeightsGroup } from './artifacts.js';
+import { TATAMI_VERSION } from './version.js';
+
+export interface SaveOptions {
+  /** Also save the optimizer state (and loss, metrics) so training can resume (default false). */
+  includeOptimizer?: boolean;
+  /** Epochs completed, recorded with the optimizer state for resuming (modelCheckpoint sets it). */
+  epoch?: number;
+}
+
+/** The model's topology in Keras JSON. */
+export function modelTopology(model: Model): Record<string, unknown> {
+  const functional = model.layers[0] instanceof InputLayer;
+  let shape = model.inputShape;
+  const layers = model.layers.map((layer, i) => {
+    const config = layer.getConfig();
+    if (!(layer instanceof InputLayer)) shape = layer.computeOutputShape(shape);
+    // tfjs 4.22 leaves a -1 of Reshape unresolved ([null, 2, null]), which breaks the layer after it;
+    // the resolved sizes mean the same for this model's fixed input shape.
+    if (layer instanceof Reshape) config.target_shape = shape.slice(1);
+    if (!functional) {
+      const entry = { class_name: layer.className, config: i === 0 ? { ...config, batch_input_shape: [...model.inputShape] } : config };
+      return entry;
+    }
+    const previous = i === 0 ? null : model.layers[i - 1].name;
+    return { name: layer.name, class_name: layer.className, config, inbound_nodes: previous === null ? [] : [[[previous, 0, 0, {}]]] };
+  });
+  const config: Record<string, unknown> = { name: model.name, layers };
+  if (functional) {
+    config.input_layers = [[model.layers[0].name, 0, 0]];
+    config.output_layers = [[model.layers[model.layers.length - 1].name, 0, 0]];
+  }
+  return { class_name: functional ? 'Model' : 'Sequential', config, keras_version: `tatami ${TATAMI_VERSION}`, backend: 'tensor_flow.js' };
+}
+
+/** model.json and the bytes of weights.bin (and optimizer.bin with includeOptimizer). */
+export function modelToArtifacts(model: Model, options: SaveOptions = {}): SavedArtifacts {
+  model.ensureInitialized();
+  const weights: WeightsGroup['weights'] = [];
+  const values: Float32Array[] = [];
+  for (const layer of model.layers) {
+    for (const w of layer.weights) {
+      weights.push({ name: `${layer.name}/${w.name}`, shape: [...w.value.shape], dtype: 'float32' });
+      values.push(w.value.data);
+    }
+  }
+  const modelJson: ModelJson = {
+    format: 'layers-model',
+    generatedBy: `tatami ${TATAMI_VERSION}`,
+    convertedBy: null,
+    modelTopology: modelTopology(model),
+    weightsManifest: [{ paths: ['weights.bin'], weights }],
+  };
+  const artifacts: SavedArtifacts = { modelJson, weights: encodeFloat32(values).buffer as ArrayBuffer };
+  if (options.includeOptimizer === true) {
+    const state = encodeTrainingState(model, options.epoch);
+    modelJson.tatamiTraining = state.json;
+    artifacts.optimizerWeights = encodeFloat32(state.values).buffer as ArrayBuffer;
+  }
+  return artifacts;
+}

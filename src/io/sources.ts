@@ -1,0 +1,113 @@
+/**
+ * Where model files come from: artifacts in memory, a URL (fetch), or a folder (Node only; the fs
+ * code in src/node/model-files.ts is imported on demand, so browser bundles never contain it).
+ * Every source checks the bytes it finds against the byte count the manifest claims before it
+ * allocates for them.
+ */
+import { type ModelArtifacts, bytesOf } from './artifacts.js';
+import { copyJsonSafely, parseJsonSafely, MAX_JSON_CHARS } from './safe-json.js';
+import { checkShardPath } from './weight-paths.js';
+
+/** A model to load: a folder path (Node), a URL of model.json (or of its folder, ending in '/'), or artifacts. */
+export type ModelSource = string | URL | ModelArtifacts;
+
+/** model.json, parsed, and a way to read the shards its manifests name. */
+export interface OpenedSource {
+  /** Names the source in errors. */
+  readonly what: string;
+  readonly json: unknown;
+  /** The concatenated bytes of `paths`; refuses (before allocating) when they do not hold `totalBytes`. */
+  read(kind: 'model' | 'optimizer', paths: readonly string[], totalBytes: number): Promise<Uint8Array>;
+}
+
+export interface SourceOptions {
+  /** The fetch to use for URLs (default globalThis.fetch). */
+  fetch?: (url: string) => Promise<Response>;
+}
+
+/** The shape of src/node/model-files.ts, for the on-demand import. */
+type NodeFiles = typeof import('../node/model-files.js');
+// Not a literal, so bundlers leave this import alone and browser bundles hold no Node code.
+const NODE_FILES = '../node/model-files.js';
+
+export function importNodeFiles(): Promise<NodeFiles> {
+  return import(/* @vite-ignore */ NODE_FILES) as Promise<NodeFiles>;
+}
+
+export function isNode(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: unknown } } }).process;
+  return typeof p?.versions?.node === 'string';
+}
+
+export async function openSource(source: ModelSource, options: SourceOptions, prefix: string): Promise<OpenedSource> {
+  if (source instanceof URL || (typeof source === 'string' && (/^https?:\/\//i.test(source) || !isNode()))) {
+    const url = source instanceof URL ? source : new URL(source, (globalThis as { location?: { href: string } }).location?.href);
+    if (url.protocol === 'file:' && isNode()) return (await importNodeFiles()).openModelFolder(url, prefix);
+    return openUrl(url, options, prefix);
+  }
+  if (typeof source === 'string') {
+    if (!isNode()) throw new Error(`${prefix}: folder paths work only in Node; in a browser pass a URL or artifacts`);
+    return (await importNodeFiles()).openModelFolder(source, prefix);
+  }
+  if (typeof source === 'object' && source !== null && 'modelJson' in source) return openArtifacts(source, prefix);
+  throw new Error(`${prefix}: expected a folder path, a URL or { modelJson, weights }, got ${source === null ? 'null' : typeof source}`);
+}
+
+function openArtifacts(artifacts: ModelArtifacts, prefix: string): OpenedSource {
+  const what = `${prefix}: artifacts`;
+  const json = typeof artifacts.modelJson === 'string' ? parseJsonSafely(artifacts.modelJson, `${what}.modelJson`) : copyJsonSafely(artifacts.modelJson, `${what}.modelJson`);
+  const model = artifacts.weights === undefined ? new Uint8Array(0) : bytesOf(artifacts.weights, what);
+  const optimizer = artifacts.optimizerWeights === undefined ? null : bytesOf(artifacts.optimizerWeights, what);
+  return {
+    what: 'artifacts',
+    json,
+    async read(kind) {
+      if (kind === 'optimizer' && optimizer === null) throw new Error(`${what}: the model has optimizer state but artifacts.optimizerWeights is missing`);
+      return kind === 'model' ? model : (optimizer as Uint8Array);
+    },
+  };
+}
+
+function openUrl(modelUrl: URL, options: SourceOptions, prefix: string): Promise<OpenedSource> {
+  const fetchFn = options.fetch ?? (globalThis.fetch as SourceOptions['fetch']);
+  if (fetchFn === undefined) throw new Error(`${prefix}: no fetch in this runtime; pass options.fetch`);
+  const url = modelUrl.pathname.endsWith('/') ? new URL('model.json', modelUrl) : modelUrl;
+  const get = async (u: URL): Promise<Response> => {
+    const res = await fetchFn(u.href);
+    if (!res.ok) throw new Error(`${prefix}: fetching ${u.href} failed: HTTP ${res.status}`);
+    return res;
+  };
+  return get(url).then(async (res) => {
+    const declared = Number(res.headers.get('content-length') ?? 0);
+    if (declared > MAX_JSON_CHARS) throw new Error(`${prefix}: ${url.href} is ${declared} bytes, too large for a model.json`);
+    const json = parseJsonSafely(await res.text(), url.href);
+    return {
+      what: url.href,
+      json,
+      async read(_kind, paths, totalBytes) {
+        // Collect what the server really sends, stopping as soon as it exceeds the claim.
+        const chunks: Uint8Array[] = [];
+        let received = 0;
+        for (const p of paths) {
+          const shardUrl = new URL(checkShardPath(p, url.href), url);
+          const shard = await get(shardUrl);
+          const length = Number(shard.headers.get('content-length') ?? 0);
+          if (received + length > totalBytes) throw new Error(`${prefix}: ${shardUrl.href} holds more bytes than the manifest accounts for (${totalBytes} in all)`);
+          const bytes = new Uint8Array(await shard.arrayBuffer());
+          received += bytes.byteLength;
+          if (received > totalBytes) throw new Error(`${prefix}: the weight files hold more bytes than the manifest accounts for (${totalBytes})`);
+          chunks.push(bytes);
+        }
+        if (received < totalBytes) throw new Error(`${prefix}: the manifest needs ${totalBytes} bytes of weights but the weight files hold ${received} (truncated or mismatched)`);
+        if (chunks.length === 1) return chunks[0];
+        const all = new Uint8Array(received);
+        let offset = 0;
+        for (const c of chunks) {
+          all.set(c, offset);
+          offset += c.byteLength;
+        }
+        return all;
+      },
+    };
+  });
+}

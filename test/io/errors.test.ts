@@ -1,0 +1,115 @@
+/**
+ * What the loader refuses, and how it says so: unsupported layers, activations, initializers and
+ * options by name; malformed or hostile files with an Error before any large allocation.
+ */
+import { describe, test, expect, beforeAll } from 'vitest';
+import { mkdtemp, writeFile, mkdir, symlink, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { loadModel, Sequential, Conv2D, Flatten, Dense, type SavedArtifacts } from '../../src/index.js';
+
+let base: SavedArtifacts;
+beforeAll(async () => {
+  const m = new Sequential([new Conv2D({ filters: 2, kernelSize: 3, activation: 'relu', inputShape: [5, 5, 1] }), new Flatten(), new Dense({ units: 3, activation: 'softmax' })], { seed: 1 });
+  base = await m.save();
+});
+
+type Json = Record<string, any>;
+/** A copy of the valid artifacts with model.json edited. */
+function edited(edit: (j: Json) => void, weights: ArrayBuffer | Uint8Array = base.weights): { modelJson: Json; weights: ArrayBuffer | Uint8Array } {
+  const j = JSON.parse(JSON.stringify(base.modelJson));
+  edit(j);
+  return { modelJson: j, weights };
+}
+const layer = (j: Json, i: number): Json => j.modelTopology.config.layers[i];
+
+describe('unsupported features are refused by name', () => {
+  const cases: [string, (j: Json) => void, RegExp][] = [
+    ['an unknown layer class', (j) => (layer(j, 1).class_name = 'LSTM'), /layer 'flatten' has class LSTM, which tatami does not support \(supported: Conv2D, Dense, .*BatchNormalization/],
+    ['an unknown activation', (j) => (layer(j, 2).config.activation = 'gelu'), /layer 'dense' \(Dense\): activation 'gelu' is not supported \(supported: linear, relu/],
+    ['an unknown initializer', (j) => (layer(j, 2).config.kernel_initializer = { class_name: 'Orthogonal', config: { gain: 1 } }), /layer 'dense' \(Dense\): kernel_initializer 'Orthogonal' is not supported/],
+    ['an initializer with other parameters', (j) => (layer(j, 2).config.kernel_initializer = { class_name: 'RandomNormal', config: { mean: 0, stddev: 1 } }), /RandomNormal with stddev 1/],
+    ['channels_first', (j) => (layer(j, 0).config.data_format = 'channels_first'), /layer 'conv2d' \(Conv2D\): data_format 'channels_first' is not supported \(tatami supports 'channels_last' or null\)/],
+    ['a regularizer', (j) => (layer(j, 2).config.kernel_regularizer = { class_name: 'L2', config: { l2: 0.01 } }), /layer 'dense' \(Dense\): kernel_regularizer \{"class_name":"L2".* is not supported/],
+    ['grouped convolution', (j) => (layer(j, 0).config.groups = 2), /groups 2 is not supported/],
+    ['an unknown option', (j) => (layer(j, 2).config.fancy = true), /layer 'dense' \(Dense\): option 'fancy' \(true\) is not supported by tatami/],
+    ['a float16 dtype policy', (j) => (layer(j, 2).config.dtype = { class_name: 'DTypePolicy', config: { name: 'mixed_float16' } }), /dtype policy 'mixed_float16' is not supported/],
+    ['causal padding', (j) => (layer(j, 0).config.padding = 'causal'), /padding 'causal' is not supported/],
+    ['a graph model', (j) => (j.format = 'graph-model'), /format 'graph-model' is not supported/],
+    ['an unknown model class', (j) => (j.modelTopology.class_name = 'Subclassed'), /model class 'Subclassed' is not supported/],
+  ];
+  for (const [what, edit, message] of cases) {
+    test(what, async () => {
+      await expect(loadModel(edited(edit))).rejects.toThrow(message);
+    });
+  }
+
+  test('a functional model with two inputs, or a branch, is refused', async () => {
+    const layers = [
+      { name: 'a', class_name: 'InputLayer', config: { batch_input_shape: [null, 3], name: 'a' }, inbound_nodes: [] },
+      { name: 'b', class_name: 'InputLayer', config: { batch_input_shape: [null, 3], name: 'b' }, inbound_nodes: [] },
+      { name: 'add', class_name: 'Add', config: { name: 'add' }, inbound_nodes: [[['a', 0, 0, {}], ['b', 0, 0, {}]]] },
+    ];
+    const two = { modelTopology: { class_name: 'Model', config: { name: 'm', layers, input_layers: [['a', 0, 0], ['b', 0, 0]], output_layers: [['add', 0, 0]] } }, weightsManifest: [] };
+    await expect(loadModel({ modelJson: two, weights: new ArrayBuffer(0) })).rejects.toThrow(/tatami models have exactly one input, the file lists 2/);
+    const one = { ...two, modelTopology: { ...two.modelTopology, config: { ...two.modelTopology.config, input_layers: [['a', 0, 0]] } } };
+    await expect(loadModel({ modelJson: one, weights: new ArrayBuffer(0) })).rejects.toThrow(/layer 'add': takes 2 inputs; tatami layers take one/);
+  });
+});
+
+describe('malformed and hostile files are refused cleanly', () => {
+  const cases: [string, () => { modelJson: Json | string; weights: ArrayBuffer | Uint8Array }, RegExp][] = [
+    ['bad JSON', () => ({ modelJson: '{"format": "layers-model", ', weights: base.weights }), /not valid JSON/],
+    ['a __proto__ key', () => ({ modelJson: JSON.stringify(base.modelJson).replace('"convertedBy"', '"__proto__":{"polluted":1},"convertedBy"'), weights: base.weights }), /the key '__proto__' is not allowed/],
+    ['a constructor key', () => edited((j) => (layer(j, 2).config = { ...layer(j, 2).config, constructor: { prototype: { x: 1 } } })), /the key '(constructor|prototype)' is not allowed/],
+    ['a missing weight', () => edited((j) => j.weightsManifest[0].weights.pop()), /no 'dense\/bias'/],
+    ['an extra weight', () => edited((j) => j.weightsManifest[0].weights.push({ name: 'dense/extra', shape: [1], dtype: 'float32' }), new Uint8Array(base.weights.byteLength + 4)), /weights no layer uses: 'dense\/extra'/],
+    ['a shape that does not fit the layer', () => edited((j) => (j.weightsManifest[0].weights[0].shape = [3, 3, 2, 1])), /weight 'conv2d\/kernel' has shape \[3, 3, 2, 1\] but layer 'conv2d' \(Conv2D\) needs \[3, 3, 1, 2\]/],
+    ['a negative dimension', () => edited((j) => (j.weightsManifest[0].weights[1].shape = [-2])), /shape \[-2\] has -2, not an integer in \[0, 2\^31\)/],
+    ['a fractional dimension', () => edited((j) => (j.weightsManifest[0].weights[1].shape = [1.5])), /not an integer/],
+    ['an absurd dimension', () => edited((j) => (j.weightsManifest[0].weights[2].shape = [1e12, 3])), /not an integer in \[0, 2\^31\)/],
+    ['a manifest claiming more bytes than the file has', () => edited(() => undefined, new Uint8Array(base.weights).subarray(0, base.weights.byteLength - 8)), /needs \d+ bytes of weights but the weight files hold \d+ \(truncated/],
+    ['extra bytes', () => edited(() => undefined, new Uint8Array(base.weights.byteLength + 4)), /accounts for only/],
+    ['a path climbing out', () => edited((j) => (j.weightsManifest[0].paths = ['../../etc/passwd'])), /weights path '..\/..\/etc\/passwd' climbs out with '..'/],
+    ['an absolute path', () => edited((j) => (j.weightsManifest[0].paths = ['/etc/passwd'])), /is absolute/],
+    ['a backslash path', () => edited((j) => (j.weightsManifest[0].paths = ['..\\weights.bin'])), /contains a backslash/],
+    ['a URL path', () => edited((j) => (j.weightsManifest[0].paths = ['https://evil.example/w.bin'])), /has a scheme/],
+    ['dense units of a string', () => edited((j) => (layer(j, 2).config.units = '3')), /units must be an integer/],
+    ['a negative input size', () => edited((j) => (layer(j, 0).config.batch_input_shape = [null, -5, 5, 1])), /must have known positive integer sizes/],
+    ['a huge input', () => edited((j) => (layer(j, 0).config.batch_input_shape = [null, 1e9, 1e9, 1])), /must have known positive integer sizes/],
+    ['duplicate layer names', () => edited((j) => (layer(j, 1).config.name = 'conv2d')), /two layers are named 'conv2d'/],
+    ['no input shape', () => edited((j) => delete layer(j, 0).config.batch_input_shape), /no input shape/],
+  ];
+  for (const [what, make, message] of cases) {
+    test(what, async () => {
+      await expect(loadModel(make() as never)).rejects.toThrow(message);
+    });
+  }
+
+  test('NaN weights are refused with checkFinite, loaded without', async () => {
+    const bytes = new Uint8Array(base.weights.slice(0));
+    new DataView(bytes.buffer).setFloat32(8, NaN, true);
+    await expect(loadModel({ modelJson: base.modelJson, weights: bytes }, { checkFinite: true })).rejects.toThrow(/weight 'conv2d\/kernel' has a non-finite value \(NaN\) at index 2/);
+    await expect(loadModel({ modelJson: base.modelJson, weights: bytes })).resolves.toBeDefined();
+  });
+
+  test('in a folder: a truncated shard, a missing shard and a symlink out of the folder are refused before reading', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tatami-bad-'));
+    await writeFile(join(dir, 'model.json'), JSON.stringify(base.modelJson));
+    await writeFile(join(dir, 'weights.bin'), new Uint8Array(base.weights));
+    await expect(loadModel(dir)).resolves.toBeDefined();
+    await truncate(join(dir, 'weights.bin'), 10);
+    await expect(loadModel(dir)).rejects.toThrow(/needs \d+ bytes of weights but the weight files hold 10 \(truncated/);
+    const outside = await mkdtemp(join(tmpdir(), 'tatami-outside-'));
+    await writeFile(join(outside, 'w.bin'), new Uint8Array(base.weights));
+    await mkdir(join(dir, 'sub'));
+    await symlink(join(outside, 'w.bin'), join(dir, 'sub', 'w.bin'));
+    const viaLink = { ...base.modelJson, weightsManifest: [{ ...base.modelJson.weightsManifest[0], paths: ['sub/w.bin'] }] };
+    await writeFile(join(dir, 'model.json'), JSON.stringify(viaLink));
+    await expect(loadModel(dir)).rejects.toThrow(/resolves outside the model folder/);
+    const missing = { ...base.modelJson, weightsManifest: [{ ...base.modelJson.weightsManifest[0], paths: ['nope.bin'] }] };
+    await writeFile(join(dir, 'model.json'), JSON.stringify(missing));
+    await expect(loadModel(dir)).rejects.toThrow(/weight file 'nope.bin' named in .* does not exist/);
+    await expect(loadModel(join(dir, 'absent'))).rejects.toThrow(/no model at/);
+  });
+});

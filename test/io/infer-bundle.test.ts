@@ -1,0 +1,42 @@
+/**
+ * The inference-only entry, tatami/infer, bundled as a browser would get it (esbuild, minified,
+ * platform browser): it must hold no `node:` import, stay small, and load and predict from
+ * artifacts in memory when the bundle file itself is imported.
+ */
+import { test, expect } from 'vitest';
+import { build } from 'esbuild';
+import { gzipSync } from 'node:zlib';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { classicCnn, Tensor } from '../../src/index.js';
+import { randomInput, maxDiff } from './io-helpers.js';
+
+/** Generous ceilings above the measured size (≈ 86 kB minified, 29 kB gzipped). */
+const MAX_MINIFIED = 120_000;
+const MAX_GZIPPED = 40_000;
+
+test('tatami/infer bundles for the browser without Node imports, and predicts from memory', async () => {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('../../src/infer.ts', import.meta.url))],
+    bundle: true, minify: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent',
+  });
+  const code = result.outputFiles[0].text;
+  expect(code).not.toMatch(/["']node:/);
+  const gzipped = gzipSync(code).length;
+  console.log(`tatami/infer: ${code.length} bytes minified, ${gzipped} bytes gzipped`);
+  expect(code.length).toBeLessThan(MAX_MINIFIED);
+  expect(gzipped).toBeLessThan(MAX_GZIPPED);
+
+  const dir = await mkdtemp(join(tmpdir(), 'tatami-bundle-'));
+  const file = join(dir, 'infer.mjs');
+  await writeFile(file, code);
+  const infer = await import(pathToFileURL(file).href);
+  const model = classicCnn({ seed: 5, filters: 8 });
+  const saved = await model.save();
+  const loaded = await infer.loadModel({ modelJson: JSON.stringify(saved.modelJson), weights: saved.weights });
+  const x = randomInput([2, 28, 28, 1], 7);
+  const ours = loaded.predict(infer.tensor(x, [2, 28, 28, 1]));
+  expect(maxDiff(ours.data, model.predict(new Tensor(x, [2, 28, 28, 1])).data)).toBe(0);
+});

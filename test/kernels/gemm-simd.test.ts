@@ -1,0 +1,166 @@
+import { describe, it, expect } from 'vitest';
+import { gemmNaive, type GemmLayout } from '../../kernels/gemm.js';
+import { gemmSimd, gemmSimdBias, simdAvailable } from '../../kernels/gemm-simd.js';
+import { gemmFast, gemmFastBias } from '../../kernels/gemm-fast.js';
+import { sleb, uleb } from '../../kernels/wasm/assembler.js';
+import { compareArrays, expectClose, mulberry32, nanArray, randInt, randomArray, sumTolerance, type Rng } from './helpers.js';
+
+const layouts: readonly GemmLayout[] = ['nn', 'tn', 'nt'];
+// Sizes no tile (4×8) or unroll divides, plus a few just past a multiple of it.
+const awkward = [1, 2, 3, 5, 7, 9, 13, 17, 33, 65];
+
+type Gemm = typeof gemmSimd;
+
+/**
+ * Runs `gemm` against gemmNaive for one shape, layout and mode, with a bias when `withBias`
+ * (overwrite only). Overwrite starts from NaN so a skipped element shows; accumulate starts from
+ * random values. Fails with the shape and the first mismatches.
+ */
+function check(rng: Rng, gemm: Gemm, M: number, N: number, K: number, layout: GemmLayout, accumulate: boolean, withBias = false): void {
+  const a = randomArray(rng, M * K); // [M, K] or [K, M] for 'tn'
+  const b = randomArray(rng, K * N); // [K, N] or [N, K] for 'nt'
+  const bias = withBias && !accumulate ? randomArray(rng, N) : null;
+  const start = accumulate ? randomArray(rng, M * N) : nanArray(M * N);
+  const want = start.slice();
+  gemmNaive(want, a, b, M, N, K, layout, accumulate);
+  if (bias !== null) for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) want[i * N + j] += bias[j];
+  const got = start.slice();
+  if (bias !== null) gemmSimdBias(got, a, b, bias, M, N, K, layout, accumulate);
+  else gemm(got, a, b, M, N, K, layout, accumulate);
+  expectClose(got, want, sumTolerance(K), `M=${M} N=${N} K=${K} layout=${layout} accumulate=${accumulate} bias=${bias !== null}`);
+}
+
+describe('the assembler', () => {
+  it('encodes LEB128 like the spec examples', () => {
+    expect(uleb(0)).toEqual([0]);
+    expect(uleb(127)).toEqual([0x7f]);
+    expect(uleb(128)).toEqual([0x80, 0x01]);
+    expect(uleb(624485)).toEqual([0xe5, 0x8e, 0x26]);
+    expect(uleb(0xffffffff)).toEqual([0xff, 0xff, 0xff, 0xff, 0x0f]);
+    expect(sleb(0)).toEqual([0]);
+    expect(sleb(63)).toEqual([0x3f]);
+    expect(sleb(64)).toEqual([0xc0, 0x00]); // bit 6 set would read as negative: one more byte
+    expect(sleb(-1)).toEqual([0x7f]);
+    expect(sleb(-64)).toEqual([0x40]);
+    expect(sleb(-123456)).toEqual([0xc0, 0xbb, 0x78]);
+  });
+});
+
+describe('gemmSimd equals gemmNaive', () => {
+  it('runs here (Node 20 has WebAssembly SIMD)', () => {
+    expect(simdAvailable).toBe(true);
+  });
+
+  it('on every pair of awkward sizes (1, 2, 3, 5, … 65), each layout, overwrite on NaN and accumulate', () => {
+    const rng = mulberry32(11);
+    for (const layout of layouts) {
+      for (const M of awkward) {
+        for (const N of awkward) {
+          const K = awkward[randInt(rng, 0, awkward.length - 1)];
+          check(rng, gemmSimd, M, N, K, layout, rng() < 0.5);
+        }
+      }
+      // ...and every K with both modes, on a shape with edges in both directions.
+      for (const K of awkward) {
+        check(rng, gemmSimd, 7, 9, K, layout, false);
+        check(rng, gemmSimd, 9, 7, K, layout, true);
+      }
+    }
+  });
+
+  it('on ~50 random shapes', () => {
+    const rng = mulberry32(12);
+    for (let t = 0; t < 50; t++) {
+      const M = randInt(rng, 1, 100);
+      const N = randInt(rng, 1, 100);
+      const K = randInt(rng, 1, 120);
+      check(rng, gemmSimd, M, N, K, layouts[t % 3], t % 2 === 1);
+    }
+  });
+
+  it('across block edges (M > 128 and ≥ 64 for packed B, N > 256, K > 256) and for tiny M with long K', () => {
+    const rng = mulberry32(13);
+    for (const layout of layouts) {
+      check(rng, gemmSimd, 131, 261, 259, layout, false);
+      check(rng, gemmSimd, 133, 19, 517, layout, true);
+      check(rng, gemmSimd, 9, 21, 1300, layout, true); // filter-gradient shape: B unpacked
+      check(rng, gemmSimd, 300, 10, 9, layout, false); // first conv layer: K = 9, N < NR·2
+    }
+  });
+
+  it('handles K = 0 (an empty sum) and M or N = 0', () => {
+    const c = nanArray(6);
+    gemmSimd(c, new Float32Array(0), new Float32Array(0), 2, 3, 0, 'nn', false);
+    expect(Array.from(c)).toEqual([0, 0, 0, 0, 0, 0]);
+    const d = new Float32Array(6).fill(2);
+    gemmSimd(d, new Float32Array(0), new Float32Array(0), 2, 3, 0, 'nn', true);
+    expect(Array.from(d)).toEqual([2, 2, 2, 2, 2, 2]);
+    const e = Float32Array.of(1, 2, 3);
+    gemmSimdBias(e, new Float32Array(0), new Float32Array(0), e.slice(), 1, 3, 0, 'nt', false);
+    expect(Array.from(e)).toEqual([1, 2, 3]); // the bias alone
+    gemmSimd(new Float32Array(0), new Float32Array(0), new Float32Array(5), 0, 5, 1, 'nn', false); // no-op
+  });
+
+  it('keeps working while its memory grows: small, big, then small again', () => {
+    const rng = mulberry32(14);
+    check(rng, gemmSimd, 5, 6, 7, 'nn', false);
+    check(rng, gemmSimd, 400, 300, 700, 'tn', true); // ~2 MB of operands: the memory must grow
+    check(rng, gemmSimd, 3, 2, 5, 'nt', false);
+    check(rng, gemmSimd, 70, 12, 9, 'nn', true);
+  });
+});
+
+describe('gemmSimdBias', () => {
+  it('equals bias + gemmNaive on awkward and block-crossing shapes, each layout', () => {
+    const rng = mulberry32(15);
+    for (const layout of layouts) {
+      for (const [M, N, K] of [[1, 1, 1], [5, 7, 9], [13, 3, 17], [65, 33, 2], [131, 9, 9], [6, 517, 300]]) {
+        check(rng, gemmSimd, M, N, K, layout, false, true);
+      }
+    }
+  });
+
+  it('refuses a bias when accumulating (the bias belongs to the forward pass only)', () => {
+    const one = new Float32Array(1);
+    expect(() => gemmSimdBias(one, one, one, one, 1, 1, 1, 'nn', true)).toThrow(/only be added when overwriting/);
+  });
+});
+
+describe('gemmFast', () => {
+  it('equals gemmNaive, with and without a bias', () => {
+    const rng = mulberry32(16);
+    for (const layout of layouts) check(rng, gemmFast, 13, 17, 33, layout, true);
+    const [M, N, K] = [9, 13, 5];
+    const a = randomArray(rng, M * K);
+    const b = randomArray(rng, K * N);
+    const bias = randomArray(rng, N);
+    const want = nanArray(M * N);
+    gemmNaive(want, a, b, M, N, K, 'nn', false);
+    for (let i = 0; i < M * N; i++) want[i] += bias[i % N];
+    const got = nanArray(M * N);
+    gemmFastBias(got, a, b, bias, M, N, K, 'nn', false);
+    expectClose(got, want, sumTolerance(K), 'gemmFastBias');
+  });
+});
+
+describe('the closeness check catches a broken SIMD GEMM', () => {
+  it('rejects gemmSimd run with the last k skipped', () => {
+    // In 'tn' layout A is [K, M] and B is [K, N], so their first K − 1 rows are exactly the
+    // problem without its last k: running gemmSimd with K − 1 is the broken variant.
+    const rng = mulberry32(17);
+    const M = 7, N = 9, K = 13;
+    const a = randomArray(rng, K * M);
+    const b = randomArray(rng, K * N);
+    const want = nanArray(M * N);
+    gemmNaive(want, a, b, M, N, K, 'tn', false);
+    const wrong = nanArray(M * N);
+    gemmSimd(wrong, a, b, M, N, K - 1, 'tn', false);
+    const r = compareArrays(wrong, want, sumTolerance(K));
+    expect(r.ok).toBe(false);
+    expect(r.message).toMatch(/elements differ/);
+    // The same call with the full K passes, so it is the skipped k that fails.
+    const right = nanArray(M * N);
+    gemmSimd(right, a, b, M, N, K, 'tn', false);
+    expect(compareArrays(right, want, sumTolerance(K)).ok).toBe(true);
+  });
+});
