@@ -218,7 +218,7 @@ function localRuns(locals: readonly ValType[]): number[][] {
 }
 
 /** Assembles a module: the magic "\0asm", version 1, then the sections in the order the spec requires. */
-export function assembleModule(def: ModuleDef): Uint8Array {
+export function assembleModule(def: ModuleDef): Uint8Array<ArrayBuffer> {
   const fns = def.functions;
   // One type per function (no deduplication: the modules here have a handful of functions).
   const types = fns.map((f) => [FUNC_TYPE, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]);

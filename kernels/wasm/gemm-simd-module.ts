@@ -44,7 +44,7 @@ const V128 = 16; // bytes per vector
  * `gemm_block(a, aRow, aK, aStrip, b, bK, bStrip, c, ldc, bias, mStrips, nStrips, kc, add)`,
  * all i32 (addresses and strides in bytes), no result.
  */
-export function gemmModuleBytes(MR = 4, NV = 2): Uint8Array {
+export function gemmModuleBytes(MR = 4, NV = 2): Uint8Array<ArrayBuffer> {
   const NR = 4 * NV;
 
   // Parameter indices, in call order.
@@ -205,7 +205,7 @@ function packStrips(NV: number): FunctionDef {
  * The smallest module that uses a SIMD instruction: `(func i32.const 0  i8x16.splat  drop)`.
  * WebAssembly.validate of it is false in engines without SIMD (Safari < 16.4, old Node).
  */
-export function simdProbeBytes(): Uint8Array {
+export function simdProbeBytes(): Uint8Array<ArrayBuffer> {
   return assembleModule({
     functions: [{ name: 'probe', params: [], results: [], locals: [], body: [i32.const(0), i8x16.splat(), drop()] }],
   });

@@ -52,8 +52,8 @@ export function relu(x: Tensor): Tensor {
   });
 }
 
-/** x for x > 0, alpha·x otherwise (Keras LeakyReLU's default alpha is 0.3; tf.nn's is 0.2). */
-export function leakyRelu(x: Tensor, alpha = 0.3): Tensor {
+/** x for x > 0, alpha·x otherwise (default alpha 0.2, as tf.nn.leaky_relu, tfjs and Keras 3's activation). */
+export function leakyRelu(x: Tensor, alpha = 0.2): Tensor {
   return unaryOp('leakyRelu', x, (v) => (v > 0 ? v : alpha * v), (v) => (v > 0 ? 1 : alpha));
 }
 

@@ -13,8 +13,8 @@ const cases: Array<[string, (x: Tensor) => Tensor, (v: number) => number, (shape
   ['square', square, (v) => v * v, (s, r) => shuffledRamp(s, r)],
   ['abs', abs, Math.abs, (s, r) => shuffledRamp(s, r)],
   ['relu', relu, (v) => Math.max(v, 0), (s, r) => shuffledRamp(s, r)],
-  ['leakyRelu', (x) => leakyRelu(x), (v) => (v > 0 ? v : 0.3 * v), (s, r) => shuffledRamp(s, r)],
-  ['leakyRelu(0.2)', (x) => leakyRelu(x, 0.2), (v) => (v > 0 ? v : 0.2 * v), (s, r) => shuffledRamp(s, r)],
+  ['leakyRelu', (x) => leakyRelu(x), (v) => (v > 0 ? v : 0.2 * v), (s, r) => shuffledRamp(s, r)],
+  ['leakyRelu(0.3)', (x) => leakyRelu(x, 0.3), (v) => (v > 0 ? v : 0.3 * v), (s, r) => shuffledRamp(s, r)],
   ['elu', (x) => elu(x), (v) => (v > 0 ? v : Math.expm1(v)), (s, r) => shuffledRamp(s, r)],
   ['elu(0.5)', (x) => elu(x, 0.5), (v) => (v > 0 ? v : 0.5 * Math.expm1(v)), (s, r) => shuffledRamp(s, r)],
   ['sigmoid', sigmoid, (v) => 1 / (1 + Math.exp(-v)), (s, r) => uniformTensor(s, r, -4, 4)],
@@ -49,7 +49,7 @@ describe('unary ops', () => {
   it('activations match their definitions at hand-picked points', () => {
     const x = tensor([-2, -0.5, 0, 0.5, 2]);
     expectClose(relu(x), [0, 0, 0, 0.5, 2], 0, 0);
-    expectClose(leakyRelu(x), [-0.6, -0.15, 0, 0.5, 2], 1e-7, 1e-6);
+    expectClose(leakyRelu(x), [-0.4, -0.1, 0, 0.5, 2], 1e-7, 1e-6); // alpha 0.2: −2·0.2, −0.5·0.2
     expectClose(elu(x), [Math.exp(-2) - 1, Math.exp(-0.5) - 1, 0, 0.5, 2], 1e-7, 1e-6);
     expectClose(sigmoid(x), [0.11920292, 0.37754067, 0.5, 0.62245933, 0.88079708], 1e-7, 1e-6);
     expectClose(clip(x, -1, 1), [-1, -0.5, 0, 0.5, 1], 0, 0);

@@ -267,9 +267,9 @@ describe('Reshape, Flatten, Activation', () => {
       sigmoid: (t) => 1 / (1 + Math.exp(-t)),
       tanh: Math.tanh,
       elu: (t) => (t > 0 ? t : Math.exp(t) - 1),
-      // Keras 2's LeakyReLU layer default alpha 0.3.
-      leaky_relu: (t) => (t > 0 ? t : 0.3 * t),
-      leakyRelu: (t) => (t > 0 ? t : 0.3 * t),
+      // The activation named 'leaky_relu' is tf.nn.leaky_relu in Keras 2 and 3: alpha 0.2.
+      leaky_relu: (t) => (t > 0 ? t : 0.2 * t),
+      leakyRelu: (t) => (t > 0 ? t : 0.2 * t),
     };
     for (const [name, f] of Object.entries(cases)) {
       const a = new Activation({ activation: name });

@@ -27,8 +27,9 @@ const draw = new DrawPanel({
 // The model shown, and what the status line says about it.
 let model: Model;
 let status: { key: CaptionKey; detail?: string } = { key: 'untrained' };
-/** The settings of the model being trained here, while its weights keep arriving. */
-let trainingConfig: TrainConfig | null = null;
+/** The training run whose weights are shown, and one whose weights no longer are (a model was loaded meanwhile). */
+let shownRun = 0;
+let detachedRun = 0;
 
 function showStatus(): void {
   $('model-status').textContent = `${t(status.key)}${status.detail === undefined ? '' : ` ${status.detail}`}`;
@@ -37,6 +38,8 @@ function showStatus(): void {
 function showModel(next: Model, key: CaptionKey, detail?: string): void {
   const why = unsupportedReason(next);
   if (why !== null) throw new Error(`this page shows the classic CNN: ${why}`);
+  // A model from a file replaces the one in training, whose later weights are then not shown.
+  if (key === 'loaded') detachedRun = shownRun;
   model = next;
   status = { key, detail };
   showStatus();
@@ -58,17 +61,18 @@ new TrainPanel(
     curves: $('curves'), loss: $('loss-value'), accuracy: $('accuracy-value'), state: $('train-state'),
   },
   {
-    onWeights(config: TrainConfig, weights: WeightData[]) {
+    onWeights(run: number, config: TrainConfig, weights: WeightData[]) {
+      if (run === detachedRun) return;
       // A new training run: a fresh model of its shape, then its weights as they arrive.
-      if (trainingConfig !== config && JSON.stringify(trainingConfig) !== JSON.stringify(config)) {
-        trainingConfig = config;
+      if (run !== shownRun) {
+        shownRun = run;
         model = classicCnn({ kernelSize: config.kernelSize, filters: config.filters, seed: config.seed });
       }
       model.setWeights(weights.map((w) => new Tensor(w.data, w.shape)));
       showModel(model, 'live');
     },
     onDone() {
-      trainingConfig = null;
+      if (shownRun === detachedRun) return;
       status = { key: 'trained' };
       showStatus();
     },

@@ -19,7 +19,8 @@ export interface WeightData {
 }
 
 export type ToWorker =
-  | { type: 'train'; config: TrainConfig }
+  /** Start training run number `run` (the page counts its runs). */
+  | { type: 'train'; run: number; config: TrainConfig }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' };
@@ -33,7 +34,7 @@ export type FromWorker =
   | { type: 'batch'; step: number; epoch: number; loss: number; accuracy: number }
   | { type: 'epoch'; epoch: number; loss: number; accuracy: number; testLoss: number; testAccuracy: number }
   /** The current weights (sent a few times a second while training, and at the end), in getWeights order. */
-  | { type: 'weights'; config: TrainConfig; weights: WeightData[] }
+  | { type: 'weights'; run: number; config: TrainConfig; weights: WeightData[] }
   | { type: 'paused'; paused: boolean }
   | { type: 'done'; stopped: boolean }
   | { type: 'error'; message: string };

@@ -22,7 +22,7 @@ export interface TrainPanelElements {
 
 export interface TrainPanelEvents {
   /** New weights from the worker (a few times a second while training, and at the end). */
-  onWeights(config: TrainConfig, weights: WeightData[]): void;
+  onWeights(run: number, config: TrainConfig, weights: WeightData[]): void;
   /** Training ended (finished or stopped). */
   onDone(): void;
 }
@@ -35,6 +35,8 @@ export class TrainPanel {
   private readonly chart: Chart;
   private state: State = 'idle';
   private step = 0;
+  /** Training runs started so far. */
+  private runs = 0;
 
   constructor(private readonly el: TrainPanelElements, private readonly events: TrainPanelEvents) {
     this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -78,7 +80,7 @@ export class TrainPanel {
     this.el.loss.textContent = '–';
     this.el.accuracy.textContent = '–';
     this.setState('loading');
-    this.send({ type: 'train', config: this.config() });
+    this.send({ type: 'train', run: ++this.runs, config: this.config() });
   }
 
   private receive(msg: FromWorker): void {
@@ -103,7 +105,7 @@ export class TrainPanel {
         this.terminal.write(`test loss: ${msg.testLoss.toFixed(4)} - test accuracy: ${msg.testAccuracy.toFixed(4)}\n`);
         break;
       case 'weights':
-        this.events.onWeights(msg.config, msg.weights);
+        this.events.onWeights(msg.run, msg.config, msg.weights);
         break;
       case 'paused':
         this.setState(msg.paused ? 'paused' : 'training');

@@ -24,9 +24,9 @@ let busy = false;
 let paused = false;
 let resume: (() => void) | null = null;
 
-function sendWeights(m: Model, config: TrainConfig): void {
+function sendWeights(m: Model, run: number, config: TrainConfig): void {
   const weights = m.getWeights().map((t) => ({ data: t.data, shape: [...t.shape] }));
-  post({ type: 'weights', config, weights }, weights.map((w) => w.data.buffer));
+  post({ type: 'weights', run, config, weights }, weights.map((w) => w.data.buffer));
 }
 
 /** Wait here (between two batches) until the page says resume or stop. */
@@ -37,7 +37,7 @@ async function waitWhilePaused(): Promise<void> {
   post({ type: 'paused', paused: false });
 }
 
-async function train(config: TrainConfig): Promise<boolean> {
+async function train(run: number, config: TrainConfig): Promise<boolean> {
   digits ??= fetchDigits(new URL('mnist.bin.gz', import.meta.url));
   const all = await digits;
   const trainDigits = Math.min(config.trainDigits, all.count - TEST_DIGITS);
@@ -49,7 +49,7 @@ async function train(config: TrainConfig): Promise<boolean> {
   const m = classicCnn({ kernelSize: config.kernelSize, filters: config.filters, seed: config.seed });
   m.compile({ optimizer: new Adam({ learningRate: config.learningRate }), loss: 'categorical_crossentropy', metrics: ['accuracy'] });
   training = m;
-  sendWeights(m, config);
+  sendWeights(m, run, config);
   const stepsPerEpoch = Math.ceil(trainDigits / config.batchSize);
   let step = 0;
   let lastSent = performance.now();
@@ -66,7 +66,7 @@ async function train(config: TrainConfig): Promise<boolean> {
         step++;
         post({ type: 'batch', step, epoch: Math.floor((step - 1) / stepsPerEpoch), loss: logs.loss, accuracy: logs.accuracy });
         if (performance.now() - lastSent > WEIGHTS_EVERY_MS) {
-          sendWeights(m, config);
+          sendWeights(m, run, config);
           lastSent = performance.now();
         }
         await waitWhilePaused();
@@ -78,7 +78,7 @@ async function train(config: TrainConfig): Promise<boolean> {
       },
     }],
   });
-  sendWeights(m, config);
+  sendWeights(m, run, config);
   return stopped;
 }
 
@@ -88,7 +88,7 @@ scope.onmessage = (event) => {
     if (busy) return post({ type: 'error', message: 'already training: stop first' });
     busy = true;
     paused = false;
-    train(msg.config).then(
+    train(msg.run, msg.config).then(
       (stopped) => post({ type: 'done', stopped }),
       (e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
     ).finally(() => {
