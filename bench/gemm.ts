@@ -2,9 +2,9 @@
 // the transposed layouts the conv backward uses ('tn' for dw, 'nt' for dx) at 512³.
 //
 // To race a GEMM: write it with the GemmKernel signature (kernels/gemm.ts's contract) and add one
-// line to `gemmVersions`, e.g. `{ name: 'simd', fn: gemmSimd }`.
+// line to `gemmVersions`, as `{ name: 'simd', fn: gemmSimd }` was added.
 
-import { gemmNaive, gemmBlocked, type GemmLayout } from '../kernels/index.js';
+import { gemmNaive, gemmBlocked, gemmSimd, gemmFast, type GemmLayout } from '../kernels/index.js';
 import type { Case, Version } from './harness.js';
 import type { KernelVersion } from './conv.js';
 import { uniform, pick } from './data.js';
@@ -20,6 +20,8 @@ export const gemmReference: KernelVersion<GemmKernel> = { name: 'naive', fn: gem
 // ---- Race here: one line per version. ----
 export const gemmVersions: KernelVersion<GemmKernel>[] = [
   { name: 'blocked', fn: gemmBlocked },
+  { name: 'simd', fn: gemmSimd, note: 'WebAssembly SIMD, float32 sums' },
+  { name: 'fast', fn: gemmFast, note: 'what the ops call: simd when available, else blocked' },
 ];
 
 interface GemmSpec { M: number; N: number; K: number; layout: GemmLayout }

@@ -53,8 +53,7 @@ const NC = 256; // columns of a C block (a multiple of NR): [MC, NC] = 128 KB st
 // NC 512 all within noise of these), so they are the sizes the cache arithmetic suggests.
 const PACK_B_MIN_M = 64; // pack B when at least 16 row strips reuse each B strip
 
-const PAGE_BYTES = 65536;
- // a WebAssembly page
+const PAGE_BYTES = 65536; // a WebAssembly page
 
 /** True when this engine runs WebAssembly SIMD (WebAssembly.validate of a one-instruction probe module). */
 export const simdAvailable: boolean =
@@ -86,7 +85,7 @@ let heap = new Float32Array(0); // view of all of `memory`; renewed after every 
 // Memory layout, as float offsets. The fixed part (multiples of 4 floats, so 16-byte aligned)
 // comes first; the operands follow it and are the only part that grows.
 const MC_PAD = Math.ceil(MC / MR) * MR;
-const BIAS_ROW = 0; // (NC)           the bias of the current panel, zeros past nc (all zeros without bias)
+const BIAS_ROW = 0; // (NC)           the bias of the current NC columns, zeros past nc (all zeros without bias)
 const C_BLOCK = BIAS_ROW + NC; // (MC_PAD, NC)   the C block scratch
 const OPERANDS = C_BLOCK + MC_PAD * NC; // A, B and packed B, see gemmSimdBias
 
@@ -171,7 +170,7 @@ export function gemmSimdBias(
     const nc = Math.min(NC, N - jc);
     const nStrips = Math.ceil(nc / NR);
     const ldc = nStrips * NR; // C block row length, padded to whole strips
-    // The bias of this panel's columns, zero-padded; all zeros when there is no bias.
+    // The bias of these nc columns, zero-padded; all zeros when there is no bias.
     for (let j = 0; j < ldc; j++) h[BIAS_ROW + j] = bias !== null && j < nc ? bias[jc + j] : 0;
 
     for (let ic = 0; ic < M; ic += MC) {

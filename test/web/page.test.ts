@@ -77,6 +77,14 @@ describe('the page in headless Chromium', () => {
     return expect(page.title()).resolves.toMatch(/tatami/);
   });
 
+  it('switches every caption to Japanese and back', async () => {
+    await page.click('#lang');
+    await expect.poll(() => page.locator('[data-caption="conv"]').innerText()).toMatch(/特徴マップ|フィルタ/);
+    expect(await page.locator('html').getAttribute('lang')).toBe('ja');
+    await page.click('#lang');
+    await expect.poll(() => page.locator('[data-caption="conv"]').innerText()).toMatch(/^One map per filter/);
+  });
+
   it('turns a stroke drawn on the pad into ten probabilities summing to 1, and feature maps', async () => {
     const pad = await page.locator('#pad').boundingBox();
     if (pad === null) throw new Error('no #pad on screen');
@@ -134,7 +142,7 @@ describe('the page in headless Chromium', () => {
     });
     await page.click('#train');
     const step = (): Promise<number> => page.$eval('#loss-value', (el) => Number((el as HTMLElement).dataset.step ?? 0));
-    await expect.poll(step, { timeout: 60_000, intervals: [200] }).toBeGreaterThanOrEqual(10);
+    await expect.poll(step, { timeout: 60_000, interval: 200 }).toBeGreaterThanOrEqual(10);
     // The page stays responsive while the worker trains: an animation frame comes quickly.
     const frame = await page.evaluate(() => new Promise<number>((ok) => { const t0 = performance.now(); requestAnimationFrame(() => ok(performance.now() - t0)); }));
     expect(frame).toBeLessThan(500);
@@ -145,7 +153,7 @@ describe('the page in headless Chromium', () => {
     await page.waitForTimeout(400);
     expect(await step()).toBe(held);
     await page.click('#pause');
-    await expect.poll(step, { timeout: 60_000, intervals: [200] }).toBeGreaterThanOrEqual(40);
+    await expect.poll(step, { timeout: 60_000, interval: 200 }).toBeGreaterThanOrEqual(40);
     const losses = await page.evaluate(() => (window as unknown as { losses: number[] }).losses);
     const first = losses[0];
     const last = losses[losses.length - 1];
@@ -164,7 +172,7 @@ describe('the page in headless Chromium', () => {
     const { test } = await loadMnist({ train: 300, test: 100, seed: 1 });
     const digit = Array.from(test.images.data.subarray(INDEX * 784, (INDEX + 1) * 784));
     expect(test.classes[INDEX]).toBe(cliPrediction.label);
-    await page.evaluate((pixels) => window.tatamiPage.showDigit(pixels), digit);
+    await page.evaluate((pixels) => (window as unknown as { tatamiPage: { showDigit(p: number[]): void } }).tatamiPage.showDigit(pixels), digit);
     expect(await shownClass()).toBe(cliPrediction.predicted);
     expect((await shownProbs())[cliPrediction.predicted]).toBeCloseTo(cliPrediction.probability, 2); // predict prints 3 decimals
 

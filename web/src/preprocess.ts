@@ -30,11 +30,13 @@ export function toMnist(ink: ArrayLike<number>, width: number, height: number): 
   const bw = right - left + 1;
   const bh = bottom - top + 1;
 
-  // 2. Scale the box so its longer side is 20 pixels: small pixel (sx, sy) averages the big pixels
-  //    it covers, [sx/scale, (sx+1)/scale) × [sy/scale, (sy+1)/scale), counting partial pixels by area.
+  // 2. Scale the box so its longer side is 20 pixels: small pixel (sx, sy) averages the ink of the
+  //    big pixels it covers, [sx/scale, (sx+1)/scale) × [sy/scale, (sy+1)/scale), counting partial
+  //    pixels by area; past the box's edge there is no ink, so an edge inside a small pixel is grey.
   const scale = BOX / Math.max(bw, bh);
-  const sw = Math.max(1, Math.round(bw * scale));
-  const sh = Math.max(1, Math.round(bh * scale));
+  const sw = Math.min(BOX, Math.ceil(bw * scale - 1e-9));
+  const sh = Math.min(BOX, Math.ceil(bh * scale - 1e-9));
+  const area = 1 / (scale * scale);
   const small = new Float32Array(sw * sh); // (sh, sw)
   for (let sy = 0; sy < sh; sy++) {
     const y0 = sy / scale;
@@ -43,16 +45,11 @@ export function toMnist(ink: ArrayLike<number>, width: number, height: number): 
       const x0 = sx / scale;
       const x1 = Math.min(bw, (sx + 1) / scale);
       let sum = 0;
-      let area = 0;
       for (let y = Math.floor(y0); y < y1; y++) {
         const dy = Math.min(y + 1, y1) - Math.max(y, y0);
-        for (let x = Math.floor(x0); x < x1; x++) {
-          const a = dy * (Math.min(x + 1, x1) - Math.max(x, x0));
-          sum += a * ink[(top + y) * width + left + x];
-          area += a;
-        }
+        for (let x = Math.floor(x0); x < x1; x++) sum += dy * (Math.min(x + 1, x1) - Math.max(x, x0)) * ink[(top + y) * width + left + x];
       }
-      small[sy * sw + sx] = area > 0 ? sum / area : 0;
+      small[sy * sw + sx] = sum / area;
     }
   }
 
