@@ -33,3 +33,4 @@ export { maxPool2dForwardNaive, maxPool2dForward, maxPool2dBackward, maxPool2dBa
 export { avgPool2dForwardNaive, avgPool2dForward, avgPool2dBackwardNaive, avgPool2dBackward } from './avg-pool2d.js';
 export { gemmSimd, gemmSimdBias, simdAvailable } from './gemm-simd.js';
 export { gemmFast, gemmFastBias } from './gemm-fast.js';
+export { reluInPlace, reluBackwardBias } from './relu.js';

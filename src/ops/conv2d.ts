@@ -8,14 +8,16 @@ import {
   conv2dBackwardFilterIm2col,
 } from '../../kernels/conv2d-im2col.js';
 import { conv2dBackwardBias } from '../../kernels/conv2d.js';
+import { reluInPlace, reluBackwardBias } from '../../kernels/relu.js';
 
-/** dout where y > 0, else 0, into a scratch buffer the engine reuses (it never reaches the user). */
+/**
+ * The gradient through a fused ReLU lands in a scratch buffer the engine reuses between calls: it is
+ * consumed by this op's own backward and never reaches the user.
+ */
 let reluScratch: Float32Array = new Float32Array(0);
-function maskedByPositive(dout: Float32Array, y: Float32Array): Float32Array {
-  if (reluScratch.length < y.length) reluScratch = allocFloat32(y.length);
-  const dy = reluScratch.subarray(0, y.length);
-  for (let i = 0; i < y.length; i++) dy[i] = y[i] > 0 ? dout[i] : 0;
-  return dy;
+function reluGradScratch(length: number): Float32Array {
+  if (reluScratch.length < length) reluScratch = allocFloat32(length);
+  return reluScratch.subarray(0, length);
 }
 
 /** A size given once for both spatial axes, or as [height, width]. */
@@ -71,12 +73,20 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
   const cols = allocFloat32(N * s.OH * s.OW * KH * KW * CI); // (N·OH·OW, KH·KW·CI)
   const y = allocFloat32(N * s.OH * s.OW * CO); // (N, OH, OW, CO)
   conv2dForwardIm2col(y, x.data, filter.data, bias === null ? null : bias.data, s, cols);
-  // Fused ReLU: clamp while the output is still in cache, instead of a second pass over a new buffer.
-  if (relu) for (let i = 0; i < y.length; i++) if (!(y[i] > 0)) y[i] = 0;
+  // Fused ReLU: clamp in place instead of writing a second 4·N·OH·OW·CO-byte tensor.
+  if (relu) reluInPlace(y);
   const inputs = bias === null ? [x, filter] : [x, filter, bias];
   return Tensor.fromOp(relu ? 'conv2d+relu' : 'conv2d', y, [N, s.OH, s.OW, CO], inputs, (dout) => {
-    // Through the fused ReLU: the gradient passes only where the output is positive.
-    const dy = relu ? maskedByPositive(dout, y) : dout;
+    const db = bias !== null && bias.requiresGrad ? allocFloat32(CO) : null; // (CO,)
+    // Through the fused ReLU the gradient passes only where the output is positive; the same pass
+    // sums the bias gradient.
+    let dy = dout;
+    if (relu) {
+      dy = reluGradScratch(y.length);
+      reluBackwardBias(dy, db, dout, y, CO);
+    } else if (db !== null) {
+      conv2dBackwardBias(db, dy, s);
+    }
     if (x.requiresGrad) {
       const dx = allocFloat32(x.size); // (N, H, W, CI)
       conv2dBackwardInputIm2col(dx, dy, filter.data, s);
@@ -87,10 +97,6 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
       conv2dBackwardFilterIm2col(dw, dy, cols, s);
       accumulateGrad(filter, dw, true);
     }
-    if (bias !== null && bias.requiresGrad) {
-      const db = allocFloat32(CO); // (CO,)
-      conv2dBackwardBias(db, dy, s);
-      accumulateGrad(bias, db, true);
-    }
+    if (bias !== null && db !== null) accumulateGrad(bias, db, true);
   });
 }
