@@ -104,8 +104,9 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(import
   const port = Number(flag('port') ?? process.env.PORT ?? 8080);
   startServer({ port, root: flag('dist'), modelDir: flag('model') }).then(
     (s) => {
-      console.log(`tatami page: ${s.url.replace('127.0.0.1', 'localhost')}`);
-      console.log(s.modelDir === null ? 'no tatami-model/ folder here (train one with: npm run train)' : `offering the model in ${s.modelDir} at ${s.url}tatami-model/`);
+      const url = s.url.replace('127.0.0.1', 'localhost');
+      console.log(`tatami page: ${url}`);
+      console.log(s.modelDir === null ? 'no tatami-model/ folder here (train one with: npm run train)' : `offering the model in ${s.modelDir} at ${url}tatami-model/`);
     },
     (e: unknown) => {
       console.error(`web serve: ${e instanceof Error ? e.message : String(e)}`);

@@ -31,7 +31,7 @@ export type FromWorker =
   /** Keras-style progress text, exactly as fit writes it ('\r' redraws the current line). */
   | { type: 'progress'; text: string }
   /** One batch done: step counts batches from the start of training; loss and accuracy are the epoch's running means. */
-  | { type: 'batch'; step: number; epoch: number; loss: number; accuracy: number }
+  | { type: 'batch'; step: number; loss: number; accuracy: number }
   | { type: 'epoch'; epoch: number; loss: number; accuracy: number; testLoss: number; testAccuracy: number }
   /** The current weights (sent a few times a second while training, and at the end), in getWeights order. */
   | { type: 'weights'; run: number; config: TrainConfig; weights: WeightData[] }

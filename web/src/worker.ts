@@ -37,6 +37,7 @@ async function waitWhilePaused(): Promise<void> {
   post({ type: 'paused', paused: false });
 }
 
+/** Train run `run`; true when it was stopped before the end. */
 async function train(run: number, config: TrainConfig): Promise<boolean> {
   digits ??= fetchDigits(new URL('mnist.bin.gz', import.meta.url));
   const all = await digits;
@@ -50,10 +51,8 @@ async function train(run: number, config: TrainConfig): Promise<boolean> {
   m.compile({ optimizer: new Adam({ learningRate: config.learningRate }), loss: 'categorical_crossentropy', metrics: ['accuracy'] });
   training = m;
   sendWeights(m, run, config);
-  const stepsPerEpoch = Math.ceil(trainDigits / config.batchSize);
   let step = 0;
   let lastSent = performance.now();
-  let stopped = false;
   await m.fit(trainSet.images, trainSet.labels, {
     batchSize: config.batchSize,
     epochs: config.epochs,
@@ -64,13 +63,12 @@ async function train(run: number, config: TrainConfig): Promise<boolean> {
     callbacks: [{
       onBatchEnd: async (_batch, logs) => {
         step++;
-        post({ type: 'batch', step, epoch: Math.floor((step - 1) / stepsPerEpoch), loss: logs.loss, accuracy: logs.accuracy });
+        post({ type: 'batch', step, loss: logs.loss, accuracy: logs.accuracy });
         if (performance.now() - lastSent > WEIGHTS_EVERY_MS) {
           sendWeights(m, run, config);
           lastSent = performance.now();
         }
         await waitWhilePaused();
-        stopped ||= m.stopTraining;
       },
       onEpochEnd: (epoch, logs) => {
         const test = m.evaluate(testSet.images, testSet.labels, { batchSize: 256 });
@@ -79,7 +77,7 @@ async function train(run: number, config: TrainConfig): Promise<boolean> {
     }],
   });
   sendWeights(m, run, config);
-  return stopped;
+  return m.stopTraining; // still true after fit when Stop ended it
 }
 
 scope.onmessage = (event) => {
