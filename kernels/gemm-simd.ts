@@ -39,7 +39,7 @@
 // their ends), and since lanes and rows never mix in a rank-1 update, that only reaches the
 // padded rows / columns of the C block, which are never copied out.
 
-import type { GemmLayout } from './gemm.js';
+import { gemmTrivial, type GemmLayout } from './gemm.js';
 import { MEMORY_IMPORT, gemmModuleBytes, simdProbeBytes } from './wasm/gemm-simd-module.js';
 
 const MR = 4; // rows of the register tile (the module's MR)
@@ -128,19 +128,7 @@ export function gemmSimdBias(
   c: Float32Array, a: Float32Array, b: Float32Array, bias: Float32Array | null,
   M: number, N: number, K: number, layout: GemmLayout, accumulate: boolean,
 ): void {
-  if (accumulate && bias !== null) {
-    throw new Error('gemmSimdBias: a bias can only be added when overwriting (accumulate = false)');
-  }
-  if (M <= 0 || N <= 0) return;
-  if (K <= 0) {
-    // An empty sum: overwrite with the bias (or 0), or leave C as it is.
-    if (!accumulate) {
-      for (let i = 0; i < M; i++) {
-        for (let j = 0; j < N; j++) c[i * N + j] = bias === null ? 0 : bias[j];
-      }
-    }
-    return;
-  }
+  if (gemmTrivial('gemmSimdBias', c, bias, M, N, K, accumulate)) return;
   // A(i, k) = h[A_AT + i·aI + k·aK] in its stored layout. B is placed as [K, N] at B_AT and,
   // when packed, as ⌈N/NR⌉ strips [K, NR] at P_AT.
   const [aI, aK] = layout === 'tn' ? [1, M] : [K, 1];

@@ -86,6 +86,29 @@ let aPack: Float64Array | null = null; // (MC, KC) as MC/MR strips of [KC, MR]
 let bPack: Float64Array | null = null; // (KC, NC) as NC/NR strips of [KC, NR]
 
 /**
+ * The cases every bias-GEMM settles before any blocking, shared by gemmBlockedBias and gemmSimdBias:
+ * a bias with accumulate = true is refused (the bias is for the forward pass), an empty C is done,
+ * and an empty sum (K = 0) overwrites C with the bias (or 0) or leaves it as it is.
+ * Returns true when nothing is left to compute.
+ */
+export function gemmTrivial(
+  who: string, c: Float32Array, bias: Float32Array | null,
+  M: number, N: number, K: number, accumulate: boolean,
+): boolean {
+  if (accumulate && bias !== null) {
+    throw new Error(`${who}: a bias can only be added when overwriting (accumulate = false)`);
+  }
+  if (M <= 0 || N <= 0) return true;
+  if (K > 0) return false;
+  if (!accumulate) {
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < N; j++) c[i * N + j] = bias === null ? 0 : bias[j];
+    }
+  }
+  return true;
+}
+
+/**
  * Cache-blocked, register-tiled GEMM. Same contract as {@link gemmNaive}:
  * c [M, N] = (accumulate ? c : 0) + op(A)·op(B).
  */
@@ -107,19 +130,7 @@ export function gemmBlockedBias(
   c: Float32Array, a: Float32Array, b: Float32Array, bias: Float32Array | null,
   M: number, N: number, K: number, layout: GemmLayout, accumulate: boolean,
 ): void {
-  if (accumulate && bias !== null) {
-    throw new Error('gemmBlockedBias: a bias can only be added when overwriting (accumulate = false)');
-  }
-  if (M <= 0 || N <= 0) return;
-  if (K <= 0) {
-    // An empty sum: overwrite with the bias (or 0), or leave C as it is.
-    if (!accumulate) {
-      for (let i = 0; i < M; i++) {
-        for (let j = 0; j < N; j++) c[i * N + j] = bias === null ? 0 : bias[j];
-      }
-    }
-    return;
-  }
+  if (gemmTrivial('gemmBlockedBias', c, bias, M, N, K, accumulate)) return;
   if (aPack === null || bPack === null) {
     aPack = new Float64Array(MC * KC); // (MC, KC)
     bPack = new Float64Array(KC * NC); // (KC, NC)

@@ -145,6 +145,9 @@ export const i32 = {
   sub: (): Instr => [0x6b],
   mul: (): Instr => [0x6c],
   shl: (): Instr => [0x74],
+  div_u: (): Instr => [0x6e],
+  /** Logical (unsigned) shift right: a byte offset >> 2 is a float index. */
+  shr_u: (): Instr => [0x76],
 };
 
 export const f32 = {
@@ -162,19 +165,74 @@ export const v128 = {
   /** Loads one f32/i32 from address + offset and copies it to all four lanes (x64: vbroadcastss). */
   load32_splat: (offset = 0): Instr => simd(0x09, ...memarg(2, offset)),
   store: (offset = 0): Instr => simd(0x0b, ...memarg(4, offset)),
-  /** A 16-byte constant, all lanes zero here (the only constant the kernels need). */
+  /** A 16-byte constant, all lanes zero. */
   zero: (): Instr => simd(0x0c, ...new Array<number>(16).fill(0)),
+  /** `v128.const i32x4 a b c d`: four i32 lanes, each stored little-endian (lane 0 first). */
+  const_i32x4: (a: number, b: number, c: number, d: number): Instr =>
+    simd(0x0c, ...[a, b, c, d].flatMap((x) => [x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, (x >>> 24) & 0xff])),
+  /** Loads 8 bytes (two f32) into lane 0..1 and zeroes the rest; pairs with f64x2.promote_low_f32x4. */
+  load64_zero: (offset = 0): Instr => simd(0x5d, ...memarg(3, offset)),
+  /** Stores the 8 bytes of 64-bit lane `lane` (lane 0 = the two low f32 lanes). */
+  store64_lane: (lane: number, offset = 0): Instr => simd(0x5b, ...memarg(3, offset), lane),
+  /** Bitwise a & b: with a comparison's all-ones/all-zeros lanes as b, a mask that keeps or zeroes. */
+  and: (): Instr => simd(0x4e),
+  /**
+   * `v128.bitselect(a, b, c)` = (a & c) | (b & ~c): per bit, a where the mask c is 1, else b.
+   * With c from a lane comparison this is a per-lane select (x64: vpblendvb or and/andn/or).
+   */
+  bitselect: (): Instr => simd(0x52),
 };
 
 export const i8x16 = {
   splat: (): Instr => simd(0x0f),
+  /**
+   * `i8x16.shuffle(a, b)`: byte i of the result is byte lanes[i] of the 32-byte concatenation a‖b.
+   * The 16 lane indices are immediates.
+   */
+  shuffle: (lanes: readonly number[]): Instr => {
+    if (lanes.length !== 16 || lanes.some((l) => !Number.isInteger(l) || l < 0 || l > 31)) {
+      throw new Error(`i8x16.shuffle: need 16 lane indices in [0, 31], got ${lanes.join(',')}`);
+    }
+    return simd(0x0d, ...lanes);
+  },
+};
+
+export const i32x4 = {
+  /** Copies an i32 to all four lanes. */
+  splat: (): Instr => simd(0x11),
+  add: (): Instr => simd(0xae),
 };
 
 export const f32x4 = {
   splat: (): Instr => simd(0x13),
+  /**
+   * Lane-wise a > b as all-ones (true) or all-zeros (false); false whenever either lane is NaN,
+   * exactly like JS `>`, which is what lets SIMD kernels resolve NaN and ties as the JS ones do.
+   */
+  gt: (): Instr => simd(0x44),
   add: (): Instr => simd(0xe4),
   mul: (): Instr => simd(0xe6),
+  /** Both f64x2 lanes rounded to nearest f32 (as Math.fround does) into lanes 0 and 1; lanes 2, 3 zero. */
+  demote_f64x2_zero: (): Instr => simd(0x5e),
 };
+
+/**
+ * Two float64 lanes. JS does float32-buffer arithmetic in float64 and rounds on store; doing the
+ * same ops in f64x2 and rounding with f32x4.demote_f64x2_zero gives the very same bits (every op
+ * here is IEEE correctly rounded, sqrt included).
+ */
+export const f64x2 = {
+  /** Copies an f64 to both lanes. */
+  splat: (): Instr => simd(0x14),
+  /** Lanes 0 and 1 of an f32x4, widened exactly to f64. */
+  promote_low_f32x4: (): Instr => simd(0x5f),
+  add: (): Instr => simd(0xf0),
+  sub: (): Instr => simd(0xf1),
+  mul: (): Instr => simd(0xf2),
+  div: (): Instr => simd(0xf3),
+  sqrt: (): Instr => simd(0xef),
+};
+
 
 export const drop = (): Instr => [0x1a];
 

@@ -1,25 +1,18 @@
 import { classicCnn } from '../models/classic-cnn.js';
 import { loadModel } from '../io/load.js';
 import { takeRows } from '../data/batches.js';
-import { parseFlags, helpText, UsageError, type FlagSpec } from './args.js';
-import { loadData, readRun } from './run-files.js';
+import { parseFlags, helpText, type FlagSpec } from './args.js';
+import { MODEL_DATA_FLAGS, loadModelAndData, checkIndex } from './run-files.js';
 import { digitArt, probabilityBars, sideBySide } from './ascii.js';
 
 /** Commands that look at a model: evaluate, predict, summary. */
 
-const DATA_FLAGS: Record<string, FlagSpec> = {
-  model: { kind: 'string', help: 'folder with model.json + weights.bin (from tatami train --out)' },
-  data: { kind: 'string', help: 'folder with MNIST / Fashion-MNIST IDX files (default: as the model was trained)' },
-  test: { kind: 'int', help: 'test digits (default: as the model was trained)' },
-  train: { kind: 'int', help: 'training digits of the split (default: as the model was trained)' },
-  seed: { kind: 'int', help: 'seed of the split (default: as the model was trained)' },
-};
 const EVALUATE_FLAGS: Record<string, FlagSpec> = {
-  ...DATA_FLAGS,
+  ...MODEL_DATA_FLAGS,
   json: { kind: 'boolean', help: 'print one JSON line' },
 };
 const PREDICT_FLAGS: Record<string, FlagSpec> = {
-  ...DATA_FLAGS,
+  ...MODEL_DATA_FLAGS,
   index: { kind: 'int', help: 'which test digit (default 0)' },
 };
 const SUMMARY_FLAGS: Record<string, FlagSpec> = {
@@ -32,18 +25,9 @@ export const EVALUATE_HELP = helpText('Usage: tatami evaluate --model DIR [flags
 export const PREDICT_HELP = helpText('Usage: tatami predict --model DIR --index N [flags]\n\nShow test digit N and the ten class probabilities.', PREDICT_FLAGS);
 export const SUMMARY_HELP = helpText('Usage: tatami summary [flags]\n\nPrint the classic CNN\'s Keras-style summary.', SUMMARY_FLAGS);
 
-async function modelAndData(command: string, flags: Record<string, string | number | boolean>) {
-  const dir = flags.model;
-  if (typeof dir !== 'string') throw new UsageError(`'${command}' needs --model DIR (a folder saved by tatami train --out)`);
-  const model = await loadModel(dir);
-  const run = await readRun(dir);
-  const { data } = await loadData({ data: flags.data as string | undefined, train: flags.train as number | undefined, test: flags.test as number | undefined, seed: flags.seed as number | undefined }, run);
-  return { model, data };
-}
-
 export async function evaluate(argv: readonly string[], log: (line: string) => void): Promise<void> {
   const flags = parseFlags('evaluate', argv, EVALUATE_FLAGS);
-  const { model, data } = await modelAndData('evaluate', flags);
+  const { model, data } = await loadModelAndData('evaluate', flags);
   if (model.compiled === null) model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
   const result = model.evaluate(data.test.images, data.test.labels, { batchSize: 256 });
   if (flags.json === true) log(JSON.stringify({ testLoss: result.loss, testAccuracy: result.accuracy, digits: data.test.classes.length }));
@@ -52,10 +36,8 @@ export async function evaluate(argv: readonly string[], log: (line: string) => v
 
 export async function predict(argv: readonly string[], log: (line: string) => void): Promise<void> {
   const flags = parseFlags('predict', argv, PREDICT_FLAGS);
-  const { model, data } = await modelAndData('predict', flags);
-  const index = (flags.index as number | undefined) ?? 0;
-  const n = data.test.classes.length;
-  if (index < 0 || index >= n) throw new UsageError(`--index must be in [0, ${n - 1}], got ${index}`);
+  const { model, data } = await loadModelAndData('predict', flags);
+  const index = checkIndex((flags.index as number | undefined) ?? 0, data);
   const digit = takeRows(data.test.images, Int32Array.of(index), 0, 1);
   const probs = model.predict(digit).data;
   let best = 0;

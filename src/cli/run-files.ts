@@ -6,6 +6,9 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadMnist, type MnistData } from '../data/mnist.js';
+import { loadModel } from '../io/load.js';
+import type { Model } from '../models/model.js';
+import { UsageError, type FlagSpec, type FlagValues } from './args.js';
 
 export const RUN_FILE = 'tatami-run.json';
 
@@ -67,4 +70,33 @@ export async function loadData(flags: { data?: string; train?: number; test?: nu
   }
   const data = await loadMnist({ train: settings.train, test: settings.test, seed: settings.seed, dir });
   return { data, settings: { ...settings, train: data.train.classes.length, test: data.test.classes.length } };
+}
+
+/** The flags of every command that reads a saved model and its held-out digits. */
+export const MODEL_DATA_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  model: { kind: 'string', help: 'folder with model.json + weights.bin (from tatami train --out)' },
+  data: { kind: 'string', help: 'folder with MNIST / Fashion-MNIST IDX files (default: as the model was trained)' },
+  test: { kind: 'int', help: 'test digits (default: as the model was trained)' },
+  train: { kind: 'int', help: 'training digits of the split (default: as the model was trained)' },
+  seed: { kind: 'int', help: 'seed of the split (default: as the model was trained)' },
+};
+
+/** `--model DIR` and the digits it was tested on (or those the flags ask for). */
+export async function loadModelAndData(command: string, flags: FlagValues): Promise<{ model: Model; data: MnistData }> {
+  const dir = flags.model;
+  if (typeof dir !== 'string') throw new UsageError(`'${command}' needs --model DIR (a folder saved by tatami train --out)`);
+  const model = await loadModel(dir);
+  const run = await readRun(dir);
+  const { data } = await loadData(
+    { data: flags.data as string | undefined, train: flags.train as number | undefined, test: flags.test as number | undefined, seed: flags.seed as number | undefined },
+    run,
+  );
+  return { model, data };
+}
+
+/** Check a test-digit index against the split's size. */
+export function checkIndex(index: number, data: MnistData): number {
+  const n = data.test.classes.length;
+  if (index < 0 || index >= n) throw new UsageError(`--index must be in [0, ${n - 1}], got ${index}`);
+  return index;
 }

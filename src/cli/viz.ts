@@ -12,7 +12,6 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadModel } from '../io/load.js';
 import { takeRows } from '../data/batches.js';
 import { noGrad } from '../grad-mode.js';
 import { Rng } from '../rng.js';
@@ -20,16 +19,12 @@ import type { Tensor } from '../tensor.js';
 import type { Model } from '../models/model.js';
 import { encodePng, type RgbaImage } from '../node/png.js';
 import { parseFlags, helpText, UsageError, type FlagSpec } from './args.js';
-import { loadData, readRun } from './run-files.js';
+import { MODEL_DATA_FLAGS, loadModelAndData, checkIndex, readRun } from './run-files.js';
 
 const FLAGS: Record<string, FlagSpec> = {
-  model: { kind: 'string', help: 'folder with model.json + weights.bin (from tatami train --out)' },
+  ...MODEL_DATA_FLAGS,
   out: { kind: 'string', help: 'folder to write the PNG files in (created if missing)' },
   index: { kind: 'int', help: 'which test digit the feature maps follow (default 0)' },
-  data: { kind: 'string', help: 'folder with MNIST / Fashion-MNIST IDX files (default: as the model was trained)' },
-  test: { kind: 'int', help: 'test digits (default: as the model was trained)' },
-  train: { kind: 'int', help: 'training digits of the split (default: as the model was trained)' },
-  seed: { kind: 'int', help: 'seed of the split (default: as the model was trained)' },
 };
 
 export const VIZ_HELP = helpText(
@@ -190,16 +185,13 @@ function argmax(a: ArrayLike<number>, start: number, n: number): number {
 
 export async function viz(argv: readonly string[], log: (line: string) => void): Promise<void> {
   const flags = parseFlags('viz', argv, FLAGS);
-  const dir = flags.model;
   const out = flags.out;
-  if (typeof dir !== 'string') throw new UsageError(`'viz' needs --model DIR (a folder saved by tatami train --out)`);
   if (typeof out !== 'string') throw new UsageError(`'viz' needs --out DIR (where to write the PNG files)`);
-  const model = await loadModel(dir);
+  const { model, data } = await loadModelAndData('viz', flags);
+  const dir = flags.model as string;
   const run = await readRun(dir);
-  const { data } = await loadData({ data: flags.data as string | undefined, train: flags.train as number | undefined, test: flags.test as number | undefined, seed: flags.seed as number | undefined }, run);
+  const index = checkIndex((flags.index as number | undefined) ?? 0, data);
   const n = data.test.classes.length;
-  const index = (flags.index as number | undefined) ?? 0;
-  if (index < 0 || index >= n) throw new UsageError(`--index must be in [0, ${n - 1}], got ${index}`);
   const convIndex = model.layers.findIndex((l) => l.className === 'Conv2D');
   if (convIndex < 0) throw new Error(`${dir}: the model has no Conv2D layer to show`);
   const kernel = model.layers[convIndex].weights.find((w) => w.name === 'kernel')?.value;

@@ -2,7 +2,7 @@ import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import { pool2dShape, type Pool2dShape, type Padding } from '../../kernels/conv-shape.js';
-import { maxPool2dForward, maxPool2dBackward } from '../../kernels/max-pool2d.js';
+import { maxPool2dForwardFast, maxPool2dBackwardFast } from '../../kernels/max-pool2d-fast.js';
 import { avgPool2dForward, avgPool2dBackward } from '../../kernels/avg-pool2d.js';
 import { type Size2, pair } from './conv2d.js';
 
@@ -38,10 +38,10 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   const n = s.N * s.OH * s.OW * s.C;
   const y = allocFloat32(n); // (N, OH, OW, C)
   const argmax = new Int32Array(n); // (N, OH, OW, C): flat index into x
-  maxPool2dForward(y, argmax, x.data, s);
+  maxPool2dForwardFast(y, argmax, x.data, s);
   return Tensor.fromOp('maxPool2d', y, [s.N, s.OH, s.OW, s.C], [x], (dy) => {
     const dx = allocFloat32(x.size);
-    maxPool2dBackward(dx, dy, argmax, s);
+    maxPool2dBackwardFast(dx, dy, argmax, s);
     accumulateGrad(x, dx, true);
   });
 }
