@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,5 +101,29 @@ describe('tatami CLI', { timeout: 120_000 }, () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/train-images-idx3-ubyte/);
+  });
+
+  it('Ctrl-C stops after the current batch, then still reports and saves what was trained', async () => {
+    const stopped = join(dir, 'stopped');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'train', '--train', '2000', '--test', '100', '--epochs', '3', '--filters', '8', '--batch-size', '8', '--json', '--out', stopped], {
+      cwd: join(import.meta.dirname, '..', '..'),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    // Interrupt as soon as the first epoch has started.
+    child.stderr.on('data', (d) => {
+      const before = stderr;
+      stderr += d;
+      if (!/Epoch 1\/3/.test(before) && /Epoch 1\/3/.test(stderr)) setTimeout(() => child.kill('SIGINT'), 300);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/Stopping after this batch/);
+    const result = JSON.parse(stdout.trim());
+    expect(result.interrupted).toBe(true);
+    expect(result.epochs).toBeLessThan(3);
+    expect(existsSync(join(stopped, 'model.json'))).toBe(true);
+    expect(existsSync(join(stopped, 'weights.bin'))).toBe(true);
   });
 });
