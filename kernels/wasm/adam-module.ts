@@ -53,15 +53,15 @@ function adamUpdate(): FunctionDef {
       loop(
         set(gd, widened(g)),
         // m ← m + (g − m)·(1 − β₁), rounded to float32 and stored; md = the rounded m.
-        widened(m), ...local.get(gd), ...widened(m), ...f64x2.sub(), ...local.get(o1), ...f64x2.mul(), ...f64x2.add(),
+        [...widened(m), ...local.get(gd), ...widened(m), ...f64x2.sub(), ...local.get(o1), ...f64x2.mul(), ...f64x2.add()],
         roundStore(m, md),
         // v ← v + (g·g − v)·(1 − β₂), likewise; vd = the rounded v.
-        widened(v), ...local.get(gd), ...local.get(gd), ...f64x2.mul(), ...widened(v), ...f64x2.sub(),
-        ...local.get(o2), ...f64x2.mul(), ...f64x2.add(),
+        [...widened(v), ...local.get(gd), ...local.get(gd), ...f64x2.mul(), ...widened(v), ...f64x2.sub(),
+          ...local.get(o2), ...f64x2.mul(), ...f64x2.add()],
         roundStore(v, vd),
         // w ← w − (α·m) / (√v + ε), in this association, as in optimizers.ts.
-        widened(w), ...local.get(alphaV), ...local.get(md), ...f64x2.mul(),
-        ...local.get(vd), ...f64x2.sqrt(), ...local.get(epsV), ...f64x2.add(), ...f64x2.div(), ...f64x2.sub(),
+        [...widened(w), ...local.get(alphaV), ...local.get(md), ...f64x2.mul(),
+          ...local.get(vd), ...f64x2.sqrt(), ...local.get(epsV), ...f64x2.add(), ...f64x2.div(), ...f64x2.sub()],
         roundStore(w, gd), // gd is free again: a scratch for the rounded w
         advance(w), advance(g), advance(m), advance(v),
         // pairs -= 1; loop while pairs ≠ 0.

@@ -1,4 +1,4 @@
-import { adamUpdate } from '../../kernels/optimizers.js';
+import { adamUpdateFast } from '../../kernels/optimizers-fast.js';
 import { Optimizer } from './optimizer.js';
 
 export interface AdamArgs {
@@ -45,7 +45,7 @@ export class Adam extends Optimizer {
 
   protected updateParameter(w: Float32Array, g: Float32Array, [m, v]: Float32Array[], t: number): void {
     const alpha = (this.learningRate * Math.sqrt(1 - Math.pow(this.beta2, t))) / (1 - Math.pow(this.beta1, t));
-    adamUpdate(w, g, m, v, alpha, this.beta1, this.beta2, this.epsilon);
+    adamUpdateFast(w, g, m, v, alpha, this.beta1, this.beta2, this.epsilon);
   }
 
   getConfig(): Record<string, unknown> {

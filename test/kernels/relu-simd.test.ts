@@ -106,7 +106,7 @@ describe.runIf(simdAvailable)('ReLU passes on WebAssembly SIMD', () => {
     };
     expect(() => checkBackward(rng, float32Sums, 5000, 8, true, false)).toThrow();
     // Passing the gradient where y ≤ 0.
-    const noMask: BackwardBias = (dz, db, dout, y, C) => reluBackwardBiasSimd(dz, db, dout, dout.map(() => 1), C);
+    const noMask: BackwardBias = (dz, db, dout, _y, C) => reluBackwardBiasSimd(dz, db, dout, dout.map(() => 1), C);
     expect(() => checkBackward(rng, noMask, 10, 8, false)).toThrow();
   });
 });

@@ -1,0 +1,60 @@
+import { describe, it, expect } from 'vitest';
+import { adamUpdate } from '../../kernels/optimizers.js';
+import { adamUpdateSimd } from '../../kernels/adam-simd.js';
+import { adamUpdateFast } from '../../kernels/optimizers-fast.js';
+import { simdAvailable } from '../../kernels/gemm-simd.js';
+import { mulberry32, randInt, randomArray, type Rng } from './helpers.js';
+import { firstDifference } from './same-bits.js';
+
+type Update = typeof adamUpdate;
+
+/**
+ * Three Adam steps of `update` against optimizers.ts's loop from the same random state (m ≥ 0
+ * small, v ≥ 0 with some exact zeros, as after the first steps); w, m, v must match bit for bit.
+ */
+function check(rng: Rng, update: Update, P: number): void {
+  const w = randomArray(rng, P), g = randomArray(rng, P);
+  const m = randomArray(rng, P, -0.1, 0.1), v = randomArray(rng, P, 0, 0.01);
+  for (let i = 0; i < P; i++) if (rng() < 0.1) { v[i] = 0; g[i] = 0; }
+  const want = { w: w.slice(), m: m.slice(), v: v.slice() };
+  const got = { w: w.slice(), m: m.slice(), v: v.slice() };
+  for (let t = 1; t <= 3; t++) {
+    // α as Adam computes it at step t (lr 0.001, β₁ 0.9, β₂ 0.999).
+    const alpha = (0.001 * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
+    adamUpdate(want.w, g, want.m, want.v, alpha, 0.9, 0.999, 1e-7);
+    update(got.w, g, got.m, got.v, alpha, 0.9, 0.999, 1e-7);
+  }
+  for (const k of ['w', 'm', 'v'] as const) {
+    const i = firstDifference(got[k], want[k]);
+    expect(i, `P ${P}: ${k}[${i}] got ${got[k][i]}, want ${want[k][i]}`).toBe(-1);
+  }
+}
+
+describe.runIf(simdAvailable)('Adam on WebAssembly SIMD', () => {
+  it('gives the same w, m, v bits as adamUpdate on 30 random sizes and the odd ones', () => {
+    const rng = mulberry32(31);
+    const sizes = [1, 2, 3, 4, 5, 7, 10, 128, 1152, 216320];
+    for (let t = 0; t < 30; t++) sizes.push(randInt(rng, 1, 3000));
+    for (const P of sizes) check(rng, adamUpdateSimd, P);
+    check(rng, adamUpdateFast, 333);
+  });
+
+  it('leaves an empty parameter alone', () => {
+    const e = new Float32Array(0);
+    adamUpdateSimd(e, e, e, e, 1e-3, 0.9, 0.999, 1e-7);
+    expect(e.length).toBe(0);
+  });
+
+  it('an update computed in float32 (f32x4-style rounding) fails the comparison', () => {
+    const rng = mulberry32(32);
+    const float32Adam: Update = (w, g, m, v, alpha, beta1, beta2, epsilon) => {
+      const f = Math.fround;
+      for (let i = 0; i < w.length; i++) {
+        m[i] = f(m[i] + f(f(g[i] - m[i]) * f(1 - beta1)));
+        v[i] = f(v[i] + f(f(f(g[i] * g[i]) - v[i]) * f(1 - beta2)));
+        w[i] = f(w[i] - f(f(f(alpha) * m[i]) / f(f(Math.sqrt(v[i])) + f(epsilon))));
+      }
+    };
+    expect(() => check(rng, float32Adam, 2000)).toThrow();
+  });
+});
