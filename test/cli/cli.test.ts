@@ -44,6 +44,17 @@ describe('tatami CLI', { timeout: 120_000 }, () => {
     expect(trained.stderr).toMatch(/Epoch 1\/1/);
   });
 
+  it('two runs with the same seed print the same accuracy and loss', () => {
+    const again = tatami(['train', '--train', '500', '--test', '200', '--epochs', '1', '--filters', '16', '--json', '--out', join(dir, 'again')]);
+    expect(again.code).toBe(0);
+    const [a, b] = [JSON.parse(trained.stdout.trim()), JSON.parse(again.stdout.trim())];
+    expect(b.testAccuracy).toBe(a.testAccuracy);
+    expect(b.testLoss).toBe(a.testLoss);
+    // A different seed changes the split and the initial weights, so the loss moves.
+    const other = tatami(['train', '--train', '500', '--test', '200', '--epochs', '1', '--filters', '16', '--json', '--seed', '2', '--out', join(dir, 'other')]);
+    expect(JSON.parse(other.stdout.trim()).testLoss).not.toBe(a.testLoss);
+  });
+
   it('train saves model.json + weights.bin and the run record', () => {
     expect(existsSync(join(out, 'model.json'))).toBe(true);
     expect(existsSync(join(out, 'weights.bin'))).toBe(true);
