@@ -3,6 +3,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadModel, loadMnist, takeRows } from '../../src/index.js';
+import { loadTf } from '../tf-peer.js';
+import { expectClose } from '../helpers.js';
 
 /** Run the CLI as a user would (through tsx, from the repository root). */
 function tatami(args: string[]): { code: number | null; stdout: string; stderr: string } {
@@ -61,6 +64,31 @@ describe('tatami CLI', { timeout: 120_000 }, () => {
     const run = JSON.parse(readFileSync(join(out, 'tatami-run.json'), 'utf8'));
     expect(run.data).toMatchObject({ train: 500, test: 200, seed: 1 });
     expect(run.history.loss).toHaveLength(1);
+  });
+
+  it('the saved files load in TensorFlow.js, which predicts what tatami predicts', async () => {
+    const tf = await loadTf();
+    const modelJson = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
+    const weights = readFileSync(join(out, 'weights.bin'));
+    const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
+    const tfModel = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights), weightData }));
+    const ours = await loadModel(out);
+    const { test } = await loadMnist({ train: 500, test: 200, seed: 1 });
+    const x = takeRows(test.images, Int32Array.from({ length: 16 }, (_, i) => i), 0, 16);
+    const theirs = (tfModel.predict(tf.tensor(Float32Array.from(x.data), [16, 28, 28, 1])) as { dataSync(): Float32Array }).dataSync();
+    expectClose(ours.predict(x).data, theirs, 1e-5, 1e-4, 'tfjs vs tatami on the CLI model');
+  });
+
+  it('train --resume continues from the saved epoch and optimizer state', () => {
+    const r = tatami(['train', '--resume', out, '--epochs', '2', '--json', '--out', join(dir, 'resumed')]);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout.trim());
+    expect(result.epochs).toBe(2);
+    expect(r.stderr).toMatch(/Epoch 2\/2/);
+    expect(r.stderr).not.toMatch(/Epoch 1\/2/);
+    const run = JSON.parse(readFileSync(join(dir, 'resumed', 'tatami-run.json'), 'utf8'));
+    expect(run.history.loss).toHaveLength(2); // the first run's epoch, then this one
+    expect(run.data).toMatchObject({ train: 500, test: 200, seed: 1 });
   });
 
   it('evaluate --model reproduces the test accuracy train reported', () => {
