@@ -8,7 +8,7 @@
 import {
   pool2dShape, maxPool2dForwardNaive, maxPool2dForward, maxPool2dBackward, maxPool2dBackwardNaive,
   avgPool2dForwardNaive, avgPool2dForward, avgPool2dBackwardNaive, avgPool2dBackward,
-  type Pool2dShape, type Padding,
+  maxPool2dForwardFast, maxPool2dBackwardFast, type Pool2dShape, type Padding,
 } from '../kernels/index.js';
 import type { Case, Version } from './harness.js';
 import { uniform, prior, minusPrior, pick } from './data.js';
@@ -44,6 +44,7 @@ export const avgPoolReference: PoolVersion = {
 // ---- Race here: one line per version. ----
 export const maxPoolVersions: PoolVersion[] = [
   { name: 'argmax', forward: maxPool2dForward, backward: (dx, dy, _x, argmax, s) => maxPool2dBackward(dx, dy, argmax, s) },
+  { name: 'fast', forward: maxPool2dForwardFast, backward: (dx, dy, _x, argmax, s) => maxPool2dBackwardFast(dx, dy, argmax, s), note: 'WebAssembly SIMD forward for 2×2/2 windows (what the op runs)' },
 ];
 export const avgPoolVersions: PoolVersion[] = [
   { name: 'clipped', forward: (y, _argmax, x, s) => avgPool2dForward(y, x, s), backward: (dx, dy, _x, _argmax, s) => avgPool2dBackward(dx, dy, s) },

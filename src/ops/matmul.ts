@@ -34,15 +34,16 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     if (a.requiresGrad) {
       const da = allocFloat32(a.size); // (..., M, K)
       for (let i = 0; i < batch; i++) {
-        // dA_i (+)= dC_i · B_iᵀ; with a shared A every entry adds into the one matrix.
-        gemmFast(da.subarray(i * aStep, i * aStep + M * K), dout.subarray(i * M * N, (i + 1) * M * N), b.data.subarray(i * bStep, i * bStep + K * N), M, K, N, 'nt', true);
+        // dA_i = dC_i · B_iᵀ; with a shared A every entry after the first adds into the one matrix
+        // (overwriting first spares the GEMM from reading the zeroed buffer in).
+        gemmFast(da.subarray(i * aStep, i * aStep + M * K), dout.subarray(i * M * N, (i + 1) * M * N), b.data.subarray(i * bStep, i * bStep + K * N), M, K, N, 'nt', i > 0 && aStep === 0);
       }
       accumulateGrad(a, da, true);
     }
     if (b.requiresGrad) {
       const db = allocFloat32(b.size); // (..., K, N)
       for (let i = 0; i < batch; i++) {
-        gemmFast(db.subarray(i * bStep, i * bStep + K * N), a.data.subarray(i * aStep, i * aStep + M * K), dout.subarray(i * M * N, (i + 1) * M * N), K, N, M, 'tn', true);
+        gemmFast(db.subarray(i * bStep, i * bStep + K * N), a.data.subarray(i * aStep, i * aStep + M * K), dout.subarray(i * M * N, (i + 1) * M * N), K, N, M, 'tn', i > 0 && bStep === 0);
       }
       accumulateGrad(b, db, true);
     }
