@@ -2,11 +2,10 @@ import type { Tensor } from '../tensor.js';
 import { conv2d } from '../ops/conv2d.js';
 import { type Size2, pair } from '../ops/conv2d.js';
 import { conv2dShape, type Padding } from '../../kernels/conv-shape.js';
-import { type ActivationFn, activationName, getActivation } from '../activations.js';
-import { type InitializerSpec, resolveInitializer, initializerConfig } from '../initializers.js';
+import { KernelBias, type KernelBiasArgs } from './kernel-bias.js';
 import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
-export interface Conv2DArgs extends LayerArgs {
+export interface Conv2DArgs extends LayerArgs, KernelBiasArgs {
   /** Number of output channels. */
   filters: number;
   /** Kernel height and width. */
@@ -17,14 +16,6 @@ export interface Conv2DArgs extends LayerArgs {
   padding?: Padding;
   /** Default 1. */
   dilationRate?: Size2;
-  /** Default 'linear' (none). */
-  activation?: string | null;
-  /** Default true. */
-  useBias?: boolean;
-  /** Default 'glorot_uniform' (as Keras; tfjs defaults to glorotNormal). */
-  kernelInitializer?: InitializerSpec;
-  /** Default 'zeros'. */
-  biasInitializer?: InitializerSpec;
 }
 
 /**
@@ -39,19 +30,14 @@ export class Conv2D extends Layer {
   readonly strides: [number, number];
   readonly padding: Padding;
   readonly dilationRate: [number, number];
-  readonly activation: string;
-  readonly useBias: boolean;
-  private readonly activationFn: ActivationFn;
-  private readonly kernelInit: InitializerSpec;
-  private readonly biasInit: InitializerSpec;
+  private readonly kb: KernelBias;
   private kernel: Tensor | null = null;
   private bias: Tensor | null = null;
 
   constructor(args: Conv2DArgs) {
     super(args);
     const {
-      filters, kernelSize, strides = 1, padding = 'valid', dilationRate = 1, activation = 'linear',
-      useBias = true, kernelInitializer = 'glorot_uniform', biasInitializer = 'zeros',
+      filters, kernelSize, strides = 1, padding = 'valid', dilationRate = 1,
     } = args;
     if (!Number.isInteger(filters) || filters < 1) throw new Error(`Conv2D: filters must be a positive integer, got ${filters}`);
     if (kernelSize === undefined) throw new Error('Conv2D: kernelSize is required');
@@ -61,13 +47,15 @@ export class Conv2D extends Layer {
     this.strides = pair('Conv2D', 'strides', strides);
     this.dilationRate = pair('Conv2D', 'dilationRate', dilationRate);
     this.padding = padding;
-    this.activation = activationName(activation, 'Conv2D');
-    this.activationFn = getActivation(this.activation);
-    this.useBias = useBias;
-    resolveInitializer(kernelInitializer, 'Conv2D');
-    resolveInitializer(biasInitializer, 'Conv2D');
-    this.kernelInit = kernelInitializer;
-    this.biasInit = biasInitializer;
+    this.kb = new KernelBias('Conv2D', args);
+  }
+
+  get activation(): string {
+    return this.kb.activation;
+  }
+
+  get useBias(): boolean {
+    return this.kb.useBias;
   }
 
   computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
@@ -83,8 +71,8 @@ export class Conv2D extends Layer {
 
   override build(inputShape: SymbolicShape): void {
     const ci = inputShape[3] as number;
-    this.kernel = this.addWeight('kernel', [...this.kernelSize, ci, this.filters], resolveInitializer(this.kernelInit, 'Conv2D'));
-    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], resolveInitializer(this.biasInit, 'Conv2D'));
+    this.kernel = this.addWeight('kernel', [...this.kernelSize, ci, this.filters], this.kb.kernelInitializer);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.kb.biasInitializer);
     this.built = true;
   }
 
@@ -92,7 +80,7 @@ export class Conv2D extends Layer {
     // ReLU, the common case, is fused into the convolution's output pass.
     const relu = this.activation === 'relu';
     const y = conv2d(x, this.kernel as Tensor, { strides: this.strides, padding: this.padding, dilation: this.dilationRate, bias: this.bias, relu });
-    return relu ? y : this.activationFn(y);
+    return relu ? y : this.kb.activate(y);
   }
 
   override getConfig(): Record<string, unknown> {
@@ -104,10 +92,7 @@ export class Conv2D extends Layer {
       padding: this.padding,
       data_format: 'channels_last',
       dilation_rate: this.dilationRate,
-      activation: this.activation,
-      use_bias: this.useBias,
-      kernel_initializer: initializerConfig(this.kernelInit),
-      bias_initializer: initializerConfig(this.biasInit),
+      ...this.kb.config(),
     };
   }
 }

@@ -1,21 +1,12 @@
 import type { Tensor } from '../tensor.js';
 import { matmul } from '../ops/matmul.js';
 import { add } from '../ops/binary.js';
-import { type ActivationFn, activationName, getActivation } from '../activations.js';
-import { type InitializerSpec, resolveInitializer, initializerConfig } from '../initializers.js';
+import { KernelBias, type KernelBiasArgs } from './kernel-bias.js';
 import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
-export interface DenseArgs extends LayerArgs {
+export interface DenseArgs extends LayerArgs, KernelBiasArgs {
   /** Output width. */
   units: number;
-  /** Default 'linear' (none). */
-  activation?: string | null;
-  /** Default true. */
-  useBias?: boolean;
-  /** Default 'glorot_uniform' (as Keras). */
-  kernelInitializer?: InitializerSpec;
-  /** Default 'zeros'. */
-  biasInitializer?: InitializerSpec;
 }
 
 /**
@@ -25,26 +16,24 @@ export interface DenseArgs extends LayerArgs {
 export class Dense extends Layer {
   readonly className = 'Dense';
   readonly units: number;
-  readonly activation: string;
-  readonly useBias: boolean;
-  private readonly activationFn: ActivationFn;
-  private readonly kernelInit: InitializerSpec;
-  private readonly biasInit: InitializerSpec;
+  private readonly kb: KernelBias;
   private kernel: Tensor | null = null;
   private bias: Tensor | null = null;
 
   constructor(args: DenseArgs) {
     super(args);
-    const { units, activation = 'linear', useBias = true, kernelInitializer = 'glorot_uniform', biasInitializer = 'zeros' } = args;
+    const { units } = args;
     if (!Number.isInteger(units) || units < 1) throw new Error(`Dense: units must be a positive integer, got ${units}`);
     this.units = units;
-    this.activation = activationName(activation, 'Dense');
-    this.activationFn = getActivation(this.activation);
-    this.useBias = useBias;
-    resolveInitializer(kernelInitializer, 'Dense');
-    resolveInitializer(biasInitializer, 'Dense');
-    this.kernelInit = kernelInitializer;
-    this.biasInit = biasInitializer;
+    this.kb = new KernelBias('Dense', args);
+  }
+
+  get activation(): string {
+    return this.kb.activation;
+  }
+
+  get useBias(): boolean {
+    return this.kb.useBias;
   }
 
   computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
@@ -60,24 +49,21 @@ export class Dense extends Layer {
 
   override build(inputShape: SymbolicShape): void {
     const inUnits = inputShape[inputShape.length - 1] as number;
-    this.kernel = this.addWeight('kernel', [inUnits, this.units], resolveInitializer(this.kernelInit, 'Dense'));
-    if (this.useBias) this.bias = this.addWeight('bias', [this.units], resolveInitializer(this.biasInit, 'Dense'));
+    this.kernel = this.addWeight('kernel', [inUnits, this.units], this.kb.kernelInitializer);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.kb.biasInitializer);
     this.built = true;
   }
 
   call(x: Tensor, _ctx: CallContext): Tensor {
     const z = matmul(x, this.kernel as Tensor);
-    return this.activationFn(this.bias === null ? z : add(z, this.bias));
+    return this.kb.activate(this.bias === null ? z : add(z, this.bias));
   }
 
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
       units: this.units,
-      activation: this.activation,
-      use_bias: this.useBias,
-      kernel_initializer: initializerConfig(this.kernelInit),
-      bias_initializer: initializerConfig(this.biasInit),
+      ...this.kb.config(),
     };
   }
 }

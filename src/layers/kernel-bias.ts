@@ -1,0 +1,53 @@
+import type { Tensor } from '../tensor.js';
+import { type ActivationFn, activationName, getActivation } from '../activations.js';
+import { type InitializerSpec, type Initializer, resolveInitializer, initializerConfig } from '../initializers.js';
+
+/** The options Conv2D and Dense share: y = activation(x ∘ kernel + bias), and how the weights start. */
+export interface KernelBiasArgs {
+  /** Default 'linear' (none). */
+  activation?: string | null;
+  /** Default true. */
+  useBias?: boolean;
+  /** Default 'glorot_uniform' (as Keras; tfjs defaults to glorotNormal). */
+  kernelInitializer?: InitializerSpec;
+  /** Default 'zeros'. */
+  biasInitializer?: InitializerSpec;
+}
+
+/**
+ * Those options resolved once, with Keras's defaults; names are checked here, so a typo fails when
+ * the layer is made, naming the layer (`who`).
+ */
+export class KernelBias {
+  readonly activation: string;
+  readonly activationFn: ActivationFn;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  private readonly specs: [InitializerSpec, InitializerSpec];
+
+  constructor(who: string, args: KernelBiasArgs) {
+    const { activation = 'linear', useBias = true, kernelInitializer = 'glorot_uniform', biasInitializer = 'zeros' } = args;
+    this.activation = activationName(activation, who);
+    this.activationFn = getActivation(this.activation);
+    this.useBias = useBias;
+    this.kernelInitializer = resolveInitializer(kernelInitializer, who);
+    this.biasInitializer = resolveInitializer(biasInitializer, who);
+    this.specs = [kernelInitializer, biasInitializer];
+  }
+
+  /** activation(z) */
+  activate(z: Tensor): Tensor {
+    return this.activationFn(z);
+  }
+
+  /** The Keras JSON keys these options write. */
+  config(): Record<string, unknown> {
+    return {
+      activation: this.activation,
+      use_bias: this.useBias,
+      kernel_initializer: initializerConfig(this.specs[0]),
+      bias_initializer: initializerConfig(this.specs[1]),
+    };
+  }
+}
