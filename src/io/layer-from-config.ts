@@ -17,6 +17,17 @@ import { Embedding } from '../layers/embedding.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { ConfigReader } from './config-reader.js';
 import { readActivation, readDtype, readInitializer } from './keras-values.js';
+import type { KernelBiasArgs } from '../layers/kernel-bias.js';
+
+/** The four keys Conv2D and Dense share (see KernelBias): activation, use_bias, both initializers. */
+function readKernelBias(r: ConfigReader): KernelBiasArgs {
+  return {
+    activation: readActivation(r),
+    useBias: r.bool('use_bias', true),
+    kernelInitializer: readInitializer(r, 'kernel_initializer', 'glorot_uniform'),
+    biasInitializer: readInitializer(r, 'bias_initializer', 'zeros'),
+  };
+}
 import { show } from './safe-json.js';
 
 /** A weight a layer will create: its Keras name and shape. */
@@ -52,10 +63,7 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
       strides: r.pair('strides', [1, 1]),
       padding: r.padding(),
       dilationRate: r.pair('dilation_rate', [1, 1]),
-      activation: readActivation(r),
-      useBias: r.bool('use_bias', true),
-      kernelInitializer: readInitializer(r, 'kernel_initializer', 'glorot_uniform'),
-      biasInitializer: readInitializer(r, 'bias_initializer', 'zeros'),
+      ...readKernelBias(r),
     });
     return {
       layer,
@@ -70,10 +78,7 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
     const layer = new Dense({
       ...base,
       units: r.int('units'),
-      activation: readActivation(r),
-      useBias: r.bool('use_bias', true),
-      kernelInitializer: readInitializer(r, 'kernel_initializer', 'glorot_uniform'),
-      biasInitializer: readInitializer(r, 'bias_initializer', 'zeros'),
+      ...readKernelBias(r),
     });
     return {
       layer,
