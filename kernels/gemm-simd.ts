@@ -15,13 +15,15 @@
 //
 // Loop nest (BLIS names; the wasm kernel runs the two innermost loops):
 //   copy A and B into wasm memory       one TypedArray.set each (a memcpy); 'nt' B is transposed
+//                                       (or, for M = 1, the product is read as B · Aᵀ instead)
 //   (M ≥ 64) pack B into NR-strips      in wasm, so each B strip is contiguous and stays in L1
 //   for jc over N by NC                 C block [MC, NC] is a scratch in wasm memory
 //     for ic over M by MC
 //       copy the C block in             (accumulate only)
 //       for pc over K by KC             A block [MC, KC] in L2, read in place through strides
 //         gemm_block (wasm)             every 4×8 tile of the block: KC rank-1 updates, onto C after pc = 0
-//       copy the C block out to c       clipped to the valid rows and columns
+//       copy the C block out to c       clipped to the valid rows and columns; one memcpy
+//                                       when it is whole rows of C (packed by copy_rows first)
 //
 // Why operands are copied whole instead of packed block by block as in gemmBlocked: a JS loop
 // that moves floats one by one runs here at 3–10 ns per float, TypedArray.set at ~0.4 ns. The
@@ -76,10 +78,12 @@ type GemmBlockFn = (
   c: number, ldc: number, bias: number, mStrips: number, nStrips: number, kc: number, add: number,
 ) => void;
 type PackStripsFn = (dst: number, src: number, srcRow: number, rows: number, strips: number, dstStrip: number) => void;
+type CopyRowsFn = (dst: number, dstRow: number, src: number, srcRow: number, rows: number, vectors: number) => void;
 
 let memory: WebAssembly.Memory | null = null;
 let gemmBlock: GemmBlockFn | null = null;
 let packStrips: PackStripsFn | null = null;
+let copyRows: CopyRowsFn | null = null;
 let heap = new Float32Array(0); // view of all of `memory`; renewed after every grow
 
 // Memory layout, as float offsets. The fixed part (multiples of 4 floats, so 16-byte aligned)
@@ -87,7 +91,8 @@ let heap = new Float32Array(0); // view of all of `memory`; renewed after every 
 const MC_PAD = Math.ceil(MC / MR) * MR;
 const BIAS_ROW = 0; // (NC)           the bias of the current NC columns, zeros past nc (all zeros without bias)
 const C_BLOCK = BIAS_ROW + NC; // (MC_PAD, NC)   the C block scratch
-const OPERANDS = C_BLOCK + MC_PAD * NC; // A, B and packed B, see gemmSimdBias
+const C_ROWS = C_BLOCK + MC_PAD * NC; // (MC, nc) + 4  the C block packed to whole rows of C, see moveBlock
+const OPERANDS = C_ROWS + MC * NC + 4; // A, B and packed B, see gemmSimdBias
 
 /** Instantiates the module on first use and grows the memory to hold `floats` floats. */
 function ensureMemory(floats: number): void {
@@ -98,6 +103,7 @@ function ensureMemory(floats: number): void {
     const instance = new WebAssembly.Instance(module, { [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: memory } });
     gemmBlock = instance.exports.gemm_block as GemmBlockFn;
     packStrips = instance.exports.pack_strips as PackStripsFn;
+    copyRows = instance.exports.copy_rows as CopyRowsFn;
   } else if (memory.buffer.byteLength < bytes) {
     memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
   }
@@ -129,6 +135,13 @@ export function gemmSimdBias(
   M: number, N: number, K: number, layout: GemmLayout, accumulate: boolean,
 ): void {
   if (gemmTrivial('gemmSimdBias', c, bias, M, N, K, accumulate)) return;
+  if (layout === 'nt' && M === 1 && bias === null) {
+    // A row vector times Bᵀ (a Dense layer's input gradient at batch 1): C [1, N] has the memory
+    // of Cᵀ [N, 1] = B [N, K] · Aᵀ [K, 1], an 'nn' product that reads B where it is instead of
+    // transposing it float by float (below), which would cost several times the arithmetic.
+    gemmSimdBias(c, b, a, null, N, 1, K, 'nn', accumulate);
+    return;
+  }
   // A(i, k) = h[A_AT + i·aI + k·aK] in its stored layout. B is placed as [K, N] at B_AT and,
   // when packed, as ⌈N/NR⌉ strips [K, NR] at P_AT.
   const [aI, aK] = layout === 'tn' ? [1, M] : [K, 1];
@@ -164,7 +177,7 @@ export function gemmSimdBias(
     for (let ic = 0; ic < M; ic += MC) {
       const mc = Math.min(MC, M - ic);
       const mStrips = Math.ceil(mc / MR);
-      if (accumulate) copyBlock(h, C_BLOCK, ldc, c, ic * N + jc, N, mc, nc);
+      if (accumulate) moveBlock(c, ic, jc, N, mc, nc, ldc, 'in');
       for (let pc = 0; pc < K; pc += KC) {
         const kc = Math.min(KC, K - pc);
         // Byte addresses and strides for wasm: the A block starts at A(ic, pc), the B block at
@@ -172,7 +185,7 @@ export function gemmSimdBias(
         kernel((A_AT + ic * aI + pc * aK) * 4, aI * 4, aK * 4, MR * aI * 4, bAt(pc, jc), bK * 4, bStrip * 4,
           C_BLOCK * 4, ldc * 4, BIAS_ROW * 4, mStrips, nStrips, kc, accumulate || pc > 0 ? 1 : 0);
       }
-      copyBlock(c, ic * N + jc, N, h, C_BLOCK, ldc, mc, nc);
+      moveBlock(c, ic, jc, N, mc, nc, ldc, 'out');
     }
   }
 }
@@ -188,6 +201,32 @@ function transposeInto(h: Float32Array, dst: number, b: Float32Array, N: number,
   for (let j = 0; j < N; j++) {
     const src = j * K;
     for (let k = 0; k < K; k++) h[dst + k * N + j] = b[src + k];
+  }
+}
+
+/**
+ * Moves the C block (rows ic .. ic+mc, columns jc .. jc+nc of c) into wasm memory ('in') or out
+ * of it ('out'). In wasm its rows are ldc floats apart (padded to whole strips). When the block is
+ * whole rows of c (nc = N) it crosses as one memcpy of contiguous floats, through C_ROWS where
+ * copy_rows packs it to nc floats per row: a C of 10 columns (a Dense layer with 10 units) would
+ * otherwise go float by float. Narrower blocks of a wider C go row by row (copyBlock).
+ */
+function moveBlock(c: Float32Array, ic: number, jc: number, N: number, mc: number, nc: number, ldc: number, way: 'in' | 'out'): void {
+  const h = heap;
+  if (nc !== N || nc === ldc) {
+    if (way === 'in') copyBlock(h, C_BLOCK, ldc, c, ic * N + jc, N, mc, nc);
+    else copyBlock(c, ic * N + jc, N, h, C_BLOCK, ldc, mc, nc);
+    return;
+  }
+  const rows = c.subarray(ic * N, (ic + mc) * N);
+  const copy = copyRows as CopyRowsFn;
+  const vectors = Math.ceil(nc / 4);
+  if (way === 'in') {
+    h.set(rows, C_ROWS);
+    copy(C_BLOCK * 4, ldc * 4, C_ROWS * 4, nc * 4, mc, vectors);
+  } else {
+    copy(C_ROWS * 4, nc * 4, C_BLOCK * 4, ldc * 4, mc, vectors);
+    rows.set(h.subarray(C_ROWS, C_ROWS + mc * nc));
   }
 }
 

@@ -3,7 +3,12 @@
  * w (parameter), g (its gradient) and every state buffer have the same length.
  *
  * Adam (Keras's form; α folds both bias corrections into the step size):
- *   m ← m + (g − m)(1 − β₁);  v ← v + (g² − v)(1 − β₂);  w ← w − α · m / (√v + ε)
+ *   m ← m + (g − m)(1 − β₁);  v ← v + (g² − v)(1 − β₂);  w ← w − (α · m) / (√v + ε)
+ *   in float32, one rounding per operation, in this order: the arithmetic of Keras's Adam on
+ *   float32 variables (each line there is a few float32 tensor ops), and the bits of the SIMD
+ *   version (adam-simd.ts). JS computes in float64, so every operation is rounded with
+ *   Math.fround; for +, −, ×, ÷ and √ of float32 values that gives exactly the float32 result
+ *   (float64 has more than twice float32's precision, so rounding twice never differs).
  * SGD with momentum (Keras): velocity ← μ·velocity − lr·g;  w ← w + velocity
  *   (Nesterov: w ← w + μ·velocity − lr·g);  plain SGD (μ = 0): w ← w − lr·g
  * RMSprop (Keras; ε inside the square root): v ← ρ·v + (1 − ρ)·g²;  w ← w − lr · g / √(v + ε)
@@ -12,13 +17,18 @@ export function adamUpdate(
   w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array,
   alpha: number, beta1: number, beta2: number, epsilon: number,
 ): void {
-  const oneMinusB1 = 1 - beta1;
-  const oneMinusB2 = 1 - beta2;
+  const f = Math.fround;
+  const oneMinusB1 = f(1 - beta1);
+  const oneMinusB2 = f(1 - beta2);
+  const a = f(alpha);
+  const eps = f(epsilon);
   for (let i = 0; i < w.length; i++) {
     const gi = g[i];
-    m[i] += (gi - m[i]) * oneMinusB1;
-    v[i] += (gi * gi - v[i]) * oneMinusB2;
-    w[i] -= (alpha * m[i]) / (Math.sqrt(v[i]) + epsilon);
+    const mi = f(m[i] + f(f(gi - m[i]) * oneMinusB1));
+    const vi = f(v[i] + f(f(f(gi * gi) - v[i]) * oneMinusB2));
+    m[i] = mi;
+    v[i] = vi;
+    w[i] = f(w[i] - f(f(a * mi) / f(f(Math.sqrt(vi)) + eps)));
   }
 }
 

@@ -1,71 +1,57 @@
-// The WebAssembly SIMD module behind adam-simd.ts: Adam's update (optimizers.ts) two parameters
-// per step, in float64 lanes. This file only builds the bytes.
+// The WebAssembly SIMD module behind adam-simd.ts: Adam's update (optimizers.ts) four parameters
+// per step, in f32x4 lanes. This file only builds the bytes.
 //
-// Export (addresses in bytes into the shared heap, wasm/heap.ts; pairs ≥ 1):
-//   adam_update(w, g, m, v, pairs, oneMinusB1, oneMinusB2, alpha, epsilon)     the last four f64
-//     m ← m + (g − m)(1 − β₁);   v ← v + (g² − v)(1 − β₂);   w ← w − α · m / (√v + ε)
-//   over 2·pairs floats of each of w, g, m, v (f32 buffers of equal length), in place.
+// Export (addresses in bytes into the shared heap, wasm/heap.ts; quads ≥ 1):
+//   adam_update(w, g, m, v, quads, oneMinusB1, oneMinusB2, alpha, epsilon)     the last four f32
+//     m ← m + (g − m)(1 − β₁);   v ← v + (g² − v)(1 − β₂);   w ← w − (α · m) / (√v + ε)
+//   over 4·quads floats of each of w, g, m, v (f32 buffers of equal length), in place.
 //
-// Why float64 lanes: optimizers.ts computes each line in float64 (JS numbers) from float32
-// values and rounds once on the store, re-reading the rounded m and v for w's line. Doing the
-// very same operations on f64x2 lanes (promote is exact; add, sub, mul, div, sqrt are IEEE
-// correctly rounded) and rounding with f32x4.demote_f64x2_zero (round-to-nearest, as Math.fround)
-// gives the same bits as the JS loop, not just "within float32 rounding". An f32x4 version would
-// round every intermediate and differ in the last bit or two.
-// Each step loads two floats with v128.load64_zero, widens them with f64x2.promote_low_f32x4, and
-// stores two rounded floats back with v128.store64_lane.
+// Every operation is one float32 operation, rounded as IEEE says (sub, mul, add, div and sqrt
+// are correctly rounded in WebAssembly), in the order written above: the same float32 arithmetic
+// Keras's Adam does on float32 variables, and the same bits as optimizers.ts's adamUpdate, which
+// rounds each JS operation with Math.fround. Each step loads four floats of g, m, v and w with
+// v128.load and stores four of m, v and w with v128.store.
 
-import {
-  assembleModule, br_if, f32x4, f64x2, i32, local, loop, v128, valType,
-  type FunctionDef, type Instr,
-} from './assembler.js';
+import { assembleModule, br_if, f32x4, i32, local, loop, v128, valType, type FunctionDef, type Instr } from './assembler.js';
 import { HEAP_IMPORT } from './heap.js';
 
-const PAIR = 8; // bytes of two floats
+const QUAD = 16; // bytes of four floats
 
 function adamUpdate(): FunctionDef {
-  // Parameters: four pointers and the pair count (i32), then the constants (f64).
-  const w = 0, g = 1, m = 2, v = 3, pairs = 4, oneMinusB1 = 5, oneMinusB2 = 6, alpha = 7, epsilon = 8;
-  // v128 locals: the constants splatted to f64x2, then the widened g and the rounded new m and v.
-  const o1 = 9, o2 = 10, alphaV = 11, epsV = 12, gd = 13, md = 14, vd = 15;
+  // Parameters: four pointers and the quad count (i32), then the constants (f32).
+  const w = 0, g = 1, m = 2, v = 3, quads = 4, oneMinusB1 = 5, oneMinusB2 = 6, alpha = 7, epsilon = 8;
+  // v128 locals: the constants splatted to f32x4, then g and the new m and v.
+  const o1 = 9, o2 = 10, alphaV = 11, epsV = 12, gv = 13, mv = 14, vv = 15;
 
   const set = (to: number, value: Instr): Instr => [...value, ...local.set(to)];
-  const splat = (to: number, from: number): Instr => set(to, [...local.get(from), ...f64x2.splat()]);
-  // Two floats at a pointer, widened to f64x2.
-  const widened = (p: number): Instr => [...local.get(p), ...v128.load64_zero(), ...f64x2.promote_low_f32x4()];
-  // Rounds the f64x2 on the stack to float32, stores the two floats at p, and leaves the rounded
-  // values widened again in `keep` (the value JS re-reads from the Float32Array).
-  const roundStore = (p: number, keep: number): Instr => [
-    ...f32x4.demote_f64x2_zero(), ...local.set(keep),
-    ...local.get(p), ...local.get(keep), ...v128.store64_lane(0),
-    ...local.get(keep), ...f64x2.promote_low_f32x4(), ...local.set(keep),
-  ];
-  const advance = (p: number): Instr => [...local.get(p), ...i32.const(PAIR), ...i32.add(), ...local.set(p)];
+  const splat = (to: number, from: number): Instr => set(to, [...local.get(from), ...f32x4.splat()]);
+  const load = (p: number): Instr => [...local.get(p), ...v128.load()];
+  const store = (p: number, value: number): Instr => [...local.get(p), ...local.get(value), ...v128.store()];
+  const advance = (p: number): Instr => [...local.get(p), ...i32.const(QUAD), ...i32.add(), ...local.set(p)];
 
   return {
     name: 'adam_update',
-    params: [valType.i32, valType.i32, valType.i32, valType.i32, valType.i32, valType.f64, valType.f64, valType.f64, valType.f64],
+    params: [valType.i32, valType.i32, valType.i32, valType.i32, valType.i32, valType.f32, valType.f32, valType.f32, valType.f32],
     results: [],
     locals: new Array(7).fill(valType.v128),
     body: [
-      // The scalar constants in both lanes, once.
+      // The scalar constants in all four lanes, once.
       splat(o1, oneMinusB1), splat(o2, oneMinusB2), splat(alphaV, alpha), splat(epsV, epsilon),
       loop(
-        set(gd, widened(g)),
-        // m ← m + (g − m)·(1 − β₁), rounded to float32 and stored; md = the rounded m.
-        [...widened(m), ...local.get(gd), ...widened(m), ...f64x2.sub(), ...local.get(o1), ...f64x2.mul(), ...f64x2.add()],
-        roundStore(m, md),
-        // v ← v + (g·g − v)·(1 − β₂), likewise; vd = the rounded v.
-        [...widened(v), ...local.get(gd), ...local.get(gd), ...f64x2.mul(), ...widened(v), ...f64x2.sub(),
-          ...local.get(o2), ...f64x2.mul(), ...f64x2.add()],
-        roundStore(v, vd),
-        // w ← w − (α·m) / (√v + ε), in this association, as in optimizers.ts.
-        [...widened(w), ...local.get(alphaV), ...local.get(md), ...f64x2.mul(),
-          ...local.get(vd), ...f64x2.sqrt(), ...local.get(epsV), ...f64x2.add(), ...f64x2.div(), ...f64x2.sub()],
-        roundStore(w, gd), // gd is free again: a scratch for the rounded w
+        set(gv, load(g)),
+        // m ← m + (g − m)·(1 − β₁)
+        set(mv, [...load(m), ...local.get(gv), ...load(m), ...f32x4.sub(), ...local.get(o1), ...f32x4.mul(), ...f32x4.add()]),
+        store(m, mv),
+        // v ← v + (g·g − v)·(1 − β₂)
+        set(vv, [...load(v), ...local.get(gv), ...local.get(gv), ...f32x4.mul(), ...load(v), ...f32x4.sub(),
+          ...local.get(o2), ...f32x4.mul(), ...f32x4.add()]),
+        store(v, vv),
+        // w ← w − (α·m) / (√v + ε), with the new m and v
+        [...local.get(w), ...load(w), ...local.get(alphaV), ...local.get(mv), ...f32x4.mul(),
+          ...local.get(vv), ...f32x4.sqrt(), ...local.get(epsV), ...f32x4.add(), ...f32x4.div(), ...f32x4.sub(), ...v128.store()],
         advance(w), advance(g), advance(m), advance(v),
-        // pairs -= 1; loop while pairs ≠ 0.
-        [...local.get(pairs), ...i32.const(1), ...i32.sub(), ...local.tee(pairs), ...br_if(0)],
+        // quads -= 1; loop while quads ≠ 0.
+        [...local.get(quads), ...i32.const(1), ...i32.sub(), ...local.tee(quads), ...br_if(0)],
       ),
     ],
   };

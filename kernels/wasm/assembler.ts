@@ -170,10 +170,6 @@ export const v128 = {
   /** `v128.const i32x4 a b c d`: four i32 lanes, each stored little-endian (lane 0 first). */
   const_i32x4: (a: number, b: number, c: number, d: number): Instr =>
     simd(0x0c, ...[a, b, c, d].flatMap((x) => [x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, (x >>> 24) & 0xff])),
-  /** Loads 8 bytes (two f32) into lane 0..1 and zeroes the rest; pairs with f64x2.promote_low_f32x4. */
-  load64_zero: (offset = 0): Instr => simd(0x5d, ...memarg(3, offset)),
-  /** Stores the 8 bytes of 64-bit lane `lane` (lane 0 = the two low f32 lanes). */
-  store64_lane: (lane: number, offset = 0): Instr => simd(0x5b, ...memarg(3, offset), lane),
   /** Bitwise a & b: with a comparison's all-ones/all-zeros lanes as b, a mask that keeps or zeroes. */
   and: (): Instr => simd(0x4e),
   /**
@@ -210,27 +206,22 @@ export const f32x4 = {
    * exactly like JS `>`, which is what lets SIMD kernels resolve NaN and ties as the JS ones do.
    */
   gt: (): Instr => simd(0x44),
+  /** Lane-wise square root, correctly rounded (IEEE), as Math.fround(Math.sqrt(x)) for a float32 x. */
+  sqrt: (): Instr => simd(0xe3),
   add: (): Instr => simd(0xe4),
+  sub: (): Instr => simd(0xe5),
   mul: (): Instr => simd(0xe6),
-  /** Both f64x2 lanes rounded to nearest f32 (as Math.fround does) into lanes 0 and 1; lanes 2, 3 zero. */
-  demote_f64x2_zero: (): Instr => simd(0x5e),
+  div: (): Instr => simd(0xe7),
 };
 
 /**
- * Two float64 lanes. JS does float32-buffer arithmetic in float64 and rounds on store; doing the
- * same ops in f64x2 and rounding with f32x4.demote_f64x2_zero gives the very same bits (every op
- * here is IEEE correctly rounded, sqrt included).
+ * Two float64 lanes. JS sums float32 values in float64; doing the same additions on f64x2 lanes
+ * widened exactly from f32 gives the very same bits (addition is IEEE correctly rounded).
  */
 export const f64x2 = {
-  /** Copies an f64 to both lanes. */
-  splat: (): Instr => simd(0x14),
   /** Lanes 0 and 1 of an f32x4, widened exactly to f64. */
   promote_low_f32x4: (): Instr => simd(0x5f),
   add: (): Instr => simd(0xf0),
-  sub: (): Instr => simd(0xf1),
-  mul: (): Instr => simd(0xf2),
-  div: (): Instr => simd(0xf3),
-  sqrt: (): Instr => simd(0xef),
 };
 
 

@@ -16,7 +16,8 @@
 // Every tile is full: the caller gives C a padded scratch block and memory past the ends of A
 // and B (see gemm-simd.ts, "Edges"). mStrips, nStrips and kc must be ≥ 1.
 //
-// The module also exports `pack_strips`, which copies B into contiguous [K, NR] strips.
+// The module also exports `pack_strips`, which copies B into contiguous [K, NR] strips, and
+// `copy_rows`, which moves the C block between its padded rows and whole rows of C.
 //
 // The tile: NR = 4·NV columns are NV f32x4 vectors, so the MR × NR tile of C lives in MR·NV
 // v128 locals (the accumulators) that V8 keeps in xmm registers for the whole k loop. Each k
@@ -155,7 +156,7 @@ export function gemmModuleBytes(MR = 4, NV = 2): Uint8Array<ArrayBuffer> {
     locals: [...new Array<ValType>(i32Locals).fill(valType.i32), ...new Array<ValType>(v128Locals).fill(valType.v128)],
     body,
   };
-  return assembleModule({ memory: { ...MEMORY_IMPORT, minPages: 1 }, functions: [gemmBlock, packStrips(NV)] });
+  return assembleModule({ memory: { ...MEMORY_IMPORT, minPages: 1 }, functions: [gemmBlock, packStrips(NV), copyRows()] });
 }
 
 /**
@@ -196,6 +197,41 @@ function packStrips(NV: number): FunctionDef {
         ),
         step(src, local.get(srcRow)), step(dst, i32.const(NR * F32)),
         decrementAndLoop(k),
+      ),
+    ],
+  };
+}
+
+/**
+ * `copy_rows(dst, dstRow, src, srcRow, rows, vectors)`: row r's first 4·vectors floats, from
+ * src + r·srcRow to dst + r·dstRow (byte addresses and strides), rows in order, one v128 at a time.
+ * This is how a C block whose rows are padded to whole strips (ldc floats) leaves wasm memory by
+ * one memcpy: it is first packed into rows of exactly nc floats (and unpacked the same way on the
+ * way in). Whole vectors may copy up to 3 floats past the end of a row: packing, row r + 1 then
+ * overwrites them (so the destination needs 3 floats of slack after its last row); unpacking,
+ * they land in the padding columns, which are never stored to C.
+ */
+function copyRows(): FunctionDef {
+  const dst = 0, dstRow = 1, src = 2, srcRow = 3, rows = 4, vectors = 5;
+  const n = 6, s = 7, d = 8; // vectors left in this row, source and destination pointers
+  const step = (x: number, by: Instr): Instr => [...local.get(x), ...by, ...i32.add(), ...local.set(x)];
+  const decrementAndLoop = (x: number): Instr =>
+    [...local.get(x), ...i32.const(1), ...i32.sub(), ...local.tee(x), ...br_if(0)];
+  return {
+    name: 'copy_rows',
+    params: new Array<ValType>(6).fill(valType.i32),
+    results: [],
+    locals: new Array<ValType>(3).fill(valType.i32),
+    body: [
+      loop(
+        [...local.get(src), ...local.set(s)], [...local.get(dst), ...local.set(d)], [...local.get(vectors), ...local.set(n)],
+        loop(
+          [...local.get(d), ...local.get(s), ...v128.load(), ...v128.store()],
+          step(s, i32.const(V128)), step(d, i32.const(V128)),
+          decrementAndLoop(n),
+        ),
+        step(src, local.get(srcRow)), step(dst, local.get(dstRow)),
+        decrementAndLoop(rows),
       ),
     ],
   };

@@ -21,7 +21,8 @@ export interface AdamArgs {
  *   θ ← θ − α · m / (√v + ε)
  *
  * The bias corrections live in α, so ε is added to the uncorrected √v: this differs slightly from the
- * paper form (ε added to √v̂) that TensorFlow.js and PyTorch use. Defaults: lr 0.001, β₁ 0.9,
+ * paper form (ε added to √v̂) that TensorFlow.js and PyTorch use. The update runs in float32, one
+ * rounding per operation, as Keras's does on float32 variables. Defaults: lr 0.001, β₁ 0.9,
  * β₂ 0.999, ε 1e-7.
  */
 export class Adam extends Optimizer {

@@ -88,6 +88,17 @@ describe('gemmSimd equals gemmNaive', () => {
     }
   });
 
+  it('on a Dense layer\'s thin shapes (vector × matrix, vector × matrixᵀ, outer product), C of 10 columns over several blocks', () => {
+    const rng = mulberry32(14);
+    for (const accumulate of [false, true]) {
+      check(rng, gemmSimd, 1, 10, 2000, 'nn', accumulate); // forward at batch 1
+      check(rng, gemmSimd, 1, 3001, 10, 'nt', accumulate); // input gradient at batch 1: read as B · Aᵀ
+      check(rng, gemmSimd, 2, 3001, 10, 'nt', accumulate); // ... and at batch 2: B transposed in
+      check(rng, gemmSimd, 3001, 10, 1, 'tn', accumulate); // kernel gradient at batch 1
+      check(rng, gemmSimd, 301, 13, 3, 'tn', accumulate); // 3 blocks of whole 13-float rows
+    }
+  });
+
   it('handles K = 0 (an empty sum) and M or N = 0', () => {
     const c = nanArray(6);
     gemmSimd(c, new Float32Array(0), new Float32Array(0), 2, 3, 0, 'nn', false);
