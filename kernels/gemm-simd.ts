@@ -15,7 +15,7 @@
 //
 // Loop nest (BLIS names; the wasm kernel runs the two innermost loops):
 //   copy A and B into wasm memory       one TypedArray.set each (a memcpy); 'nt' B is transposed
-//                                       (or, for M = 1, the product is read as B · Aᵀ instead)
+//                                       (for M < MR, dot products read it as stored instead)
 //   (M ≥ 64) pack B into NR-strips      in wasm, so each B strip is contiguous and stays in L1
 //   for jc over N by NC                 C block [MC, NC] is a scratch in wasm memory
 //     for ic over M by MC
@@ -79,12 +79,15 @@ type GemmBlockFn = (
 ) => void;
 type PackStripsFn = (dst: number, src: number, srcRow: number, rows: number, strips: number, dstStrip: number) => void;
 type CopyRowsFn = (dst: number, dstRow: number, src: number, srcRow: number, rows: number, vectors: number) => void;
+type DotRowsFn = (a: number, b: number, c: number, groups: number, rowBytes: number, full: number, mask: number, add: number) => void;
 
 let memory: WebAssembly.Memory | null = null;
 let gemmBlock: GemmBlockFn | null = null;
 let packStrips: PackStripsFn | null = null;
 let copyRows: CopyRowsFn | null = null;
-let heap = new Float32Array(0); // view of all of `memory`; renewed after every grow
+let dotRows: DotRowsFn | null = null;
+let heap = new Float32Array(0); // views of all of `memory`; renewed after every grow
+let heapI32 = new Int32Array(0);
 
 // Memory layout, as float offsets. The fixed part (multiples of 4 floats, so 16-byte aligned)
 // comes first; the operands follow it and are the only part that grows.
@@ -104,11 +107,15 @@ function ensureMemory(floats: number): void {
     gemmBlock = instance.exports.gemm_block as GemmBlockFn;
     packStrips = instance.exports.pack_strips as PackStripsFn;
     copyRows = instance.exports.copy_rows as CopyRowsFn;
+    dotRows = instance.exports.dot_rows as DotRowsFn;
   } else if (memory.buffer.byteLength < bytes) {
     memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
   }
   // Growing detaches the old ArrayBuffer, so the view is made again.
-  if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
+  if (heap.buffer !== memory.buffer) {
+    heap = new Float32Array(memory.buffer);
+    heapI32 = new Int32Array(memory.buffer);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -135,11 +142,8 @@ export function gemmSimdBias(
   M: number, N: number, K: number, layout: GemmLayout, accumulate: boolean,
 ): void {
   if (gemmTrivial('gemmSimdBias', c, bias, M, N, K, accumulate)) return;
-  if (layout === 'nt' && M === 1 && bias === null) {
-    // A row vector times Bᵀ (a Dense layer's input gradient at batch 1): C [1, N] has the memory
-    // of Cᵀ [N, 1] = B [N, K] · Aᵀ [K, 1], an 'nn' product that reads B where it is instead of
-    // transposing it float by float (below), which would cost several times the arithmetic.
-    gemmSimdBias(c, b, a, null, N, 1, K, 'nn', accumulate);
+  if (layout === 'nt' && M < MR && bias === null) {
+    gemmDotRows(c, a, b, M, N, K, accumulate);
     return;
   }
   // A(i, k) = h[A_AT + i·aI + k·aK] in its stored layout. B is placed as [K, N] at B_AT and,
@@ -187,6 +191,36 @@ export function gemmSimdBias(
       }
       moveBlock(c, ic, jc, N, mc, nc, ldc, 'out');
     }
+  }
+}
+
+/**
+ * 'nt' with fewer rows than a tile (M < MR; a Dense layer's input gradient at batch 1, K = units):
+ * each row of C is the dot products of one row of A with the rows of B, which dot_rows computes
+ * reading B as stored. The tiled path would first transpose B float by float in JS (~5 ns a float
+ * here, several times the arithmetic) and then waste MR − M of its MR rows.
+ */
+function gemmDotRows(c: Float32Array, a: Float32Array, b: Float32Array, M: number, N: number, K: number, accumulate: boolean): void {
+  const groups = Math.ceil(N / 4);
+  const vectors = Math.ceil(K / 4);
+  const round4 = (n: number): number => Math.ceil(n / 4) * 4; // keeps each region 16-byte aligned
+  // A [M, K], then B [N, K] with room for the rows and floats the last group and vector read past
+  // their ends (see dot_rows), the mask of the last vector, and one row of C.
+  const A_AT = OPERANDS;
+  const B_AT = A_AT + round4(M * K + 4);
+  const MASK_AT = B_AT + round4((N + 3) * K + 4);
+  const OUT_AT = MASK_AT + 4;
+  ensureMemory(OUT_AT + groups * 4);
+  const h = heap;
+  h.set(a.subarray(0, M * K), A_AT);
+  h.set(b.subarray(0, N * K), B_AT);
+  const tail = K - 4 * (vectors - 1); // 1..4 valid lanes in the last vector
+  for (let l = 0; l < 4; l++) heapI32[MASK_AT + l] = l < tail ? -1 : 0;
+  for (let i = 0; i < M; i++) {
+    const row = c.subarray(i * N, (i + 1) * N);
+    if (accumulate) h.set(row, OUT_AT);
+    (dotRows as DotRowsFn)((A_AT + i * K) * 4, B_AT * 4, OUT_AT * 4, groups, K * 4, vectors - 1, MASK_AT * 4, accumulate ? 1 : 0);
+    row.set(h.subarray(OUT_AT, OUT_AT + N));
   }
 }
 

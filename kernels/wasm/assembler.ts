@@ -151,6 +151,8 @@ export const i32 = {
 };
 
 export const f32 = {
+  /** `f32.const`: the value rounded to float32, as its 4 little-endian IEEE bytes. */
+  const: (value: number): Instr => [0x43, ...new Uint8Array(Float32Array.of(value).buffer)],
   load: (offset = 0): Instr => [0x2a, ...memarg(2, offset)],
   store: (offset = 0): Instr => [0x38, ...memarg(2, offset)],
 };
@@ -172,6 +174,8 @@ export const v128 = {
     simd(0x0c, ...[a, b, c, d].flatMap((x) => [x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, (x >>> 24) & 0xff])),
   /** Bitwise a & b: with a comparison's all-ones/all-zeros lanes as b, a mask that keeps or zeroes. */
   and: (): Instr => simd(0x4e),
+  /** Bitwise a & ~b: with a comparison's lanes as b, zeroes the lanes where it held. */
+  andnot: (): Instr => simd(0x4f),
   /**
    * `v128.bitselect(a, b, c)` = (a & c) | (b & ~c): per bit, a where the mask c is 1, else b.
    * With c from a lane comparison this is a per-lane select (x64: vpblendvb or and/andn/or).
@@ -206,6 +210,10 @@ export const f32x4 = {
    * exactly like JS `>`, which is what lets SIMD kernels resolve NaN and ties as the JS ones do.
    */
   gt: (): Instr => simd(0x44),
+  /** Lane-wise a < b, likewise (false for NaN). */
+  lt: (): Instr => simd(0x43),
+  /** Lane-wise |a| (clears the sign bit; NaN stays NaN). */
+  abs: (): Instr => simd(0xe0),
   /** Lane-wise square root, correctly rounded (IEEE), as Math.fround(Math.sqrt(x)) for a float32 x. */
   sqrt: (): Instr => simd(0xe3),
   add: (): Instr => simd(0xe4),

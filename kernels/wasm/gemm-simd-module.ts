@@ -16,8 +16,9 @@
 // Every tile is full: the caller gives C a padded scratch block and memory past the ends of A
 // and B (see gemm-simd.ts, "Edges"). mStrips, nStrips and kc must be ≥ 1.
 //
-// The module also exports `pack_strips`, which copies B into contiguous [K, NR] strips, and
-// `copy_rows`, which moves the C block between its padded rows and whole rows of C.
+// The module also exports `pack_strips`, which copies B into contiguous [K, NR] strips,
+// `copy_rows`, which moves the C block between its padded rows and whole rows of C, and
+// `dot_rows`, the dot products of one row of A with every row of B ('nt' with a short M).
 //
 // The tile: NR = 4·NV columns are NV f32x4 vectors, so the MR × NR tile of C lives in MR·NV
 // v128 locals (the accumulators) that V8 keeps in xmm registers for the whole k loop. Each k
@@ -30,7 +31,7 @@
 // default in Node 20), so each step is an f32x4.mul then an f32x4.add, rounded twice.
 
 import {
-  assembleModule, br_if, drop, f32x4, i32, i8x16, ifElse, local, loop, v128, valType,
+  assembleModule, br_if, drop, f32x4, i32, i8x16, if_, ifElse, local, loop, v128, valType,
   type FunctionDef, type Instr, type ValType,
 } from './assembler.js';
 
@@ -156,7 +157,7 @@ export function gemmModuleBytes(MR = 4, NV = 2): Uint8Array<ArrayBuffer> {
     locals: [...new Array<ValType>(i32Locals).fill(valType.i32), ...new Array<ValType>(v128Locals).fill(valType.v128)],
     body,
   };
-  return assembleModule({ memory: { ...MEMORY_IMPORT, minPages: 1 }, functions: [gemmBlock, packStrips(NV), copyRows()] });
+  return assembleModule({ memory: { ...MEMORY_IMPORT, minPages: 1 }, functions: [gemmBlock, packStrips(NV), copyRows(), dotRows()] });
 }
 
 /**
@@ -232,6 +233,77 @@ function copyRows(): FunctionDef {
         ),
         step(src, local.get(srcRow)), step(dst, local.get(dstRow)),
         decrementAndLoop(rows),
+      ),
+    ],
+  };
+}
+
+/**
+ * `dot_rows(a, b, c, groups, rowBytes, full, mask, add)`: c[j] (+)= Σ_k a[k]·b[j·K + k] for
+ * j < 4·groups, where a is one row of K floats and b is rows of K floats (rowBytes = 4·K apart):
+ * C = A · Bᵀ for one row of A, with B read as it is stored ('nt'), no transposing.
+ *
+ * Four rows of B at a time: each row's products go into its own f32x4 accumulator, k running
+ * along the lanes, 4 floats per step: `full` whole vectors, then one last vector whose lanes past
+ * K are zeroed by the 16-byte `mask` (all-ones lanes for k < K). The mask is applied to the
+ * products, so whatever follows a row (the next row, slack) cannot leak in, not even as
+ * 0 · ∞ = NaN. The four accumulators are then summed across their lanes together (two rounds of
+ * shuffles and adds) into one vector of four dot products, stored at c (added onto c when add ≠ 0).
+ * The caller provides rows of slack after b up to 4·groups rows; their sums are never read.
+ */
+function dotRows(): FunctionDef {
+  const a = 0, b = 1, c = 2, groups = 3, rowBytes = 4, full = 5, mask = 6, add = 7;
+  let next = 8;
+  const pa = next++, pr = next++, q = next++; // A and row-0 pointers in the k loop, vectors left
+  const rowOff = [-1, next++, next++, next++]; // byte offsets of rows 1..3 of the group
+  const i32Locals = next - 8;
+  const accs = [next++, next++, next++, next++];
+  const av = next++, mv = next++, t0 = next++, t1 = next++;
+  const set = (x: number, value: Instr): Instr => [...value, ...local.set(x)];
+  const step = (x: number, by: Instr): Instr => [...local.get(x), ...by, ...i32.add(), ...local.set(x)];
+  const decrementAndLoop = (x: number): Instr =>
+    [...local.get(x), ...i32.const(1), ...i32.sub(), ...local.tee(x), ...br_if(0)];
+  // Lanes of a 4-float shuffle as the 16 byte indices i8x16.shuffle takes (lanes 4..7 = second operand).
+  const lanes = (...ls: number[]): number[] => ls.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
+  const rowAt = (r: number): Instr => (r === 0 ? local.get(pr) : [...local.get(pr), ...local.get(rowOff[r]), ...i32.add()]);
+  // acc[r] += B(row r, 4 k's) · A(4 k's), masked or not.
+  const products = (masked: boolean): Instr[] => [
+    set(av, [...local.get(pa), ...v128.load()]),
+    ...accs.map((acc, r) => set(acc, [...local.get(acc), ...rowAt(r), ...v128.load(), ...local.get(av), ...f32x4.mul(),
+      ...(masked ? [...local.get(mv), ...v128.and()] : []), ...f32x4.add()])),
+  ];
+  // Interleave two accumulators and add: (x0 + x2, y0 + y2, x1 + x3, y1 + y3).
+  const halfSum = (x: number, y: number): Instr => [
+    ...local.get(x), ...local.get(y), ...i8x16.shuffle(lanes(0, 4, 1, 5)),
+    ...local.get(x), ...local.get(y), ...i8x16.shuffle(lanes(2, 6, 3, 7)), ...f32x4.add(),
+  ];
+  return {
+    name: 'dot_rows',
+    params: new Array<ValType>(8).fill(valType.i32),
+    results: [],
+    locals: [...new Array<ValType>(i32Locals).fill(valType.i32), ...new Array<ValType>(8).fill(valType.v128)],
+    body: [
+      set(mv, [...local.get(mask), ...v128.load()]),
+      ...[1, 2, 3].map((r) => set(rowOff[r], [...local.get(rowBytes), ...i32.const(r), ...i32.mul()])),
+      loop(
+        ...accs.map((acc) => set(acc, v128.zero())),
+        set(pa, local.get(a)), set(pr, local.get(b)),
+        local.get(full),
+        if_(
+          set(q, local.get(full)),
+          loop(...products(false), step(pa, i32.const(V128)), step(pr, i32.const(V128)), decrementAndLoop(q)),
+        ),
+        ...products(true),
+        // (Σ acc0, Σ acc1, Σ acc2, Σ acc3): t0 = (a0+a2, b0+b2, a1+a3, b1+b3), t1 likewise for c, d.
+        set(t0, halfSum(accs[0], accs[1])), set(t1, halfSum(accs[2], accs[3])),
+        set(t0, [...local.get(t0), ...local.get(t1), ...i8x16.shuffle(lanes(0, 1, 4, 5)),
+          ...local.get(t0), ...local.get(t1), ...i8x16.shuffle(lanes(2, 3, 6, 7)), ...f32x4.add()]),
+        local.get(add),
+        if_(set(t0, [...local.get(t0), ...local.get(c), ...v128.load(), ...f32x4.add()])),
+        [...local.get(c), ...local.get(t0), ...v128.store()],
+        step(c, i32.const(V128)),
+        step(b, [...local.get(rowOff[3]), ...local.get(rowBytes), ...i32.add()]),
+        decrementAndLoop(groups),
       ),
     ],
   };

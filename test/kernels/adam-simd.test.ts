@@ -16,6 +16,8 @@ function check(rng: Rng, update: Update, P: number): void {
   const w = randomArray(rng, P), g = randomArray(rng, P);
   const m = randomArray(rng, P, -0.1, 0.1), v = randomArray(rng, P, 0, 0.01);
   for (let i = 0; i < P; i++) if (rng() < 0.1) { v[i] = 0; g[i] = 0; }
+  // Some m and v near the bottom of the normal range with g = 0: they cross 2⁻¹²⁶ and are flushed.
+  for (let i = 0; i < P; i++) if (rng() < 0.05) { m[i] = (rng() - 0.5) * 2 ** -122; v[i] = rng() * 2 ** -124; g[i] = 0; }
   const want = { w: w.slice(), m: m.slice(), v: v.slice() };
   const got = { w: w.slice(), m: m.slice(), v: v.slice() };
   for (let t = 1; t <= 3; t++) {
@@ -37,6 +39,24 @@ describe.runIf(simdAvailable)('Adam on WebAssembly SIMD', () => {
     for (let t = 0; t < 30; t++) sizes.push(randInt(rng, 1, 3000));
     for (const P of sizes) check(rng, adamUpdateSimd, P);
     check(rng, adamUpdateFast, 333);
+  });
+
+  it('flushes m and v to zero below the smallest normal float32, keeps NaN, and the JS loop agrees', () => {
+    // With g = 0: m ← m − m·0.1 (×0.9), v ← v − v·0.001 (×0.999). 2⁻¹²⁶·1.05·0.9 < 2⁻¹²⁶ flushes;
+    // 2⁻¹²⁶·1.2·0.9 stays normal; v = 2⁻¹²⁶ (×0.999) flushes; NaN stays NaN.
+    const tiny = 2 ** -126;
+    const mk = () => ({ w: Float32Array.of(1, 1, 1, 1), m: Float32Array.of(tiny * 1.05, tiny * 1.2, 0.5, NaN), v: Float32Array.of(1, 1, tiny, 1) });
+    const g = new Float32Array(4);
+    for (const update of [adamUpdate, adamUpdateSimd]) {
+      const s = mk();
+      update(s.w, g, s.m, s.v, 1e-3, 0.9, 0.999, 1e-7);
+      expect(s.m[0]).toBe(0);
+      expect(s.m[1]).toBe(Math.fround(Math.fround(tiny * 1.2) - Math.fround(Math.fround(tiny * 1.2) * Math.fround(0.1))));
+      expect(s.m[1]).toBeGreaterThanOrEqual(tiny);
+      expect(s.v[2]).toBe(0);
+      expect(s.m[3]).toBeNaN();
+      expect(s.w[3]).toBeNaN();
+    }
   });
 
   it('leaves an empty parameter alone', () => {

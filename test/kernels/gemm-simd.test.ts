@@ -96,7 +96,17 @@ describe('gemmSimd equals gemmNaive', () => {
       check(rng, gemmSimd, 2, 3001, 10, 'nt', accumulate); // ... and at batch 2: B transposed in
       check(rng, gemmSimd, 3001, 10, 1, 'tn', accumulate); // kernel gradient at batch 1
       check(rng, gemmSimd, 301, 13, 3, 'tn', accumulate); // 3 blocks of whole 13-float rows
+      check(rng, gemmSimd, 3, 37, 8, 'nt', accumulate); // dot products: K a multiple of 4 (no partial vector)
+      check(rng, gemmSimd, 1, 5, 4, 'nt', accumulate);
     }
+  });
+
+  it("dot products ('nt', short M) keep each row of B to itself: an ∞ in the next row does not leak in", () => {
+    // B [3, 2] = [[1, 2], [∞, 1], [3, 4]]: row 0's 4-float vector also reads row 1's ∞, which the
+    // mask must zero (0·∞ would be NaN). A = [0.5, 0.25]: C = [0.5 + 0.5, ∞, 1.5 + 1].
+    const c = nanArray(3);
+    gemmSimd(c, Float32Array.of(0.5, 0.25), Float32Array.of(1, 2, Infinity, 1, 3, 4), 1, 3, 2, 'nt', false);
+    expect(Array.from(c)).toEqual([1, Infinity, 2.5]);
   });
 
   it('handles K = 0 (an empty sum) and M or N = 0', () => {
