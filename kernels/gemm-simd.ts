@@ -83,6 +83,7 @@ type DotRowsFn = (a: number, b: number, c: number, groups: number, rowBytes: num
 
 let memory: WebAssembly.Memory | null = null;
 let gemmBlock: GemmBlockFn | null = null;
+let gemmBlock1: GemmBlockFn | null = null;
 let packStrips: PackStripsFn | null = null;
 let copyRows: CopyRowsFn | null = null;
 let dotRows: DotRowsFn | null = null;
@@ -105,6 +106,7 @@ function ensureMemory(floats: number): void {
     const module = new WebAssembly.Module(gemmModuleBytes(MR, NV));
     const instance = new WebAssembly.Instance(module, { [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: memory } });
     gemmBlock = instance.exports.gemm_block as GemmBlockFn;
+    gemmBlock1 = instance.exports.gemm_block_1 as GemmBlockFn;
     packStrips = instance.exports.pack_strips as PackStripsFn;
     copyRows = instance.exports.copy_rows as CopyRowsFn;
     dotRows = instance.exports.dot_rows as DotRowsFn;
@@ -157,7 +159,9 @@ export function gemmSimdBias(
   const B_AT = A_AT + M * K + (MR - 1) * aI + 4; // (K, N), then NR floats of slack
   const P_AT = B_AT + K * N + NR; // (strips, K, NR) when packB
   ensureMemory(packB ? P_AT + strips * K * NR : P_AT);
-  const kernel = gemmBlock as GemmBlockFn;
+  // Fewer rows than a tile: the one-row tile, so no row is computed for nothing.
+  const mr = M < MR ? 1 : MR;
+  const kernel = (mr === 1 ? gemmBlock1 : gemmBlock) as GemmBlockFn;
   const h = heap;
   h.set(a.subarray(0, M * K), A_AT);
   h.fill(0, A_AT + M * K, B_AT);
@@ -180,13 +184,13 @@ export function gemmSimdBias(
 
     for (let ic = 0; ic < M; ic += MC) {
       const mc = Math.min(MC, M - ic);
-      const mStrips = Math.ceil(mc / MR);
+      const mStrips = Math.ceil(mc / mr);
       if (accumulate) moveBlock(c, ic, jc, N, mc, nc, ldc, 'in');
       for (let pc = 0; pc < K; pc += KC) {
         const kc = Math.min(KC, K - pc);
         // Byte addresses and strides for wasm: the A block starts at A(ic, pc), the B block at
         // B(pc, jc). After the first K block the kernel adds onto the C block.
-        kernel((A_AT + ic * aI + pc * aK) * 4, aI * 4, aK * 4, MR * aI * 4, bAt(pc, jc), bK * 4, bStrip * 4,
+        kernel((A_AT + ic * aI + pc * aK) * 4, aI * 4, aK * 4, mr * aI * 4, bAt(pc, jc), bK * 4, bStrip * 4,
           C_BLOCK * 4, ldc * 4, BIAS_ROW * 4, mStrips, nStrips, kc, accumulate || pc > 0 ? 1 : 0);
       }
       moveBlock(c, ic, jc, N, mc, nc, ldc, 'out');

@@ -44,9 +44,19 @@ const V128 = 16; // bytes per vector
 /**
  * Bytes of the GEMM module with an MR × (4·NV) register tile. Exports
  * `gemm_block(a, aRow, aK, aStrip, b, bK, bStrip, c, ldc, bias, mStrips, nStrips, kc, add)`,
- * all i32 (addresses and strides in bytes), no result.
+ * all i32 (addresses and strides in bytes), no result; `gemm_block_1`, the same with a
+ * 1 × (4·NV) tile, for C of fewer than MR rows (a Dense layer at batch 1), where the full tile
+ * would compute MR − M rows for nothing; and the helpers below.
  */
 export function gemmModuleBytes(MR = 4, NV = 2): Uint8Array<ArrayBuffer> {
+  return assembleModule({
+    memory: { ...MEMORY_IMPORT, minPages: 1 },
+    functions: [gemmBlock('gemm_block', MR, NV), gemmBlock('gemm_block_1', 1, NV), packStrips(NV), copyRows(), dotRows()],
+  });
+}
+
+/** `gemm_block` (see the header) with an MR × (4·NV) tile, exported as `name`. */
+function gemmBlock(name: string, MR: number, NV: number): FunctionDef {
   const NR = 4 * NV;
 
   // Parameter indices, in call order.
@@ -150,14 +160,13 @@ export function gemmModuleBytes(MR = 4, NV = 2): Uint8Array<ArrayBuffer> {
     ),
   ];
 
-  const gemmBlock: FunctionDef = {
-    name: 'gemm_block',
+  return {
+    name,
     params: new Array<ValType>(paramCount).fill(valType.i32),
     results: [],
     locals: [...new Array<ValType>(i32Locals).fill(valType.i32), ...new Array<ValType>(v128Locals).fill(valType.v128)],
     body,
   };
-  return assembleModule({ memory: { ...MEMORY_IMPORT, minPages: 1 }, functions: [gemmBlock, packStrips(NV), copyRows(), dotRows()] });
 }
 
 /**
