@@ -10,14 +10,17 @@
 // take ~5 ms per step. The module (wasm/adam-module.ts) does four parameters per instruction in
 // f32x4 lanes, ~1.6 ns per parameter. w, g, m, v cross into wasm memory with one TypedArray.set
 // each and w, m, v come back with one each (7 copies of P floats, ~0.35 ns per float each here),
-// which is most of the remaining cost. Keeping m and v resident in wasm memory would save 4 of
-// the 7 copies, but the optimizer owns its state as Float32Arrays, which the serializer and tests
-// read, and a growing wasm memory detaches every view of it; not done.
+// which was most of the remaining cost. So a big parameter's m and v can live in wasm memory:
+// adamSlotsSimd gives each such parameter a WebAssembly memory of its own, holding m and v
+// between steps and room for w and g, and hands m and v out as Float32Array views of it (the
+// optimizer, the serializer and tests read and write them like any other array). That memory
+// never grows (growing would detach the views), so a step there copies w and g in and w out:
+// 3 copies instead of 7.
 //
 // Only call it when simdAvailable (gemm-simd.ts); optimizers-fast.ts picks for you.
 
 import { adamModuleBytes } from './wasm/adam-module.js';
-import { heapViews, instantiateOnHeap } from './wasm/heap.js';
+import { HEAP_IMPORT, heapViews, instantiateOnHeap } from './wasm/heap.js';
 
 /** The module's export: four byte addresses, the quad count, then the float32 constants. */
 type AdamUpdateFn = (w: number, g: number, m: number, v: number, quads: number,
@@ -33,6 +36,16 @@ export function adamUpdateSimd(
 ): void {
   const P = w.length;
   if (P === 0) return;
+  const own = resident.get(m);
+  if (own !== undefined && own.v === v && m.length === P) {
+    // m and v already sit in their own memory at M_AT, V_AT (see adamSlotsSimd).
+    const { f32, update, stride } = own;
+    f32.set(w, 0);
+    f32.set(g.subarray(0, P), stride);
+    update(0, stride * 4, 2 * stride * 4, 3 * stride * 4, stride / 4, 1 - beta1, 1 - beta2, alpha, epsilon);
+    w.set(f32.subarray(0, P));
+    return;
+  }
   if (adam === null) adam = instantiateOnHeap(adamModuleBytes()).adam_update as AdamUpdateFn;
   // Heap, in floats: four operands of P floats, each rounded up to a multiple of 4 so each starts
   // 16-byte aligned. A P that is not a multiple of 4 computes up to 3 pad floats per operand (on
@@ -50,4 +63,43 @@ export function adamUpdateSimd(
   w.set(f32.subarray(W_AT, W_AT + P));
   m.set(f32.subarray(M_AT, M_AT + P));
   v.set(f32.subarray(V_AT, V_AT + P));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resident state
+// ---------------------------------------------------------------------------------------------
+
+/** One parameter's own memory: [w | g | m | v], each `stride` floats, and its module instance. */
+interface ResidentState {
+  readonly f32: Float32Array;
+  readonly v: Float32Array;
+  readonly stride: number;
+  readonly update: AdamUpdateFn;
+}
+
+const resident = new WeakMap<Float32Array, ResidentState>(); // keyed by the m view
+let residentModule: WebAssembly.Module | null = null; // compiled once, instantiated per memory
+const PAGE_BYTES = 65536;
+
+/**
+ * Zeroed m and v for a parameter of P floats, as views of a WebAssembly memory of their own with
+ * room for w and g beside them; {@link adamUpdateSimd} given these very views copies only w and g
+ * in and w out. Returns null if the engine refuses another memory (each one reserves address
+ * space; a caller then falls back to plain arrays).
+ */
+export function adamSlotsSimd(P: number): [Float32Array, Float32Array] | null {
+  const stride = Math.ceil(P / 4) * 4;
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((4 * stride * 4) / PAGE_BYTES)) });
+  } catch {
+    return null;
+  }
+  if (residentModule === null) residentModule = new WebAssembly.Module(adamModuleBytes());
+  const instance = new WebAssembly.Instance(residentModule, { [HEAP_IMPORT.module]: { [HEAP_IMPORT.name]: memory } });
+  const f32 = new Float32Array(memory.buffer);
+  const m = f32.subarray(2 * stride, 2 * stride + P);
+  const v = f32.subarray(3 * stride, 3 * stride + P);
+  resident.set(m, { f32, v, stride, update: instance.exports.adam_update as AdamUpdateFn });
+  return [m, v];
 }

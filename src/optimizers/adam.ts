@@ -1,4 +1,4 @@
-import { adamUpdateFast } from '../../kernels/optimizers-fast.js';
+import { adamSlotsFast, adamUpdateFast } from '../../kernels/optimizers-fast.js';
 import { Optimizer } from './optimizer.js';
 
 export interface AdamArgs {
@@ -42,6 +42,10 @@ export class Adam extends Optimizer {
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
+  }
+
+  protected override createSlots(size: number): Float32Array[] {
+    return adamSlotsFast(size);
   }
 
   protected updateParameter(w: Float32Array, g: Float32Array, [m, v]: Float32Array[], t: number): void {

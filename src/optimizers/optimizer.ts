@@ -18,6 +18,14 @@ export abstract class Optimizer {
   /** How many state buffers, each as long as the parameter, this optimizer keeps per parameter. */
   protected abstract readonly slotCount: number;
 
+  /**
+   * Zeroed state buffers for a parameter of `size` floats, `slotCount` of them. Adam overrides it
+   * to keep big state in WebAssembly memory (kernels/optimizers-fast.ts).
+   */
+  protected createSlots(size: number): Float32Array[] {
+    return Array.from({ length: this.slotCount }, () => allocFloat32(size));
+  }
+
   /** Update one parameter in place from its gradient; `slots` are its state buffers; t ≥ 1. */
   protected abstract updateParameter(w: Float32Array, g: Float32Array, slots: Float32Array[], t: number): void;
 
@@ -37,7 +45,7 @@ export abstract class Optimizer {
   slotsOf(p: Tensor): Float32Array[] {
     let slots = this.state.get(p);
     if (slots === undefined) {
-      slots = Array.from({ length: this.slotCount }, () => allocFloat32(p.size));
+      slots = this.createSlots(p.size);
       this.state.set(p, slots);
     }
     return slots;

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { adamUpdate } from '../../kernels/optimizers.js';
-import { adamUpdateSimd } from '../../kernels/adam-simd.js';
-import { adamUpdateFast } from '../../kernels/optimizers-fast.js';
+import { adamSlotsSimd, adamUpdateSimd } from '../../kernels/adam-simd.js';
+import { adamSlotsFast, adamUpdateFast } from '../../kernels/optimizers-fast.js';
 import { simdAvailable } from '../../kernels/gemm-simd.js';
 import { mulberry32, randInt, randomArray, type Rng } from './helpers.js';
 import { firstDifference } from './same-bits.js';
@@ -57,6 +57,38 @@ describe.runIf(simdAvailable)('Adam on WebAssembly SIMD', () => {
       expect(s.m[3]).toBeNaN();
       expect(s.w[3]).toBeNaN();
     }
+  });
+
+  it('with m and v resident in wasm memory (adamSlotsSimd): the same bits, and the views hold the state', () => {
+    const rng = mulberry32(33);
+    for (const P of [16384, 20001, 5]) {
+      const w = randomArray(rng, P), want = { w: w.slice(), m: new Float32Array(P), v: new Float32Array(P) };
+      const slots = adamSlotsSimd(P);
+      expect(slots).not.toBeNull();
+      const [m, v] = slots as [Float32Array, Float32Array];
+      expect([m.length, v.length, m.every((x) => x === 0), v.every((x) => x === 0)]).toEqual([P, P, true, true]);
+      expect(m.buffer).not.toBe(w.buffer); // a view of the state's own memory
+      for (let t = 1; t <= 3; t++) {
+        const g = randomArray(rng, P);
+        const alpha = (0.001 * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
+        adamUpdate(want.w, g, want.m, want.v, alpha, 0.9, 0.999, 1e-7);
+        adamUpdateSimd(w, g, m, v, alpha, 0.9, 0.999, 1e-7);
+      }
+      for (const [k, got, exp] of [['w', w, want.w], ['m', m, want.m], ['v', v, want.v]] as const) {
+        const i = firstDifference(got, exp);
+        expect(i, `P ${P}: ${k}[${i}] got ${got[i]}, want ${exp[i]}`).toBe(-1);
+      }
+      // Writing the views (as loading saved optimizer state does) is what the next step starts from.
+      m.fill(0.5);
+      want.m.fill(0.5);
+      const g = randomArray(rng, P);
+      adamUpdate(want.w, g, want.m, want.v, 1e-3, 0.9, 0.999, 1e-7);
+      adamUpdateSimd(w, g, m, v, 1e-3, 0.9, 0.999, 1e-7);
+      expect(firstDifference(w, want.w)).toBe(-1);
+    }
+    // adamSlotsFast: resident from 16,384 floats up, plain arrays below.
+    expect(adamSlotsFast(16384)[0].buffer.byteLength).toBeGreaterThan(16384 * 4 * 3);
+    expect(adamSlotsFast(100)[0].buffer.byteLength).toBe(400);
   });
 
   it('leaves an empty parameter alone', () => {
