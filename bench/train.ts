@@ -17,6 +17,7 @@
 import {
   Sequential, input, Conv2D, MaxPool2D, Flatten, Dense, Tensor, type Model,
 } from '../src/index.js';
+import { recycleGraph } from '../src/recycle.js';
 import type { Case, Version } from './harness.js';
 import { compareOutputs } from './harness.js';
 import { uniform, seededRandom } from './data.js';
@@ -113,13 +114,15 @@ function tatamiVersion(spec: TrainSpec, data: TrainData, init: Float32Array[]): 
       const m = model as Model;
       const compiled = m.compiled as NonNullable<Model['compiled']>;
       const k = i++ % xs.length;
-      // fit's step: forward (training mode) → loss → backward → one optimizer step → clear the gradients
+      // fit's step: forward (training mode) → loss → backward → one optimizer step → the loss →
+      // the step's storage back for reuse → clear the gradients
       const yPred = m.call(xs[k], { training: true, rng: m.trainingRng() });
       const l = compiled.loss(ys[k], yPred);
       l.backward();
       compiled.optimizer.step(params);
-      for (const p of params) p.grad = null;
       loss = l.item();
+      recycleGraph(l);
+      for (const p of params) p.grad = null;
       return loss;
     },
     read: () => [[loss], ...params.map((p) => p.data)],

@@ -1,5 +1,6 @@
 import type { Tensor } from '../tensor.js';
 import { noGrad } from '../grad-mode.js';
+import { recycleGraph } from '../recycle.js';
 import { shapeToString } from '../shape.js';
 import { formatShape } from '../layers/layer.js';
 import { concat } from '../ops/shape-ops.js';
@@ -159,13 +160,15 @@ export async function fitModel(model: Model, xAll: Tensor, yAll: Tensor, options
     for (const [start, end] of ranges) {
       const xb = takeRows(x, order, start, end);
       const yb = takeRows(y, order, start, end);
-      // forward (training mode) → loss → backward → one optimizer step → clear the gradients
+      // forward (training mode) → loss → backward → one optimizer step → the loss and metrics →
+      // the step's storage back for reuse → clear the gradients
       const yPred = model.call(xb, { training: true, rng });
       const loss = compiled.loss(yb, yPred);
       loss.backward();
       compiled.optimizer.step(params);
-      for (const p of params) p.grad = null;
       tracker.add(loss.item(), end - start, yb, yPred);
+      recycleGraph(loss);
+      for (const p of params) p.grad = null;
       steps++;
       const logs = tracker.logs();
       bar.update(steps, logs);
