@@ -132,13 +132,14 @@ function col2imRows(dx: Float32Array, dcols: Float32Array, s: Conv2dShape, r0: n
 }
 
 /**
- * y [N,OH,OW,CO] = im2col(x) · w + bias. Overwrites y.
+ * y [N,OH,OW,CO] = im2col(x) · w + bias, then with `relu` clamped (relu.ts's reluInPlace; the GEMM
+ * applies it before y is stored, see gemm-fast.ts). Overwrites y.
  * Fills `cols` [N·OH·OW, KH·KW·CI] (caller-provided; keep it for conv2dBackwardFilterIm2col).
  * When {@link im2colIsIdentity}, x is multiplied directly; `cols` may then be x itself.
  */
 export function conv2dForwardIm2col(
   y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape,
-  cols: Float32Array,
+  cols: Float32Array, relu = false,
 ): void {
   const M = s.N * s.OH * s.OW;
   const KKC = s.KH * s.KW * s.CI;
@@ -151,10 +152,10 @@ export function conv2dForwardIm2col(
   } else {
     im2col(cols, x, s);
   }
-  // The bias is folded into the GEMM's first store, so y is written exactly once: for the
-  // memory-bound first layer (K = KKC = 9, 22 MB of output) a separate bias pass over y
+  // The bias and the ReLU are folded into the GEMM's store, so y is written exactly once: for the
+  // memory-bound first layer (K = KKC = 9, 22 MB of output) a separate bias or ReLU pass over y
   // would cost as much as the multiply.
-  gemmFastBias(y, a, w, bias, M, s.CO, KKC, 'nn', false);
+  gemmFastBias(y, a, w, bias, M, s.CO, KKC, 'nn', false, relu);
 }
 
 // Rows of dcols computed per chunk in the input gradient: ~1 MB of floats, so a chunk written

@@ -18,11 +18,11 @@ export function gemmFast(
   else gemmBlocked(c, a, b, M, N, K, layout, accumulate);
 }
 
-/** {@link gemmFast} with a bias row added when overwriting; see {@link gemmBlockedBias}. */
+/** {@link gemmFast} with a bias row and an optional fused ReLU when overwriting; see {@link gemmBlockedBias}. */
 export function gemmFastBias(
   c: Float32Array, a: Float32Array, b: Float32Array, bias: Float32Array | null,
-  M: number, N: number, K: number, layout: GemmLayout, accumulate: boolean,
+  M: number, N: number, K: number, layout: GemmLayout, accumulate: boolean, relu = false,
 ): void {
-  if (simdAvailable) gemmSimdBias(c, a, b, bias, M, N, K, layout, accumulate);
-  else gemmBlockedBias(c, a, b, bias, M, N, K, layout, accumulate);
+  if (simdAvailable) gemmSimdBias(c, a, b, bias, M, N, K, layout, accumulate, relu);
+  else gemmBlockedBias(c, a, b, bias, M, N, K, layout, accumulate, relu);
 }

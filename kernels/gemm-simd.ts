@@ -22,6 +22,7 @@
 //       copy the C block in             (accumulate only)
 //       for pc over K by KC             A block [MC, KC] in L2, read in place through strides
 //         gemm_block (wasm)             every 4×8 tile of the block: KC rank-1 updates, onto C after pc = 0
+//       relu_in_place (wasm)            the fused ReLU, when asked (a conv layer's activation)
 //       copy the C block out to c       clipped to the valid rows and columns; one memcpy
 //                                       when it is whole rows of C (packed by copy_rows first)
 //
@@ -80,6 +81,7 @@ type GemmBlockFn = (
 type PackStripsFn = (dst: number, src: number, srcRow: number, rows: number, strips: number, dstStrip: number) => void;
 type CopyRowsFn = (dst: number, dstRow: number, src: number, srcRow: number, rows: number, vectors: number) => void;
 type DotRowsFn = (a: number, b: number, c: number, groups: number, rowBytes: number, full: number, mask: number, add: number) => void;
+type ReluInPlaceFn = (p: number, nVec: number) => void;
 
 let memory: WebAssembly.Memory | null = null;
 let gemmBlock: GemmBlockFn | null = null;
@@ -87,6 +89,7 @@ let gemmBlock1: GemmBlockFn | null = null;
 let packStrips: PackStripsFn | null = null;
 let copyRows: CopyRowsFn | null = null;
 let dotRows: DotRowsFn | null = null;
+let reluInPlace: ReluInPlaceFn | null = null;
 let heap = new Float32Array(0); // views of all of `memory`; renewed after every grow
 let heapI32 = new Int32Array(0);
 
@@ -110,6 +113,7 @@ function ensureMemory(floats: number): void {
     packStrips = instance.exports.pack_strips as PackStripsFn;
     copyRows = instance.exports.copy_rows as CopyRowsFn;
     dotRows = instance.exports.dot_rows as DotRowsFn;
+    reluInPlace = instance.exports.relu_in_place as ReluInPlaceFn;
   } else if (memory.buffer.byteLength < bytes) {
     memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
   }
@@ -136,15 +140,18 @@ export function gemmSimd(
 }
 
 /**
- * {@link gemmSimd} with an optional bias row: c[i, j] = (accumulate ? c[i, j] : bias[j]) + Σ_k A(i, k)·B(k, j).
- * Same contract as {@link gemmBlockedBias}: with accumulate = true the bias must be null.
+ * {@link gemmSimd} with an optional bias row and fused ReLU:
+ * c[i, j] = (accumulate ? c[i, j] : bias[j]) + Σ_k A(i, k)·B(k, j), then with `relu` clamped
+ * (> 0 kept, else +0, NaN too). Same contract and ReLU bits as {@link gemmBlockedBias}: with
+ * accumulate = true the bias must be null and relu false. The ReLU runs on each C block in wasm
+ * memory before it is copied out, so a convolution's output is written once, already clamped.
  */
 export function gemmSimdBias(
   c: Float32Array, a: Float32Array, b: Float32Array, bias: Float32Array | null,
-  M: number, N: number, K: number, layout: GemmLayout, accumulate: boolean,
+  M: number, N: number, K: number, layout: GemmLayout, accumulate: boolean, relu = false,
 ): void {
-  if (gemmTrivial('gemmSimdBias', c, bias, M, N, K, accumulate)) return;
-  if (layout === 'nt' && M < MR && bias === null) {
+  if (gemmTrivial('gemmSimdBias', c, bias, M, N, K, accumulate, relu)) return;
+  if (layout === 'nt' && M < MR && bias === null && !relu) {
     gemmDotRows(c, a, b, M, N, K, accumulate);
     return;
   }
@@ -193,6 +200,8 @@ export function gemmSimdBias(
         kernel((A_AT + ic * aI + pc * aK) * 4, aI * 4, aK * 4, mr * aI * 4, bAt(pc, jc), bK * 4, bStrip * 4,
           C_BLOCK * 4, ldc * 4, BIAS_ROW * 4, mStrips, nStrips, kc, accumulate || pc > 0 ? 1 : 0);
       }
+      // The fused ReLU over the finished block (its padding rows and columns too: never copied out).
+      if (relu) (reluInPlace as ReluInPlaceFn)(C_BLOCK * 4, (mStrips * mr * ldc) / 4);
       moveBlock(c, ic, jc, N, mc, nc, ldc, 'out');
     }
   }

@@ -15,6 +15,8 @@
 //   gemmBlocked  cache-blocked and register-tiled (the GotoBLAS / BLIS loop nest); same result
 //                up to float rounding (it stores to float32 once per K block, not once per sum).
 
+import { reluInPlace } from './relu.js';
+
 /** How A and B are stored; see the file header. */
 export type GemmLayout = 'nn' | 'tn' | 'nt';
 
@@ -87,16 +89,16 @@ let bPack: Float64Array | null = null; // (KC, NC) as NC/NR strips of [KC, NR]
 
 /**
  * The cases every bias-GEMM settles before any blocking, shared by gemmBlockedBias and gemmSimdBias:
- * a bias with accumulate = true is refused (the bias is for the forward pass), an empty C is done,
- * and an empty sum (K = 0) overwrites C with the bias (or 0) or leaves it as it is.
- * Returns true when nothing is left to compute.
+ * a bias or a fused ReLU with accumulate = true is refused (they are for the forward pass), an
+ * empty C is done, and an empty sum (K = 0) overwrites C with the bias (or 0, ReLU'd when asked)
+ * or leaves it as it is. Returns true when nothing is left to compute.
  */
 export function gemmTrivial(
   who: string, c: Float32Array, bias: Float32Array | null,
-  M: number, N: number, K: number, accumulate: boolean,
+  M: number, N: number, K: number, accumulate: boolean, relu = false,
 ): boolean {
-  if (accumulate && bias !== null) {
-    throw new Error(`${who}: a bias can only be added when overwriting (accumulate = false)`);
+  if (accumulate && (bias !== null || relu)) {
+    throw new Error(`${who}: a bias${relu ? ' or a fused ReLU' : ''} can only be added when overwriting (accumulate = false)`);
   }
   if (M <= 0 || N <= 0) return true;
   if (K > 0) return false;
@@ -104,6 +106,7 @@ export function gemmTrivial(
     for (let i = 0; i < M; i++) {
       for (let j = 0; j < N; j++) c[i * N + j] = bias === null ? 0 : bias[j];
     }
+    if (relu) reluInPlace(c.subarray(0, M * N));
   }
   return true;
 }
@@ -121,16 +124,17 @@ export function gemmBlocked(
 
 /**
  * {@link gemmBlocked} with an optional bias row folded into the first store:
- * c[i, j] = (accumulate ? c[i, j] : bias[j]) + Σ_k A(i, k)·B(k, j).
- * The bias is added only when overwriting (it is for the forward pass); with accumulate = true
- * it must be null. Folding it in means a conv forward writes each output element once, which
- * matters for the memory-bound first layer (22 MB of output).
+ * c[i, j] = (accumulate ? c[i, j] : bias[j]) + Σ_k A(i, k)·B(k, j), then, with `relu`,
+ * c[i, j] ← c[i, j] > 0 ? c[i, j] : 0 (relu.ts's reluInPlace; NaN → 0).
+ * The bias and the ReLU apply only when overwriting (they are for the forward pass); with
+ * accumulate = true the bias must be null and relu false. Folding the bias in means a conv forward
+ * writes each output element once, which matters for the memory-bound first layer (22 MB of output).
  */
 export function gemmBlockedBias(
   c: Float32Array, a: Float32Array, b: Float32Array, bias: Float32Array | null,
-  M: number, N: number, K: number, layout: GemmLayout, accumulate: boolean,
+  M: number, N: number, K: number, layout: GemmLayout, accumulate: boolean, relu = false,
 ): void {
-  if (gemmTrivial('gemmBlockedBias', c, bias, M, N, K, accumulate)) return;
+  if (gemmTrivial('gemmBlockedBias', c, bias, M, N, K, accumulate, relu)) return;
   if (aPack === null || bPack === null) {
     aPack = new Float64Array(MC * KC); // (MC, KC)
     bPack = new Float64Array(KC * NC); // (KC, NC)
@@ -162,6 +166,8 @@ export function gemmBlockedBias(
       }
     }
   }
+  // The ReLU in one pass at the end: this JS path is the fallback, where the GEMM dominates.
+  if (relu) reluInPlace(c.subarray(0, M * N));
 }
 
 /**

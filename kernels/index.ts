@@ -34,8 +34,8 @@ export { avgPool2dForwardNaive, avgPool2dForward, avgPool2dBackwardNaive, avgPoo
 export { gemmSimd, gemmSimdBias, simdAvailable } from './gemm-simd.js';
 export { gemmFast, gemmFastBias } from './gemm-fast.js';
 export { reluInPlace, reluBackwardBias } from './relu.js';
-export { reluInPlaceSimd, reluBackwardBiasSimd } from './relu-simd.js';
-export { reluInPlaceFast, reluBackwardBiasFast } from './relu-fast.js';
+export { reluBackwardBiasSimd } from './relu-simd.js';
+export { reluBackwardBiasFast } from './relu-fast.js';
 export { maxPool2dForwardSimd, isMaxPool2x2Simd } from './max-pool2d-simd.js';
 export { maxPool2dForwardFast, maxPool2dBackwardFast } from './max-pool2d-fast.js';
 export { adamUpdateSimd } from './adam-simd.js';

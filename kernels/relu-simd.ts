@@ -1,6 +1,5 @@
-// The fused-ReLU passes of relu.ts on WebAssembly SIMD, bit-for-bit the same results:
+// The fused-ReLU backward pass of relu.ts on WebAssembly SIMD, bit-for-bit the same results:
 //
-//   reluInPlaceSimd:        y ← y > 0 ? y : 0                               (overwrites y)
 //   reluBackwardBiasSimd:   dz[r,c] = y[r,c] > 0 ? dout[r,c] : 0            (overwrites dz)
 //                           db[c] += Σ_r dz[r,c]  (float64 sums)            (accumulates db)
 //
@@ -13,7 +12,9 @@
 //
 // Only call these when simdAvailable (gemm-simd.ts); relu-fast.ts picks them or relu.ts for you.
 // reluBackwardBiasSimd with a bias and C not a multiple of 4 runs relu.ts's loop (the f64x2 sums
-// walk whole vectors of channels); the mask-only and in-place passes take any length.
+// walk whole vectors of channels); the mask-only pass takes any length.
+// (The forward ReLU has no pass of its own here: the GEMM clamps the convolution's output before
+// storing it, gemm-simd.ts.)
 
 import { reluBackwardBias } from './relu.js';
 import { reluModuleBytes } from './wasm/relu-module.js';
@@ -21,7 +22,6 @@ import { heapViews, instantiateOnHeap } from './wasm/heap.js';
 
 /** The module's exports; addresses in bytes, counts ≥ 1. */
 interface ReluExports {
-  relu_in_place(p: number, nVec: number): void;
   relu_mask(dz: number, dout: number, y: number, nVec: number): void;
   relu_mask_bias(dz: number, dout: number, y: number, sums: number, rows: number, cVec: number): void;
 }
@@ -35,18 +35,6 @@ function exports(): ReluExports {
 
 /** Floats rounded up to whole vectors of 4, so every operand starts 16-byte aligned. */
 const vecCeil = (floats: number): number => Math.ceil(floats / 4) * 4;
-
-/** y ← max(y, 0) with NaN → 0, in place; the same bits as {@link reluInPlace}. */
-export function reluInPlaceSimd(y: Float32Array): void {
-  const n = y.length;
-  if (n === 0) return;
-  const k = exports();
-  // Heap: y at 0, padded to whole vectors (the pad lanes are computed and never copied back).
-  const { f32 } = heapViews(vecCeil(n) * 4);
-  f32.set(y, 0);
-  k.relu_in_place(0, vecCeil(n) / 4);
-  y.set(f32.subarray(0, n));
-}
 
 /**
  * dz = dout masked by y > 0 (overwrites), db += its column sums in float64 when db is given

@@ -17,8 +17,9 @@
 // and B (see gemm-simd.ts, "Edges"). mStrips, nStrips and kc must be ≥ 1.
 //
 // The module also exports `pack_strips`, which copies B into contiguous [K, NR] strips,
-// `copy_rows`, which moves the C block between its padded rows and whole rows of C, and
-// `dot_rows`, the dot products of one row of A with every row of B ('nt' with a short M).
+// `copy_rows`, which moves the C block between its padded rows and whole rows of C,
+// `dot_rows`, the dot products of one row of A with every row of B ('nt' with a short M), and
+// `relu_in_place` (wasm/relu-module.ts), the fused ReLU applied to a finished C block.
 //
 // The tile: NR = 4·NV columns are NV f32x4 vectors, so the MR × NR tile of C lives in MR·NV
 // v128 locals (the accumulators) that V8 keeps in xmm registers for the whole k loop. Each k
@@ -34,6 +35,7 @@ import {
   assembleModule, br_if, drop, f32x4, i32, i8x16, if_, ifElse, local, loop, v128, valType,
   type FunctionDef, type Instr, type ValType,
 } from './assembler.js';
+import { reluInPlaceFunction } from './relu-module.js';
 
 /** Where the kernel module finds its memory: `env.memory`, created and grown by gemm-simd.ts. */
 export const MEMORY_IMPORT = { module: 'env', name: 'memory' } as const;
@@ -51,7 +53,7 @@ const V128 = 16; // bytes per vector
 export function gemmModuleBytes(MR = 4, NV = 2): Uint8Array<ArrayBuffer> {
   return assembleModule({
     memory: { ...MEMORY_IMPORT, minPages: 1 },
-    functions: [gemmBlock('gemm_block', MR, NV), gemmBlock('gemm_block_1', 1, NV), packStrips(NV), copyRows(), dotRows()],
+    functions: [gemmBlock('gemm_block', MR, NV), gemmBlock('gemm_block_1', 1, NV), packStrips(NV), copyRows(), dotRows(), reluInPlaceFunction()],
   });
 }
 

@@ -2,11 +2,13 @@
 // per instruction. This file only builds the bytes; relu-simd.ts places the data and calls it.
 //
 // Exports (addresses in bytes into the shared heap, wasm/heap.ts; counts ≥ 1):
-//   relu_in_place(p, nVec)                       p[i] ← p[i] > 0 ? p[i] : +0            4·nVec floats
 //   relu_mask(dz, dout, y, nVec)                 dz[i] = y[i] > 0 ? dout[i] : +0        4·nVec floats
 //   relu_mask_bias(dz, dout, y, sums, rows, cVec) relu_mask over rows × C (C = 4·cVec), and
 //                                                sums[c] += dz[r, c] in float64, row by row
 // dz may be the same address as dout (each element is read before it is written).
+// The forward ReLU, relu_in_place(p, nVec): p[i] ← p[i] > 0 ? p[i] : +0 over 4·nVec floats, is
+// built here too but lives in the GEMM module (reluInPlaceFunction), which applies it to each
+// block of a convolution's output before the block leaves wasm memory.
 //
 // The select is `v & (v > 0)` (or `dout & (y > 0)`): f32x4.gt gives all-ones lanes where JS's
 // `y > 0` is true and all-zeros where it is false (negative, ±0, NaN), and the AND keeps the
@@ -33,7 +35,8 @@ const decrementAndLoop = (x: number): Instr => [...local.get(x), ...i32.const(1)
 const masked = (dout: number, y: number): Instr =>
   [...local.get(dout), ...v128.load(), ...local.get(y), ...v128.load(), ...v128.zero(), ...f32x4.gt(), ...v128.and()];
 
-function reluInPlace(): FunctionDef {
+/** `relu_in_place(p, nVec)` (see the header), for a module to include. */
+export function reluInPlaceFunction(): FunctionDef {
   const p = 0, nVec = 1;
   return {
     name: 'relu_in_place', params: [valType.i32, valType.i32], results: [], locals: [],
@@ -98,7 +101,7 @@ function reluMaskBias(): FunctionDef {
   };
 }
 
-/** Bytes of the ReLU module: `relu_in_place`, `relu_mask`, `relu_mask_bias` (see the header). */
+/** Bytes of the ReLU module: `relu_mask`, `relu_mask_bias` (see the header). */
 export function reluModuleBytes(): Uint8Array<ArrayBuffer> {
-  return assembleModule({ memory: { ...HEAP_IMPORT, minPages: 1 }, functions: [reluInPlace(), reluMask(), reluMaskBias()] });
+  return assembleModule({ memory: { ...HEAP_IMPORT, minPages: 1 }, functions: [reluMask(), reluMaskBias()] });
 }

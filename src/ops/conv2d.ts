@@ -8,7 +8,7 @@ import {
   conv2dBackwardFilterIm2col,
 } from '../../kernels/conv2d-im2col.js';
 import { conv2dBackwardBias } from '../../kernels/conv2d.js';
-import { reluInPlaceFast, reluBackwardBiasFast } from '../../kernels/relu-fast.js';
+import { reluBackwardBiasFast } from '../../kernels/relu-fast.js';
 
 /**
  * The gradient through a fused ReLU lands in a scratch buffer the engine reuses between calls: it is
@@ -72,9 +72,8 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
   }
   const cols = allocFloat32(N * s.OH * s.OW * KH * KW * CI); // (N·OH·OW, KH·KW·CI)
   const y = allocFloat32(N * s.OH * s.OW * CO); // (N, OH, OW, CO)
-  conv2dForwardIm2col(y, x.data, filter.data, bias === null ? null : bias.data, s, cols);
-  // Fused ReLU: clamp in place instead of writing a second 4·N·OH·OW·CO-byte tensor.
-  if (relu) reluInPlaceFast(y);
+  // Fused ReLU: the GEMM clamps each block before storing it, instead of a second pass over y.
+  conv2dForwardIm2col(y, x.data, filter.data, bias === null ? null : bias.data, s, cols, relu);
   const inputs = bias === null ? [x, filter] : [x, filter, bias];
   return Tensor.fromOp(relu ? 'conv2d+relu' : 'conv2d', y, [N, s.OH, s.OW, CO], inputs, (dout) => {
     const db = bias !== null && bias.requiresGrad ? allocFloat32(CO) : null; // (CO,)

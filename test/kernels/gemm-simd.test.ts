@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { gemmNaive, type GemmLayout } from '../../kernels/gemm.js';
+import { gemmNaive, gemmBlockedBias, type GemmLayout } from '../../kernels/gemm.js';
+import { reluInPlace } from '../../kernels/relu.js';
+import { firstDifference } from './same-bits.js';
 import { gemmSimd, gemmSimdBias, simdAvailable } from '../../kernels/gemm-simd.js';
 import { gemmFast, gemmFastBias } from '../../kernels/gemm-fast.js';
 import { sleb, uleb } from '../../kernels/wasm/assembler.js';
@@ -128,6 +130,32 @@ describe('gemmSimd equals gemmNaive', () => {
     check(rng, gemmSimd, 300, 200, 400, 'tn', true); // 0.8 MB of operands: the memory must grow
     check(rng, gemmSimd, 3, 2, 5, 'nt', false);
     check(rng, gemmSimd, 70, 12, 9, 'nn', true);
+  });
+});
+
+describe('the fused ReLU of the bias GEMMs', () => {
+  // relu = true must give exactly reluInPlace (relu.ts: > 0 kept, else +0, NaN → 0) of the same
+  // GEMM's unfused result: the SIMD one clamps each C block in wasm, the JS one at the end.
+  it('equals reluInPlace of the unfused result, bit for bit, with NaN, ±∞ and −0 in the bias', () => {
+    const rng = mulberry32(16);
+    const gemms = [['gemmSimdBias', gemmSimdBias], ['gemmBlockedBias', gemmBlockedBias], ['gemmFastBias', gemmFastBias]] as const;
+    for (const [name, gemm] of gemms) {
+      for (const [M, N, K] of [[1, 10, 50], [3, 13, 7], [676, 128, 9], [131, 261, 259], [5, 7, 0]]) {
+        const a = randomArray(rng, M * K);
+        const b = randomArray(rng, K * N);
+        const bias = randomArray(rng, N);
+        [NaN, Infinity, -Infinity, -0].forEach((v, i) => { if (i < N) bias[i] = v; });
+        const want = nanArray(M * N);
+        gemm(want, a, b, bias, M, N, K, 'nn', false);
+        reluInPlace(want);
+        const got = nanArray(M * N);
+        gemm(got, a, b, bias, M, N, K, 'nn', false, true);
+        expect(firstDifference(got, want), `${name} M=${M} N=${N} K=${K}`).toBe(-1);
+        expect(got.some((x) => x < 0 || Number.isNaN(x) || Object.is(x, -0))).toBe(false);
+      }
+      const one = new Float32Array(1);
+      expect(() => gemm(one, one, one, null, 1, 1, 1, 'nn', true, true)).toThrow(/fused ReLU can only be added when overwriting/);
+    }
   });
 });
 

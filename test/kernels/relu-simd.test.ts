@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { reluInPlace, reluBackwardBias } from '../../kernels/relu.js';
-import { reluInPlaceSimd, reluBackwardBiasSimd } from '../../kernels/relu-simd.js';
-import { reluInPlaceFast, reluBackwardBiasFast } from '../../kernels/relu-fast.js';
+import { reluBackwardBias } from '../../kernels/relu.js';
+import { reluBackwardBiasSimd } from '../../kernels/relu-simd.js';
+import { reluBackwardBiasFast } from '../../kernels/relu-fast.js';
 import { simdAvailable } from '../../kernels/gemm-simd.js';
 import { mulberry32, randInt, randomArray, nanArray, type Rng } from './helpers.js';
 import { firstDifference } from './same-bits.js';
@@ -38,20 +38,6 @@ function checkBackward(rng: Rng, kernel: BackwardBias, rows: number, C: number, 
 }
 
 describe.runIf(simdAvailable)('ReLU passes on WebAssembly SIMD', () => {
-  it('reluInPlaceSimd gives the same bits as reluInPlace on random lengths and special values', () => {
-    const rng = mulberry32(11);
-    const lengths = [1, 2, 3, 4, 5, 7, 8, 9, 1023, 86528];
-    for (let t = 0; t < 30; t++) lengths.push(randInt(rng, 1, 5000));
-    for (const n of lengths) {
-      const want = spicyArray(rng, n);
-      const got = want.slice();
-      reluInPlace(want);
-      reluInPlaceSimd(got);
-      expectSame(got, want, `n ${n}`);
-    }
-    reluInPlaceSimd(new Float32Array(0)); // empty: nothing to do, no throw
-  });
-
   it('reluBackwardBiasSimd gives the same dz and float64 bias sums as reluBackwardBias', () => {
     const rng = mulberry32(12);
     for (let t = 0; t < 30; t++) {
@@ -87,13 +73,8 @@ describe.runIf(simdAvailable)('ReLU passes on WebAssembly SIMD', () => {
     }
   });
 
-  it('the dispatchers match the JS versions', () => {
+  it('the dispatcher matches the JS version', () => {
     const rng = mulberry32(15);
-    const want = spicyArray(rng, 999);
-    const got = want.slice();
-    reluInPlace(want);
-    reluInPlaceFast(got);
-    expectSame(got, want, 'reluInPlaceFast');
     checkBackward(rng, reluBackwardBiasFast, 50, 12, true);
   });
 
