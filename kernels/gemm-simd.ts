@@ -15,7 +15,8 @@
 //
 // Loop nest (BLIS names; the wasm kernel runs the two innermost loops):
 //   copy A and B into wasm memory       one TypedArray.set each (a memcpy); 'nt' B is transposed
-//                                       (for M < MR, dot products read it as stored instead)
+//                                       (for M < MR, dot products read it as stored instead;
+//                                       for K = 1, the outer product a ⊗ b is written directly)
 //   (M ≥ 64) pack B into NR-strips      in wasm, so each B strip is contiguous and stays in L1
 //   for jc over N by NC                 C block [MC, NC] is a scratch in wasm memory
 //     for ic over M by MC
@@ -82,6 +83,7 @@ type PackStripsFn = (dst: number, src: number, srcRow: number, rows: number, str
 type CopyRowsFn = (dst: number, dstRow: number, src: number, srcRow: number, rows: number, vectors: number) => void;
 type DotRowsFn = (a: number, b: number, c: number, groups: number, rowBytes: number, full: number, mask: number, add: number) => void;
 type ReluInPlaceFn = (p: number, nVec: number) => void;
+type OuterRowsFn = (c: number, a: number, b: number, rows: number, rowBytes: number, vectors: number) => void;
 
 let memory: WebAssembly.Memory | null = null;
 let gemmBlock: GemmBlockFn | null = null;
@@ -90,6 +92,7 @@ let packStrips: PackStripsFn | null = null;
 let copyRows: CopyRowsFn | null = null;
 let dotRows: DotRowsFn | null = null;
 let reluInPlace: ReluInPlaceFn | null = null;
+let outerRows: OuterRowsFn | null = null;
 let heap = new Float32Array(0); // views of all of `memory`; renewed after every grow
 let heapI32 = new Int32Array(0);
 
@@ -114,6 +117,7 @@ function ensureMemory(floats: number): void {
     copyRows = instance.exports.copy_rows as CopyRowsFn;
     dotRows = instance.exports.dot_rows as DotRowsFn;
     reluInPlace = instance.exports.relu_in_place as ReluInPlaceFn;
+    outerRows = instance.exports.outer_rows as OuterRowsFn;
   } else if (memory.buffer.byteLength < bytes) {
     memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE_BYTES));
   }
@@ -153,6 +157,10 @@ export function gemmSimdBias(
   if (gemmTrivial('gemmSimdBias', c, bias, M, N, K, accumulate, relu)) return;
   if (layout === 'nt' && M < MR && bias === null && !relu) {
     gemmDotRows(c, a, b, M, N, K, accumulate);
+    return;
+  }
+  if (K === 1 && !accumulate && bias === null && !relu) {
+    gemmOuter(c, a, b, M, N);
     return;
   }
   // A(i, k) = h[A_AT + i·aI + k·aK] in its stored layout. B is placed as [K, N] at B_AT and,
@@ -235,6 +243,26 @@ function gemmDotRows(c: Float32Array, a: Float32Array, b: Float32Array, M: numbe
     (dotRows as DotRowsFn)((A_AT + i * K) * 4, B_AT * 4, OUT_AT * 4, groups, K * 4, vectors - 1, MASK_AT * 4, accumulate ? 1 : 0);
     row.set(h.subarray(OUT_AT, OUT_AT + N));
   }
+}
+
+/**
+ * K = 1, overwriting (a Dense layer's kernel gradient at batch 1, xᵀ · dy): C = a ⊗ b. With one k
+ * every layout stores A and B the same way. outer_rows writes C as whole rows, so it leaves wasm
+ * by one memcpy; the tiled path would compute 4×8 tiles of a single rank-1 update each, on a C
+ * block padded to whole strips (16 columns for 10) and packed back by copy_rows.
+ */
+function gemmOuter(c: Float32Array, a: Float32Array, b: Float32Array, M: number, N: number): void {
+  const round4 = (n: number): number => Math.ceil(n / 4) * 4; // keeps each region 16-byte aligned
+  // a [M], b [N] and the slack its last vector reads, then C [M, N] and the slack its last row writes.
+  const A_AT = OPERANDS;
+  const B_AT = A_AT + round4(M);
+  const C_AT = B_AT + round4(N + 4);
+  ensureMemory(C_AT + M * N + 4);
+  const h = heap;
+  h.set(a.subarray(0, M), A_AT);
+  h.set(b.subarray(0, N), B_AT);
+  (outerRows as OuterRowsFn)(C_AT * 4, A_AT * 4, B_AT * 4, M, N * 4, Math.ceil(N / 4));
+  c.set(h.subarray(C_AT, C_AT + M * N));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,8 +18,9 @@
 //
 // The module also exports `pack_strips`, which copies B into contiguous [K, NR] strips,
 // `copy_rows`, which moves the C block between its padded rows and whole rows of C,
-// `dot_rows`, the dot products of one row of A with every row of B ('nt' with a short M), and
-// `relu_in_place` (wasm/relu-module.ts), the fused ReLU applied to a finished C block.
+// `dot_rows`, the dot products of one row of A with every row of B ('nt' with a short M),
+// `outer_rows`, C = a ⊗ b (K = 1), and `relu_in_place` (wasm/relu-module.ts), the fused ReLU
+// applied to a finished C block.
 //
 // The tile: NR = 4·NV columns are NV f32x4 vectors, so the MR × NR tile of C lives in MR·NV
 // v128 locals (the accumulators) that V8 keeps in xmm registers for the whole k loop. Each k
@@ -53,7 +54,7 @@ const V128 = 16; // bytes per vector
 export function gemmModuleBytes(MR = 4, NV = 2): Uint8Array<ArrayBuffer> {
   return assembleModule({
     memory: { ...MEMORY_IMPORT, minPages: 1 },
-    functions: [gemmBlock('gemm_block', MR, NV), gemmBlock('gemm_block_1', 1, NV), packStrips(NV), copyRows(), dotRows(), reluInPlaceFunction()],
+    functions: [gemmBlock('gemm_block', MR, NV), gemmBlock('gemm_block_1', 1, NV), packStrips(NV), copyRows(), dotRows(), outerRows(), reluInPlaceFunction()],
   });
 }
 
@@ -315,6 +316,42 @@ function dotRows(): FunctionDef {
         step(c, i32.const(V128)),
         step(b, [...local.get(rowOff[3]), ...local.get(rowBytes), ...i32.add()]),
         decrementAndLoop(groups),
+      ),
+    ],
+  };
+}
+
+/**
+ * `outer_rows(c, a, b, rows, rowBytes, vectors)`: the outer product, row i of C = a[i] · b, for
+ * i < rows: C rows rowBytes apart (4·N, so whole rows of C back to back), b = N floats in
+ * `vectors` = ⌈N/4⌉ vectors. Each row is stored as whole vectors, so up to 3 floats past its end
+ * are written too: row i + 1 overwrites them (rows go in order), and after the last row they land
+ * in slack the caller provides. One multiply per element, as float32: exactly the rounded product
+ * gemmNaive stores when K = 1.
+ */
+function outerRows(): FunctionDef {
+  const c = 0, a = 1, b = 2, rows = 3, rowBytes = 4, vectors = 5;
+  const n = 6, pb = 7, pc = 8; // vectors left in this row, b and C pointers
+  const s = 9; // v128: a[i] in all four lanes
+  const step = (x: number, by: Instr): Instr => [...local.get(x), ...by, ...i32.add(), ...local.set(x)];
+  const decrementAndLoop = (x: number): Instr =>
+    [...local.get(x), ...i32.const(1), ...i32.sub(), ...local.tee(x), ...br_if(0)];
+  return {
+    name: 'outer_rows',
+    params: new Array<ValType>(6).fill(valType.i32),
+    results: [],
+    locals: [...new Array<ValType>(3).fill(valType.i32), valType.v128],
+    body: [
+      loop(
+        [...local.get(a), ...v128.load32_splat(), ...local.set(s)],
+        [...local.get(b), ...local.set(pb)], [...local.get(c), ...local.set(pc)], [...local.get(vectors), ...local.set(n)],
+        loop(
+          [...local.get(pc), ...local.get(pb), ...v128.load(), ...local.get(s), ...f32x4.mul(), ...v128.store()],
+          step(pb, i32.const(V128)), step(pc, i32.const(V128)),
+          decrementAndLoop(n),
+        ),
+        step(a, i32.const(F32)), step(c, local.get(rowBytes)),
+        decrementAndLoop(rows),
       ),
     ],
   };

@@ -103,6 +103,21 @@ describe('gemmSimd equals gemmNaive', () => {
     }
   });
 
+  it('K = 1 (an outer product) gives exactly gemmNaive\'s bits, in every layout', () => {
+    const rng = mulberry32(17);
+    for (const layout of layouts) {
+      for (const [M, N] of [[3001, 10], [7, 1], [1, 9], [33, 13]]) {
+        const a = randomArray(rng, M);
+        const b = randomArray(rng, N);
+        const want = nanArray(M * N);
+        gemmNaive(want, a, b, M, N, 1, layout, false);
+        const got = nanArray(M * N);
+        gemmSimd(got, a, b, M, N, 1, layout, false);
+        expect(firstDifference(got, want), `M=${M} N=${N} ${layout}`).toBe(-1);
+      }
+    }
+  });
+
   it("dot products ('nt', short M) keep each row of B to itself: an ∞ in the next row does not leak in", () => {
     // B [3, 2] = [[1, 2], [∞, 1], [3, 4]]: row 0's 4-float vector also reads row 1's ∞, which the
     // mask must zero (0·∞ would be NaN). A = [0.5, 0.25]: C = [0.5 + 0.5, ∞, 1.5 + 1].
