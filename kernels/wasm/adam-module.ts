@@ -15,7 +15,9 @@
 // rounds each JS operation with Math.fround. Each step loads four floats of g, m, v and w with
 // v128.load and stores four of m, v and w with v128.store.
 
-import { assembleModule, br_if, f32, f32x4, i32, local, loop, v128, valType, type FunctionDef, type Instr } from './assembler.js';
+import {
+  assembleModule, decrementAndLoop, f32, f32x4, i32, increment, local, loop, v128, valType, type FunctionDef, type Instr,
+} from './assembler.js';
 import { HEAP_IMPORT } from './heap.js';
 
 const QUAD = 16; // bytes of four floats
@@ -33,7 +35,6 @@ function adamUpdate(): FunctionDef {
   const store = (p: number, value: number): Instr => [...local.get(p), ...local.get(value), ...v128.store()];
   // x ← 0 in the lanes where |x| < 2⁻¹²⁶ (a NaN compares false and stays).
   const flush = (x: number): Instr => set(x, [...local.get(x), ...local.get(x), ...f32x4.abs(), ...local.get(tinyV), ...f32x4.lt(), ...v128.andnot()]);
-  const advance = (p: number): Instr => [...local.get(p), ...i32.const(QUAD), ...i32.add(), ...local.set(p)];
 
   return {
     name: 'adam_update',
@@ -56,9 +57,8 @@ function adamUpdate(): FunctionDef {
         // w ← w − (α·m) / (√v + ε), with the new m and v
         [...local.get(w), ...load(w), ...local.get(alphaV), ...local.get(mv), ...f32x4.mul(),
           ...local.get(vv), ...f32x4.sqrt(), ...local.get(epsV), ...f32x4.add(), ...f32x4.div(), ...f32x4.sub(), ...v128.store()],
-        advance(w), advance(g), advance(m), advance(v),
-        // quads -= 1; loop while quads ≠ 0.
-        [...local.get(quads), ...i32.const(1), ...i32.sub(), ...local.tee(quads), ...br_if(0)],
+        increment(w, i32.const(QUAD)), increment(g, i32.const(QUAD)), increment(m, i32.const(QUAD)), increment(v, i32.const(QUAD)),
+        decrementAndLoop(quads),
       ),
     ],
   };

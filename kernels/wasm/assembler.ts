@@ -236,6 +236,16 @@ export const f64x2 = {
 export const drop = (): Instr => [0x1a];
 
 // ---------------------------------------------------------------------------------------------
+// Idioms the kernels share (short sequences, not instructions)
+// ---------------------------------------------------------------------------------------------
+
+/** `x += by` for an i32 local x; `by` pushes the i32 to add (`i32.const(n)` or `local.get(y)`). */
+export const increment = (x: number, by: Instr): Instr => [...local.get(x), ...by, ...i32.add(), ...local.set(x)];
+
+/** `x -= 1`, then branch back to the enclosing loop while x ≠ 0 (a do-while: counts start ≥ 1). */
+export const decrementAndLoop = (x: number): Instr => [...local.get(x), ...i32.const(1), ...i32.sub(), ...local.tee(x), ...br_if(0)];
+
+// ---------------------------------------------------------------------------------------------
 // Modules (spec 5.5)
 // ---------------------------------------------------------------------------------------------
 

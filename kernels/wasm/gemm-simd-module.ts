@@ -33,7 +33,7 @@
 // default in Node 20), so each step is an f32x4.mul then an f32x4.add, rounded twice.
 
 import {
-  assembleModule, br_if, drop, f32x4, i32, i8x16, if_, ifElse, local, loop, v128, valType,
+  assembleModule, decrementAndLoop, drop, f32x4, i32, i8x16, if_, ifElse, increment, local, loop, v128, valType,
   type FunctionDef, type Instr, type ValType,
 } from './assembler.js';
 import { reluInPlaceFunction } from './relu-module.js';
@@ -87,11 +87,6 @@ function gemmBlock(name: string, MR: number, NV: number): FunctionDef {
   // Small helpers, each a short instruction sequence.
   const set = (x: number, value: Instr): Instr => [...value, ...local.set(x)];
   const copy = (x: number, from: number): Instr => set(x, local.get(from));
-  const addConst = (x: number, bytes: number): Instr => [...local.get(x), ...i32.const(bytes), ...i32.add(), ...local.set(x)];
-  const addLocal = (x: number, y: number): Instr => [...local.get(x), ...local.get(y), ...i32.add(), ...local.set(x)];
-  // `x -= 1`, then branch back to the enclosing loop while x ≠ 0 (a do-while: counts start ≥ 1).
-  const decrementAndLoop = (x: number): Instr =>
-    [...local.get(x), ...i32.const(1), ...i32.sub(), ...local.tee(x), ...br_if(0)];
 
   // Row offsets of an A strip, computed once: rowOff[r] = r·aRow.
   const prologue: Instr[] = [];
@@ -101,7 +96,7 @@ function gemmBlock(name: string, MR: number, NV: number): FunctionDef {
   const loadTile: Instr[] = [copy(row, cTile)];
   for (let r = 0; r < MR; r++) {
     for (let n = 0; n < NV; n++) loadTile.push(set(acc(r, n), [...local.get(row), ...v128.load(n * V128)]));
-    if (r < MR - 1) loadTile.push(addLocal(row, ldc));
+    if (r < MR - 1) loadTile.push(increment(row, local.get(ldc)));
   }
   // ...or from the bias row (overwrite): every row of the tile starts as the same NR values.
   const loadBias: Instr[] = [];
@@ -130,7 +125,7 @@ function gemmBlock(name: string, MR: number, NV: number): FunctionDef {
   const storeTile: Instr[] = [copy(row, cTile)];
   for (let r = 0; r < MR; r++) {
     for (let n = 0; n < NV; n++) storeTile.push([...local.get(row), ...local.get(acc(r, n)), ...v128.store(n * V128)]);
-    if (r < MR - 1) storeTile.push(addLocal(row, ldc));
+    if (r < MR - 1) storeTile.push(increment(row, local.get(ldc)));
   }
 
   const body: Instr[] = [
@@ -148,17 +143,17 @@ function gemmBlock(name: string, MR: number, NV: number): FunctionDef {
         copy(pa, aTile), copy(pb, bCol), copy(k, kc),
         loop(
           ...rank1Update,
-          addLocal(pa, aK), addLocal(pb, bK),
+          increment(pa, local.get(aK)), increment(pb, local.get(bK)),
           decrementAndLoop(k),
         ),
         ...storeTile,
         // Next row strip: the next A strip, and the tile MR rows further down C.
-        addLocal(aTile, aStrip),
+        increment(aTile, local.get(aStrip)),
         [...local.get(cTile), ...local.get(ldc), ...i32.const(MR), ...i32.mul(), ...i32.add(), ...local.set(cTile)],
         decrementAndLoop(ir),
       ),
       // Next column strip: the next B strip, NR columns further right in C and in the bias.
-      addLocal(bCol, bStrip), addConst(cCol, NR * F32), addConst(biasCol, NR * F32),
+      increment(bCol, local.get(bStrip)), increment(cCol, i32.const(NR * F32)), increment(biasCol, i32.const(NR * F32)),
       decrementAndLoop(jr),
     ),
   ];
@@ -184,9 +179,6 @@ function packStrips(NV: number): FunctionDef {
   const NR = 4 * NV;
   const dst = 0, src = 1, srcRow = 2, rows = 3, strips = 4, dstStrip = 5;
   const k = 6, t = 7, s = 8, d = 9; // rows left, strips left, source and destination pointers
-  const step = (x: number, by: Instr): Instr => [...local.get(x), ...by, ...i32.add(), ...local.set(x)];
-  const decrementAndLoop = (x: number): Instr =>
-    [...local.get(x), ...i32.const(1), ...i32.sub(), ...local.tee(x), ...br_if(0)];
   // NR floats of one row into one strip: NV vector loads and stores.
   const copyPiece: Instr[] = [];
   for (let n = 0; n < NV; n++) {
@@ -205,10 +197,10 @@ function packStrips(NV: number): FunctionDef {
         [...local.get(src), ...local.set(s)], [...local.get(dst), ...local.set(d)], [...local.get(strips), ...local.set(t)],
         loop(
           ...copyPiece,
-          step(s, i32.const(NR * F32)), step(d, local.get(dstStrip)),
+          increment(s, i32.const(NR * F32)), increment(d, local.get(dstStrip)),
           decrementAndLoop(t),
         ),
-        step(src, local.get(srcRow)), step(dst, i32.const(NR * F32)),
+        increment(src, local.get(srcRow)), increment(dst, i32.const(NR * F32)),
         decrementAndLoop(k),
       ),
     ],
@@ -227,9 +219,6 @@ function packStrips(NV: number): FunctionDef {
 function copyRows(): FunctionDef {
   const dst = 0, dstRow = 1, src = 2, srcRow = 3, rows = 4, vectors = 5;
   const n = 6, s = 7, d = 8; // vectors left in this row, source and destination pointers
-  const step = (x: number, by: Instr): Instr => [...local.get(x), ...by, ...i32.add(), ...local.set(x)];
-  const decrementAndLoop = (x: number): Instr =>
-    [...local.get(x), ...i32.const(1), ...i32.sub(), ...local.tee(x), ...br_if(0)];
   return {
     name: 'copy_rows',
     params: new Array<ValType>(6).fill(valType.i32),
@@ -240,10 +229,10 @@ function copyRows(): FunctionDef {
         [...local.get(src), ...local.set(s)], [...local.get(dst), ...local.set(d)], [...local.get(vectors), ...local.set(n)],
         loop(
           [...local.get(d), ...local.get(s), ...v128.load(), ...v128.store()],
-          step(s, i32.const(V128)), step(d, i32.const(V128)),
+          increment(s, i32.const(V128)), increment(d, i32.const(V128)),
           decrementAndLoop(n),
         ),
-        step(src, local.get(srcRow)), step(dst, local.get(dstRow)),
+        increment(src, local.get(srcRow)), increment(dst, local.get(dstRow)),
         decrementAndLoop(rows),
       ),
     ],
@@ -272,9 +261,6 @@ function dotRows(): FunctionDef {
   const accs = [next++, next++, next++, next++];
   const av = next++, mv = next++, t0 = next++, t1 = next++;
   const set = (x: number, value: Instr): Instr => [...value, ...local.set(x)];
-  const step = (x: number, by: Instr): Instr => [...local.get(x), ...by, ...i32.add(), ...local.set(x)];
-  const decrementAndLoop = (x: number): Instr =>
-    [...local.get(x), ...i32.const(1), ...i32.sub(), ...local.tee(x), ...br_if(0)];
   // Lanes of a 4-float shuffle as the 16 byte indices i8x16.shuffle takes (lanes 4..7 = second operand).
   const lanes = (...ls: number[]): number[] => ls.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
   const rowAt = (r: number): Instr => (r === 0 ? local.get(pr) : [...local.get(pr), ...local.get(rowOff[r]), ...i32.add()]);
@@ -303,7 +289,7 @@ function dotRows(): FunctionDef {
         local.get(full),
         if_(
           set(q, local.get(full)),
-          loop(...products(false), step(pa, i32.const(V128)), step(pr, i32.const(V128)), decrementAndLoop(q)),
+          loop(...products(false), increment(pa, i32.const(V128)), increment(pr, i32.const(V128)), decrementAndLoop(q)),
         ),
         ...products(true),
         // (Σ acc0, Σ acc1, Σ acc2, Σ acc3): t0 = (a0+a2, b0+b2, a1+a3, b1+b3), t1 likewise for c, d.
@@ -313,8 +299,8 @@ function dotRows(): FunctionDef {
         local.get(add),
         if_(set(t0, [...local.get(t0), ...local.get(c), ...v128.load(), ...f32x4.add()])),
         [...local.get(c), ...local.get(t0), ...v128.store()],
-        step(c, i32.const(V128)),
-        step(b, [...local.get(rowOff[3]), ...local.get(rowBytes), ...i32.add()]),
+        increment(c, i32.const(V128)),
+        increment(b, [...local.get(rowOff[3]), ...local.get(rowBytes), ...i32.add()]),
         decrementAndLoop(groups),
       ),
     ],
@@ -333,9 +319,6 @@ function outerRows(): FunctionDef {
   const c = 0, a = 1, b = 2, rows = 3, rowBytes = 4, vectors = 5;
   const n = 6, pb = 7, pc = 8; // vectors left in this row, b and C pointers
   const s = 9; // v128: a[i] in all four lanes
-  const step = (x: number, by: Instr): Instr => [...local.get(x), ...by, ...i32.add(), ...local.set(x)];
-  const decrementAndLoop = (x: number): Instr =>
-    [...local.get(x), ...i32.const(1), ...i32.sub(), ...local.tee(x), ...br_if(0)];
   return {
     name: 'outer_rows',
     params: new Array<ValType>(6).fill(valType.i32),
@@ -347,10 +330,10 @@ function outerRows(): FunctionDef {
         [...local.get(b), ...local.set(pb)], [...local.get(c), ...local.set(pc)], [...local.get(vectors), ...local.set(n)],
         loop(
           [...local.get(pc), ...local.get(pb), ...v128.load(), ...local.get(s), ...f32x4.mul(), ...v128.store()],
-          step(pb, i32.const(V128)), step(pc, i32.const(V128)),
+          increment(pb, i32.const(V128)), increment(pc, i32.const(V128)),
           decrementAndLoop(n),
         ),
-        step(a, i32.const(F32)), step(c, local.get(rowBytes)),
+        increment(a, i32.const(F32)), increment(c, local.get(rowBytes)),
         decrementAndLoop(rows),
       ),
     ],

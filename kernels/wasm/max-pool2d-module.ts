@@ -14,7 +14,7 @@
 // The select is v128.bitselect with the comparison's all-ones lanes, on values and indices alike.
 
 import {
-  assembleModule, br_if, f32x4, i32, i32x4, local, loop, v128, valType,
+  assembleModule, decrementAndLoop, f32x4, i32, i32x4, increment, local, loop, v128, valType,
   type FunctionDef, type Instr, type ValType,
 } from './assembler.js';
 import { HEAP_IMPORT } from './heap.js';
@@ -36,9 +36,6 @@ function maxPool2x2(): FunctionDef {
   const i32Locals = 10, v128Locals = 8;
 
   const set = (to: number, value: Instr): Instr => [...value, ...local.set(to)];
-  const addLocal = (to: number, by: number): Instr => [...local.get(to), ...local.get(by), ...i32.add(), ...local.set(to)];
-  const addConst = (to: number, bytes: number): Instr => [...local.get(to), ...i32.const(bytes), ...i32.add(), ...local.set(to)];
-  const decrementAndLoop = (to: number): Instr => [...local.get(to), ...i32.const(1), ...i32.sub(), ...local.tee(to), ...br_if(0)];
 
   // The address of window cell `cell` (row-major in the 2×2 window) for the current channels.
   const cellAddress = (cell: number): Instr => {
@@ -86,15 +83,15 @@ function maxPool2x2(): FunctionDef {
             // Store 4 channels of y and argmax; y and argmax advance in step with the channels.
             [...local.get(y), ...local.get(best), ...v128.store()],
             [...local.get(argmax), ...local.get(bestIndex), ...v128.store()],
-            addConst(y, V128), addConst(argmax, V128), addConst(p, V128),
+            increment(y, i32.const(V128)), increment(argmax, i32.const(V128)), increment(p, i32.const(V128)),
             decrementAndLoop(k),
           ),
           // p has walked cell (0,0)'s C channels; skip cell (0,1) to the next window.
-          addLocal(p, cBytes),
+          increment(p, local.get(cBytes)),
           decrementAndLoop(ow),
         ),
         // Two input rows per output row (an odd last column of W is skipped with them).
-        addLocal(xRow, rowBytes), addLocal(xRow, rowBytes),
+        increment(xRow, local.get(rowBytes)), increment(xRow, local.get(rowBytes)),
         decrementAndLoop(oh),
       ),
       // Next image: H rows on (an odd last row of H is skipped).

@@ -20,7 +20,7 @@
 // the masked f32 values, so the sums are bit-identical too.
 
 import {
-  assembleModule, br_if, f32x4, f64x2, i32, i8x16, local, loop, v128, valType,
+  assembleModule, decrementAndLoop, f32x4, f64x2, i32, i8x16, increment, local, loop, v128, valType,
   type FunctionDef, type Instr, type ValType,
 } from './assembler.js';
 import { HEAP_IMPORT } from './heap.js';
@@ -28,9 +28,6 @@ import { HEAP_IMPORT } from './heap.js';
 const V128 = 16; // bytes per vector
 
 // Small helpers shared by the three functions.
-const addConst = (x: number, bytes: number): Instr => [...local.get(x), ...i32.const(bytes), ...i32.add(), ...local.set(x)];
-// `x -= 1`, then branch back to the enclosing loop while x ≠ 0 (a do-while: counts start ≥ 1).
-const decrementAndLoop = (x: number): Instr => [...local.get(x), ...i32.const(1), ...i32.sub(), ...local.tee(x), ...br_if(0)];
 // `dout & (y > 0)` for the vectors at two addresses: the masked gradient (or, with dout = y, the ReLU).
 const masked = (dout: number, y: number): Instr =>
   [...local.get(dout), ...v128.load(), ...local.get(y), ...v128.load(), ...v128.zero(), ...f32x4.gt(), ...v128.and()];
@@ -44,7 +41,7 @@ export function reluInPlaceFunction(): FunctionDef {
       loop(
         // *p = *p & (*p > 0)
         [...local.get(p), ...masked(p, p), ...v128.store()],
-        addConst(p, V128),
+        increment(p, i32.const(V128)),
         decrementAndLoop(nVec),
       ),
     ],
@@ -59,7 +56,7 @@ function reluMask(): FunctionDef {
       loop(
         // *dz = *dout & (*y > 0); the three streams advance together.
         [...local.get(dz), ...masked(dout, y), ...v128.store()],
-        addConst(dz, V128), addConst(dout, V128), addConst(y, V128),
+        increment(dz, i32.const(V128)), increment(dout, i32.const(V128)), increment(y, i32.const(V128)),
         decrementAndLoop(nVec),
       ),
     ],
@@ -92,7 +89,7 @@ function reluMaskBias(): FunctionDef {
           // Channels c, c+1 into sums[c..c+1]; channels c+2, c+3 into sums[c+2..c+3] (16 bytes on).
           addPair(local.get(g), 0),
           addPair([...local.get(g), ...local.get(g), ...i8x16.shuffle(HIGH_HALF)], V128),
-          addConst(dz, V128), addConst(dout, V128), addConst(y, V128), addConst(s, 2 * V128),
+          increment(dz, i32.const(V128)), increment(dout, i32.const(V128)), increment(y, i32.const(V128)), increment(s, i32.const(2 * V128)),
           decrementAndLoop(k),
         ),
         decrementAndLoop(rows),
