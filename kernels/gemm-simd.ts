@@ -25,7 +25,7 @@
 //         gemm_block (wasm)             every 4×8 tile of the block: KC rank-1 updates, onto C after pc = 0
 //       relu_in_place (wasm)            the fused ReLU, when asked (a conv layer's activation)
 //       copy the C block out to c       clipped to the valid rows and columns; one memcpy
-//                                       when it is whole rows of C (packed by copy_rows first)
+//                                       when it is whole rows of C (packed by copy_pieces first)
 //
 // Why operands are copied whole instead of packed block by block as in gemmBlocked: a JS loop
 // that moves floats one by one runs here at 3–10 ns per float, TypedArray.set at ~0.4 ns. The
@@ -79,8 +79,7 @@ type GemmBlockFn = (
   a: number, aRow: number, aK: number, aStrip: number, b: number, bK: number, bStrip: number,
   c: number, ldc: number, bias: number, mStrips: number, nStrips: number, kc: number, add: number,
 ) => void;
-type PackStripsFn = (dst: number, src: number, srcRow: number, rows: number, strips: number, dstStrip: number) => void;
-type CopyRowsFn = (dst: number, dstRow: number, src: number, srcRow: number, rows: number, vectors: number) => void;
+type CopyPiecesFn = (dst: number, dstRow: number, dstPiece: number, src: number, srcRow: number, srcPiece: number, rows: number, pieces: number) => void;
 type DotRowsFn = (a: number, b: number, c: number, groups: number, rowBytes: number, full: number, mask: number, add: number) => void;
 type ReluInPlaceFn = (p: number, nVec: number) => void;
 type OuterRowsFn = (c: number, a: number, b: number, rows: number, rowBytes: number, vectors: number) => void;
@@ -88,8 +87,7 @@ type OuterRowsFn = (c: number, a: number, b: number, rows: number, rowBytes: num
 let memory: WebAssembly.Memory | null = null;
 let gemmBlock: GemmBlockFn | null = null;
 let gemmBlock1: GemmBlockFn | null = null;
-let packStrips: PackStripsFn | null = null;
-let copyRows: CopyRowsFn | null = null;
+let copyPieces: CopyPiecesFn | null = null;
 let dotRows: DotRowsFn | null = null;
 let reluInPlace: ReluInPlaceFn | null = null;
 let outerRows: OuterRowsFn | null = null;
@@ -101,8 +99,8 @@ let heapI32 = new Int32Array(0);
 const MC_PAD = Math.ceil(MC / MR) * MR;
 const BIAS_ROW = 0; // (NC)           the bias of the current NC columns, zeros past nc (all zeros without bias)
 const C_BLOCK = BIAS_ROW + NC; // (MC_PAD, NC)   the C block scratch
-const C_ROWS = C_BLOCK + MC_PAD * NC; // (MC, nc) + 4  the C block packed to whole rows of C, see moveBlock
-const OPERANDS = C_ROWS + MC * NC + 4; // A, B and packed B, see gemmSimdBias
+const C_ROWS = C_BLOCK + MC_PAD * NC; // (MC, nc) + NR  the C block packed to whole rows of C, see moveBlock
+const OPERANDS = C_ROWS + MC * NC + NR; // A, B and packed B, see gemmSimdBias
 
 /** Instantiates the module on first use and grows the memory to hold `floats` floats. */
 function ensureMemory(floats: number): void {
@@ -113,8 +111,7 @@ function ensureMemory(floats: number): void {
     const instance = new WebAssembly.Instance(module, { [MEMORY_IMPORT.module]: { [MEMORY_IMPORT.name]: memory } });
     gemmBlock = instance.exports.gemm_block as GemmBlockFn;
     gemmBlock1 = instance.exports.gemm_block_1 as GemmBlockFn;
-    packStrips = instance.exports.pack_strips as PackStripsFn;
-    copyRows = instance.exports.copy_rows as CopyRowsFn;
+    copyPieces = instance.exports.copy_pieces as CopyPiecesFn;
     dotRows = instance.exports.dot_rows as DotRowsFn;
     reluInPlace = instance.exports.relu_in_place as ReluInPlaceFn;
     outerRows = instance.exports.outer_rows as OuterRowsFn;
@@ -184,7 +181,8 @@ export function gemmSimdBias(
   if (layout === 'nt') transposeInto(h, B_AT, b, N, K);
   else h.set(b.subarray(0, K * N), B_AT);
   h.fill(0, B_AT + K * N, P_AT);
-  if (packB) (packStrips as PackStripsFn)(P_AT * 4, B_AT * 4, N * 4, K, strips, K * NR * 4);
+  // Packing: K rows of `strips` pieces of NR floats, row k of strip t to P_AT + (t·K + k)·NR.
+  if (packB) (copyPieces as CopyPiecesFn)(P_AT * 4, NR * 4, K * NR * 4, B_AT * 4, N * 4, NR * 4, K, strips);
   // B(k, j) in the kernel's terms: row k of the strip holding column j, as byte address and strides.
   const bK = packB ? NR : N; // floats from row k to row k + 1 of a strip
   const bStrip = packB ? K * NR : NR; // floats from one strip to the next
@@ -249,7 +247,7 @@ function gemmDotRows(c: Float32Array, a: Float32Array, b: Float32Array, M: numbe
  * K = 1, overwriting (a Dense layer's kernel gradient at batch 1, xᵀ · dy): C = a ⊗ b. With one k
  * every layout stores A and B the same way. outer_rows writes C as whole rows, so it leaves wasm
  * by one memcpy; the tiled path would compute 4×8 tiles of a single rank-1 update each, on a C
- * block padded to whole strips (16 columns for 10) and packed back by copy_rows.
+ * block padded to whole strips (16 columns for 10) and packed back by copy_pieces.
  */
 function gemmOuter(c: Float32Array, a: Float32Array, b: Float32Array, M: number, N: number): void {
   const round4 = (n: number): number => Math.ceil(n / 4) * 4; // keeps each region 16-byte aligned
@@ -283,7 +281,7 @@ function transposeInto(h: Float32Array, dst: number, b: Float32Array, N: number,
  * Moves the C block (rows ic .. ic+mc, columns jc .. jc+nc of c) into wasm memory ('in') or out
  * of it ('out'). In wasm its rows are ldc floats apart (padded to whole strips). When the block is
  * whole rows of c (nc = N) it crosses as one memcpy of contiguous floats, through C_ROWS where
- * copy_rows packs it to nc floats per row: a C of 10 columns (a Dense layer with 10 units) would
+ * copy_pieces packs it to nc floats per row: a C of 10 columns (a Dense layer with 10 units) would
  * otherwise go float by float. Narrower blocks of a wider C go row by row (copyBlock).
  */
 function moveBlock(c: Float32Array, ic: number, jc: number, N: number, mc: number, nc: number, ldc: number, way: 'in' | 'out'): void {
@@ -294,13 +292,13 @@ function moveBlock(c: Float32Array, ic: number, jc: number, N: number, mc: numbe
     return;
   }
   const rows = c.subarray(ic * N, (ic + mc) * N);
-  const copy = copyRows as CopyRowsFn;
-  const vectors = Math.ceil(nc / 4);
+  const copy = copyPieces as CopyPiecesFn;
+  const pieces = Math.ceil(nc / NR); // whole pieces of NR floats: at most ldc, the padded row
   if (way === 'in') {
     h.set(rows, C_ROWS);
-    copy(C_BLOCK * 4, ldc * 4, C_ROWS * 4, nc * 4, mc, vectors);
+    copy(C_BLOCK * 4, ldc * 4, NR * 4, C_ROWS * 4, nc * 4, NR * 4, mc, pieces);
   } else {
-    copy(C_ROWS * 4, nc * 4, C_BLOCK * 4, ldc * 4, mc, vectors);
+    copy(C_ROWS * 4, nc * 4, NR * 4, C_BLOCK * 4, ldc * 4, NR * 4, mc, pieces);
     rows.set(h.subarray(C_ROWS, C_ROWS + mc * nc));
   }
 }

@@ -16,8 +16,8 @@
 // Every tile is full: the caller gives C a padded scratch block and memory past the ends of A
 // and B (see gemm-simd.ts, "Edges"). mStrips, nStrips and kc must be ≥ 1.
 //
-// The module also exports `pack_strips`, which copies B into contiguous [K, NR] strips,
-// `copy_rows`, which moves the C block between its padded rows and whole rows of C,
+// The module also exports `copy_pieces`, which packs B into contiguous [K, NR] strips and moves
+// the C block between its padded rows and whole rows of C,
 // `dot_rows`, the dot products of one row of A with every row of B ('nt' with a short M),
 // `outer_rows`, C = a ⊗ b (K = 1), and `relu_in_place` (wasm/relu-module.ts), the fused ReLU
 // applied to a finished C block.
@@ -54,7 +54,7 @@ const V128 = 16; // bytes per vector
 export function gemmModuleBytes(MR = 4, NV = 2): Uint8Array<ArrayBuffer> {
   return assembleModule({
     memory: { ...MEMORY_IMPORT, minPages: 1 },
-    functions: [gemmBlock('gemm_block', MR, NV), gemmBlock('gemm_block_1', 1, NV), packStrips(NV), copyRows(), dotRows(), outerRows(), reluInPlaceFunction()],
+    functions: [gemmBlock('gemm_block', MR, NV), gemmBlock('gemm_block_1', 1, NV), copyPieces(NV), dotRows(), outerRows(), reluInPlaceFunction()],
   });
 }
 
@@ -168,68 +168,38 @@ function gemmBlock(name: string, MR: number, NV: number): FunctionDef {
 }
 
 /**
- * `pack_strips(dst, src, srcRow, rows, strips, dstStrip)`: cuts a row-major matrix into column
- * strips of NR = 4·NV floats, each strip k-major and contiguous:
- *   strip t, row k  (NR floats at dst + t·dstStrip + k·NR·4)  ←  NR floats at src + k·srcRow + t·NR·4
- * This is B's packing for gemm_block: a strip read with a stride of N floats maps onto a few
- * cache sets when N is a multiple of a large power of two (N = 1024 rows sit 4 KB apart), and
- * is evicted before the next row strip of A comes around to reuse it.
+ * `copy_pieces(dst, dstRow, dstPiece, src, srcRow, srcPiece, rows, pieces)`: for each row r and
+ * piece p < pieces, NR = 4·NV floats from src + r·srcRow + p·srcPiece to dst + r·dstRow +
+ * p·dstPiece (byte addresses and strides), rows in order, NV vector loads and stores a piece. Two
+ * uses (gemm-simd.ts):
+ *   - B's packing for gemm_block, into contiguous k-major strips [K, NR]: rows = K, pieces = the
+ *     strips (srcPiece = NR floats, dstPiece = one strip, dstRow = NR floats). A strip read with a
+ *     stride of N floats maps onto a few cache sets when N is a multiple of a large power of two
+ *     (N = 1024 rows sit 4 KB apart), and is evicted before the next row strip of A reuses it.
+ *     Rows outermost, so the source is read front to back once; the writes go to `pieces` streams.
+ *   - Moving the C block between its rows padded to whole strips (ldc floats) and rows of exactly
+ *     nc floats, so it crosses to c by one memcpy: pieces = ⌈nc/NR⌉ back to back. Whole pieces
+ *     copy up to NR − 1 floats past a row's end: packing, row r + 1 overwrites them (the last
+ *     row's land in slack the caller provides); unpacking, they land in the padding columns.
  */
-function packStrips(NV: number): FunctionDef {
-  const NR = 4 * NV;
-  const dst = 0, src = 1, srcRow = 2, rows = 3, strips = 4, dstStrip = 5;
-  const k = 6, t = 7, s = 8, d = 9; // rows left, strips left, source and destination pointers
-  // NR floats of one row into one strip: NV vector loads and stores.
+function copyPieces(NV: number): FunctionDef {
+  const dst = 0, dstRow = 1, dstPiece = 2, src = 3, srcRow = 4, srcPiece = 5, rows = 6, pieces = 7;
+  const n = 8, s = 9, d = 10; // pieces left in this row, source and destination pointers
   const copyPiece: Instr[] = [];
-  for (let n = 0; n < NV; n++) {
-    copyPiece.push([...local.get(d), ...local.get(s), ...v128.load(n * V128), ...v128.store(n * V128)]);
+  for (let v = 0; v < NV; v++) {
+    copyPiece.push([...local.get(d), ...local.get(s), ...v128.load(v * V128), ...v128.store(v * V128)]);
   }
   return {
-    name: 'pack_strips',
-    params: new Array<ValType>(6).fill(valType.i32),
-    results: [],
-    locals: new Array<ValType>(4).fill(valType.i32),
-    body: [
-      [...local.get(rows), ...local.set(k)],
-      // Rows outermost, so the source is read front to back once (strip-major order would
-      // stream the whole source once per strip); the writes go to `strips` sequential streams.
-      loop(
-        [...local.get(src), ...local.set(s)], [...local.get(dst), ...local.set(d)], [...local.get(strips), ...local.set(t)],
-        loop(
-          ...copyPiece,
-          increment(s, i32.const(NR * F32)), increment(d, local.get(dstStrip)),
-          decrementAndLoop(t),
-        ),
-        increment(src, local.get(srcRow)), increment(dst, i32.const(NR * F32)),
-        decrementAndLoop(k),
-      ),
-    ],
-  };
-}
-
-/**
- * `copy_rows(dst, dstRow, src, srcRow, rows, vectors)`: row r's first 4·vectors floats, from
- * src + r·srcRow to dst + r·dstRow (byte addresses and strides), rows in order, one v128 at a time.
- * This is how a C block whose rows are padded to whole strips (ldc floats) leaves wasm memory by
- * one memcpy: it is first packed into rows of exactly nc floats (and unpacked the same way on the
- * way in). Whole vectors may copy up to 3 floats past the end of a row: packing, row r + 1 then
- * overwrites them (so the destination needs 3 floats of slack after its last row); unpacking,
- * they land in the padding columns, which are never stored to C.
- */
-function copyRows(): FunctionDef {
-  const dst = 0, dstRow = 1, src = 2, srcRow = 3, rows = 4, vectors = 5;
-  const n = 6, s = 7, d = 8; // vectors left in this row, source and destination pointers
-  return {
-    name: 'copy_rows',
-    params: new Array<ValType>(6).fill(valType.i32),
+    name: 'copy_pieces',
+    params: new Array<ValType>(8).fill(valType.i32),
     results: [],
     locals: new Array<ValType>(3).fill(valType.i32),
     body: [
       loop(
-        [...local.get(src), ...local.set(s)], [...local.get(dst), ...local.set(d)], [...local.get(vectors), ...local.set(n)],
+        [...local.get(src), ...local.set(s)], [...local.get(dst), ...local.set(d)], [...local.get(pieces), ...local.set(n)],
         loop(
-          [...local.get(d), ...local.get(s), ...v128.load(), ...v128.store()],
-          increment(s, i32.const(V128)), increment(d, i32.const(V128)),
+          ...copyPiece,
+          increment(s, local.get(srcPiece)), increment(d, local.get(dstPiece)),
           decrementAndLoop(n),
         ),
         increment(src, local.get(srcRow)), increment(dst, local.get(dstRow)),
