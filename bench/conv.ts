@@ -11,7 +11,7 @@ import {
   conv2dForwardIm2col, conv2dBackwardInputIm2col, conv2dBackwardFilterIm2col, im2col,
   type Conv2dShape, type Padding,
 } from '../kernels/index.js';
-import type { Case, Version } from './harness.js';
+import type { Case, Version } from './case.js';
 import { uniform, prior, minusPrior, pick } from './data.js';
 import { tfVersion, hasKernel } from './peers/tfjs.js';
 import { ortVersion } from './peers/onnx.js';

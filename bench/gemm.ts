@@ -5,7 +5,7 @@
 // line to `gemmVersions`, as `{ name: 'simd', fn: gemmSimd }` was added.
 
 import { gemmNaive, gemmBlocked, gemmSimd, gemmFast, type GemmLayout } from '../kernels/index.js';
-import type { Case, Version } from './harness.js';
+import type { Case, Version } from './case.js';
 import type { KernelVersion } from './conv.js';
 import { uniform, pick } from './data.js';
 import { tfVersion } from './peers/tfjs.js';

@@ -10,7 +10,7 @@ import {
   avgPool2dForwardNaive, avgPool2dForward, avgPool2dBackwardNaive, avgPool2dBackward,
   maxPool2dForwardFast, maxPool2dBackwardFast, type Pool2dShape, type Padding,
 } from '../kernels/index.js';
-import type { Case, Version } from './harness.js';
+import type { Case, Version } from './case.js';
 import { uniform, prior, minusPrior, pick } from './data.js';
 import { tfVersion, hasKernel, type TfBackend } from './peers/tfjs.js';
 import { ortVersion } from './peers/onnx.js';

@@ -1,7 +1,10 @@
 // Runs benchmark families: builds each family's cases, runs them through the harness, prints the
 // table and writes the JSON. Used by the CLI (bench/index.ts) and by test/bench/quick.test.ts.
 
-import { runCase, formatTable, writeResults, defaultTiming, consumed, machineInfo, type Case, type Result, type TimingOptions } from './harness.js';
+import { runCase } from './harness.js';
+import { defaultTiming, type Case, type Result, type TimingOptions } from './case.js';
+import { formatTable, machineInfo, writeResults } from './report.js';
+import { consumed } from './timing.js';
 import { convCases, convQuickShapes, type ConvSpec } from './conv.js';
 import { poolCases } from './pool.js';
 import { gemmCases } from './gemm.js';

@@ -18,8 +18,8 @@ import {
   Sequential, input, Conv2D, MaxPool2D, Flatten, Dense, Tensor, type Model,
 } from '../src/index.js';
 import { recycleGraph } from '../src/recycle.js';
-import type { Case, Version } from './harness.js';
-import { compareOutputs } from './harness.js';
+import type { Case, Version } from './case.js';
+import { compareOutputs } from './compare.js';
 import { uniform, seededRandom } from './data.js';
 import { NaiveCnnTrainer, type CnnSpec } from './train-reference.js';
 import { useBackend, hasKernel } from './peers/tfjs.js';

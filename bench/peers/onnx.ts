@@ -5,7 +5,7 @@
 // `session.run` on an input tensor made once in `prepare`. Layout conversions (NHWC → NCHW in,
 // NCHW → NHWC out) happen in `prepare` and `read`, outside the timed region.
 
-import type { Version } from '../harness.js';
+import type { Version } from '../case.js';
 import type * as Ort from 'onnxruntime-node';
 
 let ortPromise: Promise<typeof Ort> | null = null;

@@ -94,7 +94,7 @@ export function tfVersion(
     note?: string;
     name?: string;
   },
-): import('../harness.js').Version {
+): import('../case.js').Version {
   let tf: Tf | null = null;
   let tensors: Record<string, TF.Tensor> = {};
   let last: TF.Tensor[] = [];
