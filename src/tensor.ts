@@ -156,8 +156,9 @@ export class Tensor {
 
 /**
  * Add `g` (d(loss)/d(t), laid out like t) into `t.grad`. With `owned`, the caller hands over a fresh
- * buffer that may become the gradient's storage; otherwise it is copied, since the same buffer may be
- * handed to other tensors too (identity gradients of add, reshape, ...).
+ * buffer that may become the gradient's storage (and, after a training step, go back to storage.ts
+ * for reuse: the op must not keep it); otherwise it is copied, since the same buffer may be handed to
+ * other tensors too (identity gradients of add, reshape, ...).
  */
 export function accumulateGrad(t: Tensor, g: Float32Array, owned: boolean): void {
   if (!t.requiresGrad) return;
