@@ -5,7 +5,8 @@
  */
 import { describe, it, expect } from 'vitest';
 import {
-  Tensor, Sequential, input, Conv2D, MaxPool2D, Flatten, Dense, Dropout, Adam, randomNormal, Rng,
+  Tensor, Sequential, Model, input, Conv2D, MaxPool2D, Flatten, Dense, Dropout, Reshape, BatchNormalization, Activation, Adam, SGD,
+  randomNormal, Rng,
   conv2d, maxPool2d, flatten, matmul, relu, sum,
 } from '../../src/index.js';
 import { allocFloat32, releaseFloat32 } from '../../src/storage.js';
@@ -62,6 +63,34 @@ describe('recycleGraph', () => {
   });
 });
 
+/** The same epochs as fit (no shuffling, fit's seed), written by hand: no buffer is ever given back. */
+function trainByHand(m: Model, x: Tensor, y: Tensor, epochs: number, batch: number, seed: number): void {
+  const compiled = m.compiled as NonNullable<Model['compiled']>;
+  m.ensureInitialized(seed);
+  const rng = m.trainingRng(seed);
+  const params = m.trainableWeights();
+  for (const p of params) p.requiresGrad = true;
+  const rows = (t: Tensor, from: number, to: number): Tensor => {
+    const per = t.size / t.shape[0];
+    return new Tensor(t.data.slice(from * per, to * per), [to - from, ...t.shape.slice(1)]);
+  };
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let s = 0; s < x.shape[0]; s += batch) {
+      const end = Math.min(s + batch, x.shape[0]);
+      const loss = compiled.loss(rows(y, s, end), m.call(rows(x, s, end), { training: true, rng }));
+      loss.backward();
+      compiled.optimizer.step(params);
+      for (const p of params) p.grad = null;
+    }
+  }
+  for (const p of params) p.requiresGrad = false;
+}
+
+function expectSameWeights(a: Model, b: Model): void {
+  const wb = b.getWeights();
+  a.getWeights().forEach((w, i) => expect(Array.from(w.data), `weight ${i}`).toEqual(Array.from(wb[i].data)));
+}
+
 describe('fit with recycling', () => {
   function model(): Sequential {
     return new Sequential([
@@ -81,27 +110,35 @@ describe('fit with recycling', () => {
     a.compile({ optimizer: new Adam({ learningRate: 0.01 }), loss: 'categorical_crossentropy', metrics: ['accuracy'] });
     await a.fit(x, y, { epochs: 3, batchSize: 4, shuffle: false, verbose: 0, seed: 11 });
 
-    // The same three epochs by hand, no buffer ever given back.
     const b = model();
     b.compile({ optimizer: new Adam({ learningRate: 0.01 }), loss: 'categorical_crossentropy', metrics: ['accuracy'] });
-    b.ensureInitialized(11);
-    const trainRng = b.trainingRng(11);
-    const params = b.trainableWeights();
-    for (const p of params) p.requiresGrad = true;
-    const rows = (t: Tensor, from: number, to: number): Tensor => {
-      const per = t.size / t.shape[0];
-      return new Tensor(t.data.slice(from * per, to * per), [to - from, ...t.shape.slice(1)]);
+    trainByHand(b, x, y, 3, 4, 11);
+    expectSameWeights(a, b);
+  });
+
+  it('does the same for a functional model whose first layer is a view of the input (Reshape) and with BatchNormalization', async () => {
+    const build = (): Model => {
+      const inp = input({ shape: [4, 4, 1] });
+      let h = new Reshape({ targetShape: [16] }).apply(inp); // shares the input batch's storage
+      h = new Dense({ units: 8 }).apply(h);
+      h = new BatchNormalization().apply(h);
+      h = new Activation({ activation: 'relu' }).apply(h);
+      const out = new Dense({ units: 3, activation: 'softmax' }).apply(h);
+      const m = new Model({ inputs: [inp], outputs: [out] });
+      m.compile({ optimizer: new SGD({ learningRate: 0.1, momentum: 0.9 }), loss: 'categorical_crossentropy' });
+      return m;
     };
-    for (let epoch = 0; epoch < 3; epoch++) {
-      for (let s = 0; s < 12; s += 4) {
-        const loss = (b.compiled as NonNullable<typeof b.compiled>).loss(rows(y, s, s + 4), b.call(rows(x, s, s + 4), { training: true, rng: trainRng }));
-        loss.backward();
-        (b.compiled as NonNullable<typeof b.compiled>).optimizer.step(params);
-        for (const p of params) p.grad = null;
-      }
-    }
-    const wa = a.getWeights();
-    const wb = b.getWeights();
-    wa.forEach((w, i) => expect(Array.from(w.data), `weight ${i}`).toEqual(Array.from(wb[i].data)));
+    const rng = new Rng(9);
+    const x = randomNormal([10, 4, 4, 1], rng);
+    const yData = new Float32Array(10 * 3);
+    for (let i = 0; i < 10; i++) yData[i * 3 + (i % 3)] = 1;
+    const y = new Tensor(yData, [10, 3]);
+    const xBefore = Array.from(x.data);
+    const a = build();
+    await a.fit(x, y, { epochs: 4, batchSize: 3, shuffle: false, verbose: 0, seed: 2 });
+    expect(Array.from(x.data)).toEqual(xBefore); // the user's data is untouched
+    const b = build();
+    trainByHand(b, x, y, 4, 3, 2);
+    expectSameWeights(a, b); // BatchNormalization's moving statistics included
   });
 });
