@@ -5,8 +5,9 @@
 // One call = one training step on the next batch of a fixed set of random images (the speed does
 // not depend on the pixels). Engines:
 //   naive      bench/train-reference.ts: the step written with tatami's naive kernels (reference)
-//   tatami     the Model API: the inner loop of `fit` (forward in training mode, the compiled loss,
-//              backward, one Adam step, clear the gradients), without the progress bar and metrics
+//   tatami     the Model API: `trainStep`, the step fit runs (forward in training mode, the compiled
+//              loss, backward, one Adam step, the step's buffers back for reuse, clear the gradients),
+//              without fit's progress bar and metrics
 //   tfjs-cpu   `model.trainOnBatch` with tfjs-layers' Adam (paper form: ε added to the corrected √v̂)
 //   tfjs-wasm  missing: no Conv2DBackpropFilter kernel, so it cannot train a conv layer
 //   convnetjs  its Trainer with ADADELTA (ConvNetJS has no Adam), batch_size = the batch
@@ -17,7 +18,7 @@
 import {
   Sequential, input, Conv2D, MaxPool2D, Flatten, Dense, Tensor, type Model,
 } from '../src/index.js';
-import { recycleGraph } from '../src/recycle.js';
+import { trainStep } from '../src/models/training.js';
 import type { Case, Version } from './case.js';
 import { compareOutputs } from './compare.js';
 import { uniform, seededRandom } from './data.js';
@@ -112,17 +113,8 @@ function tatamiVersion(spec: TrainSpec, data: TrainData, init: Float32Array[]): 
     },
     run() {
       const m = model as Model;
-      const compiled = m.compiled as NonNullable<Model['compiled']>;
       const k = i++ % xs.length;
-      // fit's step: forward (training mode) → loss → backward → one optimizer step → the loss →
-      // the step's storage back for reuse → clear the gradients
-      const yPred = m.call(xs[k], { training: true, rng: m.trainingRng() });
-      const l = compiled.loss(ys[k], yPred);
-      l.backward();
-      compiled.optimizer.step(params);
-      loss = l.item();
-      recycleGraph(l);
-      for (const p of params) p.grad = null;
+      loss = trainStep(m, params, xs[k], ys[k], m.trainingRng()); // fit's step, as fit runs it
       return loss;
     },
     read: () => [[loss], ...params.map((p) => p.data)],

@@ -8,6 +8,7 @@ import { shuffledOrder, sequentialOrder, batchRanges, takeRows } from '../data/b
 import { History, type Callback, type Logs } from './callbacks.js';
 import { Progbar, defaultOutput, type ProgressOutput } from './progbar.js';
 import type { Model, Compiled } from './model.js';
+import type { Rng } from '../rng.js';
 
 export interface FitOptions {
   /** Samples per gradient step (default 32); the last batch of an epoch may be smaller. */
@@ -115,6 +116,28 @@ function makeYielder(): () => Promise<void> {
   };
 }
 
+/**
+ * One training step on one batch, as fit runs it: forward (training mode) → loss → backward → one
+ * optimizer step → `observe` gets the loss and the prediction → the step's storage goes back for
+ * reuse (recycleGraph: nothing of the step may be read after this) → the gradients are cleared.
+ * `params` must already require gradients. Returns the loss. (The training benchmark times this.)
+ */
+export function trainStep(
+  model: Model, params: readonly Tensor[], xb: Tensor, yb: Tensor, rng: Rng,
+  observe?: (loss: number, yPred: Tensor) => void,
+): number {
+  const compiled = requireCompiled(model, 'train');
+  const yPred = model.call(xb, { training: true, rng });
+  const loss = compiled.loss(yb, yPred);
+  loss.backward();
+  compiled.optimizer.step(params);
+  const value = loss.item();
+  observe?.(value, yPred);
+  recycleGraph(loss);
+  for (const p of params) p.grad = null;
+  return value;
+}
+
 export async function fitModel(model: Model, xAll: Tensor, yAll: Tensor, options: FitOptions): Promise<History> {
   const compiled = requireCompiled(model, 'fit');
   const { batchSize = 32, epochs = 1, shuffle = true, verbose = 1, validationSplit = 0, callbacks = [], seed, initialEpoch = 0 } = options;
@@ -160,15 +183,7 @@ export async function fitModel(model: Model, xAll: Tensor, yAll: Tensor, options
     for (const [start, end] of ranges) {
       const xb = takeRows(x, order, start, end);
       const yb = takeRows(y, order, start, end);
-      // forward (training mode) → loss → backward → one optimizer step → the loss and metrics →
-      // the step's storage back for reuse → clear the gradients
-      const yPred = model.call(xb, { training: true, rng });
-      const loss = compiled.loss(yb, yPred);
-      loss.backward();
-      compiled.optimizer.step(params);
-      tracker.add(loss.item(), end - start, yb, yPred);
-      recycleGraph(loss);
-      for (const p of params) p.grad = null;
+      trainStep(model, params, xb, yb, rng, (loss, yPred) => tracker.add(loss, end - start, yb, yPred));
       steps++;
       const logs = tracker.logs();
       bar.update(steps, logs);
