@@ -26,8 +26,11 @@ import { HEAP_IMPORT, heapViews, instantiateOnHeap } from './wasm/heap.js';
 type AdamUpdateFn = (w: number, g: number, m: number, v: number, quads: number,
   oneMinusB1: number, oneMinusB2: number, alpha: number, epsilon: number) => void;
 
-// Instantiated at the first call, then reused.
-let adam: AdamUpdateFn | null = null;
+// Instantiated on the shared heap at the first call that needs it, then reused.
+let adamOnHeap: AdamUpdateFn | null = null;
+
+/** Floats per operand: P rounded up to a multiple of 4, so each operand starts 16-byte aligned. */
+const strideFor = (P: number): number => Math.ceil(P / 4) * 4;
 
 /** One Adam step of one parameter tensor, in place; the same bits as {@link adamUpdate}. */
 export function adamUpdateSimd(
@@ -36,44 +39,44 @@ export function adamUpdateSimd(
 ): void {
   const P = w.length;
   if (P === 0) return;
+  // Memory, in floats: [w | g | m | v], `stride` floats each. A P that is not a multiple of 4
+  // computes up to 3 pad floats per operand (on whatever they hold; float math cannot trap) that
+  // are never copied back. m and v made by adamSlotsSimd already live in their own such memory;
+  // any others cross the shared heap, in and out.
   const own = resident.get(m);
-  if (own !== undefined && own.v === v && m.length === P) {
-    // m and v already sit in their own memory at M_AT, V_AT (see adamSlotsSimd).
-    const { f32, update, stride } = own;
-    f32.set(w, 0);
-    f32.set(g.subarray(0, P), stride);
-    update(0, stride * 4, 2 * stride * 4, 3 * stride * 4, stride / 4, 1 - beta1, 1 - beta2, alpha, epsilon);
-    w.set(f32.subarray(0, P));
-    return;
+  const inPlace = own !== undefined && own.v === v && m.length === P;
+  const stride = strideFor(P);
+  let f32: Float32Array;
+  let update: AdamUpdateFn;
+  if (inPlace) {
+    ({ f32, update } = own);
+  } else {
+    if (adamOnHeap === null) adamOnHeap = instantiateOnHeap(adamModuleBytes()).adam_update as AdamUpdateFn;
+    update = adamOnHeap;
+    f32 = heapViews(4 * stride * 4).f32;
+    f32.set(m.subarray(0, P), 2 * stride);
+    f32.set(v.subarray(0, P), 3 * stride);
   }
-  if (adam === null) adam = instantiateOnHeap(adamModuleBytes()).adam_update as AdamUpdateFn;
-  // Heap, in floats: four operands of P floats, each rounded up to a multiple of 4 so each starts
-  // 16-byte aligned. A P that is not a multiple of 4 computes up to 3 pad floats per operand (on
-  // whatever they hold; float math cannot trap) that are never copied back.
-  const stride = Math.ceil(P / 4) * 4;
-  const W_AT = 0, G_AT = stride, M_AT = 2 * stride, V_AT = 3 * stride; // (P) each
-  const { f32 } = heapViews(4 * stride * 4);
-  f32.set(w, W_AT);
-  f32.set(g.subarray(0, P), G_AT);
-  f32.set(m.subarray(0, P), M_AT);
-  f32.set(v.subarray(0, P), V_AT);
+  f32.set(w, 0);
+  f32.set(g.subarray(0, P), stride);
   // 1 − β is computed in float64 and then rounded to float32 (the f32 parameters round), exactly
   // as optimizers.ts does.
-  adam(W_AT * 4, G_AT * 4, M_AT * 4, V_AT * 4, stride / 4, 1 - beta1, 1 - beta2, alpha, epsilon);
-  w.set(f32.subarray(W_AT, W_AT + P));
-  m.set(f32.subarray(M_AT, M_AT + P));
-  v.set(f32.subarray(V_AT, V_AT + P));
+  update(0, stride * 4, 2 * stride * 4, 3 * stride * 4, stride / 4, 1 - beta1, 1 - beta2, alpha, epsilon);
+  w.set(f32.subarray(0, P));
+  if (!inPlace) {
+    m.set(f32.subarray(2 * stride, 2 * stride + P));
+    v.set(f32.subarray(3 * stride, 3 * stride + P));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Resident state
 // ---------------------------------------------------------------------------------------------
 
-/** One parameter's own memory: [w | g | m | v], each `stride` floats, and its module instance. */
+/** One parameter's own memory, laid out [w | g | m | v] as above, and its module instance. */
 interface ResidentState {
   readonly f32: Float32Array;
   readonly v: Float32Array;
-  readonly stride: number;
   readonly update: AdamUpdateFn;
 }
 
@@ -88,7 +91,7 @@ const PAGE_BYTES = 65536;
  * space; a caller then falls back to plain arrays).
  */
 export function adamSlotsSimd(P: number): [Float32Array, Float32Array] | null {
-  const stride = Math.ceil(P / 4) * 4;
+  const stride = strideFor(P);
   let memory: WebAssembly.Memory;
   try {
     memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((4 * stride * 4) / PAGE_BYTES)) });
@@ -100,6 +103,6 @@ export function adamSlotsSimd(P: number): [Float32Array, Float32Array] | null {
   const f32 = new Float32Array(memory.buffer);
   const m = f32.subarray(2 * stride, 2 * stride + P);
   const v = f32.subarray(3 * stride, 3 * stride + P);
-  resident.set(m, { f32, v, stride, update: instance.exports.adam_update as AdamUpdateFn });
+  resident.set(m, { f32, v, update: instance.exports.adam_update as AdamUpdateFn });
   return [m, v];
 }
