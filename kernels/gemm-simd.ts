@@ -102,6 +102,9 @@ const C_BLOCK = BIAS_ROW + NC; // (MC_PAD, NC)   the C block scratch
 const C_ROWS = C_BLOCK + MC_PAD * NC; // (MC, nc) + NR  the C block packed to whole rows of C, see moveBlock
 const OPERANDS = C_ROWS + MC * NC + NR; // A, B and packed B, see gemmSimdBias
 
+/** Floats rounded up to a multiple of 4, so the region after them starts 16-byte aligned. */
+const round4 = (n: number): number => Math.ceil(n / 4) * 4;
+
 /** Instantiates the module on first use and grows the memory to hold `floats` floats. */
 function ensureMemory(floats: number): void {
   const bytes = floats * 4;
@@ -222,7 +225,6 @@ export function gemmSimdBias(
 function gemmDotRows(c: Float32Array, a: Float32Array, b: Float32Array, M: number, N: number, K: number, accumulate: boolean): void {
   const groups = Math.ceil(N / 4);
   const vectors = Math.ceil(K / 4);
-  const round4 = (n: number): number => Math.ceil(n / 4) * 4; // keeps each region 16-byte aligned
   // A [M, K], then B [N, K] with room for the rows and floats the last group and vector read past
   // their ends (see dot_rows), the mask of the last vector, and one row of C.
   const A_AT = OPERANDS;
@@ -250,7 +252,6 @@ function gemmDotRows(c: Float32Array, a: Float32Array, b: Float32Array, M: numbe
  * block padded to whole strips (16 columns for 10) and packed back by copy_pieces.
  */
 function gemmOuter(c: Float32Array, a: Float32Array, b: Float32Array, M: number, N: number): void {
-  const round4 = (n: number): number => Math.ceil(n / 4) * 4; // keeps each region 16-byte aligned
   // a [M], b [N] and the slack its last vector reads, then C [M, N] and the slack its last row writes.
   const A_AT = OPERANDS;
   const B_AT = A_AT + round4(M);

@@ -3,17 +3,8 @@
 
 import { expect } from 'vitest';
 
-/** mulberry32: a tiny seeded 32-bit generator; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, a tiny seeded 32-bit generator returning floats in [0, 1): the benchmarks' own. */
+export { seededRandom as mulberry32 } from '../../bench/data.js';
 
 export type Rng = () => number;
 
