@@ -20,7 +20,7 @@
 // Only call it when simdAvailable (gemm-simd.ts); optimizers-fast.ts picks for you.
 
 import { adamModuleBytes } from './wasm/adam-module.js';
-import { HEAP_IMPORT, heapViews, instantiateOnHeap } from './wasm/heap.js';
+import { HEAP_IMPORT, heapViews, instantiateOnHeap, vec4Ceil } from './wasm/heap.js';
 
 /** The module's export: four byte addresses, the quad count, then the float32 constants. */
 type AdamUpdateFn = (w: number, g: number, m: number, v: number, quads: number,
@@ -28,9 +28,6 @@ type AdamUpdateFn = (w: number, g: number, m: number, v: number, quads: number,
 
 // Instantiated on the shared heap at the first call that needs it, then reused.
 let adamOnHeap: AdamUpdateFn | null = null;
-
-/** Floats per operand: P rounded up to a multiple of 4, so each operand starts 16-byte aligned. */
-const strideFor = (P: number): number => Math.ceil(P / 4) * 4;
 
 /** One Adam step of one parameter tensor, in place; the same bits as {@link adamUpdate}. */
 export function adamUpdateSimd(
@@ -45,7 +42,7 @@ export function adamUpdateSimd(
   // any others cross the shared heap, in and out.
   const own = resident.get(m);
   const inPlace = own !== undefined && own.v === v && m.length === P;
-  const stride = strideFor(P);
+  const stride = vec4Ceil(P);
   let f32: Float32Array;
   let update: AdamUpdateFn;
   if (inPlace) {
@@ -91,7 +88,7 @@ const PAGE_BYTES = 65536;
  * space; a caller then falls back to plain arrays).
  */
 export function adamSlotsSimd(P: number): [Float32Array, Float32Array] | null {
-  const stride = strideFor(P);
+  const stride = vec4Ceil(P);
   let memory: WebAssembly.Memory;
   try {
     memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((4 * stride * 4) / PAGE_BYTES)) });

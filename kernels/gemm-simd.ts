@@ -45,6 +45,7 @@
 
 import { gemmTrivial, type GemmLayout } from './gemm.js';
 import { MEMORY_IMPORT, gemmModuleBytes, simdProbeBytes } from './wasm/gemm-simd-module.js';
+import { vec4Ceil } from './wasm/heap.js';
 
 const MR = 4; // rows of the register tile (the module's MR)
 const NV = 2; // f32x4 vectors per tile row
@@ -101,9 +102,6 @@ const BIAS_ROW = 0; // (NC)           the bias of the current NC columns, zeros 
 const C_BLOCK = BIAS_ROW + NC; // (MC_PAD, NC)   the C block scratch
 const C_ROWS = C_BLOCK + MC_PAD * NC; // (MC, nc) + NR  the C block packed to whole rows of C, see moveBlock
 const OPERANDS = C_ROWS + MC * NC + NR; // A, B and packed B, see gemmSimdBias
-
-/** Floats rounded up to a multiple of 4, so the region after them starts 16-byte aligned. */
-const round4 = (n: number): number => Math.ceil(n / 4) * 4;
 
 /** Instantiates the module on first use and grows the memory to hold `floats` floats. */
 function ensureMemory(floats: number): void {
@@ -228,8 +226,8 @@ function gemmDotRows(c: Float32Array, a: Float32Array, b: Float32Array, M: numbe
   // A [M, K], then B [N, K] with room for the rows and floats the last group and vector read past
   // their ends (see dot_rows), the mask of the last vector, and one row of C.
   const A_AT = OPERANDS;
-  const B_AT = A_AT + round4(M * K + 4);
-  const MASK_AT = B_AT + round4((N + 3) * K + 4);
+  const B_AT = A_AT + vec4Ceil(M * K + 4);
+  const MASK_AT = B_AT + vec4Ceil((N + 3) * K + 4);
   const OUT_AT = MASK_AT + 4;
   ensureMemory(OUT_AT + groups * 4);
   const h = heap;
@@ -254,8 +252,8 @@ function gemmDotRows(c: Float32Array, a: Float32Array, b: Float32Array, M: numbe
 function gemmOuter(c: Float32Array, a: Float32Array, b: Float32Array, M: number, N: number): void {
   // a [M], b [N] and the slack its last vector reads, then C [M, N] and the slack its last row writes.
   const A_AT = OPERANDS;
-  const B_AT = A_AT + round4(M);
-  const C_AT = B_AT + round4(N + 4);
+  const B_AT = A_AT + vec4Ceil(M);
+  const C_AT = B_AT + vec4Ceil(N + 4);
   ensureMemory(C_AT + M * N + 4);
   const h = heap;
   h.set(a.subarray(0, M), A_AT);

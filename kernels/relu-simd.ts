@@ -18,7 +18,7 @@
 
 import { reluBackwardBias } from './relu.js';
 import { reluModuleBytes } from './wasm/relu-module.js';
-import { heapViews, instantiateOnHeap } from './wasm/heap.js';
+import { heapViews, instantiateOnHeap, vec4Ceil } from './wasm/heap.js';
 
 /** The module's exports; addresses in bytes, counts ≥ 1. */
 interface ReluExports {
@@ -33,8 +33,6 @@ function exports(): ReluExports {
   return wasm;
 }
 
-/** Floats rounded up to whole vectors of 4, so every operand starts 16-byte aligned. */
-const vecCeil = (floats: number): number => Math.ceil(floats / 4) * 4;
 
 /**
  * dz = dout masked by y > 0 (overwrites), db += its column sums in float64 when db is given
@@ -50,17 +48,17 @@ export function reluBackwardBiasSimd(dz: Float32Array, db: Float32Array | null, 
   // kernel overwrites with dz in place (one operand less to hold and to copy).
   const S_AT = 0; // (C) float64
   const Y_AT = db === null ? 0 : 2 * C; // (rows, C); 2C is a multiple of 8 floats: 16-byte aligned
-  const D_AT = Y_AT + vecCeil(n); // (rows, C) dout in, dz out
+  const D_AT = Y_AT + vec4Ceil(n); // (rows, C) dout in, dz out
   if (n === 0) {
     if (db !== null) for (let c = 0; c < C; c++) db[c] += 0; // as relu.ts: adds its zero sums
     return;
   }
   const k = exports();
-  const { f32 } = heapViews((D_AT + vecCeil(n)) * 4);
+  const { f32 } = heapViews((D_AT + vec4Ceil(n)) * 4);
   f32.set(y, Y_AT);
   f32.set(dout.subarray(0, n), D_AT);
   if (db === null) {
-    k.relu_mask(D_AT * 4, D_AT * 4, Y_AT * 4, vecCeil(n) / 4);
+    k.relu_mask(D_AT * 4, D_AT * 4, Y_AT * 4, vec4Ceil(n) / 4);
   } else {
     f32.fill(0, S_AT, S_AT + 2 * C); // the sums start at +0, as relu.ts's new Float64Array
     k.relu_mask_bias(D_AT * 4, D_AT * 4, Y_AT * 4, S_AT * 4, n / C, C / 4);

@@ -10,6 +10,12 @@
 // call would page-fault its megabytes every time, as gemm-simd.ts explains for its own memory.
 // (GEMM keeps its own memory: it also holds scratch blocks laid out for its loop nest.)
 
+/**
+ * Floats rounded up to whole 4-float vectors: operands placed at such float offsets all start
+ * 16-byte aligned (every SIMD kernel lays out its wasm memory this way).
+ */
+export const vec4Ceil = (floats: number): number => Math.ceil(floats / 4) * 4;
+
 /** Where every module built for this heap imports its memory from. */
 export const HEAP_IMPORT = { module: 'env', name: 'memory' } as const;
 
