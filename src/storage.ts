@@ -31,8 +31,8 @@ export function allocFloat32(length: number): Float32Array {
 
 /**
  * Gives buffers back for allocFloat32 to hand out again. The caller promises that nothing will
- * read or write them any more. Arrays that view only part of their ArrayBuffer (subarrays,
- * WebAssembly memory) are ignored, as are buffers beyond the bounds above.
+ * read or write them any more. Arrays that view only part of their ArrayBuffer (subarrays, such
+ * as Adam's state inside a WebAssembly memory) are ignored, as are buffers beyond the bounds above.
  */
 export function releaseFloat32(buffers: Iterable<Float32Array>): void {
   for (const b of buffers) {
