@@ -20,6 +20,7 @@ export { softmax, logSoftmax } from './ops/softmax.js';
 export { accumulateGrad } from './tensor.js';
 export { conv2d, type Conv2dOptions, type Size2 } from './ops/conv2d.js';
 export { maxPool2d, avgPool2d, type Pool2dOptions } from './ops/pool2d.js';
+export { addN, averageN, multiplyN, maximumN, minimumN } from './ops/merge.js';
 
 export { Layer, SymbolicTensor, type LayerArgs, type LayerWeight, type SymbolicShape, type CallContext } from './layers/layer.js';
 export { Input, input, InputLayer, type InputArgs } from './layers/input.js';
@@ -32,10 +33,14 @@ export { Dropout, type DropoutArgs } from './layers/dropout.js';
 export { Activation, type ActivationArgs } from './layers/activation.js';
 export { Embedding, type EmbeddingArgs } from './layers/embedding.js';
 export { BatchNormalization, type BatchNormalizationArgs } from './layers/batch-normalization.js';
+export { Merge, Add, Subtract, Multiply, Average, Maximum, Minimum } from './layers/merge.js';
+export { Concatenate, type ConcatenateArgs } from './layers/concatenate.js';
 export * as initializers from './initializers.js';
 export { type Initializer, type InitializerSpec } from './initializers.js';
 
-export { Model, type ModelArgs, type CompileArgs } from './models/model.js';
+export { Model, type ModelArgs } from './models/model.js';
+export { type CompileArgs, type Compiled, type OutputTraining, type PerOutput } from './models/compile.js';
+export { type ModelData } from './models/data.js';
 export { Sequential, type SequentialArgs } from './models/sequential.js';
 export { type FitOptions, type EvaluateOptions, type PredictOptions } from './models/training.js';
 export { History, earlyStopping, terminateOnNaN, type Callback, type Logs, type EarlyStoppingArgs } from './models/callbacks.js';
