@@ -15,6 +15,8 @@ import { Dropout } from '../layers/dropout.js';
 import { Activation } from '../layers/activation.js';
 import { Embedding } from '../layers/embedding.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
+import { Add, Subtract, Multiply, Average, Maximum, Minimum } from '../layers/merge.js';
+import { Concatenate } from '../layers/concatenate.js';
 import { ConfigReader } from './config-reader.js';
 import { readActivation, readDtype, readInitializer } from './keras-values.js';
 import type { KernelBiasArgs } from '../layers/kernel-bias.js';
@@ -164,6 +166,17 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
   },
 };
 
+/** The merge layers: no weights, no options but Concatenate's axis. */
+const MERGES = { Add, Subtract, Multiply, Average, Maximum, Minimum };
+const MERGE_BUILDERS: Readonly<Record<string, Builder>> = {
+  ...Object.fromEntries(Object.entries(MERGES).map(([cls, Cls]) => [cls, (_r: ConfigReader, base: { name: string; trainable: boolean }) => ({ layer: new Cls(base), weights: none })])),
+  Concatenate(r: ConfigReader, base) {
+    const axis = r.get('axis') ?? -1;
+    if (typeof axis !== 'number' || !Number.isInteger(axis) || Math.abs(axis) > 8) r.fail(`axis must be an integer, got ${show(axis)}`);
+    return { layer: new Concatenate({ ...base, axis }), weights: none };
+  },
+};
+
 function pooling(r: ConfigReader, base: { name: string; trainable: boolean }, Cls: typeof MaxPooling2D | typeof AveragePooling2D): BuiltLayer {
   const poolSize = r.pair('pool_size', [2, 2]);
   const layer = new Cls({ ...base, poolSize, strides: r.pair('strides', poolSize), padding: r.padding() });
@@ -176,12 +189,13 @@ const ALIASES: Readonly<Record<string, string>> = {
 };
 
 /** Layer classes a model file may use (besides InputLayer). */
-export const SUPPORTED_LAYERS: readonly string[] = Object.keys(BUILDERS);
+export const SUPPORTED_LAYERS: readonly string[] = [...Object.keys(BUILDERS), ...Object.keys(MERGE_BUILDERS)];
 
 /** Build a tatami layer from a Keras layer entry; `prefix` (e.g. 'loadModel') starts every error. */
 export function layerFromConfig(className: string, config: Record<string, unknown>, name: string, prefix: string): BuiltLayer {
   const cls = Object.prototype.hasOwnProperty.call(ALIASES, className) ? ALIASES[className] : className;
-  if (!Object.prototype.hasOwnProperty.call(BUILDERS, cls)) {
+  const builders = Object.prototype.hasOwnProperty.call(MERGE_BUILDERS, cls) ? MERGE_BUILDERS : BUILDERS;
+  if (!Object.prototype.hasOwnProperty.call(builders, cls)) {
     throw new Error(`${prefix}: layer '${name}' has class ${className}, which tatami does not support (supported: ${SUPPORTED_LAYERS.join(', ')})`);
   }
   const r = new ConfigReader(config, `${prefix}: layer '${name}' (${className})`);
@@ -189,7 +203,7 @@ export function layerFromConfig(className: string, config: Record<string, unknow
   const trainable = r.bool('trainable', true);
   let built: BuiltLayer;
   try {
-    built = BUILDERS[cls](r, { name, trainable });
+    built = builders[cls](r, { name, trainable });
   } catch (e) {
     // A tatami constructor's own message (e.g. "Dense: units must be ...") gets the layer's name.
     const msg = (e as Error).message;

@@ -13,9 +13,12 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import { classicCnn, Tensor } from '../../src/index.js';
 import { randomInput, maxDiff } from './io-helpers.js';
 
-/** Generous ceilings above the measured size (≈ 101 kB minified, 35 kB gzipped). */
-const MAX_MINIFIED = 120_000;
-const MAX_GZIPPED = 40_000;
+/**
+ * Generous ceilings above the measured size: ≈ 117 kB minified, 40 kB gzipped since graph models
+ * (a loaded file may hold merges, shared layers, several inputs and outputs); 104 kB before.
+ */
+const MAX_MINIFIED = 130_000;
+const MAX_GZIPPED = 45_000;
 
 test('tatami/infer bundles for the browser without Node imports, and predicts from memory', async () => {
   const result = await build({
