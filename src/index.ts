@@ -58,6 +58,8 @@ export { shuffledOrder, sequentialOrder, batchRanges, takeRows } from './data/ba
 export { stratifiedCounts, stratifiedSplit } from './data/split.js';
 export { oneHot } from './data/one-hot.js';
 export { classicCnn, type ClassicCnnArgs } from './models/classic-cnn.js';
+export { convnet, type ConvnetArgs } from './models/convnet.js';
+export { resnet, type ResnetArgs } from './models/resnet.js';
 
 export { loadModel, type LoadOptions } from './io/load.js';
 export { type SaveTarget } from './io/save.js';
