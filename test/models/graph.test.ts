@@ -4,7 +4,7 @@
  * several inputs and outputs in predict, fit and evaluate with Keras's log names.
  */
 import { describe, it, expect } from 'vitest';
-import { Tensor, Rng, input, Model, Dense, Add, Concatenate, Multiply, Subtract, Maximum, Flatten, Conv2D, Sequential, randomNormal, SGD, type Layer, type CallContext } from '../../src/index.js';
+import { Tensor, Rng, input, Model, Dense, Add, Concatenate, Multiply, Subtract, Maximum, Flatten, Conv2D, Sequential, randomNormal, SGD, loadModel, type Layer, type CallContext } from '../../src/index.js';
 import { buildGraph } from '../../src/models/graph.js';
 import { expectClose, expectGradOk, shuffledRamp } from '../helpers.js';
 
@@ -208,6 +208,33 @@ describe('several inputs and outputs', () => {
     expectClose([h3.history.loss[0]], [total], 1e-5, 1e-5);
     model.trainableWeights().forEach((q, i) => expectClose(q, want[i], 1e-6, 1e-5, `weight ${i}`));
     expect(before.length).toBe(model.getWeights().length);
+  });
+});
+
+describe('progress and files with several outputs', () => {
+  it('the progress line shows every logged value', async () => {
+    const model = twoByTwo(6);
+    model.compile({ optimizer: 'sgd', loss: ['categorical_crossentropy', 'mse'], metrics: { cls: 'accuracy' } });
+    const { x, y } = data(4, 7);
+    let text = '';
+    await model.fit(x, y, { epochs: 1, verbose: 2, output: { isTTY: false, write: (t) => void (text += t) } });
+    expect(text).toMatch(/^Epoch 1\/1\n1\/1 - \d+s - loss: \S+ - cls_loss: \S+ - reg_loss: \S+ - cls_accuracy: \S+ - /);
+  });
+
+  it("a file numbers a layer's calls within the model, though the layer was also called outside it", async () => {
+    const d = new Dense({ units: 2, name: 'd' });
+    d.apply(input({ shape: [3] })); // a call outside the model: node 0 of d
+    const a = input({ shape: [3], name: 'a' });
+    const b = input({ shape: [3], name: 'b' });
+    const model = new Model({ inputs: [a, b], outputs: new Add({ name: 'sum' }).apply([d.apply(a), d.apply(b)]), seed: 1 });
+    const saved = await model.save();
+    const layers = (saved.modelJson.modelTopology as { config: { layers: { name: string; inbound_nodes: unknown }[] } }).config.layers;
+    expect(layers.find((l) => l.name === 'd')?.inbound_nodes).toEqual([[['a', 0, 0, {}]], [['b', 0, 0, {}]]]);
+    expect(layers.find((l) => l.name === 'sum')?.inbound_nodes).toEqual([[['d', 0, 0, {}], ['d', 1, 0, {}]]]);
+    const back = await loadModel(saved);
+    const rng = new Rng(8);
+    const xs = [randomNormal([2, 3], rng), randomNormal([2, 3], rng)];
+    expectClose(back.predict(xs), model.predict(xs), 0, 0);
   });
 });
 
