@@ -221,6 +221,19 @@ describe('progress and files with several outputs', () => {
     expect(text).toMatch(/^Epoch 1\/1\n1\/1 - \d+s - loss: \S+ - cls_loss: \S+ - reg_loss: \S+ - cls_accuracy: \S+ - /);
   });
 
+  it('saved with its optimizer, a two-output model comes back compiled per output and resumes identically', async () => {
+    const model = twoByTwo(9);
+    model.compile({ optimizer: 'adam', loss: { cls: 'categorical_crossentropy', reg: 'mse' }, lossWeights: { cls: 1, reg: 0.25 }, metrics: { cls: ['accuracy'] } });
+    const { x, y } = data(8, 10);
+    await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, seed: 3 });
+    const back = await loadModel(await model.save(undefined, { includeOptimizer: true }), { includeOptimizer: true });
+    const heads = (back.compiled as NonNullable<Model['compiled']>).outputs.map((h) => [h.output, h.lossName, h.weight, h.metrics.map((m) => m.name)]);
+    expect(heads).toEqual([['cls', 'categorical_crossentropy', 1, ['accuracy']], ['reg', 'mean_squared_error', 0.25, []]]);
+    const h1 = await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, seed: 4 });
+    const h2 = await back.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, seed: 4 });
+    expect(h2.history).toEqual(h1.history);
+  });
+
   it("a file numbers a layer's calls within the model, though the layer was also called outside it", async () => {
     const d = new Dense({ units: 2, name: 'd' });
     d.apply(input({ shape: [3] })); // a call outside the model: node 0 of d
