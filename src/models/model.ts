@@ -112,8 +112,8 @@ export class Model implements TrainingTarget {
   }
 
   /** Every layer call after the inputs, in run order, with the shapes it takes and gives. */
-  connections(): Array<{ layer: Layer; inputShapes: SymbolicShape[]; inputShape: SymbolicShape; outputShape: SymbolicShape }> {
-    return this.requireGraph('use').order.map((n) => ({ layer: n.layer, inputShapes: n.inputs.map((t) => t.shape), inputShape: n.inputs[0].shape, outputShape: n.shape }));
+  connections(): Array<{ node: SymbolicTensor; layer: Layer; inputShapes: SymbolicShape[]; inputShape: SymbolicShape; outputShape: SymbolicShape }> {
+    return this.requireGraph('use').order.map((n) => ({ node: n, layer: n.layer, inputShapes: n.inputs.map((t) => t.shape), inputShape: n.inputs[0].shape, outputShape: n.shape }));
   }
 
   /** Shape of the (one) input, batch axis first (null). */
