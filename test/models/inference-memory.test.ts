@@ -1,7 +1,7 @@
 /**
  * Inference memory is O(batch): under noGrad no op output keeps its inputs or its backward closure,
  * so predict and evaluate over 10,000 images of the classic CNN leave nothing of a batch reachable.
- * Before, every batch's whole graph stayed alive (4.1 GB of RSS for 10,000 digits). Memory is
+ * Before, predict kept every batch's whole graph alive (4.1 GB of RSS for 10,000 digits). Memory is
  * measured as the growth of the process's resident set (RSS), not as a duration.
  */
 import { describe, it, expect } from 'vitest';
