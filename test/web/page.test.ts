@@ -17,6 +17,11 @@ import { startServer, type RunningServer } from '../../web/serve.js';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = join(ROOT, 'test-results', 'web', 'page.png');
+/**
+ * How long a poll waits for the page to reach a state (vitest's default is 1 s). It is a bound on a
+ * wait, not a measure: on a busy machine the page takes its time, and only never getting there fails.
+ */
+const WAIT = { timeout: 60_000 };
 /** The test digit compared between `tatami predict` and the page. */
 const INDEX = 7;
 
@@ -82,10 +87,10 @@ describe('the page in headless Chromium', () => {
 
   it('switches every caption to Japanese and back', async () => {
     await page.click('#lang');
-    await expect.poll(() => page.locator('[data-caption="conv"]').innerText()).toMatch(/特徴マップ|フィルタ/);
+    await expect.poll(() => page.locator('[data-caption="conv"]').innerText(), WAIT).toMatch(/特徴マップ|フィルタ/);
     expect(await page.locator('html').getAttribute('lang')).toBe('ja');
     await page.click('#lang');
-    await expect.poll(() => page.locator('[data-caption="conv"]').innerText()).toMatch(/^One map per filter/);
+    await expect.poll(() => page.locator('[data-caption="conv"]').innerText(), WAIT).toMatch(/^One map per filter/);
   });
 
   it('turns a stroke drawn on the pad into ten probabilities summing to 1, and feature maps', async () => {
@@ -117,7 +122,7 @@ describe('the page in headless Chromium', () => {
     // Hover the middle of the first feature map, then the middle of the first pooled map.
     const conv = await page.locator('#conv-grid').boundingBox();
     await page.mouse.move(conv!.x + 28, conv!.y + 28);
-    await expect.poll(() => page.locator('#explain').innerText()).toMatch(/Feature map 0, row \d+, column \d+/);
+    await expect.poll(() => page.locator('#explain').innerText(), WAIT).toMatch(/Feature map 0, row \d+, column \d+/);
     const text = await page.locator('#explain').innerText();
     const arithmetic = /= (-?\d+\.\d{4})\s+→ ReLU → (\d+\.\d{4})[\s\S]*The value in the map: (\d+\.\d{4})/.exec(text);
     expect(arithmetic, text).not.toBeNull();
@@ -128,7 +133,7 @@ describe('the page in headless Chromium', () => {
     await page.locator('#pooled-grid').scrollIntoViewIfNeeded();
     const pooled = await page.locator('#pooled-grid').boundingBox();
     await page.mouse.move(pooled!.x + 14, pooled!.y + 14);
-    await expect.poll(() => page.locator('#explain').innerText()).toMatch(/Pooled map 0, row \d+, column \d+/);
+    await expect.poll(() => page.locator('#explain').innerText(), WAIT).toMatch(/Pooled map 0, row \d+, column \d+/);
     expect(await page.locator('#conv-grid ~ .highlight.winner').count()).toBe(1);
     expect(await page.locator('#conv-grid ~ .highlight.window').count()).toBe(1);
   }, 120_000);
@@ -187,7 +192,7 @@ describe('the page in headless Chromium', () => {
     await page.waitForSelector('body[data-training="idle"]');
     expect(await page.isEnabled('#train')).toBe(true);
     expect(await page.isEnabled('#pause')).toBe(false);
-    await expect.poll(() => page.locator('#model-status').innerText()).toMatch(/trained here/);
+    await expect.poll(() => page.locator('#model-status').innerText(), WAIT).toMatch(/trained here/);
   }, 180_000);
 
   it('stop while the digits load, and stop while paused, each end the run and leave the page ready', async () => {
@@ -206,7 +211,7 @@ describe('the page in headless Chromium', () => {
 
   it('loads the model saved by `tatami train` and predicts the same class as `tatami predict`', async () => {
     await page.setInputFiles('#model-files', [join(server.modelDir!, 'model.json'), join(server.modelDir!, 'weights.bin')]);
-    await expect.poll(() => page.locator('#model-status').innerText()).toMatch(/loaded model model\.json \+ weights\.bin/);
+    await expect.poll(() => page.locator('#model-status').innerText(), WAIT).toMatch(/loaded model model\.json \+ weights\.bin/);
     // The same test digit the CLI used: its split (300/100, seed 1) as saved in tatami-run.json.
     const { test } = await loadMnist({ train: 300, test: 100, seed: 1 });
     const digit = Array.from(test.images.data.subarray(INDEX * 784, (INDEX + 1) * 784));
@@ -217,7 +222,7 @@ describe('the page in headless Chromium', () => {
 
     // The same folder, offered by the server at /tatami-model/, loads the same way.
     await page.click('#load-cli');
-    await expect.poll(() => page.locator('#model-status').innerText()).toMatch(/loaded model \/tatami-model\//);
+    await expect.poll(() => page.locator('#model-status').innerText(), WAIT).toMatch(/loaded model \/tatami-model\//);
     expect(await shownClass()).toBe(cliPrediction.predicted);
 
     // A screenshot, with a feature-map pixel explained.
