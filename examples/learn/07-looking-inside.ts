@@ -22,10 +22,13 @@ await model.fit(train.images, train.labels, { batchSize: 32, epochs: 3, verbose:
 
 // 1. The filters: the conv kernel [3, 3, 1, 6], one 3×3 grid of weights per filter.
 const [kernel, bias] = model.getWeights(); // Keras's order: conv kernel, conv bias, dense kernel, dense bias
-console.log('\n1. the learned filters (3×3 weights) and their biases:');
+console.log('\n1. the learned filters (3×3 weights), their biases and which way they lean:');
 for (let f = 0; f < filters; f++) {
   const w = Array.from({ length: 9 }, (_, i) => kernel.data[i * filters + f]); // HWIO: tap i, filter f
-  console.log(`filter ${f} (bias ${fmt(bias.data[f], 3)}):`);
+  // Two contrasts say which way it leans: ink below paper (bottom row − top row), ink right of paper.
+  const row = (r: number): number => w[3 * r] + w[3 * r + 1] + w[3 * r + 2];
+  const col = (c: number): number => w[c] + w[3 + c] + w[6 + c];
+  console.log(`filter ${f} (bias ${fmt(bias.data[f], 3)}; bottom − top ${fmt(row(2) - row(0), 2)}, right − left ${fmt(col(2) - col(0), 2)}):`);
   console.log(grid(w, 3, 3, 2, '    '));
 }
 
