@@ -25,7 +25,7 @@ export function count(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** 28×28 values in [0, max] as ASCII shades, two characters per pixel so the picture stays square. */
+/** rows×cols values in [0, max] as ASCII shades, two characters per pixel so the picture stays square. */
 export function shades(values: ArrayLike<number>, rows: number, cols: number, max = 1, indent = '  '): string {
   const ramp = ' .:-=+*#%@';
   const lines: string[] = [];
