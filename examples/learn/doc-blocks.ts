@@ -11,8 +11,9 @@
 // A script's output may be shown in several blocks with prose between them. Taken in the doc's order,
 // a script's blocks must give back its whole output, line by line, in order; blank lines are not
 // compared (the blocks are cut at them), and trailing spaces are ignored. Numbers that depend on the
-// machine's speed (only the training progress lines print any: "1s 12ms/step", "1s/epoch") are masked
-// by `maskTimings` on both sides before comparing.
+// machine's speed are masked by `maskTimings` on both sides before comparing: durations (the training
+// progress lines' "1s 12ms/step"), throughputs ("567 images/s") and speed ratios ("40× slower"). A
+// script prints such numbers only in those forms.
 
 export interface OutputBlock {
   /** The script's path from the repository root, e.g. examples/learn/01-convolution.ts. */
@@ -41,9 +42,16 @@ export function outputBlocks(doc: string): OutputBlock[] {
   return blocks;
 }
 
-/** Replace timings (e.g. "12s", "48ms/step", "1s/epoch", "850us/step") with a placeholder. */
+/**
+ * Replace what depends on the machine's speed with placeholders: durations ("12s", "48ms/step",
+ * "1s/epoch", "850us/step", "3.2 s"), throughputs ("567 images/s", "5.1 GFLOP/s") and speed ratios
+ * ("12.5× faster", "40× slower"). A ratio that is not a speed ("100× too few") is kept.
+ */
 export function maskTimings(line: string): string {
-  return line.replace(/(?<=^|\s)\d+(?:\.\d+)?(?:s|ms|us)(?:\/(?:step|epoch))?(?=\s|$)/g, '<time>');
+  return line
+    .replace(/(?<=^|[\s(])\d+(?:\.\d+)? ?(?:s|ms|us)(?:\/(?:step|epoch))?(?=[\s),;]|$)/g, '<time>')
+    .replace(/(?<=^|[\s(])[\d,]+(?:\.\d+)? (?:images\/s|img\/s|GFLOP\/s)(?=[\s),;]|$)/g, '<speed>')
+    .replace(/(?<=^|[\s(])\d+(?:\.\d+)?× (?=faster|slower)/g, '<ratio> ');
 }
 
 /** The lines that are compared: timings masked, trailing spaces dropped, blank lines left out. */

@@ -111,6 +111,9 @@ describe('the output-block checker', () => {
 
   it('accepts blocks that give back the output in order, timings masked', () => {
     expect(maskTimings('250/250 [===] - 12s 48ms/step - loss: 0.1 - 1s/epoch - 850us/step')).toBe('250/250 [===] - <time> <time> - loss: 0.1 - <time> - <time>');
+    expect(maskTimings('trained in 3.2 s (567 images/s, 5.1 GFLOP/s): 12.5× faster, 40× slower')).toBe('trained in <time> (<speed>, <speed>): <ratio> faster, <ratio> slower');
+    // Not speeds: kept, so a change there is caught.
+    expect(maskTimings('6.9×10⁹: 100× too few; 3 steps; conv2d_1s; 2 pixels')).toBe('6.9×10⁹: 100× too few; 3 steps; conv2d_1s; 2 pixels');
     expect(compareBlocks(script, outputBlocks(doc), printed)).toBeNull();
   });
 
