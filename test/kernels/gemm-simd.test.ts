@@ -177,6 +177,27 @@ describe('the fused ReLU of the bias GEMMs', () => {
       expect(() => gemm(one, one, one, null, 1, 1, 1, 'nn', true, true)).toThrow(/fused ReLU can only be added when overwriting/);
     }
   });
+
+  it('on 50 seeded shapes with NaN and ±∞ inside A and B: SIMD and JS both give the rule\'s bits', () => {
+    const rng = mulberry32(17);
+    const spicy = (n: number): Float32Array => {
+      const x = randomArray(rng, n);
+      for (let i = 0; i < n; i++) if (rng() < 0.02) x[i] = [NaN, Infinity, -Infinity][randInt(rng, 0, 2)];
+      return x;
+    };
+    for (let t = 0; t < 50; t++) {
+      const [M, N, K] = [randInt(rng, 1, 70), randInt(rng, 1, 70), randInt(rng, 1, 40)];
+      const a = spicy(M * K), b = spicy(K * N), bias = spicy(N);
+      for (const [name, gemm] of [['gemmSimdBias', gemmSimdBias], ['gemmBlockedBias', gemmBlockedBias]] as const) {
+        const unfused = nanArray(M * N);
+        gemm(unfused, a, b, bias, M, N, K, 'nn', false);
+        const got = nanArray(M * N);
+        gemm(got, a, b, bias, M, N, K, 'nn', false, true);
+        const rule = Array.from(unfused, (v) => (v < 0 ? 0 : v));
+        expect(firstDifference(got, rule), `${name} M=${M} N=${N} K=${K}`).toBe(-1);
+      }
+    }
+  });
 });
 
 describe('gemmSimdBias', () => {
