@@ -15,6 +15,7 @@ import type { MaxPooling2D } from '../layers/pooling.js';
 import type { Reshape } from '../layers/reshape.js';
 import type { Activation } from '../layers/activation.js';
 import type { BatchNormalization } from '../layers/batch-normalization.js';
+import type { Embedding } from '../layers/embedding.js';
 import { conv2dShape, type Padding } from '../../kernels/conv-shape.js';
 import { formatShape } from '../layers/layer.js';
 import type { OnnxGraphBuilder, OnnxValue } from './onnx-graph.js';
@@ -39,14 +40,16 @@ function spatial(layer: Layer, shape: SymbolicShape): [number, number] {
   return [H, W];
 }
 
-/** ONNX pads [top, left, bottom, right] for a window over H×W, TensorFlow's rule for 'same'. */
+/**
+ * ONNX pads [top, left, bottom, right] for a window over H×W. The leading pads and output size are
+ * tatami's own (conv-shape.ts, TensorFlow's rule); the trailing pad is what the last window needs
+ * beyond the input: (out − 1)·stride + (k − 1)·dilation + 1 − size − leading, never negative.
+ */
 function pads(H: number, W: number, k: readonly [number, number], strides: readonly [number, number], dilation: readonly [number, number], padding: Padding): number[] {
   const s = conv2dShape(1, H, W, 1, k[0], k[1], 1, strides, dilation, padding);
-  if (padding === 'valid') return [0, 0, 0, 0];
-  const total = (out: number, stride: number, kk: number, d: number, size: number): number => Math.max((out - 1) * stride + (kk - 1) * d + 1 - size, 0);
-  const bottom = total(s.OH, strides[0], k[0], dilation[0], H) - s.padTop;
-  const right = total(s.OW, strides[1], k[1], dilation[1], W) - s.padLeft;
-  return [s.padTop, s.padLeft, bottom, right];
+  const trailing = (out: number, i: 0 | 1, size: number, leading: number): number =>
+    Math.max((out - 1) * strides[i] + (k[i] - 1) * dilation[i] + 1 - size - leading, 0);
+  return [s.padTop, s.padLeft, trailing(s.OH, 0, H, s.padTop), trailing(s.OW, 1, W, s.padLeft)];
 }
 
 /** ONNX's op (and attributes) for each activation, given whether the channels sit at axis 1. */
@@ -153,9 +156,9 @@ const reshape: OnnxConverter = (g, layer, [input], shape) => {
 };
 
 const embedding: OnnxConverter = (g, layer, [input], shape) => {
-  const table = layer.weights[0].value;
+  const { inputDim, outputDim } = layer as Embedding;
   const indices = g.op('Cast', [g.channelsLast(input).name], `${layer.name}/indices`, { to: INT64 }); // tatami's ids are floats
-  const t = g.constant(`${layer.name}/embeddings`, table.shape, table.data);
+  const t = g.constant(`${layer.name}/embeddings`, [inputDim, outputDim], weight(layer, 'embeddings') as Float32Array);
   return { name: g.op('Gather', [t, indices], layer.name, { axis: 0 }), shape, channelsFirst: false };
 };
 

@@ -99,7 +99,8 @@ describe('toOnnx runs in onnxruntime with tatami\'s predictions', () => {
     const gap = new Model({ inputs: x, outputs: new Dense({ units: 3, activation: 'softmax' }).apply(new GlobalAveragePooling2D().apply(features)), name: 'gap' });
     randomizeWeights(gap, 5);
     await expectSamePredictions(gap, images([6, 5, 2], 30), 13);
-    const maps = new Sequential([input({ shape: [6, 5, 2] }), new Conv2D({ filters: 3, kernelSize: 2 }), new MaxPooling2D()], { name: 'maps' });
+    // Stride 3 > window 2 under 'same': 5×4 → 2×2, one padded column on the right only.
+    const maps = new Sequential([input({ shape: [6, 5, 2] }), new Conv2D({ filters: 3, kernelSize: 2 }), new MaxPooling2D({ poolSize: 2, strides: 3, padding: 'same' })], { name: 'maps' });
     randomizeWeights(maps, 6);
     await expectSamePredictions(maps, images([6, 5, 2], 40), 13);
   });
