@@ -105,8 +105,10 @@ describe('toOnnx runs in onnxruntime with tatami\'s predictions', () => {
     await expectSamePredictions(maps, images([6, 5, 2], 40), 13);
   });
 
-  it('Embedding: float ids in, as tatami takes them', async () => {
-    const model = new Sequential([input({ shape: [5] }), new Embedding({ inputDim: 10, outputDim: 4 }), new Flatten(), new Dense({ units: 2, activation: 'sigmoid' })], { name: 'embed', seed: 7 });
+  it('Embedding: float ids in, as tatami takes them; BatchNormalization on a 2-D input', async () => {
+    const model = new Sequential([
+      input({ shape: [5] }), new Embedding({ inputDim: 10, outputDim: 4 }), new Flatten(), new BatchNormalization(), new Dense({ units: 2, activation: 'sigmoid' }),
+    ], { name: 'embed', seed: 7 });
     randomizeWeights(model, 8);
     const ids = (batch: number): Tensor => new Tensor(Float32Array.from({ length: batch * 5 }, (_, i) => (i * 7 + batch) % 10), [batch, 5]);
     await expectSamePredictions(model, ids, 13);
