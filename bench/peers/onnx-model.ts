@@ -8,6 +8,8 @@
 import { floatTensor, modelProto, nodeProto, valueInfo, type OnnxAttribute } from '../../src/io/onnx-proto.js';
 
 export type { OnnxAttribute };
+/** HWIO filter [KH,KW,CI,CO] → OIHW [CO,CI,KH,KW]: the exporter's own (src/io/onnx-layers.ts). */
+export { hwioToOihw } from '../../src/io/onnx-layers.js';
 
 /** A float input or constant of the single-node graph. */
 export interface OnnxTensorSpec {
@@ -56,19 +58,6 @@ export function nchwToNhwc(x: ArrayLike<number>, N: number, C: number, H: number
       for (let h = 0; h < H; h++) {
         const src = ((n * C + c) * H + h) * W;
         for (let w = 0; w < W; w++) out[((n * H + h) * W + w) * C + c] = x[src + w];
-      }
-    }
-  }
-  return out;
-}
-
-/** HWIO filter [KH,KW,CI,CO] → OIHW [CO,CI,KH,KW], a fresh array. */
-export function hwioToOihw(w: Float32Array, KH: number, KW: number, CI: number, CO: number): Float32Array {
-  const out = new Float32Array(w.length); // (CO, CI, KH, KW)
-  for (let kh = 0; kh < KH; kh++) {
-    for (let kw = 0; kw < KW; kw++) {
-      for (let ci = 0; ci < CI; ci++) {
-        for (let co = 0; co < CO; co++) out[((co * CI + ci) * KH + kh) * KW + kw] = w[((kh * KW + kw) * CI + ci) * CO + co];
       }
     }
   }

@@ -71,8 +71,8 @@ function activate(g: OnnxGraphBuilder, v: OnnxValue, name: string, base: string)
   return { ...v, name: g.op(op, [v.name], `${base}/${name}`, attributes) };
 }
 
-/** HWIO [KH, KW, CI, CO] → OIHW [CO, CI, KH, KW]. */
-function hwioToOihw(w: Float32Array, KH: number, KW: number, CI: number, CO: number): Float32Array {
+/** HWIO [KH, KW, CI, CO] → OIHW [CO, CI, KH, KW], a fresh array. */
+export function hwioToOihw(w: Float32Array, KH: number, KW: number, CI: number, CO: number): Float32Array {
   const out = new Float32Array(w.length); // (CO, CI, KH, KW)
   for (let kh = 0; kh < KH; kh++) {
     for (let kw = 0; kw < KW; kw++) {
