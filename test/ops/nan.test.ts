@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import {
   Tensor, Rng, tensor, randomNormal, relu, leakyRelu, elu, sigmoid, tanh, clip, softmax, logSoftmax,
-  conv2d, maxPool2d, avgPool2d, sum, mul,
+  conv2d, maxPool2d, avgPool2d, sum, mul, maximum, minimum,
 } from '../../src/index.js';
 import { loadTf, toTf } from '../tf-peer.js';
 
@@ -30,6 +30,16 @@ describe('NaN propagates through the ops', () => {
     const x = tensor([NaN, -1, 1]);
     for (const f of [relu, leakyRelu, elu, sigmoid, tanh, (t: Tensor) => clip(t, -0.5, 0.5)]) {
       expect(isNaNAt(f(x)), f.name).toEqual([true, false, false]);
+    }
+  });
+
+  it('maximum and minimum give NaN when either side is NaN, as tf.maximum / tf.minimum do (live)', () => {
+    const a = tensor([NaN, 1, NaN, 2]);
+    const b = tensor([1, NaN, NaN, 3]);
+    for (const [ours, theirs] of [[maximum, tf.maximum], [minimum, tf.minimum]] as const) {
+      const want = Array.from(theirs(toTf(tf, a), toTf(tf, b)).dataSync());
+      expect(want.slice(0, 3)).toEqual([NaN, NaN, NaN]); // the peer's behaviour, spelled out
+      expect(Array.from(ours(a, b).data), ours.name).toEqual(want);
     }
   });
 
