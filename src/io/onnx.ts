@@ -19,11 +19,12 @@ export interface ToOnnxOptions {
   opset?: number;
 }
 
-/** One layer call of the graph: which values it reads and the name of the value it makes. */
+/** One layer call of the graph: which values it reads, and the name and shape of the value it makes. */
 export interface OnnxNode {
   readonly layer: Layer;
   readonly inputNames: readonly string[];
   readonly outputName: string;
+  readonly outputShape: SymbolicShape;
 }
 
 /** What the exporter walks: the graph inputs, the layer calls in a topological order, the outputs. */
@@ -34,17 +35,16 @@ export interface OnnxPlan {
 }
 
 /**
- * The model as a list of layer calls. Today a model is a chain (model.layers, the InputLayer first
- * in a functional model): each layer reads the value its predecessor made and makes one named after
- * itself. This is the one place that knows how a model is wired.
+ * The model as a list of layer calls. Today a model is a chain (model.connections(): each layer
+ * after the input with its shapes): each layer reads the value its predecessor made and makes one
+ * named after itself. This is the one place that knows how a model is wired.
  */
 export function onnxPlan(model: Model): OnnxPlan {
   const input = { name: model.layers.find((l) => l instanceof InputLayer)?.name ?? 'input', shape: model.inputShape };
   const nodes: OnnxNode[] = [];
   let previous = input.name;
-  for (const layer of model.layers) {
-    if (layer instanceof InputLayer) continue;
-    nodes.push({ layer, inputNames: [previous], outputName: layer.name });
+  for (const { layer, outputShape } of model.connections()) {
+    nodes.push({ layer, inputNames: [previous], outputName: layer.name, outputShape });
     previous = layer.name;
   }
   return { inputs: [input], nodes, outputs: [previous] };
@@ -80,10 +80,9 @@ export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
     values.set(name, { name, shape, channelsFirst: false });
   }
   for (const name of plan.outputs) g.reserve(name); // named last, by g.output
-  for (const { layer, inputNames, outputName } of plan.nodes) {
+  for (const { layer, inputNames, outputName, outputShape } of plan.nodes) {
     const inputs = inputNames.map((n) => values.get(n) as OnnxValue);
-    const shape = layer.computeOutputShape(inputs[0].shape);
-    values.set(outputName, ONNX_CONVERTERS[layer.className](g, layer, inputs, shape));
+    values.set(outputName, ONNX_CONVERTERS[layer.className](g, layer, inputs, outputShape));
   }
   // Each output leaves in tatami's layout under its own name.
   const outputs = plan.outputs.map((name) => {

@@ -137,8 +137,9 @@ describe('toOnnx refuses what it cannot export, naming it', () => {
   it('the plan is the chain of layer calls, named after the layers', () => {
     const plan = onnxPlan(classicCnn());
     expect(plan.inputs.map((i) => [i.name, i.shape])).toEqual([['input_1', [null, 28, 28, 1]]]);
-    expect(plan.nodes.map((n) => [n.layer.className, n.inputNames, n.outputName])).toEqual([
-      ['Conv2D', ['input_1'], 'conv2d'], ['MaxPooling2D', ['conv2d'], 'max_pooling2d'], ['Flatten', ['max_pooling2d'], 'flatten'], ['Dense', ['flatten'], 'dense'],
+    expect(plan.nodes.map((n) => [n.layer.className, n.inputNames, n.outputName, n.outputShape])).toEqual([
+      ['Conv2D', ['input_1'], 'conv2d', [null, 26, 26, 128]], ['MaxPooling2D', ['conv2d'], 'max_pooling2d', [null, 13, 13, 128]],
+      ['Flatten', ['max_pooling2d'], 'flatten', [null, 21632]], ['Dense', ['flatten'], 'dense', [null, 10]],
     ]);
     expect(plan.outputs).toEqual(['dense']);
   });
