@@ -62,6 +62,7 @@ export { convnet, type ConvnetArgs } from './models/convnet.js';
 export { resnet, type ResnetArgs } from './models/resnet.js';
 
 export { loadModel, type LoadOptions } from './io/load.js';
+export { toOnnx, onnxPlan, type ToOnnxOptions, type OnnxPlan, type OnnxNode } from './io/onnx.js';
 export { type SaveTarget } from './io/save.js';
 export { type SaveOptions } from './io/model-to-json.js';
 export { type ModelSource } from './io/sources.js';

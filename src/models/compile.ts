@@ -5,6 +5,7 @@
  * Σ weight_o · loss_o. Logged names are Keras's: `loss`, and with several outputs `<output>_loss`
  * (unweighted) and `<output>_<metric>` for each.
  */
+import type { Tensor } from '../tensor.js';
 import { type LossFn, resolveLoss } from '../losses/index.js';
 import { type Metric, resolveMetric } from '../metrics.js';
 import { Optimizer, resolveOptimizer } from '../optimizers/index.js';
@@ -32,7 +33,12 @@ export interface OutputTraining {
   /** The output layer's name: the `<output>` of `<output>_loss`. */
   readonly output: string;
   readonly lossName: string;
+  /** The loss: from the logits when fromLogits (see resolveLoss), else from the output. */
   readonly loss: LossFn;
+  /** Run the output layer without its activation for the loss (Keras's from_logits, settled by compile). */
+  readonly fromLogits: boolean;
+  /** The output from what the loss gets, for the metrics. */
+  readonly predictions: (out: Tensor) => Tensor;
   readonly weight: number;
   readonly metrics: readonly Metric[];
 }
@@ -42,9 +48,11 @@ export interface Compiled {
   readonly optimizer: Optimizer;
   /** One per model output, in outputs order. */
   readonly outputs: readonly OutputTraining[];
-  /** The first output's loss name, function and metrics: a one-output model's loss and metrics. */
+  /** The first output's settings: a one-output model's loss and metrics. */
   readonly lossName: string;
   readonly loss: LossFn;
+  readonly fromLogits: boolean;
+  readonly predictions: (out: Tensor) => Tensor;
   readonly metrics: readonly Metric[];
 }
 
@@ -61,7 +69,11 @@ function pick<T>(v: PerOutput<T>, names: readonly string[], o: number, what: str
   return Object.prototype.hasOwnProperty.call(byName, names[o]) ? byName[names[o]] : undefined;
 }
 
-export function compileOutputs(args: CompileArgs, outputs: readonly { name: string; shape: SymbolicShape }[], who: string): Compiled {
+/**
+ * Settle compile's arguments for each output: its name, shape, and the activation of its layer (null
+ * when it has none, or when from_logits must not skip it), which decides from_logits (resolveLoss).
+ */
+export function compileOutputs(args: CompileArgs, outputs: readonly { name: string; shape: SymbolicShape; activation: string | null }[], who: string): Compiled {
   if (args === undefined || args.loss === undefined || args.optimizer === undefined) {
     throw new Error(`${who}: compile needs { optimizer, loss } (and optionally lossWeights, metrics)`);
   }
@@ -71,15 +83,16 @@ export function compileOutputs(args: CompileArgs, outputs: readonly { name: stri
   const heads = outputs.map((out, o): OutputTraining => {
     const spec = pick(args.loss, names, o, 'loss', isLoss);
     if (spec === undefined) throw new Error(`compile: no loss for output '${out.name}' (outputs: ${names.join(', ')})`);
-    const { name: lossName, fn } = resolveLoss(spec);
+    const { name: lossName, fn, fromLogits, predictions } = resolveLoss(spec, out.activation);
     const weight = args.lossWeights === undefined ? 1 : pick(args.lossWeights, names, o, 'lossWeights', (v) => typeof v === 'number') ?? 1;
     if (!Number.isFinite(weight)) throw new Error(`compile: lossWeights for output '${out.name}' must be a finite number, got ${weight}`);
     const m = args.metrics === undefined ? [] : pick(args.metrics as PerOutput<string | readonly string[]>, names, o, 'metrics', (v) => Array.isArray(v) && v.every((e) => typeof e === 'string'));
     const list = m === undefined ? [] : typeof m === 'string' ? [m] : m;
     const width = out.shape[out.shape.length - 1];
-    return { output: out.name, lossName, loss: fn, weight, metrics: list.map((name) => resolveMetric(name, lossName, width)) };
+    return { output: out.name, lossName, loss: fn, fromLogits, predictions, weight, metrics: list.map((name) => resolveMetric(name, lossName, width)) };
   });
-  return { optimizer, outputs: heads, lossName: heads[0].lossName, loss: heads[0].loss, metrics: heads[0].metrics };
+  const first = heads[0];
+  return { optimizer, outputs: heads, lossName: first.lossName, loss: first.loss, fromLogits: first.fromLogits, predictions: first.predictions, metrics: first.metrics };
 }
 
 /** The logged names, in Keras's order: loss, each output's loss, then each output's metrics. */

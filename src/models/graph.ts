@@ -102,13 +102,20 @@ export function buildGraph(inputs: readonly SymbolicTensor[], outputs: readonly 
   return { inputs, outputs, layers, order, lastUse };
 }
 
-/** Run the graph on concrete inputs (in `graph.inputs` order); returns the outputs in order. */
-export function runGraph(graph: Graph, xs: readonly Tensor[], ctx: CallContext): Tensor[] {
+/**
+ * Run the graph on concrete inputs (in `graph.inputs` order); returns the outputs in order.
+ * `logits[o]`: output o's layer is called with `ctx.logits` (its output before the activation, for a
+ * loss from logits); every other call gets `logits: false`.
+ */
+export function runGraph(graph: Graph, xs: readonly Tensor[], ctx: CallContext, logits: readonly boolean[] = []): Tensor[] {
   const values = new Map<SymbolicTensor, Tensor>();
   graph.inputs.forEach((t, i) => values.set(t, xs[i]));
+  const asLogits = new Set(graph.outputs.filter((_, o) => logits[o] === true));
+  const plain = { ...ctx, logits: false };
+  const raw = { ...ctx, logits: true };
   graph.order.forEach((node, i) => {
     const args = node.inputs.map((t) => values.get(t) as Tensor);
-    values.set(node, node.layer.callInputs(args, ctx));
+    values.set(node, node.layer.callInputs(args, asLogits.has(node) ? raw : plain));
     // Drop each input whose last consumer this was.
     for (const t of node.inputs) if (graph.lastUse.get(t) === i) values.delete(t);
   });

@@ -91,6 +91,11 @@ export class Model implements TrainingTarget {
     return this.graph;
   }
 
+  /** The layer that makes each output, in order (their activations decide compile's from_logits). */
+  protected outputLayers(): Layer[] {
+    return this.outputs.map((t) => t.layer);
+  }
+
   /** The symbolic inputs, in order (Keras's `model.inputs`). */
   get inputs(): readonly SymbolicTensor[] {
     return this.requireGraph('read the inputs of').inputs;
@@ -159,16 +164,19 @@ export class Model implements TrainingTarget {
     this.checkInputs([x], what);
   }
 
-  /** The forward pass on concrete batches, one per input; the outputs in order. */
-  callAll(xs: readonly Tensor[], ctx: CallContext): Tensor[] {
+  /**
+   * The forward pass on concrete batches, one per input; the outputs in order. `logits[o]`: output o's
+   * layer gives its logits (its output before the activation), as compile's from_logits asks.
+   */
+  callAll(xs: readonly Tensor[], ctx: CallContext, logits: readonly boolean[] = []): Tensor[] {
     this.ensureInitialized();
     this.checkInputs(xs);
-    return runGraph(this.requireGraph('run'), xs, ctx);
+    return runGraph(this.requireGraph('run'), xs, ctx, logits);
   }
 
-  /** The forward pass of a one-input, one-output model. */
+  /** The forward pass of a one-input, one-output model (ctx.logits: its output layer gives logits). */
   call(x: Tensor, ctx: CallContext): Tensor {
-    const outs = this.callAll([x], ctx);
+    const outs = this.callAll([x], { ...ctx, logits: false }, [ctx.logits === true]);
     if (outs.length !== 1) throw new Error(`${this.name}: call() gives one output; this model has ${outs.length}, use callAll()`);
     return outs[0];
   }
@@ -194,7 +202,16 @@ export class Model implements TrainingTarget {
 
   /** Choose the optimizer, and per output the loss, its weight and metrics, as Keras's compile. */
   compile(args: CompileArgs): void {
-    const outputs = this.graph === null ? [{ name: 'output', shape: [null] }] : this.outputs.map((t) => ({ name: t.layer.name, shape: t.shape }));
+    const graph = this.graph;
+    const layers = this.outputLayers();
+    const outputs = layers.length === 0 ? [{ name: 'output', shape: [null], activation: null }] : layers.map((layer, o) => {
+      const out = graph?.outputs[o];
+      // from_logits needs the output's activation to be skipped, which only works when no layer of
+      // the graph takes that output too.
+      const consumed = out !== undefined && graph !== null && graph.order.some((n) => n.inputs.includes(out));
+      const activation = (layer as { activation?: unknown }).activation;
+      return { name: layer.name || 'output', shape: out?.shape ?? [null], activation: !consumed && typeof activation === 'string' ? activation : null };
+    });
     this.compiled = compileOutputs(args, outputs, this.name);
   }
 

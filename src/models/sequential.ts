@@ -62,6 +62,11 @@ export class Sequential extends Model {
     for (const layer of this.stack) this.connect(layer);
   }
 
+  /** The last layer, also before the model is built (compile may come first). */
+  protected override outputLayers(): Layer[] {
+    return this.stack.slice(-1);
+  }
+
   protected override buildFromShape(shape: readonly number[]): void {
     if (this.stack.length > 0) this.build([null, ...shape.slice(1)]);
   }

@@ -130,11 +130,19 @@ class Tracker {
   }
 }
 
-/** Each output's loss and their weighted sum (the loss itself for one output of weight 1). */
-function batchLoss(compiled: Compiled, ys: readonly Tensor[], preds: readonly Tensor[]): { total: Tensor; parts: Tensor[] } {
-  const parts = compiled.outputs.map((h, o) => h.loss(ys[o], preds[o]));
+/**
+ * Each output's loss and their weighted sum (the loss itself for one output of weight 1). `outs` are
+ * what the model gave: logits for an output whose loss is from logits.
+ */
+function batchLoss(compiled: Compiled, ys: readonly Tensor[], outs: readonly Tensor[]): { total: Tensor; parts: Tensor[] } {
+  const parts = compiled.outputs.map((h, o) => h.loss(ys[o], outs[o]));
   const weighted = parts.map((p, o) => (compiled.outputs[o].weight === 1 ? p : mul(p, compiled.outputs[o].weight)));
   return { total: weighted.reduce((a, b) => add(a, b)), parts };
+}
+
+/** The model's outputs from what it gave (the activation applied where the loss took logits), for the metrics. */
+function predictions(compiled: Compiled, outs: readonly Tensor[]): Tensor[] {
+  return outs.map((out, o) => compiled.outputs[o].predictions(out));
 }
 
 /**
@@ -168,12 +176,12 @@ export function trainStep(
   const compiled = requireCompiled(model, 'train');
   const xs = Array.isArray(xb) ? xb : [xb as Tensor];
   const ys = Array.isArray(yb) ? yb : [yb as Tensor];
-  const preds = model.callAll(xs, { training: true, rng });
-  const { total, parts } = batchLoss(compiled, ys, preds);
+  const outs = model.callAll(xs, { training: true, rng }, compiled.outputs.map((h) => h.fromLogits));
+  const { total, parts } = batchLoss(compiled, ys, outs);
   total.backward();
   compiled.optimizer.step(params);
   const value = total.item();
-  observe?.(value, preds, parts.map((p) => p.item()));
+  observe?.(value, predictions(compiled, outs), parts.map((p) => p.item()));
   recycleGraph(total);
   for (const p of params) p.grad = null;
   return value;
@@ -251,9 +259,9 @@ function evaluateSamples(model: Model, compiled: Compiled, data: Samples, batchS
   noGrad(() => {
     for (const [start, end] of batchRanges(data.n, batchSize)) {
       const batch = rowsOf(data, order, start, end);
-      const preds = model.callAll(batch.xs, { training: false, rng });
-      const { total, parts } = batchLoss(compiled, batch.ys, preds);
-      tracker.add(total.item(), parts.map((p) => p.item()), batch.n, batch.ys, preds);
+      const outs = model.callAll(batch.xs, { training: false, rng }, compiled.outputs.map((h) => h.fromLogits));
+      const { total, parts } = batchLoss(compiled, batch.ys, outs);
+      tracker.add(total.item(), parts.map((p) => p.item()), batch.n, batch.ys, predictions(compiled, outs));
     }
   });
   return tracker.logs(prefix);

@@ -192,7 +192,10 @@ describe('several inputs and outputs', () => {
       p.requiresGrad = true;
       p.grad = null;
     }
-    const [p, r] = model.callAll(x, CTX);
+    // The classification loss is computed from the logits (compile's from_logits for a softmax output).
+    const heads = (model.compiled as NonNullable<Model['compiled']>).outputs;
+    expect(heads.map((h) => h.fromLogits)).toEqual([true, false]);
+    const [p, r] = model.callAll(x, CTX, heads.map((h) => h.fromLogits));
     const total = (compiledLoss(model, 0, y[0], p).item() + 2 * compiledLoss(model, 1, y[1], r).item());
     compiledLoss(model, 0, y[0], p).backward();
     const gradOrZero = (q: Tensor): Float32Array => q.grad?.data ?? new Float32Array(q.size);
