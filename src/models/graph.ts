@@ -4,10 +4,9 @@
  *
  * A node is the SymbolicTensor a layer call made: its layer and the tensors it took. Running the
  * graph is one pass over `order` with a map from node to value; a value leaves the map after its
- * last consumer has run, so the loop keeps nothing longer than the graph needs. (What else holds a
- * value: in training, the recorded ops, for backward; in inference too, each op's output keeps its
- * `inputs` (Tensor.fromOp), so an activation is freed once the outputs computed from it are dropped:
- * predict drops them after each batch.)
+ * last consumer has run, so the loop keeps nothing longer than the graph needs: in inference (noGrad,
+ * where ops record nothing) the activation can then be freed; in training the recorded ops keep what
+ * backward needs.
  *
  * The order of `layers` is Keras's (tf.keras 2 `_map_graph_network`, which tfjs copies): each node
  * gets a depth, 0 for the outputs and 1 + the depth of its deepest consumer otherwise; a layer's

@@ -278,8 +278,7 @@ export function predictModel(model: Model, x: ModelData, options: PredictOptions
   const rng = model.trainingRng();
   const order = sequentialOrder(n);
   return noGrad(() => {
-    // Detached, so a batch's activations (which its outputs reference as their inputs) go with the batch.
-    const batches = batchRanges(n, batchSize).map(([start, end]) => model.callAll(takeRowsOf(xs, order, start, end), { training: false, rng }).map((t) => t.detach()));
+    const batches = batchRanges(n, batchSize).map(([start, end]) => model.callAll(takeRowsOf(xs, order, start, end), { training: false, rng }));
     return model.outputs.map((_, o) => (batches.length === 1 ? batches[0][o] : concat(batches.map((b) => b[o]), 0)));
   });
 }
