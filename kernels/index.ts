@@ -40,3 +40,4 @@ export { maxPool2dForwardSimd, isMaxPool2x2Simd } from './max-pool2d-simd.js';
 export { maxPool2dForwardFast, maxPool2dBackwardFast } from './max-pool2d-fast.js';
 export { adamUpdateSimd } from './adam-simd.js';
 export { adamUpdateFast } from './optimizers-fast.js';
+export { erf } from './erf.js';

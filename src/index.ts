@@ -11,6 +11,8 @@ export { gradCheck, type GradCheckOptions, type GradCheckResult } from './gradch
 
 export { add, sub, mul, div, maximum, minimum } from './ops/binary.js';
 export { neg, exp, log, sqrt, square, pow, abs, clip, relu, leakyRelu, elu, sigmoid, tanh } from './ops/unary.js';
+export { reluGeneral, relu6, softplus, softsign, selu, silu, gelu, hardSigmoid, hardSilu, type ReluOptions } from './ops/unary.js';
+export { ACTIVATION_NAMES } from './activations.js';
 export { sum, mean, max, type Axes } from './ops/reduce.js';
 export { reshape, flatten, transpose, concat, slice } from './ops/shape-ops.js';
 export { matmul } from './ops/matmul.js';

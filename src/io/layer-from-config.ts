@@ -178,13 +178,16 @@ const ALIASES: Readonly<Record<string, string>> = {
 /** Layer classes a model file may use (besides InputLayer). */
 export const SUPPORTED_LAYERS: readonly string[] = Object.keys(BUILDERS);
 
-/** Build a tatami layer from a Keras layer entry; `prefix` (e.g. 'loadModel') starts every error. */
-export function layerFromConfig(className: string, config: Record<string, unknown>, name: string, prefix: string): BuiltLayer {
+/**
+ * Build a tatami layer from a Keras layer entry; `prefix` (e.g. 'loadModel') starts every error;
+ * `kerasMajor` is the Keras version whose meanings the file uses (io/keras-flavor.ts).
+ */
+export function layerFromConfig(className: string, config: Record<string, unknown>, name: string, prefix: string, kerasMajor: 2 | 3 = 2): BuiltLayer {
   const cls = Object.prototype.hasOwnProperty.call(ALIASES, className) ? ALIASES[className] : className;
   if (!Object.prototype.hasOwnProperty.call(BUILDERS, cls)) {
     throw new Error(`${prefix}: layer '${name}' has class ${className}, which tatami does not support (supported: ${SUPPORTED_LAYERS.join(', ')})`);
   }
-  const r = new ConfigReader(config, `${prefix}: layer '${name}' (${className})`);
+  const r = new ConfigReader(config, `${prefix}: layer '${name}' (${className})`, kerasMajor);
   readCommon(r);
   const trainable = r.bool('trainable', true);
   let built: BuiltLayer;
