@@ -41,3 +41,4 @@ export { maxPool2dForwardFast, maxPool2dBackwardFast } from './max-pool2d-fast.j
 export { adamUpdateSimd } from './adam-simd.js';
 export { adamUpdateFast } from './optimizers-fast.js';
 export { erf } from './erf.js';
+export { pad2dForward, pad2dBackward, crop2dForward, crop2dBackward, type Box2d } from './pad2d.js';

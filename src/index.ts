@@ -22,6 +22,7 @@ export { softmax, logSoftmax } from './ops/softmax.js';
 export { accumulateGrad } from './tensor.js';
 export { conv2d, type Conv2dOptions, type Size2 } from './ops/conv2d.js';
 export { maxPool2d, avgPool2d, type Pool2dOptions } from './ops/pool2d.js';
+export { zeroPad2d, crop2d, type Sides2 } from './ops/pad2d.js';
 
 export { Layer, SymbolicTensor, type LayerArgs, type LayerWeight, type SymbolicShape, type CallContext } from './layers/layer.js';
 export { Input, input, InputLayer, type InputArgs } from './layers/input.js';
@@ -34,6 +35,10 @@ export { Dropout, type DropoutArgs } from './layers/dropout.js';
 export { Activation, type ActivationArgs } from './layers/activation.js';
 export { Embedding, type EmbeddingArgs } from './layers/embedding.js';
 export { BatchNormalization, type BatchNormalizationArgs } from './layers/batch-normalization.js';
+export { ZeroPadding2D, Cropping2D, type ZeroPadding2DArgs, type Cropping2DArgs, type SidesSpec } from './layers/padding2d.js';
+export { ReLU, LeakyReLU, ELU, Softmax, type ReLUArgs, type LeakyReLUArgs, type ELUArgs, type SoftmaxArgs } from './layers/advanced-activations.js';
+export { PReLU, type PReLUArgs } from './layers/prelu.js';
+export { Rescaling, type RescalingArgs } from './layers/rescaling.js';
 export * as initializers from './initializers.js';
 export { type Initializer, type InitializerSpec } from './initializers.js';
 

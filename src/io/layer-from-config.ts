@@ -15,6 +15,10 @@ import { Dropout } from '../layers/dropout.js';
 import { Activation } from '../layers/activation.js';
 import { Embedding } from '../layers/embedding.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
+import { ZeroPadding2D, Cropping2D, type SidesSpec } from '../layers/padding2d.js';
+import { ReLU, LeakyReLU, ELU, Softmax } from '../layers/advanced-activations.js';
+import { PReLU } from '../layers/prelu.js';
+import { Rescaling } from '../layers/rescaling.js';
 import { ConfigReader } from './config-reader.js';
 import { readActivation, readDtype, readInitializer } from './keras-values.js';
 import type { KernelBiasArgs } from '../layers/kernel-bias.js';
@@ -161,6 +165,50 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
       embeddingsInitializer: readInitializer(r, 'embeddings_initializer', 'random_uniform'),
     });
     return { layer, weights: () => [['embeddings', [layer.inputDim, layer.outputDim]]] };
+  },
+
+  ZeroPadding2D: (r, base) => ({ layer: new ZeroPadding2D({ ...base, padding: r.get('padding') as SidesSpec }), weights: none }),
+  Cropping2D: (r, base) => ({ layer: new Cropping2D({ ...base, cropping: r.get('cropping') as SidesSpec }), weights: none }),
+
+  ReLU(r, base) {
+    const maxValue = r.get('max_value');
+    if (maxValue !== null && maxValue !== undefined && typeof maxValue !== 'number') r.fail(`max_value must be a number or null, got ${show(maxValue)}`);
+    const layer = new ReLU({
+      ...base,
+      maxValue: (maxValue as number | null | undefined) ?? null,
+      negativeSlope: r.number('negative_slope', 0, 0, Infinity),
+      threshold: r.number('threshold', 0, -Infinity, Infinity),
+    });
+    return { layer, weights: none };
+  },
+
+  LeakyReLU(r, base) {
+    // Keras 2 and tfjs write alpha; Keras 3 writes negative_slope. Both default to 0.3.
+    const alpha = r.number('alpha', r.number('negative_slope', 0.3, -Infinity, Infinity), -Infinity, Infinity);
+    return { layer: new LeakyReLU({ ...base, alpha }), weights: none };
+  },
+
+  ELU: (r, base) => ({ layer: new ELU({ ...base, alpha: r.number('alpha', 1, -Infinity, Infinity) }), weights: none }),
+
+  Softmax(r, base) {
+    const a = r.get('axis');
+    const axis = Array.isArray(a) && a.length === 1 ? a[0] : a ?? -1;
+    if (typeof axis !== 'number' || !Number.isInteger(axis)) r.fail(`axis ${show(a)} is not supported (tatami normalizes over one axis)`);
+    return { layer: new Softmax({ ...base, axis }), weights: none };
+  },
+
+  PReLU(r, base) {
+    r.nulls('alpha_regularizer', 'alpha_constraint');
+    const shared = r.get('shared_axes');
+    if (shared !== null && shared !== undefined && typeof shared !== 'number' && !Array.isArray(shared)) r.fail(`shared_axes must be null, an axis or a list of axes, got ${show(shared)}`);
+    const layer = new PReLU({ ...base, alphaInitializer: readInitializer(r, 'alpha_initializer', 'zeros'), sharedAxes: (shared as number | number[] | null | undefined) ?? null });
+    return { layer, weights: (s) => [['alpha', layer.alphaShape(s)]] };
+  },
+
+  Rescaling(r, base) {
+    const scale = r.get('scale') as number | number[];
+    const offset = (r.get('offset') as number | number[] | undefined) ?? 0;
+    return { layer: new Rescaling({ ...base, scale, offset }), weights: none };
   },
 };
 
