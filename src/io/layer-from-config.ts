@@ -19,6 +19,9 @@ import { ZeroPadding2D, Cropping2D, type SidesSpec } from '../layers/padding2d.j
 import { ReLU, LeakyReLU, ELU, Softmax } from '../layers/advanced-activations.js';
 import { PReLU } from '../layers/prelu.js';
 import { Rescaling } from '../layers/rescaling.js';
+import { UpSampling2D } from '../layers/up-sampling2d.js';
+import { Resizing, CenterCrop } from '../layers/resizing.js';
+import { GlobalMaxPooling2D } from '../layers/global-max-pooling2d.js';
 import { ConfigReader } from './config-reader.js';
 import { readActivation, readDtype, readInitializer } from './keras-values.js';
 import type { KernelBiasArgs } from '../layers/kernel-bias.js';
@@ -210,6 +213,27 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
     const offset = (r.get('offset') as number | number[] | undefined) ?? 0;
     return { layer: new Rescaling({ ...base, scale, offset }), weights: none };
   },
+
+  UpSampling2D(r, base) {
+    const interpolation = r.get('interpolation') ?? 'nearest';
+    if (interpolation !== 'nearest' && interpolation !== 'bilinear') return r.fail(`interpolation ${show(interpolation)} is not supported (tatami supports 'nearest' or 'bilinear')`);
+    return { layer: new UpSampling2D({ ...base, size: r.pair('size', [2, 2]), interpolation }), weights: none };
+  },
+
+  Resizing(r, base) {
+    r.only('pad_to_aspect_ratio', [false], 'pad_to_aspect_ratio');
+    r.only('antialias', [false], 'antialias');
+    // fill_mode and fill_value only matter with pad_to_aspect_ratio, refused above.
+    r.accept('fill_mode', 'fill_value');
+    const interpolation = r.get('interpolation') ?? 'bilinear';
+    if (interpolation !== 'nearest' && interpolation !== 'bilinear') return r.fail(`interpolation ${show(interpolation)} is not supported (tatami supports 'nearest' or 'bilinear')`);
+    const layer = new Resizing({ ...base, height: r.int('height'), width: r.int('width'), interpolation, cropToAspectRatio: r.bool('crop_to_aspect_ratio', false) });
+    return { layer, weights: none };
+  },
+
+  CenterCrop: (r, base) => ({ layer: new CenterCrop({ ...base, height: r.int('height'), width: r.int('width') }), weights: none }),
+
+  GlobalMaxPooling2D: (r, base) => ({ layer: new GlobalMaxPooling2D({ ...base, keepdims: r.bool('keepdims', false) }), weights: none }),
 };
 
 function pooling(r: ConfigReader, base: { name: string; trainable: boolean }, Cls: typeof MaxPooling2D | typeof AveragePooling2D): BuiltLayer {
@@ -221,6 +245,7 @@ function pooling(r: ConfigReader, base: { name: string; trainable: boolean }, Cl
 /** Keras's other spellings of the same classes. */
 const ALIASES: Readonly<Record<string, string>> = {
   MaxPool2D: 'MaxPooling2D', AvgPool2D: 'AveragePooling2D', GlobalAvgPool2D: 'GlobalAveragePooling2D', Convolution2D: 'Conv2D',
+  GlobalMaxPool2D: 'GlobalMaxPooling2D',
 };
 
 /** Layer classes a model file may use (besides InputLayer). */
