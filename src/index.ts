@@ -24,6 +24,7 @@ export { conv2d, type Conv2dOptions, type Size2 } from './ops/conv2d.js';
 export { maxPool2d, avgPool2d, type Pool2dOptions } from './ops/pool2d.js';
 export { zeroPad2d, crop2d, type Sides2 } from './ops/pad2d.js';
 export { resize2d, type ResizeInterpolation } from './ops/resize2d.js';
+export { layerNorm } from './ops/layer-norm.js';
 
 export { Layer, SymbolicTensor, type LayerArgs, type LayerWeight, type SymbolicShape, type CallContext } from './layers/layer.js';
 export { Input, input, InputLayer, type InputArgs } from './layers/input.js';
@@ -43,6 +44,7 @@ export { Rescaling, type RescalingArgs } from './layers/rescaling.js';
 export { UpSampling2D, type UpSampling2DArgs } from './layers/up-sampling2d.js';
 export { Resizing, CenterCrop, type ResizingArgs, type CenterCropArgs } from './layers/resizing.js';
 export { GlobalMaxPooling2D, GlobalMaxPool2D, type GlobalMaxPooling2DArgs } from './layers/global-max-pooling2d.js';
+export { LayerNormalization, type LayerNormalizationArgs } from './layers/layer-normalization.js';
 export * as initializers from './initializers.js';
 export { type Initializer, type InitializerSpec } from './initializers.js';
 

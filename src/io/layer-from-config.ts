@@ -22,6 +22,7 @@ import { Rescaling } from '../layers/rescaling.js';
 import { UpSampling2D } from '../layers/up-sampling2d.js';
 import { Resizing, CenterCrop } from '../layers/resizing.js';
 import { GlobalMaxPooling2D } from '../layers/global-max-pooling2d.js';
+import { LayerNormalization } from '../layers/layer-normalization.js';
 import { ConfigReader } from './config-reader.js';
 import { readActivation, readDtype, readInitializer } from './keras-values.js';
 import type { KernelBiasArgs } from '../layers/kernel-bias.js';
@@ -234,6 +235,26 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
   CenterCrop: (r, base) => ({ layer: new CenterCrop({ ...base, height: r.int('height'), width: r.int('width') }), weights: none }),
 
   GlobalMaxPooling2D: (r, base) => ({ layer: new GlobalMaxPooling2D({ ...base, keepdims: r.bool('keepdims', false) }), weights: none }),
+
+  LayerNormalization(r, base) {
+    r.nulls('beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint');
+    r.only('rms_scaling', [false], 'rms_scaling');
+    const axis = r.get('axis') ?? -1;
+    if (typeof axis !== 'number' && !Array.isArray(axis)) r.fail(`axis must be an integer or a list of them, got ${show(axis)}`);
+    const layer = new LayerNormalization({
+      ...base,
+      axis: axis as number | number[],
+      epsilon: r.number('epsilon', 1e-3, 1e-12, 1),
+      center: r.bool('center', true),
+      scale: r.bool('scale', true),
+      betaInitializer: readInitializer(r, 'beta_initializer', 'zeros'),
+      gammaInitializer: readInitializer(r, 'gamma_initializer', 'ones'),
+    });
+    return {
+      layer,
+      weights: (s) => [...(layer.scale ? [['gamma', layer.paramShape(s)] as const] : []), ...(layer.center ? [['beta', layer.paramShape(s)] as const] : [])],
+    };
+  },
 };
 
 function pooling(r: ConfigReader, base: { name: string; trainable: boolean }, Cls: typeof MaxPooling2D | typeof AveragePooling2D): BuiltLayer {

@@ -1,0 +1,108 @@
+import type { Tensor } from '../tensor.js';
+import { layerNorm } from '../ops/layer-norm.js';
+import { type InitializerSpec, type Initializer, resolveInitializer, initializerConfig } from '../initializers.js';
+import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
+
+export interface LayerNormalizationArgs extends LayerArgs {
+  /** The axis or axes normalized together, counted with the batch as 0; default −1 (the last). */
+  axis?: number | readonly number[];
+  /** Added to the variance; default 1e-3 (Keras's). */
+  epsilon?: number;
+  /** Learn an offset beta (default true). */
+  center?: boolean;
+  /** Learn a scale gamma (default true). */
+  scale?: boolean;
+  /** Default 'zeros'. */
+  betaInitializer?: InitializerSpec;
+  /** Default 'ones'. */
+  gammaInitializer?: InitializerSpec;
+}
+
+/**
+ * Layer normalization, as Keras LayerNormalization: each sample is normalized over `axis` with its
+ * own mean and (biased) variance, y = gamma·(x − μ)/√(σ² + ε) + beta; the same in training and
+ * inference. gamma and beta have the shape of the normalized axes. tatami normalizes trailing axes
+ * (−1, or e.g. [1, 2, 3] on NHWC images); other sets of axes are refused, naming the layer.
+ * Parameters: 2 × the size of the normalized axes (fewer without center or scale).
+ */
+export class LayerNormalization extends Layer {
+  readonly className = 'LayerNormalization';
+  readonly axis: number | readonly number[];
+  readonly epsilon: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+  private readonly inits: [Initializer, Initializer];
+  private readonly specs: [InitializerSpec, InitializerSpec];
+  private gamma: Tensor | null = null;
+  private beta: Tensor | null = null;
+  private count = 1;
+
+  constructor(args: LayerNormalizationArgs = {}) {
+    super(args);
+    const { axis = -1, epsilon = 1e-3, center = true, scale = true, betaInitializer = 'zeros', gammaInitializer = 'ones' } = args;
+    const list = typeof axis === 'number' ? [axis] : axis;
+    if (!Array.isArray(list) || list.length === 0 || list.some((a) => !Number.isInteger(a))) {
+      throw new Error(`LayerNormalization: axis must be an integer or a non-empty list of them, got ${JSON.stringify(axis)}`);
+    }
+    if (!(epsilon > 0) || !Number.isFinite(epsilon)) throw new Error(`LayerNormalization: epsilon must be a positive number, got ${epsilon}`);
+    this.axis = typeof axis === 'number' ? axis : [...axis];
+    this.epsilon = epsilon;
+    this.center = center;
+    this.scale = scale;
+    this.inits = [resolveInitializer(gammaInitializer, 'LayerNormalization'), resolveInitializer(betaInitializer, 'LayerNormalization')];
+    this.specs = [gammaInitializer, betaInitializer];
+  }
+
+  /** The normalized axes as non-negative indices for this rank, sorted; an Error unless they are the trailing ones. */
+  private axesFor(inputShape: SymbolicShape): number[] {
+    const rank = inputShape.length;
+    const list = typeof this.axis === 'number' ? [this.axis] : this.axis;
+    const axes = [...new Set(list.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
+    if (axes.some((a) => a < 1 || a >= rank)) this.shapeError(inputShape, `an input with axis ${JSON.stringify(this.axis)} (not the batch axis)`);
+    if (axes.some((a, i) => a !== rank - axes.length + i)) {
+      this.shapeError(inputShape, `axis ${JSON.stringify(this.axis)} to be the trailing axes (tatami normalizes the last axes together)`);
+    }
+    if (axes.some((a) => inputShape[a] === null)) this.shapeError(inputShape, 'known sizes on the normalized axes');
+    return axes;
+  }
+
+  /** The shape of gamma and beta for an input shape. */
+  paramShape(inputShape: SymbolicShape): number[] {
+    return this.axesFor(inputShape).map((a) => inputShape[a] as number);
+  }
+
+  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    const shape = this.paramShape(inputShape);
+    const built = this.gamma ?? this.beta;
+    if (built !== null && built.shape.join() !== shape.join()) this.shapeError(inputShape, `normalized axes of shape [${built.shape.join(', ')}]`);
+    return inputShape;
+  }
+
+  override build(inputShape: SymbolicShape): void {
+    const shape = this.paramShape(inputShape);
+    this.count = shape.length;
+    if (this.scale) this.gamma = this.addWeight('gamma', shape, this.inits[0]);
+    if (this.center) this.beta = this.addWeight('beta', shape, this.inits[1]);
+    this.built = true;
+  }
+
+  call(x: Tensor, _ctx: CallContext): Tensor {
+    return layerNorm(x, this.count, this.gamma, this.beta, this.epsilon);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      axis: typeof this.axis === 'number' ? this.axis : [...this.axis],
+      epsilon: this.epsilon,
+      center: this.center,
+      scale: this.scale,
+      beta_initializer: initializerConfig(this.specs[1]),
+      gamma_initializer: initializerConfig(this.specs[0]),
+      beta_regularizer: null,
+      gamma_regularizer: null,
+      beta_constraint: null,
+      gamma_constraint: null,
+    };
+  }
+}
