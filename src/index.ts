@@ -45,6 +45,7 @@ export { UpSampling2D, type UpSampling2DArgs } from './layers/up-sampling2d.js';
 export { Resizing, CenterCrop, type ResizingArgs, type CenterCropArgs } from './layers/resizing.js';
 export { GlobalMaxPooling2D, GlobalMaxPool2D, type GlobalMaxPooling2DArgs } from './layers/global-max-pooling2d.js';
 export { LayerNormalization, type LayerNormalizationArgs } from './layers/layer-normalization.js';
+export { GaussianNoise, GaussianDropout, SpatialDropout2D, type GaussianNoiseArgs, type GaussianDropoutArgs, type SpatialDropout2DArgs } from './layers/noise.js';
 export * as initializers from './initializers.js';
 export { type Initializer, type InitializerSpec } from './initializers.js';
 

@@ -23,6 +23,7 @@ import { UpSampling2D } from '../layers/up-sampling2d.js';
 import { Resizing, CenterCrop } from '../layers/resizing.js';
 import { GlobalMaxPooling2D } from '../layers/global-max-pooling2d.js';
 import { LayerNormalization } from '../layers/layer-normalization.js';
+import { GaussianNoise, GaussianDropout, SpatialDropout2D } from '../layers/noise.js';
 import { ConfigReader } from './config-reader.js';
 import { readActivation, readDtype, readInitializer } from './keras-values.js';
 import type { KernelBiasArgs } from '../layers/kernel-bias.js';
@@ -254,6 +255,23 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
       layer,
       weights: (s) => [...(layer.scale ? [['gamma', layer.paramShape(s)] as const] : []), ...(layer.center ? [['beta', layer.paramShape(s)] as const] : [])],
     };
+  },
+
+  // The seeds below only shape training noise; tatami draws it from the model's Rng.
+  GaussianNoise(r, base) {
+    r.accept('seed');
+    return { layer: new GaussianNoise({ ...base, stddev: r.number('stddev', NaN, 0, 1e6) }), weights: none };
+  },
+
+  GaussianDropout(r, base) {
+    r.accept('seed');
+    return { layer: new GaussianDropout({ ...base, rate: r.number('rate', NaN, 0, 0.999999) }), weights: none };
+  },
+
+  SpatialDropout2D(r, base) {
+    r.accept('seed');
+    r.nulls('noise_shape');
+    return { layer: new SpatialDropout2D({ ...base, rate: r.number('rate', NaN, 0, 0.999999) }), weights: none };
   },
 };
 
