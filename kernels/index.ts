@@ -44,3 +44,4 @@ export { erf } from './erf.js';
 export { pad2dForward, pad2dBackward, crop2dForward, crop2dBackward, type Box2d } from './pad2d.js';
 export { resizeNearestForward, resizeNearestBackward, resizeBilinearForward, resizeBilinearBackward, type Resize2dShape } from './resize2d.js';
 export { layerNormForward, layerNormBackward, type LayerNormShape } from './layer-norm.js';
+export { affineTransformForward, affineTransformBackward, type AffineShape, type FillMode, type AffineInterpolation } from './affine-transform.js';

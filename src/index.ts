@@ -25,6 +25,7 @@ export { maxPool2d, avgPool2d, type Pool2dOptions } from './ops/pool2d.js';
 export { zeroPad2d, crop2d, type Sides2 } from './ops/pad2d.js';
 export { resize2d, type ResizeInterpolation } from './ops/resize2d.js';
 export { layerNorm } from './ops/layer-norm.js';
+export { affineTransform, type AffineTransformOptions, type FillMode, type AffineInterpolation } from './ops/affine-transform.js';
 
 export { Layer, SymbolicTensor, type LayerArgs, type LayerWeight, type SymbolicShape, type CallContext } from './layers/layer.js';
 export { Input, input, InputLayer, type InputArgs } from './layers/input.js';
@@ -45,6 +46,11 @@ export { UpSampling2D, type UpSampling2DArgs } from './layers/up-sampling2d.js';
 export { Resizing, CenterCrop, type ResizingArgs, type CenterCropArgs } from './layers/resizing.js';
 export { GlobalMaxPooling2D, GlobalMaxPool2D, type GlobalMaxPooling2DArgs } from './layers/global-max-pooling2d.js';
 export { LayerNormalization, type LayerNormalizationArgs } from './layers/layer-normalization.js';
+export {
+  RandomFlip, RandomTranslation, RandomRotation, RandomZoom, type RandomFlipArgs, type RandomTranslationArgs, type RandomRotationArgs,
+  type RandomZoomArgs, type RandomTransformArgs, type Factor, type FlipMode,
+} from './layers/random-geometry.js';
+export { RandomContrast, type RandomContrastArgs } from './layers/random-contrast.js';
 export { GaussianNoise, GaussianDropout, SpatialDropout2D, type GaussianNoiseArgs, type GaussianDropoutArgs, type SpatialDropout2DArgs } from './layers/noise.js';
 export * as initializers from './initializers.js';
 export { type Initializer, type InitializerSpec } from './initializers.js';

@@ -13,9 +13,12 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import { classicCnn, Tensor } from '../../src/index.js';
 import { randomInput, maxDiff } from './io-helpers.js';
 
-/** Generous ceilings above the measured size (≈ 101 kB minified, 35 kB gzipped). */
-const MAX_MINIFIED = 120_000;
-const MAX_GZIPPED = 40_000;
+/**
+ * Generous ceilings above the measured size: ≈ 101 kB minified, 35 kB gzipped with the first 12
+ * layer types; ≈ 135 kB and 44 kB once loadModel knew the layers of modern CNNs (issue 13).
+ */
+const MAX_MINIFIED = 160_000;
+const MAX_GZIPPED = 52_000;
 
 test('tatami/infer bundles for the browser without Node imports, and predicts from memory', async () => {
   const result = await build({
