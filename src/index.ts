@@ -51,6 +51,7 @@ export {
   type RandomZoomArgs, type RandomTransformArgs, type Factor, type FlipMode,
 } from './layers/random-geometry.js';
 export { RandomContrast, type RandomContrastArgs } from './layers/random-contrast.js';
+export { Permute, RepeatVector, type PermuteArgs, type RepeatVectorArgs } from './layers/permute-repeat.js';
 export { GaussianNoise, GaussianDropout, SpatialDropout2D, type GaussianNoiseArgs, type GaussianDropoutArgs, type SpatialDropout2DArgs } from './layers/noise.js';
 export * as initializers from './initializers.js';
 export { type Initializer, type InitializerSpec } from './initializers.js';

@@ -18,6 +18,7 @@ import { LayerNormalization } from '../layers/layer-normalization.js';
 import { GaussianNoise, GaussianDropout, SpatialDropout2D } from '../layers/noise.js';
 import { RandomFlip, RandomTranslation, RandomRotation, RandomZoom, type Factor, type FlipMode, type RandomTransformArgs } from '../layers/random-geometry.js';
 import { RandomContrast } from '../layers/random-contrast.js';
+import { Permute, RepeatVector } from '../layers/permute-repeat.js';
 
 const none = (): WeightShape[] => [];
 
@@ -161,4 +162,12 @@ export const MODERN_CNN_BUILDERS: Readonly<Record<string, Builder>> = {
     const valueRange = (r.get('value_range') ?? [0, 255]) as [number, number];
     return { layer: new RandomContrast({ ...base, factor: r.get('factor') as Factor, valueRange }), weights: none };
   },
+
+  Permute(r, base) {
+    const dims = r.get('dims');
+    if (!Array.isArray(dims)) r.fail(`dims must be a list of axes, got ${show(dims)}`);
+    return { layer: new Permute({ ...base, dims: dims as number[] }), weights: none };
+  },
+
+  RepeatVector: (r, base) => ({ layer: new RepeatVector({ ...base, n: r.int('n') }), weights: none }),
 };
