@@ -136,3 +136,19 @@ describe('Keras 2 and Keras 3 config keys', () => {
     await expect(bad('ZeroPadding2D', { padding: [1, 2, 3] })).rejects.toThrow(/ZeroPadding2D: padding must be an integer ≥ 0/);
   });
 });
+
+describe('activation names both ways', () => {
+  // tfjs 4.22 has none of exponential, silu, hard_silu / hard_swish (Keras 3 names).
+  const names = ['relu6', 'selu', 'softplus', 'softsign', 'swish', 'gelu', 'hard_sigmoid'];
+
+  test('a Dense layer with each new activation predicts the same in tfjs, and tfjs\'s back in tatami', async () => {
+    for (const activation of names) {
+      const x = input({ shape: [5] });
+      const model = new Model({ inputs: x, outputs: new Dense({ units: 4, activation }).apply(x), seed: 8 });
+      const theirs = await loadIntoTfjs(await model.save());
+      expect(predictionDiff(model, theirs, randomInput([3, 5], 9), [3, 5]), activation).toBeLessThanOrEqual(1e-5);
+      const back = await loadModel(asModelJson(await tfjsArtifacts(theirs)));
+      expect(predictionDiff(back, theirs, randomInput([3, 5], 10), [3, 5]), `${activation} back`).toBeLessThanOrEqual(1e-5);
+    }
+  });
+});
