@@ -7,7 +7,7 @@ import { describe, test, expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import {
   loadModel, input, Model, Tensor, Adam, Conv2D, Dense, ZeroPadding2D, Cropping2D, ReLU, LeakyReLU, ELU, Softmax,
-  PReLU, Rescaling, UpSampling2D, GlobalMaxPooling2D, LayerNormalization,
+  PReLU, Rescaling, UpSampling2D, GlobalMaxPooling2D, LayerNormalization, GaussianDropout,
 } from '../../src/index.js';
 import { tfjsArtifacts, asModelJson, loadIntoTfjs, randomInput, predictionDiff } from './io-helpers.js';
 
@@ -25,6 +25,7 @@ describe('a chain of the new layers, TensorFlow.js → tatami', () => {
     m.add(tf.layers.cropping2D({ cropping: [[1, 0], [0, 2]] }));
     m.add(tf.layers.prelu({ sharedAxes: [1, 2], alphaInitializer: 'ones' }));
     m.add(tf.layers.layerNormalization({ axis: -1 }));
+    m.add(tf.layers.gaussianNoise({ stddev: 0.1 }));
     m.add(tf.layers.elu());
     m.add(tf.layers.globalMaxPooling2d({}));
     m.add(tf.layers.dense({ units: 3 }));
@@ -38,7 +39,7 @@ describe('a chain of the new layers, TensorFlow.js → tatami', () => {
     expect(after.every((w, i) => w.some((v, j) => v !== before[i][j]))).toBe(true);
     const ours = await loadModel(asModelJson(await tfjsArtifacts(m)));
     expect(ours.layers.map((l) => l.className)).toEqual([
-      'ZeroPadding2D', 'Conv2D', 'ReLU', 'Conv2D', 'LeakyReLU', 'UpSampling2D', 'Cropping2D', 'PReLU', 'LayerNormalization', 'ELU', 'GlobalMaxPooling2D', 'Dense', 'Softmax',
+      'ZeroPadding2D', 'Conv2D', 'ReLU', 'Conv2D', 'LeakyReLU', 'UpSampling2D', 'Cropping2D', 'PReLU', 'LayerNormalization', 'GaussianNoise', 'ELU', 'GlobalMaxPooling2D', 'Dense', 'Softmax',
     ]);
     expect(ours.countParams()).toBe(m.countParams());
     expect(predictionDiff(ours, m, randomInput([5, 9, 9, 2], 31), [5, 9, 9, 2])).toBeLessThanOrEqual(1e-5);
@@ -57,6 +58,7 @@ describe('a chain of the new layers, tatami → TensorFlow.js', () => {
     h = new Cropping2D({ cropping: [[2, 1], [1, 0]] }).apply(h);
     h = new PReLU({ sharedAxes: [1, 2] }).apply(h);
     h = new LayerNormalization({ axis: [1, 2, 3] }).apply(h);
+    h = new GaussianDropout({ rate: 0.2 }).apply(h);
     h = new ELU().apply(h);
     h = new GlobalMaxPooling2D().apply(h);
     h = new Dense({ units: 3 }).apply(h);
@@ -66,7 +68,7 @@ describe('a chain of the new layers, tatami → TensorFlow.js', () => {
     await model.fit(new Tensor(randomInput([8, 9, 9, 2], 32), [8, 9, 9, 2]), new Tensor(oneHot(8, 3), [8, 3]), { epochs: 3, batchSize: 4, verbose: 0, seed: 2 });
     const theirs = await loadIntoTfjs(await model.save());
     expect(theirs.layers.map((l) => l.getClassName()).slice(1)).toEqual([
-      'Rescaling', 'ZeroPadding2D', 'Conv2D', 'ReLU', 'LeakyReLU', 'UpSampling2D', 'Cropping2D', 'PReLU', 'LayerNormalization', 'ELU', 'GlobalMaxPooling2D', 'Dense', 'Softmax',
+      'Rescaling', 'ZeroPadding2D', 'Conv2D', 'ReLU', 'LeakyReLU', 'UpSampling2D', 'Cropping2D', 'PReLU', 'LayerNormalization', 'GaussianDropout', 'ELU', 'GlobalMaxPooling2D', 'Dense', 'Softmax',
     ]);
     expect(theirs.countParams()).toBe(model.countParams());
     expect(predictionDiff(model, theirs, randomInput([5, 9, 9, 2], 33), [5, 9, 9, 2])).toBeLessThanOrEqual(1e-5);
