@@ -161,5 +161,11 @@ describe('hard_sigmoid: each file with its own Keras version', () => {
     expectClose(k3.predict(x), [[1 / 6, 2 / 6, 4 / 6, 5.8 / 6]], 1e-7, 1e-6);
     const again = await loadModel(await k3.save());
     expectClose(again.predict(x), k3.predict(x), 0, 0);
+    // A Keras 3 file without keras_version is known by its format (registered_name on its entries).
+    const json = activationModel({});
+    const entry = (json.modelTopology as { config: { layers: Record<string, unknown>[] } }).config.layers[0];
+    Object.assign(entry, { module: 'keras.layers', registered_name: null });
+    const byFormat = await loadModel({ modelJson: json, weights: new ArrayBuffer(0) });
+    expectClose(byFormat.predict(x), k3.predict(x), 0, 0);
   });
 });
