@@ -7,7 +7,8 @@ import { describe, test, expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import {
   loadModel, input, Model, Tensor, Adam, Conv2D, Dense, ZeroPadding2D, Cropping2D, ReLU, LeakyReLU, ELU, Softmax,
-  PReLU, Rescaling, UpSampling2D, GlobalMaxPooling2D, LayerNormalization, GaussianDropout,
+  PReLU, Rescaling, UpSampling2D, GlobalMaxPooling2D, LayerNormalization, GaussianDropout, GaussianNoise, SpatialDropout2D,
+  Resizing, CenterCrop, RepeatVector, Permute,
 } from '../../src/index.js';
 import { tfjsArtifacts, asModelJson, loadIntoTfjs, randomInput, predictionDiff } from './io-helpers.js';
 
@@ -152,5 +153,28 @@ describe('activation names both ways', () => {
       const back = await loadModel(asModelJson(await tfjsArtifacts(theirs)));
       expect(predictionDiff(back, theirs, randomInput([3, 5], 10), [3, 5]), `${activation} back`).toBeLessThanOrEqual(1e-5);
     }
+  });
+});
+
+describe('tatami → tatami', () => {
+  test('every new layer saves and loads with its options and weights', async () => {
+    const x = input({ shape: [7, 8, 3] });
+    const layers = [
+      new Rescaling({ scale: [0.5, 1, 2], offset: 0.1 }), new CenterCrop({ height: 6, width: 6 }), new ZeroPadding2D({ padding: [[0, 1], [2, 0]] }),
+      new Resizing({ height: 9, width: 7, interpolation: 'nearest', cropToAspectRatio: true }), new Cropping2D({ cropping: [1, 0] }),
+      new UpSampling2D({ size: [1, 2], interpolation: 'bilinear' }), new ReLU({ maxValue: 6, negativeSlope: 0.05, threshold: -0.5 }),
+      new LeakyReLU({ alpha: 0.15 }), new PReLU({ sharedAxes: [1], alphaInitializer: 'random_normal' }), new ELU({ alpha: 0.7 }),
+      new SpatialDropout2D({ rate: 0.2 }), new GaussianNoise({ stddev: 0.3 }), new GaussianDropout({ rate: 0.1 }),
+      new LayerNormalization({ axis: [-2, -1], epsilon: 1e-5, center: false }), new Softmax({ axis: 2 }), new GlobalMaxPooling2D(),
+      new RepeatVector({ n: 2 }), new Permute({ dims: [2, 1] }),
+    ];
+    let h = x;
+    for (const l of layers) h = l.apply(h);
+    const model = new Model({ inputs: x, outputs: h, seed: 12 });
+    const again = await loadModel(await model.save());
+    expect(again.layers.map((l) => l.getConfig())).toEqual(model.layers.map((l) => l.getConfig()));
+    expect(again.countParams()).toBe(model.countParams());
+    const probe = new Tensor(randomInput([2, 7, 8, 3], 50), [2, 7, 8, 3]);
+    expect(Array.from(again.predict(probe).data)).toEqual(Array.from(model.predict(probe).data));
   });
 });
