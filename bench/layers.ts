@@ -9,7 +9,7 @@
 // Throughput is in Melem/s: millions of output elements per second.
 
 import {
-  layerNormForward, resizeBilinearForward, affineTransformForward, type AffineShape, type Resize2dShape,
+  layerNormForward, resizeBilinearForward, resizeNearestForward, affineTransformForward, type AffineShape, type Resize2dShape,
 } from '../kernels/index.js';
 import type { Case, Version } from './case.js';
 import { runCase } from './harness.js';
@@ -57,17 +57,20 @@ function layerNormCase(N: number, H: number, W: number, C: number): Case {
   };
 }
 
-function upsampleCase(N: number, H: number, W: number, C: number): Case {
+function upsampleCase(N: number, H: number, W: number, C: number, method: 'bilinear' | 'nearest'): Case {
   const x = uniform(N * H * W * C, 2);
   const s: Resize2dShape = { N, H, W, C, OH: 2 * H, OW: 2 * W };
   const outLength = N * s.OH * s.OW * C;
+  const kernel = method === 'bilinear' ? resizeBilinearForward : resizeNearestForward;
   return {
-    family: 'layers', shape: `${N}x${H}x${W}x${C} ×2`, op: 'bilinear upsample fwd', unit: 'Melem/s', work: outLength,
+    family: 'layers', shape: `${N}x${H}x${W}x${C} ×2`, op: `${method} upsample fwd`, unit: 'Melem/s', work: outLength,
     tolerance: { atol: 1e-6, rtol: 1e-5 },
-    reference: tatami('resizeBilinear', outLength, (out) => resizeBilinearForward(out, x, s)),
+    reference: tatami(method === 'bilinear' ? 'resizeBilinear' : 'resizeNearest', outLength, (out) => kernel(out, x, s)),
     versions: backends.map((b) => tfVersion(b, {
       inputs: () => ({ x: { data: x, shape: [N, H, W, C] } }),
-      compute: (tf, t) => tf.image.resizeBilinear(t.x as never, [s.OH, s.OW], false, true),
+      compute: (tf, t) => (method === 'bilinear'
+        ? tf.image.resizeBilinear(t.x as never, [s.OH, s.OW], false, true)
+        : tf.image.resizeNearestNeighbor(t.x as never, [s.OH, s.OW], false, true)),
     })),
   };
 }
@@ -92,8 +95,8 @@ function rotationCase(N: number, H: number, W: number, C: number): Case {
 }
 
 const cases = quick
-  ? [layerNormCase(2, 4, 4, 8), upsampleCase(2, 4, 5, 3), rotationCase(2, 6, 7, 3)]
-  : [layerNormCase(32, 16, 16, 64), upsampleCase(32, 16, 16, 32), rotationCase(32, 32, 32, 3)];
+  ? [layerNormCase(2, 4, 4, 8), upsampleCase(2, 4, 5, 3, 'bilinear'), upsampleCase(2, 4, 5, 3, 'nearest'), rotationCase(2, 6, 7, 3)]
+  : [layerNormCase(32, 16, 16, 64), upsampleCase(32, 16, 16, 32, 'bilinear'), upsampleCase(32, 16, 16, 32, 'nearest'), rotationCase(32, 32, 32, 3)];
 
 const rows = [];
 for (const c of cases) rows.push(...(await runCase(c, timing)));
