@@ -1,5 +1,6 @@
 import type { Tensor } from '../tensor.js';
 import { layerNorm } from '../ops/layer-norm.js';
+import { transpose } from '../ops/shape-ops.js';
 import { type InitializerSpec, type Initializer, resolveInitializer, initializerConfig } from '../initializers.js';
 import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
@@ -21,8 +22,8 @@ export interface LayerNormalizationArgs extends LayerArgs {
 /**
  * Layer normalization, as Keras LayerNormalization: each sample is normalized over `axis` with its
  * own mean and (biased) variance, y = gamma·(x − μ)/√(σ² + ε) + beta; the same in training and
- * inference. gamma and beta have the shape of the normalized axes. tatami normalizes trailing axes
- * (−1, or e.g. [1, 2, 3] on NHWC images); other sets of axes are refused, naming the layer.
+ * inference. gamma and beta have the shape of the normalized axes: any axes but the batch (−1, or
+ * e.g. [1, 2, 3] on NHWC images; trailing axes run in place, others through a transpose).
  * Parameters: 2 × the size of the normalized axes (fewer without center or scale).
  */
 export class LayerNormalization extends Layer {
@@ -35,7 +36,8 @@ export class LayerNormalization extends Layer {
   private readonly specs: [InitializerSpec, InitializerSpec];
   private gamma: Tensor | null = null;
   private beta: Tensor | null = null;
-  private count = 1;
+  /** The normalized axes, increasing, fixed when built. */
+  private axes: number[] = [];
 
   constructor(args: LayerNormalizationArgs = {}) {
     super(args);
@@ -53,20 +55,21 @@ export class LayerNormalization extends Layer {
     this.specs = [gammaInitializer, betaInitializer];
   }
 
-  /** The normalized axes as non-negative indices for this rank, sorted; an Error unless they are the trailing ones. */
+  /** The normalized axes as non-negative indices for this rank, in the order given (duplicates dropped). */
   private axesFor(inputShape: SymbolicShape): number[] {
     const rank = inputShape.length;
     const list = typeof this.axis === 'number' ? [this.axis] : this.axis;
-    const axes = [...new Set(list.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
+    const axes = [...new Set(list.map((a) => (a < 0 ? a + rank : a)))];
     if (axes.some((a) => a < 1 || a >= rank)) this.shapeError(inputShape, `an input with axis ${JSON.stringify(this.axis)} (not the batch axis)`);
-    if (axes.some((a, i) => a !== rank - axes.length + i)) {
-      this.shapeError(inputShape, `axis ${JSON.stringify(this.axis)} to be the trailing axes (tatami normalizes the last axes together)`);
-    }
     if (axes.some((a) => inputShape[a] === null)) this.shapeError(inputShape, 'known sizes on the normalized axes');
     return axes;
   }
 
-  /** The shape of gamma and beta for an input shape. */
+  /**
+   * The shape of gamma and beta for an input shape: the sizes of the normalized axes in the order
+   * `axis` lists them, as Keras. Their values are laid over those axes in increasing axis order (Keras
+   * reshapes them to broadcast), which is the order the normalized block has after moving it last.
+   */
   paramShape(inputShape: SymbolicShape): number[] {
     return this.axesFor(inputShape).map((a) => inputShape[a] as number);
   }
@@ -80,14 +83,20 @@ export class LayerNormalization extends Layer {
 
   override build(inputShape: SymbolicShape): void {
     const shape = this.paramShape(inputShape);
-    this.count = shape.length;
+    this.axes = this.axesFor(inputShape).sort((a, b) => a - b);
     if (this.scale) this.gamma = this.addWeight('gamma', shape, this.inits[0]);
     if (this.center) this.beta = this.addWeight('beta', shape, this.inits[1]);
     this.built = true;
   }
 
   call(x: Tensor, _ctx: CallContext): Tensor {
-    return layerNorm(x, this.count, this.gamma, this.beta, this.epsilon);
+    const k = this.axes.length;
+    const rank = x.rank;
+    if (this.axes.every((a, i) => a === rank - k + i)) return layerNorm(x, k, this.gamma, this.beta, this.epsilon);
+    // Other axes: move the normalized ones last (in increasing order), normalize, move them back.
+    const perm = [...x.shape.keys()].filter((a) => !this.axes.includes(a)).concat(this.axes);
+    const inverse = perm.map((_, i) => perm.indexOf(i));
+    return transpose(layerNorm(transpose(x, perm), k, this.gamma, this.beta, this.epsilon), inverse);
   }
 
   override getConfig(): Record<string, unknown> {
