@@ -1,7 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import { reluGeneral, leakyRelu, elu } from '../ops/unary.js';
 import { softmax } from '../ops/softmax.js';
-import { Layer, type LayerArgs, type SymbolicShape } from './layer.js';
+import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
 /** Activation layers with options (Keras's advanced activations); none has weights, shapes pass through. */
 abstract class ElementwiseLayer extends Layer {
@@ -124,8 +124,16 @@ export class Softmax extends ElementwiseLayer {
     return inputShape;
   }
 
-  call(x: Tensor): Tensor {
-    return softmax(x, this.axis);
+  /**
+   * 'softmax' when it normalizes the last axis, as an output activation: compile then fuses it with
+   * a cross-entropy loss and asks this layer for its logits (ctx.logits), as for Dense's activation.
+   */
+  get activation(): string | null {
+    return this.axis === -1 ? 'softmax' : null;
+  }
+
+  call(x: Tensor, ctx?: CallContext): Tensor {
+    return ctx?.logits === true && this.axis === -1 ? x : softmax(x, this.axis);
   }
 
   override getConfig(): Record<string, unknown> {

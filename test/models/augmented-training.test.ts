@@ -5,7 +5,7 @@
 import { describe, it, expect } from 'vitest';
 import {
   Sequential, input, Tensor, Conv2D, Dense, ReLU, RandomFlip, RandomRotation, RandomContrast, Rescaling, GaussianNoise,
-  SpatialDropout2D, GlobalMaxPooling2D, LayerNormalization, Adam,
+  SpatialDropout2D, GlobalMaxPooling2D, LayerNormalization, Adam, Softmax,
 } from '../../src/index.js';
 
 /** 16 images 8×8 in [0, 255]: class 0 a bright vertical bar, class 1 a bright horizontal bar. */
@@ -53,5 +53,19 @@ describe('training with augmentation and noise layers', () => {
     expect(b.loss).toEqual(a.loss);
     expect(Array.from(b.m.predict(x).data)).toEqual(Array.from(a.m.predict(x).data));
     expect(Array.from(a.m.predict(x).data)).toEqual(Array.from(a.m.predict(x).data));
+  });
+});
+
+describe('a Softmax layer at the output', () => {
+  it('is fused with the cross-entropy as Dense\'s softmax activation is: the same training, bit for bit', async () => {
+    const { x, y } = bars();
+    const histories: number[][] = [];
+    for (const separate of [false, true]) {
+      const head = separate ? [new Dense({ units: 2 }), new Softmax()] : [new Dense({ units: 2, activation: 'softmax' })];
+      const m = new Sequential([input({ shape: [8, 8, 1] }), new Conv2D({ filters: 3, kernelSize: 3 }), new GlobalMaxPooling2D(), ...head], { seed: 5 });
+      m.compile({ optimizer: new Adam({ learningRate: 0.05 }), loss: 'categorical_crossentropy' });
+      histories.push((await m.fit(x, y, { epochs: 4, batchSize: 8, verbose: 0, seed: 1 })).loss);
+    }
+    expect(histories[1]).toEqual(histories[0]);
   });
 });
