@@ -40,3 +40,11 @@ export { maxPool2dForwardSimd, isMaxPool2x2Simd } from './max-pool2d-simd.js';
 export { maxPool2dForwardFast, maxPool2dBackwardFast } from './max-pool2d-fast.js';
 export { adamUpdateSimd } from './adam-simd.js';
 export { adamUpdateFast } from './optimizers-fast.js';
+export {
+  depthwiseConv2dShape,
+  depthwiseConv2dForwardDirect,
+  depthwiseConv2dBackwardInputDirect,
+  depthwiseConv2dBackwardFilterDirect,
+  type DepthwiseConv2dShape,
+} from './depthwise-conv2d.js';
+export { depthwiseConv2dForwardRows, depthwiseConv2dBackwardInputRows, depthwiseConv2dBackwardFilterRows } from './depthwise-conv2d-rows.js';
