@@ -48,3 +48,18 @@ export {
   type DepthwiseConv2dShape,
 } from './depthwise-conv2d.js';
 export { depthwiseConv2dForwardRows, depthwiseConv2dBackwardInputRows, depthwiseConv2dBackwardFilterRows } from './depthwise-conv2d-rows.js';
+export {
+  conv2dTransposeShape,
+  adjointConv2dShape,
+  deconvOutputLength,
+  conv2dTransposeForwardDirect,
+  conv2dTransposeBackwardInputDirect,
+  conv2dTransposeBackwardFilterDirect,
+  type Conv2dTransposeShape,
+} from './conv2d-transpose.js';
+export {
+  conv2dTransposeForwardIm2col,
+  conv2dTransposeCols,
+  conv2dTransposeBackwardInputIm2col,
+  conv2dTransposeBackwardFilterIm2col,
+} from './conv2d-transpose-im2col.js';
