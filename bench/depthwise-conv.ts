@@ -7,7 +7,7 @@
 
 import {
   depthwiseConv2dShape, depthwiseConv2dForwardDirect, depthwiseConv2dBackwardInputDirect, depthwiseConv2dBackwardFilterDirect,
-  depthwiseConv2dForwardRows, depthwiseConv2dBackwardInputRows, depthwiseConv2dBackwardFilterRows,
+  depthwiseConv2dForwardRows, depthwiseConv2dBackwardInputRows, depthwiseConv2dBackwardFilterRows, depthwiseConv2dForwardFast,
   type DepthwiseConv2dShape, type Padding,
 } from '../kernels/index.js';
 import type { Case, Version } from './case.js';
@@ -29,7 +29,10 @@ export const depthwiseReference = {
 };
 
 // ---- Race here: one line per version. ----
-export const depthwiseForwardVersions: KernelVersion<Forward>[] = [{ name: 'rows', fn: depthwiseConv2dForwardRows }];
+export const depthwiseForwardVersions: KernelVersion<Forward>[] = [
+  { name: 'rows', fn: depthwiseConv2dForwardRows },
+  { name: 'fast', fn: depthwiseConv2dForwardFast, note: 'WebAssembly SIMD for M = 1, C % 4 = 0, else rows (what the op runs)' },
+];
 export const depthwiseInputGradVersions: KernelVersion<InputGrad>[] = [{ name: 'rows', fn: depthwiseConv2dBackwardInputRows }];
 export const depthwiseFilterGradVersions: KernelVersion<FilterGrad>[] = [{ name: 'rows', fn: depthwiseConv2dBackwardFilterRows }];
 
