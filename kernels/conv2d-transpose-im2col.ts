@@ -33,6 +33,11 @@ export function conv2dTransposeForwardIm2col(
   conv2dBackwardInputIm2col(y, x, w, adjointConv2dShape(s));
 }
 
+/** Floats conv2dTransposeCols needs for `cols`: 0 when dy itself is the matrix, else N·H·W·KH·KW·CO. */
+export function conv2dTransposeColsLength(s: Conv2dTransposeShape): number {
+  return im2colIsIdentity(adjointConv2dShape(s)) ? 0 : s.N * s.H * s.W * s.KH * s.KW * s.CO;
+}
+
 /**
  * cols [N·H·W, KH·KW·CO] ← im2col of dy under the adjoint conv: what both gradients multiply.
  * Returns dy itself when that matrix is dy (1×1 kernel, stride 1, no padding), else fills `cols`.

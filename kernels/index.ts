@@ -60,6 +60,7 @@ export {
 export {
   conv2dTransposeForwardIm2col,
   conv2dTransposeCols,
+  conv2dTransposeColsLength,
   conv2dTransposeBackwardInputIm2col,
   conv2dTransposeBackwardFilterIm2col,
 } from './conv2d-transpose-im2col.js';

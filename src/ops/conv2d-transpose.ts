@@ -7,6 +7,7 @@ import { conv2dTransposeShape, type Conv2dTransposeShape } from '../../kernels/c
 import {
   conv2dTransposeForwardIm2col,
   conv2dTransposeCols,
+  conv2dTransposeColsLength,
   conv2dTransposeBackwardInputIm2col,
   conv2dTransposeBackwardFilterIm2col,
 } from '../../kernels/conv2d-transpose-im2col.js';
@@ -62,7 +63,7 @@ export function conv2dTranspose(x: Tensor, filter: Tensor, options: Conv2dTransp
   return Tensor.fromOp('conv2dTranspose', y, [N, s.OH, s.OW, CO], inputs, (dy) => {
     if (x.requiresGrad || filter.requiresGrad) {
       // Both gradients multiply the same im2col of dy: build it once.
-      const cols = conv2dTransposeCols(allocFloat32(N * H * W * KH * KW * CO), dy, s); // (N·H·W, KH·KW·CO)
+      const cols = conv2dTransposeCols(allocFloat32(conv2dTransposeColsLength(s)), dy, s); // (N·H·W, KH·KW·CO)
       if (x.requiresGrad) {
         const dx = allocFloat32(x.size); // (N, H, W, CI)
         conv2dTransposeBackwardInputIm2col(dx, cols, filter.data, s);
