@@ -1,5 +1,5 @@
 // Depthwise convolutions (part of the conv family): forward, dx and dw of MobileNet-style 3×3
-// depthwise layers, NHWC, tatami's channel-rows kernels against the seven-loop reference and the
+// depthwise layers, NHWC, tatami's channel-rows and SIMD kernels against the seven-loop reference and the
 // peers (tfjs-cpu and tfjs-wasm through their DepthwiseConv2dNative kernels, onnxruntime's grouped
 // Conv with group = channels, forward only).
 //
@@ -7,7 +7,8 @@
 
 import {
   depthwiseConv2dShape, depthwiseConv2dForwardDirect, depthwiseConv2dBackwardInputDirect, depthwiseConv2dBackwardFilterDirect,
-  depthwiseConv2dForwardRows, depthwiseConv2dBackwardInputRows, depthwiseConv2dBackwardFilterRows, depthwiseConv2dForwardFast,
+  depthwiseConv2dForwardRows, depthwiseConv2dBackwardInputRows, depthwiseConv2dBackwardFilterRows,
+  depthwiseConv2dForwardFast, depthwiseConv2dBackwardInputFast, depthwiseConv2dBackwardFilterFast,
   type DepthwiseConv2dShape, type Padding,
 } from '../kernels/index.js';
 import type { Case, Version } from './case.js';
@@ -28,13 +29,21 @@ export const depthwiseReference = {
   dw: { name: 'direct', fn: depthwiseConv2dBackwardFilterDirect } as KernelVersion<FilterGrad>,
 };
 
+const SIMD_NOTE = 'WebAssembly SIMD for M = 1, C % 4 = 0, else rows (what the op runs)';
+
 // ---- Race here: one line per version. ----
 export const depthwiseForwardVersions: KernelVersion<Forward>[] = [
   { name: 'rows', fn: depthwiseConv2dForwardRows },
-  { name: 'fast', fn: depthwiseConv2dForwardFast, note: 'WebAssembly SIMD for M = 1, C % 4 = 0, else rows (what the op runs)' },
+  { name: 'fast', fn: depthwiseConv2dForwardFast, note: SIMD_NOTE },
 ];
-export const depthwiseInputGradVersions: KernelVersion<InputGrad>[] = [{ name: 'rows', fn: depthwiseConv2dBackwardInputRows }];
-export const depthwiseFilterGradVersions: KernelVersion<FilterGrad>[] = [{ name: 'rows', fn: depthwiseConv2dBackwardFilterRows }];
+export const depthwiseInputGradVersions: KernelVersion<InputGrad>[] = [
+  { name: 'rows', fn: depthwiseConv2dBackwardInputRows },
+  { name: 'fast', fn: depthwiseConv2dBackwardInputFast, note: SIMD_NOTE },
+];
+export const depthwiseFilterGradVersions: KernelVersion<FilterGrad>[] = [
+  { name: 'rows', fn: depthwiseConv2dBackwardFilterRows },
+  { name: 'fast', fn: depthwiseConv2dBackwardFilterFast, note: SIMD_NOTE },
+];
 
 export interface DepthwiseSpec {
   label: string;

@@ -1,12 +1,14 @@
 // The depthwise convolution the rest of tatami calls (src/ops/depthwise-conv2d.ts): the
-// WebAssembly SIMD forward (depthwise-conv2d-simd.ts) where the engine has SIMD and the shape fits
-// it (depth multiplier 1, channels a multiple of 4), else the channel-rows kernels
+// WebAssembly SIMD kernels (depthwise-conv2d-simd.ts) where the engine has SIMD and the shape fits
+// them (depth multiplier 1, channels a multiple of 4), else the channel-rows kernels
 // (depthwise-conv2d-rows.ts). Same contract as depthwise-conv2d.ts: forward overwrites y, the
-// backward kernels accumulate. The backward kernels are the JS channel-rows ones on every engine.
+// backward kernels accumulate. Why a switch at all: see gemm-fast.ts.
 
 import type { DepthwiseConv2dShape } from './depthwise-conv2d.js';
 import { depthwiseConv2dForwardRows, depthwiseConv2dBackwardInputRows, depthwiseConv2dBackwardFilterRows } from './depthwise-conv2d-rows.js';
-import { depthwiseConv2dForwardSimd, depthwiseSimdApplies } from './depthwise-conv2d-simd.js';
+import {
+  depthwiseConv2dForwardSimd, depthwiseConv2dBackwardInputSimd, depthwiseConv2dBackwardFilterSimd, depthwiseSimdApplies,
+} from './depthwise-conv2d-simd.js';
 import { simdAvailable } from './gemm-simd.js';
 
 /** y = depthwise conv(x, w) + bias, by SIMD when it applies, else by channel rows. Overwrites y. */
@@ -17,12 +19,14 @@ export function depthwiseConv2dForwardFast(
   else depthwiseConv2dForwardRows(y, x, w, bias, s);
 }
 
-/** dx += ∂/∂x (channel rows). Accumulates. */
+/** dx += ∂/∂x, by SIMD when it applies, else by channel rows. Accumulates. */
 export function depthwiseConv2dBackwardInputFast(dx: Float32Array, dy: Float32Array, w: Float32Array, s: DepthwiseConv2dShape): void {
-  depthwiseConv2dBackwardInputRows(dx, dy, w, s);
+  if (simdAvailable && depthwiseSimdApplies(s)) depthwiseConv2dBackwardInputSimd(dx, dy, w, s);
+  else depthwiseConv2dBackwardInputRows(dx, dy, w, s);
 }
 
-/** dw += ∂/∂w (channel rows, float64 sums). Accumulates. */
+/** dw += ∂/∂w, by SIMD when it applies, else by channel rows. Accumulates. */
 export function depthwiseConv2dBackwardFilterFast(dw: Float32Array, dy: Float32Array, x: Float32Array, s: DepthwiseConv2dShape): void {
-  depthwiseConv2dBackwardFilterRows(dw, dy, x, s);
+  if (simdAvailable && depthwiseSimdApplies(s)) depthwiseConv2dBackwardFilterSimd(dw, dy, x, s);
+  else depthwiseConv2dBackwardFilterRows(dw, dy, x, s);
 }

@@ -1,30 +1,37 @@
-// Depthwise convolution forward on WebAssembly SIMD, for depth multiplier 1 and channels a
-// multiple of 4 (MobileNet's case); the math of depthwise-conv2d.ts:
+// Depthwise convolution on WebAssembly SIMD, for depth multiplier 1 and channels a multiple of 4
+// (MobileNet's case); the math of depthwise-conv2d.ts, with C = CI = CO:
 //
-//   y[n,oh,ow,c] = b[c] + Σ_{kh,kw} x[n, oh·sH − padTop + kh·dH, ow·sW − padLeft + kw·dW, c] · w[kh,kw,c]
+//   forward  y[n,oh,ow,c]  = b[c] + Σ_{kh,kw} x[n, ih, iw, c] · w[kh,kw,c]      (overwrites y)
+//   input    dx[n,ih,iw,c] += Σ dy[n,oh,ow,c] · w[kh,kw,c]                       (accumulates)
+//   filter   dw[kh,kw,c]   += Σ_{n,oh,ow} dy[n,oh,ow,c] · x[n,ih,iw,c]           (accumulates)
+//   with ih = oh·sH − padTop + kh·dH, iw = ow·sW − padLeft + kw·dW inside the image.
 //
-// Buffers (legend in conv-shape.ts; M = 1, so CO = CI = C): x [N, H, W, C], w [KH, KW, C],
-// b [C] (or null), y [N, OH, OW, C], overwritten.
+// Buffers (legend in conv-shape.ts): x, dx [N, H, W, C]; w, dw [KH, KW, C] (= [KH, KW, C, 1]);
+// b [C] (or null); y, dy [N, OH, OW, C].
 //
-// What it optimizes: the channel-rows kernel (depthwise-conv2d-rows.ts) reads and writes y once per
-// tap, one float at a time. Here four channels are one instruction, and the KH·KW taps of a pixel
-// are summed in a register before y is stored once. The module (wasm/depthwise-conv2d-module.ts)
-// computes a run of neighbouring output pixels that see the same rectangle of taps inside the
-// image; this driver splits each output row into such runs (the border pixels, whose windows
-// hang over the padding, and the interior between them), so the padding costs no test per tap.
-// Operands cross into the shared wasm heap (wasm/heap.ts) with one TypedArray.set each.
+// What it optimizes: the channel-rows kernels (depthwise-conv2d-rows.ts) handle one float per
+// operation and, in the forward, read and write y once per tap. Here four channels are one
+// instruction and the forward sums a pixel's taps in a register, storing y once. The module
+// (wasm/depthwise-conv2d-module.ts) computes a run of neighbouring output pixels that see the same
+// rectangle of taps inside the image; this driver splits each output row into such runs (the
+// border pixels, whose windows hang over the padding, and the interior between them), so the
+// padding costs no test per tap. Operands cross into the shared wasm heap (wasm/heap.ts) with one
+// TypedArray.set each. The filter gradient sums each output row in float32 lanes, then adds the
+// row's sums into float64 (a whole batch in float32 would lose digits over N·OH·OW terms).
 //
-// Only call this when depthwiseSimdApplies (and simdAvailable); depthwise-conv2d-fast.ts chooses.
+// Only call these when depthwiseSimdApplies (and simdAvailable); depthwise-conv2d-fast.ts chooses.
 
 import type { DepthwiseConv2dShape } from './depthwise-conv2d.js';
 import { depthwiseConv2dModuleBytes } from './wasm/depthwise-conv2d-module.js';
 import { heapViews, instantiateOnHeap, vec4Ceil } from './wasm/heap.js';
 
+/** The run arguments after the three buffers (bytes; see the module's header). */
+type RunArgs = [nPix: number, xPixStep: number, cVec: number, nKh: number, nKw: number, xRowStep: number, xColStep: number, wRowStep: number, wColStep: number];
+
 interface DepthwiseExports {
-  dw_run(
-    y: number, x: number, w: number, bias: number, nPix: number, xPixStep: number, cVec: number,
-    nKh: number, nKw: number, xRowStep: number, xColStep: number, wRowStep: number, wColStep: number,
-  ): void;
+  dw_forward(y: number, x: number, w: number, bias: number, ...run: RunArgs): void;
+  dw_input_grad(dx: number, dy: number, w: number, unused: number, ...run: RunArgs): void;
+  dw_filter_grad(dw: number, dy: number, x: number, unused: number, ...run: RunArgs): void;
 }
 
 // Instantiated at the first call, then reused.
@@ -34,7 +41,7 @@ function exports(): DepthwiseExports {
   return wasm;
 }
 
-/** True for the shapes this kernel computes: depth multiplier 1, channels a multiple of 4. */
+/** True for the shapes these kernels compute: depth multiplier 1, channels a multiple of 4. */
 export function depthwiseSimdApplies(s: DepthwiseConv2dShape): boolean {
   return s.M === 1 && s.CI % 4 === 0;
 }
@@ -44,23 +51,17 @@ function tapRange(i0: number, K: number, d: number, size: number): [number, numb
   return [i0 >= 0 ? 0 : Math.ceil(-i0 / d), Math.min(K, Math.ceil((size - i0) / d))];
 }
 
-/** y [N,OH,OW,C] = depthwise conv(x, w) + bias, M = 1, C % 4 = 0. Overwrites y. */
-export function depthwiseConv2dForwardSimd(
-  y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: DepthwiseConv2dShape,
-): void {
+/**
+ * One run of output pixels [ow, ow + nPix) of row (n, oh): the float offsets of its first pixel
+ * (into y/dy), of its first inside tap (into x/dx and into w/dw), and the run arguments; or, when
+ * no tap lies inside, `taps` null.
+ */
+interface Run { n: number; oh: number; yAt: number; nPix: number; xAt: number; wAt: number; taps: RunArgs | null }
+
+/** Calls `visit` for every run, row by row (`rowDone` after each row of n, oh). */
+function forEachRun(s: DepthwiseConv2dShape, visit: (r: Run) => void, rowDone: () => void = () => undefined): void {
   const { N, H, W, KH, KW, OH, OW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = s;
   const C = s.CO;
-  // Heap layout, in floats, every operand 16-byte aligned: w, bias, x, y.
-  const W_AT = 0; // (KH, KW, C)
-  const B_AT = W_AT + vec4Ceil(KH * KW * C); // (C)
-  const X_AT = B_AT + C; // (N, H, W, C)
-  const Y_AT = X_AT + N * H * W * C; // (N, OH, OW, C)
-  const { f32 } = heapViews((Y_AT + N * OH * OW * C) * 4);
-  f32.set(w.subarray(0, KH * KW * C), W_AT);
-  if (bias === null) f32.fill(0, B_AT, B_AT + C);
-  else f32.set(bias.subarray(0, C), B_AT);
-  f32.set(x.subarray(0, N * H * W * C), X_AT);
-  const k = exports();
   const pix = C * 4; // bytes per pixel
   for (let n = 0; n < N; n++) {
     for (let oh = 0; oh < OH; oh++) {
@@ -77,20 +78,80 @@ export function depthwiseConv2dForwardSimd(
           if (a !== kw0 || b !== kw1) break;
           end++;
         }
-        const yAt = Y_AT + ((n * OH + oh) * OW + ow) * C;
-        if (kh1 <= kh0 || kw1 <= kw0) {
-          // Every tap falls in the padding (possible with dilation): the output is the bias.
-          for (let p = 0; p < end - ow; p++) f32.copyWithin(yAt + p * C, B_AT, B_AT + C);
-        } else {
-          const xAt = X_AT + ((n * H + ih0 + kh0 * dilationH) * W + iw0 + kw0 * dilationW) * C; // first inside tap
-          k.dw_run(
-            yAt * 4, xAt * 4, (W_AT + (kh0 * KW + kw0) * C) * 4, B_AT * 4, end - ow, strideW * pix, C / 4,
-            kh1 - kh0, kw1 - kw0, dilationH * W * pix, dilationW * pix, KW * pix, pix,
-          );
-        }
+        const inside = kh1 > kh0 && kw1 > kw0; // with dilation a window may have no tap inside
+        visit({
+          n, oh, yAt: ((n * OH + oh) * OW + ow) * C, nPix: end - ow,
+          xAt: ((n * H + ih0 + kh0 * dilationH) * W + iw0 + kw0 * dilationW) * C,
+          wAt: (kh0 * KW + kw0) * C,
+          taps: inside ? [end - ow, strideW * pix, C / 4, kh1 - kh0, kw1 - kw0, dilationH * W * pix, dilationW * pix, KW * pix, pix] : null,
+        });
         ow = end;
       }
+      rowDone();
     }
   }
-  y.set(f32.subarray(Y_AT, Y_AT + N * OH * OW * C));
+}
+
+/** y [N,OH,OW,C] = depthwise conv(x, w) + bias, M = 1, C % 4 = 0. Overwrites y. */
+export function depthwiseConv2dForwardSimd(
+  y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: DepthwiseConv2dShape,
+): void {
+  const C = s.CO;
+  const wLen = s.KH * s.KW * C, xLen = s.N * s.H * s.W * C, yLen = s.N * s.OH * s.OW * C;
+  // Heap, in floats, every operand 16-byte aligned: w, bias, x, y.
+  const W_AT = 0, B_AT = vec4Ceil(wLen), X_AT = B_AT + C, Y_AT = X_AT + xLen;
+  const { f32 } = heapViews((Y_AT + yLen) * 4);
+  f32.set(w.subarray(0, wLen), W_AT);
+  if (bias === null) f32.fill(0, B_AT, B_AT + C);
+  else f32.set(bias.subarray(0, C), B_AT);
+  f32.set(x.subarray(0, xLen), X_AT);
+  const k = exports();
+  forEachRun(s, (r) => {
+    const at = Y_AT + r.yAt;
+    if (r.taps === null) {
+      for (let p = 0; p < r.nPix; p++) f32.copyWithin(at + p * C, B_AT, B_AT + C); // only the bias
+    } else {
+      k.dw_forward(at * 4, (X_AT + r.xAt) * 4, (W_AT + r.wAt) * 4, B_AT * 4, ...r.taps);
+    }
+  });
+  y.set(f32.subarray(Y_AT, Y_AT + yLen));
+}
+
+/** dx [N,H,W,C] += ∂(Σ y·dy)/∂x, M = 1, C % 4 = 0. Accumulates. */
+export function depthwiseConv2dBackwardInputSimd(dx: Float32Array, dy: Float32Array, w: Float32Array, s: DepthwiseConv2dShape): void {
+  const C = s.CO;
+  const wLen = s.KH * s.KW * C, xLen = s.N * s.H * s.W * C, yLen = s.N * s.OH * s.OW * C;
+  // Heap: w, dy, dx (copied in, so the kernel adds onto what the caller had).
+  const W_AT = 0, DY_AT = vec4Ceil(wLen), DX_AT = DY_AT + yLen;
+  const { f32 } = heapViews((DX_AT + xLen) * 4);
+  f32.set(w.subarray(0, wLen), W_AT);
+  f32.set(dy.subarray(0, yLen), DY_AT);
+  f32.set(dx.subarray(0, xLen), DX_AT);
+  const k = exports();
+  forEachRun(s, (r) => {
+    if (r.taps !== null) k.dw_input_grad((DX_AT + r.xAt) * 4, (DY_AT + r.yAt) * 4, (W_AT + r.wAt) * 4, 0, ...r.taps);
+  });
+  dx.set(f32.subarray(DX_AT, DX_AT + xLen));
+}
+
+/** dw [KH,KW,C] += ∂(Σ y·dy)/∂w, M = 1, C % 4 = 0; float32 per output row, float64 across rows. Accumulates. */
+export function depthwiseConv2dBackwardFilterSimd(dw: Float32Array, dy: Float32Array, x: Float32Array, s: DepthwiseConv2dShape): void {
+  const C = s.CO;
+  const wLen = s.KH * s.KW * C, xLen = s.N * s.H * s.W * C, yLen = s.N * s.OH * s.OW * C;
+  // Heap: the row's float32 sums [KH, KW, C], dy, x.
+  const A_AT = 0, DY_AT = vec4Ceil(wLen), X_AT = DY_AT + yLen;
+  const { f32 } = heapViews((X_AT + xLen) * 4);
+  f32.fill(0, A_AT, A_AT + wLen);
+  f32.set(dy.subarray(0, yLen), DY_AT);
+  f32.set(x.subarray(0, xLen), X_AT);
+  const total = new Float64Array(wLen); // (KH, KW, C)
+  const k = exports();
+  forEachRun(s, (r) => {
+    if (r.taps !== null) k.dw_filter_grad((A_AT + r.wAt) * 4, (DY_AT + r.yAt) * 4, (X_AT + r.xAt) * 4, 0, ...r.taps);
+  }, () => {
+    // One output row summed: move it into float64 and start the next row from 0.
+    for (let i = 0; i < wLen; i++) total[i] += f32[A_AT + i];
+    f32.fill(0, A_AT, A_AT + wLen);
+  });
+  for (let i = 0; i < wLen; i++) dw[i] += total[i];
 }

@@ -64,5 +64,5 @@ export {
   conv2dTransposeBackwardInputIm2col,
   conv2dTransposeBackwardFilterIm2col,
 } from './conv2d-transpose-im2col.js';
-export { depthwiseConv2dForwardSimd, depthwiseSimdApplies } from './depthwise-conv2d-simd.js';
+export { depthwiseConv2dForwardSimd, depthwiseConv2dBackwardInputSimd, depthwiseConv2dBackwardFilterSimd, depthwiseSimdApplies } from './depthwise-conv2d-simd.js';
 export { depthwiseConv2dForwardFast, depthwiseConv2dBackwardInputFast, depthwiseConv2dBackwardFilterFast } from './depthwise-conv2d-fast.js';

@@ -1,8 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import type { Padding } from '../../kernels/conv-shape.js';
-import { depthwiseConv2dShape, depthwiseConv2dForwardDirect, type DepthwiseConv2dShape } from '../../kernels/depthwise-conv2d.js';
-import { depthwiseConv2dForwardSimd, depthwiseSimdApplies } from '../../kernels/depthwise-conv2d-simd.js';
-import { depthwiseConv2dForwardFast } from '../../kernels/depthwise-conv2d-fast.js';
+import {
+  depthwiseConv2dShape, depthwiseConv2dForwardDirect, depthwiseConv2dBackwardInputDirect, depthwiseConv2dBackwardFilterDirect,
+  type DepthwiseConv2dShape,
+} from '../../kernels/depthwise-conv2d.js';
+import {
+  depthwiseConv2dForwardSimd, depthwiseConv2dBackwardInputSimd, depthwiseConv2dBackwardFilterSimd, depthwiseSimdApplies,
+} from '../../kernels/depthwise-conv2d-simd.js';
+import { depthwiseConv2dForwardFast, depthwiseConv2dBackwardInputFast, depthwiseConv2dBackwardFilterFast } from '../../kernels/depthwise-conv2d-fast.js';
 import { simdAvailable } from '../../kernels/gemm-simd.js';
 import { compareArrays, expectClose, mulberry32, nanArray, randInt, randomArray, sumTolerance, type Rng } from './helpers.js';
 import { expectSameNonFinite } from './non-finite.js';
@@ -13,18 +18,42 @@ const shapeOf = (spec: Spec): DepthwiseConv2dShape => depthwiseConv2dShape(...sp
 const label = (s: DepthwiseConv2dShape): string =>
   `N=${s.N} H=${s.H} W=${s.W} C=${s.CI} M=${s.M} K=${s.KH}x${s.KW} stride=${s.strideH},${s.strideW} dilation=${s.dilationH},${s.dilationW} pad=${s.padTop},${s.padLeft}`;
 
-function checkAgainstDirect(rng: Rng, s: DepthwiseConv2dShape, forward = depthwiseConv2dForwardSimd): void {
+interface Kernels {
+  forward: typeof depthwiseConv2dForwardSimd;
+  input: typeof depthwiseConv2dBackwardInputSimd;
+  filter: typeof depthwiseConv2dBackwardFilterSimd;
+}
+const SIMD: Kernels = { forward: depthwiseConv2dForwardSimd, input: depthwiseConv2dBackwardInputSimd, filter: depthwiseConv2dBackwardFilterSimd };
+const FAST: Kernels = { forward: depthwiseConv2dForwardFast, input: depthwiseConv2dBackwardInputFast, filter: depthwiseConv2dBackwardFilterFast };
+
+/** Forward (NaN-filled output) and both gradients (onto a random prefill) against the direct twins. */
+function checkAgainstDirect(rng: Rng, s: DepthwiseConv2dShape, k: Kernels = SIMD): void {
   const x = randomArray(rng, s.N * s.H * s.W * s.CI);
   const w = randomArray(rng, s.KH * s.KW * s.CO);
   const bias = rng() < 0.7 ? randomArray(rng, s.CO) : null;
   const want = nanArray(s.N * s.OH * s.OW * s.CO);
   depthwiseConv2dForwardDirect(want, x, w, bias, s);
   const got = nanArray(want.length);
-  forward(got, x, w, bias, s);
+  k.forward(got, x, w, bias, s);
   expectClose(got, want, sumTolerance(s.KH * s.KW), `forward ${label(s)}`);
+
+  const dy = randomArray(rng, want.length);
+  const dxStart = randomArray(rng, x.length);
+  const dxWant = dxStart.slice();
+  depthwiseConv2dBackwardInputDirect(dxWant, dy, w, s);
+  const dxGot = dxStart.slice();
+  k.input(dxGot, dy, w, s);
+  expectClose(dxGot, dxWant, sumTolerance(s.KH * s.KW), `backward input ${label(s)}`);
+
+  const dwStart = randomArray(rng, w.length);
+  const dwWant = dwStart.slice();
+  depthwiseConv2dBackwardFilterDirect(dwWant, dy, x, s);
+  const dwGot = dwStart.slice();
+  k.filter(dwGot, dy, x, s);
+  expectClose(dwGot, dwWant, sumTolerance(s.N * s.OH * s.OW), `backward filter ${label(s)}`);
 }
 
-describe.runIf(simdAvailable)('depthwiseConv2dForwardSimd equals the direct reference', () => {
+describe.runIf(simdAvailable)('the depthwise SIMD kernels equal the direct reference', () => {
   it('on ~50 seeded random shapes (M = 1, channels a multiple of 4)', () => {
     const rng = mulberry32(101);
     let done = 0;
@@ -69,6 +98,19 @@ describe.runIf(simdAvailable)('depthwiseConv2dForwardSimd equals the direct refe
     const got = nanArray(want.length);
     depthwiseConv2dForwardSimd(got, x, w, null, s);
     expectSameNonFinite(got, want, sumTolerance(9), 'forward with NaN/±Inf');
+    const dy = randomArray(rng, want.length);
+    dy[5] = Infinity;
+    dy[90] = NaN;
+    const dxWant = new Float32Array(x.length);
+    depthwiseConv2dBackwardInputDirect(dxWant, dy, w, s);
+    const dxGot = new Float32Array(x.length);
+    depthwiseConv2dBackwardInputSimd(dxGot, dy, w, s);
+    expectSameNonFinite(dxGot, dxWant, sumTolerance(9), 'backward input with NaN/±Inf');
+    const dwWant = new Float32Array(w.length);
+    depthwiseConv2dBackwardFilterDirect(dwWant, dy, x, s);
+    const dwGot = new Float32Array(w.length);
+    depthwiseConv2dBackwardFilterSimd(dwGot, dy, x, s);
+    expectSameNonFinite(dwGot, dwWant, sumTolerance(s.N * s.OH * s.OW), 'backward filter with NaN/±Inf');
   });
 
   it('the comparison rejects a run that skips the last tap column', () => {
@@ -84,13 +126,13 @@ describe.runIf(simdAvailable)('depthwiseConv2dForwardSimd equals the direct refe
   });
 });
 
-describe('depthwiseConv2dForwardFast chooses a kernel that fits', () => {
-  it('SIMD only for M = 1 and channels a multiple of 4; the rows kernel otherwise, same results', () => {
+describe('the depthwise fast kernels choose a version that fits', () => {
+  it('SIMD only for M = 1 and channels a multiple of 4; the rows kernels otherwise; forward and gradients agree', () => {
     expect(depthwiseSimdApplies(shapeOf([1, 4, 4, 8, 3, 3, 1, [1, 1], [1, 1], 'same']))).toBe(true);
     expect(depthwiseSimdApplies(shapeOf([1, 4, 4, 8, 3, 3, 2, [1, 1], [1, 1], 'same']))).toBe(false);
     expect(depthwiseSimdApplies(shapeOf([1, 4, 4, 6, 3, 3, 1, [1, 1], [1, 1], 'same']))).toBe(false);
     for (const spec of [[2, 5, 6, 8, 3, 3, 1, [1, 1], [1, 1], 'same'], [2, 5, 6, 3, 3, 3, 2, [2, 1], [1, 1], 'same'], [1, 5, 6, 6, 3, 2, 1, [1, 1], [2, 1], 'valid']] as Spec[]) {
-      checkAgainstDirect(mulberry32(109), shapeOf(spec), depthwiseConv2dForwardFast);
+      checkAgainstDirect(mulberry32(109), shapeOf(spec), FAST);
     }
   });
 });
