@@ -29,7 +29,7 @@ export const depthwiseReference = {
   dw: { name: 'direct', fn: depthwiseConv2dBackwardFilterDirect } as KernelVersion<FilterGrad>,
 };
 
-const SIMD_NOTE = 'WebAssembly SIMD for M = 1, C % 4 = 0, else rows (what the op runs)';
+const SIMD_NOTE = 'WebAssembly SIMD when CI·M % 4 = 0, else rows (what the op runs)';
 
 // ---- Race here: one line per version. ----
 export const depthwiseForwardVersions: KernelVersion<Forward>[] = [

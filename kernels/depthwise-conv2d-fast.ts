@@ -1,6 +1,6 @@
 // The depthwise convolution the rest of tatami calls (src/ops/depthwise-conv2d.ts): the
 // WebAssembly SIMD kernels (depthwise-conv2d-simd.ts) where the engine has SIMD and the shape fits
-// them (depth multiplier 1, channels a multiple of 4), else the channel-rows kernels
+// them (output channels CI·M a multiple of 4), else the channel-rows kernels
 // (depthwise-conv2d-rows.ts). Same contract as depthwise-conv2d.ts: forward overwrites y, the
 // backward kernels accumulate. Why a switch at all: see gemm-fast.ts.
 

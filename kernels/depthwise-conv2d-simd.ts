@@ -1,5 +1,5 @@
-// Depthwise convolution on WebAssembly SIMD, for depth multiplier 1 and channels a multiple of 4
-// (MobileNet's case); the math of depthwise-conv2d.ts, with C = CI = CO:
+// Depthwise convolution on WebAssembly SIMD, for output channels CO = CI·M a multiple of 4; the
+// math of depthwise-conv2d.ts. With depth multiplier M = 1 (MobileNet's case), C = CI = CO:
 //
 //   forward  y[n,oh,ow,c]  = b[c] + Σ_{kh,kw} x[n, ih, iw, c] · w[kh,kw,c]      (overwrites y)
 //   input    dx[n,ih,iw,c] += Σ dy[n,oh,ow,c] · w[kh,kw,c]                       (accumulates)
@@ -19,7 +19,13 @@
 // TypedArray.set each. The filter gradient sums each output row in float32 lanes, then adds the
 // row's sums into float64 (a whole batch in float32 would lose digits over N·OH·OW terms).
 //
+// M > 1 becomes M = 1: output channel co = ci·M + m reads input channel ci, so with x expanded to
+// xM [N, H, W, CO] (each channel repeated M times, one pass over x), it is a depthwise conv of xM
+// with the same w read as [KH, KW, CO, 1]. The input gradient then sums each group of M channels
+// of dxM back into dx.
+//
 // Only call these when depthwiseSimdApplies (and simdAvailable); depthwise-conv2d-fast.ts chooses.
+// (The expanded input and dxM are allocated per call: M > 1 is the rarer case.)
 
 import type { DepthwiseConv2dShape } from './depthwise-conv2d.js';
 import { depthwiseConv2dModuleBytes } from './wasm/depthwise-conv2d-module.js';
@@ -41,9 +47,25 @@ function exports(): DepthwiseExports {
   return wasm;
 }
 
-/** True for the shapes these kernels compute: depth multiplier 1, channels a multiple of 4. */
+/** True for the shapes these kernels compute: output channels CI·M a multiple of 4. */
 export function depthwiseSimdApplies(s: DepthwiseConv2dShape): boolean {
-  return s.M === 1 && s.CI % 4 === 0;
+  return s.CO % 4 === 0;
+}
+
+/** The same convolution with M = 1 over the expanded input xM [N, H, W, CI·M]. */
+function expandedShape(s: DepthwiseConv2dShape): DepthwiseConv2dShape {
+  return { ...s, CI: s.CO, M: 1 };
+}
+
+/** xM [N,H,W,CI·M]: every channel of x repeated M times (see the header). */
+function expandChannels(x: Float32Array, s: DepthwiseConv2dShape): Float32Array {
+  const { CI, M, CO } = s;
+  const pixels = s.N * s.H * s.W;
+  const xM = new Float32Array(pixels * CO); // (N, H, W, CI·M)
+  for (let p = 0; p < pixels; p++) {
+    for (let ci = 0; ci < CI; ci++) xM.fill(x[p * CI + ci], p * CO + ci * M, p * CO + ci * M + M);
+  }
+  return xM;
 }
 
 /** The taps k (of K, spacing d) that land inside [0, size) from window start i0: [first, end). */
@@ -92,10 +114,14 @@ function forEachRun(s: DepthwiseConv2dShape, visit: (r: Run) => void, rowDone: (
   }
 }
 
-/** y [N,OH,OW,C] = depthwise conv(x, w) + bias, M = 1, C % 4 = 0. Overwrites y. */
+/** y [N,OH,OW,CO] = depthwise conv(x, w) + bias, CO % 4 = 0. Overwrites y. */
 export function depthwiseConv2dForwardSimd(
   y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: DepthwiseConv2dShape,
 ): void {
+  if (s.M > 1) {
+    depthwiseConv2dForwardSimd(y, expandChannels(x, s), w, bias, expandedShape(s));
+    return;
+  }
   const C = s.CO;
   const wLen = s.KH * s.KW * C, xLen = s.N * s.H * s.W * C, yLen = s.N * s.OH * s.OW * C;
   // Heap, in floats, every operand 16-byte aligned: w, bias, x, y.
@@ -117,8 +143,22 @@ export function depthwiseConv2dForwardSimd(
   y.set(f32.subarray(Y_AT, Y_AT + yLen));
 }
 
-/** dx [N,H,W,C] += ∂(Σ y·dy)/∂x, M = 1, C % 4 = 0. Accumulates. */
+/** dx [N,H,W,CI] += ∂(Σ y·dy)/∂x, CO % 4 = 0. Accumulates. */
 export function depthwiseConv2dBackwardInputSimd(dx: Float32Array, dy: Float32Array, w: Float32Array, s: DepthwiseConv2dShape): void {
+  if (s.M > 1) {
+    // dxM for the expanded input, then each input channel collects its M copies.
+    const { CI, M, CO } = s;
+    const dxM = new Float32Array(s.N * s.H * s.W * CO); // (N, H, W, CI·M)
+    depthwiseConv2dBackwardInputSimd(dxM, dy, w, expandedShape(s));
+    for (let p = 0; p < s.N * s.H * s.W; p++) {
+      for (let ci = 0; ci < CI; ci++) {
+        let g = 0;
+        for (let m = 0; m < M; m++) g += dxM[p * CO + ci * M + m];
+        dx[p * CI + ci] += g;
+      }
+    }
+    return;
+  }
   const C = s.CO;
   const wLen = s.KH * s.KW * C, xLen = s.N * s.H * s.W * C, yLen = s.N * s.OH * s.OW * C;
   // Heap: w, dy, dx (copied in, so the kernel adds onto what the caller had).
@@ -134,8 +174,12 @@ export function depthwiseConv2dBackwardInputSimd(dx: Float32Array, dy: Float32Ar
   dx.set(f32.subarray(DX_AT, DX_AT + xLen));
 }
 
-/** dw [KH,KW,C] += ∂(Σ y·dy)/∂w, M = 1, C % 4 = 0; float32 per output row, float64 across rows. Accumulates. */
+/** dw [KH,KW,CI,M] += ∂(Σ y·dy)/∂w, CO % 4 = 0; float32 per output row, float64 across rows. Accumulates. */
 export function depthwiseConv2dBackwardFilterSimd(dw: Float32Array, dy: Float32Array, x: Float32Array, s: DepthwiseConv2dShape): void {
+  if (s.M > 1) {
+    depthwiseConv2dBackwardFilterSimd(dw, dy, expandChannels(x, s), expandedShape(s));
+    return;
+  }
   const C = s.CO;
   const wLen = s.KH * s.KW * C, xLen = s.N * s.H * s.W * C, yLen = s.N * s.OH * s.OW * C;
   // Heap: the row's float32 sums [KH, KW, C], dy, x.

@@ -14,6 +14,11 @@ import { expectSameNonFinite } from './non-finite.js';
 
 /** [N, H, W, C, KH, KW, M, strides, dilation, padding]. */
 type Spec = [number, number, number, number, number, number, number, [number, number], [number, number], Padding];
+/** [C, M] with C·M a multiple of 4: M = 1 with C = 4k, M = 2 with even C, M = 4 with any C. */
+function channels(rng: Rng): [number, number] {
+  const M = [1, 2, 4][randInt(rng, 0, 2)];
+  return [(4 / M) * randInt(rng, 1, 4), M];
+}
 const shapeOf = (spec: Spec): DepthwiseConv2dShape => depthwiseConv2dShape(...spec);
 const label = (s: DepthwiseConv2dShape): string =>
   `N=${s.N} H=${s.H} W=${s.W} C=${s.CI} M=${s.M} K=${s.KH}x${s.KW} stride=${s.strideH},${s.strideW} dilation=${s.dilationH},${s.dilationW} pad=${s.padTop},${s.padLeft}`;
@@ -54,13 +59,13 @@ function checkAgainstDirect(rng: Rng, s: DepthwiseConv2dShape, k: Kernels = SIMD
 }
 
 describe.runIf(simdAvailable)('the depthwise SIMD kernels equal the direct reference', () => {
-  it('on ~50 seeded random shapes (M = 1, channels a multiple of 4)', () => {
+  it('on ~50 seeded random shapes (CI·M a multiple of 4; M from 1 to 4)', () => {
     const rng = mulberry32(101);
     let done = 0;
     while (done < 50) {
+      const [C, M] = channels(rng);
       const spec: Spec = [
-        randInt(rng, 1, 3), randInt(rng, 1, 10), randInt(rng, 1, 10), 4 * randInt(rng, 1, 5),
-        randInt(rng, 1, 5), randInt(rng, 1, 5), 1,
+        randInt(rng, 1, 3), randInt(rng, 1, 10), randInt(rng, 1, 10), C, randInt(rng, 1, 5), randInt(rng, 1, 5), M,
         [randInt(rng, 1, 3), randInt(rng, 1, 3)], [randInt(rng, 1, 3), randInt(rng, 1, 3)], rng() < 0.5 ? 'valid' : 'same',
       ];
       let s: DepthwiseConv2dShape;
@@ -79,6 +84,8 @@ describe.runIf(simdAvailable)('the depthwise SIMD kernels equal the direct refer
     ['stride 3 > 2×2 kernel', [2, 9, 8, 8, 2, 2, 1, [3, 3], [1, 1], 'valid']],
     ["kernel wider than the image under 'same' (every pixel is a border pixel)", [2, 3, 2, 4, 5, 5, 1, [1, 1], [1, 1], 'same']],
     ["dilation 3 on a 1-row image: a window with no tap inside (output = bias)", [1, 1, 6, 4, 2, 2, 1, [1, 1], [3, 3], 'same']],
+    ['M = 2 on 6 channels (the expanded input)', [2, 7, 5, 6, 3, 3, 2, [2, 1], [1, 1], 'same']],
+    ['M = 4 on 3 channels, dilation 2', [2, 8, 7, 3, 3, 2, 4, [1, 1], [2, 2], 'valid']],
     ['MobileNet block in miniature (32 channels, stride 2)', [2, 14, 14, 32, 3, 3, 1, [2, 2], [1, 1], 'same']],
   ];
   for (const [name, spec] of awkward) {
@@ -127,9 +134,10 @@ describe.runIf(simdAvailable)('the depthwise SIMD kernels equal the direct refer
 });
 
 describe('the depthwise fast kernels choose a version that fits', () => {
-  it('SIMD only for M = 1 and channels a multiple of 4; the rows kernels otherwise; forward and gradients agree', () => {
+  it('SIMD only when CI·M is a multiple of 4; the rows kernels otherwise; forward and gradients agree', () => {
     expect(depthwiseSimdApplies(shapeOf([1, 4, 4, 8, 3, 3, 1, [1, 1], [1, 1], 'same']))).toBe(true);
-    expect(depthwiseSimdApplies(shapeOf([1, 4, 4, 8, 3, 3, 2, [1, 1], [1, 1], 'same']))).toBe(false);
+    expect(depthwiseSimdApplies(shapeOf([1, 4, 4, 3, 3, 3, 4, [1, 1], [1, 1], 'same']))).toBe(true);
+    expect(depthwiseSimdApplies(shapeOf([1, 4, 4, 3, 3, 3, 2, [1, 1], [1, 1], 'same']))).toBe(false);
     expect(depthwiseSimdApplies(shapeOf([1, 4, 4, 6, 3, 3, 1, [1, 1], [1, 1], 'same']))).toBe(false);
     for (const spec of [[2, 5, 6, 8, 3, 3, 1, [1, 1], [1, 1], 'same'], [2, 5, 6, 3, 3, 3, 2, [2, 1], [1, 1], 'same'], [1, 5, 6, 6, 3, 2, 1, [1, 1], [2, 1], 'valid']] as Spec[]) {
       checkAgainstDirect(mulberry32(109), shapeOf(spec), FAST);

@@ -17,6 +17,9 @@ describe('depthwiseConv2d: gradCheck', () => {
     ['same, stride 2 (extra row/column bottom/right), M = 3', [2, 6, 5, 2], [2, 2, 2, 3], { padding: 'same', strides: 2 }],
     ['valid, stride 3 > kernel 2', [1, 8, 7, 2], [2, 2, 2, 1], { strides: 3 }],
     ['dilation 2, strides [2, 1]', [1, 7, 7, 2], [3, 2, 2, 2], { dilation: 2, strides: [2, 1], padding: 'same' }],
+    // CI·M a multiple of 4: the WebAssembly SIMD kernels (the cases above run the channel-rows ones).
+    ["SIMD path: 4 channels, M = 1, 'same' stride 2", [2, 6, 5, 4], [3, 3, 4, 1], { padding: 'same', strides: 2 }],
+    ['SIMD path: 2 channels, M = 2, valid', [2, 5, 6, 2], [3, 2, 2, 2], {}],
   ];
   for (const [label, xShape, wShape, options] of cases) {
     it(label, () => {
@@ -36,13 +39,14 @@ describe('depthwiseConv2d against TensorFlow.js', () => {
   });
 
   for (const padding of ['valid', 'same'] as const) {
-    for (const [stride, M] of [[1, 1], [2, 2], [3, 1]] as const) {
-      it(`${padding}, stride ${stride}, M = ${M}: output, dx, dw`, () => {
-        const rng = new Rng(10 * stride + M);
-        const x = randomNormal([2, 7, 6, 3], rng);
-        const w = randomNormal([3, 2, 3, M], rng);
+    // C·M = 3 runs the channel-rows kernels, 8 and 12 the SIMD ones.
+    for (const [stride, C, M] of [[1, 3, 1], [2, 3, 2], [3, 3, 1], [1, 8, 1], [2, 3, 4]] as const) {
+      it(`${padding}, stride ${stride}, C = ${C}, M = ${M}: output, dx, dw`, () => {
+        const rng = new Rng(10 * stride + M + C);
+        const x = randomNormal([2, 7, 6, C], rng);
+        const w = randomNormal([3, 2, C, M], rng);
         compareOpWithTf(
-          tf, `depthwiseConv2d ${padding} s${stride} M${M}`,
+          tf, `depthwiseConv2d ${padding} s${stride} C${C} M${M}`,
           (xx, ww) => depthwiseConv2d(xx, ww, { padding, strides: stride }),
           (xx, ww) => tf.depthwiseConv2d(xx as TF.Tensor4D, ww as TF.Tensor4D, stride, padding),
           [x, w], 20 + stride,
