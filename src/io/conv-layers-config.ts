@@ -121,6 +121,9 @@ export const CONV_BUILDERS: Readonly<Record<string, Builder>> = {
 
   Conv1D(r, base) {
     r.only('groups', [1], 'groups');
+    // Keras 3's Conv1D, like its Conv2D, may carry LoRA keys; lora_alpha only matters with a lora_rank.
+    r.nulls('lora_rank');
+    r.accept('lora_alpha');
     const padding = r.get('padding') ?? 'valid';
     const p = typeof padding === 'string' ? padding.toLowerCase() : '';
     if (p !== 'valid' && p !== 'same' && p !== 'causal') return r.fail(`padding ${show(padding)} is not supported (tatami supports 'valid', 'same' or 'causal')`);
