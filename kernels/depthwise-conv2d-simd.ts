@@ -62,8 +62,10 @@ function expandChannels(x: Float32Array, s: DepthwiseConv2dShape): Float32Array 
   const { CI, M, CO } = s;
   const pixels = s.N * s.H * s.W;
   const xM = new Float32Array(pixels * CO); // (N, H, W, CI·M)
-  for (let p = 0; p < pixels; p++) {
-    for (let ci = 0; ci < CI; ci++) xM.fill(x[p * CI + ci], p * CO + ci * M, p * CO + ci * M + M);
+  let o = 0; // write position in xM, front to back
+  for (let i = 0; i < pixels * CI; i++) {
+    const v = x[i];
+    for (let m = 0; m < M; m++) xM[o++] = v;
   }
   return xM;
 }
