@@ -68,6 +68,9 @@ describe("tatami's own round trip (what tfjs cannot build)", () => {
     const t = new Tensor(randomInput([2, 5, 4, 2], 4), [2, 5, 4, 2]);
     expect(loaded.predict(t).shape).toEqual([2, 10, 7, 2]);
     expect(maxDiff(loaded.predict(t).data, model.predict(t).data)).toBe(0);
+    expect(loaded.summary({ print: false })).toBe(model.summary({ print: false }));
+    // Keras 2's table cuts the first column at 29 characters. Parameters: 3·3·2·1 + 2 = 20; 3·3·3·2 + 3 = 57.
+    expect(model.summary({ print: false })).toMatch(/depthwise_conv2d \(DepthwiseC \(None, 5, 4, 2\)\s+20\n[_]+\nconv2d_transpose \(Conv2DTran \(None, 10, 7, 3\)\s+57\n/);
     const seq = new Sequential([new Conv1D({ filters: 3, kernelSize: 3, padding: 'causal', dilationRate: 2, inputShape: [6, 2] })], { seed: 6 });
     const seqLoaded = await loadModel(await seq.save());
     const s = new Tensor(randomInput([2, 6, 2], 5), [2, 6, 2]);
