@@ -58,8 +58,10 @@ export const depthwiseShapes: DepthwiseSpec[] = [
   { label: 'DW2', N: 8, H: 28, W: 28, C: 128, M: 1, K: 3, padding: 'same', stride: 2 },
   { label: 'DW3', N: 8, H: 28, W: 28, C: 32, M: 2, K: 3, padding: 'same', stride: 1 },
 ];
+/** Small shapes for --quick and the test: one on the SIMD path (C·M = 12), one on the rows path (C·M = 10). */
 export const depthwiseQuickShapes: DepthwiseSpec[] = [
-  { label: 'dq1', N: 2, H: 7, W: 9, C: 5, M: 2, K: 3, padding: 'same', stride: 2 },
+  { label: 'dq1', N: 2, H: 7, W: 9, C: 6, M: 2, K: 3, padding: 'same', stride: 2 },
+  { label: 'dq2', N: 1, H: 5, W: 6, C: 5, M: 2, K: 2, padding: 'valid', stride: 1 },
 ];
 
 function specName(c: DepthwiseSpec): string {
