@@ -78,6 +78,19 @@ describe("tatami's own round trip (what tfjs cannot build)", () => {
   });
 });
 
+describe("a fact about the peer: tfjs 4.22's DepthwiseConv2D layer ignores dilation_rate", () => {
+  test("tatami's dilated DepthwiseConv2D equals tf.depthwiseConv2d with dilations; tfjs's layer, loading the same file, does not", async () => {
+    const x = input({ shape: [7, 7, 2] });
+    const model = new Model({ inputs: x, outputs: new DepthwiseConv2D({ kernelSize: 3, dilationRate: 2, padding: 'same' }).apply(x), seed: 1 });
+    const xs = randomInput([1, 7, 7, 2], 1);
+    const kernel = model.layers[1].weights[0].value;
+    const truth = tf.depthwiseConv2d(tf.tensor4d(xs, [1, 7, 7, 2]), tf.tensor4d(kernel.data, [3, 3, 2, 1]), 1, 'same', 'NHWC', 2);
+    expect(maxDiff(model.predict(new Tensor(xs, [1, 7, 7, 2])).data, truth.dataSync() as Float32Array)).toBeLessThanOrEqual(1e-5);
+    const theirs = await loadIntoTfjs(await model.save());
+    expect(predictionDiff(model, theirs, xs, [1, 7, 7, 2])).toBeGreaterThan(0.1);
+  });
+});
+
 describe('Keras 2 and Keras 3 config keys', () => {
   const policy = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
   const glorot = { module: 'keras.initializers', class_name: 'GlorotUniform', config: { seed: null }, registered_name: null };
