@@ -17,6 +17,7 @@ import { Embedding } from '../layers/embedding.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { MODERN_CNN_BUILDERS } from './modern-cnn-layers.js';
 import { ConfigReader } from './config-reader.js';
+import { CONV_BUILDERS } from './conv-layers-config.js';
 import { readActivation, readDtype, readInitializer } from './keras-values.js';
 import type { KernelBiasArgs } from '../layers/kernel-bias.js';
 
@@ -164,6 +165,7 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
     return { layer, weights: () => [['embeddings', [layer.inputDim, layer.outputDim]]] };
   },
 
+  ...CONV_BUILDERS,
   // The layers of modern CNNs (issue 13), in their own file.
   ...MODERN_CNN_BUILDERS,
 };
@@ -177,6 +179,7 @@ function pooling(r: ConfigReader, base: { name: string; trainable: boolean }, Cl
 /** Keras's other spellings of the same classes. */
 const ALIASES: Readonly<Record<string, string>> = {
   MaxPool2D: 'MaxPooling2D', AvgPool2D: 'AveragePooling2D', GlobalAvgPool2D: 'GlobalAveragePooling2D', Convolution2D: 'Conv2D',
+  SeparableConvolution2D: 'SeparableConv2D', Convolution2DTranspose: 'Conv2DTranspose', Convolution1D: 'Conv1D',
   GlobalMaxPool2D: 'GlobalMaxPooling2D',
 };
 
