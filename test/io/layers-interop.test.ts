@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   loadModel, input, Model, Tensor, Adam, Conv2D, Dense, ZeroPadding2D, Cropping2D, ReLU, LeakyReLU, ELU, Softmax,
   PReLU, Rescaling, UpSampling2D, GlobalMaxPooling2D, LayerNormalization, GaussianDropout, GaussianNoise, SpatialDropout2D,
-  Resizing, CenterCrop, RepeatVector, Permute,
+  Resizing, CenterCrop, RepeatVector, Permute, Conv2DTranspose, MaxPooling2D,
 } from '../../src/index.js';
 import { tfjsArtifacts, asModelJson, loadIntoTfjs, randomInput, predictionDiff } from './io-helpers.js';
 
@@ -175,5 +175,45 @@ describe('tatami → tatami', () => {
     expect(again.countParams()).toBe(model.countParams());
     const probe = new Tensor(randomInput([2, 7, 8, 3], 50), [2, 7, 8, 3]);
     expect(Array.from(again.predict(probe).data)).toEqual(Array.from(model.predict(probe).data));
+  });
+});
+
+describe('an Inception-style decoder as a chain (Concatenate waits for the graph models)', () => {
+  const k = ['LeakyReLU', 'MaxPooling2D', 'Conv2DTranspose', 'UpSampling2D', 'Cropping2D', 'LayerNormalization', 'GlobalMaxPooling2D', 'Dense'];
+
+  test('LeakyReLU, MaxPool 3×3/1 same, Conv2DTranspose 2 same elu, UpSampling2D, asymmetric Cropping2D, LayerNormalization, GlobalMaxPooling2D: tfjs → tatami', async () => {
+    const m = tf.sequential();
+    m.add(tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', inputShape: [6, 6, 2] }));
+    m.add(tf.layers.leakyReLU({ alpha: 0.2 }));
+    m.add(tf.layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same' }));
+    m.add(tf.layers.conv2dTranspose({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'elu' }));
+    m.add(tf.layers.upSampling2d({ size: [2, 2] }));
+    m.add(tf.layers.cropping2D({ cropping: [[1, 2], [0, 3]] }));
+    m.add(tf.layers.layerNormalization({ axis: -1 }));
+    m.add(tf.layers.globalMaxPooling2d({}));
+    m.add(tf.layers.dense({ units: 2, activation: 'softmax' }));
+    m.compile({ optimizer: tf.train.adam(0.02), loss: 'categoricalCrossentropy' });
+    await m.fit(tf.tensor(randomInput([8, 6, 6, 2], 60), [8, 6, 6, 2]), tf.tensor(oneHot(8, 2), [8, 2]), { epochs: 3, batchSize: 4, verbose: 0 });
+    const ours = await loadModel(asModelJson(await tfjsArtifacts(m)));
+    expect(ours.layers.map((l) => l.className).slice(1)).toEqual(k);
+    expect(predictionDiff(ours, m, randomInput([3, 6, 6, 2], 61), [3, 6, 6, 2])).toBeLessThanOrEqual(1e-5);
+  });
+
+  test('the same chain built and trained in tatami predicts the same in tfjs', async () => {
+    const x = input({ shape: [6, 6, 2] });
+    let h = new Conv2D({ filters: 3, kernelSize: 3, padding: 'same' }).apply(x);
+    h = new LeakyReLU({ alpha: 0.2 }).apply(h);
+    h = new MaxPooling2D({ poolSize: 3, strides: 1, padding: 'same' }).apply(h);
+    h = new Conv2DTranspose({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'elu' }).apply(h);
+    h = new UpSampling2D().apply(h);
+    h = new Cropping2D({ cropping: [[1, 2], [0, 3]] }).apply(h);
+    h = new LayerNormalization().apply(h);
+    h = new GlobalMaxPooling2D().apply(h);
+    const model = new Model({ inputs: x, outputs: new Dense({ units: 2, activation: 'softmax' }).apply(h), seed: 9 });
+    model.compile({ optimizer: new Adam({ learningRate: 0.02 }), loss: 'categorical_crossentropy' });
+    await model.fit(new Tensor(randomInput([8, 6, 6, 2], 62), [8, 6, 6, 2]), new Tensor(oneHot(8, 2), [8, 2]), { epochs: 3, batchSize: 4, verbose: 0, seed: 3 });
+    const theirs = await loadIntoTfjs(await model.save());
+    expect(theirs.layers.map((l) => l.getClassName()).slice(2)).toEqual(k);
+    expect(predictionDiff(model, theirs, randomInput([3, 6, 6, 2], 63), [3, 6, 6, 2])).toBeLessThanOrEqual(1e-5);
   });
 });
