@@ -15,9 +15,11 @@ import { Dropout } from '../layers/dropout.js';
 import { Activation } from '../layers/activation.js';
 import { Embedding } from '../layers/embedding.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
+import { MODERN_CNN_BUILDERS } from './modern-cnn-layers.js';
 import { Add, Subtract, Multiply, Average, Maximum, Minimum } from '../layers/merge.js';
 import { Concatenate } from '../layers/concatenate.js';
 import { ConfigReader } from './config-reader.js';
+import { CONV_BUILDERS } from './conv-layers-config.js';
 import { readActivation, readDtype, readInitializer } from './keras-values.js';
 import type { KernelBiasArgs } from '../layers/kernel-bias.js';
 
@@ -41,7 +43,7 @@ export interface BuiltLayer {
   weights(inputShape: SymbolicShape): WeightShape[];
 }
 
-type Builder = (r: ConfigReader, base: { name: string; trainable: boolean }) => BuiltLayer;
+export type Builder = (r: ConfigReader, base: { name: string; trainable: boolean }) => BuiltLayer;
 
 const none = (): WeightShape[] => [];
 const last = (s: SymbolicShape): number => s[s.length - 1] ?? 0;
@@ -53,6 +55,17 @@ function readCommon(r: ConfigReader): void {
   r.only('data_format', ['channels_last', null], 'data_format');
   r.nulls('activity_regularizer');
 }
+
+/** The merge layers: no weights, no options but Concatenate's axis. */
+const MERGES = { Add, Subtract, Multiply, Average, Maximum, Minimum };
+const MERGE_BUILDERS: Readonly<Record<string, Builder>> = {
+  ...Object.fromEntries(Object.entries(MERGES).map(([cls, Cls]) => [cls, (_r: ConfigReader, base: { name: string; trainable: boolean }) => ({ layer: new Cls(base), weights: none })])),
+  Concatenate(r: ConfigReader, base) {
+    const axis = r.get('axis') ?? -1;
+    if (typeof axis !== 'number' || !Number.isInteger(axis) || Math.abs(axis) > 8) r.fail(`axis must be an integer, got ${show(axis)}`);
+    return { layer: new Concatenate({ ...base, axis }), weights: none };
+  },
+};
 
 const BUILDERS: Readonly<Record<string, Builder>> = {
   Conv2D(r, base) {
@@ -164,17 +177,12 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
     });
     return { layer, weights: () => [['embeddings', [layer.inputDim, layer.outputDim]]] };
   },
-};
 
-/** The merge layers: no weights, no options but Concatenate's axis. */
-const MERGES = { Add, Subtract, Multiply, Average, Maximum, Minimum };
-const MERGE_BUILDERS: Readonly<Record<string, Builder>> = {
-  ...Object.fromEntries(Object.entries(MERGES).map(([cls, Cls]) => [cls, (_r: ConfigReader, base: { name: string; trainable: boolean }) => ({ layer: new Cls(base), weights: none })])),
-  Concatenate(r: ConfigReader, base) {
-    const axis = r.get('axis') ?? -1;
-    if (typeof axis !== 'number' || !Number.isInteger(axis) || Math.abs(axis) > 8) r.fail(`axis must be an integer, got ${show(axis)}`);
-    return { layer: new Concatenate({ ...base, axis }), weights: none };
-  },
+  ...CONV_BUILDERS,
+  // The layers of modern CNNs (issue 13), in their own file.
+  ...MODERN_CNN_BUILDERS,
+  // The merge layers of graph models (issue 12).
+  ...MERGE_BUILDERS,
 };
 
 function pooling(r: ConfigReader, base: { name: string; trainable: boolean }, Cls: typeof MaxPooling2D | typeof AveragePooling2D): BuiltLayer {
@@ -186,24 +194,28 @@ function pooling(r: ConfigReader, base: { name: string; trainable: boolean }, Cl
 /** Keras's other spellings of the same classes. */
 const ALIASES: Readonly<Record<string, string>> = {
   MaxPool2D: 'MaxPooling2D', AvgPool2D: 'AveragePooling2D', GlobalAvgPool2D: 'GlobalAveragePooling2D', Convolution2D: 'Conv2D',
+  SeparableConvolution2D: 'SeparableConv2D', Convolution2DTranspose: 'Conv2DTranspose', Convolution1D: 'Conv1D',
+  GlobalMaxPool2D: 'GlobalMaxPooling2D',
 };
 
 /** Layer classes a model file may use (besides InputLayer). */
-export const SUPPORTED_LAYERS: readonly string[] = [...Object.keys(BUILDERS), ...Object.keys(MERGE_BUILDERS)];
+export const SUPPORTED_LAYERS: readonly string[] = Object.keys(BUILDERS);
 
-/** Build a tatami layer from a Keras layer entry; `prefix` (e.g. 'loadModel') starts every error. */
-export function layerFromConfig(className: string, config: Record<string, unknown>, name: string, prefix: string): BuiltLayer {
+/**
+ * Build a tatami layer from a Keras layer entry; `prefix` (e.g. 'loadModel') starts every error;
+ * `kerasMajor` is the Keras version whose meanings the file uses (io/keras-flavor.ts).
+ */
+export function layerFromConfig(className: string, config: Record<string, unknown>, name: string, prefix: string, kerasMajor: 2 | 3 = 2): BuiltLayer {
   const cls = Object.prototype.hasOwnProperty.call(ALIASES, className) ? ALIASES[className] : className;
-  const builders = Object.prototype.hasOwnProperty.call(MERGE_BUILDERS, cls) ? MERGE_BUILDERS : BUILDERS;
-  if (!Object.prototype.hasOwnProperty.call(builders, cls)) {
+  if (!Object.prototype.hasOwnProperty.call(BUILDERS, cls)) {
     throw new Error(`${prefix}: layer '${name}' has class ${className}, which tatami does not support (supported: ${SUPPORTED_LAYERS.join(', ')})`);
   }
-  const r = new ConfigReader(config, `${prefix}: layer '${name}' (${className})`);
+  const r = new ConfigReader(config, `${prefix}: layer '${name}' (${className})`, kerasMajor);
   readCommon(r);
   const trainable = r.bool('trainable', true);
   let built: BuiltLayer;
   try {
-    built = builders[cls](r, { name, trainable });
+    built = BUILDERS[cls](r, { name, trainable });
   } catch (e) {
     // A tatami constructor's own message (e.g. "Dense: units must be ...") gets the layer's name.
     const msg = (e as Error).message;

@@ -19,6 +19,7 @@ import { Sequential } from '../models/sequential.js';
 import { isObject, own, show, type JsonObject } from './safe-json.js';
 import { readTopology, type Topology } from './topology.js';
 import { layerFromConfig, type BuiltLayer } from './layer-from-config.js';
+import { kerasMajorVersion } from './keras-flavor.js';
 import { planWeights } from './manifest.js';
 import { matchWeights, type ExpectedWeight } from './weight-matching.js';
 import { checkWeightBytes, decodeWeight } from './decode-weights.js';
@@ -58,11 +59,12 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
   const shapes = new Map<string, SymbolicShape>();
   topology.inputs.forEach((t) => shapes.set(`${t.name ?? ''}#0`, [null, ...t.shape]));
   const expected: ExpectedWeight[] = [];
+  const kerasMajor = kerasMajorVersion(own(json, 'modelTopology'));
   for (const call of topology.calls) {
     const { entry } = call;
     let b = built.get(entry.name);
     if (b === undefined) {
-      b = layerFromConfig(entry.className, entry.config as Record<string, unknown>, entry.name, prefix);
+      b = layerFromConfig(entry.className, entry.config as Record<string, unknown>, entry.name, prefix, kerasMajor);
       built.set(entry.name, b);
     }
     const inShapes = call.inputs.map((r) => shapes.get(`${r.layer}#${r.node}`) as SymbolicShape);

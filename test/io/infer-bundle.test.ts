@@ -14,11 +14,15 @@ import { classicCnn, Tensor } from '../../src/index.js';
 import { randomInput, maxDiff } from './io-helpers.js';
 
 /**
- * Generous ceilings above the measured size: ≈ 117 kB minified, 40 kB gzipped since graph models
- * (a loaded file may hold merges, shared layers, several inputs and outputs); 104 kB before.
+ * Generous ceilings above the measured size: ≈ 160 kB minified, 51 kB gzipped. It was 101 kB and
+ * 35 kB with the first 12 layer types; the loader must carry every layer it can build, their ops,
+ * kernels and config readers: ≈ 25 kB minified, 6.5 kB gzipped for the four convolutions
+ * (DepthwiseConv2D, SeparableConv2D, Conv2DTranspose, Conv1D) and ≈ 34 kB, 9.5 kB for the other
+ * layers of modern CNNs (padding, resizing, activation, normalization, noise, augmentation).
+ * Graph models (merges, shared layers, several inputs and outputs) add ≈ 13 kB, 5 kB: 174 kB, 55 kB.
  */
-const MAX_MINIFIED = 130_000;
-const MAX_GZIPPED = 45_000;
+const MAX_MINIFIED = 190_000;
+const MAX_GZIPPED = 60_000;
 
 test('tatami/infer bundles for the browser without Node imports, and predicts from memory', async () => {
   const result = await build({
