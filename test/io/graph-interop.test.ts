@@ -10,7 +10,7 @@ import { describe, test, expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import {
   loadModel, input, Model, Conv2D, BatchNormalization, Activation, Add, Concatenate, Multiply, Average, Maximum, Minimum,
-  MaxPooling2D, GlobalAveragePooling2D, Dense, Tensor, SGD,
+  MaxPooling2D, GlobalAveragePooling2D, Dense, Tensor, SGD, convnet, resnet as zooResnet,
 } from '../../src/index.js';
 import { tfjsArtifacts, asModelJson, loadIntoTfjs, randomInput, maxDiff } from './io-helpers.js';
 
@@ -184,3 +184,13 @@ describe('one SGD step of the ResNet block model: tatami equals tfjs', () => {
   });
 });
 
+describe('the model zoo in TensorFlow.js', () => {
+  test('convnet() and resnet() load in tfjs with the same layers and predict the same', async () => {
+    for (const model of [convnet({ seed: 1 }), zooResnet({ seed: 2 })]) {
+      const theirs = await loadIntoTfjs(await model.save());
+      expect(theirs.layers.map((l) => l.name)).toEqual(model.layers.map((l) => l.name));
+      expect(theirs.countParams()).toBe(model.countParams());
+      expect(graphDiff(model, theirs, [[2, 28, 28, 1]], 80), model.name).toBeLessThanOrEqual(1e-5);
+    }
+  });
+});
