@@ -1,13 +1,18 @@
 import type { Tensor } from '../tensor.js';
-import { sub } from '../ops/binary.js';
+import { add, sub, mul, maximum, minimum } from '../ops/binary.js';
+import { shapesEqual } from '../shape.js';
 import { addN, averageN, multiplyN, maximumN, minimumN } from '../ops/merge.js';
 import { Layer, formatShape, type CallContext, type SymbolicShape } from './layer.js';
 
 /**
  * The base of Keras's merge layers: a layer called on a list of symbolic tensors,
- * `new Add().apply([a, b])`. Merges have no weights. Elementwise merges need inputs of one shape
- * (tatami does not broadcast between them; a batch axis of None fits any size).
+ * `new Add().apply([a, b])`. Merges have no weights. Elementwise merges take inputs of one rank whose
+ * sizes agree or are 1 (broadcast, as Keras: a squeeze-and-excitation gate [N, 1, 1, C] times a map
+ * [N, H, W, C]); inputs of one shape go through the n-ary kernels (kernels/merge.ts), others through
+ * the broadcasting binary ops, folded left to right (as Keras folds them).
  */
+const oneShape = (xs: readonly Tensor[]): boolean => xs.every((x) => shapesEqual(x.shape, xs[0].shape));
+
 export abstract class Merge extends Layer {
   /** How many inputs a call takes: [least, most]. */
   protected readonly arity: readonly [number, number] = [2, Infinity];
@@ -28,19 +33,18 @@ export abstract class Merge extends Layer {
     return this.mergedShape(inputShapes);
   }
 
-  /** Elementwise: every input has one shape (None fits any size); the output has it too. */
+  /** Elementwise: on each axis the sizes agree or are 1 (None: unknown, fits any size). */
   protected mergedShape(shapes: readonly SymbolicShape[]): SymbolicShape {
+    const expected = 'inputs of one rank whose sizes agree or are 1';
     const rank = shapes[0].length;
-    const out = [...shapes[0]];
-    for (const s of shapes) {
-      if (s.length !== rank) this.misfit(shapes, 'inputs of one shape');
-      s.forEach((d, i) => {
-        if (d === null) return;
-        if (out[i] !== null && out[i] !== d) this.misfit(shapes, 'inputs of one shape');
-        out[i] = d;
-      });
-    }
-    return out;
+    if (shapes.some((s) => s.length !== rank)) this.misfit(shapes, expected);
+    return shapes[0].map((_, i) => {
+      const dims = shapes.map((s) => s[i]);
+      const sizes = new Set(dims.filter((d): d is number => d !== null && d !== 1));
+      if (sizes.size > 1) this.misfit(shapes, expected);
+      if (sizes.size === 1) return [...sizes][0];
+      return dims.includes(null) ? null : 1;
+    });
   }
 
   call(x: Tensor, ctx: CallContext): Tensor {
@@ -56,6 +60,11 @@ export abstract class Merge extends Layer {
     throw new Error(`${this.describe()}: expected ${expected}, got input shapes${this.listShapes(shapes)}`);
   }
 
+  /** The n-ary op for inputs of one shape, else `binary` folded left to right (broadcasting). */
+  protected elementwise(xs: readonly Tensor[], nary: (xs: readonly Tensor[]) => Tensor, binary: (a: Tensor, b: Tensor) => Tensor): Tensor {
+    return oneShape(xs) ? nary(xs) : xs.reduce((a, b) => binary(a, b));
+  }
+
   private listShapes(shapes: readonly SymbolicShape[]): string {
     return shapes.length === 0 ? '' : ` ${shapes.map(formatShape).join(', ')}`;
   }
@@ -65,7 +74,7 @@ export abstract class Merge extends Layer {
 export class Add extends Merge {
   readonly className = 'Add';
   protected merge(xs: readonly Tensor[]): Tensor {
-    return addN(xs);
+    return this.elementwise(xs, addN, add);
   }
 }
 
@@ -82,7 +91,7 @@ export class Subtract extends Merge {
 export class Multiply extends Merge {
   readonly className = 'Multiply';
   protected merge(xs: readonly Tensor[]): Tensor {
-    return multiplyN(xs);
+    return this.elementwise(xs, multiplyN, mul);
   }
 }
 
@@ -90,7 +99,7 @@ export class Multiply extends Merge {
 export class Average extends Merge {
   readonly className = 'Average';
   protected merge(xs: readonly Tensor[]): Tensor {
-    return averageN(xs);
+    return oneShape(xs) ? averageN(xs) : mul(xs.reduce((a, b) => add(a, b)), 1 / xs.length);
   }
 }
 
@@ -98,7 +107,7 @@ export class Average extends Merge {
 export class Maximum extends Merge {
   readonly className = 'Maximum';
   protected merge(xs: readonly Tensor[]): Tensor {
-    return maximumN(xs);
+    return this.elementwise(xs, maximumN, maximum);
   }
 }
 
@@ -106,6 +115,6 @@ export class Maximum extends Merge {
 export class Minimum extends Merge {
   readonly className = 'Minimum';
   protected merge(xs: readonly Tensor[]): Tensor {
-    return minimumN(xs);
+    return this.elementwise(xs, minimumN, minimum);
   }
 }

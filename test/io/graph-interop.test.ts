@@ -10,7 +10,7 @@ import { describe, test, expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import {
   loadModel, input, Model, Conv2D, BatchNormalization, Activation, Add, Concatenate, Multiply, Average, Maximum, Minimum,
-  MaxPooling2D, GlobalAveragePooling2D, Dense, Tensor, SGD, convnet, resnet as zooResnet,
+  MaxPooling2D, GlobalAveragePooling2D, Dense, Reshape, Tensor, SGD, convnet, resnet as zooResnet,
 } from '../../src/index.js';
 import { tfjsArtifacts, asModelJson, loadIntoTfjs, randomInput, maxDiff } from './io-helpers.js';
 
@@ -102,11 +102,33 @@ function twoByTwo(seed: number): Model {
   return new Model({ inputs: [img, meta], outputs: [cls, reg], seed });
 }
 
+/** Squeeze-and-excitation: a [1, 1, C] gate from global pooling multiplies the map (Multiply broadcasts). */
+function tfSqueezeExcite(): tf.LayersModel {
+  const x = tf.input({ shape: [6, 6, 2] });
+  const h = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(x) as tf.SymbolicTensor;
+  let g = tf.layers.globalAveragePooling2d({}).apply(h) as tf.SymbolicTensor;
+  g = tf.layers.dense({ units: 2, activation: 'relu' }).apply(g) as tf.SymbolicTensor;
+  g = tf.layers.dense({ units: 4, activation: 'sigmoid' }).apply(g) as tf.SymbolicTensor;
+  g = tf.layers.reshape({ targetShape: [1, 1, 4] }).apply(g) as tf.SymbolicTensor;
+  const y = tf.layers.globalAveragePooling2d({}).apply(tf.layers.multiply().apply([h, g]) as tf.SymbolicTensor) as tf.SymbolicTensor;
+  return tf.model({ inputs: x, outputs: tf.layers.dense({ units: 3, activation: 'softmax' }).apply(y) as tf.SymbolicTensor });
+}
+
+function squeezeExcite(seed: number): Model {
+  const x = input({ shape: [6, 6, 2] });
+  const h = new Conv2D({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(x);
+  let g = new Dense({ units: 2, activation: 'relu' }).apply(new GlobalAveragePooling2D().apply(h));
+  g = new Reshape({ targetShape: [1, 1, 4] }).apply(new Dense({ units: 4, activation: 'sigmoid' }).apply(g));
+  const y = new GlobalAveragePooling2D().apply(new Multiply().apply([h, g]));
+  return new Model({ inputs: x, outputs: new Dense({ units: 3, activation: 'softmax' }).apply(y), seed });
+}
+
 const oneHot = (n: number, seed: number): number[] => Array.from({ length: n }, (_, i) => (i * 7 + seed) % 3);
 const CASES: Array<{ name: string; tfjs: () => tf.LayersModel; ours: (seed: number) => Model; shapes: (n: number) => Shapes; outputs: string[] }> = [
   { name: 'a ResNet block', tfjs: tfResnet, ours: resnet, shapes: (n) => [[n, 8, 8, 3]], outputs: ['cce'] },
   { name: 'an Inception-style module', tfjs: tfInception, ours: inception, shapes: (n) => [[n, 6, 6, 2]], outputs: ['cce'] },
   { name: 'a two-input, two-output model with a shared Dense and merges', tfjs: tfTwoByTwo, ours: twoByTwo, shapes: (n) => [[n, 4], [n, 4]], outputs: ['cce', 'mse'] },
+  { name: 'a squeeze-and-excitation block (a broadcast Multiply)', tfjs: tfSqueezeExcite, ours: squeezeExcite, shapes: (n) => [[n, 6, 6, 2]], outputs: ['cce'] },
 ];
 
 /** Labels for each output: one-hot classes for 'cce', values for 'mse'. */

@@ -39,15 +39,32 @@ describe('merge values', () => {
   });
 });
 
+describe('broadcasting between inputs (sizes 1), as Keras', () => {
+  it('a squeeze-and-excitation gate [N, 1, 1, C] times a map [N, H, W, C]: shapes, values by hand, gradients', () => {
+    expect(new Multiply().apply([input({ shape: [4, 4, 3] }), input({ shape: [1, 1, 3] })]).shape).toEqual([null, 4, 4, 3]);
+    expect(new Add().apply([input({ shape: [1, 3] }), input({ shape: [2, 1] })]).shape).toEqual([null, 2, 3]);
+    const map = tensor([[[[1, 2], [3, 4]], [[5, 6], [7, 8]]]]); // [1, 2, 2, 2]
+    const gate = tensor([[[[10, -1]]]]); // [1, 1, 1, 2]
+    expectClose(new Multiply().callInputs([map, gate], CTX), [[[[10, -2], [30, -4]], [[50, -6], [70, -8]]]], 0);
+    expectClose(new Average().callInputs([map, gate], CTX), [[[[5.5, 0.5], [6.5, 1.5]], [[7.5, 2.5], [8.5, 3.5]]]], 1e-6);
+    expectClose(new Maximum().callInputs([map, gate], CTX), [[[[10, 2], [10, 4]], [[10, 6], [10, 8]]]], 0);
+    const rng = new Rng(6);
+    for (const make of [() => new Add(), () => new Multiply(), () => new Average(), () => new Maximum(), () => new Minimum(), () => new Subtract()]) {
+      const layer = make();
+      expectGradOk((p, q) => layer.callInputs([p, q], CTX), [shuffledRamp([2, 3, 3, 2], rng), shuffledRamp([2, 1, 1, 2], rng, 0.37, 0.05)], {}, `${layer.className} broadcast`);
+    }
+  });
+});
+
 describe('merge shape errors name the layer and the inbound shapes', () => {
   const x = input({ shape: [4] });
   const y = input({ shape: [5] });
   it.each([
-    ['Add', () => new Add({ name: 'sum' }).apply([x, y]), /Add 'sum': expected inputs of one shape, got input shapes \(None, 4\), \(None, 5\)/],
+    ['Add', () => new Add({ name: 'sum' }).apply([x, y]), /Add 'sum': expected inputs of one rank whose sizes agree or are 1, got input shapes \(None, 4\), \(None, 5\)/],
     ['Add of one', () => new Add().apply([x]), /Add: takes a list of at least 2 inputs, got 1 \(None, 4\)/],
     ['Add of a tensor', () => new Add().apply(x), /Add: takes a list of at least 2 inputs, got 1 \(None, 4\)/],
     ['Subtract of three', () => new Subtract().apply([x, x, x]), /Subtract: takes a list of exactly 2 inputs, got 3/],
-    ['Multiply of ranks', () => new Multiply().apply([x, input({ shape: [4, 1] })]), /Multiply: expected inputs of one shape, got input shapes \(None, 4\), \(None, 4, 1\)/],
+    ['Multiply of ranks', () => new Multiply().apply([x, input({ shape: [4, 1] })]), /Multiply: expected inputs of one rank whose sizes agree or are 1, got input shapes \(None, 4\), \(None, 4, 1\)/],
     ['Concatenate', () => new Concatenate().apply([input({ shape: [2, 3] }), input({ shape: [3, 3] })]), /Concatenate: expected inputs that agree outside axis -1, got input shapes \(None, 2, 3\), \(None, 3, 3\)/],
     ['Concatenate on the batch', () => new Concatenate({ axis: 0 }).apply([x, x]), /Concatenate: expected inputs of rank > 1 with an axis 0 after the batch axis/],
     ['Dense of two', () => new Dense({ units: 2 }).apply([x, x]), /Dense: takes one input, got 2 with shapes \(None, 4\), \(None, 4\)/],
@@ -56,7 +73,7 @@ describe('merge shape errors name the layer and the inbound shapes', () => {
   });
 
   it('at run time too, on concrete shapes', () => {
-    expect(() => new Maximum().callInputs([tensor([[1, 2]]), tensor([[1, 2, 3]])], CTX)).toThrow(/Maximum: expected inputs of one shape, got input shapes \(1, 2\), \(1, 3\)/);
+    expect(() => new Maximum().callInputs([tensor([[1, 2]]), tensor([[1, 2, 3]])], CTX)).toThrow(/Maximum: expected inputs of one rank whose sizes agree or are 1, got input shapes \(1, 2\), \(1, 3\)/);
   });
 });
 
