@@ -6,8 +6,10 @@
  * KH×KW kernel, OH×OW output height and width, CO output channels; layouts NHWC (activations) and
  * HWIO (filters), row-major.
  */
-export { broadcastShape, broadcastStrides, binaryBroadcast, broadcastTo, unaryMap } from './elementwise.js';
+export { broadcastShape, broadcastStrides, binaryBroadcast, broadcastTo, unaryMap, binaryFunctions, type BinaryKind } from './elementwise.js';
+export { binaryBroadcastFast, broadcastToFast, collapseAxes } from './elementwise-fast.js';
 export { reduceSum, reduceMax, reduceMaxBackward, reduceSumTo } from './reduce.js';
+export { reduceSumToFast } from './reduce-fast.js';
 export { transpose } from './transpose.js';
 export { gatherRows, scatterAddRows } from './gather.js';
 export { softmaxForward, softmaxBackward } from './softmax.js';

@@ -1,4 +1,4 @@
-import { allocFloat32 } from './storage.js';
+import { allocFloat32, releaseFloat32 } from './storage.js';
 import { isGradEnabled } from './grad-mode.js';
 import { type Shape, shapeSize, shapeToString, assertValidShape, shapesEqual } from './shape.js';
 
@@ -24,13 +24,15 @@ export class Tensor {
   requiresGrad: boolean;
   /**
    * d(loss)/d(this) after `backward()`. On a leaf it accumulates over calls until you reset it to
-   * null; on an op's output it holds the gradient of the latest backward() that passed through it.
+   * null. An op's output keeps it only after `retainGrad()` (then: the gradient of the latest
+   * backward() that passed through it); otherwise its storage goes back for reuse during backward.
    */
   grad: Tensor | null = null;
   /** Name of the op that made this tensor ('' for a leaf). */
   readonly op: string;
   private recordedInputs: readonly Tensor[] = [];
   private backwardFn: BackwardFn | null = null;
+  private keepsGrad = false;
 
   constructor(data: Float32Array, shape: Shape, requiresGrad = false, op = '') {
     assertValidShape('Tensor', shape);
@@ -57,6 +59,21 @@ export class Tensor {
     out.recordedInputs = inputs;
     if (needsGrad) out.backwardFn = backward;
     return out;
+  }
+
+  /**
+   * Keep this op output's `.grad` after backward(), as PyTorch's `retain_grad()`. Without it, backward()
+   * gives an op output's gradient storage back for reuse as soon as the gradient has been passed on
+   * to the op's inputs, and leaves `.grad` null. Leaves always keep theirs. Returns this tensor.
+   */
+  retainGrad(): this {
+    this.keepsGrad = true;
+    return this;
+  }
+
+  /** Whether backward() leaves `.grad` on this tensor: always on a leaf, after retainGrad() on an op output. */
+  get retainsGrad(): boolean {
+    return this.backwardFn === null || this.keepsGrad;
   }
 
   /** The tensors this one was computed from (empty for a leaf). */
@@ -117,7 +134,14 @@ export class Tensor {
     accumulateGrad(this, seed, true);
     for (let i = order.length - 1; i >= 0; i--) {
       const node = order[i];
-      if (node.backwardFn !== null && node.grad !== null) node.backwardFn(node.grad.data);
+      if (node.backwardFn === null || node.grad === null) continue;
+      node.backwardFn(node.grad.data);
+      // 5. That gradient has been passed on and nothing else reads it (ops copy or consume dout,
+      //    never keep it): unless it was asked for, its storage goes back for the next allocations.
+      if (!node.keepsGrad) {
+        releaseFloat32([node.grad.data]);
+        node.grad = null;
+      }
     }
   }
 
@@ -163,7 +187,12 @@ export class Tensor {
 export function accumulateGrad(t: Tensor, g: Float32Array, owned: boolean): void {
   if (!t.requiresGrad) return;
   if (t.grad === null) {
-    t.grad = new Tensor(owned ? g : Float32Array.from(g), t.shape);
+    let data = g;
+    if (!owned) {
+      data = allocFloat32(g.length);
+      data.set(g);
+    }
+    t.grad = new Tensor(data, t.shape);
     return;
   }
   const acc = t.grad.data;
