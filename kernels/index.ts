@@ -10,6 +10,8 @@ export { broadcastShape, broadcastStrides, binaryBroadcast, broadcastTo, unaryMa
 export { binaryBroadcastFast, broadcastToFast, collapseAxes } from './elementwise-fast.js';
 export { reduceSum, reduceMax, reduceMaxBackward, reduceSumTo } from './reduce.js';
 export { reduceSumToFast } from './reduce-fast.js';
+export { batchNormForwardTrainingNaive, batchNormForwardInferenceNaive, batchNormBackwardNaive } from './batch-norm.js';
+export { batchNormForwardTraining, batchNormForwardInference, batchNormBackward } from './batch-norm-fast.js';
 export { transpose } from './transpose.js';
 export { gatherRows, scatterAddRows } from './gather.js';
 export { softmaxForward, softmaxBackward } from './softmax.js';
