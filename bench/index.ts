@@ -6,6 +6,8 @@
 //                                       a custom conv shape: NxHxWxCI:CO:KHxKW:valid|same[:stride]
 //                                       (repeatable; implies the conv family)
 //   npm run bench -- --quick            small shapes, few samples (seconds, not minutes)
+//   npm run bench -- models             whole models: training steps and predict at batch 32 and 1,
+//                                       beside PyTorch and tfjs-cpu (bench/models.ts; not in the default run)
 //   options: --no-peers (tatami only), --samples N (Benchmark.js minSamples, default 5),
 //            --max-time S (seconds per version, default 2), --no-write (no JSON files)
 //
@@ -14,13 +16,17 @@
 
 import { runFamily, familyNames, defaultRunOptions, quickTiming, type FamilyName, type RunOptions } from './run.js';
 import { parseConvSpec } from './conv.js';
+import { runModels, modelNames } from './models.js';
+import { formatModels, formatTargets, writeModels } from './models-report.js';
+import { machineInfo } from './report.js';
 
-const usage = `usage: npm run bench -- [conv|pool|gemm|train ...] [--quick] [--shape NxHxWxCI:CO:KHxKW:valid|same[:stride]]
+const usage = `usage: npm run bench -- [conv|pool|gemm|train|models ...] [--quick] [--shape NxHxWxCI:CO:KHxKW:valid|same[:stride]]
                        [--no-peers] [--samples N] [--max-time SECONDS] [--no-write]`;
 
-function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOptions } {
+function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOptions; models: boolean; maxTime?: number } {
   const options = defaultRunOptions();
   const families: FamilyName[] = [];
+  let models = false;
   const shapes: string[] = [];
   let samples: number | undefined;
   let maxTime: number | undefined;
@@ -32,6 +38,7 @@ function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOption
       return v;
     };
     if ((familyNames as readonly string[]).includes(a)) families.push(a as FamilyName);
+    else if (a === 'models') models = true;
     else if (a === '--quick') options.quick = true;
     else if (a === '--no-peers') options.peers = false;
     else if (a === '--no-write') options.write = false;
@@ -55,7 +62,23 @@ function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOption
     options.convShapes = shapes.map((s, i) => parseConvSpec(s, shapes.length === 1 ? 'custom' : `custom${i + 1}`));
     if (families.length === 0) families.push('conv');
   }
-  return { families: families.length > 0 ? families : [...familyNames], options };
+  return { families: families.length > 0 || models ? families : [...familyNames], options, models, maxTime };
+}
+
+/** The models family: its own runner (whole models and a Python peer do not fit the kernel harness). */
+async function runModelsFamily(options: RunOptions, maxTime: number | undefined): Promise<void> {
+  const m = machineInfo();
+  const quick = options.quick;
+  options.print(`\n## models${quick ? ' (quick)' : ''} — ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${new Date().toISOString()}`);
+  const rows = await runModels({
+    models: modelNames, ops: ['train', 'predict'], batches: quick ? [2] : [32, 1],
+    budget: maxTime ?? (quick ? 0 : 2), peers: options.peers && !quick,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  options.print(formatModels(rows));
+  options.print(`\n${formatTargets(rows)}`);
+  options.print('(median step after two warm-up steps; training = forward, loss, backward, Adam; one thread; `npm run bench -- models`)');
+  if (options.write !== false) options.print(`results: ${writeModels(rows, process.argv.slice(2))}`);
 }
 
 async function main(): Promise<void> {
@@ -67,6 +90,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   for (const family of parsed.families) await runFamily(family, parsed.options);
+  if (parsed.models) await runModelsFamily(parsed.options, parsed.maxTime);
 }
 
 await main();
