@@ -1,26 +1,42 @@
 /**
- * The row-major twins of batch-norm.ts's naive kernels: the same formulas (see there), the same
- * float64 arithmetic in the same order for each channel, so the same bits.
+ * The fast twins of batch-norm.ts's naive kernels: the same formulas (see there), rearranged so each
+ * pass reads every element once, front to back, with C running float64 sums side by side.
  *
- * What they optimize: the naive kernels walk one channel at a time down the rows, a stride of C
- * floats per step, once per pass and per channel; for a conv activation of a few megabytes that is
- * C strided sweeps over memory. Here every pass walks the buffer once, front to back, and keeps C
- * running sums (float64) side by side: the rows stream through the cache once per pass.
- * Per channel the sums still add the rows in order r = 0, 1, …, which is what keeps the bits equal.
+ * What they optimize, and why:
+ * - Layout. The naive kernels walk one channel at a time down the rows (a stride of C floats per
+ *   step), once per pass and channel. Here every pass streams the whole buffer once.
+ * - Passes. Training forward takes two passes instead of three: the mean and the variance come from
+ *   one pass of shifted sums, Σ(x − K) and Σ(x − K)², with K[c] the channel's first value (when finite). Shifting
+ *   by a value of the data keeps E[(x−K)²] − E[x−K]² from cancelling when the mean is large next to
+ *   the spread (the textbook one-pass formula's weakness; Chan, Golub & LeVeque 1983), and float64
+ *   sums of float32 values have 29 spare bits on top.
+ * - Work per element. The per-element formulas become one multiply-add per stream with per-channel
+ *   constants computed once:
+ *     forward    y = A·x + B,                 A = γ·s,  B = β − μ·A
+ *     backward   Σ dy·x̂ = s·(Σ dy·x − μ·Σ dy)  (pass 1 sums dy and dy·x only)
+ *                dx += A·dy + B·x + D,       A = γ·s,  B = −A·s·(Σ dy·x̂)/R,
+ *                                            D = A·(μ·s·(Σ dy·x̂)/R − (Σ dy)/R)     (training)
+ *                dx += A·dy                                                        (inference)
+ * The rounding differs from the naive kernels' (they agree within float32 tolerances, and a NaN or
+ * ±∞ in a channel gives NaN statistics in both); the tests hold them to that.
  */
 
-/** Per-channel constants as float64 (γ = 1, β = 0 when absent). */
-function orOnes(v: Float32Array | null, C: number, fill: number): Float64Array {
-  const out = new Float64Array(C); // (C)
-  for (let c = 0; c < C; c++) out[c] = v === null ? fill : v[c];
-  return out;
+/** y[r,c] = A[c]·x[r,c] + B[c] for every row; overwrites y. */
+function affineRows(y: Float32Array, x: Float32Array, A: Float64Array, B: Float64Array, R: number, C: number): void {
+  for (let o = 0; o < R * C; o += C) {
+    for (let c = 0; c < C; c++) y[o + c] = A[c] * x[o + c] + B[c];
+  }
 }
 
-/** y[r,c] = γ[c]·((x[r,c] − μ[c])·s[c]) + β[c] for all rows; overwrites y. */
-function normalizeRows(y: Float32Array, x: Float32Array, mu: Float64Array, s: Float64Array, g: Float64Array, b: Float64Array, R: number, C: number): void {
-  for (let r = 0, o = 0; r < R; r++, o += C) {
-    for (let c = 0; c < C; c++) y[o + c] = g[c] * ((x[o + c] - mu[c]) * s[c]) + b[c];
+/** A = γ·s and B = β − μ·A per channel (γ = 1, β = 0 when absent). */
+function scaleShift(mu: ArrayLike<number>, s: ArrayLike<number>, gamma: Float32Array | null, beta: Float32Array | null, C: number): [Float64Array, Float64Array] {
+  const A = new Float64Array(C); // (C)
+  const B = new Float64Array(C); // (C)
+  for (let c = 0; c < C; c++) {
+    A[c] = (gamma === null ? 1 : gamma[c]) * s[c];
+    B[c] = (beta === null ? 0 : beta[c]) - mu[c] * A[c];
   }
+  return [A, B];
 }
 
 /** Training forward (batch-norm.ts batchNormForwardTrainingNaive): overwrites y, mean, variance, invStd. */
@@ -28,28 +44,34 @@ export function batchNormForwardTraining(
   y: Float32Array, mean: Float32Array, variance: Float32Array, invStd: Float32Array,
   x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, R: number, C: number, epsilon: number,
 ): void {
-  // Pass 1: the channel sums, then the means.
-  const mu = new Float64Array(C); // (C)
-  for (let o = 0; o < R * C; o += C) for (let c = 0; c < C; c++) mu[c] += x[o + c];
-  for (let c = 0; c < C; c++) mu[c] /= R;
-  // Pass 2: the squared deviations from the mean (two passes: stabler than Σx² − R·μ²).
-  const sq = new Float64Array(C); // (C)
+  // Pass 1: shifted sums Σ(x − K) and Σ(x − K)² per channel, K = the first row (0 where that is
+  // NaN or ±∞, so an infinite shift does not turn a −∞ mean into NaN).
+  const K = new Float64Array(C); // (C)
+  for (let c = 0; c < C; c++) K[c] = Number.isFinite(x[c]) ? x[c] : 0;
+  const s1 = new Float64Array(C); // (C)
+  const s2 = new Float64Array(C); // (C)
   for (let o = 0; o < R * C; o += C) {
     for (let c = 0; c < C; c++) {
-      const d = x[o + c] - mu[c];
-      sq[c] += d * d;
+      const d = x[o + c] - K[c];
+      s1[c] += d;
+      s2[c] += d * d;
     }
   }
+  const mu = new Float64Array(C); // (C)
   const s = new Float64Array(C); // (C)
   for (let c = 0; c < C; c++) {
-    const v = sq[c] / R;
+    const m1 = s1[c] / R;
+    // Rounding can take E[d²] − E[d]² a hair below 0; Math.max keeps a NaN (from a NaN or ±∞ input).
+    const v = Math.max(s2[c] / R - m1 * m1, 0);
+    mu[c] = K[c] + m1;
     s[c] = 1 / Math.sqrt(v + epsilon);
     mean[c] = mu[c];
     variance[c] = v;
     invStd[c] = s[c];
   }
-  // Pass 3: normalize, scale and shift.
-  normalizeRows(y, x, mu, s, orOnes(gamma, C, 1), orOnes(beta, C, 0), R, C);
+  // Pass 2: y = A·x + B.
+  const [A, B] = scaleShift(mu, s, gamma, beta, C);
+  affineRows(y, x, A, B, R, C);
 }
 
 /** Inference forward (batch-norm.ts batchNormForwardInferenceNaive); overwrites y. */
@@ -57,10 +79,10 @@ export function batchNormForwardInference(
   y: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array,
   gamma: Float32Array | null, beta: Float32Array | null, R: number, C: number, epsilon: number,
 ): void {
-  const mu = orOnes(mean, C, 0);
   const s = new Float64Array(C); // (C)
   for (let c = 0; c < C; c++) s[c] = 1 / Math.sqrt(variance[c] + epsilon);
-  normalizeRows(y, x, mu, s, orOnes(gamma, C, 1), orOnes(beta, C, 0), R, C);
+  const [A, B] = scaleShift(mean, s, gamma, beta, C);
+  affineRows(y, x, A, B, R, C);
 }
 
 /** Backward of either mode (batch-norm.ts batchNormBackwardNaive); accumulates into dx, dγ, dβ. */
@@ -69,40 +91,35 @@ export function batchNormBackward(
   dy: Float32Array, x: Float32Array, mean: Float32Array, invStd: Float32Array, gamma: Float32Array | null,
   R: number, C: number, training: boolean,
 ): void {
-  const mu = orOnes(mean, C, 0);
-  const s = orOnes(invStd, C, 0);
-  // Pass 1: Σ dy and Σ dy·x̂ per channel.
+  // Pass 1: Σ dy and Σ dy·x per channel; then Σ dy·x̂ = s·(Σ dy·x − μ·Σ dy).
   const sumDy = new Float64Array(C); // (C)
-  const sumDyXhat = new Float64Array(C); // (C)
+  const sumDyX = new Float64Array(C); // (C)
   for (let o = 0; o < R * C; o += C) {
     for (let c = 0; c < C; c++) {
       const g = dy[o + c];
       sumDy[c] += g;
-      sumDyXhat[c] += g * ((x[o + c] - mu[c]) * s[c]);
+      sumDyX[c] += g * x[o + c];
     }
   }
+  const A = new Float64Array(C); // (C) γ·s
+  const B = new Float64Array(C); // (C)
+  const D = new Float64Array(C); // (C)
   for (let c = 0; c < C; c++) {
+    const s = invStd[c];
+    const sumDyXhat = s * (sumDyX[c] - mean[c] * sumDy[c]);
     if (dbeta !== null) dbeta[c] += sumDy[c];
-    if (dgamma !== null) dgamma[c] += sumDyXhat[c];
+    if (dgamma !== null) dgamma[c] += sumDyXhat;
+    A[c] = (gamma === null ? 1 : gamma[c]) * s;
+    B[c] = (-A[c] * s * sumDyXhat) / R;
+    D[c] = A[c] * ((mean[c] * s * sumDyXhat) / R - sumDy[c] / R);
   }
   if (dx === null) return;
-  // Pass 2: dx, with the per-channel factors computed once.
-  const k = new Float64Array(C); // (C) γ·s
-  for (let c = 0; c < C; c++) k[c] = (gamma === null ? 1 : gamma[c]) * s[c];
+  // Pass 2: dx += A·dy + B·x + D (training) or A·dy (inference: μ and σ² are constants).
   if (!training) {
-    for (let o = 0; o < R * C; o += C) for (let c = 0; c < C; c++) dx[o + c] += k[c] * dy[o + c];
+    for (let o = 0; o < R * C; o += C) for (let c = 0; c < C; c++) dx[o + c] += A[c] * dy[o + c];
     return;
   }
-  const meanDy = new Float64Array(C); // (C)
-  const meanDyXhat = new Float64Array(C); // (C)
-  for (let c = 0; c < C; c++) {
-    meanDy[c] = sumDy[c] / R;
-    meanDyXhat[c] = sumDyXhat[c] / R;
-  }
   for (let o = 0; o < R * C; o += C) {
-    for (let c = 0; c < C; c++) {
-      const xhat = (x[o + c] - mu[c]) * s[c];
-      dx[o + c] += k[c] * (dy[o + c] - meanDy[c] - xhat * meanDyXhat[c]);
-    }
+    for (let c = 0; c < C; c++) dx[o + c] += A[c] * dy[o + c] + B[c] * x[o + c] + D[c];
   }
 }
