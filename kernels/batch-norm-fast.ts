@@ -28,6 +28,46 @@ function affineRows(y: Float32Array, x: Float32Array, A: Float64Array, B: Float6
   }
 }
 
+// The passes are small functions of their own: V8 optimizes a function by how often it is called,
+// and a long loop inside a function called a few times per step would run unoptimized until
+// on-stack replacement kicks in, separately for each loop.
+
+/** s1[c] += Σ_r (x[r,c] − K[c]), s2[c] += Σ_r (x[r,c] − K[c])². */
+function shiftedSums(s1: Float64Array, s2: Float64Array, x: Float32Array, K: Float64Array, R: number, C: number): void {
+  for (let o = 0; o < R * C; o += C) {
+    for (let c = 0; c < C; c++) {
+      const d = x[o + c] - K[c];
+      s1[c] += d;
+      s2[c] += d * d;
+    }
+  }
+}
+
+/** a[c] += Σ_r u[r,c], b[c] += Σ_r u[r,c]·v[r,c]. */
+function productSums(a: Float64Array, b: Float64Array, u: Float32Array, v: Float32Array, R: number, C: number): void {
+  for (let o = 0; o < R * C; o += C) {
+    for (let c = 0; c < C; c++) {
+      const g = u[o + c];
+      a[c] += g;
+      b[c] += g * v[o + c];
+    }
+  }
+}
+
+/** out[r,c] += A[c]·u[r,c] + B[c]·v[r,c] + D[c]; accumulates. */
+function affineRows3(out: Float32Array, u: Float32Array, v: Float32Array, A: Float64Array, B: Float64Array, D: Float64Array, R: number, C: number): void {
+  for (let o = 0; o < R * C; o += C) {
+    for (let c = 0; c < C; c++) out[o + c] += A[c] * u[o + c] + B[c] * v[o + c] + D[c];
+  }
+}
+
+/** out[r,c] += A[c]·u[r,c]; accumulates. */
+function scaleRowsInto(out: Float32Array, u: Float32Array, A: Float64Array, R: number, C: number): void {
+  for (let o = 0; o < R * C; o += C) {
+    for (let c = 0; c < C; c++) out[o + c] += A[c] * u[o + c];
+  }
+}
+
 /** A = γ·s and B = β − μ·A per channel (γ = 1, β = 0 when absent). */
 function scaleShift(mu: ArrayLike<number>, s: ArrayLike<number>, gamma: Float32Array | null, beta: Float32Array | null, C: number): [Float64Array, Float64Array] {
   const A = new Float64Array(C); // (C)
@@ -48,15 +88,9 @@ export function batchNormForwardTraining(
   // NaN or ±∞, so an infinite shift does not turn a −∞ mean into NaN).
   const K = new Float64Array(C); // (C)
   for (let c = 0; c < C; c++) K[c] = Number.isFinite(x[c]) ? x[c] : 0;
-  const s1 = new Float64Array(C); // (C)
-  const s2 = new Float64Array(C); // (C)
-  for (let o = 0; o < R * C; o += C) {
-    for (let c = 0; c < C; c++) {
-      const d = x[o + c] - K[c];
-      s1[c] += d;
-      s2[c] += d * d;
-    }
-  }
+  const s1 = new Float64Array(C); // (C) Σ(x − K)
+  const s2 = new Float64Array(C); // (C) Σ(x − K)²
+  shiftedSums(s1, s2, x, K, R, C);
   const mu = new Float64Array(C); // (C)
   const s = new Float64Array(C); // (C)
   for (let c = 0; c < C; c++) {
@@ -94,13 +128,7 @@ export function batchNormBackward(
   // Pass 1: Σ dy and Σ dy·x per channel; then Σ dy·x̂ = s·(Σ dy·x − μ·Σ dy).
   const sumDy = new Float64Array(C); // (C)
   const sumDyX = new Float64Array(C); // (C)
-  for (let o = 0; o < R * C; o += C) {
-    for (let c = 0; c < C; c++) {
-      const g = dy[o + c];
-      sumDy[c] += g;
-      sumDyX[c] += g * x[o + c];
-    }
-  }
+  productSums(sumDy, sumDyX, dy, x, R, C);
   const A = new Float64Array(C); // (C) γ·s
   const B = new Float64Array(C); // (C)
   const D = new Float64Array(C); // (C)
@@ -115,11 +143,6 @@ export function batchNormBackward(
   }
   if (dx === null) return;
   // Pass 2: dx += A·dy + B·x + D (training) or A·dy (inference: μ and σ² are constants).
-  if (!training) {
-    for (let o = 0; o < R * C; o += C) for (let c = 0; c < C; c++) dx[o + c] += A[c] * dy[o + c];
-    return;
-  }
-  for (let o = 0; o < R * C; o += C) {
-    for (let c = 0; c < C; c++) dx[o + c] += A[c] * dy[o + c] + B[c] * x[o + c] + D[c];
-  }
+  if (training) affineRows3(dx, dy, x, A, B, D, R, C);
+  else scaleRowsInto(dx, dy, A, R, C);
 }
