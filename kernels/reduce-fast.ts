@@ -22,6 +22,21 @@
 import { broadcastStrides } from './elementwise.js';
 import { collapseAxes } from './elementwise-fast.js';
 
+// The two runs are small functions of their own, called once per run: V8 optimizes (and inlines)
+// them after a few calls, where a loop written inline would wait for on-stack replacement.
+
+/** sums[j + k] += x[i + k] for k < n. */
+function addRun(sums: Float64Array, j: number, x: Float32Array, i: number, n: number): void {
+  for (let k = 0; k < n; k++) sums[j + k] += x[i + k];
+}
+
+/** Σ x[i + k] for k < n. */
+function sumRun(x: Float32Array, i: number, n: number): number {
+  let s = 0;
+  for (let k = 0; k < n; k++) s += x[i + k];
+  return s;
+}
+
 /** out (shape `to`) += x (shape `from`) summed over the axes `to` was broadcast along. */
 export function reduceSumToFast(out: Float32Array, x: Float32Array, from: readonly number[], to: readonly number[]): void {
   if (x.length === 0) return;
@@ -36,13 +51,8 @@ export function reduceSumToFast(out: Float32Array, x: Float32Array, from: readon
   const counter = new Int32Array(rank); // position over the leading rank−1 merged axes
   let j = 0;
   for (let i = 0; i < x.length; i += inner) {
-    if (innerKept) {
-      for (let k = 0; k < inner; k++) sums[j + k] += x[i + k];
-    } else {
-      let s = 0;
-      for (let k = 0; k < inner; k++) s += x[i + k];
-      sums[j] += s;
-    }
+    if (innerKept) addRun(sums, j, x, i, inner);
+    else sums[j] += sumRun(x, i, inner);
     // Advance the odometer by one run, carrying outwards.
     for (let ax = rank - 2; ax >= 0; ax--) {
       counter[ax]++;
