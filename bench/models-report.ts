@@ -15,7 +15,8 @@ export function formatModels(rows: readonly ModelRow[]): string {
   for (const r of rows) {
     const [t, p, j] = ENGINES.map((e) => r.imagesPerSecond[e]);
     const ratio = t != null && p != null ? `${(t / p).toFixed(2)}×` : '—';
-    lines.push(`| ${modelLabels[r.model]} | ${r.op} | ${r.batch} | ${fmt(t)} | ${fmt(p)} | ${ratio} | ${fmt(j)} |`);
+    const once = r.steps['tfjs-cpu'] === 1 ? ' (1 step)' : '';
+    lines.push(`| ${modelLabels[r.model]} | ${r.op} | ${r.batch} | ${fmt(t)} | ${fmt(p)} | ${ratio} | ${fmt(j)}${once} |`);
   }
   const missing = new Map<string, string>();
   for (const r of rows) for (const [e, why] of Object.entries(r.missing)) if (!missing.has(`${e}: ${why}`)) missing.set(`${e}: ${why}`, '');

@@ -12,8 +12,9 @@
 //                       maxPool2d → flatten → matmul → add → logSoftmax → loss, Adam (no Model, no fit)
 // tatami's training step for a Model is `trainStep`, the step fit runs (without its progress bar).
 // Timing: two warm-up steps, then steps until the budget (default 2 s) is spent, at least 5; the
-// median step gives images/s. A peer step slower than 1 s is timed once after one warm-up (tfjs-cpu
-// trains at a few images/s). Numbers from one run only compare within that run: the machine is shared.
+// median step gives images/s. A step slower than 1 s is timed once after one warm-up; a tfjs-cpu step
+// slower than 2 s (it trains at a few images/s) only once, cold. Numbers from one run only compare
+// within that run: the machine is shared.
 
 import {
   Sequential, input, Conv2D, MaxPool2D, Flatten, Dense, Dropout, BatchNormalization, Tensor, Rng, Adam, classicCnn, noGrad,
@@ -21,7 +22,7 @@ import {
 } from '../src/index.js';
 import { trainStep } from '../src/models/training.js';
 import { uniform, seededRandom } from './data.js';
-import { torchAvailable, runTorch } from './peers/pytorch.js';
+import { torchAvailable, startTorch, type TorchPeer } from './peers/pytorch.js';
 import { tfModelSteps } from './models-tfjs.js';
 
 export const modelNames = ['classic3', 'classic4', 'convnet', 'convnet_bn', 'ownloop'] as const;
@@ -115,13 +116,18 @@ export function tatamiStep(name: ModelName, op: ModelOp, data: Batches): Step {
   return () => { const k = next(); return trainStep(model, params, xs[k], ys[k], rng); };
 }
 
-/** Milliseconds per step: warm-up, then steps until `budget` seconds (≥ minSteps). Slow steps: one timed call. */
-export async function timeSteps(step: Step, budget: number, minSteps = 5): Promise<number[]> {
+/**
+ * Milliseconds per step: warm-up, then steps until `budget` seconds (≥ minSteps). A first call slower
+ * than 1 s is followed by one timed call only; slower than `coldOnlyMs`, it is the only sample.
+ */
+export async function timeSteps(step: Step, budget: number, minSteps = 5, coldOnlyMs = Infinity): Promise<number[]> {
   let t0 = performance.now();
   let sink = await step();
   const cold = performance.now() - t0;
   const ms: number[] = [];
-  if (cold > 1000) {
+  if (cold > coldOnlyMs) {
+    ms.push(cold);
+  } else if (cold > 1000) {
     t0 = performance.now();
     sink += await step();
     ms.push(performance.now() - t0);
@@ -161,44 +167,49 @@ export interface ModelsOptions {
   log: (line: string) => void;
 }
 
-/** Runs every model × op × batch on tatami, then PyTorch and tfjs-cpu (when `peers`). */
+/**
+ * Runs every model × op × batch: tatami, then right after it PyTorch and tfjs-cpu on the same row
+ * (when `peers`), so the load of a shared machine drifts as little as possible between them.
+ */
 export async function runModels(o: ModelsOptions): Promise<ModelRow[]> {
   const rows: ModelRow[] = [];
   const torch = o.peers ? torchAvailable() : { missing: 'peers off (--no-peers or --quick)' };
   for (const batch of o.batches) {
     const data = makeBatches(batch, 4);
-    const mine: ModelRow[] = [];
-    for (const model of o.models) {
-      for (const op of o.ops) {
-        o.log(`models: tatami ${model} ${op} b${batch}`);
-        const ms = await timeSteps(tatamiStep(model, op, data), o.budget);
-        mine.push({ model, op, batch, imagesPerSecond: { tatami: (batch * 1000) / median(ms) }, steps: { tatami: ms.length }, missing: {} });
+    const peer: TorchPeer | null = 'version' in torch ? await startTorch(batch, data.images, data.labels) : null;
+    try {
+      for (const model of o.models) {
+        for (const op of o.ops) {
+          const row: ModelRow = { model, op, batch, imagesPerSecond: {}, steps: {}, missing: {} };
+          const record = (engine: string, ms: number[]): void => {
+            row.imagesPerSecond[engine] = (batch * 1000) / median(ms);
+            row.steps[engine] = ms.length;
+          };
+          o.log(`models: ${model} ${op} b${batch}: tatami`);
+          record('tatami', await timeSteps(tatamiStep(model, op, data), o.budget));
+          if (peer !== null) {
+            o.log(`models: ${model} ${op} b${batch}: PyTorch`);
+            record('pytorch', (await peer.run(model, op, o.budget)).ms);
+          } else {
+            row.imagesPerSecond.pytorch = null;
+            row.missing.pytorch = 'missing' in torch ? torch.missing : '';
+          }
+          const tf = o.peers ? await tfModelSteps(model, op, data) : { missing: 'peers off (--no-peers or --quick)' };
+          if ('step' in tf) {
+            o.log(`models: ${model} ${op} b${batch}: tfjs-cpu`);
+            // tfjs-cpu trains at a few images/s: a step over 2 s is timed once, cold (its first call).
+            record('tfjs-cpu', await timeSteps(tf.step, o.budget, 3, 2000));
+            tf.dispose();
+          } else {
+            row.imagesPerSecond['tfjs-cpu'] = null;
+            row.missing['tfjs-cpu'] = tf.missing;
+          }
+          rows.push(row);
+        }
       }
+    } finally {
+      peer?.close();
     }
-    if ('version' in torch) {
-      o.log(`models: PyTorch ${torch.version} b${batch}`);
-      for (const t of runTorch(mine.map((r) => ({ model: r.model, op: r.op })), batch, data.images, data.labels, o.budget)) {
-        const row = mine.find((r) => r.model === t.model && r.op === t.op) as ModelRow;
-        row.imagesPerSecond.pytorch = (batch * 1000) / median(t.ms);
-        row.steps.pytorch = t.ms.length;
-      }
-    } else {
-      for (const r of mine) { r.imagesPerSecond.pytorch = null; r.missing.pytorch = torch.missing; }
-    }
-    for (const r of mine) {
-      const peer = o.peers ? await tfModelSteps(r.model, r.op, data) : { missing: 'peers off (--no-peers or --quick)' };
-      if ('step' in peer) {
-        o.log(`models: tfjs-cpu ${r.model} ${r.op} b${batch}`);
-        const ms = await timeSteps(peer.step, o.budget, 3);
-        r.imagesPerSecond['tfjs-cpu'] = (batch * 1000) / median(ms);
-        r.steps['tfjs-cpu'] = ms.length;
-        peer.dispose();
-      } else {
-        r.imagesPerSecond['tfjs-cpu'] = null;
-        r.missing['tfjs-cpu'] = peer.missing;
-      }
-    }
-    rows.push(...mine);
   }
   return rows;
 }

@@ -1,11 +1,14 @@
-// PyTorch as a peer of the models family: bench/peers/pytorch_models.py run by /usr/bin/python3 (Debian's
-// python3-torch, one thread), on the same batches written to a temporary file. When Python or torch is
-// absent, every PyTorch row is reported missing with the install line.
+// PyTorch as a peer of the models family: bench/peers/pytorch_models.py run by /usr/bin/python3
+// (Debian's python3-torch, one thread) as one long-lived subprocess per batch size, on the same
+// batches written to a temporary file. Rows are asked for one at a time, so each PyTorch row is
+// timed right after tatami's (the machine's load drifts). When Python or torch is absent, every
+// PyTorch row is reported missing with the install line.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const PYTHON = '/usr/bin/python3';
@@ -22,24 +25,43 @@ export function torchAvailable(): { version: string } | { missing: string } {
 /** One model × operation for PyTorch: its per-step times in milliseconds. */
 export interface TorchRow { model: string; op: 'train' | 'predict'; batch: number; ms: number[] }
 
-/**
- * Runs the rows at one batch size on `images` (n batches of [B, 28, 28, 1]) and `labels` (n·B class
- * indices); `budget`: seconds of timed steps per row. Throws with PyTorch's stderr if the script fails.
- */
-export function runTorch(
-  rows: ReadonlyArray<Pick<TorchRow, 'model' | 'op'>>, batch: number, images: Float32Array[], labels: Int32Array, budget: number,
-): TorchRow[] {
+/** A running PyTorch peer on one set of batches. */
+export interface TorchPeer {
+  /** Times one row (`budget` seconds of steps after two warm-up steps). */
+  run(model: string, op: 'train' | 'predict', budget: number): Promise<TorchRow>;
+  close(): void;
+}
+
+/** Starts the peer on `images` (n batches of [B, 28, 28, 1]) and `labels` (n·B class indices). */
+export async function startTorch(batch: number, images: Float32Array[], labels: Int32Array): Promise<TorchPeer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tatami-torch-'));
-  try {
-    const data = path.join(dir, 'batches.bin');
-    const parts = [...images.map((x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength)), Buffer.from(labels.buffer, labels.byteOffset, labels.byteLength)];
-    writeFileSync(data, Buffer.concat(parts));
-    const spec = path.join(dir, 'spec.json');
-    writeFileSync(spec, JSON.stringify({ data, batches: images.length, batch, rows, budget }));
-    const r = spawnSync(PYTHON, [SCRIPT, spec], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
-    if (r.status !== 0) throw new Error(`PyTorch peer failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-    return r.stdout.trim().split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as TorchRow);
-  } finally {
+  const data = path.join(dir, 'batches.bin');
+  const parts = [...images, labels].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+  writeFileSync(data, Buffer.concat(parts));
+  const child: ChildProcessWithoutNullStreams = spawn(PYTHON, [SCRIPT, data, String(images.length), String(batch)]);
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async (): Promise<string> => {
+    const r = await lines.next();
+    if (r.done === true) throw new Error(`PyTorch peer exited: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    return r.value;
+  };
+  const close = (): void => {
+    child.stdin.end();
     rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    if ((await next()) !== 'ready') throw new Error('PyTorch peer: expected "ready"');
+  } catch (e) {
+    close();
+    throw e;
   }
+  return {
+    async run(model, op, budget) {
+      child.stdin.write(`${JSON.stringify({ model, op, budget })}\n`);
+      return JSON.parse(await next()) as TorchRow;
+    },
+    close,
+  };
 }

@@ -1,13 +1,14 @@
 """PyTorch peer of bench/models.ts: the same models, batches, optimizer and data, one thread.
 
-Run by bench/peers/pytorch.ts as a subprocess (Debian's python3-torch: `apt-get install -y python3-torch`):
+Run by bench/peers/pytorch.ts as a long-lived subprocess (Debian's python3-torch:
+`apt-get install -y python3-torch`), so its rows can be timed right after tatami's same rows:
 
-    /usr/bin/python3 bench/peers/pytorch_models.py SPEC.json
+    /usr/bin/python3 bench/peers/pytorch_models.py DATA BATCHES BATCH
 
-SPEC.json: {"data": path of the raw batches, "batches": n, "batch": B, "rows": [{"model", "op"}], "budget": s}
-The data file holds n batches of B images (float32, [B, 28, 28, 1] NHWC, which with one channel is
-also NCHW [B, 1, 28, 28]) followed by n·B labels (int32). For each row it prints one JSON line:
-{"model", "op", "batch", "ms": [per-step milliseconds after two warm-up steps]}.
+DATA holds BATCHES batches of BATCH images (float32, [B, 28, 28, 1] NHWC, which with one channel is
+also NCHW [B, 1, 28, 28]) followed by BATCHES·BATCH labels (int32). It prints "ready", then reads
+one JSON request per line from stdin, {"model", "op", "budget": seconds}, and answers each with one
+JSON line {"model", "op", "batch", "ms": [per-step milliseconds after two warm-up steps]}.
 
 Models (NCHW, as PyTorch lays them out; the shapes and the parameters match tatami's NHWC ones):
   classic3, classic4   Conv2d(1→128, K×K) → ReLU → MaxPool2d(2) → Flatten → Linear(→10)
@@ -84,12 +85,13 @@ def timed(step, budget):
 
 
 def main():
-    spec = json.load(open(sys.argv[1]))
-    n, b = spec['batches'], spec['batch']
-    raw = open(spec['data'], 'rb').read()
+    n, b = int(sys.argv[2]), int(sys.argv[3])
+    raw = open(sys.argv[1], 'rb').read()
     images = torch.frombuffer(bytearray(raw[:n * b * 784 * 4]), dtype=torch.float32).reshape(n, b, 1, 28, 28)
     labels = torch.frombuffer(bytearray(raw[n * b * 784 * 4:]), dtype=torch.int32).reshape(n, b).long()
-    for row in spec['rows']:
+    print('ready', flush=True)
+    for line in sys.stdin:
+        row = json.loads(line)
         model = BUILD[row['model']]()
         counter = [0]
         if row['op'] == 'train':
@@ -113,7 +115,7 @@ def main():
                 counter[0] += 1
                 with torch.no_grad():
                     return F.softmax(model(images[k]), 1)[0, 0].item()
-        ms = timed(step, spec['budget'])
+        ms = timed(step, row['budget'])
         print(json.dumps({'model': row['model'], 'op': row['op'], 'batch': b, 'ms': ms}), flush=True)
 
 
