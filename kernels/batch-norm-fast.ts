@@ -18,9 +18,9 @@
  *                                            D = A·(μ·s·(Σ dy·x̂)/R − (Σ dy)/R)     (training)
  *                dx += A·dy                                                        (inference)
  * - Interleaved per-channel numbers. The constants (A, B, D) and the running sums of a channel sit
- *   side by side in one Float64Array ([A₀, B₀, D₀, A₁, …]): measured here, a row loop reading three
+ *   side by side in one Float64Array ([A₀, B₀, D₀, A₁, …]): measured here, a loop reading three
  *   separate arrays of constants ran 2× slower than one reading a single interleaved array (every
- *   array costs V8 a base pointer and a bounds check per access).
+ *   array costs V8 a base pointer and a bounds check).
  * The rounding differs from the naive kernels' (they agree within float32 tolerances, and a NaN or
  * ±∞ in a channel gives NaN statistics in both); the tests hold them to that.
  *
@@ -29,46 +29,85 @@
  * on-stack replacement kicks in, separately for each loop.
  */
 
+// Every pass walks the rows in blocks of ROWS, and within a block channel by channel down its
+// ROWS rows: a channel's constants are read, and its sums updated, once per block instead of once
+// per row (measured here: 2–3.5× faster than row by row). The last block may be shorter.
+const ROWS = 4;
+
 /** S[2c] += Σ_r (x[r,c] − K[c]), S[2c+1] += Σ_r (x[r,c] − K[c])². */
 function shiftedSums(S: Float64Array, x: Float32Array, K: Float64Array, R: number, C: number): void {
-  for (let o = 0; o < R * C; o += C) {
-    for (let c = 0, q = 0; c < C; c++, q += 2) {
-      const d = x[o + c] - K[c];
-      S[q] += d;
-      S[q + 1] += d * d;
+  const n = R * C;
+  for (let o = 0; o < n; o += ROWS * C) {
+    const end = Math.min(o + ROWS * C, n);
+    for (let c = 0; c < C; c++) {
+      const k = K[c];
+      let s1 = 0;
+      let s2 = 0;
+      for (let i = o + c; i < end; i += C) {
+        const d = x[i] - k;
+        s1 += d;
+        s2 += d * d;
+      }
+      S[2 * c] += s1;
+      S[2 * c + 1] += s2;
     }
   }
 }
 
 /** S[2c] += Σ_r u[r,c], S[2c+1] += Σ_r u[r,c]·v[r,c]. */
 function productSums(S: Float64Array, u: Float32Array, v: Float32Array, R: number, C: number): void {
-  for (let o = 0; o < R * C; o += C) {
-    for (let c = 0, q = 0; c < C; c++, q += 2) {
-      const g = u[o + c];
-      S[q] += g;
-      S[q + 1] += g * v[o + c];
+  const n = R * C;
+  for (let o = 0; o < n; o += ROWS * C) {
+    const end = Math.min(o + ROWS * C, n);
+    for (let c = 0; c < C; c++) {
+      let s1 = 0;
+      let s2 = 0;
+      for (let i = o + c; i < end; i += C) {
+        s1 += u[i];
+        s2 += u[i] * v[i];
+      }
+      S[2 * c] += s1;
+      S[2 * c + 1] += s2;
     }
   }
 }
 
 /** y[r,c] = P[2c]·x[r,c] + P[2c+1]; overwrites y. */
 function affineRows(y: Float32Array, x: Float32Array, P: Float64Array, R: number, C: number): void {
-  for (let o = 0; o < R * C; o += C) {
-    for (let c = 0, q = 0; c < C; c++, q += 2) y[o + c] = P[q] * x[o + c] + P[q + 1];
+  const n = R * C;
+  for (let o = 0; o < n; o += ROWS * C) {
+    const end = Math.min(o + ROWS * C, n);
+    for (let c = 0; c < C; c++) {
+      const A = P[2 * c];
+      const B = P[2 * c + 1];
+      for (let i = o + c; i < end; i += C) y[i] = A * x[i] + B;
+    }
   }
 }
 
 /** out[r,c] += P[3c]·u[r,c] + P[3c+1]·v[r,c] + P[3c+2]; accumulates. */
 function affineRows2Into(out: Float32Array, u: Float32Array, v: Float32Array, P: Float64Array, R: number, C: number): void {
-  for (let o = 0; o < R * C; o += C) {
-    for (let c = 0, q = 0; c < C; c++, q += 3) out[o + c] += P[q] * u[o + c] + P[q + 1] * v[o + c] + P[q + 2];
+  const n = R * C;
+  for (let o = 0; o < n; o += ROWS * C) {
+    const end = Math.min(o + ROWS * C, n);
+    for (let c = 0; c < C; c++) {
+      const A = P[3 * c];
+      const B = P[3 * c + 1];
+      const D = P[3 * c + 2];
+      for (let i = o + c; i < end; i += C) out[i] += A * u[i] + B * v[i] + D;
+    }
   }
 }
 
 /** out[r,c] += A[c]·u[r,c]; accumulates. */
 function scaleRowsInto(out: Float32Array, u: Float32Array, A: Float64Array, R: number, C: number): void {
-  for (let o = 0; o < R * C; o += C) {
-    for (let c = 0; c < C; c++) out[o + c] += A[c] * u[o + c];
+  const n = R * C;
+  for (let o = 0; o < n; o += ROWS * C) {
+    const end = Math.min(o + ROWS * C, n);
+    for (let c = 0; c < C; c++) {
+      const a = A[c];
+      for (let i = o + c; i < end; i += C) out[i] += a * u[i];
+    }
   }
 }
 
