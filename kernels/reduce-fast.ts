@@ -12,7 +12,7 @@
  * 1. The reference visits each element through a closure `(i, j) => out[j] += x[i]`. Here the axes
  *    are first collapsed as for broadcasting (elementwise-fast.ts, collapseAxes), so the common
  *    reductions become one plain loop nest:
- *      channel sums   [N,H,W,C] → [C]      N·H·W runs of C, added into C sums
+ *      channel sums   [N,H,W,C] → [C]      N·H·W rows of C, added into C sums (four rows at a time)
  *      row sums       [B,K] → [B,1]        B runs of K, each summed into one number
  *      everything     [n] → []             one run
  * 2. The sums are kept in float64 and added into out once at the end. Summing 20,000 float32 rows
@@ -37,6 +37,23 @@ function sumRun(x: Float32Array, i: number, n: number): number {
   return s;
 }
 
+/**
+ * sums[c] += Σ_r x[r, c] over R rows of C: the channel sums of a bias gradient. Four rows at a time,
+ * channel by channel, so each sum is read and written once per four rows (measured: ~2× faster than
+ * adding row by row).
+ */
+function channelSums(sums: Float64Array, x: Float32Array, R: number, C: number): void {
+  const n = R * C;
+  for (let o = 0; o < n; o += 4 * C) {
+    const end = Math.min(o + 4 * C, n);
+    for (let c = 0; c < C; c++) {
+      let s = 0;
+      for (let i = o + c; i < end; i += C) s += x[i];
+      sums[c] += s;
+    }
+  }
+}
+
 /** out (shape `to`) += x (shape `from`) summed over the axes `to` was broadcast along. */
 export function reduceSumToFast(out: Float32Array, x: Float32Array, from: readonly number[], to: readonly number[]): void {
   if (x.length === 0) return;
@@ -48,6 +65,12 @@ export function reduceSumToFast(out: Float32Array, x: Float32Array, from: readon
   const inner = dims[rank - 1];
   const innerKept = os[rank - 1] === 1; // a run adds into `inner` sums; otherwise into one
   const sums = new Float64Array(out.length); // (to)
+  if (rank === 2 && os[0] === 0 && innerKept) {
+    // [R, C] → [C], the common case (a bias's gradient): its own loop.
+    channelSums(sums, x, dims[0], inner);
+    for (let k = 0; k < out.length; k++) out[k] += sums[k];
+    return;
+  }
   const counter = new Int32Array(rank); // position over the leading rank−1 merged axes
   let j = 0;
   for (let i = 0; i < x.length; i += inner) {
