@@ -2,7 +2,10 @@ import { allocFloat32, releaseFloat32 } from './storage.js';
 import { isGradEnabled } from './grad-mode.js';
 import { type Shape, shapeSize, shapeToString, assertValidShape, shapesEqual } from './shape.js';
 
-/** A recorded op's backward: given d(loss)/d(output), add each input's gradient into it. */
+/**
+ * A recorded op's backward: given d(loss)/d(output), add each input's gradient into it. `dout` is
+ * only lent for the call: backward() may hand its storage out again right after.
+ */
 type BackwardFn = (dout: Float32Array) => void;
 
 /** Nested number arrays, as returned by `toArray()`. */
@@ -180,9 +183,9 @@ export class Tensor {
 
 /**
  * Add `g` (d(loss)/d(t), laid out like t) into `t.grad`. With `owned`, the caller hands over a fresh
- * buffer that may become the gradient's storage (and, after a training step, go back to storage.ts
- * for reuse: the op must not keep it); otherwise it is copied, since the same buffer may be handed to
- * other tensors too (identity gradients of add, reshape, ...).
+ * buffer that may become the gradient's storage (and go back to storage.ts for reuse once backward()
+ * has passed it on, or after a training step: the op must not keep it); otherwise it is copied,
+ * since the same buffer may be handed to other tensors too (identity gradients of add, reshape, ...).
  */
 export function accumulateGrad(t: Tensor, g: Float32Array, owned: boolean): void {
   if (!t.requiresGrad) return;
