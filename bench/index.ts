@@ -70,15 +70,15 @@ async function runModelsFamily(options: RunOptions, maxTime: number | undefined)
   const m = machineInfo();
   const quick = options.quick;
   options.print(`\n## models${quick ? ' (quick)' : ''} — ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${new Date().toISOString()}`);
-  const rows = await runModels({
+  const { rows, targets } = await runModels({
     models: modelNames, ops: ['train', 'predict'], batches: quick ? [2] : [32, 1],
-    budget: maxTime ?? (quick ? 0 : 2), peers: options.peers && !quick,
+    budget: maxTime ?? (quick ? 0 : 2), peers: options.peers && !quick, targets: !quick,
     log: (line) => process.stderr.write(`${line}\n`),
   });
   options.print(formatModels(rows));
-  options.print(`\n${formatTargets(rows)}`);
+  options.print(`\n${formatTargets(targets)}`);
   options.print('(median step after two warm-up steps; training = forward, loss, backward, Adam; one thread; `npm run bench -- models`)');
-  if (options.write !== false) options.print(`results: ${writeModels(rows, process.argv.slice(2))}`);
+  if (options.write !== false) options.print(`results: ${writeModels(rows, targets, process.argv.slice(2))}`);
 }
 
 async function main(): Promise<void> {

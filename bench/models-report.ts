@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { machineInfo, resultsDir } from './report.js';
-import { modelLabels, type ModelRow } from './models.js';
+import { modelLabels, type ModelRow, type TargetRatio } from './models.js';
 
 const ENGINES = ['tatami', 'pytorch', 'tfjs-cpu'] as const;
 
@@ -24,24 +24,17 @@ export function formatModels(rows: readonly ModelRow[]): string {
   return lines.join('\n');
 }
 
-/** The issue's targets, as ratios within this run (training at batch 32), where the rows exist. */
-export function formatTargets(rows: readonly ModelRow[]): string {
-  const ips = (model: string, engine = 'tatami'): number | null =>
-    rows.find((r) => r.model === model && r.op === 'train' && r.batch === 32)?.imagesPerSecond[engine] ?? null;
-  const ratio = (a: number | null, b: number | null, target: number, what: string): string =>
-    a === null || b === null ? `${what}: not measured` : `${what}: ${(a / b).toFixed(2)}× (target ≥ ${target}×) ${a / b >= target ? 'met' : 'NOT met'}`;
-  return [
-    ratio(ips('ownloop'), ips('classic3'), 0.7, 'own op loop ÷ fit step, classic 3×3'),
-    ratio(ips('convnet_bn'), ips('convnet'), 0.8, 'convnet + BatchNorm ÷ convnet'),
-    ratio(ips('classic3'), ips('classic3', 'pytorch'), 1.9, 'classic 3×3 ÷ PyTorch'),
-  ].join('\n');
+/** The issue's targets, each measured with alternated steps (bench/models.ts measureTargets). */
+export function formatTargets(targets: readonly TargetRatio[]): string {
+  if (targets.length === 0) return 'targets: not measured (they need batch 32)';
+  return targets.map((t) => `${t.what}: ${t.ratio.toFixed(2)}× (target ≥ ${t.target}×) ${t.ratio >= t.target ? 'met' : 'NOT met'} — ${t.rounds} alternated steps each`).join('\n');
 }
 
 /** Writes bench/results/models-<date>.json and latest-models.json; returns the dated path. */
-export function writeModels(rows: readonly ModelRow[], argv: readonly string[], dir = resultsDir): string {
+export function writeModels(rows: readonly ModelRow[], targets: readonly TargetRatio[], argv: readonly string[], dir = resultsDir): string {
   mkdirSync(dir, { recursive: true });
   const date = new Date().toISOString();
-  const json = `${JSON.stringify({ family: 'models', date, machine: machineInfo(), argv, results: rows }, null, 2)}\n`;
+  const json = `${JSON.stringify({ family: 'models', date, machine: machineInfo(), argv, results: rows, targets }, null, 2)}\n`;
   const stamped = path.join(dir, `models-${date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(stamped, json);
   writeFileSync(path.join(dir, 'latest-models.json'), json);

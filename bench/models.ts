@@ -164,15 +164,59 @@ export interface ModelsOptions {
   /** Seconds of timed steps per row and engine. */
   budget: number;
   peers: boolean;
+  /** Also measure the target ratios (alternated steps, batch 32). */
+  targets: boolean;
   log: (line: string) => void;
+}
+
+/** One of issue #15's targets: speed of `a` ÷ speed of `b`, training at batch 32, steps alternated. */
+export interface TargetRatio { what: string; ratio: number; target: number; rounds: number }
+
+/**
+ * Alternates one step of `a` and one of `b` for `rounds` rounds (after two warm-up rounds) and
+ * returns median(b's ms) ÷ median(a's ms): a's speed over b's, with both seeing the same load.
+ */
+export async function pairedRatio(a: () => Promise<number[]>, b: () => Promise<number[]>, rounds: number): Promise<number> {
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let r = 0; r < rounds + 2; r++) {
+    const [ma, mb] = [await a(), await b()];
+    if (r >= 2) { ta.push(...ma); tb.push(...mb); }
+  }
+  return median(tb) / median(ta);
+}
+
+/** A tatami step as a source of one timing per call, for pairedRatio. */
+function oneStep(step: Step): () => Promise<number[]> {
+  return async () => {
+    const t0 = performance.now();
+    await step();
+    return [performance.now() - t0];
+  };
+}
+
+/** The targets, each from its own alternated run at batch 32 (PyTorch's only when it runs). */
+async function measureTargets(o: ModelsOptions, data: Batches, peer: TorchPeer | null): Promise<TargetRatio[]> {
+  const rounds = 15;
+  const out: TargetRatio[] = [];
+  const pair = async (what: string, target: number, a: () => Promise<number[]>, b: () => Promise<number[]>): Promise<void> => {
+    o.log(`models: target ${what}`);
+    out.push({ what, ratio: await pairedRatio(a, b, rounds), target, rounds });
+  };
+  await pair('own op loop ÷ fit step, classic 3×3', 0.7, oneStep(tatamiStep('ownloop', 'train', data)), oneStep(tatamiStep('classic3', 'train', data)));
+  await pair('convnet + BatchNorm ÷ convnet', 0.8, oneStep(tatamiStep('convnet_bn', 'train', data)), oneStep(tatamiStep('convnet', 'train', data)));
+  if (peer !== null) await pair('classic 3×3 ÷ PyTorch', 1.9, oneStep(tatamiStep('classic3', 'train', data)), () => peer.steps('classic3', 'train', 1));
+  return out;
 }
 
 /**
  * Runs every model × op × batch: tatami, then right after it PyTorch and tfjs-cpu on the same row
- * (when `peers`), so the load of a shared machine drifts as little as possible between them.
+ * (when `peers`), so the load of a shared machine drifts as little as possible between them. With
+ * `targets` and batch 32, then measures the issue's target ratios with alternated steps.
  */
-export async function runModels(o: ModelsOptions): Promise<ModelRow[]> {
+export async function runModels(o: ModelsOptions): Promise<{ rows: ModelRow[]; targets: TargetRatio[] }> {
   const rows: ModelRow[] = [];
+  const targets: TargetRatio[] = [];
   const torch = o.peers ? torchAvailable() : { missing: 'peers off (--no-peers or --quick)' };
   for (const batch of o.batches) {
     const data = makeBatches(batch, 4);
@@ -207,9 +251,10 @@ export async function runModels(o: ModelsOptions): Promise<ModelRow[]> {
           rows.push(row);
         }
       }
+      if (o.targets && batch === 32) targets.push(...await measureTargets(o, data, peer));
     } finally {
       peer?.close();
     }
   }
-  return rows;
+  return { rows, targets };
 }

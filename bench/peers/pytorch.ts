@@ -29,6 +29,8 @@ export interface TorchRow { model: string; op: 'train' | 'predict'; batch: numbe
 export interface TorchPeer {
   /** Times one row (`budget` seconds of steps after two warm-up steps). */
   run(model: string, op: 'train' | 'predict', budget: number): Promise<TorchRow>;
+  /** Times `steps` more steps of a model kept between calls (warmed up with two steps at the first call). */
+  steps(model: string, op: 'train' | 'predict', steps: number): Promise<number[]>;
   close(): void;
 }
 
@@ -61,6 +63,10 @@ export async function startTorch(batch: number, images: Float32Array[], labels: 
     async run(model, op, budget) {
       child.stdin.write(`${JSON.stringify({ model, op, budget })}\n`);
       return JSON.parse(await next()) as TorchRow;
+    },
+    async steps(model, op, steps) {
+      child.stdin.write(`${JSON.stringify({ model, op, steps })}\n`);
+      return (JSON.parse(await next()) as TorchRow).ms;
     },
     close,
   };

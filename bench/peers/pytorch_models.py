@@ -7,8 +7,11 @@ Run by bench/peers/pytorch.ts as a long-lived subprocess (Debian's python3-torch
 
 DATA holds BATCHES batches of BATCH images (float32, [B, 28, 28, 1] NHWC, which with one channel is
 also NCHW [B, 1, 28, 28]) followed by BATCHES·BATCH labels (int32). It prints "ready", then reads
-one JSON request per line from stdin, {"model", "op", "budget": seconds}, and answers each with one
-JSON line {"model", "op", "batch", "ms": [per-step milliseconds after two warm-up steps]}.
+one JSON request per line from stdin and answers each with one JSON line
+{"model", "op", "batch", "ms": [per-step milliseconds]}. A request {"model", "op", "budget": seconds}
+times a fresh model: two warm-up steps, then steps for that long (at least 5). A request
+{"model", "op", "steps": k} times k more steps of a model kept from the previous such request (made
+and warmed up with two steps the first time): the Node side alternates them with tatami's steps.
 
 Models (NCHW, as PyTorch lays them out; the shapes and the parameters match tatami's NHWC ones):
   classic3, classic4   Conv2d(1→128, K×K) → ReLU → MaxPool2d(2) → Flatten → Linear(→10)
@@ -84,38 +87,57 @@ def timed(step, budget):
     return ms
 
 
+def make_step(name, op, images, labels):
+    """One training step or one predict of the next batch, on a fresh model."""
+    n = images.shape[0]
+    model = BUILD[name]()
+    counter = [0]
+    if op == 'train':
+        model.train()
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-7)
+
+        def step():
+            k = counter[0] % n
+            counter[0] += 1
+            opt.zero_grad()
+            logits = model(images[k])
+            loss = F.nll_loss(F.log_softmax(logits, 1), labels[k])
+            loss.backward()
+            opt.step()
+            return loss.item()
+        return step
+    model.eval()
+
+    def step():
+        k = counter[0] % n
+        counter[0] += 1
+        with torch.no_grad():
+            return F.softmax(model(images[k]), 1)[0, 0].item()
+    return step
+
+
 def main():
     n, b = int(sys.argv[2]), int(sys.argv[3])
     raw = open(sys.argv[1], 'rb').read()
     images = torch.frombuffer(bytearray(raw[:n * b * 784 * 4]), dtype=torch.float32).reshape(n, b, 1, 28, 28)
     labels = torch.frombuffer(bytearray(raw[n * b * 784 * 4:]), dtype=torch.int32).reshape(n, b).long()
+    kept = {}  # steps asked for one at a time keep their model between requests
     print('ready', flush=True)
     for line in sys.stdin:
         row = json.loads(line)
-        model = BUILD[row['model']]()
-        counter = [0]
-        if row['op'] == 'train':
-            model.train()
-            opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-7)
-
-            def step():
-                k = counter[0] % n
-                counter[0] += 1
-                opt.zero_grad()
-                logits = model(images[k])
-                loss = F.nll_loss(F.log_softmax(logits, 1), labels[k])
-                loss.backward()
-                opt.step()
-                return loss.item()
+        if 'steps' in row:
+            key = (row['model'], row['op'])
+            if key not in kept:
+                kept[key] = make_step(row['model'], row['op'], images, labels)
+                kept[key]()
+                kept[key]()
+            ms = []
+            for _ in range(row['steps']):
+                t0 = time.perf_counter()
+                kept[key]()
+                ms.append((time.perf_counter() - t0) * 1000)
         else:
-            model.eval()
-
-            def step():
-                k = counter[0] % n
-                counter[0] += 1
-                with torch.no_grad():
-                    return F.softmax(model(images[k]), 1)[0, 0].item()
-        ms = timed(step, row['budget'])
+            ms = timed(make_step(row['model'], row['op'], images, labels), row['budget'])
         print(json.dumps({'model': row['model'], 'op': row['op'], 'batch': b, 'ms': ms}), flush=True)
 
 
