@@ -2,6 +2,8 @@
  * A tiny static server for the built page (web/dist), on localhost:
  *
  *   /                    the page (index.html) and its files
+ *   /docs/learn.md       the tutorial (and /docs/learn.ja.md) from the repository's docs/, as plain
+ *                        text: the page links to them
  *   /cli-model.json      { "url": "/tatami-model/" } when a model folder from `tatami train --out` was
  *                        found (default ./tatami-model, or --model DIR), else { "url": null }
  *   /tatami-model/NAME   the files of that folder (model.json, weights.bin, ...), plain names only
@@ -22,6 +24,7 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.gz': 'application/octet-stream',
   '.bin': 'application/octet-stream',
+  '.md': 'text/plain; charset=utf-8', // shown as text by every browser (text/markdown is often downloaded)
 };
 
 export interface ServeOptions {
@@ -69,7 +72,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/cli-model.json') return send(200, JSON.stringify({ url: modelDir === null ? null : '/tatami-model/' }), TYPES['.json']);
     let file: string | null;
-    if (path.startsWith('/tatami-model/')) {
+    if (path === '/docs/learn.md' || path === '/docs/learn.ja.md') {
+      file = join(import.meta.dirname, '..', path);
+    } else if (path.startsWith('/tatami-model/')) {
       const name = path.slice('/tatami-model/'.length);
       file = modelDir !== null && /^[\w][\w.-]*$/.test(name) ? join(modelDir, name) : null;
     } else {

@@ -2,7 +2,8 @@
  * Fuzzing the loader: a valid model mutated 600 seeded ways (keys dropped, duplicated, renamed;
  * numbers made negative, huge, fractional, strings; JSON bytes corrupted; the weight buffer cut or
  * extended; shapes swapped; __proto__ injected; paths pointed outside the folder). Every outcome
- * must be a model that predicts, or an Error: never a crash, a hang, or a thrown non-Error.
+ * must be a model that predicts, or an Error: never a crash, a hang, or a thrown non-Error, and a model
+ * that loads is never bigger than its weight file.
  * Replay a failure from the printed case number.
  */
 import { test, expect } from 'vitest';
@@ -99,7 +100,6 @@ test(`${CASES} mutated model files: each loads cleanly or throws an Error`, asyn
   h = new Dropout({ rate: 0.2 }).apply(h);
   const base = await new Model({ inputs: x, outputs: new Dense({ units: 2, activation: 'softmax' }).apply(h), seed: 1 }).save();
   const outcomes = { loaded: 0, refused: 0 };
-  const started = Date.now();
   for (let i = 0; i < CASES; i++) {
     const rng = new Rng(1000 + i);
     const files = mutate(base, rng);
@@ -112,6 +112,9 @@ test(`${CASES} mutated model files: each loads cleanly or throws an Error`, asyn
       outcomes.refused++;
       continue;
     }
+    // A model that loaded holds no more than the file gave it (no mutation makes the loader allocate
+    // beyond the weight bytes: the guard against a slow or huge load, counted rather than timed).
+    expect(model.countParams() * 4, `case ${i}`).toBeLessThanOrEqual(files.weights.byteLength);
     // A model that loaded must run.
     const shape = model.inputShape.map((d) => d ?? 1);
     const size = shape.reduce((p, d) => p * d, 1);
@@ -121,6 +124,5 @@ test(`${CASES} mutated model files: each loads cleanly or throws an Error`, asyn
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   expect(outcomes.refused).toBeGreaterThan(CASES / 2);
   expect(outcomes.loaded).toBeGreaterThan(10);
-  expect(Date.now() - started).toBeLessThan(10_000);
-  console.log(`fuzz: ${outcomes.loaded} loaded, ${outcomes.refused} refused, ${Date.now() - started} ms`);
+  console.log(`fuzz: ${outcomes.loaded} loaded, ${outcomes.refused} refused`);
 });

@@ -45,7 +45,7 @@ test('a save killed after writing its temporary files leaves the old model intac
   await next.save(dir);
   expect((await readdir(dir)).sort()).toEqual(['model.json', 'weights.bin']);
   expect(maxDiff((await loadModel(dir)).predict(x).data, next.predict(x).data)).toBe(0);
-}, 30_000);
+}, 120_000);
 
 test('a save that fails before renaming leaves the old model intact and no temporary files', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'tatami-fail-'));

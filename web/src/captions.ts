@@ -6,6 +6,7 @@ export type Lang = 'en' | 'ja';
 
 const EN = {
   tagline: 'See inside a convolutional network: train it here, draw a digit, follow every number.',
+  learn: 'Tutorial: how a CNN works, step by step',
   trainTitle: 'Train',
   train: 'The classic CNN (Conv2D → ReLU → 2×2 max-pool → Dense → softmax) learns from MNIST digits here in your browser. tatami does every computation, in a Web Worker, so the page stays responsive.',
   kernelSize: 'Kernel size', filters: 'Filters', batchSize: 'Batch size', learningRate: 'Learning rate', epochs: 'Epochs', trainDigits: 'Training digits',
@@ -41,6 +42,7 @@ export type CaptionKey = keyof typeof EN;
 
 const JA: Record<CaptionKey, string> = {
   tagline: '畳み込みニューラルネットワークの中をのぞく：ここで学習させ、数字を描き、すべての数値を追いかけよう。',
+  learn: 'チュートリアル：CNN のしくみを一歩ずつ',
   trainTitle: '学習',
   train: '古典的な CNN（Conv2D → ReLU → 2×2 最大プーリング → Dense → softmax）が、このブラウザの中で MNIST の手書き数字から学びます。計算はすべて tatami が Web Worker で行うので、ページは固まりません。',
   kernelSize: 'カーネルサイズ', filters: 'フィルタ数', batchSize: 'バッチサイズ', learningRate: '学習率', epochs: 'エポック数', trainDigits: '学習用の数字',
@@ -74,6 +76,17 @@ const JA: Record<CaptionKey, string> = {
 
 const TABLES: Record<Lang, Record<CaptionKey, string>> = { en: EN, ja: JA };
 
+/**
+ * The tutorial in each language, for the `a[data-tutorial]` link. Relative to the page in web/dist/,
+ * so one path works wherever the page is opened: from a checkout (file:///…/web/dist/index.html →
+ * docs/), from a host serving the whole repository, and from `npm run web` (web/serve.ts serves the
+ * two docs at /docs/, where `../../` stops at the root).
+ */
+export const TUTORIAL: Record<Lang, string> = {
+  en: '../../docs/learn.md',
+  ja: '../../docs/learn.ja.md',
+};
+
 let current: Lang = 'en';
 const listeners: (() => void)[] = [];
 
@@ -90,6 +103,7 @@ export function setLang(next: Lang): void {
   current = next;
   document.documentElement.lang = next;
   for (const el of document.querySelectorAll<HTMLElement>('[data-caption]')) el.textContent = t(el.dataset.caption as CaptionKey);
+  for (const a of document.querySelectorAll<HTMLAnchorElement>('a[data-tutorial]')) a.setAttribute('href', TUTORIAL[next]);
   for (const f of listeners) f();
 }
 

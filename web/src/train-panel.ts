@@ -6,7 +6,8 @@
 import { Chart } from './chart.js';
 import { t, onLangChange } from './captions.js';
 import { Terminal } from './terminal.js';
-import type { FromWorker, ToWorker, TrainConfig, WeightData } from './protocol.js';
+import type { FromWorker, TrainConfig, WeightData } from './protocol.js';
+import { nextRunState, runButtons, type RunEvent, type RunState } from './run-state.js';
 
 export interface TrainPanelElements {
   form: HTMLFormElement;
@@ -27,13 +28,11 @@ export interface TrainPanelEvents {
   onDone(): void;
 }
 
-type State = 'idle' | 'loading' | 'training' | 'paused';
-
 export class TrainPanel {
   private readonly worker: Worker;
   private readonly terminal: Terminal;
   private readonly chart: Chart;
-  private state: State = 'idle';
+  private state: RunState = 'idle';
   private step = 0;
   /** Training runs started so far. */
   private runs = 0;
@@ -46,10 +45,10 @@ export class TrainPanel {
     this.chart = new Chart(el.curves);
     el.form.addEventListener('submit', (e) => {
       e.preventDefault();
-      this.start();
+      if (this.el.form.reportValidity()) this.handle('train-click');
     });
-    el.pause.addEventListener('click', () => this.send({ type: this.state === 'paused' ? 'resume' : 'pause' }));
-    el.stop.addEventListener('click', () => this.send({ type: 'stop' }));
+    el.pause.addEventListener('click', () => this.handle(this.state === 'paused' ? 'resume-click' : 'pause-click'));
+    el.stop.addEventListener('click', () => this.handle('stop-click'));
     onLangChange(() => this.setState(this.state));
     this.setState('idle');
   }
@@ -68,26 +67,28 @@ export class TrainPanel {
     };
   }
 
-  private send(msg: ToWorker): void {
-    this.worker.postMessage(msg);
+  /** A click or a word from the worker: move to the next state (run-state.ts) and tell the worker. */
+  private handle(event: RunEvent): void {
+    const { state, send } = nextRunState(this.state, event);
+    if (send === 'train') this.start();
+    else if (send !== undefined) this.worker.postMessage({ type: send });
+    this.setState(state);
   }
 
   private start(): void {
-    if (this.state !== 'idle' || !this.el.form.reportValidity()) return;
     this.terminal.clear();
     this.chart.clear();
     this.step = 0;
     this.el.loss.textContent = '–';
     this.el.accuracy.textContent = '–';
-    this.setState('loading');
-    this.send({ type: 'train', run: ++this.runs, config: this.config() });
+    this.worker.postMessage({ type: 'train', run: ++this.runs, config: this.config() });
   }
 
   private receive(msg: FromWorker): void {
     switch (msg.type) {
       case 'data':
         this.terminal.write(`${msg.train} training digits, ${msg.test} test digits\n`);
-        this.setState('training');
+        this.handle('data');
         break;
       case 'progress':
         this.terminal.write(msg.text);
@@ -108,10 +109,10 @@ export class TrainPanel {
         this.events.onWeights(msg.run, msg.config, msg.weights);
         break;
       case 'paused':
-        this.setState(msg.paused ? 'paused' : 'training');
+        this.handle(msg.paused ? 'held' : 'released');
         break;
       case 'done':
-        this.setState('idle');
+        this.handle('done');
         this.events.onDone();
         break;
       case 'error':
@@ -122,18 +123,18 @@ export class TrainPanel {
 
   private fail(message: string): void {
     this.terminal.write(`\nError: ${message}\n`);
-    this.setState('idle');
+    this.handle('error');
   }
 
-  private setState(state: State): void {
+  private setState(state: RunState): void {
     this.state = state;
-    const busy = state !== 'idle';
-    this.el.train.disabled = busy;
-    this.el.pause.disabled = state !== 'training' && state !== 'paused';
-    this.el.stop.disabled = !busy;
-    this.el.pause.textContent = t(state === 'paused' ? 'resume' : 'pause');
+    const buttons = runButtons(state);
+    this.el.train.disabled = !buttons.train;
+    this.el.pause.disabled = !buttons.pause;
+    this.el.stop.disabled = !buttons.stop;
+    this.el.pause.textContent = t(buttons.pauseLabel);
     this.el.state.textContent = state === 'paused' ? t('paused') : '';
-    for (const input of this.el.form.querySelectorAll('input, select')) (input as HTMLInputElement).disabled = busy;
+    for (const input of this.el.form.querySelectorAll('input, select')) (input as HTMLInputElement).disabled = state !== 'idle';
     document.body.dataset.training = state;
   }
 }

@@ -2,11 +2,13 @@
  * The training worker: trains the classic CNN on the shipped MNIST digits with tatami's own
  * `model.fit`, so the page stays responsive. It tells the page every batch (running loss and
  * accuracy), forwards fit's Keras-style progress text, and sends the weights a few times a second
- * so the Draw panel can show the network as it learns. Pausing makes the batch callback wait.
+ * so the Draw panel can show the network as it learns. Pause, resume and stop go through the run's
+ * RunControl (run-control.ts), which makes them safe at any moment of the run.
  */
 import { Adam, classicCnn, makeMnistSplit, Rng, stratifiedSplit, type Model } from '../../src/index.js';
 import { fetchDigits, type Digits } from './digits.js';
 import type { FromWorker, ToWorker, TrainConfig } from './protocol.js';
+import { RunControl } from './run-control.js';
 
 const TEST_DIGITS = 2000;
 const WEIGHTS_EVERY_MS = 400;
@@ -18,27 +20,16 @@ const scope = self as unknown as {
 const post = (message: FromWorker, transfer: Transferable[] = []): void => scope.postMessage(message, transfer);
 
 let digits: Promise<Digits> | null = null;
-/** The model being trained, while fit runs. */
-let training: Model | null = null;
-let busy = false;
-let paused = false;
-let resume: (() => void) | null = null;
+/** The run in progress, if any. */
+let current: RunControl | null = null;
 
 function sendWeights(m: Model, run: number, config: TrainConfig): void {
   const weights = m.getWeights().map((t) => ({ data: t.data, shape: [...t.shape] }));
   post({ type: 'weights', run, config, weights }, weights.map((w) => w.data.buffer));
 }
 
-/** Wait here (between two batches) until the page says resume or stop. */
-async function waitWhilePaused(): Promise<void> {
-  if (!paused) return;
-  post({ type: 'paused', paused: true });
-  await new Promise<void>((ok) => (resume = ok));
-  post({ type: 'paused', paused: false });
-}
-
-/** Train run `run`; true when it was stopped before the end. */
-async function train(run: number, config: TrainConfig): Promise<boolean> {
+/** Train run `run` under `control`; true when it was stopped before the end. */
+async function train(run: number, config: TrainConfig, control: RunControl): Promise<boolean> {
   digits ??= fetchDigits(new URL('mnist.bin.gz', import.meta.url));
   const all = await digits;
   const trainDigits = Math.min(config.trainDigits, all.count - TEST_DIGITS);
@@ -46,10 +37,10 @@ async function train(run: number, config: TrainConfig): Promise<boolean> {
   const trainSet = makeMnistSplit(all.pixels, all.classes, split.train, 255);
   const testSet = makeMnistSplit(all.pixels, all.classes, split.test, 255);
   post({ type: 'data', train: trainDigits, test: TEST_DIGITS });
+  if (control.stopped) return true; // stopped while the digits were loading
 
   const m = classicCnn({ kernelSize: config.kernelSize, filters: config.filters, seed: config.seed });
   m.compile({ optimizer: new Adam({ learningRate: config.learningRate }), loss: 'categorical_crossentropy', metrics: ['accuracy'] });
-  training = m;
   sendWeights(m, run, config);
   let step = 0;
   let lastSent = performance.now();
@@ -68,7 +59,7 @@ async function train(run: number, config: TrainConfig): Promise<boolean> {
           sendWeights(m, run, config);
           lastSent = performance.now();
         }
-        await waitWhilePaused();
+        if (await control.batchEnd()) m.stopTraining = true;
       },
       onEpochEnd: (epoch, logs) => {
         const test = m.evaluate(testSet.images, testSet.labels, { batchSize: 256 });
@@ -76,30 +67,28 @@ async function train(run: number, config: TrainConfig): Promise<boolean> {
       },
     }],
   });
-  sendWeights(m, run, config);
-  return m.stopTraining; // still true after fit when Stop ended it
+  sendWeights(m, run, config); // the trained model is kept, however the run ended
+  return control.stopped;
 }
 
 scope.onmessage = (event) => {
   const msg = event.data;
   if (msg.type === 'train') {
-    if (busy) return post({ type: 'error', message: 'already training: stop first' });
-    busy = true;
-    paused = false;
-    train(msg.run, msg.config).then(
+    if (current !== null) return post({ type: 'error', message: 'already training: stop first' });
+    const control = new RunControl((held) => post({ type: 'paused', paused: held }));
+    current = control;
+    train(msg.run, msg.config, control).then(
       (stopped) => post({ type: 'done', stopped }),
       (e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
     ).finally(() => {
-      busy = false;
-      training = null;
+      control.finish();
+      current = null;
     });
     return;
   }
-  // pause waits at the next batch; resume and stop release it (stop also ends fit after that batch).
-  paused = msg.type === 'pause';
-  if (msg.type === 'stop' && training !== null) training.stopTraining = true;
-  if (!paused) {
-    resume?.();
-    resume = null;
-  }
+  // With no run in progress (a click that crossed the end of the run), there is nothing to do: the
+  // page goes idle on 'done' whatever it asked for last.
+  if (msg.type === 'pause') current?.pause();
+  else if (msg.type === 'resume') current?.resume();
+  else current?.stop();
 };
