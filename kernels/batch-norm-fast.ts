@@ -17,10 +17,10 @@
  *                dx += A·dy + B·x + D,       A = γ·s,  B = −A·s·(Σ dy·x̂)/R,
  *                                            D = A·(μ·s·(Σ dy·x̂)/R − (Σ dy)/R)     (training)
  *                dx += A·dy                                                        (inference)
- * - Interleaved per-channel numbers. The constants (A, B, D) and the running sums of a channel sit
- *   side by side in one Float64Array ([A₀, B₀, D₀, A₁, …]): measured here, a loop reading three
- *   separate arrays of constants ran 2× slower than one reading a single interleaved array (every
- *   array costs V8 a base pointer and a bounds check).
+ * - Interleaved per-channel constants. A channel's A, B (and D) sit side by side in one Float64Array
+ *   ([A₀, B₀, D₀, A₁, …]): measured here, a loop reading three separate arrays of constants ran 2×
+ *   slower than one reading a single interleaved array (every array costs V8 a base pointer and a
+ *   bounds check).
  * The rounding differs from the naive kernels' (they agree within float32 tolerances, and a NaN or
  * ±∞ in a channel gives NaN statistics in both); the tests hold them to that.
  *
@@ -34,8 +34,8 @@
 // per row (measured here: 2–3.5× faster than row by row). The last block may be shorter.
 const ROWS = 4;
 
-/** S[2c] += Σ_r (x[r,c] − K[c]), S[2c+1] += Σ_r (x[r,c] − K[c])². */
-function shiftedSums(S: Float64Array, x: Float32Array, K: Float64Array, R: number, C: number): void {
+/** S1[c] += Σ_r (x[r,c] − K[c]), S2[c] += Σ_r (x[r,c] − K[c])². */
+function shiftedSums(S1: Float64Array, S2: Float64Array, x: Float32Array, K: Float64Array, R: number, C: number): void {
   const n = R * C;
   for (let o = 0; o < n; o += ROWS * C) {
     const end = Math.min(o + ROWS * C, n);
@@ -48,14 +48,14 @@ function shiftedSums(S: Float64Array, x: Float32Array, K: Float64Array, R: numbe
         s1 += d;
         s2 += d * d;
       }
-      S[2 * c] += s1;
-      S[2 * c + 1] += s2;
+      S1[c] += s1;
+      S2[c] += s2;
     }
   }
 }
 
-/** S[2c] += Σ_r u[r,c], S[2c+1] += Σ_r u[r,c]·v[r,c]. */
-function productSums(S: Float64Array, u: Float32Array, v: Float32Array, R: number, C: number): void {
+/** S1[c] += Σ_r u[r,c], S2[c] += Σ_r u[r,c]·v[r,c]. */
+function productSums(S1: Float64Array, S2: Float64Array, u: Float32Array, v: Float32Array, R: number, C: number): void {
   const n = R * C;
   for (let o = 0; o < n; o += ROWS * C) {
     const end = Math.min(o + ROWS * C, n);
@@ -66,8 +66,8 @@ function productSums(S: Float64Array, u: Float32Array, v: Float32Array, R: numbe
         s1 += u[i];
         s2 += u[i] * v[i];
       }
-      S[2 * c] += s1;
-      S[2 * c + 1] += s2;
+      S1[c] += s1;
+      S2[c] += s2;
     }
   }
 }
@@ -112,7 +112,7 @@ function scaleRowsInto(out: Float32Array, u: Float32Array, A: Float64Array, R: n
 }
 
 /** [A₀, B₀, A₁, B₁, …] with A = γ·s and B = β − μ·A per channel (γ = 1, β = 0 when absent). */
-function scaleShift(mu: ArrayLike<number>, s: ArrayLike<number>, gamma: Float32Array | null, beta: Float32Array | null, C: number): Float64Array {
+export function scaleShift(mu: ArrayLike<number>, s: ArrayLike<number>, gamma: Float32Array | null, beta: Float32Array | null, C: number): Float64Array {
   const P = new Float64Array(2 * C); // (C, 2)
   for (let c = 0; c < C; c++) {
     const A = (gamma === null ? 1 : gamma[c]) * s[c];
@@ -127,26 +127,44 @@ export function batchNormForwardTraining(
   y: Float32Array, mean: Float32Array, variance: Float32Array, invStd: Float32Array,
   x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, R: number, C: number, epsilon: number,
 ): void {
-  // Pass 1: shifted sums Σ(x − K) and Σ(x − K)² per channel, K = the first row (0 where that is
-  // NaN or ±∞, so an infinite shift does not turn a −∞ mean into NaN).
+  // Pass 1: shifted sums Σ(x − K) and Σ(x − K)² per channel.
+  const K = shifts(x, C);
+  const S1 = new Float64Array(C); // (C) Σ(x − K)
+  const S2 = new Float64Array(C); // (C) Σ(x − K)²
+  shiftedSums(S1, S2, x, K, R, C);
+  const { mu, s } = moments(mean, variance, invStd, K, S1, S2, R, C, epsilon);
+  // Pass 2: y = A·x + B.
+  affineRows(y, x, scaleShift(mu, s, gamma, beta, C), R, C);
+}
+
+/** K[c]: the first row's value, 0 where that is NaN or ±∞ (an infinite shift would turn a −∞ mean into NaN). */
+export function shifts(x: Float32Array, C: number): Float64Array {
   const K = new Float64Array(C); // (C)
   for (let c = 0; c < C; c++) K[c] = Number.isFinite(x[c]) ? x[c] : 0;
-  const S = new Float64Array(2 * C); // (C, 2) Σ(x − K), Σ(x − K)²
-  shiftedSums(S, x, K, R, C);
+  return K;
+}
+
+/**
+ * μ, σ² and s = 1/√(σ² + ε) from the shifted sums S1 = Σ(x − K), S2 = Σ(x − K)²: written to mean,
+ * variance, invStd (float32) and returned as float64 μ and s.
+ */
+export function moments(
+  mean: Float32Array, variance: Float32Array, invStd: Float32Array,
+  K: Float64Array, S1: ArrayLike<number>, S2: ArrayLike<number>, R: number, C: number, epsilon: number,
+): { mu: Float64Array; s: Float64Array } {
   const mu = new Float64Array(C); // (C)
   const s = new Float64Array(C); // (C)
   for (let c = 0; c < C; c++) {
-    const m1 = S[2 * c] / R;
+    const m1 = S1[c] / R;
     // Rounding can take E[d²] − E[d]² a hair below 0; Math.max keeps a NaN (from a NaN or ±∞ input).
-    const v = Math.max(S[2 * c + 1] / R - m1 * m1, 0);
+    const v = Math.max(S2[c] / R - m1 * m1, 0);
     mu[c] = K[c] + m1;
     s[c] = 1 / Math.sqrt(v + epsilon);
     mean[c] = mu[c];
     variance[c] = v;
     invStd[c] = s[c];
   }
-  // Pass 2: y = A·x + B.
-  affineRows(y, x, scaleShift(mu, s, gamma, beta, C), R, C);
+  return { mu, s };
 }
 
 /** Inference forward (batch-norm.ts batchNormForwardInferenceNaive); overwrites y. */
@@ -165,24 +183,41 @@ export function batchNormBackward(
   dy: Float32Array, x: Float32Array, mean: Float32Array, invStd: Float32Array, gamma: Float32Array | null,
   R: number, C: number, training: boolean,
 ): void {
-  // Pass 1: Σ dy and Σ dy·x per channel; then Σ dy·x̂ = s·(Σ dy·x − μ·Σ dy).
-  const S = new Float64Array(2 * C); // (C, 2) Σ dy, Σ dy·x
-  productSums(S, dy, x, R, C);
-  const A = new Float64Array(C); // (C) γ·s
-  const P = new Float64Array(3 * C); // (C, 3) A, B, D of the training dx
-  for (let c = 0; c < C; c++) {
-    const s = invStd[c];
-    const sumDy = S[2 * c];
-    const sumDyXhat = s * (S[2 * c + 1] - mean[c] * sumDy);
-    if (dbeta !== null) dbeta[c] += sumDy;
-    if (dgamma !== null) dgamma[c] += sumDyXhat;
-    A[c] = (gamma === null ? 1 : gamma[c]) * s;
-    P[3 * c] = A[c];
-    P[3 * c + 1] = (-A[c] * s * sumDyXhat) / R;
-    P[3 * c + 2] = A[c] * ((mean[c] * s * sumDyXhat) / R - sumDy / R);
-  }
+  // Pass 1: Σ dy and Σ dy·x per channel.
+  const S1 = new Float64Array(C); // (C) Σ dy
+  const S2 = new Float64Array(C); // (C) Σ dy·x
+  productSums(S1, S2, dy, x, R, C);
+  const P = gradientConstants(dgamma, dbeta, S1, S2, mean, invStd, gamma, R, C);
   if (dx === null) return;
   // Pass 2: dx += A·dy + B·x + D (training) or A·dy (inference: μ and σ² are constants).
-  if (training) affineRows2Into(dx, dy, x, P, R, C);
-  else scaleRowsInto(dx, dy, A, R, C);
+  if (training) {
+    affineRows2Into(dx, dy, x, P, R, C);
+    return;
+  }
+  const A = new Float64Array(C); // (C)
+  for (let c = 0; c < C; c++) A[c] = P[3 * c];
+  scaleRowsInto(dx, dy, A, R, C);
+}
+
+/**
+ * From S1 = Σ dy and S2 = Σ dy·x: dβ += Σ dy, dγ += Σ dy·x̂ = s·(Σ dy·x − μ·Σ dy) (each when not
+ * null), and the constants [A₀, B₀, D₀, A₁, …] of the training dx (see the header).
+ */
+export function gradientConstants(
+  dgamma: Float32Array | null, dbeta: Float32Array | null, S1: ArrayLike<number>, S2: ArrayLike<number>,
+  mean: Float32Array, invStd: Float32Array, gamma: Float32Array | null, R: number, C: number,
+): Float64Array {
+  const P = new Float64Array(3 * C); // (C, 3)
+  for (let c = 0; c < C; c++) {
+    const s = invStd[c];
+    const sumDy = S1[c];
+    const sumDyXhat = s * (S2[c] - mean[c] * sumDy);
+    if (dbeta !== null) dbeta[c] += sumDy;
+    if (dgamma !== null) dgamma[c] += sumDyXhat;
+    const A = (gamma === null ? 1 : gamma[c]) * s;
+    P[3 * c] = A;
+    P[3 * c + 1] = (-A * s * sumDyXhat) / R;
+    P[3 * c + 2] = A * ((mean[c] * s * sumDyXhat) / R - sumDy / R);
+  }
+  return P;
 }

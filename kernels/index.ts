@@ -12,6 +12,7 @@ export { reduceSum, reduceMax, reduceMaxBackward, reduceSumTo } from './reduce.j
 export { reduceSumToFast } from './reduce-fast.js';
 export { batchNormForwardTrainingNaive, batchNormForwardInferenceNaive, batchNormBackwardNaive } from './batch-norm.js';
 export { batchNormForwardTraining, batchNormForwardInference, batchNormBackward } from './batch-norm-fast.js';
+export { batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormBackwardSimd } from './batch-norm-simd.js';
 export { transpose } from './transpose.js';
 export { gatherRows, scatterAddRows } from './gather.js';
 export { softmaxForward, softmaxBackward } from './softmax.js';

@@ -1,12 +1,13 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
-import { batchNormForwardTraining, batchNormForwardInference, batchNormBackward } from '../../kernels/batch-norm-fast.js';
+import { batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormBackwardSimd } from '../../kernels/batch-norm-simd.js';
 
 /**
  * Batch normalization over the last axis as one op (kernels/batch-norm.ts has the formulas):
  * x [..., C]; gamma, beta [C] or null (absent: γ = 1, β = 0); in inference also mean, variance [C].
- * The backward is the fused kernel: one pass for the two channel sums, one for dx.
+ * The backward is the fused kernel: one pass for the two channel sums, one for dx. The kernels are
+ * the WebAssembly SIMD ones (kernels/batch-norm-simd.ts), which run the JS passes where SIMD is missing.
  */
 function checkShapes(op: string, x: Tensor, params: ReadonlyArray<[string, Tensor | null]>): [number, number] {
   if (x.rank < 1) throw new Error(`${op}: input must have a channel axis, got shape ${shapeToString(x.shape)}`);
@@ -34,7 +35,7 @@ export function batchNormTraining(x: Tensor, gamma: Tensor | null, beta: Tensor 
   const mean = allocFloat32(C);
   const variance = allocFloat32(C);
   const invStd = allocFloat32(C);
-  batchNormForwardTraining(y, mean, variance, invStd, x.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon);
+  batchNormForwardTrainingSimd(y, mean, variance, invStd, x.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon);
   const inputs = [x, gamma, beta].filter((t): t is Tensor => t !== null);
   const out = Tensor.fromOp('batchNorm', y, x.shape, inputs, (dy) => {
     backward(dy, x, gamma, beta, mean, invStd, R, C, true);
@@ -46,7 +47,7 @@ export function batchNormTraining(x: Tensor, gamma: Tensor | null, beta: Tensor 
 export function batchNormInference(x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor | null, beta: Tensor | null, epsilon: number): Tensor {
   const [R, C] = checkShapes('batchNorm', x, [['mean', mean], ['variance', variance], ['gamma', gamma], ['beta', beta]]);
   const y = allocFloat32(x.size); // (..., C)
-  batchNormForwardInference(y, x.data, mean.data, variance.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon);
+  batchNormForwardInferenceSimd(y, x.data, mean.data, variance.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon);
   const inputs = [x, gamma, beta].filter((t): t is Tensor => t !== null);
   return Tensor.fromOp('batchNorm', y, x.shape, inputs, (dy) => {
     const invStd = allocFloat32(C); // (C)
@@ -62,7 +63,7 @@ function backward(
   const dx = x.requiresGrad ? allocFloat32(x.size) : null; // (..., C)
   const dgamma = gamma !== null && gamma.requiresGrad ? allocFloat32(C) : null; // (C)
   const dbeta = beta !== null && beta.requiresGrad ? allocFloat32(C) : null; // (C)
-  batchNormBackward(dx, dgamma, dbeta, dy, x.data, mean, invStd, gamma?.data ?? null, R, C, training);
+  batchNormBackwardSimd(dx, dgamma, dbeta, dy, x.data, mean, invStd, gamma?.data ?? null, R, C, training);
   if (dx !== null) accumulateGrad(x, dx, true);
   if (dgamma !== null) accumulateGrad(gamma as Tensor, dgamma, true);
   if (dbeta !== null) accumulateGrad(beta as Tensor, dbeta, true);

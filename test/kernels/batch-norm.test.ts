@@ -8,6 +8,8 @@
 import { describe, it, expect } from 'vitest';
 import { batchNormForwardTrainingNaive, batchNormForwardInferenceNaive, batchNormBackwardNaive } from '../../kernels/batch-norm.js';
 import { batchNormForwardTraining, batchNormForwardInference, batchNormBackward } from '../../kernels/batch-norm-fast.js';
+import { batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormBackwardSimd } from '../../kernels/batch-norm-simd.js';
+import { simdAvailable } from '../../kernels/gemm-simd.js';
 import { mulberry32, randInt, randomArray, nanArray, numericGradient, expectClose, compareArrays, type Rng } from './helpers.js';
 
 const EPS = 1e-3;
@@ -42,8 +44,20 @@ function input(rng: Rng, R: number, C: number, special: boolean, offset = 0): Fl
   return x;
 }
 
-function check(rng: Rng, R: number, C: number, special: boolean, affine: boolean, offset = 0): void {
-  const label = `R ${R} C ${C}${special ? ' with NaN/±∞' : ''}${affine ? '' : ' without γ, β'}${offset ? ` around ${offset}` : ''}`;
+/** A set of fast kernels to hold against the naive ones. */
+interface Impl {
+  name: string;
+  forwardTraining: typeof batchNormForwardTraining;
+  forwardInference: typeof batchNormForwardInference;
+  backward: typeof batchNormBackward;
+}
+const impls: Impl[] = [
+  { name: 'fast', forwardTraining: batchNormForwardTraining, forwardInference: batchNormForwardInference, backward: batchNormBackward },
+  { name: 'simd', forwardTraining: batchNormForwardTrainingSimd, forwardInference: batchNormForwardInferenceSimd, backward: batchNormBackwardSimd },
+];
+
+function check(impl: Impl, rng: Rng, R: number, C: number, special: boolean, affine: boolean, offset = 0): void {
+  const label = `${impl.name} R ${R} C ${C}${special ? ' with NaN/±∞' : ''}${affine ? '' : ' without γ, β'}${offset ? ` around ${offset}` : ''}`;
   const x = input(rng, R, C, special, offset);
   const gamma = affine ? randomArray(rng, C, 0.5, 2) : null;
   const beta = affine ? randomArray(rng, C) : null;
@@ -52,7 +66,7 @@ function check(rng: Rng, R: number, C: number, special: boolean, affine: boolean
   const want = outs();
   batchNormForwardTrainingNaive(...want, x, gamma, beta, R, C, EPS);
   const got = outs();
-  batchNormForwardTraining(...got, x, gamma, beta, R, C, EPS);
+  impl.forwardTraining(...got, x, gamma, beta, R, C, EPS);
   ['y', 'mean', 'variance', 'invStd'].forEach((name, k) => agree(got[k], want[k], `training ${name} ${label}`));
   // Inference forward with moving statistics.
   const mm = randomArray(rng, C);
@@ -60,7 +74,7 @@ function check(rng: Rng, R: number, C: number, special: boolean, affine: boolean
   const yWant = nanArray(R * C);
   batchNormForwardInferenceNaive(yWant, x, mm, mv, gamma, beta, R, C, EPS);
   const yGot = nanArray(R * C);
-  batchNormForwardInference(yGot, x, mm, mv, gamma, beta, R, C, EPS);
+  impl.forwardInference(yGot, x, mm, mv, gamma, beta, R, C, EPS);
   agree(yGot, yWant, `inference y ${label}`);
   // Backward in both modes, accumulating onto the same priors.
   const dy = randomArray(rng, R * C);
@@ -71,33 +85,40 @@ function check(rng: Rng, R: number, C: number, special: boolean, affine: boolean
     const bw = priors.map((p) => Float32Array.from(p));
     batchNormBackwardNaive(bw[0], bw[1], bw[2], dy, x, mean, invStd, gamma, R, C, training);
     const bg = priors.map((p) => Float32Array.from(p));
-    batchNormBackward(bg[0], bg[1], bg[2], dy, x, mean, invStd, gamma, R, C, training);
+    impl.backward(bg[0], bg[1], bg[2], dy, x, mean, invStd, gamma, R, C, training);
     ['dx', 'dgamma', 'dbeta'].forEach((name, k) => agree(bg[k], bw[k], `${training ? 'training' : 'inference'} ${name} ${label}`));
     // Gradients nobody wants are skipped: dx alone equals dx of the full call.
     const dxOnly = Float32Array.from(priors[0]);
-    batchNormBackward(dxOnly, null, null, dy, x, mean, invStd, gamma, R, C, training);
+    impl.backward(dxOnly, null, null, dy, x, mean, invStd, gamma, R, C, training);
     agree(dxOnly, bw[0], `dx alone ${label}`);
   }
 }
 
-describe('batch-norm kernels: the fast twins agree with the naive ones', () => {
-  it('on the awkward shapes and a conv activation', () => {
-    const rng = mulberry32(21);
-    const shapes: Array<[number, number]> = [[1, 1], [1, 7], [9, 1], [2, 3], [13, 5], [32 * 6 * 6, 16], [101, 33]];
-    for (const [R, C] of shapes) {
-      for (const special of [false, true]) {
-        check(rng, R, C, special, true);
-        check(rng, R, C, special, false);
+for (const impl of impls) {
+  describe(`batch-norm kernels: the ${impl.name} twins agree with the naive ones`, () => {
+    it('on the awkward shapes and a conv activation', () => {
+      const rng = mulberry32(21);
+      // C = 1 and odd C take the JS passes in the SIMD set; multiples of 4 its vectors.
+      const shapes: Array<[number, number]> = [[1, 1], [1, 7], [9, 1], [2, 3], [13, 5], [1, 8], [5, 4], [33, 12], [32 * 6 * 6, 16], [101, 33]];
+      for (const [R, C] of shapes) {
+        for (const special of [false, true]) {
+          check(impl, rng, R, C, special, true);
+          check(impl, rng, R, C, special, false);
+        }
       }
-    }
-    // A mean far from 0 next to a spread of ±3: the one-pass variance must not cancel.
-    check(rng, 64, 5, false, true, 1000);
-  });
+      // A mean far from 0 next to a spread of ±3: the one-pass variance must not cancel.
+      check(impl, rng, 64, 8, false, true, 1000);
+    });
 
-  it('on 50 seeded random shapes', () => {
-    const rng = mulberry32(22);
-    for (let t = 0; t < 50; t++) check(rng, randInt(rng, 1, 120), randInt(rng, 1, 40), t % 3 === 0, t % 4 !== 0);
+    it('on 50 seeded random shapes', () => {
+      const rng = mulberry32(22);
+      for (let t = 0; t < 50; t++) check(impl, rng, randInt(rng, 1, 120), t % 2 === 0 ? 4 * randInt(rng, 1, 10) : randInt(rng, 1, 40), t % 3 === 0, t % 4 !== 0);
+    });
   });
+}
+
+it('the SIMD batch-norm kernels run on this engine (else the simd set above only re-tests the JS passes)', () => {
+  expect(simdAvailable).toBe(true);
 });
 
 describe('batch-norm naive backward', () => {
