@@ -12,7 +12,8 @@
 //                       maxPool2d → flatten → matmul → add → logSoftmax → loss, Adam (no Model, no fit)
 // tatami's training step for a Model is `trainStep`, the step fit runs (without its progress bar).
 // Timing: two warm-up steps, then steps until the budget (default 2 s) is spent, at least 5; the
-// median step gives images/s. A step slower than 1 s is timed once after one warm-up; a tfjs-cpu step
+// median step gives images/s. With PyTorch, each row alternates a tatami step and a PyTorch step
+// (for twice the budget), so both see the same load. A step slower than 1 s is timed once after one warm-up; a tfjs-cpu step
 // slower than 2 s (it trains at a few images/s) only once, cold. Numbers from one run only compare
 // within that run: the machine is shared.
 
@@ -173,16 +174,28 @@ export interface ModelsOptions {
 export interface TargetRatio { what: string; ratio: number; target: number; rounds: number }
 
 /**
- * Alternates one step of `a` and one of `b` for `rounds` rounds (after two warm-up rounds) and
- * returns median(b's ms) ÷ median(a's ms): a's speed over b's, with both seeing the same load.
+ * Alternates one step of `a` and one of `b`: two warm-up rounds, then rounds until `budget` seconds
+ * have passed and at least `minRounds` were timed (at most 200). Returns each side's milliseconds;
+ * both sides see the same load of the shared machine.
  */
-export async function pairedRatio(a: () => Promise<number[]>, b: () => Promise<number[]>, rounds: number): Promise<number> {
+export async function alternate(a: () => Promise<number[]>, b: () => Promise<number[]>, budget: number, minRounds: number): Promise<[number[], number[]]> {
   const ta: number[] = [];
   const tb: number[] = [];
-  for (let r = 0; r < rounds + 2; r++) {
-    const [ma, mb] = [await a(), await b()];
-    if (r >= 2) { ta.push(...ma); tb.push(...mb); }
+  await a();
+  await b();
+  await a();
+  await b();
+  const start = performance.now();
+  for (let r = 0; r < 200 && (r < minRounds || performance.now() - start < budget * 1000); r++) {
+    ta.push(...await a());
+    tb.push(...await b());
   }
+  return [ta, tb];
+}
+
+/** The speed of `a` over `b` (median ms of b ÷ median ms of a) from `rounds` alternated steps. */
+export async function pairedRatio(a: () => Promise<number[]>, b: () => Promise<number[]>, rounds: number): Promise<number> {
+  const [ta, tb] = await alternate(a, b, 0, rounds);
   return median(tb) / median(ta);
 }
 
@@ -210,9 +223,9 @@ async function measureTargets(o: ModelsOptions, data: Batches, peer: TorchPeer |
 }
 
 /**
- * Runs every model × op × batch: tatami, then right after it PyTorch and tfjs-cpu on the same row
- * (when `peers`), so the load of a shared machine drifts as little as possible between them. With
- * `targets` and batch 32, then measures the issue's target ratios with alternated steps.
+ * Runs every model × op × batch: tatami alternated step by step with PyTorch, then tfjs-cpu on the
+ * same row (when `peers`), so the load of a shared machine drifts as little as possible between
+ * them. With `targets` and batch 32, then measures the issue's target ratios with alternated steps.
  */
 export async function runModels(o: ModelsOptions): Promise<{ rows: ModelRow[]; targets: TargetRatio[] }> {
   const rows: ModelRow[] = [];
@@ -229,12 +242,15 @@ export async function runModels(o: ModelsOptions): Promise<{ rows: ModelRow[]; t
             row.imagesPerSecond[engine] = (batch * 1000) / median(ms);
             row.steps[engine] = ms.length;
           };
-          o.log(`models: ${model} ${op} b${batch}: tatami`);
-          record('tatami', await timeSteps(tatamiStep(model, op, data), o.budget));
           if (peer !== null) {
-            o.log(`models: ${model} ${op} b${batch}: PyTorch`);
-            record('pytorch', (await peer.run(model, op, o.budget)).ms);
+            // tatami and PyTorch step by step in turn, for twice the budget.
+            o.log(`models: ${model} ${op} b${batch}: tatami and PyTorch, alternated`);
+            const [mine, theirs] = await alternate(oneStep(tatamiStep(model, op, data)), () => peer.steps(model, op, 1), 2 * o.budget, 5);
+            record('tatami', mine);
+            record('pytorch', theirs);
           } else {
+            o.log(`models: ${model} ${op} b${batch}: tatami`);
+            record('tatami', await timeSteps(tatamiStep(model, op, data), o.budget));
             row.imagesPerSecond.pytorch = null;
             row.missing.pytorch = 'missing' in torch ? torch.missing : '';
           }

@@ -1,7 +1,7 @@
 // PyTorch as a peer of the models family: bench/peers/pytorch_models.py run by /usr/bin/python3
 // (Debian's python3-torch, one thread) as one long-lived subprocess per batch size, on the same
-// batches written to a temporary file. Rows are asked for one at a time, so each PyTorch row is
-// timed right after tatami's (the machine's load drifts). When Python or torch is absent, every
+// batches written to a temporary file. Steps are asked for a few at a time, so they can alternate
+// with tatami's (the machine's load drifts). When Python or torch is absent, every
 // PyTorch row is reported missing with the install line.
 
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -27,8 +27,6 @@ export interface TorchRow { model: string; op: 'train' | 'predict'; batch: numbe
 
 /** A running PyTorch peer on one set of batches. */
 export interface TorchPeer {
-  /** Times one row (`budget` seconds of steps after two warm-up steps). */
-  run(model: string, op: 'train' | 'predict', budget: number): Promise<TorchRow>;
   /** Times `steps` more steps of a model kept between calls (warmed up with two steps at the first call). */
   steps(model: string, op: 'train' | 'predict', steps: number): Promise<number[]>;
   close(): void;
@@ -60,10 +58,6 @@ export async function startTorch(batch: number, images: Float32Array[], labels: 
     throw e;
   }
   return {
-    async run(model, op, budget) {
-      child.stdin.write(`${JSON.stringify({ model, op, budget })}\n`);
-      return JSON.parse(await next()) as TorchRow;
-    },
     async steps(model, op, steps) {
       child.stdin.write(`${JSON.stringify({ model, op, steps })}\n`);
       return (JSON.parse(await next()) as TorchRow).ms;

@@ -1,17 +1,16 @@
 """PyTorch peer of bench/models.ts: the same models, batches, optimizer and data, one thread.
 
 Run by bench/peers/pytorch.ts as a long-lived subprocess (Debian's python3-torch:
-`apt-get install -y python3-torch`), so its rows can be timed right after tatami's same rows:
+`apt-get install -y python3-torch`), so its steps can alternate with tatami's:
 
     /usr/bin/python3 bench/peers/pytorch_models.py DATA BATCHES BATCH
 
 DATA holds BATCHES batches of BATCH images (float32, [B, 28, 28, 1] NHWC, which with one channel is
 also NCHW [B, 1, 28, 28]) followed by BATCHES·BATCH labels (int32). It prints "ready", then reads
-one JSON request per line from stdin and answers each with one JSON line
-{"model", "op", "batch", "ms": [per-step milliseconds]}. A request {"model", "op", "budget": seconds}
-times a fresh model: two warm-up steps, then steps for that long (at least 5). A request
-{"model", "op", "steps": k} times k more steps of a model kept from the previous such request (made
-and warmed up with two steps the first time): the Node side alternates them with tatami's steps.
+one JSON request per line from stdin, {"model", "op", "steps": k}, and answers each with one JSON
+line {"model", "op", "batch", "ms": [k per-step milliseconds]}: k more steps of the model kept for
+that model and op (made and warmed up with two steps at its first request). The Node side
+alternates these steps with tatami's.
 
 Models (NCHW, as PyTorch lays them out; the shapes and the parameters match tatami's NHWC ones):
   classic3, classic4   Conv2d(1→128, K×K) → ReLU → MaxPool2d(2) → Flatten → Linear(→10)
@@ -74,19 +73,6 @@ BUILD = {
 }
 
 
-def timed(step, budget):
-    """Two warm-up calls, then per-call milliseconds until `budget` seconds (at least 5 calls)."""
-    step()
-    step()
-    ms = []
-    start = time.perf_counter()
-    while len(ms) < 5 or (time.perf_counter() - start < budget and len(ms) < 500):
-        t0 = time.perf_counter()
-        step()
-        ms.append((time.perf_counter() - t0) * 1000)
-    return ms
-
-
 def make_step(name, op, images, labels):
     """One training step or one predict of the next batch, on a fresh model."""
     n = images.shape[0]
@@ -121,23 +107,20 @@ def main():
     raw = open(sys.argv[1], 'rb').read()
     images = torch.frombuffer(bytearray(raw[:n * b * 784 * 4]), dtype=torch.float32).reshape(n, b, 1, 28, 28)
     labels = torch.frombuffer(bytearray(raw[n * b * 784 * 4:]), dtype=torch.int32).reshape(n, b).long()
-    kept = {}  # steps asked for one at a time keep their model between requests
+    kept = {}  # (model, op) → its step, kept between requests
     print('ready', flush=True)
     for line in sys.stdin:
         row = json.loads(line)
-        if 'steps' in row:
-            key = (row['model'], row['op'])
-            if key not in kept:
-                kept[key] = make_step(row['model'], row['op'], images, labels)
-                kept[key]()
-                kept[key]()
-            ms = []
-            for _ in range(row['steps']):
-                t0 = time.perf_counter()
-                kept[key]()
-                ms.append((time.perf_counter() - t0) * 1000)
-        else:
-            ms = timed(make_step(row['model'], row['op'], images, labels), row['budget'])
+        key = (row['model'], row['op'])
+        if key not in kept:
+            kept[key] = make_step(row['model'], row['op'], images, labels)
+            kept[key]()
+            kept[key]()
+        ms = []
+        for _ in range(row['steps']):
+            t0 = time.perf_counter()
+            kept[key]()
+            ms.append((time.perf_counter() - t0) * 1000)
         print(json.dumps({'model': row['model'], 'op': row['op'], 'batch': b, 'ms': ms}), flush=True)
 
 
