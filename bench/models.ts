@@ -187,8 +187,15 @@ export async function alternate(a: () => Promise<number[]>, b: () => Promise<num
   await b();
   const start = performance.now();
   for (let r = 0; r < 200 && (r < minRounds || performance.now() - start < budget * 1000); r++) {
-    ta.push(...await a());
-    tb.push(...await b());
+    // Every other round b goes first, so whatever one side leaves behind (garbage to collect, a
+    // cooler cache) falls on both sides alike.
+    if (r % 2 === 0) {
+      ta.push(...await a());
+      tb.push(...await b());
+    } else {
+      tb.push(...await b());
+      ta.push(...await a());
+    }
   }
   return [ta, tb];
 }
@@ -210,7 +217,7 @@ function oneStep(step: Step): () => Promise<number[]> {
 
 /** The targets, each from its own alternated run at batch 32 (PyTorch's only when it runs). */
 async function measureTargets(o: ModelsOptions, data: Batches, peer: TorchPeer | null): Promise<TargetRatio[]> {
-  const rounds = 15;
+  const rounds = 25;
   const out: TargetRatio[] = [];
   const pair = async (what: string, target: number, a: () => Promise<number[]>, b: () => Promise<number[]>): Promise<void> => {
     o.log(`models: target ${what}`);
