@@ -5,6 +5,8 @@
 //   npm run bench -- --shape 8x28x28x16:32:3x3:same
 //                                       a custom conv shape: NxHxWxCI:CO:KHxKW:valid|same[:stride]
 //                                       (repeatable; implies the conv family)
+//   npm run bench -- conv --kinds depthwise,transposed
+//                                       only those kinds of convolution (conv2d, depthwise, transposed)
 //   npm run bench -- --quick            small shapes, few samples (seconds, not minutes)
 //   npm run bench -- models             whole models: training steps and predict at batch 32 and 1,
 //                                       beside PyTorch and tfjs-cpu (bench/models.ts; not in the default run)
@@ -14,14 +16,22 @@
 // Results: a table on stdout, progress on stderr, and bench/results/<family>-<time>.json plus
 // bench/results/latest-<family>.json.
 
-import { runFamily, familyNames, defaultRunOptions, quickTiming, type FamilyName, type RunOptions } from './run.js';
+import { runFamily, familyNames, convKindNames, defaultRunOptions, quickTiming, type FamilyName, type RunOptions, type ConvKind } from './run.js';
 import { parseConvSpec } from './conv.js';
 import { runModels, modelNames } from './models.js';
 import { formatModels, formatTargets, writeModels } from './models-report.js';
 import { machineInfo } from './report.js';
 
 const usage = `usage: npm run bench -- [conv|pool|gemm|train|models ...] [--quick] [--shape NxHxWxCI:CO:KHxKW:valid|same[:stride]]
+                       [--kinds conv2d,depthwise,transposed]
                        [--no-peers] [--samples N] [--max-time SECONDS] [--no-write]`;
+
+function parseKinds(text: string): ConvKind[] {
+  const kinds = text.split(',');
+  const bad = kinds.find((k) => !(convKindNames as readonly string[]).includes(k));
+  if (bad !== undefined) throw new Error(`--kinds takes ${convKindNames.join(', ')} (comma-separated), got '${bad}'\n${usage}`);
+  return kinds as ConvKind[];
+}
 
 function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOptions; models: boolean; maxTime?: number } {
   const options = defaultRunOptions();
@@ -43,6 +53,7 @@ function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOption
     else if (a === '--no-peers') options.peers = false;
     else if (a === '--no-write') options.write = false;
     else if (a === '--shape') shapes.push(value());
+    else if (a === '--kinds') options.convKinds = parseKinds(value());
     else if (a.startsWith('--shape=')) shapes.push(a.slice('--shape='.length));
     else if (a === '--samples') samples = Number(value());
     else if (a === '--max-time') maxTime = Number(value());
@@ -62,6 +73,7 @@ function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOption
     options.convShapes = shapes.map((s, i) => parseConvSpec(s, shapes.length === 1 ? 'custom' : `custom${i + 1}`));
     if (families.length === 0) families.push('conv');
   }
+  if (options.convKinds !== undefined && families.length === 0) families.push('conv');
   return { families: families.length > 0 || models ? families : [...familyNames], options, models, maxTime };
 }
 

@@ -84,10 +84,16 @@ function binaryRun(
       for (let i = o, pa = ia, pb = ib; i < end; i++, pa += sa, pb += sb) out[i] = a[pa] / b[pb];
       return;
     case 'maximum':
-      for (let i = o, pa = ia, pb = ib; i < end; i++, pa += sa, pb += sb) out[i] = a[pa] >= b[pb] ? a[pa] : b[pb];
+      for (let i = o, pa = ia, pb = ib; i < end; i++, pa += sa, pb += sb) {
+        const x = a[pa];
+        out[i] = x >= b[pb] || x !== x ? x : b[pb];
+      }
       return;
     case 'minimum':
-      for (let i = o, pa = ia, pb = ib; i < end; i++, pa += sa, pb += sb) out[i] = a[pa] <= b[pb] ? a[pa] : b[pb];
+      for (let i = o, pa = ia, pb = ib; i < end; i++, pa += sa, pb += sb) {
+        const x = a[pa];
+        out[i] = x <= b[pb] || x !== x ? x : b[pb];
+      }
       return;
   }
 }

@@ -16,15 +16,16 @@ export type BinaryKind = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum';
 
 /**
  * Each operator as a function of two numbers: what binaryBroadcast takes to compute `kind`.
- * maximum and minimum pick a on a tie, and b when either is NaN (every comparison with NaN is false).
+ * maximum and minimum pick x on a tie and when x is NaN, so a NaN on either side wins (as
+ * tf.maximum; `x >= y` alone is false for a NaN x and would drop it).
  */
 export const binaryFunctions: Readonly<Record<BinaryKind, (x: number, y: number) => number>> = {
   add: (x, y) => x + y,
   sub: (x, y) => x - y,
   mul: (x, y) => x * y,
   div: (x, y) => x / y,
-  maximum: (x, y) => (x >= y ? x : y),
-  minimum: (x, y) => (x <= y ? x : y),
+  maximum: (x, y) => (x >= y || x !== x ? x : y),
+  minimum: (x, y) => (x <= y || x !== x ? x : y),
 };
 
 /** The broadcast result of two shapes, or null when they are incompatible. */

@@ -73,8 +73,9 @@ export function div(a: Operand, b: Operand): Tensor {
 }
 
 /**
- * The backward of maximum and minimum: y took a's value exactly where the gradient goes to a
- * (a wins ties; where either is NaN, y took b's value and `y === a` is false), b gets the rest.
+ * The backward of maximum and minimum: the gradient goes where the value came from. y took a's value
+ * on a tie and where a is NaN (a NaN on either side wins); elsewhere `y === a` says which side won
+ * (where b is NaN, y is that NaN and not a). b gets the rest.
  */
 function selectBackward(dout: Float32Array, a: Tensor, b: Tensor, y: Float32Array, shape: Shape): void {
   const n = y.length;
@@ -86,7 +87,8 @@ function selectBackward(dout: Float32Array, a: Tensor, b: Tensor, y: Float32Arra
   const da = a.requiresGrad ? allocFloat32(n) : null; // (shape)
   const db = b.requiresGrad ? allocFloat32(n) : null; // (shape)
   for (let i = 0; i < n; i++) {
-    if (y[i] === aOver[i]) {
+    const av = aOver[i];
+    if (y[i] === av || av !== av) {
       if (da !== null) da[i] = dout[i];
     } else if (db !== null) {
       db[i] = dout[i];
@@ -97,12 +99,12 @@ function selectBackward(dout: Float32Array, a: Tensor, b: Tensor, y: Float32Arra
   if (db !== null) passGrad(b, db, shape, 1, true);
 }
 
-/** max(a, b) elementwise. On a tie the value and the gradient go to a; where either is NaN, to b. */
+/** max(a, b) elementwise, NaN if either is (as tf.maximum); on a tie the value and the gradient go to a. */
 export function maximum(a: Operand, b: Operand): Tensor {
   return binaryOp('maximum', a, b, selectBackward);
 }
 
-/** min(a, b) elementwise. On a tie the value and the gradient go to a; where either is NaN, to b. */
+/** min(a, b) elementwise, NaN if either is (as tf.minimum); on a tie the value and the gradient go to a. */
 export function minimum(a: Operand, b: Operand): Tensor {
   return binaryOp('minimum', a, b, selectBackward);
 }

@@ -1,5 +1,6 @@
 // The fast elementwise and reduction kernels against their naive twins (elementwise.ts's
-// binaryBroadcast and broadcastTo, reduce.ts's reduceSumTo) on seeded broadcast shapes: the ones a
+// binaryBroadcast and broadcastTo, reduce.ts's reduceSumTo, relu.ts's reluInPlace for the SIMD ReLU)
+// on seeded broadcast shapes: the ones a
 // CNN runs (same shape, scalar, a bias over the channels, a per-row value), random ones of rank ≤ 5
 // with stretched axes anywhere, and awkward ones (every axis 1, empty, rank 0), with NaN and ±∞ in
 // the operands. The binary kernels must agree to the bit; the sums within a tolerance (the fast one
@@ -9,6 +10,9 @@ import { describe, it, expect } from 'vitest';
 import { binaryBroadcast, broadcastTo, broadcastShape, binaryFunctions, type BinaryKind } from '../../kernels/elementwise.js';
 import { binaryBroadcastFast, broadcastToFast, collapseAxes } from '../../kernels/elementwise-fast.js';
 import { reduceSumTo } from '../../kernels/reduce.js';
+import { reluInPlace } from '../../kernels/relu.js';
+import { reluSimd } from '../../kernels/elementwise-simd.js';
+import { simdAvailable } from '../../kernels/gemm-simd.js';
 import { reduceSumToFast } from '../../kernels/reduce-fast.js';
 import { mulberry32, randInt, randomArray, nanArray, expectClose, compareArrays, type Rng } from './helpers.js';
 import { firstDifference } from './same-bits.js';
@@ -159,5 +163,22 @@ describe('reduceSumToFast equals its naive twin', () => {
     const wrong = new Float32Array(4); // forgot the prior
     reduceSumToFast(wrong, x, [10, 4], [4]);
     expect(compareArrays(wrong, want, { atol: 1e-5, rtol: 1e-5 }).ok).toBe(false);
+  });
+});
+
+describe('reluSimd equals its naive twin (relu.ts reluInPlace on a copy) bit for bit', () => {
+  it('on lengths no vector of four divides, with NaN, ±∞ and ±0', () => {
+    expect(simdAvailable).toBe(true);
+    const rng = mulberry32(20);
+    const lengths = [0, 1, 3, 4, 5, 7, 64, 101, 1000, ...Array.from({ length: 40 }, () => randInt(rng, 1, 3000))];
+    for (const n of lengths) {
+      const x = operand(rng, n, true);
+      const want = Float32Array.from(x);
+      reluInPlace(want);
+      const got = nanArray(n);
+      reluSimd(got, x);
+      const i = firstDifference(got, want);
+      expect(i, `relu n ${n}: [${i}] got ${got[i]}, want ${want[i]}`).toBe(-1);
+    }
   });
 });
