@@ -36,6 +36,7 @@ export class Tensor {
   private recordedInputs: readonly Tensor[] = [];
   private backwardFn: BackwardFn | null = null;
   private keepsGrad = false;
+  private scratchBuffers: Float32Array[] = [];
 
   constructor(data: Float32Array, shape: Shape, requiresGrad = false, op = '') {
     assertValidShape('Tensor', shape);
@@ -75,6 +76,22 @@ export class Tensor {
   retainGrad(): this {
     this.keepsGrad = true;
     return this;
+  }
+
+  /**
+   * Declares buffers this op output's backward reads besides its input tensors (an im2col matrix):
+   * when fit gives a finished step's storage back (src/recycle.ts), these go back too. An op calls
+   * it right after fromOp, with buffers it made for this call alone. Without a recorded backward
+   * (noGrad, or no input wants a gradient) nothing is held. Returns this tensor.
+   */
+  holdScratch(...buffers: Float32Array[]): this {
+    if (this.backwardFn !== null) this.scratchBuffers.push(...buffers);
+    return this;
+  }
+
+  /** The buffers declared with holdScratch. */
+  get scratch(): readonly Float32Array[] {
+    return this.scratchBuffers;
   }
 
   /** Whether backward() leaves `.grad` on this tensor: always on a leaf, after retainGrad() on an op output. */
