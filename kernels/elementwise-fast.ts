@@ -22,8 +22,12 @@
  *      per row               [B,K] − [B,1]      → B runs of K, b fixed within a run
  *    Within a run each operand's stride is 1 or 0; between runs an odometer over the (few) merged
  *    leading axes moves the offsets, as in the reference.
+ * 3. A bias added over the channels (C a multiple of 4) runs on WebAssembly SIMD where available
+ *    (elementwise-simd.ts addRowsSimd: one float32 addition per element, the same bits).
  */
 import { type BinaryKind, broadcastStrides } from './elementwise.js';
+import { addRowsSimd } from './elementwise-simd.js';
+import { simdAvailable } from './gemm-simd.js';
 
 /** A broadcast seen with its size-1 axes dropped and its mergeable axes merged. */
 export interface CollapsedAxes {
@@ -110,6 +114,11 @@ export function binaryBroadcastFast(
   const [as, bs] = strides;
   const rank = dims.length;
   const inner = dims[rank - 1]; // the length of one run
+  if (kind === 'add' && simdAvailable && rank === 2 && inner % 4 === 0 && as[0] === inner && as[1] === 1 && bs[0] === 0 && bs[1] === 1) {
+    // A bias over the channels, [R, C] + [C]: on SIMD (elementwise-simd.ts), the same bits.
+    addRowsSimd(out, a, b, dims[0], inner);
+    return;
+  }
   const counter = new Int32Array(rank); // position over the leading rank−1 merged axes
   let ia = 0;
   let ib = 0;

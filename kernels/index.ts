@@ -8,7 +8,7 @@
  */
 export { broadcastShape, broadcastStrides, binaryBroadcast, broadcastTo, unaryMap, binaryFunctions, type BinaryKind } from './elementwise.js';
 export { binaryBroadcastFast, broadcastToFast, collapseAxes } from './elementwise-fast.js';
-export { reluSimd } from './elementwise-simd.js';
+export { reluSimd, addRowsSimd, channelSumsSimd } from './elementwise-simd.js';
 export { reduceSum, reduceMax, reduceMaxBackward, reduceSumTo } from './reduce.js';
 export { reduceSumToFast } from './reduce-fast.js';
 export { batchNormForwardTrainingNaive, batchNormForwardInferenceNaive, batchNormBackwardNaive } from './batch-norm.js';

@@ -15,12 +15,16 @@
  *      channel sums   [N,H,W,C] → [C]      N·H·W rows of C, added into C sums (four rows at a time)
  *      row sums       [B,K] → [B,1]        B runs of K, each summed into one number
  *      everything     [n] → []             one run
- * 2. The sums are kept in float64 and added into out once at the end. Summing 20,000 float32 rows
+ * 2. Channel sums with C a multiple of 4 run on WebAssembly SIMD where available
+ *    (elementwise-simd.ts channelSumsSimd: the rows in order, float64 lanes).
+ * 3. The sums are kept in float64 and added into out once at the end. Summing 20,000 float32 rows
  *    into float32 would lose about three digits; the reference does just that, so the two agree
  *    within a tolerance, not to the bit.
  */
 import { broadcastStrides } from './elementwise.js';
 import { collapseAxes } from './elementwise-fast.js';
+import { channelSumsSimd } from './elementwise-simd.js';
+import { simdAvailable } from './gemm-simd.js';
 
 // The two runs are small functions of their own, called once per run: V8 optimizes (and inlines)
 // them after a few calls, where a loop written inline would wait for on-stack replacement.
@@ -66,8 +70,9 @@ export function reduceSumToFast(out: Float32Array, x: Float32Array, from: readon
   const innerKept = os[rank - 1] === 1; // a run adds into `inner` sums; otherwise into one
   const sums = new Float64Array(out.length); // (to)
   if (rank === 2 && os[0] === 0 && innerKept) {
-    // [R, C] → [C], the common case (a bias's gradient): its own loop.
-    channelSums(sums, x, dims[0], inner);
+    // [R, C] → [C], the common case (a bias's gradient): its own loop, or SIMD where it can run.
+    if (simdAvailable && inner % 4 === 0) channelSumsSimd(sums, x, dims[0], inner);
+    else channelSums(sums, x, dims[0], inner);
     for (let k = 0; k < out.length; k++) out[k] += sums[k];
     return;
   }

@@ -11,7 +11,7 @@ import { binaryBroadcast, broadcastTo, broadcastShape, binaryFunctions, type Bin
 import { binaryBroadcastFast, broadcastToFast, collapseAxes } from '../../kernels/elementwise-fast.js';
 import { reduceSumTo } from '../../kernels/reduce.js';
 import { reluInPlace } from '../../kernels/relu.js';
-import { reluSimd } from '../../kernels/elementwise-simd.js';
+import { reluSimd, addRowsSimd, channelSumsSimd } from '../../kernels/elementwise-simd.js';
 import { simdAvailable } from '../../kernels/gemm-simd.js';
 import { reduceSumToFast } from '../../kernels/reduce-fast.js';
 import { mulberry32, randInt, randomArray, nanArray, expectClose, compareArrays, type Rng } from './helpers.js';
@@ -179,6 +179,39 @@ describe('reluSimd equals its naive twin (relu.ts reluInPlace on a copy) bit for
       reluSimd(got, x);
       const i = firstDifference(got, want);
       expect(i, `relu n ${n}: [${i}] got ${got[i]}, want ${want[i]}`).toBe(-1);
+    }
+  });
+});
+
+describe('addRowsSimd and channelSumsSimd against their naive twins', () => {
+  it('on 50 seeded [rows, C] shapes (C a multiple of 4, rows from 1), with NaN and ±∞', () => {
+    const rng = mulberry32(23);
+    for (let t = 0; t < 50; t++) {
+      const rows = t < 3 ? t + 1 : randInt(rng, 1, 300);
+      const C = 4 * randInt(rng, 1, 40);
+      const label = `rows ${rows} C ${C}`;
+      const x = operand(rng, rows * C, t % 2 === 0);
+      const b = operand(rng, C, t % 3 === 0);
+      // x + b over the channels: the same bits as the naive broadcast.
+      const want = nanArray(rows * C);
+      binaryBroadcast(want, x, [rows, C], b, [C], [rows, C], binaryFunctions.add);
+      const got = nanArray(rows * C);
+      addRowsSimd(got, x, b, rows, C);
+      const i = firstDifference(got, want);
+      expect(i, `addRows ${label}: [${i}] got ${got[i]}, want ${want[i]}`).toBe(-1);
+      // Σ over the rows, accumulated onto a prior: within a tolerance of the naive float32 sums,
+      // NaN and ±∞ where they are.
+      const prior = randomArray(rng, C);
+      const sumsWant = Float32Array.from(prior);
+      reduceSumTo(sumsWant, x, [rows, C], [C]);
+      const sums = Float64Array.from(prior);
+      channelSumsSimd(sums, x, rows, C);
+      const sumsGot = Float32Array.from(sums);
+      for (let c = 0; c < C; c++) {
+        if (!Number.isFinite(sumsWant[c])) expect(Object.is(sumsGot[c], sumsWant[c]) || (Number.isNaN(sumsGot[c]) && Number.isNaN(sumsWant[c])), `sums ${label} [${c}]`).toBe(true);
+      }
+      const finite = (v: Float32Array): Float32Array => v.map((e, c) => (Number.isFinite(sumsWant[c]) ? e : 0));
+      expectClose(finite(sumsGot), finite(sumsWant), { atol: 1e-5 + 4e-7 * rows, rtol: 1e-5 }, `channelSums ${label}`);
     }
   });
 });
