@@ -5,23 +5,21 @@
  * The steps, each refusing with an Error naming the problem before anything large is allocated:
  *   1. model.json parsed without prototype keys (safe-json.ts);
  *   2. the topology read into a graph of layer calls (topology.ts), every layer config checked
- *      (layer-from-config.ts), every call's shape inferred;
+ *      (layer-from-config.ts), every call's shape inferred, the model built with its weights zeroed
+ *      (build-model.ts; nested models recursively);
  *   3. the manifest checked (manifest.ts) and matched to the weights the layers will create
  *      (weight-matching.ts);
  *   4. the shard bytes read, their count equal to the manifest's claim (sources.ts);
- *   5. the model built and its weights decoded (decode-weights.ts); optionally the optimizer state.
+ *   5. the weights decoded (decode-weights.ts); optionally the optimizer state.
  */
 import { Tensor } from '../tensor.js';
-import type { SymbolicShape, SymbolicTensor } from '../layers/layer.js';
-import { input } from '../layers/input.js';
-import { Model } from '../models/model.js';
-import { Sequential } from '../models/sequential.js';
+import type { Model } from '../models/model.js';
 import { isObject, own, show, type JsonObject } from './safe-json.js';
-import { readTopology, type Topology } from './topology.js';
-import { layerFromConfig, type BuiltLayer } from './layer-from-config.js';
+import { readTopology } from './topology.js';
+import { buildModel } from './build-model.js';
 import { kerasMajorVersion } from './keras-flavor.js';
 import { planWeights } from './manifest.js';
-import { matchWeights, type ExpectedWeight } from './weight-matching.js';
+import { matchWeights } from './weight-matching.js';
 import { checkWeightBytes, decodeWeight } from './decode-weights.js';
 import { openSource, type ModelSource, type SourceOptions } from './sources.js';
 import { restoreTrainingState, trainingManifest } from './optimizer-state.js';
@@ -53,31 +51,9 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
   }
   const topology = readTopology(own(json, 'modelTopology'), prefix);
 
-  // Build the layers and infer every call's shape; note the weights each will create (nothing
-  // allocated yet: a layer builds its weights only when the model is assembled below).
-  const built = new Map<string, BuiltLayer>();
-  const shapes = new Map<string, SymbolicShape>();
-  topology.inputs.forEach((t) => shapes.set(`${t.name ?? ''}#0`, [null, ...t.shape]));
-  const expected: ExpectedWeight[] = [];
-  const kerasMajor = kerasMajorVersion(own(json, 'modelTopology'));
-  for (const call of topology.calls) {
-    const { entry } = call;
-    let b = built.get(entry.name);
-    if (b === undefined) {
-      b = layerFromConfig(entry.className, entry.config as Record<string, unknown>, entry.name, prefix, kerasMajor);
-      built.set(entry.name, b);
-    }
-    const inShapes = call.inputs.map((r) => shapes.get(`${r.layer}#${r.node}`) as SymbolicShape);
-    try {
-      shapes.set(`${entry.name}#${call.node}`, b.layer.computeOutputShapes(inShapes));
-    } catch (e) {
-      throw new Error(`${prefix}: ${(e as Error).message}`);
-    }
-    if (call.node === 0) for (const [name, s] of b.weights(inShapes[0])) expected.push({ layer: entry.name, className: entry.className, name, shape: s });
-  }
-  // In the file's layer order, as its weights are listed (matchWeights may fall back to positions).
-  const rank = new Map(topology.layers.map((e, i) => [e.name, i]));
-  expected.sort((a, b) => (rank.get(a.layer) as number) - (rank.get(b.layer) as number));
+  // Build the layers and infer every call's shape; note the weights each will create.
+  const { model, expected } = buildModel(topology, prefix, kerasMajorVersion(own(json, 'modelTopology')));
+  if (!model.hasGraph()) throw new Error(`${prefix}: the Sequential model has no input shape (no InputLayer, batch_input_shape, batch_shape or build_input_shape)`);
 
   const plan = planWeights(own(json, 'weightsManifest') ?? [], prefix);
   // tfjs's own optimizer state (group 'optimizer') is for tfjs's optimizers; tatami skips it.
@@ -88,7 +64,6 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
   const bytes = await src.read('model', plan.paths, plan.totalBytes);
   checkWeightBytes(plan, bytes.byteLength, prefix);
 
-  const model = assemble(topology, built);
   const byLayer = new Map<string, Tensor[]>();
   matched.forEach((entry, i) => {
     try {
@@ -109,19 +84,4 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
     restoreTrainingState(model, training as JsonObject, optBytes, prefix);
   }
   return model;
-}
-
-/** The tatami model for a checked topology: each call applied in the topology's order. */
-function assemble(topology: Topology, built: ReadonlyMap<string, BuiltLayer>): Model {
-  const inputs = topology.inputs.map((t) => input({ shape: t.shape, name: t.name ?? undefined }));
-  if (topology.kind === 'sequential') return new Sequential([inputs[0], ...topology.calls.map((c) => (built.get(c.entry.name) as BuiltLayer).layer)], { name: topology.name });
-  const tensors = new Map<string, SymbolicTensor>();
-  topology.inputs.forEach((t, i) => tensors.set(`${t.name}#0`, inputs[i]));
-  for (const call of topology.calls) {
-    const layer = (built.get(call.entry.name) as BuiltLayer).layer;
-    const args = call.inputs.map((r) => tensors.get(`${r.layer}#${r.node}`) as SymbolicTensor);
-    tensors.set(`${call.entry.name}#${call.node}`, layer.apply(args.length === 1 ? args[0] : args));
-  }
-  const outputs = topology.outputs.map((r) => tensors.get(`${r.layer}#${r.node}`) as SymbolicTensor);
-  return new Model({ inputs, outputs, name: topology.name });
 }

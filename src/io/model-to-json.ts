@@ -16,6 +16,7 @@ import type { Model } from '../models/model.js';
 import { InputLayer } from '../layers/input.js';
 import type { Layer, SymbolicTensor } from '../layers/layer.js';
 import { Reshape } from '../layers/reshape.js';
+import { NestedModel } from '../models/nested-model.js';
 import { encodeFloat32 } from './decode-weights.js';
 import { encodeTrainingState } from './optimizer-state.js';
 import type { ModelJson, SavedArtifacts, WeightsGroup } from './artifacts.js';
@@ -41,7 +42,9 @@ export function modelTopology(model: Model): Record<string, unknown> {
     // tfjs 4.22 leaves a -1 of Reshape unresolved ([null, 2, null]), which breaks the layer after it;
     // the resolved sizes mean the same for this model's fixed input shape.
     if (layer instanceof Reshape) config.target_shape = calls(layer)[0].shape.slice(1);
-    if (!functional) return { class_name: layer.className, config: i === 0 ? { ...config, batch_input_shape: [...model.inputShape] } : config };
+    // A nested model's input shape is in its own InputLayer, as tfjs writes Teachable Machine models.
+    const first = i === 0 && !(layer instanceof NestedModel);
+    if (!functional) return { class_name: layer.className, config: first ? { ...config, batch_input_shape: [...model.inputShape] } : config };
     const inbound = layer instanceof InputLayer ? [] : calls(layer).map((n) => n.inputs.map((t) => [...ref(t), {}]));
     return { name: layer.name, class_name: layer.className, config, inbound_nodes: inbound };
   });
@@ -60,7 +63,8 @@ export function modelToArtifacts(model: Model, options: SaveOptions = {}): Saved
   const values: Float32Array[] = [];
   for (const layer of model.layers) {
     for (const w of layer.weights) {
-      weights.push({ name: `${layer.name}/${w.name}`, shape: [...w.value.shape], dtype: 'float32' });
+      // A nested model's weights are its layers' weights, named as inside it (conv1/kernel), as tfjs does.
+      weights.push({ name: layer instanceof NestedModel ? w.name : `${layer.name}/${w.name}`, shape: [...w.value.shape], dtype: 'float32' });
       values.push(w.value.data);
     }
   }

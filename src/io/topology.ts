@@ -38,8 +38,12 @@ export interface CallEntry {
 export interface Topology {
   readonly kind: 'sequential' | 'functional';
   readonly name: string;
-  /** The input layers: name (null when a Sequential file gives none) and the shape of one sample. */
-  readonly inputs: readonly { readonly name: string | null; readonly shape: readonly number[] }[];
+  /**
+   * The input layers: name (null when a Sequential file gives none) and the shape of one sample; null
+   * for a Sequential whose shape is its first layer's, a nested model (Teachable Machine's outer
+   * Sequential), or its caller's (a nested Sequential head).
+   */
+  readonly inputs: readonly { readonly name: string | null; readonly shape: readonly number[] | null }[];
   /** The layers other than inputs, in the file's order (the order its weights are listed in). */
   readonly layers: readonly LayerEntry[];
   /** Every layer call, each after the calls it takes from (for Sequential, the layers in order). */
@@ -80,7 +84,6 @@ function readSequential(config: unknown, prefix: string): Topology {
   }
   const built = isObject(config) ? own(config, 'build_input_shape') : undefined;
   if (inputShape === null && built !== undefined && built !== null) inputShape = readBatchShape(built, `${prefix}: build_input_shape`);
-  if (inputShape === null) throw new Error(`${prefix}: the Sequential model has no input shape (no InputLayer, batch_input_shape, batch_shape or build_input_shape)`);
   const stray = entries.find((e) => e.className === 'InputLayer');
   if (stray !== undefined) throw new Error(`${prefix}: InputLayer '${stray.name}' in the middle of a Sequential model`);
   if (entries.length === 0) throw new Error(`${prefix}: the model has no layers`);

@@ -1,7 +1,8 @@
 /**
  * Which manifest entry holds which layer weight. Names are matched, not positions, because files
  * differ: tfjs and the Keras 2 converter write `conv2d/kernel`, older TensorFlow adds `:0`, Keras 3
- * may prefix the model's name (`sequential/conv2d/kernel`). When names do not settle it but the
+ * may prefix the model's name (`sequential/conv2d/kernel`); a nested model's weights come with or
+ * without its name (`mobilenet/conv1/kernel` or `conv1/kernel`). When names do not settle it but the
  * entries carry the bare weight names in Keras order (`kernel`, `bias`, ...), order decides.
  * Every layer weight needs exactly one entry with its shape, and every entry must be used.
  */
@@ -28,10 +29,12 @@ export function matchWeights(expected: readonly ExpectedWeight[], entries: reado
       else list.push(e);
     }
   }
-  let matched: (WeightEntry | undefined)[] = expected.map((w) => {
-    const list = bySuffix.get(`${w.layer}/${w.name}`);
+  const unique = (key: string): WeightEntry | undefined => {
+    const list = bySuffix.get(key);
     return list !== undefined && list.length === 1 ? list[0] : undefined;
-  });
+  };
+  // A nested model's weight ('mobilenet' / 'conv1/kernel') may be written without the model's name.
+  let matched: (WeightEntry | undefined)[] = expected.map((w) => unique(`${w.layer}/${w.name}`) ?? (w.name.includes('/') ? unique(w.name) : undefined));
   const byName = matched.every((m) => m !== undefined) && new Set(matched).size === matched.length;
   if (!byName) {
     const positional = entries.length === expected.length && entries.every((e, i) => strip(e.name).split('/').pop() === expected[i].name);

@@ -12,6 +12,8 @@ import type { History, TrainingTarget } from './callbacks.js';
 import { saveModel, type SaveTarget } from '../io/save.js';
 import type { SaveOptions } from '../io/model-to-json.js';
 import type { SavedArtifacts } from '../io/artifacts.js';
+import { modelTopology } from '../io/model-to-json.js';
+import { NestedModel } from './nested-model.js';
 
 export type { CompileArgs, Compiled } from './compile.js';
 
@@ -46,6 +48,7 @@ export class Model implements TrainingTarget {
   protected graph: Graph | null = null;
   protected seed: number | undefined;
   private rng: Rng | null = null;
+  private layer: NestedModel | null = null;
 
   constructor(args: ModelArgs | null, defaultName = 'model') {
     this.name = args?.name ?? defaultName;
@@ -82,6 +85,43 @@ export class Model implements TrainingTarget {
       used.add(name);
       layer.name = name;
     }
+  }
+
+  /** Whether the model has its graph (a Sequential gets it from its input shape or first data). */
+  hasGraph(): boolean {
+    return this.graph !== null;
+  }
+
+  /** This model as a layer of another model (always the same layer): see nested-model.ts. */
+  asLayer(): NestedModel {
+    if (this.layer === null) {
+      const { class_name } = this.nestedConfig();
+      this.layer = new NestedModel(this, class_name === 'Sequential' ? 'Sequential' : 'Model');
+    }
+    return this.layer;
+  }
+
+  /** Functional API: call this model as a layer on symbolic inputs (Keras's `model(x)`). */
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
+    return this.asLayer().apply(inputs);
+  }
+
+  /**
+   * Whether fit updates this model's weights (default true); false freezes every layer of it, and,
+   * used as a layer of another model, runs it in inference mode (nested-model.ts).
+   */
+  get trainable(): boolean {
+    return this.layer === null || this.layer.trainable;
+  }
+
+  set trainable(value: boolean) {
+    this.asLayer().trainable = value;
+  }
+
+  /** `{ class_name, config }` of this model, as a model file nests it in another's layers. */
+  nestedConfig(): { class_name: string; config: Record<string, unknown> } {
+    const { class_name, config } = modelTopology(this) as { class_name: string; config: Record<string, unknown> };
+    return { class_name, config };
   }
 
   protected requireGraph(what: string): Graph {
@@ -133,6 +173,9 @@ export class Model implements TrainingTarget {
     if (list.length !== 1) throw new Error(`${this.name}: the model has ${list.length} ${what}s; read ${what}s[i].shape`);
     return list[0];
   }
+
+  /** Give a model built without an input shape one now (Sequential; a functional model has one). */
+  build(_inputShape: SymbolicShape): void {}
 
   /** A model built without an input shape takes it from the first data it sees (Sequential). */
   protected buildFromShape(_shape: readonly number[]): void {}
@@ -234,6 +277,7 @@ export class Model implements TrainingTarget {
 
   /** Weights that fit updates, in layer order. */
   trainableWeights(): Tensor[] {
+    if (!this.trainable) return [];
     return this.layers.flatMap((l) => l.trainableWeights().map((w) => w.value));
   }
 

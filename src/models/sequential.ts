@@ -19,7 +19,7 @@ export class Sequential extends Model {
   private readonly stack: Layer[] = [];
   private head: SymbolicTensor | null = null;
 
-  constructor(layers: ReadonlyArray<Layer | SymbolicTensor> = [], args: SequentialArgs = {}) {
+  constructor(layers: ReadonlyArray<Layer | Model | SymbolicTensor> = [], args: SequentialArgs = {}) {
     super(null, 'sequential');
     if (args.name !== undefined) this.name = args.name;
     this.seed = args.seed;
@@ -33,9 +33,13 @@ export class Sequential extends Model {
     });
   }
 
-  /** Append a layer; with a known input shape its output shape is inferred now. */
-  add(layer: Layer): void {
-    if (!(layer instanceof Layer)) throw new Error(`Sequential.add: expected a layer, got ${String(layer)}`);
+  /**
+   * Append a layer, or a model used as a layer (model.asLayer(): a base to fine-tune or a head); with a
+   * known input shape its output shape is inferred now.
+   */
+  add(item: Layer | Model): void {
+    const layer = item instanceof Model ? item.asLayer() : item;
+    if (!(layer instanceof Layer)) throw new Error(`Sequential.add: expected a layer or a model, got ${String(layer)}`);
     if (this.head === null && this.stack.length === 0 && layer.inputShape !== undefined) {
       this.head = makeInput({ shape: layer.inputShape });
     }
@@ -55,7 +59,7 @@ export class Sequential extends Model {
   }
 
   /** Give a model built without an input shape one now (fit and predict do this from the data). */
-  build(inputShape: SymbolicShape): void {
+  override build(inputShape: SymbolicShape): void {
     if (this.head !== null) return;
     if (inputShape.slice(1).some((d) => d === null)) throw new Error(`${this.name}: build needs every axis after the batch, got ${JSON.stringify(inputShape)}`);
     this.head = makeInput({ shape: inputShape.slice(1) as number[] });

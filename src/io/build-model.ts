@@ -1,0 +1,100 @@
+/**
+ * A checked topology → a tatami model whose weights are not loaded yet, and the weights the file
+ * must hold for it (name, shape, in the file's layer order).
+ *
+ * A layer entry of class Sequential, Model or Functional is a nested model (a MobileNet base, a
+ * Sequential head): its config is a topology of its own, built the same way and used as one layer
+ * (models/nested-model.ts). Its weights are expected under their paths inside it (`conv1/kernel`);
+ * weight-matching.ts finds them with or without the outer model's prefix.
+ */
+import type { SymbolicShape, SymbolicTensor } from '../layers/layer.js';
+import { input } from '../layers/input.js';
+import { Model } from '../models/model.js';
+import { Sequential } from '../models/sequential.js';
+import { readTopology, type Topology } from './topology.js';
+import { layerFromConfig, type BuiltLayer } from './layer-from-config.js';
+import type { ExpectedWeight } from './weight-matching.js';
+import { own } from './safe-json.js';
+
+const MODEL_CLASSES = new Set(['Sequential', 'Model', 'Functional']);
+
+export interface UnloadedModel {
+  readonly model: Model;
+  readonly expected: ExpectedWeight[];
+}
+
+export function buildModel(topology: Topology, prefix: string, kerasMajor: 2 | 3): UnloadedModel {
+  const built = new Map<string, BuiltLayer>();
+  const layerOf = (name: string, className: string, config: Record<string, unknown>): BuiltLayer => {
+    let b = built.get(name);
+    if (b === undefined) {
+      b = MODEL_CLASSES.has(className) ? nestedLayer(className, config, name, prefix, kerasMajor) : layerFromConfig(className, config, name, prefix, kerasMajor);
+      built.set(name, b);
+    }
+    return b;
+  };
+  topology.calls.forEach((c) => layerOf(c.entry.name, c.entry.className, c.entry.config as Record<string, unknown>));
+
+  // A Sequential without an input shape takes its first layer's (a nested model's InputLayer); a
+  // nested Sequential without one takes its caller's when called (nested-model.ts).
+  let inputs = topology.inputs;
+  if (topology.kind === 'sequential' && inputs[0].shape === null) {
+    const first = built.get(topology.calls[0].entry.name) as BuiltLayer;
+    if (first.layer.inputShape === undefined) {
+      return { model: new Sequential(topology.calls.map((c) => (built.get(c.entry.name) as BuiltLayer).layer), { name: topology.name }), expected: [] };
+    }
+    inputs = [{ name: null, shape: first.layer.inputShape }];
+  }
+
+  // Infer every call's shape; note the weights each layer will create.
+  const shapes = new Map<string, SymbolicShape>();
+  inputs.forEach((t) => shapes.set(`${t.name ?? ''}#0`, [null, ...(t.shape as number[])]));
+  const expected: ExpectedWeight[] = [];
+  for (const call of topology.calls) {
+    const { entry } = call;
+    const b = built.get(entry.name) as BuiltLayer;
+    const inShapes = call.inputs.map((r) => shapes.get(`${r.layer}#${r.node}`) as SymbolicShape);
+    try {
+      shapes.set(`${entry.name}#${call.node}`, b.layer.computeOutputShapes(inShapes));
+    } catch (e) {
+      const msg = (e as Error).message;
+      throw new Error(msg.startsWith(prefix) ? msg : `${prefix}: ${msg}`);
+    }
+    if (call.node === 0) for (const [name, s] of b.weights(inShapes[0])) expected.push({ layer: entry.name, className: entry.className, name, shape: s });
+  }
+  // In the file's layer order, as its weights are listed (matchWeights may fall back to positions).
+  const rank = new Map(topology.layers.map((e, i) => [e.name, i]));
+  expected.sort((a, b) => (rank.get(a.layer) as number) - (rank.get(b.layer) as number));
+  return { model: assemble(topology, inputs, built), expected };
+}
+
+/** A nested model entry: its own topology, built, used as a layer; `trainable: false` freezes it. */
+function nestedLayer(className: string, config: Record<string, unknown>, name: string, prefix: string, kerasMajor: 2 | 3): BuiltLayer {
+  const who = `${prefix}: layer '${name}' (${className})`;
+  const { model } = buildModel(readTopology({ class_name: className, config }, who), who, kerasMajor);
+  const layer = model.asLayer();
+  // Keras 3 writes the nested model's trainable flag in its config; it is the layer's.
+  layer.trainable = own(config, 'trainable') !== false;
+  return {
+    layer,
+    weights(s) {
+      layer.build(s);
+      return layer.weights.map((w) => [w.name, w.value.shape]);
+    },
+  };
+}
+
+/** The tatami model for a checked topology: each call applied in the topology's order. */
+function assemble(topology: Topology, given: Topology['inputs'], built: ReadonlyMap<string, BuiltLayer>): Model {
+  const inputs = given.map((t) => input({ shape: t.shape as number[], name: t.name ?? undefined }));
+  if (topology.kind === 'sequential') return new Sequential([inputs[0], ...topology.calls.map((c) => (built.get(c.entry.name) as BuiltLayer).layer)], { name: topology.name });
+  const tensors = new Map<string, SymbolicTensor>();
+  given.forEach((t, i) => tensors.set(`${t.name}#0`, inputs[i]));
+  for (const call of topology.calls) {
+    const layer = (built.get(call.entry.name) as BuiltLayer).layer;
+    const args = call.inputs.map((r) => tensors.get(`${r.layer}#${r.node}`) as SymbolicTensor);
+    tensors.set(`${call.entry.name}#${call.node}`, layer.apply(args.length === 1 ? args[0] : args));
+  }
+  const outputs = topology.outputs.map((r) => tensors.get(`${r.layer}#${r.node}`) as SymbolicTensor);
+  return new Model({ inputs, outputs, name: topology.name });
+}

@@ -1,0 +1,90 @@
+/**
+ * A model used as a layer of another model, as Keras's Model-as-Layer: a truncated MobileNet inside
+ * a Sequential, then a head. It takes its model's inputs and gives its (one) output; its weights are
+ * its layers' weights, the same tensors (so training either model trains both), named by their path
+ * inside it (`conv1/kernel`), the names the TensorFlow.js converter and tfjs write for nested models.
+ *
+ * `trainable = false` freezes the whole base (the transfer-learning recipe): none of its weights
+ * train, and it runs in inference mode, as Keras runs a frozen BatchNormalization (its moving
+ * statistics stay; a Dropout inside a frozen base is off too).
+ *
+ * Made by `model.asLayer()` (one per model; `model.apply(x)` and `Sequential.add(model)` use it).
+ */
+import type { Tensor } from '../tensor.js';
+import { Layer, formatShape, type CallContext, type LayerWeight, type SymbolicShape } from '../layers/layer.js';
+import type { Model } from './model.js';
+
+export class NestedModel extends Layer {
+  readonly className: string;
+
+  constructor(readonly model: Model, className: 'Model' | 'Sequential') {
+    super({ name: model.name, inputShape: model.hasGraph() && model.inputs.length === 1 ? (model.inputs[0].shape.slice(1) as number[]) : undefined });
+    this.className = className;
+  }
+
+  /** A Sequential model built without an input shape is built now, from its first caller's. */
+  override computeOutputShapes(inputShapes: readonly SymbolicShape[]): SymbolicShape {
+    if (!this.model.hasGraph() && inputShapes.length === 1) this.model.build(inputShapes[0]);
+    const inputs = this.model.inputs;
+    if (inputShapes.length !== inputs.length) {
+      throw new Error(`${this.describe()}: takes ${inputs.length} input(s), got ${inputShapes.length} with shapes ${inputShapes.map(formatShape).join(', ')}`);
+    }
+    inputs.forEach((t, i) => {
+      const s = inputShapes[i];
+      if (s.length !== t.shape.length || t.shape.some((d, k) => k > 0 && d !== s[k])) {
+        throw new Error(`${this.describe()}: expected input shape ${formatShape(t.shape)}, got ${formatShape(s)}`);
+      }
+    });
+    if (this.model.outputs.length !== 1) throw new Error(`${this.describe()}: a model used as a layer must have one output, this one has ${this.model.outputs.length}`);
+    return this.model.outputs[0].shape;
+  }
+
+  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    return this.computeOutputShapes([inputShape]);
+  }
+
+  /** The weights are the inner layers' own, listed once the inner model is built. */
+  override build(_inputShape: SymbolicShape): void {
+    this.weights.length = 0;
+    this.weights.push(...nestedWeights(this.model.layers));
+    this.built = true;
+  }
+
+  call(x: Tensor, ctx: CallContext): Tensor {
+    return this.callInputs([x], ctx);
+  }
+
+  override callInputs(inputs: readonly Tensor[], ctx: CallContext): Tensor {
+    const training = ctx.training && this.trainable;
+    return this.model.callAll(inputs, { ...ctx, training, logits: false })[0];
+  }
+
+  /** The inner layers' trainable weights, none when the whole model is frozen. */
+  override trainableWeights(): LayerWeight[] {
+    return this.trainable ? this.model.layers.flatMap((l) => l.trainableWeights().map((w) => ({ ...w, name: `${l.name}/${w.name}` }))) : [];
+  }
+
+  /** The inner model's Keras config (its name, layers, inputs, outputs), as files nest it; `trainable` only when frozen. */
+  override getConfig(): Record<string, unknown> {
+    const { config } = this.model.nestedConfig();
+    return this.trainable ? config : { ...config, trainable: false };
+  }
+}
+
+/** The weights of these layers under their paths, sharing the value and the `initialized` flag. */
+function nestedWeights(layers: readonly Layer[]): LayerWeight[] {
+  return layers.flatMap((l) =>
+    l.weights.map((w): LayerWeight => ({
+      name: `${l.name}/${w.name}`,
+      value: w.value,
+      trainable: w.trainable,
+      initializer: w.initializer,
+      get initialized() {
+        return w.initialized;
+      },
+      set initialized(v: boolean) {
+        w.initialized = v;
+      },
+    })),
+  );
+}
