@@ -94,11 +94,13 @@ export class Model implements TrainingTarget {
 
   /** This model as a layer of another model (always the same layer): see nested-model.ts. */
   asLayer(): NestedModel {
-    if (this.layer === null) {
-      const { class_name } = this.nestedConfig();
-      this.layer = new NestedModel(this, class_name === 'Sequential' ? 'Sequential' : 'Model');
-    }
+    this.layer ??= new NestedModel(this, this.kerasClassName());
     return this.layer;
+  }
+
+  /** The class a model file names this model by. */
+  protected kerasClassName(): 'Model' | 'Sequential' {
+    return 'Model';
   }
 
   /** Functional API: call this model as a layer on symbolic inputs (Keras's `model(x)`). */

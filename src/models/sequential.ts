@@ -66,6 +66,10 @@ export class Sequential extends Model {
     for (const layer of this.stack) this.connect(layer);
   }
 
+  protected override kerasClassName(): 'Sequential' {
+    return 'Sequential';
+  }
+
   /** The last layer, also before the model is built (compile may come first). */
   protected override outputLayers(): Layer[] {
     return this.stack.slice(-1);
