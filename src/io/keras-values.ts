@@ -60,8 +60,11 @@ const DEFAULT_PARAMS: Readonly<Record<string, Readonly<Record<string, number>>>>
  * 'truncated_normal').
  */
 function varianceScalingName(config: Record<string, unknown>): string | null {
-  const { scale, mode } = config;
-  const distribution = config.distribution === 'normal' ? 'truncated_normal' : config.distribution;
+  const { scale } = config;
+  // tfjs 1.0 saved some with mode null; tfjs (and Keras) read a missing mode as 'fan_in', a missing
+  // distribution as 'normal' (truncated).
+  const mode = config.mode ?? 'fan_in';
+  const distribution = (config.distribution ?? 'normal') === 'normal' ? 'truncated_normal' : config.distribution;
   const kind = distribution === 'uniform' ? 'uniform' : distribution === 'truncated_normal' ? 'normal' : null;
   if (kind === null) return null;
   if (scale === 1 && mode === 'fan_avg') return `glorot_${kind}`;

@@ -179,7 +179,8 @@ function readInputLayer(entry: LayerEntry, prefix: string): number[] {
   r.only('ragged', [false, null], 'ragged');
   r.only('optional', [false], 'optional');
   r.nulls('input_tensor');
-  const shape = r.get('batch_input_shape') ?? r.get('batch_shape');
+  // batchInputShape: tfjs's own spelling, found in hand-edited files.
+  const shape = r.get('batch_input_shape') ?? r.get('batch_shape') ?? r.get('batchInputShape');
   if (shape === undefined) r.fail('needs batch_input_shape or batch_shape');
   r.finish();
   return readBatchShape(shape, r.who);
@@ -202,12 +203,16 @@ function tensorRef(ref: unknown, where: string): TensorRef {
   return { layer: ref[0], node };
 }
 
-/** Call arguments recorded with a node: only absent ones (null) are supported. */
+/**
+ * Call arguments recorded with a node: absent ones (null), and `training` (Keras 3 writes
+ * `training: false` for a base called as `base(x, training=False)`; it changes nothing in
+ * prediction, and in fit a frozen nested model runs in inference mode anyway).
+ */
 function checkKwargs(kwargs: unknown, where: string): void {
   if (kwargs === undefined || kwargs === null) return;
   if (!isObject(kwargs)) throw new Error(`${where}: call arguments must be an object, got ${show(kwargs)}`);
   for (const [k, v] of Object.entries(kwargs)) {
-    if (v !== null) throw new Error(`${where}: call argument ${k}=${show(v)} is not supported`);
+    if (v !== null && !(k === 'training' && typeof v === 'boolean')) throw new Error(`${where}: call argument ${k}=${show(v)} is not supported`);
   }
 }
 

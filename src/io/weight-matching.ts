@@ -2,7 +2,8 @@
  * Which manifest entry holds which layer weight. Names are matched, not positions, because files
  * differ: tfjs and the Keras 2 converter write `conv2d/kernel`, older TensorFlow adds `:0`, Keras 3
  * may prefix the model's name (`sequential/conv2d/kernel`); a nested model's weights come with or
- * without its name (`mobilenet/conv1/kernel` or `conv1/kernel`). When names do not settle it but the
+ * without its name (`mobilenet/conv1/kernel` or `conv1/kernel`); Keras may have renamed a variable
+ * of a repeated layer name (`conv1_2/kernel` for layer `conv1`), taken when nothing else matches. When names do not settle it but the
  * entries carry the bare weight names in Keras order (`kernel`, `bias`, ...), order decides.
  * Every layer weight needs exactly one entry with its shape, and every entry must be used.
  */
@@ -33,8 +34,25 @@ export function matchWeights(expected: readonly ExpectedWeight[], entries: reado
     const list = bySuffix.get(key);
     return list !== undefined && list.length === 1 ? list[0] : undefined;
   };
+  // Keras renames a variable whose layer name repeats in a session: 'conv1_2/kernel' for layer 'conv1'.
+  const renamed = new Map<string, WeightEntry[]>();
+  for (const e of entries) {
+    const parts = strip(e.name).split('/');
+    for (let i = 0; i < parts.length - 1; i++) {
+      const m = /^(.*)_\d+$/.exec(parts[i]);
+      if (m === null) continue;
+      const key = [m[1], ...parts.slice(i + 1)].join('/');
+      renamed.set(key, [...(renamed.get(key) ?? []), e]);
+    }
+  }
+  const byRename = (key: string): WeightEntry | undefined => {
+    const list = renamed.get(key);
+    return list !== undefined && list.length === 1 && bySuffix.get(key) === undefined ? list[0] : undefined;
+  };
   // A nested model's weight ('mobilenet' / 'conv1/kernel') may be written without the model's name.
-  let matched: (WeightEntry | undefined)[] = expected.map((w) => unique(`${w.layer}/${w.name}`) ?? (w.name.includes('/') ? unique(w.name) : undefined));
+  const find = (w: ExpectedWeight, lookup: (key: string) => WeightEntry | undefined): WeightEntry | undefined =>
+    lookup(`${w.layer}/${w.name}`) ?? (w.name.includes('/') ? lookup(w.name) : undefined);
+  let matched: (WeightEntry | undefined)[] = expected.map((w) => find(w, unique) ?? find(w, byRename));
   const byName = matched.every((m) => m !== undefined) && new Set(matched).size === matched.length;
   if (!byName) {
     const positional = entries.length === expected.length && entries.every((e, i) => strip(e.name).split('/').pop() === expected[i].name);

@@ -13,24 +13,8 @@ import {
   GlobalAveragePooling2D, Dense, Tensor, Adam, type SavedArtifacts,
 } from '../../src/index.js';
 import { tfjsArtifacts, asModelJson, loadIntoTfjs, randomInput, predictionDiff } from './io-helpers.js';
+import { SHAPE, CLASSES, tfTeachable } from './teachable-model.js';
 
-const SHAPE = [12, 12, 3];
-const CLASSES = 3;
-
-function tfTeachable(): tf.Sequential {
-  const x = tf.input({ shape: SHAPE, name: 'input_1' });
-  let h = tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]], name: 'Conv1_pad' }).apply(x) as tf.SymbolicTensor;
-  h = tf.layers.conv2d({ filters: 6, kernelSize: 3, strides: 2, useBias: false, name: 'Conv1' }).apply(h) as tf.SymbolicTensor;
-  h = tf.layers.batchNormalization({ name: 'bn_Conv1' }).apply(h) as tf.SymbolicTensor;
-  h = tf.layers.reLU({ maxValue: 6, name: 'Conv1_relu' }).apply(h) as tf.SymbolicTensor;
-  h = tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', useBias: false, name: 'expanded_conv_depthwise' }).apply(h) as tf.SymbolicTensor;
-  h = tf.layers.batchNormalization({ name: 'expanded_conv_depthwise_BN' }).apply(h) as tf.SymbolicTensor;
-  h = tf.layers.reLU({ maxValue: 6, name: 'expanded_conv_depthwise_relu' }).apply(h) as tf.SymbolicTensor;
-  h = tf.layers.globalAveragePooling2d({ name: 'global_average_pooling2d_1' }).apply(h) as tf.SymbolicTensor;
-  const base = tf.model({ inputs: x, outputs: h, name: 'model_1' });
-  const head = tf.sequential({ name: 'sequential_2', layers: [tf.layers.dense({ units: CLASSES, inputShape: [6], activation: 'softmax', name: 'dense_Dense1' })] });
-  return tf.sequential({ name: 'sequential_3', layers: [base, head] });
-}
 
 function teachable(seed: number): { outer: Sequential; base: Model; head: Sequential } {
   const x = input({ shape: SHAPE, name: 'input_1' });
