@@ -20,9 +20,11 @@ import { randomInput, maxDiff } from './io-helpers.js';
  * (DepthwiseConv2D, SeparableConv2D, Conv2DTranspose, Conv1D) and ≈ 34 kB, 9.5 kB for the other
  * layers of modern CNNs (padding, resizing, activation, normalization, noise, augmentation).
  * Graph models (merges, shared layers, several inputs and outputs) add ≈ 13 kB, 5 kB: 174 kB, 55 kB.
+ * Nested models (Teachable Machine exports), the file quirks and the refusals of out-of-scope layer
+ * families add ≈ 1 kB, 0.4 kB to the measured 187 kB, 59.9 kB: 188 kB, 60.3 kB.
  */
 const MAX_MINIFIED = 190_000;
-const MAX_GZIPPED = 60_000;
+const MAX_GZIPPED = 62_000;
 
 test('tatami/infer bundles for the browser without Node imports, and predicts from memory', async () => {
   const result = await build({
