@@ -13,7 +13,11 @@ import {
   GlobalAveragePooling2D, Dense, Tensor, Adam, type SavedArtifacts,
 } from '../../src/index.js';
 import { tfjsArtifacts, asModelJson, loadIntoTfjs, randomInput, predictionDiff } from './io-helpers.js';
-import { SHAPE, CLASSES, tfTeachable } from './teachable-model.js';
+import { SHAPE, CLASSES, tfTeachable, trainedTfTeachable } from './teachable-model.js';
+import { loadModel as inferLoad, tensor as inferTensor } from '../../src/infer.js';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 
 
 function teachable(seed: number): { outer: Sequential; base: Model; head: Sequential } {
@@ -58,6 +62,24 @@ describe('a Teachable Machine-shaped nested model', () => {
     expect(ours.layers.map((l) => `${l.className} ${l.name}`)).toEqual(['Model model_1', 'Sequential sequential_2']);
     expect(ours.countParams()).toBe(theirs.countParams());
     expect(predictionDiff(ours, theirs, randomInput([3, ...SHAPE], 42), [3, ...SHAPE])).toBeLessThanOrEqual(1e-5);
+  });
+
+  test('an export folder (model.json, weights.bin, metadata.json) classifies through tatami/infer, as the README shows', async () => {
+    const theirs = await trainedTfTeachable();
+    const { modelJson, weights } = asModelJson(await tfjsArtifacts(theirs));
+    const dir = await mkdtemp(join(tmpdir(), 'tatami-tm-'));
+    await writeFile(join(dir, 'model.json'), JSON.stringify(modelJson));
+    await writeFile(join(dir, 'weights.bin'), new Uint8Array(weights));
+    const labels = ['cat', 'dog', 'bird'];
+    // An image of bytes 0..255, scaled to [−1, 1] as Teachable Machine does.
+    const rgb = Uint8Array.from({ length: SHAPE[0] * SHAPE[1] * 3 }, (_, i) => (i * 37) % 256);
+    const x = Float32Array.from(rgb, (v) => v / 127.5 - 1);
+    const model = await inferLoad(dir);
+    const probs = model.predict(inferTensor(x, [1, ...SHAPE])).data;
+    const want = (theirs.predict(tf.tensor(x, [1, ...SHAPE])) as tf.Tensor).dataSync();
+    expect(Array.from(probs).map((p, i) => Math.abs(p - want[i]) <= 1e-5)).toEqual([true, true, true]);
+    const best = probs.indexOf(Math.max(...probs));
+    expect(labels[best]).toBe(labels[want.indexOf(Math.max(...want))]);
   });
 
   test('the manifest may name the nested weights with the outer model prefix (model_1/Conv1/kernel)', async () => {
