@@ -11,12 +11,11 @@ import type { SymbolicShape, SymbolicTensor } from '../layers/layer.js';
 import { input } from '../layers/input.js';
 import { Model } from '../models/model.js';
 import { Sequential } from '../models/sequential.js';
-import { readTopology, type Topology } from './topology.js';
+import { NESTED_MODEL_CLASSES, readTopology, type Topology } from './topology.js';
 import { layerFromConfig, type BuiltLayer } from './layer-from-config.js';
 import type { ExpectedWeight } from './weight-matching.js';
 import { own } from './safe-json.js';
 
-const MODEL_CLASSES = new Set(['Sequential', 'Model', 'Functional']);
 
 export interface UnloadedModel {
   readonly model: Model;
@@ -28,7 +27,7 @@ export function buildModel(topology: Topology, prefix: string, kerasMajor: 2 | 3
   const layerOf = (name: string, className: string, config: Record<string, unknown>): BuiltLayer => {
     let b = built.get(name);
     if (b === undefined) {
-      b = MODEL_CLASSES.has(className) ? nestedLayer(className, config, name, prefix, kerasMajor) : layerFromConfig(className, config, name, prefix, kerasMajor);
+      b = NESTED_MODEL_CLASSES.includes(className) ? nestedLayer(className, config, name, prefix, kerasMajor) : layerFromConfig(className, config, name, prefix, kerasMajor);
       built.set(name, b);
     }
     return b;

@@ -36,7 +36,9 @@ export function modelTopology(model: Model): Record<string, unknown> {
   // Keras numbers them in a file.
   const inModel = new Set<SymbolicTensor>([...model.inputs, ...model.connections().map((c) => c.node)]);
   const calls = (layer: Layer): SymbolicTensor[] => layer.nodes.filter((n) => inModel.has(n));
-  const ref = (t: SymbolicTensor): [string, number, number] => [t.layer.name, calls(t.layer).indexOf(t), 0];
+  // A nested model's calls are numbered from 1 (node 0 is its own, from its inputs to its outputs),
+  // as Keras and tfjs number them.
+  const ref = (t: SymbolicTensor): [string, number, number] => [t.layer.name, calls(t.layer).indexOf(t) + (t.layer instanceof NestedModel ? 1 : 0), 0];
   const layers = model.layers.map((layer, i) => {
     const config = layer.getConfig();
     // tfjs 4.22 leaves a -1 of Reshape unresolved ([null, 2, null]), which breaks the layer after it;

@@ -99,7 +99,7 @@ function readFunctional(config: unknown, prefix: string): Topology {
   const entries = readEntries(raw, prefix);
   const byName = new Map(entries.map((e) => [e.name, e]));
   const inputRefs = endpoints(own(config, 'input_layers'), 'input_layers', prefix);
-  const outputs = endpoints(own(config, 'output_layers'), 'output_layers', prefix);
+  let outputs = endpoints(own(config, 'output_layers'), 'output_layers', prefix);
   const inputs = inputRefs.map((ref) => {
     const entry = byName.get(ref.layer);
     if (entry === undefined || entry.className !== 'InputLayer' || ref.node !== 0) throw new Error(`${prefix}: input '${ref.layer}' is not an InputLayer of the model`);
@@ -115,6 +115,9 @@ function readFunctional(config: unknown, prefix: string): Topology {
     if (nodes.length === 0) throw new Error(`${prefix}: layer '${entry.name}' is never called (no inbound_nodes)`);
     nodes.forEach((inputs, node) => pending.push({ entry, node, inputs }));
   });
+  const renumbered = nestedCallNumbers(entries, pending, outputs);
+  pending.splice(0, pending.length, ...renumbered.pending);
+  outputs = renumbered.outputs;
   const made = new Set(inputs.map((t) => `${t.name}#0`));
   const key = (r: TensorRef): string => `${r.layer}#${r.node}`;
   const calls: CallEntry[] = [];
@@ -138,6 +141,26 @@ function readFunctional(config: unknown, prefix: string): Topology {
   if (calls.length === 0) throw new Error(`${prefix}: the model has no layers`);
   return { kind: 'functional', name, inputs, layers: entries.filter((e) => e.className !== 'InputLayer'), calls, outputs };
 }
+
+/**
+ * Keras and tfjs give a nested model a first node of its own (its inputs to its outputs), so a file
+ * numbers the tensors of its calls from 1 while listing only the calls in its inbound_nodes. When
+ * every reference to a nested model's output is 1 or more, they are renumbered from 0, as its calls.
+ */
+function nestedCallNumbers(entries: readonly LayerEntry[], pending: readonly CallEntry[], outputs: readonly TensorRef[]): { pending: CallEntry[]; outputs: TensorRef[] } {
+  const refs = [...pending.flatMap((c) => c.inputs), ...outputs];
+  const shifted = new Set(
+    entries
+      .filter((e) => NESTED_MODEL_CLASSES.includes(e.className))
+      .map((e) => e.name)
+      .filter((name) => refs.some((r) => r.layer === name) && refs.every((r) => r.layer !== name || r.node >= 1)),
+  );
+  const renumber = (r: TensorRef): TensorRef => (shifted.has(r.layer) ? { layer: r.layer, node: r.node - 1 } : r);
+  return { pending: pending.map((c) => ({ ...c, inputs: c.inputs.map(renumber) })), outputs: outputs.map(renumber) };
+}
+
+/** Layer classes that are models nested in a model. */
+export const NESTED_MODEL_CLASSES: readonly string[] = ['Sequential', 'Model', 'Functional'];
 
 function readEntries(list: unknown, prefix: string): LayerEntry[] {
   if (!Array.isArray(list)) throw new Error(`${prefix}: the model config must list its layers, got ${show(list)}`);

@@ -106,6 +106,24 @@ describe('a Teachable Machine-shaped nested model', () => {
     expect(predictionDiff(again, theirs, randomInput([3, ...SHAPE], 45), [3, ...SHAPE])).toBeLessThanOrEqual(1e-5);
   });
 
+  test('a functional model calling a base (the transfer-learning form), with training: false, both ways', async () => {
+    const base = (tfTeachable().layers[0] as tf.LayersModel);
+    const x = tf.input({ shape: SHAPE, name: 'image' });
+    const features = base.apply(x) as tf.SymbolicTensor;
+    const out = tf.layers.dense({ units: 2, activation: 'softmax', name: 'new_head' }).apply(features) as tf.SymbolicTensor;
+    const theirs = tf.model({ inputs: x, outputs: out, name: 'transfer' });
+    const a = asModelJson(await tfjsArtifacts(theirs));
+    const layers = (a.modelJson.modelTopology as { config: { layers: { class_name: string; inbound_nodes: unknown[][][] }[] } }).config.layers;
+    expect(layers.map((l) => l.class_name)).toEqual(['InputLayer', 'Model', 'Dense']);
+    // Keras writes base(x, training=False) as a call argument.
+    layers[1].inbound_nodes = [[['image', 0, 0, { training: false }]]];
+    const ours = await loadModel(a);
+    expect(ours.layers.map((l) => `${l.className} ${l.name}`)).toEqual(['InputLayer image', 'Model model_1', 'Dense new_head']);
+    expect(predictionDiff(ours, theirs, randomInput([2, ...SHAPE], 46), [2, ...SHAPE])).toBeLessThanOrEqual(1e-5);
+    const back = await loadIntoTfjs(await ours.save());
+    expect(predictionDiff(ours, back, randomInput([2, ...SHAPE], 47), [2, ...SHAPE])).toBeLessThanOrEqual(1e-5);
+  });
+
   test('summary() shows each nested model as one row with its total parameters', () => {
     const { outer } = teachable(1);
     const text = outer.summary({ print: false });
