@@ -73,7 +73,7 @@ export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
     }
   }
   model.ensureInitialized();
-  const g = new OnnxGraphBuilder();
+  const g = new OnnxGraphBuilder(opset);
   const values = new Map<string, OnnxValue>();
   for (const { name, shape } of plan.inputs) {
     g.reserve(name);
