@@ -1,6 +1,6 @@
 /**
  * The ONNX converters of the layers that are not convolutions, activations, normalizations or
- * reshaping (pools, Dense, Flatten, Reshape, Embedding, the training-only layers), and the table of
+ * reshaping or merges (pools, Dense, Flatten, Reshape, Embedding, the training-only layers), and the table of
  * every exportable layer by class name, which toOnnx (onnx.ts) consults.
  *
  * Weights become constants in ONNX's layouts: a Dense kernel [in, out] is Gemm's (or MatMul's) B as
@@ -16,6 +16,7 @@ import { activate, ACTIVATION_CONVERTERS } from './onnx-activations.js';
 import { CONV_CONVERTERS } from './onnx-convs.js';
 import { NORMALIZATION_CONVERTERS } from './onnx-normalization.js';
 import { RESHAPING_CONVERTERS } from './onnx-reshaping.js';
+import { MERGE_CONVERTERS } from './onnx-merges.js';
 
 const INT64 = 7; // TensorProto.DataType.INT64, Cast's `to`
 
@@ -86,6 +87,7 @@ export const ONNX_CONVERTERS: Readonly<Record<string, OnnxConverter>> = {
   ...NORMALIZATION_CONVERTERS,
   ...ACTIVATION_CONVERTERS,
   ...RESHAPING_CONVERTERS,
+  ...MERGE_CONVERTERS,
   Flatten: flatten,
   Reshape: reshape,
   Embedding: embedding,
