@@ -12,7 +12,6 @@
  *   hard_silu    x · HardSigmoid(x; 1/6, 1/2) = x · relu6(x + 3) / 6
  *   ReLU         Where(x > threshold, Clip(x, 0, maxValue), negativeSlope · (x − threshold))
  */
-import type { SymbolicShape } from '../layers/layer.js';
 import type { Activation } from '../layers/activation.js';
 import type { ReLU, LeakyReLU, ELU, Softmax } from '../layers/advanced-activations.js';
 import type { PReLU } from '../layers/prelu.js';
@@ -99,14 +98,16 @@ const softmax: OnnxConverter = (g, layer, [input], shape) => {
   return { name: g.op('Softmax', [g.channelsLast(input).name], layer.name, { axis }), shape, channelsFirst: false };
 };
 
-const elementwise = (op: ActivationOp): OnnxConverter => (g, layer, [x], shape: SymbolicShape) => ({ ...x, name: op(g, x, layer.name), shape });
+/** A one-operator activation layer whose attribute `alpha` comes from the layer. */
+const withAlpha = (op: string): OnnxConverter => (g, layer, [x], shape) =>
+  ({ ...x, name: g.op(op, [x.name], layer.name, { alpha: { float: (layer as LeakyReLU | ELU).alpha } }), shape });
 
 /** The activation layers' converters, by class name. */
 export const ACTIVATION_CONVERTERS: Readonly<Record<string, OnnxConverter>> = {
   Activation: (g, layer, [input]) => activate(g, input, (layer as Activation).activation, layer.name),
   ReLU: relu,
-  LeakyReLU: (g, layer, inputs, shape) => elementwise(single('LeakyRelu', { alpha: { float: (layer as LeakyReLU).alpha } }))(g, layer, inputs, shape),
-  ELU: (g, layer, inputs, shape) => elementwise(single('Elu', { alpha: { float: (layer as ELU).alpha } }))(g, layer, inputs, shape),
+  LeakyReLU: withAlpha('LeakyRelu'),
+  ELU: withAlpha('Elu'),
   PReLU: prelu,
   Softmax: softmax,
 };
