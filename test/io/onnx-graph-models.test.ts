@@ -1,6 +1,7 @@
 /**
  * ONNX export of graph models with merges: the exported files run in onnxruntime-node and give
- * tatami's predictions within 1e-5 for the ResNet and the convnet of the CLI zoo, a two-input model
+ * tatami's predictions within 1e-5 for the ResNet and the convnet of the CLI zoo, a MobileNetV2-style
+ * model (the zoo has none yet), a two-input model
  * with every merge layer and two outputs, and Inception-style concatenation (branches that leave
  * their values channels first meet one that leaves them channels last, on the channel axis and on
  * the height axis).
@@ -8,7 +9,8 @@
 import { describe, it, expect } from 'vitest';
 import {
   input, Model, Conv2D, MaxPooling2D, GlobalAveragePooling2D, Dense, Flatten, Reshape, Activation, BatchNormalization, Add, Subtract,
-  Multiply, Average, Maximum, Minimum, Concatenate, resnet, convnet, toOnnx, Rng, randomNormal, type Tensor,
+  Multiply, Average, Maximum, Minimum, Concatenate, DepthwiseConv2D, ReLU, Dropout, resnet, convnet, toOnnx, Rng, randomNormal,
+  type Tensor, type SymbolicTensor,
 } from '../../src/index.js';
 import { randomizeWeights, expectSamePredictions, images } from './onnx-helpers.js';
 
@@ -44,11 +46,32 @@ function inception(): Model {
   return new Model({ inputs: x, outputs: new Dense({ units: 5 }).apply(new Flatten().apply(wide)), name: 'inception', seed: 32 });
 }
 
+/** MobileNetV2-style: a strided stem, inverted residual blocks (1×1 expand, ReLU6, depthwise, 1×1 project, Add). */
+function mobileNet(): Model {
+  const x = input({ shape: [16, 16, 3] });
+  const bnRelu6 = (h: SymbolicTensor): SymbolicTensor => new ReLU({ maxValue: 6 }).apply(new BatchNormalization().apply(h));
+  let h = bnRelu6(new Conv2D({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', useBias: false }).apply(x)); // 8×8×8
+  for (const strides of [1, 2, 1]) {
+    let e = bnRelu6(new Conv2D({ filters: 16, kernelSize: 1, useBias: false }).apply(h));
+    e = bnRelu6(new DepthwiseConv2D({ kernelSize: 3, strides, padding: 'same', useBias: false }).apply(e));
+    e = new BatchNormalization().apply(new Conv2D({ filters: 8, kernelSize: 1, useBias: false }).apply(e));
+    h = strides === 1 ? new Add().apply([h, e]) : e;
+  }
+  h = new GlobalAveragePooling2D().apply(h);
+  return new Model({ inputs: x, outputs: new Dense({ units: 10, activation: 'softmax' }).apply(new Dropout({ rate: 0.2 }).apply(h)), name: 'mobilenet', seed: 33 });
+}
+
 describe('toOnnx exports graphs with merges, with tatami\'s predictions in onnxruntime', () => {
   it('the ResNet of the zoo (Add of residual branches)', async () => {
     const model = resnet({ seed: 1 });
     randomizeWeights(model, 2);
     await expectSamePredictions(model, images([28, 28, 1], 110), 13);
+  });
+
+  it('a MobileNetV2-style model: inverted residuals with ReLU6 and depthwise convolutions (the zoo has no MobileNet yet)', async () => {
+    const model = mobileNet();
+    randomizeWeights(model, 6);
+    await expectSamePredictions(model, images([16, 16, 3], 150), 13);
   });
 
   it('the convnet of the zoo', async () => {
