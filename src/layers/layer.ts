@@ -34,6 +34,11 @@ export interface LayerWeight {
   readonly value: Tensor;
   readonly trainable: boolean;
   readonly initializer: Initializer;
+  /**
+   * Whether the weight has its values (from its initializer, setWeights or a file). It belongs to the
+   * weight, not to a model: a model built from layers another model trained keeps their weights.
+   */
+  initialized: boolean;
 }
 
 /**
@@ -147,7 +152,7 @@ export abstract class Layer {
   /** Create a weight (zeroed until the model initializes it). */
   protected addWeight(name: string, shape: readonly number[], initializer: Initializer, trainable = true): Tensor {
     const value = new Tensor(allocFloat32(shapeSize(shape)), shape, false);
-    this.weights.push({ name, value, trainable, initializer });
+    this.weights.push({ name, value, trainable, initializer, initialized: false });
     return value;
   }
 

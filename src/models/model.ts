@@ -46,8 +46,6 @@ export class Model implements TrainingTarget {
   protected graph: Graph | null = null;
   protected seed: number | undefined;
   private rng: Rng | null = null;
-  /** Weights already given values (by their initializer or setWeights): a layer added later still gets initialized. */
-  private readonly initialized = new WeakSet<Tensor>();
 
   constructor(args: ModelArgs | null, defaultName = 'model') {
     this.name = args?.name ?? defaultName;
@@ -181,15 +179,15 @@ export class Model implements TrainingTarget {
     return outs[0];
   }
 
-  /** Run every weight's initializer once, in layer order, from the model's Rng. */
+  /** Run the initializer of every weight that has no values yet, in layer order, from the model's Rng. */
   ensureInitialized(seed?: number): void {
     this.requireGraph('initialize');
-    const fresh = this.layers.flatMap((l) => l.weights).filter((w) => !this.initialized.has(w.value));
+    const fresh = this.layers.flatMap((l) => l.weights).filter((w) => !w.initialized);
     if (fresh.length === 0) return;
     const rng = this.trainingRng(seed);
     for (const w of fresh) {
       w.initializer(w.value.data, w.value.shape, rng);
-      this.initialized.add(w.value);
+      w.initialized = true;
     }
   }
 
@@ -262,7 +260,7 @@ export class Model implements TrainingTarget {
     });
     targets.forEach(({ w }, i) => {
       w.value.data.set(weights[i].data);
-      this.initialized.add(w.value);
+      w.initialized = true;
     });
   }
 

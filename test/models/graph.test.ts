@@ -109,6 +109,17 @@ describe('the graph', () => {
     expect(g.lastUse.get(sum)).toBe(Infinity);
   });
 
+  it("a model built from another model's layers (a feature extractor) shares their weights, trained or set", () => {
+    const x = input({ shape: [3] });
+    const hidden = new Dense({ units: 4, activation: 'tanh' }).apply(x);
+    const full = new Model({ inputs: x, outputs: new Dense({ units: 2 }).apply(hidden), seed: 1 });
+    full.setWeights(full.getWeights().map((w) => randomNormal(w.shape, new Rng(7))));
+    const features = new Model({ inputs: x, outputs: hidden, seed: 99 });
+    const xs = randomNormal([2, 3], new Rng(8));
+    expectClose(features.predict(xs), full.layers[1].call(xs, CTX), 0, 0);
+    expectClose(features.getWeights()[0], full.getWeights()[0], 0, 0);
+  });
+
   it('Sequential is a graph too: a chain, with the same summary as before', () => {
     const s = new Sequential([new Flatten({ inputShape: [2, 2] }), new Dense({ units: 1 })]);
     expect(s.layers.map((l: Layer) => l.className)).toEqual(['Flatten', 'Dense']);
