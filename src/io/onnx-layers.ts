@@ -1,7 +1,8 @@
 /**
- * The ONNX converters of the layers that are not convolutions, activations, normalizations or
- * reshaping or merges (pools, Dense, Flatten, Reshape, Embedding, the training-only layers), and the table of
- * every exportable layer by class name, which toOnnx (onnx.ts) consults.
+ * The table of every exportable layer by class name, which toOnnx (onnx.ts) consults, and the
+ * converters of the layers no family file holds: pools, Dense, Flatten, Reshape, Embedding and the
+ * training-only layers. The families: onnx-convs.ts, onnx-activations.ts, onnx-normalization.ts,
+ * onnx-reshaping.ts, onnx-merges.ts; what they share is in onnx-convert.ts.
  *
  * Weights become constants in ONNX's layouts: a Dense kernel [in, out] is Gemm's (or MatMul's) B as
  * it is. The training-only layers (Dropout and its kin, noise, random augmentation) act only in
