@@ -8,13 +8,14 @@
  * resizes whose half-pixel centers fall outside the input at the border, and nearest resizes from
  * odd sizes (so no output pixel sits exactly halfway between two inputs, where rounding could differ).
  */
-import { describe, it } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import {
   input, Model, Sequential, Conv2D, DepthwiseConv2D, SeparableConv2D, Conv2DTranspose, Conv1D, ZeroPadding2D, Cropping2D, UpSampling2D,
   GlobalMaxPooling2D, Permute, RepeatVector, ReLU, LeakyReLU, ELU, PReLU, Softmax, Activation, LayerNormalization, Rescaling, Resizing,
   CenterCrop, Dropout, SpatialDropout2D, GaussianNoise, GaussianDropout, RandomFlip, RandomTranslation, RandomRotation, RandomZoom,
-  RandomContrast, Flatten, Dense, ACTIVATION_NAMES,
+  RandomContrast, Flatten, Dense, ACTIVATION_NAMES, SUPPORTED_LAYERS,
 } from '../../src/index.js';
+import { ONNX_CONVERTERS } from '../../src/io/onnx-layers.js';
 import { randomizeWeights, expectSamePredictions, images } from './onnx-helpers.js';
 
 /** Padding, the three new convolutions with their options, cropping. */
@@ -96,6 +97,10 @@ function augmented(): Model {
 }
 
 describe('toOnnx exports every layer, with tatami\'s predictions in onnxruntime', () => {
+  it('every layer class tatami builds from a model file has a converter', () => {
+    expect(SUPPORTED_LAYERS.filter((name) => !Object.prototype.hasOwnProperty.call(ONNX_CONVERTERS, name))).toEqual([]);
+  });
+
   for (const opset of [13, 21]) {
     it(`convolutions: depthwise, separable, transposed; padding and cropping (opset ${opset})`, async () => {
       const model = convolutions();
