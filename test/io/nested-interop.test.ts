@@ -150,5 +150,11 @@ describe('a Teachable Machine-shaped nested model', () => {
     head.getWeights().forEach((w, i) => expect(Array.from(w.data)).not.toEqual(Array.from(headBefore[i].data)));
     // The nested models' weights are the outer model's, the same tensors.
     expect(outer.getWeights().length).toBe(base.getWeights().length + head.getWeights().length);
+    // Saved, the base stays frozen in tatami; tfjs reads the file and predicts the same.
+    const saved = await outer.save();
+    const again = await loadModel(saved);
+    expect(again.layers.map((l) => l.trainable)).toEqual([false, true]);
+    expect(again.summary({ print: false })).toContain('Trainable params: 21');
+    expect(predictionDiff(again, await loadIntoTfjs(saved), randomInput([2, ...SHAPE], 48), [2, ...SHAPE])).toBeLessThanOrEqual(1e-5);
   });
 });
