@@ -12,7 +12,6 @@ import type { History, TrainingTarget } from './callbacks.js';
 import { saveModel, type SaveTarget } from '../io/save.js';
 import type { SaveOptions } from '../io/model-to-json.js';
 import type { SavedArtifacts } from '../io/artifacts.js';
-import { modelTopology } from '../io/model-to-json.js';
 import { NestedModel } from './nested-model.js';
 
 export type { CompileArgs, Compiled } from './compile.js';
@@ -118,12 +117,6 @@ export class Model implements TrainingTarget {
 
   set trainable(value: boolean) {
     this.asLayer().trainable = value;
-  }
-
-  /** `{ class_name, config }` of this model, as a model file nests it in another's layers. */
-  nestedConfig(): { class_name: string; config: Record<string, unknown> } {
-    const { class_name, config } = modelTopology(this) as { class_name: string; config: Record<string, unknown> };
-    return { class_name, config };
   }
 
   protected requireGraph(what: string): Graph {

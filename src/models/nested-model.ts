@@ -13,6 +13,7 @@
 import type { Tensor } from '../tensor.js';
 import { Layer, formatShape, type CallContext, type LayerWeight, type SymbolicShape } from '../layers/layer.js';
 import type { Model } from './model.js';
+import { modelTopology } from '../io/model-to-json.js';
 
 export class NestedModel extends Layer {
   readonly className: string;
@@ -66,7 +67,7 @@ export class NestedModel extends Layer {
 
   /** The inner model's Keras config (its name, layers, inputs, outputs), as files nest it; `trainable` only when frozen. */
   override getConfig(): Record<string, unknown> {
-    const { config } = this.model.nestedConfig();
+    const { config } = modelTopology(this.model) as { config: Record<string, unknown> };
     return this.trainable ? config : { ...config, trainable: false };
   }
 }
