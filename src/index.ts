@@ -88,6 +88,7 @@ export { oneHot } from './data/one-hot.js';
 export { classicCnn, type ClassicCnnArgs } from './models/classic-cnn.js';
 export { convnet, type ConvnetArgs } from './models/convnet.js';
 export { resnet, type ResnetArgs } from './models/resnet.js';
+export { mobilenet, type MobilenetArgs } from './models/mobilenet.js';
 
 export { loadModel, type LoadOptions } from './io/load.js';
 export { toOnnx, onnxPlan, type ToOnnxOptions, type OnnxPlan, type OnnxNode } from './io/onnx.js';
