@@ -79,7 +79,7 @@ export class DepthwiseConv2D extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    const { kernel_initializer: _kernel, ...kb } = this.kb.config();
+    const { kernel_initializer: _kernel, kernel_regularizer: _regularizer, ...kb } = this.kb.config();
     return {
       ...super.getConfig(),
       ...convWindowConfig(this.window),

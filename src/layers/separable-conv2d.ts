@@ -101,7 +101,7 @@ export class SeparableConv2D extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    const { kernel_initializer: _kernel, ...kb } = this.kb.config();
+    const { kernel_initializer: _kernel, kernel_regularizer: _regularizer, ...kb } = this.kb.config();
     return {
       ...super.getConfig(),
       filters: this.filters,
