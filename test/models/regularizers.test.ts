@@ -7,6 +7,7 @@ import { describe, test, expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import {
   regularizers, L1L2, tensor, gradCheck, input, Model, Conv2D, Flatten, Dense, Tensor, SGD, loadModel, type SavedArtifacts,
+  DepthwiseConv2D, SeparableConv2D, GlobalAveragePooling2D,
 } from '../../src/index.js';
 import { tfjsArtifacts, asModelJson, loadIntoTfjs, randomInput, maxDiff } from '../io/io-helpers.js';
 
@@ -46,15 +47,28 @@ function small(seed: number): Model {
   return new Model({ inputs: x, outputs: new Dense({ units: 3, activation: 'softmax', kernelRegularizer: regularizers.l1(0.03), biasInitializer: 'ones' }).apply(h), seed });
 }
 
+/** DepthwiseConv2D (l1l2 depthwise_kernel, l2 bias) → SeparableConv2D (l1 depthwise, l2 pointwise, l1l2 bias) → GAP → Dense. */
+function separable(seed: number): Model {
+  const x = input({ shape: [5, 5, 2] });
+  let h = new DepthwiseConv2D({ kernelSize: 3, depthMultiplier: 2, depthwiseRegularizer: regularizers.l1l2({ l1: 0.02, l2: 0.03 }), biasRegularizer: regularizers.l2(0.1), biasInitializer: 'ones' }).apply(x);
+  h = new SeparableConv2D({
+    filters: 3, kernelSize: 2, padding: 'same', depthwiseRegularizer: regularizers.l1(0.04), pointwiseRegularizer: regularizers.l2(0.05),
+    biasRegularizer: regularizers.l1l2({ l1: 0.01, l2: 0.2 }), biasInitializer: 'ones',
+  }).apply(h);
+  return new Model({ inputs: x, outputs: new Dense({ units: 3, activation: 'softmax' }).apply(new GlobalAveragePooling2D().apply(h)), seed });
+}
+
 const N = 4;
 const xs = randomInput([N, 5, 5, 2], 91);
 const ys = new Float32Array(N * 3).map((_, k) => (k % 3 === Math.floor(k / 3) % 3 ? 1 : 0));
 
 describe('regularizers in fit, against tfjs', () => {
-  test('one SGD step: the same weights and the same reported loss (penalties included)', async () => {
-    const ours = small(5);
+  test.each([
+    ['Conv2D and Dense', small],
+    ['DepthwiseConv2D and SeparableConv2D', separable],
+  ])('%s: one SGD step gives the same weights and the same reported loss (penalties included)', async (_name, build) => {
+    const ours = build(5);
     const theirs = await loadIntoTfjs(await ours.save());
-    expect(theirs.layers[1].getConfig().kernelRegularizer).toEqual({ className: 'L1L2', config: { l1: 0.01, l2: 0.02 } });
     ours.compile({ optimizer: new SGD({ learningRate: 0.5 }), loss: 'categorical_crossentropy' });
     theirs.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
     const penaltyBefore = ours.layers.flatMap((l) => l.weights).reduce((s, w) => s + (w.regularizer?.penalty(w.value).item() ?? 0), 0);
@@ -102,7 +116,16 @@ describe('regularizers in model files', () => {
     await expect(loadModel(withDense({ class_name: 'OrthogonalRegularizer', config: { factor: 0.01 } }))).rejects.toThrow(/kernel_regularizer .*OrthogonalRegularizer.* is not supported/);
   });
 
+  test('tfjs reads the regularizers tatami writes', async () => {
+    expect((await loadIntoTfjs(await small(5).save())).layers[1].getConfig().kernelRegularizer).toEqual({ className: 'L1L2', config: { l1: 0.01, l2: 0.02 } });
+    const sep = (await loadIntoTfjs(await separable(5).save())).layers[2].getConfig();
+    expect([sep.depthwiseRegularizer, sep.pointwiseRegularizer]).toEqual([{ className: 'L1L2', config: { l1: 0.04, l2: 0 } }, { className: 'L1L2', config: { l1: 0, l2: 0.05 } }]);
+  });
+
   test('tatami → tatami: the regularizers come back', async () => {
+    const sep = await loadModel(await separable(2).save());
+    expect(sep.layers[1].weights.map((w) => w.regularizer)).toEqual([new L1L2(0.02, 0.03), new L1L2(0, 0.1)]);
+    expect(sep.layers[2].weights.map((w) => w.regularizer)).toEqual([new L1L2(0.04, 0), new L1L2(0, 0.05), new L1L2(0.01, 0.2)]);
     const again = await loadModel(await small(2).save());
     expect(again.layers[1].weights.map((w) => w.regularizer)).toEqual([new L1L2(0.01, 0.02), new L1L2(0, 0.05)]);
     expect(again.layers[3].weights.map((w) => w.regularizer)).toEqual([new L1L2(0.03, 0), null]);
