@@ -167,7 +167,7 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
   },
 
   Embedding(r, base) {
-    r.nulls('embeddings_regularizer', 'embeddings_constraint', 'lora_rank');
+    r.nulls('embeddings_constraint', 'lora_rank');
     r.only('mask_zero', [false], 'mask_zero');
     r.only('sparse', [false], 'sparse');
     // Keras 2's input_length only fixes the expected sequence length of the input shape.
@@ -177,6 +177,7 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
       inputDim: r.int('input_dim'),
       outputDim: r.int('output_dim'),
       embeddingsInitializer: readInitializer(r, 'embeddings_initializer', 'random_uniform'),
+      embeddingsRegularizer: readRegularizer(r, 'embeddings_regularizer'),
     });
     return { layer, weights: () => [['embeddings', [layer.inputDim, layer.outputDim]]] };
   },

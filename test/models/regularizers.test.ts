@@ -7,7 +7,7 @@ import { describe, test, expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import {
   regularizers, L1L2, tensor, gradCheck, input, Model, Conv2D, Flatten, Dense, Tensor, SGD, loadModel, type SavedArtifacts,
-  DepthwiseConv2D, SeparableConv2D, GlobalAveragePooling2D,
+  DepthwiseConv2D, SeparableConv2D, GlobalAveragePooling2D, Embedding,
 } from '../../src/index.js';
 import { tfjsArtifacts, asModelJson, loadIntoTfjs, randomInput, maxDiff } from '../io/io-helpers.js';
 
@@ -120,6 +120,15 @@ describe('regularizers in model files', () => {
     expect((await loadIntoTfjs(await small(5).save())).layers[1].getConfig().kernelRegularizer).toEqual({ className: 'L1L2', config: { l1: 0.01, l2: 0.02 } });
     const sep = (await loadIntoTfjs(await separable(5).save())).layers[2].getConfig();
     expect([sep.depthwiseRegularizer, sep.pointwiseRegularizer]).toEqual([{ className: 'L1L2', config: { l1: 0.04, l2: 0 } }, { className: 'L1L2', config: { l1: 0, l2: 0.05 } }]);
+  });
+
+  test('Embedding: embeddings_regularizer both ways with tfjs', async () => {
+    const x = input({ shape: [3] });
+    const ours = new Model({ inputs: x, outputs: new Embedding({ inputDim: 5, outputDim: 2, embeddingsRegularizer: regularizers.l2(0.3) }).apply(x), seed: 1 });
+    const theirs = await loadIntoTfjs(await ours.save());
+    expect(theirs.layers[1].getConfig().embeddingsRegularizer).toEqual({ className: 'L1L2', config: { l1: 0, l2: 0.3 } });
+    const back = await loadModel(asModelJson(await tfjsArtifacts(theirs)));
+    expect(back.layers[1].weights[0].regularizer).toEqual(new L1L2(0, 0.3));
   });
 
   test('tatami → tatami: the regularizers come back', async () => {
