@@ -80,6 +80,7 @@ function nestedWeights(layers: readonly Layer[]): LayerWeight[] {
       value: w.value,
       trainable: w.trainable,
       initializer: w.initializer,
+      regularizer: w.regularizer,
       get initialized() {
         return w.initialized;
       },

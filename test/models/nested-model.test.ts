@@ -3,7 +3,7 @@
  * base shared by two calls in the functional API, errors that name it, and arithmetic written out.
  */
 import { describe, it, expect } from 'vitest';
-import { Rng, tensor, input, Model, Sequential, Dense, Add, Activation, type CallContext } from '../../src/index.js';
+import { Rng, tensor, input, Model, Sequential, Dense, Add, Activation, SGD, type CallContext } from '../../src/index.js';
 import { expectClose, expectGradOk, shuffledRamp } from '../helpers.js';
 
 const CTX: CallContext = { training: false, rng: new Rng(0) };
@@ -55,6 +55,25 @@ describe('a model used as a layer', () => {
     const model = new Model({ inputs: x, outputs: head.apply(x) });
     expect(model.outputShape).toEqual([null, 4]);
     expect(model.countParams()).toBe(5 * 4 + 4);
+  });
+
+  it('fit through it equals fit of the same layers unnested, weight regularizers included', async () => {
+    const make = (): Dense[] => [new Dense({ units: 3, activation: 'tanh', kernelRegularizer: 'l2', name: 'a' }), new Dense({ units: 2, name: 'b' })];
+    const [a1, b1] = make();
+    const flat = new Sequential([input({ shape: [4] }), a1, b1], { seed: 9 });
+    const [a2, b2] = make();
+    const nested = new Sequential([new Sequential([input({ shape: [4] }), a2], { name: 'inner' }), b2], { seed: 9 });
+    nested.setWeights(flat.getWeights());
+    const x = tensor([[0.1, -0.2, 0.3, 0.4], [0.5, 0.6, -0.7, 0.8]]);
+    const y = tensor([[1, 0], [0, 1]]);
+    for (const m of [flat, nested]) {
+      m.compile({ optimizer: new SGD({ learningRate: 0.5 }), loss: 'mse' });
+      await m.fit(x, y, { epochs: 3, batchSize: 2, shuffle: false, verbose: 0 });
+    }
+    const before = flat.getWeights();
+    nested.getWeights().forEach((w, i) => expectClose(w, Array.from(before[i].data), 0, 0, `weight ${i}`));
+    // And training moved them (the check above is not of two untouched models).
+    expect(Array.from(before[0].data)).not.toEqual(Array.from(new Sequential([input({ shape: [4] }), ...make()], { seed: 9 }).getWeights()[0].data));
   });
 
   it('errors name the nested model and the shapes', () => {
