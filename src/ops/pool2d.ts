@@ -2,8 +2,7 @@ import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import { pool2dShape, type Pool2dShape, type Padding } from '../../kernels/conv-shape.js';
-import { maxPool2dForwardFast, maxPool2dBackwardFast } from '../../kernels/max-pool2d-fast.js';
-import { avgPool2dForward, avgPool2dBackward } from '../../kernels/avg-pool2d.js';
+import { kernels } from '../kernel-table.js';
 import { type Size2, pair } from './conv2d.js';
 
 export interface Pool2dOptions {
@@ -38,10 +37,11 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   const n = s.N * s.OH * s.OW * s.C;
   const y = allocFloat32(n); // (N, OH, OW, C)
   const argmax = new Int32Array(n); // (N, OH, OW, C): flat index into x
-  maxPool2dForwardFast(y, argmax, x.data, s);
+  const k = kernels();
+  k.maxPool2dForward(y, argmax, x.data, s);
   return Tensor.fromOp('maxPool2d', y, [s.N, s.OH, s.OW, s.C], [x], (dy) => {
     const dx = allocFloat32(x.size);
-    maxPool2dBackwardFast(dx, dy, argmax, s);
+    k.maxPool2dBackward(dx, dy, argmax, x.data, s);
     accumulateGrad(x, dx, true);
   });
 }
@@ -54,10 +54,11 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
 export function avgPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   const s = poolShape('avgPool2d', x, options);
   const y = allocFloat32(s.N * s.OH * s.OW * s.C); // (N, OH, OW, C)
-  avgPool2dForward(y, x.data, s);
+  const k = kernels();
+  k.avgPool2dForward(y, x.data, s);
   return Tensor.fromOp('avgPool2d', y, [s.N, s.OH, s.OW, s.C], [x], (dy) => {
     const dx = allocFloat32(x.size);
-    avgPool2dBackward(dx, dy, s);
+    k.avgPool2dBackward(dx, dy, s);
     accumulateGrad(x, dx, true);
   });
 }

@@ -1,10 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { unaryMap } from '../../kernels/elementwise.js';
-import { reluBackwardBiasFast } from '../../kernels/relu-fast.js';
-import { reluInPlace } from '../../kernels/relu.js';
-import { reluSimd } from '../../kernels/elementwise-simd.js';
-import { simdAvailable } from '../../kernels/gemm-simd.js';
+import { kernels } from '../kernel-table.js';
 import { erf } from '../../kernels/erf.js';
 
 /**
@@ -55,15 +52,10 @@ export function clip(x: Tensor, min: number, max: number): Tensor {
 export function relu(x: Tensor): Tensor {
   const xd = x.data;
   const y = allocFloat32(x.size);
-  if (simdAvailable) {
-    reluSimd(y, xd);
-  } else {
-    y.set(xd);
-    reluInPlace(y);
-  }
+  kernels().reluForward(y, xd);
   return Tensor.fromOp('relu', y, x.shape, [x], (dout) => {
     const dx = allocFloat32(x.size);
-    reluBackwardBiasFast(dx, null, dout, xd, 1);
+    kernels().reluBackwardBias(dx, null, dout, xd, 1);
     accumulateGrad(x, dx, true);
   });
 }

@@ -1,0 +1,124 @@
+/**
+ * setKernels: 'reference' really routes the ops to the naive twins (spies on both tables, and the
+ * entries are the very functions of kernels/), and training on it gives the weights 'fast' gives.
+ */
+import { describe, it, expect, vi, afterEach, type MockInstance } from 'vitest';
+import {
+  Tensor, Sequential, input, Conv2D, MaxPool2D, AvgPool2D, DepthwiseConv2D, Conv2DTranspose, BatchNormalization, Flatten, Dense, Adam,
+  randomNormal, Rng, setKernels, getKernels, relu, sum,
+} from '../../src/index.js';
+import { fastKernels, referenceKernels, kernels, type KernelTable } from '../../src/kernel-table.js';
+import { gemmNaive } from '../../kernels/gemm.js';
+import { conv2dBackwardInputDirect, conv2dBackwardFilterDirect } from '../../kernels/conv2d.js';
+import { maxPool2dForwardNaive } from '../../kernels/max-pool2d.js';
+import { avgPool2dForwardNaive, avgPool2dBackwardNaive } from '../../kernels/avg-pool2d.js';
+import { batchNormBackwardNaive } from '../../kernels/batch-norm.js';
+import { adamUpdate } from '../../kernels/optimizers.js';
+import { depthwiseConv2dForwardDirect } from '../../kernels/depthwise-conv2d.js';
+import { conv2dTransposeForwardDirect } from '../../kernels/conv2d-transpose.js';
+
+afterEach(() => setKernels('fast'));
+
+/** A model that reaches every kind of table entry: conv (fused ReLU), depthwise, transposed conv, both poolings, batch-norm, GEMM, Adam. */
+function model(): Sequential {
+  return new Sequential([
+    input({ shape: [8, 8, 2] }),
+    new Conv2D({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),
+    new DepthwiseConv2D({ kernelSize: 3 }),
+    new Conv2D({ filters: 4, kernelSize: 1 }), // not first: its input gradient is asked for
+    // No bias before batch-norm: its true gradient is 0, and Adam's m/√v would turn the float32
+    // rounding left in it into full steps of ±lr that differ between the two kernel sets.
+    new Conv2DTranspose({ filters: 3, kernelSize: 2, strides: 2, useBias: false }),
+    new BatchNormalization(),
+    new MaxPool2D(),
+    new AvgPool2D(),
+    new Flatten(),
+    new Dense({ units: 3, activation: 'softmax' }),
+  ], { seed: 7 });
+}
+
+function data(): [Tensor, Tensor] {
+  const x = randomNormal([6, 8, 8, 2], new Rng(3));
+  const y = new Float32Array(6 * 3);
+  for (let i = 0; i < 6; i++) y[i * 3 + (i % 3)] = 1;
+  return [x, new Tensor(y, [6, 3])];
+}
+
+async function train(): Promise<Float32Array[]> {
+  const m = model();
+  m.compile({ optimizer: new Adam({ learningRate: 0.01 }), loss: 'categorical_crossentropy' });
+  const [x, y] = data();
+  await m.fit(x, y, { epochs: 3, batchSize: 3, shuffle: false, verbose: 0, seed: 1 });
+  return m.getWeights().map((w) => w.data);
+}
+
+/** What fit leaves out: batch-norm in inference (predict), a plain ReLU, and a sum's backward (broadcastTo). */
+function runTheRest(): void {
+  const [x] = data();
+  model().predict(x);
+  const t = randomNormal([2, 3], new Rng(4), 0, 1, { requiresGrad: true });
+  sum(sum(relu(t), 0)).backward();
+}
+
+describe('setKernels / getKernels', () => {
+  it("defaults to 'fast', switches, and names the op and the bad value", () => {
+    expect(getKernels()).toBe('fast');
+    setKernels('reference');
+    expect(getKernels()).toBe('reference');
+    expect(kernels()).toBe(referenceKernels);
+    setKernels('fast');
+    expect(kernels()).toBe(fastKernels);
+    expect(() => setKernels('naive' as never)).toThrow(/setKernels: expected 'reference' or 'fast', got "naive"/);
+  });
+
+  it('the reference entries are the naive kernels of kernels/ themselves', () => {
+    expect(referenceKernels.gemm).toBe(gemmNaive);
+    expect(referenceKernels.conv2dBackwardInput).toBe(conv2dBackwardInputDirect);
+    expect(referenceKernels.conv2dBackwardFilter).toBe(conv2dBackwardFilterDirect);
+    expect(referenceKernels.maxPool2dForward).toBe(maxPool2dForwardNaive);
+    expect(referenceKernels.avgPool2dForward).toBe(avgPool2dForwardNaive);
+    expect(referenceKernels.avgPool2dBackward).toBe(avgPool2dBackwardNaive);
+    expect(referenceKernels.batchNormBackward).toBe(batchNormBackwardNaive);
+    expect(referenceKernels.adamUpdate).toBe(adamUpdate);
+    expect(referenceKernels.depthwiseConv2dForward).toBe(depthwiseConv2dForwardDirect);
+    expect(referenceKernels.conv2dTransposeForward).toBe(conv2dTransposeForwardDirect);
+  });
+
+  it("under 'reference' fit calls only reference entries, under 'fast' only fast ones", async () => {
+    const entries = (Object.keys(fastKernels) as (keyof KernelTable)[]).filter((k) => k !== 'name');
+    for (const setting of ['reference', 'fast'] as const) {
+      const [used, unused] = setting === 'reference' ? [referenceKernels, fastKernels] : [fastKernels, referenceKernels];
+      const spy = (table: KernelTable, k: keyof KernelTable): MockInstance => vi.spyOn(table as unknown as Record<string, () => void>, k);
+      const spies = new Map(entries.map((k) => [k, [spy(used, k), spy(unused, k)]] as const));
+      setKernels(setting);
+      await train();
+      runTheRest();
+      for (const [k, [own, other]] of spies) {
+        expect(own.mock.calls.length, `${setting} ${k}`).toBeGreaterThan(0);
+        expect(other.mock.calls.length, `${setting}: the other table's ${k}`).toBe(0);
+        own.mockRestore();
+        other.mockRestore();
+      }
+    }
+  });
+
+  it('training on the reference kernels gives the weights the fast ones give, within float32 reordering', async () => {
+    setKernels('fast');
+    const fast = await train();
+    setKernels('reference');
+    const reference = await train();
+    // Both compute the same sums in another order (im2col blocks and SIMD lanes against plain loops):
+    // each result differs by a few float32 ulps (2⁻²⁴ ≈ 6e-8 relative per add), over sums of ≤ 72
+    // terms, through 6 Adam steps whose update size is bounded by the learning rate. 1e-4 leaves room
+    // for that and is still a hundred times below one step's change (0.01).
+    let worst = 0;
+    fast.forEach((w, i) => {
+      for (let j = 0; j < w.length; j++) {
+        const err = Math.abs(w[j] - reference[i][j]) - 1e-4 * Math.abs(reference[i][j]);
+        worst = Math.max(worst, err);
+      }
+    });
+    expect(worst).toBeLessThanOrEqual(1e-4);
+    expect(fast.some((w, i) => w.some((v, j) => v !== reference[i][j]))).toBe(true); // two code paths really ran
+  });
+});
