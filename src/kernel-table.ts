@@ -30,18 +30,30 @@ import { maxPool2dForwardFast, maxPool2dBackwardFast } from '../kernels/max-pool
 import { avgPool2dForwardNaive, avgPool2dForward, avgPool2dBackwardNaive, avgPool2dBackward } from '../kernels/avg-pool2d.js';
 import { batchNormForwardTrainingNaive, batchNormForwardInferenceNaive, batchNormBackwardNaive } from '../kernels/batch-norm.js';
 import { batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormBackwardSimd } from '../kernels/batch-norm-simd.js';
-import { adamUpdate } from '../kernels/optimizers.js';
+import { adamUpdate, sgdUpdate, rmspropUpdate } from '../kernels/optimizers.js';
+import { unaryMap } from '../kernels/elementwise.js';
+import { reduceMax, reduceMaxBackward } from '../kernels/reduce.js';
+import { conv2dBackwardBias } from '../kernels/conv2d.js';
+import { softmaxForward, softmaxBackward } from '../kernels/softmax.js';
+import { softmaxCrossEntropyForward, softmaxCrossEntropyBackward, sigmoidCrossEntropyForward, sigmoidCrossEntropyBackward } from '../kernels/cross-entropy.js';
+import { layerNormForward, layerNormBackward } from '../kernels/layer-norm.js';
+import { pad2dForward, pad2dBackward, crop2dForward, crop2dBackward } from '../kernels/pad2d.js';
+import { resizeNearestForward, resizeNearestBackward, resizeBilinearForward, resizeBilinearBackward } from '../kernels/resize2d.js';
+import { gatherRows, scatterAddRows } from '../kernels/gather.js';
+import { transpose } from '../kernels/transpose.js';
+import { affineTransformForward, affineTransformBackward } from '../kernels/affine-transform.js';
 import { adamSlotsFast, adamUpdateFast } from '../kernels/optimizers-fast.js';
 
 /**
- * Which kernels the ops run: every kernel that has a naive twin is reached through this one table.
+ * Which kernels the ops run: every op reaches its kernel through this one table.
  *
  * - 'fast' (the default): im2col + GEMM, the WebAssembly SIMD modules, the blocked and unrolled loops.
  * - 'reference': the naive twins beside them in kernels/ (seven plain loops for a convolution, one dot
  *   product per GEMM output), so fit runs on exactly the code a learner reads. Many times slower.
  *
  * The kernels that have one version only (softmax, the cross-entropies, layer-norm, pad/crop, resize,
- * gather, transpose, SGD and RMSprop) are that readable version already and are imported directly.
+ * gather, transpose, max-reduction, SGD, RMSprop, ...) are that readable version already: both tables
+ * share them ({@link sharedKernels}), so every op still finds its kernel here.
  *
  * The choice is process-wide, as the issue pins it (`setKernels`), and kept in the one variable
  * below; ops read it with {@link kernels} when they run, so a change takes effect at the next op.
@@ -51,7 +63,50 @@ import { adamSlotsFast, adamUpdateFast } from '../kernels/optimizers-fast.js';
  */
 export type KernelsName = 'reference' | 'fast';
 
-export interface KernelTable {
+/** The kernels with one version, the same in both tables: the readable loop is also the one that runs. */
+export interface SharedKernels {
+  unaryMap: typeof unaryMap;
+  reduceMax: typeof reduceMax;
+  reduceMaxBackward: typeof reduceMaxBackward;
+  conv2dBackwardBias: typeof conv2dBackwardBias;
+  softmaxForward: typeof softmaxForward;
+  softmaxBackward: typeof softmaxBackward;
+  softmaxCrossEntropyForward: typeof softmaxCrossEntropyForward;
+  softmaxCrossEntropyBackward: typeof softmaxCrossEntropyBackward;
+  sigmoidCrossEntropyForward: typeof sigmoidCrossEntropyForward;
+  sigmoidCrossEntropyBackward: typeof sigmoidCrossEntropyBackward;
+  layerNormForward: typeof layerNormForward;
+  layerNormBackward: typeof layerNormBackward;
+  pad2dForward: typeof pad2dForward;
+  pad2dBackward: typeof pad2dBackward;
+  crop2dForward: typeof crop2dForward;
+  crop2dBackward: typeof crop2dBackward;
+  resizeNearestForward: typeof resizeNearestForward;
+  resizeNearestBackward: typeof resizeNearestBackward;
+  resizeBilinearForward: typeof resizeBilinearForward;
+  resizeBilinearBackward: typeof resizeBilinearBackward;
+  gatherRows: typeof gatherRows;
+  scatterAddRows: typeof scatterAddRows;
+  transpose: typeof transpose;
+  affineTransformForward: typeof affineTransformForward;
+  affineTransformBackward: typeof affineTransformBackward;
+  sgdUpdate: typeof sgdUpdate;
+  rmspropUpdate: typeof rmspropUpdate;
+}
+
+export const sharedKernels: SharedKernels = {
+  unaryMap, reduceMax, reduceMaxBackward, conv2dBackwardBias,
+  softmaxForward, softmaxBackward,
+  softmaxCrossEntropyForward, softmaxCrossEntropyBackward, sigmoidCrossEntropyForward, sigmoidCrossEntropyBackward,
+  layerNormForward, layerNormBackward,
+  pad2dForward, pad2dBackward, crop2dForward, crop2dBackward,
+  resizeNearestForward, resizeNearestBackward, resizeBilinearForward, resizeBilinearBackward,
+  gatherRows, scatterAddRows, transpose, affineTransformForward, affineTransformBackward,
+  sgdUpdate, rmspropUpdate,
+};
+
+/** The kernels that have a naive twin: each entry points at the fast version or at the twin. */
+export interface KernelTable extends SharedKernels {
   readonly name: KernelsName;
   /** y = a ∘ b under broadcasting; overwrites y. */
   binaryBroadcast(out: Float32Array, kind: BinaryKind, a: Float32Array, aShape: readonly number[], b: Float32Array, bShape: readonly number[], outShape: readonly number[]): void;
@@ -92,6 +147,7 @@ export interface KernelTable {
 
 /** The optimized kernels: what tatami runs unless told otherwise. */
 export const fastKernels: KernelTable = {
+  ...sharedKernels,
   name: 'fast',
   binaryBroadcast: binaryBroadcastFast,
   broadcastTo: broadcastToFast,
@@ -134,6 +190,7 @@ export const fastKernels: KernelTable = {
 
 /** The naive twins: plain loops written to be read, the reference every fast kernel is tested against. */
 export const referenceKernels: KernelTable = {
+  ...sharedKernels,
   name: 'reference',
   binaryBroadcast: (out, kind, a, aShape, b, bShape, outShape) => binaryBroadcast(out, a, aShape, b, bShape, outShape, binaryFunctions[kind]),
   broadcastTo,

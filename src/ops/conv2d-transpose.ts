@@ -2,7 +2,6 @@ import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import type { Padding } from '../../kernels/conv-shape.js';
-import { conv2dBackwardBias } from '../../kernels/conv2d.js';
 import { conv2dTransposeShape, type Conv2dTransposeShape } from '../../kernels/conv2d-transpose.js';
 import { kernels } from '../kernel-table.js';
 import { type Size2, pair } from './conv2d.js';
@@ -63,7 +62,7 @@ export function conv2dTranspose(x: Tensor, filter: Tensor, options: Conv2dTransp
     if (dw !== null) accumulateGrad(filter, dw, true);
     if (bias !== null && bias.requiresGrad) {
       const db = allocFloat32(CO); // (CO)
-      conv2dBackwardBias(db, dy, s);
+      kernels().conv2dBackwardBias(db, dy, s);
       accumulateGrad(bias, db, true);
     }
   });

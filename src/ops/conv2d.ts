@@ -2,7 +2,6 @@ import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import { conv2dShape, type Conv2dShape, type Padding } from '../../kernels/conv-shape.js';
-import { conv2dBackwardBias } from '../../kernels/conv2d.js';
 import { kernels } from '../kernel-table.js';
 
 /**
@@ -81,7 +80,7 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
       dy = reluGradScratch(y.length);
       k.reluBackwardBias(dy, db, dout, y, CO);
     } else if (db !== null) {
-      conv2dBackwardBias(db, dy, s);
+      k.conv2dBackwardBias(db, dy, s);
     }
     if (x.requiresGrad) {
       const dx = allocFloat32(x.size); // (N, H, W, CI)

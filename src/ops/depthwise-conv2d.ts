@@ -2,7 +2,6 @@ import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import type { Padding } from '../../kernels/conv-shape.js';
-import { conv2dBackwardBias } from '../../kernels/conv2d.js';
 import { depthwiseConv2dShape, type DepthwiseConv2dShape } from '../../kernels/depthwise-conv2d.js';
 import { kernels } from '../kernel-table.js';
 import { type Size2, pair } from './conv2d.js';
@@ -63,7 +62,7 @@ export function depthwiseConv2d(x: Tensor, filter: Tensor, options: DepthwiseCon
     }
     if (bias !== null && bias.requiresGrad) {
       const db = allocFloat32(s.CO); // (CI·M)
-      conv2dBackwardBias(db, dy, s);
+      kernels().conv2dBackwardBias(db, dy, s);
       accumulateGrad(bias, db, true);
     }
   });

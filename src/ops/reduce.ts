@@ -1,7 +1,6 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { type Shape, shapeSize, normalizeAxis } from '../shape.js';
-import { reduceMax, reduceMaxBackward } from '../../kernels/reduce.js';
 import { kernels } from '../kernel-table.js';
 
 /** Which axes to reduce: one axis, several, or all when omitted. Negative axes count from the end. */
@@ -62,10 +61,10 @@ export function max(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   const plan = planReduction('max', x.shape, axes, keepDims);
   if (x.size === 0) throw new Error('max: cannot reduce an empty tensor');
   const y = allocFloat32(shapeSize(plan.outShape));
-  reduceMax(y, x.data, x.shape, plan.reduced);
+  kernels().reduceMax(y, x.data, x.shape, plan.reduced);
   return Tensor.fromOp('max', y, plan.outShape, [x], (dout) => {
     const dx = allocFloat32(x.size);
-    reduceMaxBackward(dx, dout, x.data, y, x.shape, plan.reduced);
+    kernels().reduceMaxBackward(dx, dout, x.data, y, x.shape, plan.reduced);
     accumulateGrad(x, dx, true);
   });
 }

@@ -1,6 +1,5 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
-import { unaryMap } from '../../kernels/elementwise.js';
 import { kernels } from '../kernel-table.js';
 import { erf } from '../../kernels/erf.js';
 
@@ -12,7 +11,7 @@ import { erf } from '../../kernels/erf.js';
  */
 function unaryOp(op: string, x: Tensor, f: (v: number) => number, df: (v: number, y: number) => number): Tensor {
   const y = allocFloat32(x.size);
-  unaryMap(y, x.data, f);
+  kernels().unaryMap(y, x.data, f);
   return Tensor.fromOp(op, y, x.shape, [x], (dout) => {
     const dx = allocFloat32(x.size);
     const xd = x.data;
