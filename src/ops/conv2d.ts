@@ -41,8 +41,9 @@ export interface Conv2dOptions {
  *
  *   y[n,oh,ow,co] = bias[co] + Σ_{kh,kw,ci} x[n, oh·sH − padTop + kh·dH, ow·sW − padLeft + kw·dW, ci] · w[kh,kw,ci,co]
  *
- * x [N, H, W, CI], filter [KH, KW, CI, CO] → [N, OH, OW, CO]. Runs as im2col + blocked GEMM (or the
- * seven-loop direct kernel under setKernels('reference')); the im2col matrix is kept for the filter gradient (dW = colsᵀ·dY) and dX = col2im(dY·Wᵀ).
+ * x [N, H, W, CI], filter [KH, KW, CI, CO] → [N, OH, OW, CO]. Runs as im2col + blocked GEMM; the
+ * im2col matrix is kept for the filter gradient (dW = colsᵀ·dY) and dX = col2im(dY·Wᵀ). Under
+ * setKernels('reference') it runs the seven-loop direct kernels of kernels/conv2d.ts instead.
  * Matches tf.conv2d (TensorFlow.js) and Keras Conv2D.
  */
 export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): Tensor {
