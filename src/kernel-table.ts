@@ -41,6 +41,8 @@ import { pad2dForward, pad2dBackward, crop2dForward, crop2dBackward } from '../k
 import { resizeNearestForward, resizeNearestBackward, resizeBilinearForward, resizeBilinearBackward } from '../kernels/resize2d.js';
 import { gatherRows, scatterAddRows } from '../kernels/gather.js';
 import { transpose } from '../kernels/transpose.js';
+import { concatForwardNaive, concatForward, concatBackward } from '../kernels/concat.js';
+import { sumForward, productForward, productBackward, extremeForwardNaive, extremeForwardStreaming, extremeBackward } from '../kernels/merge.js';
 import { affineTransformForward, affineTransformBackward } from '../kernels/affine-transform.js';
 import { adamSlotsFast, adamUpdateFast } from '../kernels/optimizers-fast.js';
 
@@ -88,6 +90,11 @@ export interface SharedKernels {
   gatherRows: typeof gatherRows;
   scatterAddRows: typeof scatterAddRows;
   transpose: typeof transpose;
+  concatBackward: typeof concatBackward;
+  sumForward: typeof sumForward;
+  productForward: typeof productForward;
+  productBackward: typeof productBackward;
+  extremeBackward: typeof extremeBackward;
   affineTransformForward: typeof affineTransformForward;
   affineTransformBackward: typeof affineTransformBackward;
   sgdUpdate: typeof sgdUpdate;
@@ -102,6 +109,7 @@ export const sharedKernels: SharedKernels = {
   pad2dForward, pad2dBackward, crop2dForward, crop2dBackward,
   resizeNearestForward, resizeNearestBackward, resizeBilinearForward, resizeBilinearBackward,
   gatherRows, scatterAddRows, transpose, affineTransformForward, affineTransformBackward,
+  concatBackward, sumForward, productForward, productBackward, extremeBackward,
   sgdUpdate, rmspropUpdate,
 };
 
@@ -136,6 +144,10 @@ export interface KernelTable extends SharedKernels {
   /** dx += dy at each window's winner: 'fast' reads argmax, 'reference' re-finds it in x. */
   maxPool2dBackward(dx: Float32Array, dy: Float32Array, argmax: Int32Array, x: Float32Array, s: Pool2dShape): void;
   avgPool2dForward(y: Float32Array, x: Float32Array, s: Pool2dShape): void;
+  /** y = the inputs side by side along the last axis (`widths` each), `outer` rows; overwrites y. */
+  concatForward: typeof concatForward;
+  /** y = the elementwise max (or min) of the inputs, w = which input won; overwrites both. */
+  extremeForward: typeof extremeForwardStreaming;
   avgPool2dBackward(dx: Float32Array, dy: Float32Array, s: Pool2dShape): void;
   batchNormForwardTraining: typeof batchNormForwardTrainingNaive;
   batchNormForwardInference: typeof batchNormForwardInferenceNaive;
@@ -181,6 +193,8 @@ export const fastKernels: KernelTable = {
   maxPool2dBackward: (dx, dy, argmax, _x, s) => maxPool2dBackwardFast(dx, dy, argmax, s),
   avgPool2dForward,
   avgPool2dBackward,
+  concatForward,
+  extremeForward: extremeForwardStreaming,
   batchNormForwardTraining: batchNormForwardTrainingSimd,
   batchNormForwardInference: batchNormForwardInferenceSimd,
   batchNormBackward: batchNormBackwardSimd,
@@ -221,6 +235,8 @@ export const referenceKernels: KernelTable = {
   maxPool2dBackward: (dx, dy, _argmax, x, s) => maxPool2dBackwardNaive(dx, dy, x, s),
   avgPool2dForward: avgPool2dForwardNaive,
   avgPool2dBackward: avgPool2dBackwardNaive,
+  concatForward: concatForwardNaive,
+  extremeForward: extremeForwardNaive,
   batchNormForwardTraining: batchNormForwardTrainingNaive,
   batchNormForwardInference: batchNormForwardInferenceNaive,
   batchNormBackward: batchNormBackwardNaive,

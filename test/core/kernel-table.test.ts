@@ -5,7 +5,7 @@
 import { describe, it, expect, vi, afterEach, type MockInstance } from 'vitest';
 import {
   Tensor, Sequential, input, Conv2D, MaxPool2D, AvgPool2D, DepthwiseConv2D, Conv2DTranspose, BatchNormalization, Flatten, Dense, Adam,
-  randomNormal, Rng, setKernels, getKernels, relu, sum,
+  randomNormal, Rng, setKernels, getKernels, relu, sum, concat, maximumN,
 } from '../../src/index.js';
 import { fastKernels, referenceKernels, sharedKernels, kernels, type KernelTable } from '../../src/kernel-table.js';
 import { gemmNaive } from '../../kernels/gemm.js';
@@ -52,12 +52,13 @@ async function train(): Promise<Float32Array[]> {
   return m.getWeights().map((w) => w.data);
 }
 
-/** What fit leaves out: batch-norm in inference (predict), a plain ReLU, and a sum's backward (broadcastTo). */
+/** What fit leaves out: batch-norm in inference (predict), a plain ReLU, a sum's backward (broadcastTo), concat and the max merge. */
 function runTheRest(): void {
   const [x] = data();
   model().predict(x);
   const t = randomNormal([2, 3], new Rng(4), 0, 1, { requiresGrad: true });
-  sum(sum(relu(t), 0)).backward();
+  const u = randomNormal([2, 3], new Rng(5), 0, 1, { requiresGrad: true });
+  sum(sum(concat([relu(t), maximumN([t, u])], -1), 0)).backward();
 }
 
 /** The largest |a − b| − 1e-5·|b| over all weights: ≤ 1e-5 means equal within atol = rtol = 1e-5. */
