@@ -1,7 +1,8 @@
 // Chapter 8: beyond LeNet.
 // 1. A residual block, y = relu(x + F(x)) with F two 3×3 convolutions: why the skip helps, measured on
 //    the gradient that reaches the early layers of a deep stack; what it costs in parameters (nothing);
-//    and a short training of a deep plain stack against the same depth with skips.
+//    a short training of a deep plain stack against the same depth with skips; and the same block
+//    written with layers (the functional API and Add), checked against the ops.
 // 2. A depthwise separable convolution (SeparableConv2D): the parameters and multiply-adds it saves
 //    against a Conv2D of the same window and channels, counted, and the same numbers from the ops.
 //
@@ -10,7 +11,7 @@
 import {
   Tensor, zeros, conv2d, depthwiseConv2d, maxPool2d, relu, add, mul, sum, reshape, matmul, softmax, categoricalCrossentropy,
   noGrad, randomNormal, Adam, Rng, initializers, loadMnist, sequentialOrder, batchRanges, takeRows,
-  Sequential, input, Conv2D, SeparableConv2D,
+  Sequential, Model, input, Conv2D, SeparableConv2D, Add, Activation,
 } from '../../src/index.js';
 import { fmt, count } from './show.js';
 
@@ -113,6 +114,22 @@ for (const net of [plain, residual]) {
   const [loss, accuracy] = await trainNet(net);
   console.log(`   ${net.name.padEnd(8)}  mean loss ${fmt(loss)}, test accuracy ${fmt(accuracy)}`);
 }
+
+// 1c. The same block with layers, as Keras writes it: the functional API, where a layer call may take
+//     two inputs. Add sums them; the block's input feeds both the convolutions and the Add.
+const blockInput = input({ shape: [14, 14, 8] });
+const f1 = new Conv2D({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(blockInput);
+const f2 = new Conv2D({ filters: 8, kernelSize: 3, padding: 'same' }).apply(f1);
+const blockOutput = new Activation({ activation: 'relu' }).apply(new Add().apply([blockInput, f2]));
+const block = new Model({ inputs: blockInput, outputs: blockOutput, name: 'residual_block', seed: 9 });
+console.log('\n   the block as layers (functional API, Add):');
+console.log(block.summary({ print: false }).split('\n').map((l) => `   ${l}`.trimEnd()).join('\n'));
+const [w1, b1, w2, b2] = block.getWeights();
+const probe = randomNormal([2, 14, 14, 8], new Rng(10));
+const byBlockOps = relu(add(probe, conv2d(conv2d(probe, w1, { bias: b1, relu: true, padding: 'same' }), w2, { bias: b2, padding: 'same' })));
+let blockDiff = 0;
+block.predict(probe).data.forEach((v, i) => (blockDiff = Math.max(blockDiff, Math.abs(v - byBlockOps.data[i]))));
+console.log(`   its output against relu(add(x, conv(relu(conv(x))))) with the same weights: largest difference ${blockDiff < 1e-6 ? 'below 1e-6' : blockDiff.toExponential(1)}`);
 
 // 2. Conv2D against SeparableConv2D: 32 → 64 channels, 3×3, on 14×14 maps.
 const C = 32;
