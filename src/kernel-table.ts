@@ -140,7 +140,8 @@ export interface KernelTable extends SharedKernels {
   conv2dTransposeForward(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dTransposeShape): void;
   /** dx and dw (either may be null: not asked for) += the transposed conv's gradients. Accumulates. */
   conv2dTransposeBackward(dx: Float32Array | null, dw: Float32Array | null, dy: Float32Array, x: Float32Array, w: Float32Array, s: Conv2dTransposeShape): void;
-  maxPool2dForward(y: Float32Array, argmax: Int32Array, x: Float32Array, s: Pool2dShape): void;
+  /** y = each window's max; argmax (when not null: a backward will need it) = the winner's flat index in x. */
+  maxPool2dForward(y: Float32Array, argmax: Int32Array | null, x: Float32Array, s: Pool2dShape): void;
   /** dx += dy at each window's winner: 'fast' reads argmax, 'reference' re-finds it in x. */
   maxPool2dBackward(dx: Float32Array, dy: Float32Array, argmax: Int32Array, x: Float32Array, s: Pool2dShape): void;
   avgPool2dForward(y: Float32Array, x: Float32Array, s: Pool2dShape): void;
@@ -231,7 +232,8 @@ export const referenceKernels: KernelTable = {
     if (dx !== null) conv2dTransposeBackwardInputDirect(dx, dy, w, s);
     if (dw !== null) conv2dTransposeBackwardFilterDirect(dw, dy, x, s);
   },
-  maxPool2dForward: maxPool2dForwardNaive,
+  // The naive forward always records the winners; with no backward to serve, into a buffer dropped after.
+  maxPool2dForward: (y, argmax, x, s) => maxPool2dForwardNaive(y, argmax ?? new Int32Array(y.length), x, s),
   maxPool2dBackward: (dx, dy, _argmax, x, s) => maxPool2dBackwardNaive(dx, dy, x, s),
   avgPool2dForward: avgPool2dForwardNaive,
   avgPool2dBackward: avgPool2dBackwardNaive,

@@ -1,6 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
+import { isGradEnabled } from '../grad-mode.js';
 import { pool2dShape, type Pool2dShape, type Padding } from '../../kernels/conv-shape.js';
 import { kernels } from '../kernel-table.js';
 import { type Size2, pair } from './conv2d.js';
@@ -36,12 +37,13 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   const s = poolShape('maxPool2d', x, options);
   const n = s.N * s.OH * s.OW * s.C;
   const y = allocFloat32(n); // (N, OH, OW, C)
-  const argmax = new Int32Array(n); // (N, OH, OW, C): flat index into x
+  // The argmax only serves the backward, which runs only when x wants a gradient (Tensor.fromOp).
+  const argmax = isGradEnabled() && x.requiresGrad ? new Int32Array(n) : null; // (N, OH, OW, C): flat index into x
   const k = kernels();
   k.maxPool2dForward(y, argmax, x.data, s);
   return Tensor.fromOp('maxPool2d', y, [s.N, s.OH, s.OW, s.C], [x], (dy) => {
     const dx = allocFloat32(x.size);
-    k.maxPool2dBackward(dx, dy, argmax, x.data, s);
+    k.maxPool2dBackward(dx, dy, argmax as Int32Array, x.data, s);
     accumulateGrad(x, dx, true);
   });
 }

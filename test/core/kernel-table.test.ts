@@ -10,7 +10,6 @@ import {
 import { fastKernels, referenceKernels, sharedKernels, kernels, type KernelTable } from '../../src/kernel-table.js';
 import { gemmNaive } from '../../kernels/gemm.js';
 import { conv2dBackwardInputDirect, conv2dBackwardFilterDirect } from '../../kernels/conv2d.js';
-import { maxPool2dForwardNaive } from '../../kernels/max-pool2d.js';
 import { avgPool2dForwardNaive, avgPool2dBackwardNaive } from '../../kernels/avg-pool2d.js';
 import { batchNormBackwardNaive } from '../../kernels/batch-norm.js';
 import { adamUpdate } from '../../kernels/optimizers.js';
@@ -88,7 +87,6 @@ describe('setKernels / getKernels', () => {
     expect(referenceKernels.gemm).toBe(gemmNaive);
     expect(referenceKernels.conv2dBackwardInput).toBe(conv2dBackwardInputDirect);
     expect(referenceKernels.conv2dBackwardFilter).toBe(conv2dBackwardFilterDirect);
-    expect(referenceKernels.maxPool2dForward).toBe(maxPool2dForwardNaive);
     expect(referenceKernels.avgPool2dForward).toBe(avgPool2dForwardNaive);
     expect(referenceKernels.avgPool2dBackward).toBe(avgPool2dBackwardNaive);
     expect(referenceKernels.batchNormBackward).toBe(batchNormBackwardNaive);
