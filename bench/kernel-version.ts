@@ -1,8 +1,10 @@
 // Harness versions for one tatami kernel call, for families whose kernels have their own
 // signatures (depthwise and transposed convolutions): the kernel is a closure over its inputs that
-// writes one output buffer, either overwriting it or accumulating into it.
+// writes one output buffer, either overwriting it or accumulating into it; and the forward, dx and
+// dw cases such a family races on one shape.
 
-import type { Version } from './case.js';
+import type { Case, Version } from './case.js';
+import type { KernelVersion } from './conv.js';
 import { prior, minusPrior, pick } from './data.js';
 
 /** A kernel that overwrites `out` (length `size`): checked from a NaN pre-fill. */
@@ -37,4 +39,58 @@ export function accumulateVersion(name: string, size: number, run: (out: Float32
 /** A peer that cannot do this operation, listed with the reason. */
 export function missingVersion(name: string, engine: string, missing: string): Version {
   return { name, engine, missing, run: () => undefined, read: () => [] };
+}
+
+/** y = forward(x, w, bias) on shape `s`. Overwrites y. */
+export type FamilyForward<S> = (y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: S) => void;
+/** dx += ∂/∂x given dy. Accumulates. */
+export type FamilyInputGrad<S> = (dx: Float32Array, dy: Float32Array, w: Float32Array, s: S) => void;
+/** dw += ∂/∂w given dy and x. Accumulates. */
+export type FamilyFilterGrad<S> = (dw: Float32Array, dy: Float32Array, x: Float32Array, s: S) => void;
+
+/** A family's reference and raced versions, one list per operation. */
+export interface KernelFamily<S> {
+  readonly reference: {
+    readonly forward: KernelVersion<FamilyForward<S>>;
+    readonly dx: KernelVersion<FamilyInputGrad<S>>;
+    readonly dw: KernelVersion<FamilyFilterGrad<S>>;
+  };
+  readonly forward: KernelVersion<FamilyForward<S>>[];
+  readonly dx: KernelVersion<FamilyInputGrad<S>>[];
+  readonly dw: KernelVersion<FamilyFilterGrad<S>>[];
+}
+
+/** One shape's buffers: the input x, the filter w, and the output gradient dy (length `ySize`). */
+export interface FamilyData<S> {
+  readonly s: S;
+  readonly x: Float32Array;
+  readonly w: Float32Array;
+  readonly dy: Float32Array;
+}
+
+/**
+ * The forward, dx and dw cases of one shape: every version of the family against its reference,
+ * then the peers `peersFor` gives for that operation. The forward runs without a bias.
+ */
+export async function* kernelFamilyCases<S>(
+  family: KernelFamily<S>, d: FamilyData<S>, ySize: number, shape: string, flops: number,
+  peersFor: (op: 'forward' | 'dx' | 'dw') => Promise<Version[]>,
+): AsyncGenerator<Case> {
+  const { s } = d;
+  const tolerance = { atol: 1e-4, rtol: 1e-3 };
+  const forward = (k: KernelVersion<FamilyForward<S>>): Version => overwriteVersion(k.name, ySize, (y) => k.fn(y, d.x, d.w, null, s), k.note);
+  const dx = (k: KernelVersion<FamilyInputGrad<S>>): Version => accumulateVersion(k.name, d.x.length, (g) => k.fn(g, d.dy, d.w, s), k.note);
+  const dw = (k: KernelVersion<FamilyFilterGrad<S>>): Version => accumulateVersion(k.name, d.w.length, (g) => k.fn(g, d.dy, d.x, s), k.note);
+  yield {
+    family: 'conv', shape, op: 'forward', unit: 'GFLOP/s', work: flops, tolerance,
+    reference: forward(family.reference.forward), versions: [...family.forward.map(forward), ...await peersFor('forward')],
+  };
+  yield {
+    family: 'conv', shape, op: 'dx', unit: 'GFLOP/s', work: flops, tolerance,
+    reference: dx(family.reference.dx), versions: [...family.dx.map(dx), ...await peersFor('dx')],
+  };
+  yield {
+    family: 'conv', shape, op: 'dw', unit: 'GFLOP/s', work: flops, tolerance,
+    reference: dw(family.reference.dw), versions: [...family.dw.map(dw), ...await peersFor('dw')],
+  };
 }
