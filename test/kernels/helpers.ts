@@ -148,19 +148,20 @@ export function expectTwinsAgree(
   expectClose(got, want, sumTolerance(terms.forward), `forward ${label}`);
 
   const dy = randomArray(rng, n.y);
-  const dxStart = randomArray(rng, n.x);
-  const dxWant = dxStart.slice();
-  naive.input(dxWant, dy, w);
-  const dxGot = dxStart.slice();
-  fast.input(dxGot, dy, w);
-  expectClose(dxGot, dxWant, sumTolerance(terms.input), `backward input ${label}`);
+  expectAccumulationsAgree(rng, n.x, (dx) => naive.input(dx, dy, w), (dx) => fast.input(dx, dy, w), terms.input, `backward input ${label}`);
+  expectAccumulationsAgree(rng, n.w, (dw) => naive.filter(dw, dy, x), (dw) => fast.filter(dw, dy, x), terms.filter, `backward filter ${label}`);
+}
 
-  const dwStart = randomArray(rng, n.w);
-  const dwWant = dwStart.slice();
-  naive.filter(dwWant, dy, x);
-  const dwGot = dwStart.slice();
-  fast.filter(dwGot, dy, x);
-  expectClose(dwGot, dwWant, sumTolerance(terms.filter), `backward filter ${label}`);
+/** Two accumulating kernels run onto copies of one random prefill of `size` elements. */
+function expectAccumulationsAgree(
+  rng: Rng, size: number, naive: (g: Float32Array) => void, fast: (g: Float32Array) => void, terms: number, label: string,
+): void {
+  const start = randomArray(rng, size);
+  const want = start.slice();
+  naive(want);
+  const got = start.slice();
+  fast(got);
+  expectClose(got, want, sumTolerance(terms), label);
 }
 
 /**
