@@ -12,7 +12,7 @@ import {
   compareArrays, expectGradientsMatchDifferences, expectTwinsAgree, mulberry32, nanArray, randInt, randomArray, sumTolerance,
   type ConvKernels, type Rng,
 } from './helpers.js';
-import { expectSameNonFinite } from './non-finite.js';
+import { expectNonFiniteTwinsAgree } from './non-finite.js';
 
 /** [N, H, W, CI, KH, KW, M, strides, dilation, padding], the arguments of depthwiseConv2dShape. */
 type Spec = [number, number, number, number, number, number, number, [number, number], [number, number], Padding];
@@ -28,6 +28,13 @@ const direct = (s: DepthwiseConv2dShape): ConvKernels => ({
   forward: (y, x, w, bias) => depthwiseConv2dForwardDirect(y, x, w, bias, s),
   input: (dx, dy, w) => depthwiseConv2dBackwardInputDirect(dx, dy, w, s),
   filter: (dw, dy, x) => depthwiseConv2dBackwardFilterDirect(dw, dy, x, s),
+});
+
+/** The rows kernels on one shape. */
+const rows = (s: DepthwiseConv2dShape): ConvKernels => ({
+  forward: (y, x, w, bias) => depthwiseConv2dForwardRows(y, x, w, bias, s),
+  input: (dx, dy, w) => depthwiseConv2dBackwardInputRows(dx, dy, w, s),
+  filter: (dw, dy, x) => depthwiseConv2dBackwardFilterRows(dw, dy, x, s),
 });
 
 describe('depthwiseConv2dForwardDirect, worked out by hand', () => {
@@ -74,12 +81,7 @@ describe('direct backward kernels match finite differences of the forward', () =
 
 /** The rows kernels against their direct twins on one shape; outputs NaN-filled, gradients prefilled. */
 function checkRowsAgainstDirect(rng: Rng, s: DepthwiseConv2dShape): void {
-  const rows: ConvKernels = {
-    forward: (y, x, w, bias) => depthwiseConv2dForwardRows(y, x, w, bias, s),
-    input: (dx, dy, w) => depthwiseConv2dBackwardInputRows(dx, dy, w, s),
-    filter: (dw, dy, x) => depthwiseConv2dBackwardFilterRows(dw, dy, x, s),
-  };
-  expectTwinsAgree(rng, { ...sizes(s), CO: s.CO }, 0.7, direct(s), rows, {
+  expectTwinsAgree(rng, { ...sizes(s), CO: s.CO }, 0.7, direct(s), rows(s), {
     forward: s.KH * s.KW, input: s.KH * s.KW * s.M, filter: s.N * s.OH * s.OW,
   }, label(s));
 }
@@ -136,24 +138,10 @@ describe('depthwise rows kernels equal the direct reference', () => {
     x[40] = Infinity;
     x[101] = -Infinity;
     const w = randomArray(rng, n.w);
-    const want = nanArray(n.y);
-    depthwiseConv2dForwardDirect(want, x, w, null, s);
-    const got = nanArray(n.y);
-    depthwiseConv2dForwardRows(got, x, w, null, s);
-    expectSameNonFinite(got, want, sumTolerance(9), 'forward with NaN/±Inf');
     const dy = randomArray(rng, n.y);
     dy[3] = Infinity;
     dy[60] = NaN;
-    const dxWant = new Float32Array(n.x);
-    depthwiseConv2dBackwardInputDirect(dxWant, dy, w, s);
-    const dxGot = new Float32Array(n.x);
-    depthwiseConv2dBackwardInputRows(dxGot, dy, w, s);
-    expectSameNonFinite(dxGot, dxWant, sumTolerance(18), 'backward input with NaN/±Inf');
-    const dwWant = new Float32Array(n.w);
-    depthwiseConv2dBackwardFilterDirect(dwWant, dy, x, s);
-    const dwGot = new Float32Array(n.w);
-    depthwiseConv2dBackwardFilterRows(dwGot, dy, x, s);
-    expectSameNonFinite(dwGot, dwWant, sumTolerance(s.N * s.OH * s.OW), 'backward filter with NaN/±Inf');
+    expectNonFiniteTwinsAgree(direct(s), rows(s), x, w, dy, { forward: 9, input: 18, filter: s.N * s.OH * s.OW });
   });
 
   it('the comparison rejects a rows kernel that drops the last tap', () => {
