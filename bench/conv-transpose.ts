@@ -13,11 +13,10 @@ import {
 } from '../kernels/index.js';
 import type { Case, Version } from './case.js';
 import { uniform } from './data.js';
-import { tfVersion, hasKernel, type TfInput } from './peers/tfjs.js';
 import { ortVersion } from './peers/onnx.js';
 import { singleNodeModel, nhwcToNchw, nchwToNhwc } from './peers/onnx-model.js';
 import {
-  missingVersion, kernelFamilyCases, type FamilyData, type FamilyForward, type FamilyInputGrad, type FamilyFilterGrad, type KernelFamily,
+  kernelFamilyCases, kernelFamilyPeers, type FamilyData, type FamilyForward, type FamilyInputGrad, type FamilyFilterGrad, type KernelFamily,
 } from './kernel-version.js';
 import type { KernelVersion } from './conv.js';
 
@@ -77,19 +76,11 @@ function peers(d: Data, op: 'forward' | 'dx' | 'dw', padding: Padding): Promise<
   const dyIn = { data: d.dy, shape: [s.N, s.OH, s.OW, s.CO] };
   const kernel = { forward: 'Conv2DBackpropInput', dx: 'Conv2D', dw: 'Conv2DBackpropFilter' }[op];
   const attrs = { strides, pad: padding, dataFormat: 'NHWC', dimRoundingMode: undefined };
-  return Promise.all([
-    ...(['cpu', 'wasm'] as const).map(async (backend) => tfVersion(backend, {
-      missing: await hasKernel(kernel, backend) ? undefined : `no ${kernel} kernel in tfjs-backend-${backend} 4.22`,
-      note: `${kernel} kernel`,
-      inputs: (): Record<string, TfInput> => (op === 'forward' ? { x: xIn, w: wIn } : op === 'dx' ? { dy: dyIn, w: wIn } : { x: xIn, dy: dyIn }),
-      compute: (tf, t) => {
-        if (op === 'forward') return tf.engine().runKernel(kernel, { dy: t.x, filter: t.w }, { ...attrs, inputShape: [s.N, s.OH, s.OW, s.CO] } as never) as never;
-        if (op === 'dx') return tf.engine().runKernel(kernel, { x: t.dy, filter: t.w }, { ...attrs, dilations: [1, 1] } as never) as never;
-        return tf.engine().runKernel(kernel, { x: t.dy, dy: t.x }, { ...attrs, filterShape: [s.KH, s.KW, s.CO, s.CI] } as never) as never;
-      },
-    })),
-    Promise.resolve(op === 'forward' ? onnxForward(d) : missingVersion('onnxruntime', 'onnxruntime', 'inference only: onnxruntime-node has no gradient kernels')),
-  ]);
+  return kernelFamilyPeers(op, kernel, { x: xIn, w: wIn, dy: dyIn }, (tf, t) => {
+    if (op === 'forward') return tf.engine().runKernel(kernel, { dy: t.x, filter: t.w }, { ...attrs, inputShape: [s.N, s.OH, s.OW, s.CO] } as never) as never;
+    if (op === 'dx') return tf.engine().runKernel(kernel, { x: t.dy, filter: t.w }, { ...attrs, dilations: [1, 1] } as never) as never;
+    return tf.engine().runKernel(kernel, { x: t.dy, dy: t.x }, { ...attrs, filterShape: [s.KH, s.KW, s.CO, s.CI] } as never) as never;
+  }, () => onnxForward(d));
 }
 
 /** onnxruntime's ConvTranspose: weight [CI, CO, KH, KW]; TensorFlow's padding made explicit. */

@@ -13,11 +13,10 @@ import {
 } from '../kernels/index.js';
 import type { Case, Version } from './case.js';
 import { uniform } from './data.js';
-import { tfVersion, hasKernel, type TfInput } from './peers/tfjs.js';
 import { ortVersion } from './peers/onnx.js';
 import { singleNodeModel, nhwcToNchw, nchwToNhwc } from './peers/onnx-model.js';
 import {
-  missingVersion, kernelFamilyCases, type FamilyData, type FamilyForward, type FamilyInputGrad, type FamilyFilterGrad, type KernelFamily,
+  kernelFamilyCases, kernelFamilyPeers, type FamilyData, type FamilyForward, type FamilyInputGrad, type FamilyFilterGrad, type KernelFamily,
 } from './kernel-version.js';
 import type { KernelVersion } from './conv.js';
 
@@ -81,19 +80,11 @@ function peers(d: Data, op: 'forward' | 'dx' | 'dw', padding: Padding): Promise<
   const dyIn = { data: d.dy, shape: [s.N, s.OH, s.OW, s.CO] };
   const attrs = { strides, pad: padding, dilations: [1, 1], dimRoundingMode: undefined };
   const kernel = { forward: 'DepthwiseConv2dNative', dx: 'DepthwiseConv2dNativeBackpropInput', dw: 'DepthwiseConv2dNativeBackpropFilter' }[op];
-  return Promise.all([
-    ...(['cpu', 'wasm'] as const).map(async (backend) => tfVersion(backend, {
-      missing: await hasKernel(kernel, backend) ? undefined : `no ${kernel} kernel in tfjs-backend-${backend} 4.22`,
-      note: `${kernel} kernel`,
-      inputs: (): Record<string, TfInput> => (op === 'forward' ? { x: xIn, w: wIn } : op === 'dx' ? { dy: dyIn, w: wIn } : { x: xIn, dy: dyIn }),
-      compute: (tf, t) => {
-        if (op === 'forward') return tf.engine().runKernel(kernel, { x: t.x, filter: t.w }, { ...attrs, dataFormat: 'NHWC' } as never) as never;
-        if (op === 'dx') return tf.engine().runKernel(kernel, { dy: t.dy, filter: t.w }, { ...attrs, inputShape: [s.N, s.H, s.W, s.CI] } as never) as never;
-        return tf.engine().runKernel(kernel, { x: t.x, dy: t.dy }, { ...attrs, filterShape: [s.KH, s.KW, s.CI, s.M] } as never) as never;
-      },
-    })),
-    Promise.resolve(op === 'forward' ? onnxForward(d) : missingVersion('onnxruntime', 'onnxruntime', 'inference only: onnxruntime-node has no gradient kernels')),
-  ]);
+  return kernelFamilyPeers(op, kernel, { x: xIn, w: wIn, dy: dyIn }, (tf, t) => {
+    if (op === 'forward') return tf.engine().runKernel(kernel, { x: t.x, filter: t.w }, { ...attrs, dataFormat: 'NHWC' } as never) as never;
+    if (op === 'dx') return tf.engine().runKernel(kernel, { dy: t.dy, filter: t.w }, { ...attrs, inputShape: [s.N, s.H, s.W, s.CI] } as never) as never;
+    return tf.engine().runKernel(kernel, { x: t.x, dy: t.dy }, { ...attrs, filterShape: [s.KH, s.KW, s.CI, s.M] } as never) as never;
+  }, () => onnxForward(d));
 }
 
 /** onnxruntime's Conv with group = C: weight [C·M, 1, KH, KW], output channel c·M + m as TensorFlow's. */

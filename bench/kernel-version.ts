@@ -1,10 +1,12 @@
 // Harness versions for one tatami kernel call, for families whose kernels have their own
 // signatures (depthwise and transposed convolutions): the kernel is a closure over its inputs that
 // writes one output buffer, either overwriting it or accumulating into it; and the forward, dx and
-// dw cases such a family races on one shape.
+// dw cases such a family races on one shape, with its peers.
 
+import type * as TF from '@tensorflow/tfjs';
 import type { Case, Version } from './case.js';
 import type { KernelVersion } from './conv.js';
+import { tfVersion, hasKernel, type Tf, type TfInput } from './peers/tfjs.js';
 import { prior, minusPrior, pick } from './data.js';
 
 /** A kernel that overwrites `out` (length `size`): checked from a NaN pre-fill. */
@@ -93,4 +95,25 @@ export async function* kernelFamilyCases<S>(
     family: 'conv', shape, op: 'dw', unit: 'GFLOP/s', work: flops, tolerance,
     reference: dw(family.reference.dw), versions: [...family.dw.map(dw), ...await peersFor('dw')],
   };
+}
+
+/**
+ * The peers of one operation of a family: tfjs-cpu and tfjs-wasm running `kernel` on { x, w }
+ * (forward), { dy, w } (dx) or { x, dy } (dw), listed as missing where a backend lacks the kernel;
+ * and onnxruntime for the forward only.
+ */
+export function kernelFamilyPeers(
+  op: 'forward' | 'dx' | 'dw', kernel: string, inputs: { readonly x: TfInput; readonly w: TfInput; readonly dy: TfInput },
+  compute: (tf: Tf, t: Record<string, TF.Tensor>) => TF.Tensor | TF.Tensor[], onnxForward: () => Version,
+): Promise<Version[]> {
+  const { x, w, dy } = inputs;
+  return Promise.all([
+    ...(['cpu', 'wasm'] as const).map(async (backend) => tfVersion(backend, {
+      missing: await hasKernel(kernel, backend) ? undefined : `no ${kernel} kernel in tfjs-backend-${backend} 4.22`,
+      note: `${kernel} kernel`,
+      inputs: (): Record<string, TfInput> => (op === 'forward' ? { x, w } : op === 'dx' ? { dy, w } : { x, dy }),
+      compute,
+    })),
+    Promise.resolve(op === 'forward' ? onnxForward() : missingVersion('onnxruntime', 'onnxruntime', 'inference only: onnxruntime-node has no gradient kernels')),
+  ]);
 }
