@@ -4,10 +4,10 @@
 //
 // One call = one training step on the next batch of a fixed set of random images (the speed does
 // not depend on the pixels). Engines:
-//   naive      bench/train-reference.ts: the step written with tatami's naive kernels (reference)
+//   naive      the tatami step below under setKernels('reference'): every op on its naive twin (the reference)
 //   tatami     the Model API: `trainStep`, the step fit runs (forward in training mode, the compiled
 //              loss, backward, one Adam step, the step's buffers back for reuse, clear the gradients),
-//              without fit's progress bar and metrics
+//              without fit's progress bar and metrics, on the default 'fast' kernels
 //   tfjs-cpu   `model.trainOnBatch` with tfjs-layers' Adam (paper form: ε added to the corrected √v̂)
 //   tfjs-wasm  missing: no Conv2DBackpropFilter kernel, so it cannot train a conv layer
 //   convnetjs  its Trainer with ADADELTA (ConvNetJS has no Adam), batch_size = the batch
@@ -16,19 +16,18 @@
 // optimizers differ from Keras's Adam, so only their loss is compared).
 
 import {
-  Sequential, input, Conv2D, MaxPool2D, Flatten, Dense, Tensor, type Model,
+  Sequential, input, Conv2D, MaxPool2D, Flatten, Dense, Tensor, setKernels, type Model, type KernelsName,
 } from '../src/index.js';
 import { trainStep } from '../src/models/training.js';
 import type { Case, Version } from './case.js';
 import { compareOutputs } from './compare.js';
 import { uniform, seededRandom } from './data.js';
-import { NaiveCnnTrainer, type CnnSpec } from './train-reference.js';
 import { useBackend, hasKernel } from './peers/tfjs.js';
 import { convnetjs, setFilters } from './peers/convnetjs.js';
 import type * as TF from '@tensorflow/tfjs';
 import type * as CN from 'convnetjs';
 
-interface TrainSpec extends CnnSpec { batch: number; label: string }
+interface TrainSpec { label: string; H: number; W: number; K: number; F: number; classes: number; batch: number }
 
 const classic = (K: number, batch: number): TrainSpec => ({ label: `classic ${K}x${K}`, H: 28, W: 28, K, F: 128, classes: 10, batch });
 export const trainShapes: TrainSpec[] = [classic(3, 32), classic(4, 32), classic(3, 1), classic(4, 1)];
@@ -75,32 +74,24 @@ function initialWeights(spec: TrainSpec): Float32Array[] {
   return buildModel(spec).getWeights().map((t) => Float32Array.from(t.data));
 }
 
-function referenceVersion(spec: TrainSpec, data: TrainData, init: Float32Array[]): Version {
-  let trainer: NaiveCnnTrainer | null = null;
-  let i = 0;
-  let loss = NaN;
-  return {
-    name: 'naive', engine: 'tatami', note: 'the step written with the naive kernels; Adam',
-    prepare() { trainer = new NaiveCnnTrainer(spec, init); i = 0; },
-    run() {
-      const k = i++ % data.xs.length;
-      loss = (trainer as NaiveCnnTrainer).step(data.xs[k], data.ys[k], spec.batch);
-      return loss;
-    },
-    read: () => [[loss], ...(trainer as NaiveCnnTrainer).weights],
-    dispose() { trainer = null; },
-  };
-}
-
-function tatamiVersion(spec: TrainSpec, data: TrainData, init: Float32Array[]): Version {
+/**
+ * The Model API's training step (`trainStep`, the step fit runs: forward in training mode, the
+ * compiled loss, backward, one Adam step, the step's buffers back for reuse, clear the gradients) on
+ * the given kernels. The setting is put in place for each step and the default put back after it,
+ * so the versions of a case can run in any order.
+ */
+function modelVersion(spec: TrainSpec, data: TrainData, init: Float32Array[], kernels: KernelsName): Version {
   let model: Model | null = null;
   let params: Tensor[] = [];
   let xs: Tensor[] = [];
   let ys: Tensor[] = [];
   let i = 0;
   let loss = NaN;
+  const reference = kernels === 'reference';
   return {
-    name: 'tatami', engine: 'tatami', note: 'Model API, fit\'s inner loop; Adam',
+    name: reference ? 'naive' : 'tatami',
+    engine: 'tatami',
+    note: reference ? "the same step under setKernels('reference'): the naive kernels; Adam" : "Model API, fit's inner loop; Adam",
     prepare() {
       const m = buildModel(spec);
       m.setWeights(init.map((w, j) => new Tensor(Float32Array.from(w), m.getWeights()[j].shape)));
@@ -114,7 +105,12 @@ function tatamiVersion(spec: TrainSpec, data: TrainData, init: Float32Array[]): 
     run() {
       const m = model as Model;
       const k = i++ % xs.length;
-      loss = trainStep(m, params, xs[k], ys[k], m.trainingRng()); // fit's step, as fit runs it
+      setKernels(kernels);
+      try {
+        loss = trainStep(m, params, xs[k], ys[k], m.trainingRng()); // fit's step, as fit runs it
+      } finally {
+        setKernels('fast');
+      }
       return loss;
     },
     read: () => [[loss], ...params.map((p) => p.data)],
@@ -230,7 +226,7 @@ export async function* trainCases(options: TrainCaseOptions = {}): AsyncGenerato
   for (const spec of quick ? trainQuickShapes : trainShapes) {
     const data = trainData(spec, 4);
     const init = initialWeights(spec);
-    const versions: Version[] = [tatamiVersion(spec, data, init)];
+    const versions: Version[] = [modelVersion(spec, data, init, 'fast')];
     if (peers) {
       versions.push(await tfjsVersion(spec, data, init));
       const wasmCanTrain = await hasKernel('Conv2DBackpropFilter', 'wasm');
@@ -243,7 +239,7 @@ export async function* trainCases(options: TrainCaseOptions = {}): AsyncGenerato
     yield {
       family: 'train', shape: `${spec.label} ${spec.H}x${spec.W}x1→${spec.F}`, op: `step b${spec.batch}`,
       unit: 'images/s', work: spec.batch, tolerance: { atol: 1e-4, rtol: 1e-3 }, check: checkStep,
-      reference: referenceVersion(spec, data, init), versions,
+      reference: modelVersion(spec, data, init, 'reference'), versions,
     };
   }
 }

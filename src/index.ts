@@ -8,6 +8,7 @@ export { tensor, zeros, ones, full, arange, randomUniform, randomNormal, type Te
 export { Rng } from './rng.js';
 export { noGrad, isGradEnabled } from './grad-mode.js';
 export { gradCheck, type GradCheckOptions, type GradCheckResult } from './gradcheck.js';
+export { setKernels, getKernels, type KernelsName } from './kernel-table.js';
 
 export { add, sub, mul, div, maximum, minimum } from './ops/binary.js';
 export { neg, exp, log, sqrt, square, pow, abs, clip, relu, leakyRelu, elu, sigmoid, tanh } from './ops/unary.js';
@@ -64,6 +65,8 @@ export { GaussianNoise, GaussianDropout, SpatialDropout2D, type GaussianNoiseArg
 export { Merge, Add, Subtract, Multiply, Average, Maximum, Minimum } from './layers/merge.js';
 export { Concatenate, type ConcatenateArgs } from './layers/concatenate.js';
 export * as initializers from './initializers.js';
+export * as regularizers from './regularizers.js';
+export { L1L2, type RegularizerSpec } from './regularizers.js';
 export { type Initializer, type InitializerSpec } from './initializers.js';
 
 export { Model, type ModelArgs } from './models/model.js';
@@ -88,6 +91,7 @@ export { oneHot } from './data/one-hot.js';
 export { classicCnn, type ClassicCnnArgs } from './models/classic-cnn.js';
 export { convnet, type ConvnetArgs } from './models/convnet.js';
 export { resnet, type ResnetArgs } from './models/resnet.js';
+export { mobilenet, type MobilenetArgs } from './models/mobilenet.js';
 
 export { loadModel, type LoadOptions } from './io/load.js';
 export { toOnnx, onnxPlan, type ToOnnxOptions, type OnnxPlan, type OnnxNode } from './io/onnx.js';

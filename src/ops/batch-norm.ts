@@ -1,13 +1,14 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
-import { batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormBackwardSimd } from '../../kernels/batch-norm-simd.js';
+import { kernels } from '../kernel-table.js';
 
 /**
  * Batch normalization over the last axis as one op (kernels/batch-norm.ts has the formulas):
  * x [..., C]; gamma, beta [C] or null (absent: γ = 1, β = 0); in inference also mean, variance [C].
- * The backward is the fused kernel: one pass for the two channel sums, one for dx. The kernels are
- * the WebAssembly SIMD ones (kernels/batch-norm-simd.ts), which run the JS passes where SIMD is missing.
+ * The backward is the fused kernel: one pass for the two channel sums, one for dx. The kernels come
+ * from src/kernel-table.ts: the WebAssembly SIMD ones (kernels/batch-norm-simd.ts, JS passes where SIMD
+ * is missing), or the naive loops of kernels/batch-norm.ts under setKernels('reference').
  */
 function checkShapes(op: string, x: Tensor, params: ReadonlyArray<[string, Tensor | null]>): [number, number] {
   if (x.rank < 1) throw new Error(`${op}: input must have a channel axis, got shape ${shapeToString(x.shape)}`);
@@ -35,7 +36,7 @@ export function batchNormTraining(x: Tensor, gamma: Tensor | null, beta: Tensor 
   const mean = allocFloat32(C);
   const variance = allocFloat32(C);
   const invStd = allocFloat32(C);
-  batchNormForwardTrainingSimd(y, mean, variance, invStd, x.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon);
+  kernels().batchNormForwardTraining(y, mean, variance, invStd, x.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon);
   const inputs = [x, gamma, beta].filter((t): t is Tensor => t !== null);
   const out = Tensor.fromOp('batchNorm', y, x.shape, inputs, (dy) => {
     backward(dy, x, gamma, beta, mean, invStd, R, C, true);
@@ -47,7 +48,7 @@ export function batchNormTraining(x: Tensor, gamma: Tensor | null, beta: Tensor 
 export function batchNormInference(x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor | null, beta: Tensor | null, epsilon: number): Tensor {
   const [R, C] = checkShapes('batchNorm', x, [['mean', mean], ['variance', variance], ['gamma', gamma], ['beta', beta]]);
   const y = allocFloat32(x.size); // (..., C)
-  batchNormForwardInferenceSimd(y, x.data, mean.data, variance.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon);
+  kernels().batchNormForwardInference(y, x.data, mean.data, variance.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon);
   const inputs = [x, gamma, beta].filter((t): t is Tensor => t !== null);
   return Tensor.fromOp('batchNorm', y, x.shape, inputs, (dy) => {
     const invStd = allocFloat32(C); // (C)
@@ -63,7 +64,7 @@ function backward(
   const dx = x.requiresGrad ? allocFloat32(x.size) : null; // (..., C)
   const dgamma = gamma !== null && gamma.requiresGrad ? allocFloat32(C) : null; // (C)
   const dbeta = beta !== null && beta.requiresGrad ? allocFloat32(C) : null; // (C)
-  batchNormBackwardSimd(dx, dgamma, dbeta, dy, x.data, mean, invStd, gamma?.data ?? null, R, C, training);
+  kernels().batchNormBackward(dx, dgamma, dbeta, dy, x.data, mean, invStd, gamma?.data ?? null, R, C, training);
   if (dx !== null) accumulateGrad(x, dx, true);
   if (dgamma !== null) accumulateGrad(gamma as Tensor, dgamma, true);
   if (dbeta !== null) accumulateGrad(beta as Tensor, dbeta, true);

@@ -2,15 +2,8 @@ import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import type { Padding } from '../../kernels/conv-shape.js';
-import { conv2dBackwardBias } from '../../kernels/conv2d.js';
 import { conv2dTransposeShape, type Conv2dTransposeShape } from '../../kernels/conv2d-transpose.js';
-import {
-  conv2dTransposeForwardIm2col,
-  conv2dTransposeCols,
-  conv2dTransposeColsLength,
-  conv2dTransposeBackwardInputIm2col,
-  conv2dTransposeBackwardFilterIm2col,
-} from '../../kernels/conv2d-transpose-im2col.js';
+import { kernels } from '../kernel-table.js';
 import { type Size2, pair } from './conv2d.js';
 
 export interface Conv2dTransposeOptions {
@@ -58,26 +51,18 @@ export function conv2dTranspose(x: Tensor, filter: Tensor, options: Conv2dTransp
     throw new Error(`conv2dTranspose: ${shapes}: ${(e as Error).message.replace(/^conv2dTranspose: /, '')}`);
   }
   const y = allocFloat32(N * s.OH * s.OW * CO); // (N, OH, OW, CO)
-  conv2dTransposeForwardIm2col(y, x.data, filter.data, bias === null ? null : bias.data, s);
+  const k = kernels();
+  k.conv2dTransposeForward(y, x.data, filter.data, bias === null ? null : bias.data, s);
   const inputs = bias === null ? [x, filter] : [x, filter, bias];
   return Tensor.fromOp('conv2dTranspose', y, [N, s.OH, s.OW, CO], inputs, (dy) => {
-    if (x.requiresGrad || filter.requiresGrad) {
-      // Both gradients multiply the same im2col of dy: build it once.
-      const cols = conv2dTransposeCols(allocFloat32(conv2dTransposeColsLength(s)), dy, s); // (N·H·W, KH·KW·CO)
-      if (x.requiresGrad) {
-        const dx = allocFloat32(x.size); // (N, H, W, CI)
-        conv2dTransposeBackwardInputIm2col(dx, cols, filter.data, s);
-        accumulateGrad(x, dx, true);
-      }
-      if (filter.requiresGrad) {
-        const dw = allocFloat32(filter.size); // (KH, KW, CO, CI)
-        conv2dTransposeBackwardFilterIm2col(dw, cols, x.data, s);
-        accumulateGrad(filter, dw, true);
-      }
-    }
+    const dx = x.requiresGrad ? allocFloat32(x.size) : null; // (N, H, W, CI)
+    const dw = filter.requiresGrad ? allocFloat32(filter.size) : null; // (KH, KW, CO, CI)
+    if (dx !== null || dw !== null) k.conv2dTransposeBackward(dx, dw, dy, x.data, filter.data, s);
+    if (dx !== null) accumulateGrad(x, dx, true);
+    if (dw !== null) accumulateGrad(filter, dw, true);
     if (bias !== null && bias.requiresGrad) {
       const db = allocFloat32(CO); // (CO)
-      conv2dBackwardBias(db, dy, s);
+      kernels().conv2dBackwardBias(db, dy, s);
       accumulateGrad(bias, db, true);
     }
   });

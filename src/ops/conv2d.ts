@@ -2,14 +2,7 @@ import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import { conv2dShape, type Conv2dShape, type Padding } from '../../kernels/conv-shape.js';
-import {
-  im2colIsIdentity,
-  conv2dForwardIm2col,
-  conv2dBackwardInputIm2col,
-  conv2dBackwardFilterIm2col,
-} from '../../kernels/conv2d-im2col.js';
-import { conv2dBackwardBias } from '../../kernels/conv2d.js';
-import { reluBackwardBiasFast } from '../../kernels/relu-fast.js';
+import { kernels } from '../kernel-table.js';
 
 /**
  * The gradient through a fused ReLU lands in a scratch buffer the engine reuses between calls: it is
@@ -49,7 +42,8 @@ export interface Conv2dOptions {
  *   y[n,oh,ow,co] = bias[co] + Σ_{kh,kw,ci} x[n, oh·sH − padTop + kh·dH, ow·sW − padLeft + kw·dW, ci] · w[kh,kw,ci,co]
  *
  * x [N, H, W, CI], filter [KH, KW, CI, CO] → [N, OH, OW, CO]. Runs as im2col + blocked GEMM; the
- * im2col matrix is kept for the filter gradient (dW = colsᵀ·dY) and dX = col2im(dY·Wᵀ).
+ * im2col matrix is kept for the filter gradient (dW = colsᵀ·dY) and dX = col2im(dY·Wᵀ). Under
+ * setKernels('reference') it runs the seven-loop direct kernels of kernels/conv2d.ts instead.
  * Matches tf.conv2d (TensorFlow.js) and Keras Conv2D.
  */
 export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): Tensor {
@@ -71,12 +65,12 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
   } catch (e) {
     throw new Error(`conv2d: ${shapes}: ${(e as Error).message.replace(/^conv2d: /, '')}`);
   }
-  // A 1×1 conv with stride 1 is a plain GEMM: x [N·H·W, CI] already is the cols matrix, so it is
-  // neither copied nor allocated (the filter gradient reads x itself).
-  const cols = im2colIsIdentity(s) ? x.data : allocFloat32(N * s.OH * s.OW * KH * KW * CI); // (N·OH·OW, KH·KW·CI)
+  const k = kernels();
+  // What the filter gradient will read: the im2col matrix (fast; x itself for a 1×1 conv), or x.
+  const cols = k.conv2dKept(x.data, s);
   const y = allocFloat32(N * s.OH * s.OW * CO); // (N, OH, OW, CO)
   // Fused ReLU: the GEMM clamps each block before storing it, instead of a second pass over y.
-  conv2dForwardIm2col(y, x.data, filter.data, bias === null ? null : bias.data, s, cols, relu);
+  k.conv2dForward(y, x.data, filter.data, bias === null ? null : bias.data, s, cols, relu);
   const inputs = bias === null ? [x, filter] : [x, filter, bias];
   return Tensor.fromOp(relu ? 'conv2d+relu' : 'conv2d', y, [N, s.OH, s.OW, CO], inputs, (dout) => {
     const db = bias !== null && bias.requiresGrad ? allocFloat32(CO) : null; // (CO,)
@@ -85,18 +79,18 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
     let dy = dout;
     if (relu) {
       dy = reluGradScratch(y.length);
-      reluBackwardBiasFast(dy, db, dout, y, CO);
+      k.reluBackwardBias(dy, db, dout, y, CO);
     } else if (db !== null) {
-      conv2dBackwardBias(db, dy, s);
+      k.conv2dBackwardBias(db, dy, s);
     }
     if (x.requiresGrad) {
       const dx = allocFloat32(x.size); // (N, H, W, CI)
-      conv2dBackwardInputIm2col(dx, dy, filter.data, s);
+      k.conv2dBackwardInput(dx, dy, filter.data, s);
       accumulateGrad(x, dx, true);
     }
     if (filter.requiresGrad) {
       const dw = allocFloat32(filter.size); // (KH, KW, CI, CO)
-      conv2dBackwardFilterIm2col(dw, dy, cols, s);
+      k.conv2dBackwardFilter(dw, dy, cols, s);
       accumulateGrad(filter, dw, true);
     }
     if (bias !== null && db !== null) accumulateGrad(bias, db, true);

@@ -2,13 +2,8 @@ import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import type { Padding } from '../../kernels/conv-shape.js';
-import { conv2dBackwardBias } from '../../kernels/conv2d.js';
 import { depthwiseConv2dShape, type DepthwiseConv2dShape } from '../../kernels/depthwise-conv2d.js';
-import {
-  depthwiseConv2dForwardFast,
-  depthwiseConv2dBackwardInputFast,
-  depthwiseConv2dBackwardFilterFast,
-} from '../../kernels/depthwise-conv2d-fast.js';
+import { kernels } from '../kernel-table.js';
 import { type Size2, pair } from './conv2d.js';
 
 export interface DepthwiseConv2dOptions {
@@ -52,22 +47,22 @@ export function depthwiseConv2d(x: Tensor, filter: Tensor, options: DepthwiseCon
     throw new Error(`depthwiseConv2d: ${shapes}: ${(e as Error).message.replace(/^depthwiseConv2d: /, '')}`);
   }
   const y = allocFloat32(N * s.OH * s.OW * s.CO); // (N, OH, OW, CI·M)
-  depthwiseConv2dForwardFast(y, x.data, filter.data, bias === null ? null : bias.data, s);
+  kernels().depthwiseConv2dForward(y, x.data, filter.data, bias === null ? null : bias.data, s);
   const inputs = bias === null ? [x, filter] : [x, filter, bias];
   return Tensor.fromOp('depthwiseConv2d', y, [N, s.OH, s.OW, s.CO], inputs, (dy) => {
     if (x.requiresGrad) {
       const dx = allocFloat32(x.size); // (N, H, W, CI)
-      depthwiseConv2dBackwardInputFast(dx, dy, filter.data, s);
+      kernels().depthwiseConv2dBackwardInput(dx, dy, filter.data, s);
       accumulateGrad(x, dx, true);
     }
     if (filter.requiresGrad) {
       const dw = allocFloat32(filter.size); // (KH, KW, CI, M)
-      depthwiseConv2dBackwardFilterFast(dw, dy, x.data, s);
+      kernels().depthwiseConv2dBackwardFilter(dw, dy, x.data, s);
       accumulateGrad(filter, dw, true);
     }
     if (bias !== null && bias.requiresGrad) {
       const db = allocFloat32(s.CO); // (CI·M)
-      conv2dBackwardBias(db, dy, s);
+      kernels().conv2dBackwardBias(db, dy, s);
       accumulateGrad(bias, db, true);
     }
   });

@@ -1,7 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeSize, shapeToString } from '../shape.js';
-import { gatherRows, scatterAddRows } from '../../kernels/gather.js';
+import { kernels } from '../kernel-table.js';
 
 /**
  * Rows of `params` picked by integer `indices` (the embedding lookup):
@@ -23,10 +23,10 @@ export function gather(params: Tensor, indices: Tensor | ArrayLike<number>): Ten
   }
   const width = shapeSize(params.shape.slice(1));
   const y = allocFloat32(idx.length * width);
-  gatherRows(y, params.data, idx, width);
+  kernels().gatherRows(y, params.data, idx, width);
   return Tensor.fromOp('gather', y, [...idxShape, ...params.shape.slice(1)], [params], (dout) => {
     const dparams = allocFloat32(params.size);
-    scatterAddRows(dparams, dout, idx, width);
+    kernels().scatterAddRows(dparams, dout, idx, width);
     accumulateGrad(params, dparams, true);
   });
 }

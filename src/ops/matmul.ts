@@ -1,7 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString, shapesEqual, shapeSize } from '../shape.js';
-import { gemmFast } from '../../kernels/gemm-fast.js';
+import { kernels } from '../kernel-table.js';
 
 /**
  * Matrix product over the last two axes: [..., M, K] · [..., K, N] → [..., M, N].
@@ -26,9 +26,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   // Per-entry offsets: a shared matrix (no batch axes) stays at offset 0.
   const aStep = aBatch.length > 0 ? M * K : 0;
   const bStep = bBatch.length > 0 ? K * N : 0;
+  const { gemm } = kernels();
   const y = allocFloat32(batch * M * N); // (..., M, N)
   for (let i = 0; i < batch; i++) {
-    gemmFast(y.subarray(i * M * N, (i + 1) * M * N), a.data.subarray(i * aStep, i * aStep + M * K), b.data.subarray(i * bStep, i * bStep + K * N), M, N, K, 'nn', false);
+    gemm(y.subarray(i * M * N, (i + 1) * M * N), a.data.subarray(i * aStep, i * aStep + M * K), b.data.subarray(i * bStep, i * bStep + K * N), M, N, K, 'nn', false);
   }
   return Tensor.fromOp('matmul', y, [...batchShape, M, N], [a, b], (dout) => {
     if (a.requiresGrad) {
@@ -36,14 +37,14 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       for (let i = 0; i < batch; i++) {
         // dA_i = dC_i · B_iᵀ; with a shared A every entry after the first adds into the one matrix
         // (overwriting first spares the GEMM from reading the zeroed buffer in).
-        gemmFast(da.subarray(i * aStep, i * aStep + M * K), dout.subarray(i * M * N, (i + 1) * M * N), b.data.subarray(i * bStep, i * bStep + K * N), M, K, N, 'nt', i > 0 && aStep === 0);
+        gemm(da.subarray(i * aStep, i * aStep + M * K), dout.subarray(i * M * N, (i + 1) * M * N), b.data.subarray(i * bStep, i * bStep + K * N), M, K, N, 'nt', i > 0 && aStep === 0);
       }
       accumulateGrad(a, da, true);
     }
     if (b.requiresGrad) {
       const db = allocFloat32(b.size); // (..., K, N)
       for (let i = 0; i < batch; i++) {
-        gemmFast(db.subarray(i * bStep, i * bStep + K * N), a.data.subarray(i * aStep, i * aStep + M * K), dout.subarray(i * M * N, (i + 1) * M * N), K, N, M, 'tn', i > 0 && bStep === 0);
+        gemm(db.subarray(i * bStep, i * bStep + K * N), a.data.subarray(i * aStep, i * aStep + M * K), dout.subarray(i * M * N, (i + 1) * M * N), K, N, M, 'tn', i > 0 && bStep === 0);
       }
       accumulateGrad(b, db, true);
     }

@@ -1,7 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString, shapesEqual } from '../shape.js';
-import { sumForward, productForward, productBackward, extremeForwardStreaming, extremeBackward } from '../../kernels/merge.js';
+import { kernels } from '../kernel-table.js';
 
 /**
  * Elementwise ops on a list of tensors of one shape (no broadcasting): the ops under Keras's merge
@@ -19,7 +19,7 @@ function checkList(op: string, xs: readonly Tensor[]): void {
 function scaledSum(op: string, xs: readonly Tensor[], scale: number): Tensor {
   checkList(op, xs);
   const y = allocFloat32(xs[0].size);
-  sumForward(y, xs.map((x) => x.data));
+  kernels().sumForward(y, xs.map((x) => x.data));
   if (scale !== 1) for (let i = 0; i < y.length; i++) y[i] *= scale;
   return Tensor.fromOp(op, y, xs[0].shape, xs, (dout) => {
     const g = scale === 1 ? dout : dout.map((v) => v * scale);
@@ -42,12 +42,12 @@ export function multiplyN(xs: readonly Tensor[]): Tensor {
   checkList('multiplyN', xs);
   const data = xs.map((x) => x.data);
   const y = allocFloat32(xs[0].size);
-  productForward(y, data);
+  kernels().productForward(y, data);
   return Tensor.fromOp('multiplyN', y, xs[0].shape, xs, (dout) => {
     xs.forEach((x, k) => {
       if (!x.requiresGrad) return;
       const dx = allocFloat32(x.size);
-      productBackward(dx, dout, data, k);
+      kernels().productBackward(dx, dout, data, k);
       accumulateGrad(x, dx, true);
     });
   });
@@ -57,12 +57,12 @@ function extreme(op: string, xs: readonly Tensor[], max: boolean): Tensor {
   checkList(op, xs);
   const y = allocFloat32(xs[0].size);
   const winner = new Int32Array(y.length);
-  extremeForwardStreaming(y, winner, xs.map((x) => x.data), max);
+  kernels().extremeForward(y, winner, xs.map((x) => x.data), max);
   return Tensor.fromOp(op, y, xs[0].shape, xs, (dout) => {
     xs.forEach((x, k) => {
       if (!x.requiresGrad) return;
       const dx = allocFloat32(x.size);
-      extremeBackward(dx, dout, winner, k);
+      kernels().extremeBackward(dx, dout, winner, k);
       accumulateGrad(x, dx, true);
     });
   });

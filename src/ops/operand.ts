@@ -1,7 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32, releaseFloat32 } from '../storage.js';
 import type { Shape } from '../shape.js';
-import { reduceSumToFast } from '../../kernels/reduce-fast.js';
+import { kernels } from '../kernel-table.js';
 
 /** A tensor or a plain number (treated as a scalar tensor). */
 export type Operand = Tensor | number;
@@ -28,7 +28,7 @@ export function passGrad(input: Tensor, g: Float32Array, shape: Shape, scale: 1 
     gi = owned ? g : allocFloat32(g.length);
   } else {
     gi = allocFloat32(input.size);
-    reduceSumToFast(gi, g, shape, input.shape);
+    kernels().reduceSumTo(gi, g, shape, input.shape);
     if (owned) releaseFloat32([g]);
     if (scale === 1) {
       accumulateGrad(input, gi, true);

@@ -3,8 +3,7 @@ import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import { isGradEnabled } from '../grad-mode.js';
 import { pool2dShape, type Pool2dShape, type Padding } from '../../kernels/conv-shape.js';
-import { maxPool2dForwardFast, maxPool2dBackwardFast } from '../../kernels/max-pool2d-fast.js';
-import { avgPool2dForward, avgPool2dBackward } from '../../kernels/avg-pool2d.js';
+import { kernels } from '../kernel-table.js';
 import { type Size2, pair } from './conv2d.js';
 
 export interface Pool2dOptions {
@@ -40,10 +39,11 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   const y = allocFloat32(n); // (N, OH, OW, C)
   // The argmax only serves the backward, which runs only when x wants a gradient (Tensor.fromOp).
   const argmax = isGradEnabled() && x.requiresGrad ? new Int32Array(n) : null; // (N, OH, OW, C): flat index into x
-  maxPool2dForwardFast(y, argmax, x.data, s);
+  const k = kernels();
+  k.maxPool2dForward(y, argmax, x.data, s);
   return Tensor.fromOp('maxPool2d', y, [s.N, s.OH, s.OW, s.C], [x], (dy) => {
     const dx = allocFloat32(x.size);
-    maxPool2dBackwardFast(dx, dy, argmax as Int32Array, s);
+    k.maxPool2dBackward(dx, dy, argmax as Int32Array, x.data, s);
     accumulateGrad(x, dx, true);
   });
 }
@@ -56,10 +56,11 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
 export function avgPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   const s = poolShape('avgPool2d', x, options);
   const y = allocFloat32(s.N * s.OH * s.OW * s.C); // (N, OH, OW, C)
-  avgPool2dForward(y, x.data, s);
+  const k = kernels();
+  k.avgPool2dForward(y, x.data, s);
   return Tensor.fromOp('avgPool2d', y, [s.N, s.OH, s.OW, s.C], [x], (dy) => {
     const dx = allocFloat32(x.size);
-    avgPool2dBackward(dx, dy, s);
+    k.avgPool2dBackward(dx, dy, s);
     accumulateGrad(x, dx, true);
   });
 }

@@ -1,7 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeSize, normalizeAxis } from '../shape.js';
-import { softmaxForward, softmaxBackward } from '../../kernels/softmax.js';
+import { kernels } from '../kernel-table.js';
 
 function softmaxOp(op: string, x: Tensor, axis: number, log: boolean): Tensor {
   const ax = normalizeAxis(op, axis, x.rank);
@@ -10,12 +10,12 @@ function softmaxOp(op: string, x: Tensor, axis: number, log: boolean): Tensor {
   const len = x.shape[ax];
   const inner = shapeSize(x.shape.slice(ax + 1));
   const y = allocFloat32(x.size);
-  softmaxForward(y, x.data, outer, len, inner, log);
+  kernels().softmaxForward(y, x.data, outer, len, inner, log);
   // The axis shows in the op's name (summaries, errors) unless it is the last, the usual one.
   const name = ax === x.rank - 1 ? op : `${op}(axis=${ax})`;
   return Tensor.fromOp(name, y, x.shape, [x], (dout) => {
     const dx = allocFloat32(x.size);
-    softmaxBackward(dx, dout, y, outer, len, inner, log);
+    kernels().softmaxBackward(dx, dout, y, outer, len, inner, log);
     accumulateGrad(x, dx, true);
   });
 }

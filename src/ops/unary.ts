@@ -1,10 +1,6 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
-import { unaryMap } from '../../kernels/elementwise.js';
-import { reluBackwardBiasFast } from '../../kernels/relu-fast.js';
-import { reluInPlace } from '../../kernels/relu.js';
-import { reluSimd } from '../../kernels/elementwise-simd.js';
-import { simdAvailable } from '../../kernels/gemm-simd.js';
+import { kernels } from '../kernel-table.js';
 import { erf } from '../../kernels/erf.js';
 
 /**
@@ -15,7 +11,7 @@ import { erf } from '../../kernels/erf.js';
  */
 function unaryOp(op: string, x: Tensor, f: (v: number) => number, df: (v: number, y: number) => number): Tensor {
   const y = allocFloat32(x.size);
-  unaryMap(y, x.data, f);
+  kernels().unaryMap(y, x.data, f);
   return Tensor.fromOp(op, y, x.shape, [x], (dout) => {
     const dx = allocFloat32(x.size);
     const xd = x.data;
@@ -50,20 +46,15 @@ export function clip(x: Tensor, min: number, max: number): Tensor {
  * Forward on WebAssembly SIMD where available (kernels/elementwise-simd.ts, else relu.ts's loop);
  * backward is the fused-ReLU mask of kernels/relu-fast.ts: dout where x > 0. A JS loop branches on
  * the sign of every element, and with signs at random the branch is mispredicted half the time:
- * ~6 ns per float against ~0.5 on SIMD.
+ * ~6 ns per float against ~0.5 on SIMD. (Under setKernels('reference'): relu.ts's loops both ways.)
  */
 export function relu(x: Tensor): Tensor {
   const xd = x.data;
   const y = allocFloat32(x.size);
-  if (simdAvailable) {
-    reluSimd(y, xd);
-  } else {
-    y.set(xd);
-    reluInPlace(y);
-  }
+  kernels().reluForward(y, xd);
   return Tensor.fromOp('relu', y, x.shape, [x], (dout) => {
     const dx = allocFloat32(x.size);
-    reluBackwardBiasFast(dx, null, dout, xd, 1);
+    kernels().reluBackwardBias(dx, null, dout, xd, 1);
     accumulateGrad(x, dx, true);
   });
 }

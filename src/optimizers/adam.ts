@@ -1,4 +1,4 @@
-import { adamSlotsFast, adamUpdateFast } from '../../kernels/optimizers-fast.js';
+import { kernels } from '../kernel-table.js';
 import { Optimizer } from './optimizer.js';
 
 export interface AdamArgs {
@@ -45,12 +45,12 @@ export class Adam extends Optimizer {
   }
 
   protected override createSlots(size: number): Float32Array[] {
-    return adamSlotsFast(size);
+    return kernels().adamSlots(size);
   }
 
   protected updateParameter(w: Float32Array, g: Float32Array, [m, v]: Float32Array[], t: number): void {
     const alpha = (this.learningRate * Math.sqrt(1 - Math.pow(this.beta2, t))) / (1 - Math.pow(this.beta1, t));
-    adamUpdateFast(w, g, m, v, alpha, this.beta1, this.beta2, this.epsilon);
+    kernels().adamUpdate(w, g, m, v, alpha, this.beta1, this.beta2, this.epsilon);
   }
 
   getConfig(): Record<string, unknown> {

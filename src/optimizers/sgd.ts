@@ -1,4 +1,4 @@
-import { sgdUpdate } from '../../kernels/optimizers.js';
+import { kernels } from '../kernel-table.js';
 import { Optimizer } from './optimizer.js';
 
 export interface SGDArgs {
@@ -38,7 +38,7 @@ export class SGD extends Optimizer {
   }
 
   protected updateParameter(w: Float32Array, g: Float32Array, slots: Float32Array[]): void {
-    sgdUpdate(w, g, slots[0] ?? null, this.learningRate, this.momentum, this.nesterov);
+    kernels().sgdUpdate(w, g, slots[0] ?? null, this.learningRate, this.momentum, this.nesterov);
   }
 
   getConfig(): Record<string, unknown> {

@@ -11,6 +11,7 @@ import {
 } from '../../src/index.js';
 import { allocFloat32, releaseFloat32 } from '../../src/storage.js';
 import { recycleGraph } from '../../src/recycle.js';
+import { KERNEL_SETTINGS, useKernels } from '../kernel-settings.js';
 
 // Lengths no other test here allocates, so the shared free lists start empty for each case.
 describe('allocFloat32 and releaseFloat32', () => {
@@ -91,7 +92,9 @@ function expectSameWeights(a: Model, b: Model): void {
   a.getWeights().forEach((w, i) => expect(Array.from(w.data), `weight ${i}`).toEqual(Array.from(wb[i].data)));
 }
 
-describe('fit with recycling', () => {
+describe.each(KERNEL_SETTINGS)('fit with recycling (%s kernels)', (kernels) => {
+  useKernels(kernels);
+
   function model(): Sequential {
     return new Sequential([
       input({ shape: [8, 8, 1] }), new Conv2D({ filters: 6, kernelSize: 3, activation: 'relu' }), new MaxPool2D(),

@@ -9,6 +9,7 @@ import {
 } from '../../src/index.js';
 import type { TrainingTarget } from '../../src/models/callbacks.js';
 import { expectClose } from '../helpers.js';
+import { KERNEL_SETTINGS, useKernels } from '../kernel-settings.js';
 
 /** A fake terminal or log file that records what fit writes. */
 function capture(isTTY: boolean): ProgressOutput & { text: string } {
@@ -49,7 +50,9 @@ const fixedX = randomNormal([6, 6, 6, 1], new Rng(21));
 const fixedClasses = [0, 1, 2, 0, 1, 2];
 const fixedY = oneHot(fixedClasses, 3);
 
-describe('training smoke tests', () => {
+describe.each(KERNEL_SETTINGS)('training smoke tests (%s kernels)', (kernels) => {
+  useKernels(kernels);
+
   it('on a fixed batch the loss falls and every right class probability rises', async () => {
     const m = tinyConv(1);
     m.compile({ optimizer: new Adam({ learningRate: 0.01 }), loss: 'categorical_crossentropy', metrics: ['accuracy'] });
@@ -92,7 +95,9 @@ describe('training smoke tests', () => {
   });
 });
 
-describe('reproducibility', () => {
+describe.each(KERNEL_SETTINGS)('reproducibility (%s kernels)', (kernels) => {
+  useKernels(kernels);
+
   function fresh(): Sequential {
     // No model seed: the fit seed alone must fix initialization, shuffling and dropout.
     return new Sequential([input({ shape: [6, 6, 1] }), new Conv2D({ filters: 2, kernelSize: 3, activation: 'relu' }), new Flatten(), new Dropout({ rate: 0.3 }), new Dense({ units: 3, activation: 'softmax' })]);
