@@ -13,15 +13,16 @@ import {
 } from '../kernels/index.js';
 import type { Case, Version } from './case.js';
 import { uniform } from './data.js';
-import { tfVersion, hasKernel, type TfInput } from './peers/tfjs.js';
 import { ortVersion } from './peers/onnx.js';
 import { singleNodeModel, nhwcToNchw, nchwToNhwc } from './peers/onnx-model.js';
-import { overwriteVersion, accumulateVersion, missingVersion } from './kernel-version.js';
+import {
+  kernelFamilyCases, kernelFamilyPeers, type FamilyData, type FamilyForward, type FamilyInputGrad, type FamilyFilterGrad, type KernelFamily,
+} from './kernel-version.js';
 import type { KernelVersion } from './conv.js';
 
-type Forward = (y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dTransposeShape) => void;
-type InputGrad = (dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dTransposeShape) => void;
-type FilterGrad = (dw: Float32Array, dy: Float32Array, x: Float32Array, s: Conv2dTransposeShape) => void;
+type Forward = FamilyForward<Conv2dTransposeShape>;
+type InputGrad = FamilyInputGrad<Conv2dTransposeShape>;
+type FilterGrad = FamilyFilterGrad<Conv2dTransposeShape>;
 
 export const transposeReference = {
   forward: { name: 'direct', fn: conv2dTransposeForwardDirect } as KernelVersion<Forward>,
@@ -65,7 +66,7 @@ function specName(c: TransposeSpec): string {
   return `${c.label} transposed ${c.N}x${c.H}x${c.W}x${c.CI}→${c.CO} ${c.K}x${c.K} ${c.padding} s${c.stride}`;
 }
 
-interface Data { s: Conv2dTransposeShape; x: Float32Array; w: Float32Array; dy: Float32Array }
+type Data = FamilyData<Conv2dTransposeShape>;
 
 function peers(d: Data, op: 'forward' | 'dx' | 'dw', padding: Padding): Promise<Version[]> {
   const { s } = d;
@@ -75,19 +76,11 @@ function peers(d: Data, op: 'forward' | 'dx' | 'dw', padding: Padding): Promise<
   const dyIn = { data: d.dy, shape: [s.N, s.OH, s.OW, s.CO] };
   const kernel = { forward: 'Conv2DBackpropInput', dx: 'Conv2D', dw: 'Conv2DBackpropFilter' }[op];
   const attrs = { strides, pad: padding, dataFormat: 'NHWC', dimRoundingMode: undefined };
-  return Promise.all([
-    ...(['cpu', 'wasm'] as const).map(async (backend) => tfVersion(backend, {
-      missing: await hasKernel(kernel, backend) ? undefined : `no ${kernel} kernel in tfjs-backend-${backend} 4.22`,
-      note: `${kernel} kernel`,
-      inputs: (): Record<string, TfInput> => (op === 'forward' ? { x: xIn, w: wIn } : op === 'dx' ? { dy: dyIn, w: wIn } : { x: xIn, dy: dyIn }),
-      compute: (tf, t) => {
-        if (op === 'forward') return tf.engine().runKernel(kernel, { dy: t.x, filter: t.w }, { ...attrs, inputShape: [s.N, s.OH, s.OW, s.CO] } as never) as never;
-        if (op === 'dx') return tf.engine().runKernel(kernel, { x: t.dy, filter: t.w }, { ...attrs, dilations: [1, 1] } as never) as never;
-        return tf.engine().runKernel(kernel, { x: t.dy, dy: t.x }, { ...attrs, filterShape: [s.KH, s.KW, s.CO, s.CI] } as never) as never;
-      },
-    })),
-    Promise.resolve(op === 'forward' ? onnxForward(d) : missingVersion('onnxruntime', 'onnxruntime', 'inference only: onnxruntime-node has no gradient kernels')),
-  ]);
+  return kernelFamilyPeers(op, kernel, { x: xIn, w: wIn, dy: dyIn }, (tf, t) => {
+    if (op === 'forward') return tf.engine().runKernel(kernel, { dy: t.x, filter: t.w }, { ...attrs, inputShape: [s.N, s.OH, s.OW, s.CO] } as never) as never;
+    if (op === 'dx') return tf.engine().runKernel(kernel, { x: t.dy, filter: t.w }, { ...attrs, dilations: [1, 1] } as never) as never;
+    return tf.engine().runKernel(kernel, { x: t.dy, dy: t.x }, { ...attrs, filterShape: [s.KH, s.KW, s.CO, s.CI] } as never) as never;
+  }, () => onnxForward(d));
 }
 
 /** onnxruntime's ConvTranspose: weight [CI, CO, KH, KW]; TensorFlow's padding made explicit. */
@@ -120,6 +113,11 @@ function onnxForward(d: Data): Version {
   });
 }
 
+const transposeFamily: KernelFamily<Conv2dTransposeShape> = {
+  reference: transposeReference,
+  forward: transposeForwardVersions, dx: transposeInputGradVersions, dw: transposeFilterGradVersions,
+};
+
 /** One case per shape × {forward, dx, dw}. */
 export async function* convTransposeCases(shapes: TransposeSpec[], withPeers: boolean): AsyncGenerator<Case> {
   for (const spec of shapes) {
@@ -131,23 +129,7 @@ export async function* convTransposeCases(shapes: TransposeSpec[], withPeers: bo
       dy: uniform(s.N * s.OH * s.OW * s.CO, 23),
     };
     const flops = 2 * s.N * s.H * s.W * s.CI * s.KH * s.KW * s.CO;
-    const tolerance = { atol: 1e-4, rtol: 1e-3 };
-    const shape = specName(spec);
-    const forward = (k: KernelVersion<Forward>): Version => overwriteVersion(k.name, s.N * s.OH * s.OW * s.CO, (y) => k.fn(y, d.x, d.w, null, s), k.note);
-    const dx = (k: KernelVersion<InputGrad>): Version => accumulateVersion(k.name, d.x.length, (g) => k.fn(g, d.dy, d.w, s), k.note);
-    const dw = (k: KernelVersion<FilterGrad>): Version => accumulateVersion(k.name, d.w.length, (g) => k.fn(g, d.dy, d.x, s), k.note);
     const peersFor = async (op: 'forward' | 'dx' | 'dw'): Promise<Version[]> => (withPeers ? peers(d, op, spec.padding) : []);
-    yield {
-      family: 'conv', shape, op: 'forward', unit: 'GFLOP/s', work: flops, tolerance,
-      reference: forward(transposeReference.forward), versions: [...transposeForwardVersions.map(forward), ...await peersFor('forward')],
-    };
-    yield {
-      family: 'conv', shape, op: 'dx', unit: 'GFLOP/s', work: flops, tolerance,
-      reference: dx(transposeReference.dx), versions: [...transposeInputGradVersions.map(dx), ...await peersFor('dx')],
-    };
-    yield {
-      family: 'conv', shape, op: 'dw', unit: 'GFLOP/s', work: flops, tolerance,
-      reference: dw(transposeReference.dw), versions: [...transposeFilterGradVersions.map(dw), ...await peersFor('dw')],
-    };
+    yield* kernelFamilyCases(transposeFamily, d, s.N * s.OH * s.OW * s.CO, specName(spec), flops, peersFor);
   }
 }

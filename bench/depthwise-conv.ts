@@ -13,15 +13,16 @@ import {
 } from '../kernels/index.js';
 import type { Case, Version } from './case.js';
 import { uniform } from './data.js';
-import { tfVersion, hasKernel, type TfInput } from './peers/tfjs.js';
 import { ortVersion } from './peers/onnx.js';
 import { singleNodeModel, nhwcToNchw, nchwToNhwc } from './peers/onnx-model.js';
-import { overwriteVersion, accumulateVersion, missingVersion } from './kernel-version.js';
+import {
+  kernelFamilyCases, kernelFamilyPeers, type FamilyData, type FamilyForward, type FamilyInputGrad, type FamilyFilterGrad, type KernelFamily,
+} from './kernel-version.js';
 import type { KernelVersion } from './conv.js';
 
-type Forward = (y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: DepthwiseConv2dShape) => void;
-type InputGrad = (dx: Float32Array, dy: Float32Array, w: Float32Array, s: DepthwiseConv2dShape) => void;
-type FilterGrad = (dw: Float32Array, dy: Float32Array, x: Float32Array, s: DepthwiseConv2dShape) => void;
+type Forward = FamilyForward<DepthwiseConv2dShape>;
+type InputGrad = FamilyInputGrad<DepthwiseConv2dShape>;
+type FilterGrad = FamilyFilterGrad<DepthwiseConv2dShape>;
 
 export const depthwiseReference = {
   forward: { name: 'direct', fn: depthwiseConv2dForwardDirect } as KernelVersion<Forward>,
@@ -69,7 +70,7 @@ function specName(c: DepthwiseSpec): string {
   return `${c.label} depthwise ${c.N}x${c.H}x${c.W}x${c.C} ${c.K}x${c.K} ${c.padding}${extra}`;
 }
 
-interface Data { s: DepthwiseConv2dShape; x: Float32Array; w: Float32Array; dy: Float32Array }
+type Data = FamilyData<DepthwiseConv2dShape>;
 
 function peers(d: Data, op: 'forward' | 'dx' | 'dw', padding: Padding): Promise<Version[]> {
   const { s } = d;
@@ -79,19 +80,11 @@ function peers(d: Data, op: 'forward' | 'dx' | 'dw', padding: Padding): Promise<
   const dyIn = { data: d.dy, shape: [s.N, s.OH, s.OW, s.CO] };
   const attrs = { strides, pad: padding, dilations: [1, 1], dimRoundingMode: undefined };
   const kernel = { forward: 'DepthwiseConv2dNative', dx: 'DepthwiseConv2dNativeBackpropInput', dw: 'DepthwiseConv2dNativeBackpropFilter' }[op];
-  return Promise.all([
-    ...(['cpu', 'wasm'] as const).map(async (backend) => tfVersion(backend, {
-      missing: await hasKernel(kernel, backend) ? undefined : `no ${kernel} kernel in tfjs-backend-${backend} 4.22`,
-      note: `${kernel} kernel`,
-      inputs: (): Record<string, TfInput> => (op === 'forward' ? { x: xIn, w: wIn } : op === 'dx' ? { dy: dyIn, w: wIn } : { x: xIn, dy: dyIn }),
-      compute: (tf, t) => {
-        if (op === 'forward') return tf.engine().runKernel(kernel, { x: t.x, filter: t.w }, { ...attrs, dataFormat: 'NHWC' } as never) as never;
-        if (op === 'dx') return tf.engine().runKernel(kernel, { dy: t.dy, filter: t.w }, { ...attrs, inputShape: [s.N, s.H, s.W, s.CI] } as never) as never;
-        return tf.engine().runKernel(kernel, { x: t.x, dy: t.dy }, { ...attrs, filterShape: [s.KH, s.KW, s.CI, s.M] } as never) as never;
-      },
-    })),
-    Promise.resolve(op === 'forward' ? onnxForward(d) : missingVersion('onnxruntime', 'onnxruntime', 'inference only: onnxruntime-node has no gradient kernels')),
-  ]);
+  return kernelFamilyPeers(op, kernel, { x: xIn, w: wIn, dy: dyIn }, (tf, t) => {
+    if (op === 'forward') return tf.engine().runKernel(kernel, { x: t.x, filter: t.w }, { ...attrs, dataFormat: 'NHWC' } as never) as never;
+    if (op === 'dx') return tf.engine().runKernel(kernel, { dy: t.dy, filter: t.w }, { ...attrs, inputShape: [s.N, s.H, s.W, s.CI] } as never) as never;
+    return tf.engine().runKernel(kernel, { x: t.x, dy: t.dy }, { ...attrs, filterShape: [s.KH, s.KW, s.CI, s.M] } as never) as never;
+  }, () => onnxForward(d));
 }
 
 /** onnxruntime's Conv with group = C: weight [C·M, 1, KH, KW], output channel c·M + m as TensorFlow's. */
@@ -117,6 +110,11 @@ function onnxForward(d: Data): Version {
   });
 }
 
+const depthwiseFamily: KernelFamily<DepthwiseConv2dShape> = {
+  reference: depthwiseReference,
+  forward: depthwiseForwardVersions, dx: depthwiseInputGradVersions, dw: depthwiseFilterGradVersions,
+};
+
 /** One case per shape × {forward, dx, dw}. */
 export async function* depthwiseCases(shapes: DepthwiseSpec[], withPeers: boolean): AsyncGenerator<Case> {
   for (const spec of shapes) {
@@ -128,24 +126,7 @@ export async function* depthwiseCases(shapes: DepthwiseSpec[], withPeers: boolea
       dy: uniform(s.N * s.OH * s.OW * s.CO, 13),
     };
     const flops = 2 * s.N * s.OH * s.OW * s.CO * s.KH * s.KW;
-    const tolerance = { atol: 1e-4, rtol: 1e-3 };
-    const shape = specName(spec);
-    const ySize = s.N * s.OH * s.OW * s.CO;
-    const forward = (k: KernelVersion<Forward>): Version => overwriteVersion(k.name, ySize, (y) => k.fn(y, d.x, d.w, null, s), k.note);
-    const dx = (k: KernelVersion<InputGrad>): Version => accumulateVersion(k.name, d.x.length, (g) => k.fn(g, d.dy, d.w, s), k.note);
-    const dw = (k: KernelVersion<FilterGrad>): Version => accumulateVersion(k.name, d.w.length, (g) => k.fn(g, d.dy, d.x, s), k.note);
     const peersFor = async (op: 'forward' | 'dx' | 'dw'): Promise<Version[]> => (withPeers ? peers(d, op, spec.padding) : []);
-    yield {
-      family: 'conv', shape, op: 'forward', unit: 'GFLOP/s', work: flops, tolerance,
-      reference: forward(depthwiseReference.forward), versions: [...depthwiseForwardVersions.map(forward), ...await peersFor('forward')],
-    };
-    yield {
-      family: 'conv', shape, op: 'dx', unit: 'GFLOP/s', work: flops, tolerance,
-      reference: dx(depthwiseReference.dx), versions: [...depthwiseInputGradVersions.map(dx), ...await peersFor('dx')],
-    };
-    yield {
-      family: 'conv', shape, op: 'dw', unit: 'GFLOP/s', work: flops, tolerance,
-      reference: dw(depthwiseReference.dw), versions: [...depthwiseFilterGradVersions.map(dw), ...await peersFor('dw')],
-    };
+    yield* kernelFamilyCases(depthwiseFamily, d, s.N * s.OH * s.OW * s.CO, specName(spec), flops, peersFor);
   }
 }

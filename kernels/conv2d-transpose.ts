@@ -28,15 +28,11 @@
 
 import { conv2dShape, type Conv2dShape, type Padding } from './conv-shape.js';
 
-/** Every size a transposed-convolution kernel needs: x [N,H,W,CI] → y [N,OH,OW,CO]. */
-export interface Conv2dTransposeShape {
-  readonly N: number; readonly H: number; readonly W: number; readonly CI: number;
-  readonly KH: number; readonly KW: number; readonly CO: number;
-  readonly strideH: number; readonly strideW: number;
-  readonly dilationH: number; readonly dilationW: number;
-  readonly padTop: number; readonly padLeft: number;
-  readonly OH: number; readonly OW: number;
-}
+/**
+ * Every size a transposed-convolution kernel needs: x [N,H,W,CI] → y [N,OH,OW,CO]. The same fields
+ * as a conv2d's; padTop/padLeft are those of the conv2d that goes from y back to x.
+ */
+export type Conv2dTransposeShape = Conv2dShape;
 
 /** Keras's deconv_output_length along one axis; `outputPadding` null means "not given". */
 export function deconvOutputLength(

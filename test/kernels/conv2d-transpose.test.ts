@@ -10,7 +10,8 @@ import {
   conv2dTransposeForwardIm2col, conv2dTransposeCols, conv2dTransposeBackwardInputIm2col, conv2dTransposeBackwardFilterIm2col,
 } from '../../kernels/conv2d-transpose-im2col.js';
 import {
-  compareArrays, dot, expectClose, mulberry32, nanArray, numericGradient, randInt, randomArray, sumTolerance, type Rng,
+  compareArrays, dot, expectGradientsMatchDifferences, expectTwinsAgree, mulberry32, nanArray, randInt, randomArray, sumTolerance,
+  type ConvKernels, type Rng,
 } from './helpers.js';
 import { expectSameNonFinite } from './non-finite.js';
 
@@ -23,6 +24,13 @@ const label = (s: Conv2dTransposeShape): string =>
   `dilation=${s.dilationH},${s.dilationW} pad=${s.padTop},${s.padLeft} out=${s.OH}x${s.OW}`;
 const sizes = (s: Conv2dTransposeShape) => ({
   x: s.N * s.H * s.W * s.CI, w: s.KH * s.KW * s.CO * s.CI, y: s.N * s.OH * s.OW * s.CO, cols: s.N * s.H * s.W * s.KH * s.KW * s.CO,
+});
+
+/** The direct kernels on one shape. */
+const direct = (s: Conv2dTransposeShape): ConvKernels => ({
+  forward: (y, x, w, bias) => conv2dTransposeForwardDirect(y, x, w, bias, s),
+  input: (dx, dy, w) => conv2dTransposeBackwardInputDirect(dx, dy, w, s),
+  filter: (dw, dy, x) => conv2dTransposeBackwardFilterDirect(dw, dy, x, s),
 });
 
 describe('output sizes: Keras deconv_output_length, TensorFlow padding', () => {
@@ -99,27 +107,7 @@ describe('direct backward kernels match finite differences of the forward', () =
   for (const spec of specs) {
     const s = shapeOf(spec);
     it(label(s), () => {
-      const rng = mulberry32(21);
-      const n = sizes(s);
-      const x = randomArray(rng, n.x);
-      const w = randomArray(rng, n.w);
-      const b = randomArray(rng, s.CO);
-      const r = randomArray(rng, n.y);
-      const y = new Float32Array(n.y);
-      const forward = (): Float32Array => {
-        conv2dTransposeForwardDirect(y, x, w, b, s);
-        return y;
-      };
-      const tol = { atol: 2e-3, rtol: 2e-3 };
-      const dx = new Float32Array(n.x);
-      conv2dTransposeBackwardInputDirect(dx, r, w, s);
-      expectClose(dx, numericGradient(x, r, forward), tol, `dx ${label(s)}`);
-      const dw = new Float32Array(n.w);
-      conv2dTransposeBackwardFilterDirect(dw, r, x, s);
-      expectClose(dw, numericGradient(w, r, forward), tol, `dw ${label(s)}`);
-      const db = new Float32Array(s.CO);
-      conv2dBackwardBias(db, r, s);
-      expectClose(db, numericGradient(b, r, forward), tol, `db ${label(s)}`);
+      expectGradientsMatchDifferences(mulberry32(21), { ...sizes(s), CO: s.CO }, direct(s), (db, dy) => conv2dBackwardBias(db, dy, s), label(s));
     });
   }
 });
@@ -127,30 +115,16 @@ describe('direct backward kernels match finite differences of the forward', () =
 /** The im2col kernels against their direct twins on one shape; outputs NaN-filled, gradients prefilled. */
 function checkIm2colAgainstDirect(rng: Rng, s: Conv2dTransposeShape): void {
   const n = sizes(s);
-  const x = randomArray(rng, n.x);
-  const w = randomArray(rng, n.w);
-  const bias = rng() < 0.7 ? randomArray(rng, s.CO) : null;
-  const want = nanArray(n.y);
-  conv2dTransposeForwardDirect(want, x, w, bias, s);
-  const got = nanArray(n.y);
-  conv2dTransposeForwardIm2col(got, x, w, bias, s);
-  expectClose(got, want, sumTolerance(s.KH * s.KW * s.CI), `forward ${label(s)}`);
-
-  const dy = randomArray(rng, n.y);
-  const cols = conv2dTransposeCols(nanArray(n.cols), dy, s);
-  const dxStart = randomArray(rng, n.x);
-  const dxWant = dxStart.slice();
-  conv2dTransposeBackwardInputDirect(dxWant, dy, w, s);
-  const dxGot = dxStart.slice();
-  conv2dTransposeBackwardInputIm2col(dxGot, cols, w, s);
-  expectClose(dxGot, dxWant, sumTolerance(s.KH * s.KW * s.CO), `backward input ${label(s)}`);
-
-  const dwStart = randomArray(rng, n.w);
-  const dwWant = dwStart.slice();
-  conv2dTransposeBackwardFilterDirect(dwWant, dy, x, s);
-  const dwGot = dwStart.slice();
-  conv2dTransposeBackwardFilterIm2col(dwGot, cols, x, s);
-  expectClose(dwGot, dwWant, sumTolerance(s.N * s.H * s.W), `backward filter ${label(s)}`);
+  // Both gradients read im2col(dy), laid out into NaN so a gap in it shows.
+  const colsOf = (dy: Float32Array): Float32Array => conv2dTransposeCols(nanArray(n.cols), dy, s);
+  const im2colKernels: ConvKernels = {
+    forward: (y, x, w, bias) => conv2dTransposeForwardIm2col(y, x, w, bias, s),
+    input: (dx, dy, w) => conv2dTransposeBackwardInputIm2col(dx, colsOf(dy), w, s),
+    filter: (dw, dy, x) => conv2dTransposeBackwardFilterIm2col(dw, colsOf(dy), x, s),
+  };
+  expectTwinsAgree(rng, { ...n, CO: s.CO }, 0.7, direct(s), im2colKernels, {
+    forward: s.KH * s.KW * s.CI, input: s.KH * s.KW * s.CO, filter: s.N * s.H * s.W,
+  }, label(s));
 }
 
 describe('transposed-conv im2col kernels equal the direct reference', () => {

@@ -8,7 +8,8 @@ import {
   conv2dForwardIm2col, conv2dBackwardInputIm2col, conv2dBackwardFilterIm2col,
 } from '../../kernels/conv2d-im2col.js';
 import {
-  compareArrays, dot, expectClose, mulberry32, nanArray, numericGradient, randInt, randomArray, sumTolerance, type Rng,
+  compareArrays, dot, expectGradientsMatchDifferences, expectTwinsAgree, mulberry32, nanArray, randInt, randomArray, sumTolerance,
+  type ConvKernels, type Rng,
 } from './helpers.js';
 
 /** [N, H, W, CI, KH, KW, CO, strides, dilation, padding], the arguments of conv2dShape. */
@@ -24,6 +25,13 @@ const sizes = (s: Conv2dShape) => ({
   w: s.KH * s.KW * s.CI * s.CO,
   y: s.N * s.OH * s.OW * s.CO,
   cols: s.N * s.OH * s.OW * s.KH * s.KW * s.CI,
+});
+
+/** The direct kernels on one shape. */
+const direct = (s: Conv2dShape): ConvKernels => ({
+  forward: (y, x, w, bias) => conv2dForwardDirect(y, x, w, bias, s),
+  input: (dx, dy, w) => conv2dBackwardInputDirect(dx, dy, w, s),
+  filter: (dw, dy, x) => conv2dBackwardFilterDirect(dw, dy, x, s),
 });
 
 /** Runs direct forward on plain arrays (for the hand-computed cases). */
@@ -124,27 +132,7 @@ describe('direct backward kernels match finite differences of the forward', () =
   for (const spec of specs) {
     const s = shapeOf(spec);
     it(label(s), () => {
-      const rng = mulberry32(21);
-      const n = sizes(s);
-      const x = randomArray(rng, n.x);
-      const w = randomArray(rng, n.w);
-      const b = randomArray(rng, s.CO);
-      const r = randomArray(rng, n.y); // L = Σ y·r, so dL/dy = r
-      const y = new Float32Array(n.y);
-      const forward = (): Float32Array => {
-        conv2dForwardDirect(y, x, w, b, s);
-        return y;
-      };
-      const tol = { atol: 2e-3, rtol: 2e-3 };
-      const dx = new Float32Array(n.x);
-      conv2dBackwardInputDirect(dx, r, w, s);
-      expectClose(dx, numericGradient(x, r, forward), tol, `dx ${label(s)}`);
-      const dw = new Float32Array(n.w);
-      conv2dBackwardFilterDirect(dw, r, x, s);
-      expectClose(dw, numericGradient(w, r, forward), tol, `dw ${label(s)}`);
-      const db = new Float32Array(s.CO);
-      conv2dBackwardBias(db, r, s);
-      expectClose(db, numericGradient(b, r, forward), tol, `db ${label(s)}`);
+      expectGradientsMatchDifferences(mulberry32(21), { ...sizes(s), CO: s.CO }, direct(s), (db, dy) => conv2dBackwardBias(db, dy, s), label(s));
     });
   }
 });
@@ -152,35 +140,20 @@ describe('direct backward kernels match finite differences of the forward', () =
 /** Every im2col kernel against its direct twin on one shape; outputs NaN-filled, gradients prefilled. */
 function checkIm2colAgainstDirect(rng: Rng, s: Conv2dShape, passXAsCols = false): void {
   const n = sizes(s);
-  const x = randomArray(rng, n.x);
-  const w = randomArray(rng, n.w);
-  const bias = rng() < 0.8 ? randomArray(rng, s.CO) : null;
-  const K = s.KH * s.KW * s.CI;
-
-  // Forward: y = im2col(x)·w + b, overwriting NaN.
-  const want = nanArray(n.y);
-  conv2dForwardDirect(want, x, w, bias, s);
-  const got = nanArray(n.y);
-  const cols = passXAsCols ? x : nanArray(n.cols);
-  conv2dForwardIm2col(got, x, w, bias, s, cols);
-  expectClose(got, want, sumTolerance(K), `forward ${label(s)}`);
-
-  // Input gradient, accumulated onto a random prefill: sums over KH·KW·CO terms.
-  const dy = randomArray(rng, n.y);
-  const dxStart = randomArray(rng, n.x);
-  const dxWant = dxStart.slice();
-  conv2dBackwardInputDirect(dxWant, dy, w, s);
-  const dxGot = dxStart.slice();
-  conv2dBackwardInputIm2col(dxGot, dy, w, s);
-  expectClose(dxGot, dxWant, sumTolerance(s.KH * s.KW * s.CO), `backward input ${label(s)}`);
-
-  // Filter gradient from the cols the forward left behind: sums over N·OH·OW terms.
-  const dwStart = randomArray(rng, n.w);
-  const dwWant = dwStart.slice();
-  conv2dBackwardFilterDirect(dwWant, dy, x, s);
-  const dwGot = dwStart.slice();
-  conv2dBackwardFilterIm2col(dwGot, dy, cols, s);
-  expectClose(dwGot, dwWant, sumTolerance(s.N * s.OH * s.OW), `backward filter ${label(s)}`);
+  // The filter gradient reads the cols the forward left behind.
+  let cols: Float32Array = new Float32Array(0);
+  const im2colKernels: ConvKernels = {
+    forward: (y, x, w, bias) => {
+      cols = passXAsCols ? x : nanArray(n.cols);
+      conv2dForwardIm2col(y, x, w, bias, s, cols);
+    },
+    input: (dx, dy, w) => conv2dBackwardInputIm2col(dx, dy, w, s),
+    filter: (dw, dy) => conv2dBackwardFilterIm2col(dw, dy, cols, s),
+  };
+  // Sums over KH·KW·CI terms (forward), KH·KW·CO (input), N·OH·OW (filter).
+  expectTwinsAgree(rng, { ...n, CO: s.CO }, 0.8, direct(s), im2colKernels, {
+    forward: s.KH * s.KW * s.CI, input: s.KH * s.KW * s.CO, filter: s.N * s.OH * s.OW,
+  }, label(s));
 }
 
 describe('im2col kernels equal the direct reference', () => {

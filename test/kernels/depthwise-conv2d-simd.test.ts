@@ -9,8 +9,10 @@ import {
 } from '../../kernels/depthwise-conv2d-simd.js';
 import { depthwiseConv2dForwardFast, depthwiseConv2dBackwardInputFast, depthwiseConv2dBackwardFilterFast } from '../../kernels/depthwise-conv2d-fast.js';
 import { simdAvailable } from '../../kernels/gemm-simd.js';
-import { compareArrays, expectClose, mulberry32, nanArray, randInt, randomArray, sumTolerance, type Rng } from './helpers.js';
-import { expectSameNonFinite } from './non-finite.js';
+import {
+  compareArrays, expectTwinsAgree, mulberry32, nanArray, randInt, randomArray, sumTolerance, type ConvKernels, type Rng,
+} from './helpers.js';
+import { expectNonFiniteTwinsAgree } from './non-finite.js';
 
 /** [N, H, W, C, KH, KW, M, strides, dilation, padding]. */
 type Spec = [number, number, number, number, number, number, number, [number, number], [number, number], Padding];
@@ -23,39 +25,29 @@ const shapeOf = (spec: Spec): DepthwiseConv2dShape => depthwiseConv2dShape(...sp
 const label = (s: DepthwiseConv2dShape): string =>
   `N=${s.N} H=${s.H} W=${s.W} C=${s.CI} M=${s.M} K=${s.KH}x${s.KW} stride=${s.strideH},${s.strideW} dilation=${s.dilationH},${s.dilationW} pad=${s.padTop},${s.padLeft}`;
 
+/** One version's three kernels, as the kernel files export them (taking the shape last). */
 interface Kernels {
   forward: typeof depthwiseConv2dForwardSimd;
   input: typeof depthwiseConv2dBackwardInputSimd;
   filter: typeof depthwiseConv2dBackwardFilterSimd;
 }
+const DIRECT: Kernels = { forward: depthwiseConv2dForwardDirect, input: depthwiseConv2dBackwardInputDirect, filter: depthwiseConv2dBackwardFilterDirect };
 const SIMD: Kernels = { forward: depthwiseConv2dForwardSimd, input: depthwiseConv2dBackwardInputSimd, filter: depthwiseConv2dBackwardFilterSimd };
 const FAST: Kernels = { forward: depthwiseConv2dForwardFast, input: depthwiseConv2dBackwardInputFast, filter: depthwiseConv2dBackwardFilterFast };
 
+/** A version's kernels closed over one shape. */
+const on = (k: Kernels, s: DepthwiseConv2dShape): ConvKernels => ({
+  forward: (y, x, w, bias) => k.forward(y, x, w, bias, s),
+  input: (dx, dy, w) => k.input(dx, dy, w, s),
+  filter: (dw, dy, x) => k.filter(dw, dy, x, s),
+});
+
 /** Forward (NaN-filled output) and both gradients (onto a random prefill) against the direct twins. */
 function checkAgainstDirect(rng: Rng, s: DepthwiseConv2dShape, k: Kernels = SIMD): void {
-  const x = randomArray(rng, s.N * s.H * s.W * s.CI);
-  const w = randomArray(rng, s.KH * s.KW * s.CO);
-  const bias = rng() < 0.7 ? randomArray(rng, s.CO) : null;
-  const want = nanArray(s.N * s.OH * s.OW * s.CO);
-  depthwiseConv2dForwardDirect(want, x, w, bias, s);
-  const got = nanArray(want.length);
-  k.forward(got, x, w, bias, s);
-  expectClose(got, want, sumTolerance(s.KH * s.KW), `forward ${label(s)}`);
-
-  const dy = randomArray(rng, want.length);
-  const dxStart = randomArray(rng, x.length);
-  const dxWant = dxStart.slice();
-  depthwiseConv2dBackwardInputDirect(dxWant, dy, w, s);
-  const dxGot = dxStart.slice();
-  k.input(dxGot, dy, w, s);
-  expectClose(dxGot, dxWant, sumTolerance(s.KH * s.KW), `backward input ${label(s)}`);
-
-  const dwStart = randomArray(rng, w.length);
-  const dwWant = dwStart.slice();
-  depthwiseConv2dBackwardFilterDirect(dwWant, dy, x, s);
-  const dwGot = dwStart.slice();
-  k.filter(dwGot, dy, x, s);
-  expectClose(dwGot, dwWant, sumTolerance(s.N * s.OH * s.OW), `backward filter ${label(s)}`);
+  const n = { x: s.N * s.H * s.W * s.CI, w: s.KH * s.KW * s.CO, y: s.N * s.OH * s.OW * s.CO, CO: s.CO };
+  expectTwinsAgree(rng, n, 0.7, on(DIRECT, s), on(k, s), {
+    forward: s.KH * s.KW, input: s.KH * s.KW, filter: s.N * s.OH * s.OW,
+  }, label(s));
 }
 
 describe.runIf(simdAvailable)('the depthwise SIMD kernels equal the direct reference', () => {
@@ -100,24 +92,10 @@ describe.runIf(simdAvailable)('the depthwise SIMD kernels equal the direct refer
     x[77] = Infinity;
     x[200] = -Infinity;
     const w = randomArray(rng, 9 * s.CO);
-    const want = nanArray(s.N * s.OH * s.OW * s.CO);
-    depthwiseConv2dForwardDirect(want, x, w, null, s);
-    const got = nanArray(want.length);
-    depthwiseConv2dForwardSimd(got, x, w, null, s);
-    expectSameNonFinite(got, want, sumTolerance(9), 'forward with NaN/±Inf');
-    const dy = randomArray(rng, want.length);
+    const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
     dy[5] = Infinity;
     dy[90] = NaN;
-    const dxWant = new Float32Array(x.length);
-    depthwiseConv2dBackwardInputDirect(dxWant, dy, w, s);
-    const dxGot = new Float32Array(x.length);
-    depthwiseConv2dBackwardInputSimd(dxGot, dy, w, s);
-    expectSameNonFinite(dxGot, dxWant, sumTolerance(9), 'backward input with NaN/±Inf');
-    const dwWant = new Float32Array(w.length);
-    depthwiseConv2dBackwardFilterDirect(dwWant, dy, x, s);
-    const dwGot = new Float32Array(w.length);
-    depthwiseConv2dBackwardFilterSimd(dwGot, dy, x, s);
-    expectSameNonFinite(dwGot, dwWant, sumTolerance(s.N * s.OH * s.OW), 'backward filter with NaN/±Inf');
+    expectNonFiniteTwinsAgree(on(DIRECT, s), on(SIMD, s), x, w, dy, { forward: 9, input: 9, filter: s.N * s.OH * s.OW });
   });
 
   it('the comparison rejects a run that skips the last tap column', () => {

@@ -9,9 +9,10 @@ import {
   depthwiseConv2dForwardRows, depthwiseConv2dBackwardInputRows, depthwiseConv2dBackwardFilterRows,
 } from '../../kernels/depthwise-conv2d-rows.js';
 import {
-  compareArrays, expectClose, mulberry32, nanArray, numericGradient, randInt, randomArray, sumTolerance, type Rng,
+  compareArrays, expectGradientsMatchDifferences, expectTwinsAgree, mulberry32, nanArray, randInt, randomArray, sumTolerance,
+  type ConvKernels, type Rng,
 } from './helpers.js';
-import { expectSameNonFinite } from './non-finite.js';
+import { expectNonFiniteTwinsAgree } from './non-finite.js';
 
 /** [N, H, W, CI, KH, KW, M, strides, dilation, padding], the arguments of depthwiseConv2dShape. */
 type Spec = [number, number, number, number, number, number, number, [number, number], [number, number], Padding];
@@ -21,6 +22,20 @@ const label = (s: DepthwiseConv2dShape): string =>
   `N=${s.N} H=${s.H} W=${s.W} CI=${s.CI} M=${s.M} K=${s.KH}x${s.KW} stride=${s.strideH},${s.strideW} ` +
   `dilation=${s.dilationH},${s.dilationW} pad=${s.padTop},${s.padLeft} out=${s.OH}x${s.OW}`;
 const sizes = (s: DepthwiseConv2dShape) => ({ x: s.N * s.H * s.W * s.CI, w: s.KH * s.KW * s.CI * s.M, y: s.N * s.OH * s.OW * s.CO });
+
+/** The direct kernels on one shape. */
+const direct = (s: DepthwiseConv2dShape): ConvKernels => ({
+  forward: (y, x, w, bias) => depthwiseConv2dForwardDirect(y, x, w, bias, s),
+  input: (dx, dy, w) => depthwiseConv2dBackwardInputDirect(dx, dy, w, s),
+  filter: (dw, dy, x) => depthwiseConv2dBackwardFilterDirect(dw, dy, x, s),
+});
+
+/** The rows kernels on one shape. */
+const rows = (s: DepthwiseConv2dShape): ConvKernels => ({
+  forward: (y, x, w, bias) => depthwiseConv2dForwardRows(y, x, w, bias, s),
+  input: (dx, dy, w) => depthwiseConv2dBackwardInputRows(dx, dy, w, s),
+  filter: (dw, dy, x) => depthwiseConv2dBackwardFilterRows(dw, dy, x, s),
+});
 
 describe('depthwiseConv2dForwardDirect, worked out by hand', () => {
   it('two channels never mix; M = 2 gives each channel two filters', () => {
@@ -59,57 +74,16 @@ describe('direct backward kernels match finite differences of the forward', () =
   for (const spec of specs) {
     const s = shapeOf(spec);
     it(label(s), () => {
-      const rng = mulberry32(21);
-      const n = sizes(s);
-      const x = randomArray(rng, n.x);
-      const w = randomArray(rng, n.w);
-      const b = randomArray(rng, s.CO);
-      const r = randomArray(rng, n.y); // L = Σ y·r, so dL/dy = r
-      const y = new Float32Array(n.y);
-      const forward = (): Float32Array => {
-        depthwiseConv2dForwardDirect(y, x, w, b, s);
-        return y;
-      };
-      const tol = { atol: 2e-3, rtol: 2e-3 };
-      const dx = new Float32Array(n.x);
-      depthwiseConv2dBackwardInputDirect(dx, r, w, s);
-      expectClose(dx, numericGradient(x, r, forward), tol, `dx ${label(s)}`);
-      const dw = new Float32Array(n.w);
-      depthwiseConv2dBackwardFilterDirect(dw, r, x, s);
-      expectClose(dw, numericGradient(w, r, forward), tol, `dw ${label(s)}`);
-      const db = new Float32Array(s.CO);
-      conv2dBackwardBias(db, r, s);
-      expectClose(db, numericGradient(b, r, forward), tol, `db ${label(s)}`);
+      expectGradientsMatchDifferences(mulberry32(21), { ...sizes(s), CO: s.CO }, direct(s), (db, dy) => conv2dBackwardBias(db, dy, s), label(s));
     });
   }
 });
 
 /** The rows kernels against their direct twins on one shape; outputs NaN-filled, gradients prefilled. */
 function checkRowsAgainstDirect(rng: Rng, s: DepthwiseConv2dShape): void {
-  const n = sizes(s);
-  const x = randomArray(rng, n.x);
-  const w = randomArray(rng, n.w);
-  const bias = rng() < 0.7 ? randomArray(rng, s.CO) : null;
-  const want = nanArray(n.y);
-  depthwiseConv2dForwardDirect(want, x, w, bias, s);
-  const got = nanArray(n.y);
-  depthwiseConv2dForwardRows(got, x, w, bias, s);
-  expectClose(got, want, sumTolerance(s.KH * s.KW), `forward ${label(s)}`);
-
-  const dy = randomArray(rng, n.y);
-  const dxStart = randomArray(rng, n.x);
-  const dxWant = dxStart.slice();
-  depthwiseConv2dBackwardInputDirect(dxWant, dy, w, s);
-  const dxGot = dxStart.slice();
-  depthwiseConv2dBackwardInputRows(dxGot, dy, w, s);
-  expectClose(dxGot, dxWant, sumTolerance(s.KH * s.KW * s.M), `backward input ${label(s)}`);
-
-  const dwStart = randomArray(rng, n.w);
-  const dwWant = dwStart.slice();
-  depthwiseConv2dBackwardFilterDirect(dwWant, dy, x, s);
-  const dwGot = dwStart.slice();
-  depthwiseConv2dBackwardFilterRows(dwGot, dy, x, s);
-  expectClose(dwGot, dwWant, sumTolerance(s.N * s.OH * s.OW), `backward filter ${label(s)}`);
+  expectTwinsAgree(rng, { ...sizes(s), CO: s.CO }, 0.7, direct(s), rows(s), {
+    forward: s.KH * s.KW, input: s.KH * s.KW * s.M, filter: s.N * s.OH * s.OW,
+  }, label(s));
 }
 
 describe('depthwise rows kernels equal the direct reference', () => {
@@ -164,24 +138,10 @@ describe('depthwise rows kernels equal the direct reference', () => {
     x[40] = Infinity;
     x[101] = -Infinity;
     const w = randomArray(rng, n.w);
-    const want = nanArray(n.y);
-    depthwiseConv2dForwardDirect(want, x, w, null, s);
-    const got = nanArray(n.y);
-    depthwiseConv2dForwardRows(got, x, w, null, s);
-    expectSameNonFinite(got, want, sumTolerance(9), 'forward with NaN/±Inf');
     const dy = randomArray(rng, n.y);
     dy[3] = Infinity;
     dy[60] = NaN;
-    const dxWant = new Float32Array(n.x);
-    depthwiseConv2dBackwardInputDirect(dxWant, dy, w, s);
-    const dxGot = new Float32Array(n.x);
-    depthwiseConv2dBackwardInputRows(dxGot, dy, w, s);
-    expectSameNonFinite(dxGot, dxWant, sumTolerance(18), 'backward input with NaN/±Inf');
-    const dwWant = new Float32Array(n.w);
-    depthwiseConv2dBackwardFilterDirect(dwWant, dy, x, s);
-    const dwGot = new Float32Array(n.w);
-    depthwiseConv2dBackwardFilterRows(dwGot, dy, x, s);
-    expectSameNonFinite(dwGot, dwWant, sumTolerance(s.N * s.OH * s.OW), 'backward filter with NaN/±Inf');
+    expectNonFiniteTwinsAgree(direct(s), rows(s), x, w, dy, { forward: 9, input: 18, filter: s.N * s.OH * s.OW });
   });
 
   it('the comparison rejects a rows kernel that drops the last tap', () => {

@@ -110,3 +110,84 @@ export function numericGradient(
   }
   return g;
 }
+
+/**
+ * One convolution family's three kernels, closed over a shape: `forward` overwrites y,
+ * `input` and `filter` accumulate into dx and dw.
+ */
+export interface ConvKernels {
+  readonly forward: (y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null) => void;
+  readonly input: (dx: Float32Array, dy: Float32Array, w: Float32Array) => void;
+  readonly filter: (dw: Float32Array, dy: Float32Array, x: Float32Array) => void;
+}
+
+/** Element counts of x, w and y, and the number of output channels (the bias length). */
+export interface ConvSizes {
+  readonly x: number;
+  readonly w: number;
+  readonly y: number;
+  readonly CO: number;
+}
+
+/**
+ * A fast kernel set against its naive twins on one shape: the forward into NaN-filled outputs
+ * (with a bias `biasChance` of the time), both gradients onto the same random prefill.
+ * `terms` gives each check's tolerance as the number of products summed per element.
+ */
+export function expectTwinsAgree(
+  rng: Rng, n: ConvSizes, biasChance: number, naive: ConvKernels, fast: ConvKernels,
+  terms: { readonly forward: number; readonly input: number; readonly filter: number }, label: string,
+): void {
+  const x = randomArray(rng, n.x);
+  const w = randomArray(rng, n.w);
+  const bias = rng() < biasChance ? randomArray(rng, n.CO) : null;
+  const want = nanArray(n.y);
+  naive.forward(want, x, w, bias);
+  const got = nanArray(n.y);
+  fast.forward(got, x, w, bias);
+  expectClose(got, want, sumTolerance(terms.forward), `forward ${label}`);
+
+  const dy = randomArray(rng, n.y);
+  expectAccumulationsAgree(rng, n.x, (dx) => naive.input(dx, dy, w), (dx) => fast.input(dx, dy, w), terms.input, `backward input ${label}`);
+  expectAccumulationsAgree(rng, n.w, (dw) => naive.filter(dw, dy, x), (dw) => fast.filter(dw, dy, x), terms.filter, `backward filter ${label}`);
+}
+
+/** Two accumulating kernels run onto copies of one random prefill of `size` elements. */
+function expectAccumulationsAgree(
+  rng: Rng, size: number, naive: (g: Float32Array) => void, fast: (g: Float32Array) => void, terms: number, label: string,
+): void {
+  const start = randomArray(rng, size);
+  const want = start.slice();
+  naive(want);
+  const got = start.slice();
+  fast(got);
+  expectClose(got, want, sumTolerance(terms), label);
+}
+
+/**
+ * The naive backward kernels (and `biasGrad`) against central differences of the naive forward,
+ * on L = Σ y·r for a random r, so dL/dy = r.
+ */
+export function expectGradientsMatchDifferences(
+  rng: Rng, n: ConvSizes, naive: ConvKernels, biasGrad: (db: Float32Array, dy: Float32Array) => void, label: string,
+): void {
+  const x = randomArray(rng, n.x);
+  const w = randomArray(rng, n.w);
+  const b = randomArray(rng, n.CO);
+  const r = randomArray(rng, n.y);
+  const y = new Float32Array(n.y);
+  const forward = (): Float32Array => {
+    naive.forward(y, x, w, b);
+    return y;
+  };
+  const tol = { atol: 2e-3, rtol: 2e-3 };
+  const dx = new Float32Array(n.x);
+  naive.input(dx, r, w);
+  expectClose(dx, numericGradient(x, r, forward), tol, `dx ${label}`);
+  const dw = new Float32Array(n.w);
+  naive.filter(dw, r, x);
+  expectClose(dw, numericGradient(w, r, forward), tol, `dw ${label}`);
+  const db = new Float32Array(n.CO);
+  biasGrad(db, r);
+  expectClose(db, numericGradient(b, r, forward), tol, `db ${label}`);
+}

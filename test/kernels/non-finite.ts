@@ -2,7 +2,7 @@
 // same places with the same values, and the finite ones must be close.
 
 import { expect } from 'vitest';
-import { expectClose, type Tolerance } from './helpers.js';
+import { expectClose, nanArray, sumTolerance, type ConvKernels, type Tolerance } from './helpers.js';
 
 /** NaN where `expected` is NaN, the same infinity where it is infinite, close elsewhere. */
 export function expectSameNonFinite(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance, label: string): void {
@@ -23,4 +23,29 @@ export function expectSameNonFinite(actual: ArrayLike<number>, expected: ArrayLi
   // The inputs must have reached the output, or the test would check nothing non-finite.
   expect(nonFinite, `${label}: no NaN or infinity reached the output`).toBeGreaterThan(0);
   expectClose(finiteActual, finiteExpected, tol, label);
+}
+
+/**
+ * A fast kernel set against its naive twins on x, w and dy that hold NaN or ±Infinity: the forward
+ * (no bias) into NaN-filled outputs, both gradients into zeros. `terms` sets each tolerance.
+ */
+export function expectNonFiniteTwinsAgree(
+  naive: ConvKernels, fast: ConvKernels, x: Float32Array, w: Float32Array, dy: Float32Array,
+  terms: { readonly forward: number; readonly input: number; readonly filter: number },
+): void {
+  const want = nanArray(dy.length);
+  naive.forward(want, x, w, null);
+  const got = nanArray(dy.length);
+  fast.forward(got, x, w, null);
+  expectSameNonFinite(got, want, sumTolerance(terms.forward), 'forward with NaN/±Inf');
+  const dxWant = new Float32Array(x.length);
+  naive.input(dxWant, dy, w);
+  const dxGot = new Float32Array(x.length);
+  fast.input(dxGot, dy, w);
+  expectSameNonFinite(dxGot, dxWant, sumTolerance(terms.input), 'backward input with NaN/±Inf');
+  const dwWant = new Float32Array(w.length);
+  naive.filter(dwWant, dy, x);
+  const dwGot = new Float32Array(w.length);
+  fast.filter(dwGot, dy, x);
+  expectSameNonFinite(dwGot, dwWant, sumTolerance(terms.filter), 'backward filter with NaN/±Inf');
 }

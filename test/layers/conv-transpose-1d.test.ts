@@ -5,10 +5,11 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
-import { Rng, Conv2DTranspose, Conv1D, Tensor, Layer, randomNormal, tensor, type CallContext } from '../../src/index.js';
-import { expectClose, expectGradOk } from '../helpers.js';
+import { Rng, Conv2DTranspose, Conv1D, randomNormal, tensor, type CallContext } from '../../src/index.js';
+import { expectClose } from '../helpers.js';
 import { loadTf } from '../tf-peer.js';
 import { built, compareLayerWithTf, INFER } from './tf-layer-peer.js';
+import { checkLayerGrad } from './layer-peer.js';
 
 let tf: typeof TF;
 beforeAll(async () => {
@@ -16,11 +17,6 @@ beforeAll(async () => {
 });
 
 const TRAIN: CallContext = { training: true, rng: new Rng(0) };
-
-function checkLayerGrad(layer: Layer, x: Tensor, label = layer.className): void {
-  const weights = layer.trainableWeights().map((w) => w.value);
-  expectGradOk((xx) => layer.call(xx, TRAIN), [x, ...weights], {}, label);
-}
 
 describe('Conv2DTranspose', () => {
   it("shapes (Keras's deconv_output_length) and parameter counts", () => {
@@ -56,8 +52,8 @@ describe('Conv2DTranspose', () => {
   }
 
   it('gradCheck: outputPadding and dilation (no tfjs layer peer for them)', () => {
-    checkLayerGrad(built(new Conv2DTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', outputPadding: 1, activation: 'tanh' }), [null, 3, 3, 2]), randomNormal([2, 3, 3, 2], new Rng(6)));
-    checkLayerGrad(built(new Conv2DTranspose({ filters: 2, kernelSize: 2, dilationRate: 2 }), [null, 3, 4, 2]), randomNormal([1, 3, 4, 2], new Rng(7)));
+    checkLayerGrad(built(new Conv2DTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', outputPadding: 1, activation: 'tanh' }), [null, 3, 3, 2]), randomNormal([2, 3, 3, 2], new Rng(6)), () => TRAIN);
+    checkLayerGrad(built(new Conv2DTranspose({ filters: 2, kernelSize: 2, dilationRate: 2 }), [null, 3, 4, 2]), randomNormal([1, 3, 4, 2], new Rng(7)), () => TRAIN);
   });
 
   it('config writes output_padding (null by default) and the kernel keys', () => {
@@ -104,6 +100,6 @@ describe('Conv1D', () => {
   }
 
   it("gradCheck: 'causal' with dilation 2 (tfjs's Conv1D layer has no 'causal'; the op is checked against tf.pad + tf.conv1d)", () => {
-    checkLayerGrad(built(new Conv1D({ filters: 2, kernelSize: 3, padding: 'causal', dilationRate: 2, activation: 'tanh' }), [null, 7, 2]), randomNormal([2, 7, 2], new Rng(11)));
+    checkLayerGrad(built(new Conv1D({ filters: 2, kernelSize: 3, padding: 'causal', dilationRate: 2, activation: 'tanh' }), [null, 7, 2]), randomNormal([2, 7, 2], new Rng(11)), () => TRAIN);
   });
 });

@@ -4,10 +4,11 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
-import { Rng, Layer, DepthwiseConv2D, SeparableConv2D, Tensor, randomNormal, type CallContext } from '../../src/index.js';
-import { expectClose, expectGradOk } from '../helpers.js';
+import { Rng, DepthwiseConv2D, SeparableConv2D, Tensor, randomNormal, type CallContext } from '../../src/index.js';
+import { expectClose } from '../helpers.js';
 import { loadTf } from '../tf-peer.js';
 import { built, compareLayerWithTf, INFER } from './tf-layer-peer.js';
+import { checkLayerGrad } from './layer-peer.js';
 
 let tf: typeof TF;
 beforeAll(async () => {
@@ -15,11 +16,6 @@ beforeAll(async () => {
 });
 
 const TRAIN: CallContext = { training: true, rng: new Rng(0) };
-
-function checkLayerGrad(layer: Layer, x: Tensor, label = layer.className): void {
-  const weights = layer.trainableWeights().map((w) => w.value);
-  expectGradOk((xx) => layer.call(xx, TRAIN), [x, ...weights], {}, label);
-}
 
 describe('DepthwiseConv2D', () => {
   it('shapes: valid, same, strides, dilation, depthMultiplier; Keras parameter counts', () => {
@@ -64,8 +60,8 @@ describe('DepthwiseConv2D', () => {
   }
 
   it('gradCheck: dilation 2 (tfjs has no dilated gradient) and M = 2 stride 2', () => {
-    checkLayerGrad(built(new DepthwiseConv2D({ kernelSize: 3, dilationRate: 2, padding: 'same', activation: 'tanh' }), [null, 6, 7, 2]), randomNormal([2, 6, 7, 2], new Rng(7)));
-    checkLayerGrad(built(new DepthwiseConv2D({ kernelSize: 2, strides: 2, depthMultiplier: 2 }), [null, 5, 5, 2]), randomNormal([1, 5, 5, 2], new Rng(8)));
+    checkLayerGrad(built(new DepthwiseConv2D({ kernelSize: 3, dilationRate: 2, padding: 'same', activation: 'tanh' }), [null, 6, 7, 2]), randomNormal([2, 6, 7, 2], new Rng(7)), () => TRAIN);
+    checkLayerGrad(built(new DepthwiseConv2D({ kernelSize: 2, strides: 2, depthMultiplier: 2 }), [null, 5, 5, 2]), randomNormal([1, 5, 5, 2], new Rng(8)), () => TRAIN);
   });
 
   it('config: Keras keys, depthwise_initializer instead of kernel_initializer', () => {
@@ -107,6 +103,6 @@ describe('SeparableConv2D', () => {
   }
 
   it('gradCheck: dilation 2, M = 2', () => {
-    checkLayerGrad(built(new SeparableConv2D({ filters: 3, kernelSize: 2, dilationRate: 2, depthMultiplier: 2, activation: 'tanh' }), [null, 5, 6, 2]), randomNormal([2, 5, 6, 2], new Rng(12)));
+    checkLayerGrad(built(new SeparableConv2D({ filters: 3, kernelSize: 2, dilationRate: 2, depthMultiplier: 2, activation: 'tanh' }), [null, 5, 6, 2]), randomNormal([2, 5, 6, 2], new Rng(12)), () => TRAIN);
   });
 });

@@ -6,9 +6,10 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { Rng, randomNormal, tensor, conv1d, type Conv1dOptions } from '../../src/index.js';
-import { expectClose, expectGradOk } from '../helpers.js';
+import { expectClose } from '../helpers.js';
 import { loadTf } from '../tf-peer.js';
 import { compareOpWithTf } from './tf-compare.js';
+import { gradCheckCases, type GradCase } from './grad-check-cases.js';
 
 describe('conv1d by hand', () => {
   it("'causal' pads the start only: y[t] = w0·x[t − 1] + w1·x[t]", () => {
@@ -23,20 +24,12 @@ describe('conv1d by hand', () => {
 });
 
 describe('conv1d: gradCheck', () => {
-  const cases: Array<[string, number[], number[], Conv1dOptions]> = [
+  const cases: GradCase<Conv1dOptions>[] = [
     ['valid', [2, 7, 3], [3, 3, 4], {}],
     ["'same', stride 2", [2, 7, 2], [4, 2, 3], { padding: 'same', stride: 2 }],
     ["'causal', dilation 2", [2, 6, 2], [3, 2, 2], { padding: 'causal', dilation: 2 }],
   ];
-  for (const [label, xShape, wShape, options] of cases) {
-    it(label, () => {
-      const rng = new Rng(xShape.reduce((p, d) => p * 7 + d, 13));
-      const x = randomNormal(xShape, rng);
-      const w = randomNormal(wShape, rng);
-      const b = randomNormal([wShape[2]], rng);
-      expectGradOk((xx, ww, bb) => conv1d(xx, ww, { ...options, bias: bb }), [x, w, b], {}, label);
-    });
-  }
+  gradCheckCases(cases, 13, (wShape) => wShape[2], conv1d);
 });
 
 describe('conv1d against TensorFlow.js', () => {

@@ -6,27 +6,19 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { Rng, randomNormal, tensor, conv2dTranspose, type Conv2dTransposeOptions } from '../../src/index.js';
-import { expectGradOk } from '../helpers.js';
 import { loadTf } from '../tf-peer.js';
 import { compareOpWithTf } from './tf-compare.js';
+import { gradCheckCases, type GradCase } from './grad-check-cases.js';
 
 describe('conv2dTranspose: gradCheck', () => {
-  const cases: Array<[string, number[], number[], Conv2dTransposeOptions]> = [
+  const cases: GradCase<Conv2dTransposeOptions>[] = [
     ['valid, stride 1', [2, 3, 4, 3], [3, 3, 2, 3], {}],
     ["'same', stride 2", [2, 3, 3, 2], [3, 3, 3, 2], { padding: 'same', strides: 2 }],
     ['valid, stride 3 > kernel 2', [1, 3, 2, 2], [2, 2, 2, 2], { strides: 3 }],
     ["'same', stride 2, outputPadding 1, 4×3 kernel", [1, 3, 3, 2], [4, 3, 2, 2], { padding: 'same', strides: 2, outputPadding: 1 }],
     ['dilation 2, strides [2, 1]', [1, 3, 4, 2], [2, 2, 2, 2], { dilation: 2, strides: [2, 1] }],
   ];
-  for (const [label, xShape, wShape, options] of cases) {
-    it(label, () => {
-      const rng = new Rng(xShape.reduce((p, d) => p * 7 + d, 9));
-      const x = randomNormal(xShape, rng);
-      const w = randomNormal(wShape, rng);
-      const b = randomNormal([wShape[2]], rng);
-      expectGradOk((xx, ww, bb) => conv2dTranspose(xx, ww, { ...options, bias: bb }), [x, w, b], {}, label);
-    });
-  }
+  gradCheckCases(cases, 9, (wShape) => wShape[2], conv2dTranspose);
 });
 
 describe('conv2dTranspose against TensorFlow.js', () => {

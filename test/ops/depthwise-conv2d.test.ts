@@ -6,12 +6,12 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { Rng, randomNormal, tensor, depthwiseConv2d, type DepthwiseConv2dOptions } from '../../src/index.js';
-import { expectGradOk } from '../helpers.js';
 import { loadTf } from '../tf-peer.js';
 import { compareOpWithTf } from './tf-compare.js';
+import { gradCheckCases, type GradCase } from './grad-check-cases.js';
 
 describe('depthwiseConv2d: gradCheck', () => {
-  const cases: Array<[string, number[], number[], DepthwiseConv2dOptions]> = [
+  const cases: GradCase<DepthwiseConv2dOptions>[] = [
     ['valid, stride 1, M = 1', [2, 5, 6, 3], [3, 3, 3, 1], {}],
     ['same, stride 1, M = 2', [2, 5, 6, 3], [3, 3, 3, 2], { padding: 'same' }],
     ['same, stride 2 (extra row/column bottom/right), M = 3', [2, 6, 5, 2], [2, 2, 2, 3], { padding: 'same', strides: 2 }],
@@ -21,15 +21,7 @@ describe('depthwiseConv2d: gradCheck', () => {
     ["SIMD path: 4 channels, M = 1, 'same' stride 2", [2, 6, 5, 4], [3, 3, 4, 1], { padding: 'same', strides: 2 }],
     ['SIMD path: 2 channels, M = 2, valid', [2, 5, 6, 2], [3, 2, 2, 2], {}],
   ];
-  for (const [label, xShape, wShape, options] of cases) {
-    it(label, () => {
-      const rng = new Rng(xShape.reduce((p, d) => p * 7 + d, 5));
-      const x = randomNormal(xShape, rng);
-      const w = randomNormal(wShape, rng);
-      const b = randomNormal([wShape[2] * wShape[3]], rng);
-      expectGradOk((xx, ww, bb) => depthwiseConv2d(xx, ww, { ...options, bias: bb }), [x, w, b], {}, label);
-    });
-  }
+  gradCheckCases(cases, 5, (wShape) => wShape[2] * wShape[3], depthwiseConv2d);
 });
 
 describe('depthwiseConv2d against TensorFlow.js', () => {
