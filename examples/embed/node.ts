@@ -81,8 +81,9 @@ async function readImages(path: string, args: Args): Promise<Item[]> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
-  } catch {
-    throw new Error(`${path}: no such file`);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (e as Error).message}`);
   }
   if (isPng(bytes)) {
     const image = decodePng(bytes, name);
