@@ -64,6 +64,7 @@ let dir: string;
 let modelDir: string;
 let model: Model;
 let bytes: Uint8Array; // COUNT·784 test-digit bytes
+let classes: Int32Array; // their labels
 
 /** RGBA of one 28×28 digit of `bytes`, scaled up by `k` and, if `paper`, as dark ink on white. */
 function picture(index: number, k: number, paper: boolean): { width: number; height: number; pixels: Uint8Array } {
@@ -88,6 +89,7 @@ beforeAll(async () => {
   // An IDX images file of the mnist package's test digits, as MNIST's t10k-images-idx3-ubyte.
   const { test } = await loadMnist({ train: 100, test: COUNT, seed: 2 });
   bytes = Uint8Array.from(test.images.data, (v) => Math.round(v * 255));
+  classes = test.classes;
   const idx = new Uint8Array(16 + bytes.length);
   new DataView(idx.buffer).setUint32(0, 0x803);
   [COUNT, 28, 28].forEach((d, i) => new DataView(idx.buffer).setUint32(4 + 4 * i, d));
@@ -95,6 +97,15 @@ beforeAll(async () => {
   writeFileSync(join(dir, 't10k-images-idx3-ubyte'), idx);
   writeFileSync(join(dir, 't10k-images-idx3-ubyte.gz'), gzipSync(idx));
   writeFileSync(join(dir, 'truncated-idx3-ubyte'), idx.subarray(0, 1000));
+  // Its labels, as t10k-labels-idx1-ubyte (magic 0x801, one dimension), and a file with one too few.
+  const labels = new Uint8Array(8 + COUNT);
+  new DataView(labels.buffer).setUint32(0, 0x801);
+  new DataView(labels.buffer).setUint32(4, COUNT);
+  labels.set(classes, 8);
+  writeFileSync(join(dir, 't10k-labels-idx1-ubyte.gz'), gzipSync(labels));
+  const fewer = labels.slice(0, 8 + COUNT - 1);
+  new DataView(fewer.buffer).setUint32(4, COUNT - 1);
+  writeFileSync(join(dir, 'fewer-labels-idx1-ubyte'), fewer);
 
   // PNGs: digit 3 as it is (28×28), digit 5 scaled ×4 as dark ink on white paper.
   writeFileSync(join(dir, 'three.png'), encodePng(picture(3, 1, false)));
@@ -142,6 +153,23 @@ describe('examples/embed/node.ts', () => {
     expect(run.stderr).not.toMatch(/three\.png/);
   }, 120_000);
 
+  it('with --labels, shows each label, marks the misses and counts the right ones', async () => {
+    const run = await example(['--model', modelDir, '--labels', join(dir, 't10k-labels-idx1-ubyte.gz'), join(dir, 't10k-images-idx3-ubyte'), '--count', '12']);
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(13);
+    let right = 0;
+    lines.slice(0, 12).forEach((line, i) => {
+      const m = /^t10k-images-idx3-ubyte\[(\d+)\]: (\d) \(probability \d\.\d{4}\), label (\d)( ✗)?$/.exec(line);
+      expect(m, line).not.toBeNull();
+      expect(Number(m![1])).toBe(i);
+      expect(Number(m![3])).toBe(classes[i]);
+      expect(m![4] === undefined).toBe(Number(m![2]) === classes[i]);
+      if (m![4] === undefined) right++;
+    });
+    expect(lines[12]).toBe(`${right} of 12 right (${((100 * right) / 12).toFixed(1)}%)`);
+  }, 120_000);
+
   it('ends a mistake with one line on stderr and a non-zero exit', async () => {
     const cases: [string[], number, RegExp][] = [
       [['--model', join(dir, 'nope'), join(dir, 'three.png')], 1, /^node\.ts: model folder '.*nope' not found/],
@@ -154,6 +182,8 @@ describe('examples/embed/node.ts', () => {
       [['--model', modelDir, join(dir, 't10k-images-idx3-ubyte'), '--start', '40'], 1, /--start 40 is past its 40 images/],
       [['--model', modelDir, '--count', 'many', join(dir, 'three.png')], 2, /^node\.ts: --count must be a whole number/],
       [['--model', modelDir], 2, /^node\.ts: give at least one PNG or IDX file/],
+      [['--model', modelDir, '--labels', join(dir, 'fewer-labels-idx1-ubyte'), join(dir, 't10k-images-idx3-ubyte')], 1, /^node\.ts: t10k-images-idx3-ubyte has 40 images but fewer-labels-idx1-ubyte has 39 labels$/],
+      [['--model', modelDir, '--labels', join(dir, 't10k-labels-idx1-ubyte.gz'), join(dir, 'three.png')], 1, /^node\.ts: --labels t10k-labels-idx1-ubyte\.gz goes with one IDX images file, and none were given$/],
     ];
     const runs = await Promise.all(cases.map(([args]) => example(args)));
     runs.forEach((run, i) => {
