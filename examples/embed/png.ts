@@ -150,8 +150,12 @@ export function decodePng(bytes: Uint8Array, name = 'PNG'): DecodedImage {
   const stride = width * bpp;
   let raw: Uint8Array;
   try {
-    raw = inflateSync(Buffer.concat(idat));
+    // The limit keeps a small file that inflates to gigabytes (a "zip bomb") from being inflated at all.
+    raw = inflateSync(Buffer.concat(idat), { maxOutputLength: height * (stride + 1) + 1 });
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new Error(`${name}: image data inflates to more than the ${height * (stride + 1)} bytes a ${width}×${height} image needs`);
+    }
     throw new Error(`${name}: corrupt image data (${(e as Error).message})`);
   }
   if (raw.length !== height * (stride + 1)) {
@@ -163,16 +167,15 @@ export function decodePng(bytes: Uint8Array, name = 'PNG'): DecodedImage {
   const step = depth / 8; // bytes per sample
   const rgba = new Uint8Array(width * height * 4); // (height, width, 4)
   for (let p = 0; p < width * height; p++) {
-    const s = p * bpp; // this pixel's first sample byte
-    const sample = (k: number): number => pixels[s + k * step];
+    const s = p * bpp; // this pixel's first sample byte; sample k is at s + k·step
     let r: number, g: number, b: number, a: number;
     switch (colour) {
-      case 0: r = g = b = sample(0); a = 255; break;
-      case 2: r = sample(0); g = sample(1); b = sample(2); a = 255; break;
-      case 4: r = g = b = sample(0); a = sample(1); break;
-      case 6: r = sample(0); g = sample(1); b = sample(2); a = sample(3); break;
+      case 0: r = g = b = pixels[s]; a = 255; break;
+      case 2: r = pixels[s]; g = pixels[s + step]; b = pixels[s + 2 * step]; a = 255; break;
+      case 4: r = g = b = pixels[s]; a = pixels[s + step]; break;
+      case 6: r = pixels[s]; g = pixels[s + step]; b = pixels[s + 2 * step]; a = pixels[s + 3 * step]; break;
       default: {
-        const index = sample(0);
+        const index = pixels[s];
         if (3 * index + 2 >= palette!.length) throw new Error(`${name}: pixel ${p} uses palette entry ${index}, the palette has ${palette!.length / 3}`);
         r = palette![3 * index]; g = palette![3 * index + 1]; b = palette![3 * index + 2];
         a = alphas !== null && index < alphas.length ? alphas[index] : 255;

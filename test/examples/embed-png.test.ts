@@ -124,6 +124,9 @@ describe('decodePng', () => {
     expect(bad(png(ihdr(1, 1, 8, 5), [[0, 7]]))).toThrow(/colour type 5 is not a PNG colour type/);
     expect(bad(png(ihdr(2, 1, 8, 0), [[0, 7]]))).toThrow(/image data has 2 bytes, a 2×1 image needs 3/);
     expect(bad(png(ihdr(1, 1, 8, 0), [[5, 7]]))).toThrow(/row 0 has filter type 5/);
+    // 1×1 grey needs 2 bytes of image data; 10 MB of zeros is refused before it is all inflated.
+    expect(bad(png(ihdr(1, 1, 8, 0), [new Array(10_000_000).fill(0)]))).toThrow(/^d\.png: image data inflates to more than the 2 bytes a 1×1 image needs$/);
+    expect(bad(Uint8Array.from([...SIGNATURE, ...chunk('IHDR', ihdr(1, 1, 8, 0)), ...chunk('IDAT', [1, 2, 3]), ...chunk('IEND', [])]))).toThrow(/^d\.png: corrupt image data/);
     expect(bad(png(ihdr(1, 1, 8, 3), [[0, 2]], [chunk('PLTE', [1, 2, 3])]))).toThrow(/palette entry 2, the palette has 1/);
     expect(bad(Uint8Array.from([...SIGNATURE, ...chunk('IHDR', ihdr(1, 1, 8, 0)), ...chunk('IEND', [])]))).toThrow(/no image data/);
   });
