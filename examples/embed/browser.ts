@@ -33,6 +33,10 @@ async function useModel(load: () => Promise<Model>, from: string): Promise<void>
   modelStatus.textContent = `Loading ${from}…`;
   try {
     model = await load();
+    const shape = model.inputShape;
+    if (shape.length !== 4 || shape[1] !== 28 || shape[2] !== 28 || shape[3] !== 1) {
+      throw new Error(`this page classifies 28×28 grey digits, and the model takes [${shape.slice(1).join(', ')}]`);
+    }
     modelStatus.textContent = `Model from ${from}: input [${model.inputShape.slice(1).join(', ')}], ${model.countParams().toLocaleString('en')} parameters.`;
     modelStatus.dataset.state = 'ready';
     classify();
@@ -53,10 +57,13 @@ async function modelFromFiles(files: File[]): Promise<Model> {
   const text = await json.text();
   let paths: string[] = [];
   try {
-    const manifest = (JSON.parse(text) as { weightsManifest?: { paths?: string[] }[] }).weightsManifest ?? [];
-    paths = manifest.flatMap((group) => group.paths ?? []);
+    const manifest: unknown = (JSON.parse(text) as { weightsManifest?: unknown }).weightsManifest;
+    if (Array.isArray(manifest)) {
+      paths = manifest.flatMap((group: { paths?: unknown }) => (Array.isArray(group?.paths) ? group.paths : []))
+        .filter((p): p is string => typeof p === 'string');
+    }
   } catch {
-    // loadModel below reports bad JSON in its own words.
+    // loadModel below reports a bad model.json in its own words.
   }
   const shards = await Promise.all(paths.map(async (path) => {
     const name = path.slice(path.lastIndexOf('/') + 1);
@@ -65,7 +72,11 @@ async function modelFromFiles(files: File[]): Promise<Model> {
     return new Uint8Array(await file.arrayBuffer());
   }));
   const weights = new Uint8Array(shards.reduce((n, s) => n + s.length, 0));
-  shards.reduce((offset, s) => (weights.set(s, offset), offset + s.length), 0);
+  let offset = 0;
+  for (const s of shards) {
+    weights.set(s, offset);
+    offset += s.length;
+  }
   return loadModel({ modelJson: text, weights });
 }
 
