@@ -17,6 +17,7 @@ import { encodePng } from '../../src/node/png.js';
 import { decodePng } from '../../examples/embed/png.js';
 import { toDigit, argmax } from '../../examples/embed/digit.js';
 import { serveBrowserExample, type ExampleServer } from '../../examples/embed/serve.js';
+import { buildBrowserExample } from '../../examples/embed/build.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -139,6 +140,37 @@ describe('examples/embed/browser.html in headless Chromium', () => {
     const want = predictInNode(Float32Array.from(got.seen, (v) => v / 255));
     expect(got.cls).toBe(want.index);
     expect(got.probability).toBeCloseTo(want.value, 6);
+  }, 120_000);
+
+  it('decodes in Node, with the example\'s PNG decoder, a PNG that Chromium encoded', async () => {
+    // Another encoder than tatami's: its own chunk layout, zlib settings and filter choice (Up, in
+    // the Chromium tried here). An opaque 61×47 picture with gradients and noise.
+    const { url, pixels } = await page.evaluate(() => {
+      const canvas = document.createElement('canvas');
+      [canvas.width, canvas.height] = [61, 47];
+      const ctx = canvas.getContext('2d')!;
+      const image = ctx.createImageData(61, 47);
+      let seed = 12345;
+      for (let p = 0; p < 61 * 47; p++) {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        const [x, y] = [p % 61, Math.floor(p / 61)];
+        image.data.set([(4 * x) % 256, (5 * y) % 256, seed % 256, 255], 4 * p);
+      }
+      ctx.putImageData(image, 0, 0);
+      return { url: canvas.toDataURL('image/png'), pixels: Array.from(ctx.getImageData(0, 0, 61, 47).data) };
+    });
+    const decoded = decodePng(Buffer.from(url.slice(url.indexOf(',') + 1), 'base64'));
+    expect([decoded.width, decoded.height]).toEqual([61, 47]);
+    expect(Array.from(decoded.rgba)).toEqual(pixels);
+  });
+
+  it('is bundled for the browser: one minified browser.js with no Node imports', async () => {
+    const { dir: site } = await buildBrowserExample(join(dir, 'site'));
+    const code = readFileSync(join(site, 'browser.js'), 'utf8');
+    expect(code).not.toMatch(/["']node:/);
+    expect(code.split('\n').length).toBeLessThan(20); // minified: a few long lines
+    expect(code).toMatch(/weightsManifest/); // tatami/infer's loader is in it
+    expect(readFileSync(join(site, 'index.html'), 'utf8')).toMatch(/<script type="module" src="browser\.js">/);
   }, 120_000);
 
   it('says what is wrong with a bad pick, and logged no console errors', async () => {
