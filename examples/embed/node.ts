@@ -59,16 +59,16 @@ function parseArgs(argv: string[]): Args {
       args.files.push(a);
       continue;
     }
+    if (!['--model', '--labels', '--start', '--count'].includes(a)) throw new UsageError(`unknown option ${a}`);
     const value = argv[++i];
     if (value === undefined) throw new UsageError(`${a} needs a value`);
     if (a === '--model') args.model = value;
     else if (a === '--labels') args.labels = value;
-    else if (a === '--start' || a === '--count') {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 0) throw new UsageError(`${a} must be a whole number ≥ 0, got '${value}'`);
-      if (a === '--start') args.start = n;
-      else args.count = n;
-    } else throw new UsageError(`unknown option ${a}`);
+    else {
+      if (!/^\d+$/.test(value)) throw new UsageError(`${a} must be a whole number ≥ 0, got '${value}'`);
+      if (a === '--start') args.start = Number(value);
+      else args.count = Number(value);
+    }
   }
   if (args.files.length === 0) throw new UsageError('give at least one PNG or IDX file');
   return args;

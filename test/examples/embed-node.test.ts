@@ -182,6 +182,7 @@ describe('examples/embed/node.ts', () => {
       [['--model', modelDir, join(dir, 't10k-images-idx3-ubyte'), '--start', '40'], 1, /--start 40 is past its 40 images/],
       [['--model', modelDir, '--count', 'many', join(dir, 'three.png')], 2, /^node\.ts: --count must be a whole number/],
       [['--model', modelDir], 2, /^node\.ts: give at least one PNG or IDX file/],
+      [[join(dir, 'three.png'), '--colour'], 2, /^node\.ts: unknown option --colour \(--help shows the usage\)$/],
       [['--model', modelDir, '--labels', join(dir, 'fewer-labels-idx1-ubyte'), join(dir, 't10k-images-idx3-ubyte')], 1, /^node\.ts: t10k-images-idx3-ubyte has 40 images but fewer-labels-idx1-ubyte has 39 labels$/],
       [['--model', modelDir, '--labels', join(dir, 't10k-labels-idx1-ubyte.gz'), join(dir, 'three.png')], 1, /^node\.ts: --labels t10k-labels-idx1-ubyte\.gz goes with one IDX images file, and none were given$/],
     ];
