@@ -144,7 +144,7 @@ export function gemmSimd(
 /**
  * {@link gemmSimd} with an optional bias row and fused ReLU:
  * c[i, j] = (accumulate ? c[i, j] : bias[j]) + Σ_k A(i, k)·B(k, j), then with `relu` clamped
- * (> 0 kept, else +0, NaN too). Same contract and ReLU bits as {@link gemmBlockedBias}: with
+ * (negatives → +0; NaN and ±0 kept). Same contract and ReLU bits as {@link gemmBlockedBias}: with
  * accumulate = true the bias must be null and relu false. The ReLU runs on each C block in wasm
  * memory before it is copied out, so a convolution's output is written once, already clamped.
  */

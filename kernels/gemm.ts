@@ -125,7 +125,7 @@ export function gemmBlocked(
 /**
  * {@link gemmBlocked} with an optional bias row folded into the first store:
  * c[i, j] = (accumulate ? c[i, j] : bias[j]) + Σ_k A(i, k)·B(k, j), then, with `relu`,
- * c[i, j] ← c[i, j] > 0 ? c[i, j] : 0 (relu.ts's reluInPlace; NaN → 0).
+ * c[i, j] ← c[i, j] < 0 ? 0 : c[i, j] (relu.ts's reluInPlace; NaN stays NaN).
  * The bias and the ReLU apply only when overwriting (they are for the forward pass); with
  * accumulate = true the bias must be null and relu false. Folding the bias in means a conv forward
  * writes each output element once, which matters for the memory-bound first layer (22 MB of output).

@@ -10,7 +10,7 @@
 // compares one float at a time at ~4 ns each. Here x crosses into wasm memory with one
 // TypedArray.set, the module (wasm/max-pool2d-module.ts) keeps a running max and its indices
 // for 4 channels in two v128 registers, and y and argmax come back with one set each.
-// Ties, NaN and −∞ resolve exactly as in the JS kernel (same cell order, same strict `>`).
+// Ties, NaN and −∞ resolve exactly as in the JS kernel (same cell order, same `beats` rule).
 //
 // Every other shape (other windows or strides, padding that places a window over the edge,
 // C not a multiple of 4) runs maxPool2dForward (JS), so this function takes any Pool2dShape.

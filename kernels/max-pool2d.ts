@@ -8,15 +8,23 @@
 //                       ih = oh·strideH − padTop + ph,  iw = ow·strideW − padLeft + pw
 //   argmax[n,oh,ow,c] = flat index ((n·H + ih)·W + iw)·C + c into x of the winner.
 //   Padded cells never win (they are skipped, not read as 0 or −∞). Cells are visited in
-//   (ph, pw) row-major order starting from −∞, and only a strictly larger value replaces the
-//   current best, so the first maximum wins ties. The first real cell is always taken, so
-//   argmax is always a valid index, even when x holds −∞ or NaN.
+//   (ph, pw) row-major order, and only a value that `beats` the current best replaces it:
+//   a strictly larger one, or a NaN over a number. So NaN is never hidden: a window holding a
+//   NaN anywhere gives NaN, and its argmax is the first NaN cell (the backward's gradient goes
+//   there), as PyTorch's and TensorFlow's max-pool give NaN. The first of equal maxima wins
+//   ties. The first real cell is always taken, so argmax is always a valid index, even when x
+//   holds −∞.
 //
 // Backward (ACCUMULATES): dx[argmax[i]] += dy[i] for every output element i.
 //
 // Every window holds at least one real cell (see conv-shape.ts), so argmax is never empty.
 
 import type { Pool2dShape } from './conv-shape.js';
+
+/** Whether v replaces best: larger (`>` is false for NaN), or a NaN over a number (v !== v is NaN). */
+function beats(v: number, best: number): boolean {
+  return v > best || (v !== v && best === best);
+}
 
 /** Reference max-pool: one window scan per output element. Overwrites y and argmax. */
 export function maxPool2dForwardNaive(y: Float32Array, argmax: Int32Array, x: Float32Array, s: Pool2dShape): void {
@@ -35,8 +43,8 @@ export function maxPool2dForwardNaive(y: Float32Array, argmax: Int32Array, x: Fl
               if (iw < 0 || iw >= W) continue; // padded column: never wins
               const i = ((n * H + ih) * W + iw) * C + c;
               // `bestIndex < 0` takes the first real cell whatever its value (−∞, NaN);
-              // `>` (not `>=`) keeps the first of equal maxima.
-              if (bestIndex < 0 || x[i] > best) {
+              // `beats` is strict, so the first of equal maxima (and the first NaN) stays.
+              if (bestIndex < 0 || beats(x[i], best)) {
                 best = x[i];
                 bestIndex = i;
               }
@@ -60,7 +68,7 @@ export function maxPool2dForwardNaive(y: Float32Array, argmax: Int32Array, x: Fl
  * the window cell is outside and the channel inside: each real cell contributes one
  * contiguous row of C floats of x, compared element-wise against the output row
  * y[n,oh,ow,:] (which stays in L1). Cells are visited in the same (ph, pw) order with the
- * same strict `>`, so ties (and NaN) resolve exactly as in the naive version.
+ * same rule as `beats`, so ties and NaN resolve exactly as in the naive version.
  * (Measured: keeping the running max in locals with the channel loop outside the cells was
  * ~10% slower here.)
  */
@@ -89,9 +97,10 @@ export function maxPool2dForward(y: Float32Array, argmax: Int32Array, x: Float32
             xi = ((n * H + ih) * W + iw) * C; // x[n, ih, iw, 0]: C contiguous floats
             for (let c = 0; c < C; c++) {
               const v = x[xi + c];
-              // y holds exactly the float32 the naive `best` holds (both were read from x),
-              // so this comparison decides as the naive one does.
-              if (v > y[o + c]) {
+              const best = y[o + c];
+              // y holds exactly the float32 the naive `best` holds (both were read from x), so
+              // this is the naive `beats`, inlined: the NaN test runs only when `>` is false.
+              if (v > best || (v !== v && best === best)) {
                 y[o + c] = v;
                 argmax[o + c] = xi + c;
               }
@@ -115,7 +124,7 @@ export function maxPool2dBackward(dx: Float32Array, dy: Float32Array, argmax: In
 
 /**
  * Reference backward that needs no argmax: re-finds each window's winner in x with the naive
- * forward's rule (first real cell, then strictly greater), then adds dy to it. Accumulates.
+ * forward's rule (first real cell, then `beats`), then adds dy to it. Accumulates.
  */
 export function maxPool2dBackwardNaive(dx: Float32Array, dy: Float32Array, x: Float32Array, s: Pool2dShape): void {
   const { N, H, W, C, PH, PW, OH, OW } = s;
@@ -132,7 +141,7 @@ export function maxPool2dBackwardNaive(dx: Float32Array, dy: Float32Array, x: Fl
               const iw = ow * s.strideW - s.padLeft + pw;
               if (iw < 0 || iw >= W) continue;
               const i = ((n * H + ih) * W + iw) * C + c;
-              if (bestIndex < 0 || x[i] > best) {
+              if (bestIndex < 0 || beats(x[i], best)) {
                 best = x[i];
                 bestIndex = i;
               }

@@ -3,15 +3,16 @@
  * conv output is walked as few times as possible (ARCHITECTURE.md: memory traffic, not arithmetic,
  * is where the classic CNN spends its time).
  *
- *   reluInPlace:        y ← max(y, 0)                                  (overwrites y)
+ *   reluInPlace:        y ← y < 0 ? +0 : y   (max(y, 0), NaN kept)      (overwrites y)
  *   reluBackwardBias:   dz[r,c] = dout[r,c] · [y[r,c] > 0]             (overwrites dz)
  *                       db[c] += Σ_r dz[r,c]   when db is given          (accumulates db)
  *
  * y, dout, dz: [rows, C] (a conv output [N, OH, OW, CO] seen as N·OH·OW rows of CO); db: [C].
  */
 export function reluInPlace(y: Float32Array): void {
-  // `!(v > 0)` also zeroes NaN, as max(NaN, 0) does in TensorFlow's Relu.
-  for (let i = 0; i < y.length; i++) if (!(y[i] > 0)) y[i] = 0;
+  // Only negatives are replaced: NaN stays NaN (NaN < 0 is false), as in TensorFlow's and
+  // PyTorch's Relu, so a diverged network shows NaN instead of a plausible 0; ±0 stays as it is.
+  for (let i = 0; i < y.length; i++) if (y[i] < 0) y[i] = 0;
 }
 
 export function reluBackwardBias(dz: Float32Array, db: Float32Array | null, dout: Float32Array, y: Float32Array, C: number): void {

@@ -55,6 +55,7 @@ export { oneHot } from './data/one-hot.js';
 export { classicCnn, type ClassicCnnArgs } from './models/classic-cnn.js';
 
 export { loadModel, type LoadOptions } from './io/load.js';
+export { toOnnx, onnxPlan, type ToOnnxOptions, type OnnxPlan, type OnnxNode } from './io/onnx.js';
 export { type SaveTarget } from './io/save.js';
 export { type SaveOptions } from './io/model-to-json.js';
 export { type ModelSource } from './io/sources.js';

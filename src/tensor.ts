@@ -52,14 +52,20 @@ export class Tensor {
   static fromOp(op: string, data: Float32Array, shape: Shape, inputs: readonly Tensor[], backward: BackwardFn): Tensor {
     const needsGrad = isGradEnabled() && inputs.some((t) => t.requiresGrad);
     const out = new Tensor(data, shape, needsGrad, op);
-    // The inputs are kept even without gradients, so the graph can be read (a loss finds the logits
-    // under a softmax this way); the backward closure, which may hold large buffers, only when needed.
-    out.recordedInputs = inputs;
-    if (needsGrad) out.backwardFn = backward;
+    // Only what backward needs is kept, and only when it will run: under noGrad (inference) or when
+    // no input wants a gradient, the output holds neither its inputs nor the closure (which may hold
+    // large buffers), so nothing of a batch stays reachable once its output has been used.
+    if (needsGrad) {
+      out.recordedInputs = inputs;
+      out.backwardFn = backward;
+    }
     return out;
   }
 
-  /** The tensors this one was computed from (empty for a leaf). */
+  /**
+   * The tensors this one was computed from, as recorded for backward: empty for a leaf, and for an
+   * op's output made under noGrad or from inputs that need no gradient.
+   */
   get inputs(): readonly Tensor[] {
     return this.recordedInputs;
   }

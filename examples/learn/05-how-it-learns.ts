@@ -14,7 +14,7 @@ import { list, fmt } from './show.js';
 const z = tensor([[2, 1, 0.1]], undefined, { requiresGrad: true }); // one sample, three classes
 const y = tensor([[0, 1, 0]]); // the right class is 1
 const p = softmax(z);
-const loss = categoricalCrossentropy(y, p); // mean over the batch of −Σ y·log p
+const loss = categoricalCrossentropy(y, z, true); // from the logits z (fused): mean over the batch of −Σ y·log p
 loss.backward();
 const pMinusY = Array.from(p.data, (v, i) => v - y.data[i]);
 console.log('1. softmax + cross-entropy');

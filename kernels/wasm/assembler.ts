@@ -212,6 +212,10 @@ export const f32x4 = {
   gt: (): Instr => simd(0x44),
   /** Lane-wise a < b, likewise (false for NaN). */
   lt: (): Instr => simd(0x43),
+  /** Lane-wise a <= b, likewise (false for NaN). */
+  le: (): Instr => simd(0x45),
+  /** Lane-wise a == b, likewise (false for NaN: `eq(v, v)` is the lanes that are not NaN). */
+  eq: (): Instr => simd(0x41),
   /** Lane-wise |a| (clears the sign bit; NaN stays NaN). */
   abs: (): Instr => simd(0xe0),
   /** Lane-wise square root, correctly rounded (IEEE), as Math.fround(Math.sqrt(x)) for a float32 x. */

@@ -8,10 +8,13 @@
 // Buffers: x [N, H, W, C] f32, y [N, OH, OW, C] f32, argmax [N, OH, OW, C] i32 (overwritten).
 //
 // Same rule as max-pool2d.ts: the cells are visited in the order (0,0), (0,1), (1,0), (1,1),
-// the first one is taken whatever its value, and a later one replaces the best only when
-// f32x4.gt says `v > best` (false for NaN on either side, like JS `>`). So the first of equal
-// maxima wins, a NaN in the first cell stays, a later NaN never wins: the same y and argmax bits.
-// The select is v128.bitselect with the comparison's all-ones lanes, on values and indices alike.
+// the first one is taken whatever its value, and a later one replaces the best when it `beats`
+// it: v > best, or v NaN while best is not. In lanes that is
+//   beats = (best == best) & ~(v <= best)
+// since ~(v <= best) is true for v > best and whenever either side is NaN, and (best == best)
+// drops the case where best is already NaN. So the first of equal maxima wins, the first NaN of
+// a window wins and stays: the same y and argmax bits as the JS kernels.
+// The select is v128.bitselect with the mask's all-ones lanes, on values and indices alike.
 
 import {
   assembleModule, decrementAndLoop, f32x4, i32, i32x4, increment, local, loop, v128, valType,
@@ -31,7 +34,7 @@ function maxPool2x2(): FunctionDef {
   const cBytes = 16, rowBytes = 17; // C·4 (one cell to the next), W·C·4 (one input row to the next)
   const cVec = 18; // C / 4
   // v128 locals.
-  const best = 19, bestIndex = 20, v = 21, index0 = 22, isGreater = 23;
+  const best = 19, bestIndex = 20, v = 21, index0 = 22, beats = 23;
   const cellStep = [-1, 24, 25, 26]; // flat-index offsets of cells 1..3: C, W·C, W·C + C (splats)
   const i32Locals = 10, v128Locals = 8;
 
@@ -44,14 +47,17 @@ function maxPool2x2(): FunctionDef {
     if (cell % 2 === 1) parts.push(local.get(cBytes), i32.add());
     return parts.flat();
   };
-  // One later cell: isGreater = v > best; best, bestIndex ← v, its index where isGreater.
+  // One later cell: beats = (best == best) & ~(v <= best); best, bestIndex ← v, its index where beats.
   const visitCell = (cell: number): Instr[] => [
     set(v, [...cellAddress(cell), ...v128.load()]),
-    set(isGreater, [...local.get(v), ...local.get(best), ...f32x4.gt()]),
-    set(best, [...local.get(v), ...local.get(best), ...local.get(isGreater), ...v128.bitselect()]),
+    set(beats, [
+      ...local.get(best), ...local.get(best), ...f32x4.eq(),
+      ...local.get(v), ...local.get(best), ...f32x4.le(), ...v128.andnot(),
+    ]),
+    set(best, [...local.get(v), ...local.get(best), ...local.get(beats), ...v128.bitselect()]),
     set(bestIndex, [
       ...local.get(index0), ...local.get(cellStep[cell]), ...i32x4.add(),
-      ...local.get(bestIndex), ...local.get(isGreater), ...v128.bitselect(),
+      ...local.get(bestIndex), ...local.get(beats), ...v128.bitselect(),
     ]),
   ];
 

@@ -6,14 +6,15 @@
 //   relu_mask_bias(dz, dout, y, sums, rows, cVec) relu_mask over rows × C (C = 4·cVec), and
 //                                                sums[c] += dz[r, c] in float64, row by row
 // dz may be the same address as dout (each element is read before it is written).
-// The forward ReLU, relu_in_place(p, nVec): p[i] ← p[i] > 0 ? p[i] : +0 over 4·nVec floats, is
+// The forward ReLU, relu_in_place(p, nVec): p[i] ← p[i] < 0 ? +0 : p[i] over 4·nVec floats, is
 // built here too but lives in the GEMM module (reluInPlaceFunction), which applies it to each
-// block of a convolution's output before the block leaves wasm memory.
+// block of a convolution's output before the block leaves wasm memory. NaN passes through it.
 //
-// The select is `v & (v > 0)` (or `dout & (y > 0)`): f32x4.gt gives all-ones lanes where JS's
-// `y > 0` is true and all-zeros where it is false (negative, ±0, NaN), and the AND keeps the
-// float's bits or makes +0, so the results are bit-identical to relu.ts. (f32x4.max(v, 0) is not:
-// it returns NaN for NaN and may keep −0.)
+// The masks: f32x4.gt / f32x4.lt give all-ones lanes where JS's `>` / `<` is true and all-zeros
+// where it is false (NaN on either side included). The backward keeps `dout & (y > 0)`; the
+// forward clears the negative lanes, `v & ~(v < 0)` (v128.andnot), which leaves NaN and ±0 with
+// their own bits. Both are bit-identical to relu.ts. (f32x4.max(v, 0) is not: a NaN it returns
+// may lose its payload, and it turns −0 into +0.)
 //
 // The bias sums: relu.ts adds each row into float64 sums in row order. relu_mask_bias does the
 // same additions in the same order, on f64x2 lanes (sums[c], sums[c+1]) widened exactly from
@@ -27,8 +28,7 @@ import { HEAP_IMPORT } from './heap.js';
 
 const V128 = 16; // bytes per vector
 
-// Small helpers shared by the three functions.
-// `dout & (y > 0)` for the vectors at two addresses: the masked gradient (or, with dout = y, the ReLU).
+// `dout & (y > 0)` for the vectors at two addresses: the masked gradient of the backward passes.
 const masked = (dout: number, y: number): Instr =>
   [...local.get(dout), ...v128.load(), ...local.get(y), ...v128.load(), ...v128.zero(), ...f32x4.gt(), ...v128.and()];
 
@@ -39,8 +39,12 @@ export function reluInPlaceFunction(): FunctionDef {
     name: 'relu_in_place', params: [valType.i32, valType.i32], results: [], locals: [],
     body: [
       loop(
-        // *p = *p & (*p > 0)
-        [...local.get(p), ...masked(p, p), ...v128.store()],
+        // *p = *p & ~(*p < 0): the negative lanes become +0, NaN and the rest keep their bits.
+        [
+          ...local.get(p),
+          ...local.get(p), ...v128.load(), ...local.get(p), ...v128.load(), ...v128.zero(), ...f32x4.lt(), ...v128.andnot(),
+          ...v128.store(),
+        ],
         increment(p, i32.const(V128)),
         decrementAndLoop(nVec),
       ),

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * The `tatami` command: train the classic MNIST CNN, evaluate it, look at its predictions.
+ * The `tatami` command: train the classic MNIST CNN, evaluate it, look at its predictions, export it.
  * Every failure is one line on stderr and a non-zero exit code (2 for a wrong command line).
  */
 import { train, TRAIN_HELP } from './train.js';
 import { evaluate, predict, summary, EVALUATE_HELP, PREDICT_HELP, SUMMARY_HELP } from './inspect.js';
 import { viz, VIZ_HELP } from './viz.js';
+import { exportModel, EXPORT_HELP } from './export.js';
 import { UsageError } from './args.js';
 
 const USAGE = `Usage: tatami <command> [flags]
@@ -16,6 +17,7 @@ Commands:
   predict    show a test digit and the model's ten probabilities
   summary    print the model's Keras-style summary
   viz        write PNGs of a model's filters, feature maps, confusion matrix, curves
+  export     write a saved model as an ONNX file (--model DIR --onnx FILE)
 
 Run 'tatami <command> --help' for its flags.
 `;
@@ -29,6 +31,7 @@ const COMMANDS: Record<string, { help: string; run: (argv: readonly string[]) =>
   predict: { help: PREDICT_HELP, run: (argv) => predict(argv, log) },
   summary: { help: SUMMARY_HELP, run: (argv) => summary(argv, log) },
   viz: { help: VIZ_HELP, run: (argv) => viz(argv, log) },
+  export: { help: EXPORT_HELP, run: (argv) => exportModel(argv, log) },
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

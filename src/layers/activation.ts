@@ -1,6 +1,6 @@
 import type { Tensor } from '../tensor.js';
 import { type ActivationFn, activationName, getActivation } from '../activations.js';
-import { Layer, type LayerArgs, type SymbolicShape } from './layer.js';
+import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
 export interface ActivationArgs extends LayerArgs {
   /** relu, sigmoid, tanh, softmax, linear, elu, leaky_relu (snake_case or camelCase). */
@@ -23,8 +23,8 @@ export class Activation extends Layer {
     return inputShape;
   }
 
-  call(x: Tensor): Tensor {
-    return this.fn(x);
+  call(x: Tensor, ctx?: CallContext): Tensor {
+    return ctx?.logits === true ? x : this.fn(x);
   }
 
   override getConfig(): Record<string, unknown> {

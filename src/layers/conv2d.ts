@@ -76,11 +76,11 @@ export class Conv2D extends Layer {
     this.built = true;
   }
 
-  call(x: Tensor, _ctx: CallContext): Tensor {
+  call(x: Tensor, ctx: CallContext): Tensor {
     // ReLU, the common case, is fused into the convolution's output pass.
-    const relu = this.activation === 'relu';
+    const relu = this.activation === 'relu' && ctx.logits !== true;
     const y = conv2d(x, this.kernel as Tensor, { strides: this.strides, padding: this.padding, dilation: this.dilationRate, bias: this.bias, relu });
-    return relu ? y : this.kb.activate(y);
+    return relu ? y : this.kb.activate(y, ctx.logits);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -54,9 +54,9 @@ export class Dense extends Layer {
     this.built = true;
   }
 
-  call(x: Tensor, _ctx: CallContext): Tensor {
+  call(x: Tensor, ctx: CallContext): Tensor {
     const z = matmul(x, this.kernel as Tensor);
-    return this.kb.activate(this.bias === null ? z : add(z, this.bias));
+    return this.kb.activate(this.bias === null ? z : add(z, this.bias), ctx.logits);
   }
 
   override getConfig(): Record<string, unknown> {

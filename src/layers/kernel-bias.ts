@@ -36,9 +36,9 @@ export class KernelBias {
     this.specs = [kernelInitializer, biasInitializer];
   }
 
-  /** activation(z) */
-  activate(z: Tensor): Tensor {
-    return this.activationFn(z);
+  /** activation(z), or z itself when the caller asks for the logits (CallContext.logits). */
+  activate(z: Tensor, logits = false): Tensor {
+    return logits ? z : this.activationFn(z);
   }
 
   /** The Keras JSON keys these options write. */

@@ -11,6 +11,11 @@ export type SymbolicShape = readonly (number | null)[];
 export interface CallContext {
   readonly training: boolean;
   readonly rng: Rng;
+  /**
+   * Return the logits: the output before this layer's activation (default false). A model sets it
+   * on its output layer only, when compile chose to compute the loss from logits (resolveLoss).
+   */
+  readonly logits?: boolean;
 }
 
 /** Options every layer takes. */

@@ -20,33 +20,32 @@ function checkSameShape(loss: string, yTrue: Tensor, yPred: Tensor): void {
   }
 }
 
-/** The logits under a softmax over the last axis of a 2-D output, if yPred was made that way. */
-function softmaxLogits(yPred: Tensor): Tensor | null {
-  return yPred.op === 'softmax' && yPred.rank === 2 ? yPred.inputs[0] : null;
-}
-
-/** Mean over the batch of the fused softmax cross-entropy, from logits z [B, C] and targets y [B, C]. */
-function softmaxCrossEntropy(z: Tensor, y: Tensor): Tensor {
-  const [B, C] = z.shape;
-  const p = allocFloat32(z.size); // (B, C)
-  const total = softmaxCrossEntropyForward(p, z.data, y.data, B, C);
-  return Tensor.fromOp('softmaxCrossEntropy', Float32Array.of(total / B), [], [z], (dout) => {
+/** Mean over the rows of the fused softmax cross-entropy, from logits z [..., C] and targets y [..., C]. */
+function softmaxCrossEntropy(y: Tensor, z: Tensor): Tensor {
+  const C = z.shape[z.rank - 1];
+  const rows = z.size / C;
+  const p = allocFloat32(z.size); // (rows, C)
+  const total = softmaxCrossEntropyForward(p, z.data, y.data, rows, C);
+  return Tensor.fromOp('softmaxCrossEntropy', Float32Array.of(total / rows), [], [z], (dout) => {
     const dz = allocFloat32(z.size);
-    softmaxCrossEntropyBackward(dz, p, y.data, B, C, dout[0] / B);
+    softmaxCrossEntropyBackward(dz, p, y.data, rows, C, dout[0] / rows);
     accumulateGrad(z, dz, true);
   });
 }
 
 /**
  * Categorical cross-entropy, as Keras: mean over the batch of −Σ_c y·log p.
- * When yPred comes straight from a softmax (a Dense(…, 'softmax') output), it is computed from the
- * logits underneath, fused, with gradient exactly p − y (Keras on TensorFlow does the same). Otherwise
- * Keras's form: rows normalized to sum 1, clipped to [1e-7, 1 − 1e-7], then the log.
+ * With `fromLogits` (Keras's from_logits; compile sets it when the model ends in a softmax, see
+ * resolveLoss) yPred holds the logits z and p = softmax(z) is computed inside, fused, with gradient
+ * exactly (p − y)/B, as Keras on TensorFlow does. Otherwise yPred holds probabilities, in Keras's
+ * form: rows normalized to sum 1, clipped to [1e-7, 1 − 1e-7], then the log.
  */
-export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor): Tensor {
+export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, fromLogits = false): Tensor {
   checkSameShape('categorical_crossentropy', yTrue, yPred);
-  const logits = softmaxLogits(yPred);
-  if (logits !== null) return softmaxCrossEntropy(logits, yTrue);
+  if (fromLogits) {
+    if (yPred.rank === 0) throw new Error(`categorical_crossentropy: logits must have a class axis, got shape ${shapeToString(yPred.shape)}`);
+    return softmaxCrossEntropy(yTrue, yPred);
+  }
   const axis = yPred.rank - 1;
   const p = clip(div(yPred, sum(yPred, axis, true)), EPSILON, 1 - EPSILON);
   return mean(neg(sum(mul(yTrue, log(p)), axis)));
@@ -66,30 +65,33 @@ function oneHot(loss: string, classes: Tensor, C: number, B: number): Tensor {
   return new Tensor(out, [B, C]);
 }
 
-/** Cross-entropy with integer class labels [B] (or [B, 1]) against probabilities [B, C]. */
-export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor): Tensor {
+/** Cross-entropy with integer class labels [B] (or [B, 1]) against probabilities (or, fromLogits, logits) [B, C]. */
+export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, fromLogits = false): Tensor {
   if (yPred.rank !== 2) throw new Error(`sparse_categorical_crossentropy: predictions must be [batch, classes], got ${shapeToString(yPred.shape)}`);
   const [B, C] = yPred.shape;
-  return categoricalCrossentropy(oneHot('sparse_categorical_crossentropy', yTrue, C, B), yPred);
+  return categoricalCrossentropy(oneHot('sparse_categorical_crossentropy', yTrue, C, B), yPred, fromLogits);
+}
+
+/** Mean of the fused sigmoid cross-entropy, from logits z and targets y of the same shape. */
+function sigmoidCrossEntropy(y: Tensor, z: Tensor): Tensor {
+  const n = z.size;
+  const p = allocFloat32(n);
+  const total = sigmoidCrossEntropyForward(p, z.data, y.data);
+  return Tensor.fromOp('sigmoidCrossEntropy', Float32Array.of(total / n), [], [z], (dout) => {
+    const dz = allocFloat32(n);
+    sigmoidCrossEntropyBackward(dz, p, y.data, dout[0] / n);
+    accumulateGrad(z, dz, true);
+  });
 }
 
 /**
- * Binary cross-entropy, as Keras: mean of −(y·log p + (1 − y)·log(1 − p)). From the logits when yPred
- * comes straight from a sigmoid (fused, gradient σ(z) − y); otherwise with p clipped to [ε, 1 − ε].
+ * Binary cross-entropy, as Keras: mean of −(y·log p + (1 − y)·log(1 − p)). With `fromLogits` (compile
+ * sets it when the model ends in a sigmoid) yPred holds the logits z: fused, gradient (σ(z) − y)/n.
+ * Otherwise yPred holds probabilities, clipped to [ε, 1 − ε].
  */
-export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor): Tensor {
+export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, fromLogits = false): Tensor {
   checkSameShape('binary_crossentropy', yTrue, yPred);
-  if (yPred.op === 'sigmoid') {
-    const z = yPred.inputs[0];
-    const p = allocFloat32(z.size);
-    const n = z.size;
-    const total = sigmoidCrossEntropyForward(p, z.data, yTrue.data);
-    return Tensor.fromOp('sigmoidCrossEntropy', Float32Array.of(total / n), [], [z], (dout) => {
-      const dz = allocFloat32(n);
-      sigmoidCrossEntropyBackward(dz, p, yTrue.data, dout[0] / n);
-      accumulateGrad(z, dz, true);
-    });
-  }
+  if (fromLogits) return sigmoidCrossEntropy(yTrue, yPred);
   const p = clip(yPred, EPSILON, 1 - EPSILON);
   const positive = mul(yTrue, log(add(p, EPSILON)));
   const negative = mul(sub(1, yTrue), log(add(sub(1, p), EPSILON)));

@@ -35,7 +35,12 @@ export interface CompileArgs {
 export interface Compiled {
   optimizer: Optimizer;
   lossName: string;
+  /** The loss: from the logits when fromLogits (see resolveLoss), else from the output. */
   loss: LossFn;
+  /** Run the output layer without its activation for the loss (Keras's from_logits, settled by compile). */
+  fromLogits: boolean;
+  /** The output from what the loss gets, for the metrics. */
+  predictions: (out: Tensor) => Tensor;
   metrics: Metric[];
 }
 
@@ -102,6 +107,11 @@ export class Model implements TrainingTarget {
     return this.nodes().map((n) => ({ layer: n.layer, inputShape: (n.input as SymbolicTensor).shape, outputShape: n.shape }));
   }
 
+  /** The layer that makes the output (its activation decides compile's from_logits). */
+  protected outputLayer(): Layer | null {
+    return this.output?.layer ?? null;
+  }
+
   /** The graph's nodes after the input, in order. */
   protected nodes(): SymbolicTensor[] {
     const out: SymbolicTensor[] = [];
@@ -141,8 +151,11 @@ export class Model implements TrainingTarget {
   call(x: Tensor, ctx: CallContext): Tensor {
     this.ensureInitialized();
     this.checkInput(x);
+    // ctx.logits is for the output layer only.
+    const nodes = this.nodes();
+    const inner = { ...ctx, logits: false };
     let h = x;
-    for (const node of this.nodes()) h = node.layer.call(h, ctx);
+    for (const node of nodes) h = node.layer.call(h, node === nodes[nodes.length - 1] ? ctx : inner);
     return h;
   }
 
@@ -170,11 +183,12 @@ export class Model implements TrainingTarget {
     if (args === undefined || args.loss === undefined || args.optimizer === undefined) {
       throw new Error(`${this.name}: compile needs { optimizer, loss } (and optionally metrics)`);
     }
-    const { name: lossName, fn } = resolveLoss(args.loss);
+    const last = this.outputLayer() as { activation?: unknown } | null;
+    const { name: lossName, fn, fromLogits, predictions } = resolveLoss(args.loss, typeof last?.activation === 'string' ? last.activation : null);
     const optimizer = resolveOptimizer(args.optimizer);
     const width = this.output === null ? null : this.output.shape[this.output.shape.length - 1];
     const metrics = (args.metrics ?? []).map((m) => resolveMetric(m, lossName, width));
-    this.compiled = { optimizer, lossName, loss: fn, metrics };
+    this.compiled = { optimizer, lossName, loss: fn, fromLogits, predictions, metrics };
   }
 
   /** Train, as Keras's fit. See FitOptions for the defaults. */

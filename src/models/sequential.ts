@@ -64,6 +64,11 @@ export class Sequential extends Model {
     for (const layer of this.stack) this.connect(layer);
   }
 
+  /** The last layer, also before the model is built (compile may come first). */
+  protected override outputLayer(): Layer | null {
+    return this.stack[this.stack.length - 1] ?? null;
+  }
+
   protected override buildFromShape(shape: readonly number[]): void {
     if (this.stack.length > 0) this.build([null, ...shape.slice(1)]);
   }

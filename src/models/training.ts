@@ -127,12 +127,12 @@ export function trainStep(
   observe?: (loss: number, yPred: Tensor) => void,
 ): number {
   const compiled = requireCompiled(model, 'train');
-  const yPred = model.call(xb, { training: true, rng });
-  const loss = compiled.loss(yb, yPred);
+  const out = model.call(xb, { training: true, rng, logits: compiled.fromLogits });
+  const loss = compiled.loss(yb, out);
   loss.backward();
   compiled.optimizer.step(params);
   const value = loss.item();
-  observe?.(value, yPred);
+  observe?.(value, compiled.predictions(out));
   recycleGraph(loss);
   for (const p of params) p.grad = null;
   return value;
@@ -212,8 +212,8 @@ export function evaluateModel(model: Model, x: Tensor, y: Tensor, options: Evalu
   noGrad(() => {
     for (const [start, end] of batchRanges(x.shape[0], batchSize)) {
       const yb = takeRows(y, order, start, end);
-      const yPred = model.call(takeRows(x, order, start, end), { training: false, rng });
-      tracker.add(compiled.loss(yb, yPred).item(), end - start, yb, yPred);
+      const out = model.call(takeRows(x, order, start, end), { training: false, rng, logits: compiled.fromLogits });
+      tracker.add(compiled.loss(yb, out).item(), end - start, yb, compiled.predictions(out));
     }
   });
   return tracker.logs(prefix);

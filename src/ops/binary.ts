@@ -65,12 +65,17 @@ export function div(a: Operand, b: Operand): Tensor {
   return binaryOp('div', a, b, (x, z) => x / z, (_x, z) => 1 / z, (_x, z, y) => -y / z);
 }
 
-/** max(a, b) elementwise; on a tie the gradient goes to a. */
+// Whether maximum/minimum picks a: on a tie, and when a is NaN (a NaN on either side wins, as in
+// tf.maximum and torch.maximum: `x >= z` alone would pick a NaN b but drop a NaN a).
+const takesMax = (x: number, z: number): boolean => x >= z || x !== x;
+const takesMin = (x: number, z: number): boolean => x <= z || x !== x;
+
+/** max(a, b) elementwise, NaN if either is; on a tie the gradient goes to a. */
 export function maximum(a: Operand, b: Operand): Tensor {
-  return binaryOp('maximum', a, b, (x, z) => (x >= z ? x : z), (x, z) => (x >= z ? 1 : 0), (x, z) => (x >= z ? 0 : 1));
+  return binaryOp('maximum', a, b, (x, z) => (takesMax(x, z) ? x : z), (x, z) => (takesMax(x, z) ? 1 : 0), (x, z) => (takesMax(x, z) ? 0 : 1));
 }
 
-/** min(a, b) elementwise; on a tie the gradient goes to a. */
+/** min(a, b) elementwise, NaN if either is; on a tie the gradient goes to a. */
 export function minimum(a: Operand, b: Operand): Tensor {
-  return binaryOp('minimum', a, b, (x, z) => (x <= z ? x : z), (x, z) => (x <= z ? 1 : 0), (x, z) => (x <= z ? 0 : 1));
+  return binaryOp('minimum', a, b, (x, z) => (takesMin(x, z) ? x : z), (x, z) => (takesMin(x, z) ? 1 : 0), (x, z) => (takesMin(x, z) ? 0 : 1));
 }

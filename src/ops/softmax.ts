@@ -11,7 +11,7 @@ function softmaxOp(op: string, x: Tensor, axis: number, log: boolean): Tensor {
   const inner = shapeSize(x.shape.slice(ax + 1));
   const y = allocFloat32(x.size);
   softmaxForward(y, x.data, outer, len, inner, log);
-  // Named plainly only over the last axis: losses look for 'softmax' to fuse with cross-entropy.
+  // The axis shows in the op's name (summaries, errors) unless it is the last, the usual one.
   const name = ax === x.rank - 1 ? op : `${op}(axis=${ax})`;
   return Tensor.fromOp(name, y, x.shape, [x], (dout) => {
     const dx = allocFloat32(x.size);

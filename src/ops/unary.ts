@@ -40,11 +40,14 @@ export function clip(x: Tensor, min: number, max: number): Tensor {
   return unaryOp('clip', x, (v) => (v < min ? min : v > max ? max : v), (v) => (v < min || v > max ? 0 : 1));
 }
 
-/** max(x, 0). Written out (no per-element call): it runs on every conv output in a CNN. */
+/**
+ * max(x, 0), NaN kept (as tf.nn.relu and torch.relu: a diverged network shows NaN, not 0).
+ * Written out (no per-element call): it runs on every conv output in a CNN.
+ */
 export function relu(x: Tensor): Tensor {
   const xd = x.data;
   const y = allocFloat32(x.size);
-  for (let i = 0; i < y.length; i++) y[i] = xd[i] > 0 ? xd[i] : 0;
+  for (let i = 0; i < y.length; i++) y[i] = xd[i] < 0 ? 0 : xd[i];
   return Tensor.fromOp('relu', y, x.shape, [x], (dout) => {
     const dx = allocFloat32(x.size);
     for (let i = 0; i < dx.length; i++) dx[i] = xd[i] > 0 ? dout[i] : 0;

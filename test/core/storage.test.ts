@@ -77,7 +77,7 @@ function trainByHand(m: Model, x: Tensor, y: Tensor, epochs: number, batch: numb
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (let s = 0; s < x.shape[0]; s += batch) {
       const end = Math.min(s + batch, x.shape[0]);
-      const loss = compiled.loss(rows(y, s, end), m.call(rows(x, s, end), { training: true, rng }));
+      const loss = compiled.loss(rows(y, s, end), m.call(rows(x, s, end), { training: true, rng, logits: compiled.fromLogits }));
       loss.backward();
       compiled.optimizer.step(params);
       for (const p of params) p.grad = null;

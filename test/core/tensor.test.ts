@@ -144,6 +144,10 @@ describe('Tensor basics', () => {
     });
     expect(y.requiresGrad).toBe(false);
     expect(() => y.backward()).toThrow(/does not require grad/);
+    // Nothing of the graph is kept: the output holds no inputs (so no batch stays reachable).
+    expect(y.inputs).toEqual([]);
+    expect(add(tensor([1]), tensor([2])).inputs).toEqual([]); // no input needs a gradient: same
+    expect(mul(x, x).inputs).toEqual([x, x]); // recorded when backward will need it
     expect(isGradEnabled()).toBe(true);
     expect(() =>
       noGrad(() => {

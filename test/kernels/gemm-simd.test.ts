@@ -149,8 +149,8 @@ describe('gemmSimd equals gemmNaive', () => {
 });
 
 describe('the fused ReLU of the bias GEMMs', () => {
-  // relu = true must give exactly reluInPlace (relu.ts: > 0 kept, else +0, NaN → 0) of the same
-  // GEMM's unfused result: the SIMD one clamps each C block in wasm, the JS one at the end.
+  // relu = true must give exactly reluInPlace (relu.ts: negatives → +0, NaN and ±0 kept) of the
+  // same GEMM's unfused result: the SIMD one clamps each C block in wasm, the JS one at the end.
   it('equals reluInPlace of the unfused result, bit for bit, with NaN, ±∞ and −0 in the bias', () => {
     const rng = mulberry32(16);
     const gemms = [['gemmSimdBias', gemmSimdBias], ['gemmBlockedBias', gemmBlockedBias], ['gemmFastBias', gemmFastBias]] as const;
@@ -160,16 +160,42 @@ describe('the fused ReLU of the bias GEMMs', () => {
         const b = randomArray(rng, K * N);
         const bias = randomArray(rng, N);
         [NaN, Infinity, -Infinity, -0].forEach((v, i) => { if (i < N) bias[i] = v; });
-        const want = nanArray(M * N);
-        gemm(want, a, b, bias, M, N, K, 'nn', false);
+        const unfused = nanArray(M * N);
+        gemm(unfused, a, b, bias, M, N, K, 'nn', false);
+        const want = unfused.slice();
         reluInPlace(want);
         const got = nanArray(M * N);
         gemm(got, a, b, bias, M, N, K, 'nn', false, true);
         expect(firstDifference(got, want), `${name} M=${M} N=${N} K=${K}`).toBe(-1);
-        expect(got.some((x) => x < 0 || Number.isNaN(x) || Object.is(x, -0))).toBe(false);
+        // The rule spelled out: negatives become +0, everything else (NaN, ±0, +∞) passes unchanged.
+        const rule = Array.from(unfused, (v) => (v < 0 ? 0 : v));
+        expect(firstDifference(got, rule), `${name} rule M=${M} N=${N} K=${K}`).toBe(-1);
+        // Column 0 has the NaN bias: NaN comes out, never a plausible 0.
+        for (let i = 0; i < M; i++) expect(got[i * N]).toBeNaN();
       }
       const one = new Float32Array(1);
       expect(() => gemm(one, one, one, null, 1, 1, 1, 'nn', true, true)).toThrow(/fused ReLU can only be added when overwriting/);
+    }
+  });
+
+  it('on 50 seeded shapes with NaN and ±∞ inside A and B: SIMD and JS both give the rule\'s bits', () => {
+    const rng = mulberry32(17);
+    const spicy = (n: number): Float32Array => {
+      const x = randomArray(rng, n);
+      for (let i = 0; i < n; i++) if (rng() < 0.02) x[i] = [NaN, Infinity, -Infinity][randInt(rng, 0, 2)];
+      return x;
+    };
+    for (let t = 0; t < 50; t++) {
+      const [M, N, K] = [randInt(rng, 1, 70), randInt(rng, 1, 70), randInt(rng, 1, 40)];
+      const a = spicy(M * K), b = spicy(K * N), bias = spicy(N);
+      for (const [name, gemm] of [['gemmSimdBias', gemmSimdBias], ['gemmBlockedBias', gemmBlockedBias]] as const) {
+        const unfused = nanArray(M * N);
+        gemm(unfused, a, b, bias, M, N, K, 'nn', false);
+        const got = nanArray(M * N);
+        gemm(got, a, b, bias, M, N, K, 'nn', false, true);
+        const rule = Array.from(unfused, (v) => (v < 0 ? 0 : v));
+        expect(firstDifference(got, rule), `${name} M=${M} N=${N} K=${K}`).toBe(-1);
+      }
     }
   });
 });

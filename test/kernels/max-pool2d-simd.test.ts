@@ -51,7 +51,7 @@ describe.runIf(simdAvailable)('max-pool forward on WebAssembly SIMD', () => {
     check(rng, maxPool2dForwardSimd, shape(2, 26, 26, 128), false); // the seed model's pool
   });
 
-  it('resolves ties to the first cell, keeps a first-cell NaN, never lets a later NaN win', () => {
+  it('resolves ties to the first cell, and a NaN anywhere in the window wins (the first NaN)', () => {
     // One window, 4 channels; the cells in order (0,0) (0,1) (1,0) (1,1), channel-minor.
     const x = Float32Array.of(
       1, NaN, -Infinity, 0, /* (0,0) */ 1, 5, -Infinity, NaN, /* (0,1) */
@@ -60,8 +60,9 @@ describe.runIf(simdAvailable)('max-pool forward on WebAssembly SIMD', () => {
     const s = shape(1, 2, 2, 4);
     const y = nanArray(4), a = new Int32Array(4);
     maxPool2dForwardSimd(y, a, x, s);
-    expect(Array.from(y)).toEqual([2, NaN, -Infinity, 3]);
-    expect(Array.from(a)).toEqual([8, 1, 2, 15]); // tie 2 = 2: the (1,0) cell; all −∞: the first
+    expect(Array.from(y)).toEqual([2, NaN, -Infinity, NaN]);
+    // tie 2 = 2: the (1,0) cell; NaN first: it stays; all −∞: the first; NaN at (0,1) and (1,0): (0,1).
+    expect(Array.from(a)).toEqual([8, 1, 2, 7]);
   });
 
   it('handles odd H and W the pool does not divide, and N = 1', () => {
@@ -104,7 +105,7 @@ describe.runIf(simdAvailable)('max-pool forward on WebAssembly SIMD', () => {
     expect(firstDifference(got, want)).toBe(-1);
   });
 
-  it('a kernel that lets later equal values win (>=) fails the comparison', () => {
+  it('a kernel that lets later equal values win (>=) or hides NaN fails the comparison', () => {
     const rng = mulberry32(25);
     // Ties resolved to the last cell: wrong argmax wherever a window holds equal maxima.
     const lastTieWins: Forward = (y, argmax, x, s) => {
@@ -119,5 +120,8 @@ describe.runIf(simdAvailable)('max-pool forward on WebAssembly SIMD', () => {
       }
     };
     expect(() => check(rng, lastTieWins, shape(1, 6, 6, 8))).toThrow();
+    // The old rule, where a NaN after the first cell never won: NaN hidden behind a number.
+    const hidesNaN: Forward = (y, argmax, x, s) => maxPool2dForwardSimd(y, argmax, x.map((v) => (Number.isNaN(v) ? -Infinity : v)), s);
+    expect(() => check(rng, hidesNaN, shape(1, 6, 6, 8))).toThrow();
   });
 });

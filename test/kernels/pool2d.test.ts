@@ -2,7 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { pool2dShape, type Pool2dShape, type Padding } from '../../kernels/conv-shape.js';
 import { maxPool2dForwardNaive, maxPool2dForward, maxPool2dBackward, maxPool2dBackwardNaive } from '../../kernels/max-pool2d.js';
 import { avgPool2dForwardNaive, avgPool2dForward, avgPool2dBackwardNaive, avgPool2dBackward } from '../../kernels/avg-pool2d.js';
-import { compareArrays, expectClose, mulberry32, nanArray, numericGradient, randInt, randomArray, type Rng } from './helpers.js';
+import { compareArrays, expectClose, mulberry32, nanArray, numericGradient, randInt, randomArray, type Rng, type Tolerance } from './helpers.js';
+import { firstDifference } from './same-bits.js';
 
 /** [N, H, W, C, PH, PW, strides, padding], the arguments of pool2dShape. */
 type Spec = [number, number, number, number, number, number, [number, number], Padding];
@@ -68,6 +69,45 @@ describe('pooling, worked out by hand', () => {
     }
   });
 
+  it('max-pool: a NaN anywhere in the window gives NaN, its argmax and its gradient (first NaN of two)', () => {
+    // One 3×3 window over a 3×3 image with +∞ in it: NaN must still win, wherever it sits.
+    const one = shapeOf([1, 3, 3, 1, 3, 3, [3, 3], 'valid']);
+    for (let at = 0; at < 9; at++) {
+      const x = Float32Array.from([1, 2, Infinity, 4, 5, 6, 7, 8, -Infinity]);
+      x[at] = NaN;
+      for (const forward of [maxPool2dForwardNaive, maxPool2dForward]) {
+        const y = Float32Array.of(0);
+        const argmax = new Int32Array(1).fill(-7);
+        forward(y, argmax, x, one);
+        expect([y[0], argmax[0]], `${forward.name} NaN at ${at}`).toEqual([NaN, at]);
+      }
+      const dx = new Float32Array(9);
+      maxPool2dBackwardNaive(dx, Float32Array.of(3), x, one);
+      expect(dx[at], `naive backward NaN at ${at}`).toBe(3);
+    }
+    // Two NaNs (cells 4 and 7) behind a padded edge ('same', 2×2 stride 2 on 3×3): the first wins.
+    const x = Float32Array.from([1, 2, 3, 4, NaN, 6, 7, NaN, 9]);
+    for (const forward of [maxPool2dForwardNaive, maxPool2dForward]) {
+      const y = nanArray(4);
+      const argmax = new Int32Array(4).fill(-7);
+      forward(y, argmax, x, s);
+      // Windows {1,2,4,NaN}, {3,6}, {7,NaN}, {9}.
+      expect(Array.from(y)).toEqual([NaN, 6, NaN, 9]);
+      expect(Array.from(argmax)).toEqual([4, 5, 7, 8]);
+    }
+  });
+
+  it('avg-pool: a NaN or −∞ + ∞ in the window gives NaN, ∞ gives ∞', () => {
+    const one = shapeOf([1, 2, 2, 1, 2, 2, [2, 2], 'valid']);
+    for (const forward of [avgPool2dForwardNaive, avgPool2dForward]) {
+      for (const [x, want] of [[[1, NaN, 3, 4], NaN], [[1, Infinity, -Infinity, 4], NaN], [[1, Infinity, 3, 4], Infinity]] as const) {
+        const y = Float32Array.of(0);
+        forward(y, Float32Array.from(x), one);
+        expect(y[0], `${forward.name} [${x.join(', ')}]`).toBe(want);
+      }
+    }
+  });
+
   it('max-pool backward adds dy onto the winner, and only there', () => {
     const dy = Float32Array.from([1, 2, 3, 4]);
     const argmax = new Int32Array(4);
@@ -114,24 +154,47 @@ describe('naive pooling backward matches finite differences', () => {
   });
 });
 
+/** NaN exactly where the reference has NaN, and close everywhere else. */
+function expectCloseSameNaN(got: Float32Array, want: Float32Array, tol: Tolerance, what: string): void {
+  const nanAt = (a: Float32Array): number[] => a.reduce<number[]>((at, v, i) => (Number.isNaN(v) ? [...at, i] : at), []);
+  expect(nanAt(got), `${what}: NaN positions`).toEqual(nanAt(want));
+  const finite = (a: Float32Array): Float32Array => a.map((v) => (Number.isNaN(v) ? 0 : v));
+  expectClose(finite(got), finite(want), tol, what);
+}
+
+/** Inputs of checkPoolAgainstNaive: 'ties' draws small integers (many equal maxima), 'special' mixes in NaN and ±∞. */
+type PoolInput = 'plain' | 'ties' | 'special';
+
+function poolInput(rng: Rng, n: number, kind: PoolInput): Float32Array {
+  if (kind === 'ties') return randomArray(rng, n, 0, 4).map(Math.floor);
+  const x = randomArray(rng, n);
+  if (kind === 'special') {
+    const special = [NaN, Infinity, -Infinity];
+    for (let i = 0; i < n; i++) if (rng() < 0.1) x[i] = special[randInt(rng, 0, 2)];
+  }
+  return x;
+}
+
 /**
- * Fast pooling kernels against their naive twins on one shape. `ties` draws small integers so
- * many windows hold equal maxima (argmax must still agree exactly).
+ * Fast pooling kernels against their naive twins on one shape (argmax must agree exactly even
+ * with ties and NaN).
  */
-function checkPoolAgainstNaive(rng: Rng, s: Pool2dShape, ties: boolean): void {
+function checkPoolAgainstNaive(rng: Rng, s: Pool2dShape, kind: PoolInput): void {
   const nIn = inSize(s);
   const nOut = outSize(s);
-  const x = ties ? randomArray(rng, nIn, 0, 4).map(Math.floor) : randomArray(rng, nIn);
+  const x = poolInput(rng, nIn, kind);
 
-  // Max forward: bit-for-bit equal values and indices, from NaN / −7 prefills.
+  // Max forward: bit-for-bit equal values (NaN included) and indices, from NaN / −7 prefills.
   const yWant = nanArray(nOut);
   const amWant = new Int32Array(nOut).fill(-7);
   maxPool2dForwardNaive(yWant, amWant, x, s);
   const yGot = nanArray(nOut);
   const amGot = new Int32Array(nOut).fill(-7);
   maxPool2dForward(yGot, amGot, x, s);
-  expectClose(yGot, yWant, { atol: 0, rtol: 0 }, `max forward y ${label(s)}`);
-  expectClose(amGot, amWant, { atol: 0, rtol: 0 }, `max forward argmax ${label(s)}`);
+  let i = firstDifference(yGot, yWant);
+  expect(i, `max forward y ${label(s)} ${kind}: [${i}] got ${yGot[i]}, want ${yWant[i]}`).toBe(-1);
+  i = firstDifference(amGot, amWant);
+  expect(i, `max forward argmax ${label(s)} ${kind}: [${i}] got ${amGot[i]}, want ${amWant[i]}`).toBe(-1);
 
   // Max backward: argmax scatter vs re-finding the winner, onto a random prefill.
   const dy = randomArray(rng, nOut);
@@ -147,7 +210,7 @@ function checkPoolAgainstNaive(rng: Rng, s: Pool2dShape, ties: boolean): void {
   avgPool2dForwardNaive(aWant, x, s);
   const aGot = nanArray(nOut);
   avgPool2dForward(aGot, x, s);
-  expectClose(aGot, aWant, poolTol, `avg forward ${label(s)}`);
+  expectCloseSameNaN(aGot, aWant, poolTol, `avg forward ${label(s)} ${kind}`);
   const daWant = dxStart.slice();
   avgPool2dBackwardNaive(daWant, dy, s);
   const daGot = dxStart.slice();
@@ -156,7 +219,7 @@ function checkPoolAgainstNaive(rng: Rng, s: Pool2dShape, ties: boolean): void {
 }
 
 describe('fast pooling equals the naive twins', () => {
-  it('on ~50 seeded random shapes (half with many ties)', () => {
+  it('on ~50 seeded random shapes (a third with many ties, a third with NaN and ±∞)', () => {
     const rng = mulberry32(61);
     let done = 0;
     while (done < 50) {
@@ -171,7 +234,7 @@ describe('fast pooling equals the naive twins', () => {
       } catch {
         continue; // window larger than the input under 'valid': draw again
       }
-      checkPoolAgainstNaive(rng, s, done % 2 === 1);
+      checkPoolAgainstNaive(rng, s, (['plain', 'ties', 'special'] as const)[done % 3]);
       done++;
     }
   });
@@ -190,8 +253,9 @@ describe('fast pooling equals the naive twins', () => {
   for (const [name, spec] of awkward) {
     it(name, () => {
       const rng = mulberry32(71);
-      checkPoolAgainstNaive(rng, shapeOf(spec), false);
-      checkPoolAgainstNaive(rng, shapeOf(spec), true);
+      checkPoolAgainstNaive(rng, shapeOf(spec), 'plain');
+      checkPoolAgainstNaive(rng, shapeOf(spec), 'ties');
+      checkPoolAgainstNaive(rng, shapeOf(spec), 'special');
     });
   }
 });

@@ -5,10 +5,11 @@ import { conv2dShape } from '../../kernels/conv-shape.js';
 import { mulberry32, randInt, randomArray, nanArray, compareArrays, expectClose } from './helpers.js';
 
 describe('fused ReLU kernels', () => {
-  it('reluInPlace clamps negatives and NaN to 0 and keeps positives', () => {
-    const y = Float32Array.of(-2, -0, 0, 0.5, NaN, 3);
+  it('reluInPlace clamps negatives to +0, keeps positives, ±0 and ±∞ as max(x, 0) does, and NaN as NaN', () => {
+    const y = Float32Array.of(-2, -0, 0, 0.5, NaN, 3, -Infinity, Infinity, -1e-40);
     reluInPlace(y);
-    expect(Array.from(y)).toEqual([0, 0, 0, 0.5, 0, 3]);
+    const want = [0, -0, 0, 0.5, NaN, 3, 0, Infinity, 0];
+    want.forEach((v, i) => expect(Object.is(y[i], v), `relu(${i}) = ${y[i]}, want ${v}`).toBe(true));
   });
 
   it('reluBackwardBias equals the mask followed by the separate bias reduction', () => {

@@ -14,9 +14,9 @@ describe('categorical cross-entropy', () => {
   const z = (): Tensor => tensor([[1, 2, 3], [0, 0, 0]], undefined, { requiresGrad: true });
   const y = tensor([[0, 0, 1], [1, 0, 0]]);
 
-  it('fused with a softmax output: value, and gradient (p − y)/B on the logits', () => {
+  it('from logits (fused): value, and gradient (p − y)/B on the logits', () => {
     const logits = z();
-    const loss = categoricalCrossentropy(y, softmax(logits));
+    const loss = categoricalCrossentropy(y, logits, true);
     expect(loss.op).toBe('softmaxCrossEntropy');
     expectClose([loss.item()], [0.75310912], 1e-6, 1e-6);
     loss.backward();
@@ -25,7 +25,13 @@ describe('categorical cross-entropy', () => {
     expectClose(logits.grad as Tensor, [[p0[0] / 2, p0[1] / 2, (p0[2] - 1) / 2], [(1 / 3 - 1) / 2, 1 / 6, 1 / 6]], 1e-6, 1e-5);
   });
 
-  it('not after a softmax: rows normalized, clipped to [1e-7, 1 − 1e-7], then −Σ y log p', () => {
+  it('on probabilities: the same value as from the logits (composed, no fusion by op name)', () => {
+    const loss = categoricalCrossentropy(y, softmax(z()));
+    expect(loss.op).not.toBe('softmaxCrossEntropy');
+    expectClose([loss.item()], [0.75310912], 1e-6, 1e-6);
+  });
+
+  it('on probabilities: rows normalized, clipped to [1e-7, 1 − 1e-7], then −Σ y log p', () => {
     // p = [[0.2, 0.3, 0.5], [2, 1, 1]] → row 1 normalized to [0.5, 0.25, 0.25]
     // loss = (−log 0.5 − log 0.5)/2 = 0.69314718
     const p = tensor([[0.2, 0.3, 0.5], [2, 1, 1]]);
@@ -39,6 +45,8 @@ describe('categorical cross-entropy', () => {
     const dense = categoricalCrossentropy(y, softmax(z())).item();
     expect(sparseCategoricalCrossentropy(tensor([2, 0]), softmax(z())).item()).toBe(dense);
     expect(sparseCategoricalCrossentropy(tensor([[2], [0]]), softmax(z())).item()).toBe(dense);
+    const fromLogits = categoricalCrossentropy(y, z(), true).item();
+    expect(sparseCategoricalCrossentropy(tensor([2, 0]), z(), true).item()).toBe(fromLogits);
     expect(() => sparseCategoricalCrossentropy(tensor([3, 0]), softmax(z()))).toThrow(/label 3 at row 0 is not a class index in \[0, 3\)/);
     expect(() => sparseCategoricalCrossentropy(tensor([1.5, 0]), softmax(z()))).toThrow(/label 1.5 at row 0/);
     expect(() => sparseCategoricalCrossentropy(tensor([1, 0, 1]), softmax(z()))).toThrow(/expected \[2\] or \[2, 1\] integer classes/);
@@ -56,10 +64,11 @@ describe('binary cross-entropy', () => {
   //   (0, 1): log 2 = 0.69314718;  (2, 0): 2 + log(1 + e⁻²) = 2.12692801
   //   (−1, 0): log(1 + e⁻¹) = 0.31326169;  (3, 1): log(1 + e⁻³) = 0.04858735
   //   mean = 3.18192423/4 = 0.79548106
-  it('fused with a sigmoid output: value and gradient (σ(z) − y)/n', () => {
+  it('from logits (fused): value and gradient (σ(z) − y)/n', () => {
     const z = tensor([[0, 2], [-1, 3]], undefined, { requiresGrad: true });
     const y = tensor([[1, 0], [0, 1]]);
-    const loss = binaryCrossentropy(y, sigmoid(z));
+    expect(binaryCrossentropy(y, sigmoid(z)).op).not.toBe('sigmoidCrossEntropy'); // no fusion by op name
+    const loss = binaryCrossentropy(y, z, true);
     expectClose([loss.item()], [0.79548106], 1e-6, 1e-6);
     loss.backward();
     const s = (v: number): number => 1 / (1 + Math.exp(-v));
@@ -87,14 +96,35 @@ describe('mean squared error', () => {
   });
 });
 
-describe('names', () => {
+describe('names, and from_logits decided by the output activation', () => {
   it('snake_case, camelCase and mse; unknown names list the known ones', () => {
     expect(resolveLoss('categorical_crossentropy').fn).toBe(categoricalCrossentropy);
     expect(resolveLoss('categoricalCrossentropy').fn).toBe(categoricalCrossentropy);
     expect(resolveLoss('sparseCategoricalCrossentropy').name).toBe('sparse_categorical_crossentropy');
     expect(resolveLoss('binaryCrossentropy').fn).toBe(binaryCrossentropy);
-    expect(resolveLoss('mse')).toEqual({ name: 'mean_squared_error', fn: meanSquaredError });
+    const mse = resolveLoss('mse');
+    expect([mse.name, mse.fn, mse.fromLogits]).toEqual(['mean_squared_error', meanSquaredError, false]);
     expect(resolveLoss('meanSquaredError').fn).toBe(meanSquaredError);
     expect(() => resolveLoss('hinge')).toThrow(/unknown loss 'hinge' \(known: categorical_crossentropy, .*mse\)/);
+  });
+
+  it('softmax + categorical and sigmoid + binary cross-entropy take the logits; other pairs do not', () => {
+    const y = tensor([[0, 0, 1], [1, 0, 0]]);
+    const z = tensor([[1, 2, 3], [0, 0, 0]]);
+    for (const spec of ['categorical_crossentropy', categoricalCrossentropy] as const) {
+      const r = resolveLoss(spec, 'softmax');
+      expect(r.fromLogits).toBe(true);
+      expectClose([r.fn(y, z).item()], [0.75310912], 1e-6, 1e-6); // the worked example above
+      expectClose(r.predictions(z), softmax(z), 0, 0);
+    }
+    expect(resolveLoss('sparse_categorical_crossentropy', 'softmax').fromLogits).toBe(true);
+    expect(resolveLoss('binary_crossentropy', 'sigmoid').fromLogits).toBe(true);
+    for (const [loss, activation] of [['categorical_crossentropy', 'sigmoid'], ['binary_crossentropy', 'softmax'], ['mse', 'softmax'], ['categorical_crossentropy', null]] as const) {
+      const r = resolveLoss(loss, activation);
+      expect(r.fromLogits, `${loss} after ${activation}`).toBe(false);
+      expect(r.predictions(z)).toBe(z);
+    }
+    const custom = (a: Tensor, b: Tensor): Tensor => meanSquaredError(a, b);
+    expect(resolveLoss(custom, 'softmax')).toMatchObject({ name: 'custom', fromLogits: false, fn: custom });
   });
 });

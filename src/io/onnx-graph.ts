@@ -1,0 +1,98 @@
+/**
+ * The ONNX graph under construction: the nodes and constants the layer converters add, and the
+ * layout of every value.
+ *
+ * Layout: tatami's tensors are channels-last (NHWC), and so are the exported graph's inputs and
+ * outputs. ONNX's Conv, pools and BatchNormalization want the channels at axis 1 (NCHW). A value
+ * therefore records which it is, and a converter asks for the layout it needs: channelsFirst(v) or
+ * channelsLast(v) add one Transpose only when the value is in the other layout, and only once per
+ * value. So a stack of convs and pools stays NCHW between them, and a Flatten or Dense gets its
+ * input back in NHWC order, which is the order tatami's Flatten flattens in.
+ */
+import type { SymbolicShape } from '../layers/layer.js';
+import { floatTensor, int64Tensor, nodeProto, type OnnxAttribute, type ProtoWriter } from './onnx-proto.js';
+
+/** A tensor of the graph: its name, its shape as tatami sees it (channels last), and its layout. */
+export interface OnnxValue {
+  readonly name: string;
+  /** tatami's shape, batch first (null: dynamic), channels last, whatever the layout. */
+  readonly shape: SymbolicShape;
+  /** True when the graph holds it with the channels moved to axis 1 (rank ≥ 3 only). */
+  readonly channelsFirst: boolean;
+}
+
+/** Transpose permutations between channels-last and channels-first for rank r. */
+function toFirstPerm(r: number): number[] {
+  return [0, r - 1, ...Array.from({ length: r - 2 }, (_, i) => i + 1)]; // NHWC → NCHW for r = 4
+}
+function toLastPerm(r: number): number[] {
+  return [0, ...Array.from({ length: r - 2 }, (_, i) => i + 2), 1]; // NCHW → NHWC for r = 4
+}
+
+export class OnnxGraphBuilder {
+  readonly nodes: ProtoWriter[] = [];
+  readonly initializers: ProtoWriter[] = [];
+  private readonly used = new Set<string>();
+  // The other-layout twin of a value already transposed, by the value's name.
+  private readonly transposed = new Map<string, OnnxValue>();
+
+  /** `base`, or `base_1`, `base_2`, …: a name no other value or constant of the graph has. */
+  unique(base: string): string {
+    let name = base;
+    for (let k = 1; this.used.has(name); k++) name = `${base}_${k}`;
+    this.used.add(name);
+    return name;
+  }
+
+  /** Add `op(inputs) → a new value named after `base``; returns the value's name. */
+  op(op: string, inputs: readonly string[], base: string, attributes: Readonly<Record<string, OnnxAttribute>> = {}): string {
+    const out = this.unique(base);
+    this.nodes.push(nodeProto(op, inputs, [out], out, attributes));
+    return out;
+  }
+
+  /** A float constant (weights); returns its name. */
+  constant(base: string, dims: readonly number[], data: Float32Array): string {
+    const name = this.unique(base);
+    this.initializers.push(floatTensor(name, dims, data));
+    return name;
+  }
+
+  /** An int64 constant (a shape for Reshape); returns its name. */
+  int64Constant(base: string, data: readonly number[]): string {
+    const name = this.unique(base);
+    this.initializers.push(int64Tensor(name, data));
+    return name;
+  }
+
+  /** Mark a name as taken: the graph's inputs, and its outputs until {@link output} names them. */
+  reserve(name: string): void {
+    this.used.add(name);
+  }
+
+  /** Make the reserved name `name` a copy of value `from` (an Identity): a graph output's exact name. */
+  output(from: string, name: string): void {
+    this.nodes.push(nodeProto('Identity', [from], [name], name));
+  }
+
+  /** v with its channels at axis 1 (a Transpose unless it is already so). Rank ≥ 3. */
+  channelsFirst(v: OnnxValue): OnnxValue {
+    if (v.channelsFirst) return v;
+    return this.twin(v, true, toFirstPerm(v.shape.length), 'nchw');
+  }
+
+  /** v in tatami's own layout, channels last (a Transpose unless it is already so). */
+  channelsLast(v: OnnxValue): OnnxValue {
+    if (!v.channelsFirst) return v;
+    return this.twin(v, false, toLastPerm(v.shape.length), 'nhwc');
+  }
+
+  private twin(v: OnnxValue, channelsFirst: boolean, perm: number[], suffix: string): OnnxValue {
+    const known = this.transposed.get(v.name);
+    if (known !== undefined) return known;
+    const name = this.op('Transpose', [v.name], `${v.name}/${suffix}`, { perm });
+    const twin = { name, shape: v.shape, channelsFirst };
+    this.transposed.set(v.name, twin);
+    return twin;
+  }
+}
