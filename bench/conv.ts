@@ -18,6 +18,8 @@ import { ortVersion } from './peers/onnx.js';
 import { singleNodeModel, nhwcToNchw, nchwToNhwc, hwioToOihw } from './peers/onnx-model.js';
 import { convnetjs, toVols, fromVols, setFilters, filterGrads } from './peers/convnetjs.js';
 import type * as CN from 'convnetjs';
+import { depthwiseCases, depthwiseShapes, depthwiseQuickShapes, type DepthwiseSpec } from './depthwise-conv.js';
+import { convTransposeCases, transposeShapes, transposeQuickShapes, type TransposeSpec } from './conv-transpose.js';
 
 /** y [N,OH,OW,CO] = conv(x, w) (+ bias). Overwrites y. `cols` is scratch of N·OH·OW × KH·KW·CI floats. */
 export type ConvForwardKernel = (y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape, cols: Float32Array) => void;
@@ -307,13 +309,21 @@ export interface ConvCaseOptions {
   forward?: KernelVersion<ConvForwardKernel>[];
   dx?: KernelVersion<ConvInputGradKernel>[];
   dw?: KernelVersion<ConvFilterGradKernel>[];
+  /** Depthwise shapes after the conv shapes (bench/depthwise-conv.ts). Default: the full list. */
+  depthwise?: DepthwiseSpec[];
+  /** Transposed-conv shapes after those (bench/conv-transpose.ts). Default: the full list. */
+  transpose?: TransposeSpec[];
 }
+
+/** The depthwise and transposed shapes of --quick. */
+export const convQuickExtras = { depthwise: depthwiseQuickShapes, transpose: transposeQuickShapes };
 
 /** One case per shape × {forward, dx, dw}, built lazily per shape (big buffers). */
 export async function* convCases(options: ConvCaseOptions = {}): AsyncGenerator<Case> {
   const {
     shapes = convShapes, peers = true,
     forward = convForwardVersions, dx = convInputGradVersions, dw = convFilterGradVersions,
+    depthwise = depthwiseShapes, transpose = transposeShapes,
   } = options;
   for (const spec of shapes) {
     const d = convData(spec);
@@ -339,4 +349,6 @@ export async function* convCases(options: ConvCaseOptions = {}): AsyncGenerator<
       versions: [...dw.map((k) => filterGradVersion(d, k)), ...await peersFor('dw')],
     };
   }
+  yield* depthwiseCases(depthwise, peers);
+  yield* convTransposeCases(transpose, peers);
 }

@@ -5,6 +5,8 @@
 //   npm run bench -- --shape 8x28x28x16:32:3x3:same
 //                                       a custom conv shape: NxHxWxCI:CO:KHxKW:valid|same[:stride]
 //                                       (repeatable; implies the conv family)
+//   npm run bench -- conv --kinds depthwise,transposed
+//                                       only those kinds of convolution (conv2d, depthwise, transposed)
 //   npm run bench -- --quick            small shapes, few samples (seconds, not minutes)
 //   options: --no-peers (tatami only), --samples N (Benchmark.js minSamples, default 5),
 //            --max-time S (seconds per version, default 2), --no-write (no JSON files)
@@ -12,11 +14,19 @@
 // Results: a table on stdout, progress on stderr, and bench/results/<family>-<time>.json plus
 // bench/results/latest-<family>.json.
 
-import { runFamily, familyNames, defaultRunOptions, quickTiming, type FamilyName, type RunOptions } from './run.js';
+import { runFamily, familyNames, convKindNames, defaultRunOptions, quickTiming, type FamilyName, type RunOptions, type ConvKind } from './run.js';
 import { parseConvSpec } from './conv.js';
 
 const usage = `usage: npm run bench -- [conv|pool|gemm|train ...] [--quick] [--shape NxHxWxCI:CO:KHxKW:valid|same[:stride]]
+                       [--kinds conv2d,depthwise,transposed]
                        [--no-peers] [--samples N] [--max-time SECONDS] [--no-write]`;
+
+function parseKinds(text: string): ConvKind[] {
+  const kinds = text.split(',');
+  const bad = kinds.find((k) => !(convKindNames as readonly string[]).includes(k));
+  if (bad !== undefined) throw new Error(`--kinds takes ${convKindNames.join(', ')} (comma-separated), got '${bad}'\n${usage}`);
+  return kinds as ConvKind[];
+}
 
 function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOptions } {
   const options = defaultRunOptions();
@@ -36,6 +46,7 @@ function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOption
     else if (a === '--no-peers') options.peers = false;
     else if (a === '--no-write') options.write = false;
     else if (a === '--shape') shapes.push(value());
+    else if (a === '--kinds') options.convKinds = parseKinds(value());
     else if (a.startsWith('--shape=')) shapes.push(a.slice('--shape='.length));
     else if (a === '--samples') samples = Number(value());
     else if (a === '--max-time') maxTime = Number(value());
@@ -55,6 +66,7 @@ function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOption
     options.convShapes = shapes.map((s, i) => parseConvSpec(s, shapes.length === 1 ? 'custom' : `custom${i + 1}`));
     if (families.length === 0) families.push('conv');
   }
+  if (options.convKinds !== undefined && families.length === 0) families.push('conv');
   return { families: families.length > 0 ? families : [...familyNames], options };
 }
 

@@ -5,12 +5,16 @@ import { runCase } from './harness.js';
 import { defaultTiming, type Case, type Result, type TimingOptions } from './case.js';
 import { formatTable, machineInfo, writeResults } from './report.js';
 import { consumed } from './timing.js';
-import { convCases, convQuickShapes, type ConvSpec } from './conv.js';
+import { convCases, convQuickShapes, convQuickExtras, type ConvSpec } from './conv.js';
+import type { DepthwiseSpec } from './depthwise-conv.js';
+import type { TransposeSpec } from './conv-transpose.js';
 import { poolCases } from './pool.js';
 import { gemmCases } from './gemm.js';
 import { trainCases } from './train.js';
 
 export const familyNames = ['conv', 'pool', 'gemm', 'train'] as const;
+export const convKindNames = ['conv2d', 'depthwise', 'transposed'] as const;
+export type ConvKind = (typeof convKindNames)[number];
 export type FamilyName = (typeof familyNames)[number];
 
 export interface RunOptions {
@@ -20,6 +24,8 @@ export interface RunOptions {
   peers: boolean;
   /** Custom conv shapes (--shape); replaces the family's defaults. */
   convShapes?: ConvSpec[];
+  /** Which kinds of convolution the conv family runs (--kinds; default all). */
+  convKinds?: readonly ConvKind[];
   timing: TimingOptions;
   /** Write bench/results/*.json (default true); a directory overrides bench/results. */
   write: boolean | string;
@@ -37,7 +43,17 @@ export function defaultRunOptions(): RunOptions {
 /** The cases of one family under these options. */
 export function familyCases(name: FamilyName, o: RunOptions): AsyncIterable<Case> {
   switch (name) {
-    case 'conv': return convCases({ shapes: o.convShapes ?? (o.quick ? convQuickShapes : undefined), peers: o.peers });
+    case 'conv': {
+      // --shape asks for those conv shapes only; --quick takes the small shapes of every kind.
+      const kinds = o.convKinds ?? (o.convShapes !== undefined ? ['conv2d'] : convKindNames);
+      const extras: { depthwise?: DepthwiseSpec[]; transpose?: TransposeSpec[] } = o.quick ? convQuickExtras : {};
+      return convCases({
+        shapes: kinds.includes('conv2d') ? o.convShapes ?? (o.quick ? convQuickShapes : undefined) : [],
+        depthwise: kinds.includes('depthwise') ? extras.depthwise : [],
+        transpose: kinds.includes('transposed') ? extras.transpose : [],
+        peers: o.peers,
+      });
+    }
     case 'pool': return poolCases({ quick: o.quick, peers: o.peers });
     case 'gemm': return gemmCases({ quick: o.quick, peers: o.peers });
     case 'train': return trainCases({ quick: o.quick, peers: o.peers });

@@ -40,3 +40,29 @@ export { maxPool2dForwardSimd, isMaxPool2x2Simd } from './max-pool2d-simd.js';
 export { maxPool2dForwardFast, maxPool2dBackwardFast } from './max-pool2d-fast.js';
 export { adamUpdateSimd } from './adam-simd.js';
 export { adamUpdateFast } from './optimizers-fast.js';
+export {
+  depthwiseConv2dShape,
+  depthwiseConv2dForwardDirect,
+  depthwiseConv2dBackwardInputDirect,
+  depthwiseConv2dBackwardFilterDirect,
+  type DepthwiseConv2dShape,
+} from './depthwise-conv2d.js';
+export { depthwiseConv2dForwardRows, depthwiseConv2dBackwardInputRows, depthwiseConv2dBackwardFilterRows } from './depthwise-conv2d-rows.js';
+export {
+  conv2dTransposeShape,
+  adjointConv2dShape,
+  deconvOutputLength,
+  conv2dTransposeForwardDirect,
+  conv2dTransposeBackwardInputDirect,
+  conv2dTransposeBackwardFilterDirect,
+  type Conv2dTransposeShape,
+} from './conv2d-transpose.js';
+export {
+  conv2dTransposeForwardIm2col,
+  conv2dTransposeCols,
+  conv2dTransposeColsLength,
+  conv2dTransposeBackwardInputIm2col,
+  conv2dTransposeBackwardFilterIm2col,
+} from './conv2d-transpose-im2col.js';
+export { depthwiseConv2dForwardSimd, depthwiseConv2dBackwardInputSimd, depthwiseConv2dBackwardFilterSimd, depthwiseSimdApplies } from './depthwise-conv2d-simd.js';
+export { depthwiseConv2dForwardFast, depthwiseConv2dBackwardInputFast, depthwiseConv2dBackwardFilterFast } from './depthwise-conv2d-fast.js';

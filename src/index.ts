@@ -19,11 +19,18 @@ export { softmax, logSoftmax } from './ops/softmax.js';
 // For writing your own op: Tensor.fromOp records it, accumulateGrad adds its input gradients.
 export { accumulateGrad } from './tensor.js';
 export { conv2d, type Conv2dOptions, type Size2 } from './ops/conv2d.js';
+export { depthwiseConv2d, type DepthwiseConv2dOptions } from './ops/depthwise-conv2d.js';
+export { conv2dTranspose, type Conv2dTransposeOptions } from './ops/conv2d-transpose.js';
+export { conv1d, type Conv1dOptions, type Conv1dPadding } from './ops/conv1d.js';
 export { maxPool2d, avgPool2d, type Pool2dOptions } from './ops/pool2d.js';
 
 export { Layer, SymbolicTensor, type LayerArgs, type LayerWeight, type SymbolicShape, type CallContext } from './layers/layer.js';
 export { Input, input, InputLayer, type InputArgs } from './layers/input.js';
 export { Conv2D, type Conv2DArgs } from './layers/conv2d.js';
+export { DepthwiseConv2D, type DepthwiseConv2DArgs } from './layers/depthwise-conv2d.js';
+export { SeparableConv2D, type SeparableConv2DArgs } from './layers/separable-conv2d.js';
+export { Conv2DTranspose, type Conv2DTransposeArgs } from './layers/conv2d-transpose.js';
+export { Conv1D, type Conv1DArgs } from './layers/conv1d.js';
 export { MaxPooling2D, MaxPool2D, AveragePooling2D, AvgPool2D, GlobalAveragePooling2D, type Pooling2DArgs } from './layers/pooling.js';
 export { Dense, type DenseArgs } from './layers/dense.js';
 export { Flatten } from './layers/flatten.js';

@@ -16,6 +16,7 @@ import { Activation } from '../layers/activation.js';
 import { Embedding } from '../layers/embedding.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { ConfigReader } from './config-reader.js';
+import { CONV_BUILDERS } from './conv-layers-config.js';
 import { readActivation, readDtype, readInitializer } from './keras-values.js';
 import type { KernelBiasArgs } from '../layers/kernel-bias.js';
 
@@ -162,6 +163,8 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
     });
     return { layer, weights: () => [['embeddings', [layer.inputDim, layer.outputDim]]] };
   },
+
+  ...CONV_BUILDERS,
 };
 
 function pooling(r: ConfigReader, base: { name: string; trainable: boolean }, Cls: typeof MaxPooling2D | typeof AveragePooling2D): BuiltLayer {
@@ -173,6 +176,7 @@ function pooling(r: ConfigReader, base: { name: string; trainable: boolean }, Cl
 /** Keras's other spellings of the same classes. */
 const ALIASES: Readonly<Record<string, string>> = {
   MaxPool2D: 'MaxPooling2D', AvgPool2D: 'AveragePooling2D', GlobalAvgPool2D: 'GlobalAveragePooling2D', Convolution2D: 'Conv2D',
+  SeparableConvolution2D: 'SeparableConv2D', Convolution2DTranspose: 'Conv2DTranspose', Convolution1D: 'Conv1D',
 };
 
 /** Layer classes a model file may use (besides InputLayer). */

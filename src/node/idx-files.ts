@@ -79,7 +79,13 @@ function findFile(dir: string, entries: string[], stem: string): string {
 async function readSplit(imagesFile: string, labelsFile: string): Promise<MnistFileSplit> {
   const imagesName = basename(imagesFile);
   const labelsName = basename(labelsFile);
-  const [images, labels] = await Promise.all([readIdxFile(imagesFile), readIdxFile(labelsFile)]);
+  // Both files are read at once, but a failure is reported in a fixed order (images first), so the
+  // same bad folder always gives the same message.
+  const [imagesRead, labelsRead] = await Promise.allSettled([readIdxFile(imagesFile), readIdxFile(labelsFile)]);
+  if (imagesRead.status === 'rejected') throw imagesRead.reason;
+  if (labelsRead.status === 'rejected') throw labelsRead.reason;
+  const images = imagesRead.value;
+  const labels = labelsRead.value;
   if (images.dims.length !== 3 || images.dims[1] !== 28 || images.dims[2] !== 28) {
     throw new Error(`${imagesName}: expected images of shape [N, 28, 28], found dims [${images.dims.join(', ')}]`);
   }

@@ -3,6 +3,7 @@ import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import { conv2dShape, type Conv2dShape, type Padding } from '../../kernels/conv-shape.js';
 import {
+  im2colIsIdentity,
   conv2dForwardIm2col,
   conv2dBackwardInputIm2col,
   conv2dBackwardFilterIm2col,
@@ -70,7 +71,9 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
   } catch (e) {
     throw new Error(`conv2d: ${shapes}: ${(e as Error).message.replace(/^conv2d: /, '')}`);
   }
-  const cols = allocFloat32(N * s.OH * s.OW * KH * KW * CI); // (N·OH·OW, KH·KW·CI)
+  // A 1×1 conv with stride 1 is a plain GEMM: x [N·H·W, CI] already is the cols matrix, so it is
+  // neither copied nor allocated (the filter gradient reads x itself).
+  const cols = im2colIsIdentity(s) ? x.data : allocFloat32(N * s.OH * s.OW * KH * KW * CI); // (N·OH·OW, KH·KW·CI)
   const y = allocFloat32(N * s.OH * s.OW * CO); // (N, OH, OW, CO)
   // Fused ReLU: the GEMM clamps each block before storing it, instead of a second pass over y.
   conv2dForwardIm2col(y, x.data, filter.data, bias === null ? null : bias.data, s, cols, relu);

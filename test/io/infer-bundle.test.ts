@@ -13,9 +13,13 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import { classicCnn, Tensor } from '../../src/index.js';
 import { randomInput, maxDiff } from './io-helpers.js';
 
-/** Generous ceilings above the measured size (≈ 101 kB minified, 35 kB gzipped). */
-const MAX_MINIFIED = 120_000;
-const MAX_GZIPPED = 40_000;
+/**
+ * Generous ceilings above the measured size: ≈ 126 kB minified, 41.5 kB gzipped (it was 101 kB and
+ * 35 kB before DepthwiseConv2D, SeparableConv2D, Conv2DTranspose and Conv1D, whose layers, ops,
+ * kernels and config readers the loader must carry: ≈ 25 kB minified, 6.5 kB gzipped for the four).
+ */
+const MAX_MINIFIED = 150_000;
+const MAX_GZIPPED = 48_000;
 
 test('tatami/infer bundles for the browser without Node imports, and predicts from memory', async () => {
   const result = await build({

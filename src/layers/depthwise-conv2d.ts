@@ -1,0 +1,91 @@
+import type { Tensor } from '../tensor.js';
+import { depthwiseConv2d } from '../ops/depthwise-conv2d.js';
+import { depthwiseConv2dShape } from '../../kernels/depthwise-conv2d.js';
+import { type InitializerSpec, initializerConfig } from '../initializers.js';
+import { KernelBias } from './kernel-bias.js';
+import { type ConvWindow, type ConvWindowArgs, convWindow, convWindowConfig, positiveInt } from './conv-window.js';
+import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
+
+export interface DepthwiseConv2DArgs extends LayerArgs, ConvWindowArgs {
+  /** Filters per input channel, M (default 1): the output has CI·M channels. */
+  depthMultiplier?: number;
+  /** Default 'linear' (none). */
+  activation?: string | null;
+  /** Default true. */
+  useBias?: boolean;
+  /** Default 'glorot_uniform' (Keras; fans from the kernel [KH, KW, CI, M]). */
+  depthwiseInitializer?: InitializerSpec;
+  /** Default 'zeros'. */
+  biasInitializer?: InitializerSpec;
+}
+
+/**
+ * Depthwise 2-D convolution layer, as Keras DepthwiseConv2D: every input channel is convolved with
+ * its own `depthMultiplier` filters and channels never mix (MobileNet's spatial step; a 1×1 Conv2D
+ * then mixes them). NHWC input [N, H, W, CI], kernel `depthwise_kernel` [KH, KW, CI, M], bias
+ * [CI·M]; output [N, OH, OW, CI·M], with channel ci·M + m from filter m of channel ci.
+ * Parameters: KH·KW·CI·M + CI·M (3×3 on 32 channels, M = 1: 320).
+ */
+export class DepthwiseConv2D extends Layer {
+  readonly className = 'DepthwiseConv2D';
+  readonly window: ConvWindow;
+  readonly depthMultiplier: number;
+  private readonly kb: KernelBias;
+  private readonly initializerSpec: InitializerSpec;
+  private kernel: Tensor | null = null;
+  private bias: Tensor | null = null;
+
+  constructor(args: DepthwiseConv2DArgs) {
+    super(args);
+    const { depthMultiplier = 1, depthwiseInitializer = 'glorot_uniform', activation, useBias, biasInitializer } = args;
+    this.window = convWindow('DepthwiseConv2D', args);
+    this.depthMultiplier = positiveInt('DepthwiseConv2D', 'depthMultiplier', depthMultiplier);
+    this.kb = new KernelBias('DepthwiseConv2D', { activation, useBias, biasInitializer, kernelInitializer: depthwiseInitializer });
+    this.initializerSpec = depthwiseInitializer;
+  }
+
+  get activation(): string {
+    return this.kb.activation;
+  }
+
+  get useBias(): boolean {
+    return this.kb.useBias;
+  }
+
+  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    if (inputShape.length !== 4 || inputShape[3] === null) this.shapeError(inputShape, '4-D NHWC input (batch, height, width, channels) with known channels');
+    const [n, h, w, c] = inputShape;
+    const built = this.kernel?.shape[2];
+    if (built !== undefined && c !== built) this.shapeError(inputShape, `${built} channels (the layer is built for them)`);
+    const { kernelSize: [KH, KW], strides, dilationRate, padding } = this.window;
+    try {
+      const s = depthwiseConv2dShape(1, h ?? (KH - 1) * dilationRate[0] + 1, w ?? (KW - 1) * dilationRate[1] + 1, c as number, KH, KW, this.depthMultiplier, strides, dilationRate, padding);
+      return [n, h === null ? null : s.OH, w === null ? null : s.OW, s.CO];
+    } catch (e) {
+      return this.shapeError(inputShape, `an input the ${KH}x${KW} kernel fits (${(e as Error).message})`);
+    }
+  }
+
+  override build(inputShape: SymbolicShape): void {
+    const ci = inputShape[3] as number;
+    this.kernel = this.addWeight('depthwise_kernel', [...this.window.kernelSize, ci, this.depthMultiplier], this.kb.kernelInitializer);
+    if (this.useBias) this.bias = this.addWeight('bias', [ci * this.depthMultiplier], this.kb.biasInitializer);
+    this.built = true;
+  }
+
+  call(x: Tensor, _ctx: CallContext): Tensor {
+    const { strides, padding, dilationRate } = this.window;
+    return this.kb.activate(depthwiseConv2d(x, this.kernel as Tensor, { strides, padding, dilation: dilationRate, bias: this.bias }));
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const { kernel_initializer: _kernel, ...kb } = this.kb.config();
+    return {
+      ...super.getConfig(),
+      ...convWindowConfig(this.window),
+      depth_multiplier: this.depthMultiplier,
+      ...kb,
+      depthwise_initializer: initializerConfig(this.initializerSpec),
+    };
+  }
+}
