@@ -66,3 +66,8 @@ export {
 } from './conv2d-transpose-im2col.js';
 export { depthwiseConv2dForwardSimd, depthwiseConv2dBackwardInputSimd, depthwiseConv2dBackwardFilterSimd, depthwiseSimdApplies } from './depthwise-conv2d-simd.js';
 export { depthwiseConv2dForwardFast, depthwiseConv2dBackwardInputFast, depthwiseConv2dBackwardFilterFast } from './depthwise-conv2d-fast.js';
+export { erf } from './erf.js';
+export { pad2dForward, pad2dBackward, crop2dForward, crop2dBackward, type Box2d } from './pad2d.js';
+export { resizeNearestForward, resizeNearestBackward, resizeBilinearForward, resizeBilinearBackward, type Resize2dShape } from './resize2d.js';
+export { layerNormForward, layerNormBackward, type LayerNormShape } from './layer-norm.js';
+export { affineTransformForward, affineTransformBackward, type AffineShape, type FillMode, type AffineInterpolation } from './affine-transform.js';

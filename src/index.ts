@@ -11,6 +11,8 @@ export { gradCheck, type GradCheckOptions, type GradCheckResult } from './gradch
 
 export { add, sub, mul, div, maximum, minimum } from './ops/binary.js';
 export { neg, exp, log, sqrt, square, pow, abs, clip, relu, leakyRelu, elu, sigmoid, tanh } from './ops/unary.js';
+export { reluGeneral, relu6, softplus, softsign, selu, silu, gelu, hardSigmoid, hardSilu, type ReluOptions } from './ops/unary.js';
+export { ACTIVATION_NAMES } from './activations.js';
 export { sum, mean, max, type Axes } from './ops/reduce.js';
 export { reshape, flatten, transpose, concat, slice } from './ops/shape-ops.js';
 export { matmul } from './ops/matmul.js';
@@ -23,6 +25,10 @@ export { depthwiseConv2d, type DepthwiseConv2dOptions } from './ops/depthwise-co
 export { conv2dTranspose, type Conv2dTransposeOptions } from './ops/conv2d-transpose.js';
 export { conv1d, type Conv1dOptions, type Conv1dPadding } from './ops/conv1d.js';
 export { maxPool2d, avgPool2d, type Pool2dOptions } from './ops/pool2d.js';
+export { zeroPad2d, crop2d, type Sides2 } from './ops/pad2d.js';
+export { resize2d, type ResizeInterpolation } from './ops/resize2d.js';
+export { layerNorm } from './ops/layer-norm.js';
+export { affineTransform, type AffineTransformOptions, type FillMode, type AffineInterpolation } from './ops/affine-transform.js';
 
 export { Layer, SymbolicTensor, type LayerArgs, type LayerWeight, type SymbolicShape, type CallContext } from './layers/layer.js';
 export { Input, input, InputLayer, type InputArgs } from './layers/input.js';
@@ -39,6 +45,21 @@ export { Dropout, type DropoutArgs } from './layers/dropout.js';
 export { Activation, type ActivationArgs } from './layers/activation.js';
 export { Embedding, type EmbeddingArgs } from './layers/embedding.js';
 export { BatchNormalization, type BatchNormalizationArgs } from './layers/batch-normalization.js';
+export { ZeroPadding2D, Cropping2D, type ZeroPadding2DArgs, type Cropping2DArgs, type SidesSpec } from './layers/padding2d.js';
+export { ReLU, LeakyReLU, ELU, Softmax, type ReLUArgs, type LeakyReLUArgs, type ELUArgs, type SoftmaxArgs } from './layers/advanced-activations.js';
+export { PReLU, type PReLUArgs } from './layers/prelu.js';
+export { Rescaling, type RescalingArgs } from './layers/rescaling.js';
+export { UpSampling2D, type UpSampling2DArgs } from './layers/up-sampling2d.js';
+export { Resizing, CenterCrop, type ResizingArgs, type CenterCropArgs } from './layers/resizing.js';
+export { GlobalMaxPooling2D, GlobalMaxPool2D, type GlobalMaxPooling2DArgs } from './layers/global-max-pooling2d.js';
+export { LayerNormalization, type LayerNormalizationArgs } from './layers/layer-normalization.js';
+export {
+  RandomFlip, RandomTranslation, RandomRotation, RandomZoom, type RandomFlipArgs, type RandomTranslationArgs, type RandomRotationArgs,
+  type RandomZoomArgs, type RandomTransformArgs, type Factor, type FlipMode,
+} from './layers/random-geometry.js';
+export { RandomContrast, type RandomContrastArgs } from './layers/random-contrast.js';
+export { Permute, RepeatVector, type PermuteArgs, type RepeatVectorArgs } from './layers/permute-repeat.js';
+export { GaussianNoise, GaussianDropout, SpatialDropout2D, type GaussianNoiseArgs, type GaussianDropoutArgs, type SpatialDropout2DArgs } from './layers/noise.js';
 export * as initializers from './initializers.js';
 export { type Initializer, type InitializerSpec } from './initializers.js';
 

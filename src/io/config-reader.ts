@@ -8,8 +8,11 @@ import { type JsonObject, own, show } from './safe-json.js';
 export class ConfigReader {
   private readonly seen = new Set<string>();
 
-  /** `who` prefixes every error, e.g. "loadModel: layer 'conv2d' (Conv2D)". */
-  constructor(readonly config: JsonObject, readonly who: string) {}
+  /**
+   * `who` prefixes every error, e.g. "loadModel: layer 'conv2d' (Conv2D)"; `kerasMajor` is the Keras
+   * version whose meanings the file uses (io/keras-flavor.ts).
+   */
+  constructor(readonly config: JsonObject, readonly who: string, readonly kerasMajor: 2 | 3 = 2) {}
 
   fail(message: string): never {
     throw new Error(`${this.who}: ${message}`);

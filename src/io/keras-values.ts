@@ -3,12 +3,12 @@
  * object), the activation name, and initializers (Keras 2 / Keras 3 / tfjs spellings, including the
  * VarianceScaling form tfjs writes for its defaults).
  */
-import { activationName } from '../activations.js';
+import { activationName, ACTIVATION_NAMES } from '../activations.js';
 import type { ConfigReader } from './config-reader.js';
 import { isObject, own, show } from './safe-json.js';
 
 /** The activations tatami has, by Keras name. */
-export const SUPPORTED_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'leaky_relu'] as const;
+export const SUPPORTED_ACTIVATIONS = ACTIVATION_NAMES;
 
 /** dtype must be float32: 'float32', or { class_name: 'DTypePolicy' | 'Policy', config: { name: 'float32' } }. */
 export function readDtype(r: ConfigReader, key = 'dtype'): void {
@@ -24,14 +24,18 @@ export function readDtype(r: ConfigReader, key = 'dtype'): void {
   r.fail(`dtype ${show(v)} is not supported (tatami computes in float32)`);
 }
 
-/** An activation by name; Keras 3 may also write { class_name, config } for a built-in one. */
+/**
+ * An activation by name; Keras 3 may also write { class_name, config } for a built-in one. A Keras 3
+ * file's hard_sigmoid is Keras 3's (see activations.ts).
+ */
 export function readActivation(r: ConfigReader, key = 'activation'): string {
   let v = r.get(key);
   if (isObject(v) && typeof own(v, 'class_name') === 'string') v = own(v, 'class_name');
   if (v === undefined || v === null) return 'linear';
   if (typeof v !== 'string') return r.fail(`activation ${show(v)} is not supported (supported: ${SUPPORTED_ACTIVATIONS.join(', ')})`);
   try {
-    return activationName(v, 'activation');
+    const name = activationName(v, 'activation');
+    return name === 'hard_sigmoid' && r.kerasMajor === 3 ? 'hard_sigmoid_keras3' : name;
   } catch {
     return r.fail(`activation '${v}' is not supported (supported: ${SUPPORTED_ACTIVATIONS.join(', ')})`);
   }

@@ -15,6 +15,7 @@ import { Dropout } from '../layers/dropout.js';
 import { Activation } from '../layers/activation.js';
 import { Embedding } from '../layers/embedding.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
+import { MODERN_CNN_BUILDERS } from './modern-cnn-layers.js';
 import { ConfigReader } from './config-reader.js';
 import { CONV_BUILDERS } from './conv-layers-config.js';
 import { readActivation, readDtype, readInitializer } from './keras-values.js';
@@ -40,7 +41,7 @@ export interface BuiltLayer {
   weights(inputShape: SymbolicShape): WeightShape[];
 }
 
-type Builder = (r: ConfigReader, base: { name: string; trainable: boolean }) => BuiltLayer;
+export type Builder = (r: ConfigReader, base: { name: string; trainable: boolean }) => BuiltLayer;
 
 const none = (): WeightShape[] => [];
 const last = (s: SymbolicShape): number => s[s.length - 1] ?? 0;
@@ -165,6 +166,8 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
   },
 
   ...CONV_BUILDERS,
+  // The layers of modern CNNs (issue 13), in their own file.
+  ...MODERN_CNN_BUILDERS,
 };
 
 function pooling(r: ConfigReader, base: { name: string; trainable: boolean }, Cls: typeof MaxPooling2D | typeof AveragePooling2D): BuiltLayer {
@@ -177,18 +180,22 @@ function pooling(r: ConfigReader, base: { name: string; trainable: boolean }, Cl
 const ALIASES: Readonly<Record<string, string>> = {
   MaxPool2D: 'MaxPooling2D', AvgPool2D: 'AveragePooling2D', GlobalAvgPool2D: 'GlobalAveragePooling2D', Convolution2D: 'Conv2D',
   SeparableConvolution2D: 'SeparableConv2D', Convolution2DTranspose: 'Conv2DTranspose', Convolution1D: 'Conv1D',
+  GlobalMaxPool2D: 'GlobalMaxPooling2D',
 };
 
 /** Layer classes a model file may use (besides InputLayer). */
 export const SUPPORTED_LAYERS: readonly string[] = Object.keys(BUILDERS);
 
-/** Build a tatami layer from a Keras layer entry; `prefix` (e.g. 'loadModel') starts every error. */
-export function layerFromConfig(className: string, config: Record<string, unknown>, name: string, prefix: string): BuiltLayer {
+/**
+ * Build a tatami layer from a Keras layer entry; `prefix` (e.g. 'loadModel') starts every error;
+ * `kerasMajor` is the Keras version whose meanings the file uses (io/keras-flavor.ts).
+ */
+export function layerFromConfig(className: string, config: Record<string, unknown>, name: string, prefix: string, kerasMajor: 2 | 3 = 2): BuiltLayer {
   const cls = Object.prototype.hasOwnProperty.call(ALIASES, className) ? ALIASES[className] : className;
   if (!Object.prototype.hasOwnProperty.call(BUILDERS, cls)) {
     throw new Error(`${prefix}: layer '${name}' has class ${className}, which tatami does not support (supported: ${SUPPORTED_LAYERS.join(', ')})`);
   }
-  const r = new ConfigReader(config, `${prefix}: layer '${name}' (${className})`);
+  const r = new ConfigReader(config, `${prefix}: layer '${name}' (${className})`, kerasMajor);
   readCommon(r);
   const trainable = r.bool('trainable', true);
   let built: BuiltLayer;

@@ -19,6 +19,7 @@ import { Sequential } from '../models/sequential.js';
 import { isObject, own, show, type JsonObject } from './safe-json.js';
 import { readTopology } from './topology.js';
 import { layerFromConfig, type BuiltLayer } from './layer-from-config.js';
+import { kerasMajorVersion } from './keras-flavor.js';
 import { planWeights } from './manifest.js';
 import { matchWeights, type ExpectedWeight } from './weight-matching.js';
 import { checkWeightBytes, decodeWeight } from './decode-weights.js';
@@ -56,8 +57,9 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
   const built: BuiltLayer[] = [];
   const expected: ExpectedWeight[] = [];
   let shape: SymbolicShape = [null, ...topology.inputShape];
+  const kerasMajor = kerasMajorVersion(own(json, 'modelTopology'));
   for (const entry of topology.layers) {
-    const b = layerFromConfig(entry.className, entry.config as Record<string, unknown>, entry.name, prefix);
+    const b = layerFromConfig(entry.className, entry.config as Record<string, unknown>, entry.name, prefix, kerasMajor);
     let out: SymbolicShape;
     try {
       out = b.layer.computeOutputShape(shape);

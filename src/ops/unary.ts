@@ -1,6 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { unaryMap } from '../../kernels/elementwise.js';
+import { erf } from '../../kernels/erf.js';
 
 /**
  * Elementwise unary ops and activations.
@@ -64,3 +65,90 @@ export function leakyRelu(x: Tensor, alpha = 0.2): Tensor {
 export function elu(x: Tensor, alpha = 1): Tensor {
   return unaryOp('elu', x, (v) => (v > 0 ? v : alpha * (Math.exp(v) - 1)), (v, y) => (v > 0 ? 1 : y + alpha));
 }
+
+export interface ReluOptions {
+  /** Upper bound of the output (default: none). */
+  maxValue?: number | null;
+  /** Slope below the threshold (default 0). */
+  negativeSlope?: number;
+  /** Inputs at or below it take the negative slope (default 0). */
+  threshold?: number;
+}
+
+/**
+ * Keras's full ReLU (keras.activations.relu / layers.ReLU):
+ * y = min(max(x, 0), maxValue) for x > threshold, negativeSlope·(x − threshold) otherwise.
+ * d/dx = 1 where 0 < x < maxValue and x > threshold, negativeSlope below the threshold, 0 elsewhere.
+ */
+export function reluGeneral(x: Tensor, options: ReluOptions = {}): Tensor {
+  const { maxValue = null, negativeSlope = 0, threshold = 0 } = options;
+  const top = maxValue ?? Infinity;
+  if (!(top >= 0) || !Number.isFinite(negativeSlope) || !Number.isFinite(threshold)) {
+    throw new Error(`reluGeneral: maxValue must be ≥ 0 and negativeSlope, threshold finite, got ${maxValue}, ${negativeSlope}, ${threshold}`);
+  }
+  return unaryOp(
+    'reluGeneral',
+    x,
+    // Written so a NaN input falls through every test and comes out NaN, and −∞ with slope 0 gives 0.
+    (v) => (v > threshold ? (v < 0 ? 0 : v > top ? top : v) : v <= threshold ? (negativeSlope === 0 ? 0 : negativeSlope * (v - threshold)) : v),
+    (v) => (v > threshold ? (v > 0 && v < top ? 1 : 0) : v < threshold ? negativeSlope : 0),
+  );
+}
+
+/** min(max(x, 0), 6). */
+export const relu6 = (x: Tensor): Tensor => reluGeneral(x, { maxValue: 6 });
+
+/** log(1 + eˣ), computed as max(x, 0) + log1p(e^(−|x|)) so it never overflows; d/dx = sigmoid(x). */
+export const softplus = (x: Tensor): Tensor =>
+  unaryOp('softplus', x, (v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))), (v) => 1 / (1 + Math.exp(-v)));
+
+/** x / (1 + |x|); d/dx = 1 / (1 + |x|)². */
+export const softsign = (x: Tensor): Tensor =>
+  unaryOp('softsign', x, (v) => v / (1 + Math.abs(v)), (v) => 1 / ((1 + Math.abs(v)) * (1 + Math.abs(v))));
+
+/** SELU's constants (Klambauer et al. 2017), as Keras and tfjs spell them. */
+const SELU_ALPHA = 1.6732632423543772848170429916717;
+const SELU_SCALE = 1.0507009873554804934193349852946;
+
+/** scale·x for x > 0, scale·alpha·(eˣ − 1) otherwise; d/dx = scale, or y + scale·alpha below 0. */
+export const selu = (x: Tensor): Tensor =>
+  unaryOp('selu', x, (v) => (v > 0 ? SELU_SCALE * v : SELU_SCALE * SELU_ALPHA * Math.expm1(v)), (v, y) => (v > 0 ? SELU_SCALE : y + SELU_SCALE * SELU_ALPHA));
+
+/** x·sigmoid(x) (Keras silu, alias swish); d/dx = s·(1 + x·(1 − s)) with s = sigmoid(x). */
+export const silu = (x: Tensor): Tensor =>
+  unaryOp('silu', x, (v) => v / (1 + Math.exp(-v)), (v) => {
+    const s = 1 / (1 + Math.exp(-v));
+    return s * (1 + v * (1 - s));
+  });
+
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/**
+ * GELU, as Keras gelu(x, approximate):
+ *   exact:        x·Φ(x), Φ(x) = (1 + erf(x/√2)) / 2;             d/dx = Φ(x) + x·φ(x), φ the normal density
+ *   approximate:  x·(1 + tanh(u)) / 2, u = √(2/π)·(x + 0.044715·x³); d/dx = (1 + t)/2 + x·(1 − t²)·u′/2
+ */
+export function gelu(x: Tensor, approximate = false): Tensor {
+  if (!approximate) {
+    return unaryOp('gelu', x, (v) => 0.5 * v * (1 + erf(v / Math.SQRT2)), (v) => 0.5 * (1 + erf(v / Math.SQRT2)) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v));
+  }
+  return unaryOp('gelu(approximate)', x, (v) => 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v))), (v) => {
+    const t = Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v));
+    return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * v * v);
+  });
+}
+
+/**
+ * clip(slope·x + 0.5, 0, 1); d/dx = slope inside, 0 where clipped. The slope is where Keras's versions
+ * differ: Keras 2 and tfjs use 0.2 (the default here); Keras 3 uses 1/6, i.e. relu6(x + 3) / 6.
+ */
+export function hardSigmoid(x: Tensor, slope = 0.2): Tensor {
+  const lo = -0.5 / slope;
+  const hi = 0.5 / slope;
+  return unaryOp('hardSigmoid', x, (v) => (v <= lo ? 0 : v >= hi ? 1 : slope * v + 0.5), (v) => (v <= lo || v >= hi ? 0 : slope));
+}
+
+/** Keras 3 hard_silu (alias hard_swish): x·relu6(x + 3)/6; d/dx = 0 below −3, 1 above 3, (2x + 3)/6 between. */
+export const hardSilu = (x: Tensor): Tensor =>
+  unaryOp('hardSilu', x, (v) => (v <= -3 ? 0 : v >= 3 ? v : (v * (v + 3)) / 6), (v) => (v <= -3 ? 0 : v >= 3 ? 1 : (2 * v + 3) / 6));

@@ -14,12 +14,14 @@ import { classicCnn, Tensor } from '../../src/index.js';
 import { randomInput, maxDiff } from './io-helpers.js';
 
 /**
- * Generous ceilings above the measured size: ≈ 126 kB minified, 41.5 kB gzipped (it was 101 kB and
- * 35 kB before DepthwiseConv2D, SeparableConv2D, Conv2DTranspose and Conv1D, whose layers, ops,
- * kernels and config readers the loader must carry: ≈ 25 kB minified, 6.5 kB gzipped for the four).
+ * Generous ceilings above the measured size: ≈ 160 kB minified, 51 kB gzipped. It was 101 kB and
+ * 35 kB with the first 12 layer types; the loader must carry every layer it can build, their ops,
+ * kernels and config readers: ≈ 25 kB minified, 6.5 kB gzipped for the four convolutions
+ * (DepthwiseConv2D, SeparableConv2D, Conv2DTranspose, Conv1D) and ≈ 34 kB, 9.5 kB for the other
+ * layers of modern CNNs (padding, resizing, activation, normalization, noise, augmentation).
  */
-const MAX_MINIFIED = 150_000;
-const MAX_GZIPPED = 48_000;
+const MAX_MINIFIED = 190_000;
+const MAX_GZIPPED = 60_000;
 
 test('tatami/infer bundles for the browser without Node imports, and predicts from memory', async () => {
   const result = await build({
