@@ -8,6 +8,8 @@
 //   npm run bench -- conv --kinds depthwise,transposed
 //                                       only those kinds of convolution (conv2d, depthwise, transposed)
 //   npm run bench -- --quick            small shapes, few samples (seconds, not minutes)
+//   npm run bench -- models             whole models: training steps and predict at batch 32 and 1,
+//                                       beside PyTorch and tfjs-cpu (bench/models.ts; not in the default run)
 //   options: --no-peers (tatami only), --samples N (Benchmark.js minSamples, default 5),
 //            --max-time S (seconds per version, default 2), --no-write (no JSON files)
 //
@@ -16,8 +18,11 @@
 
 import { runFamily, familyNames, convKindNames, defaultRunOptions, quickTiming, type FamilyName, type RunOptions, type ConvKind } from './run.js';
 import { parseConvSpec } from './conv.js';
+import { runModels, modelNames } from './models.js';
+import { formatModels, formatTargets, writeModels } from './models-report.js';
+import { machineInfo } from './report.js';
 
-const usage = `usage: npm run bench -- [conv|pool|gemm|train ...] [--quick] [--shape NxHxWxCI:CO:KHxKW:valid|same[:stride]]
+const usage = `usage: npm run bench -- [conv|pool|gemm|train|models ...] [--quick] [--shape NxHxWxCI:CO:KHxKW:valid|same[:stride]]
                        [--kinds conv2d,depthwise,transposed]
                        [--no-peers] [--samples N] [--max-time SECONDS] [--no-write]`;
 
@@ -28,9 +33,10 @@ function parseKinds(text: string): ConvKind[] {
   return kinds as ConvKind[];
 }
 
-function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOptions } {
+function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOptions; models: boolean; maxTime?: number } {
   const options = defaultRunOptions();
   const families: FamilyName[] = [];
+  let models = false;
   const shapes: string[] = [];
   let samples: number | undefined;
   let maxTime: number | undefined;
@@ -42,6 +48,7 @@ function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOption
       return v;
     };
     if ((familyNames as readonly string[]).includes(a)) families.push(a as FamilyName);
+    else if (a === 'models') models = true;
     else if (a === '--quick') options.quick = true;
     else if (a === '--no-peers') options.peers = false;
     else if (a === '--no-write') options.write = false;
@@ -67,7 +74,23 @@ function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOption
     if (families.length === 0) families.push('conv');
   }
   if (options.convKinds !== undefined && families.length === 0) families.push('conv');
-  return { families: families.length > 0 ? families : [...familyNames], options };
+  return { families: families.length > 0 || models ? families : [...familyNames], options, models, maxTime };
+}
+
+/** The models family: its own runner (whole models and a Python peer do not fit the kernel harness). */
+async function runModelsFamily(options: RunOptions, maxTime: number | undefined): Promise<void> {
+  const m = machineInfo();
+  const quick = options.quick;
+  options.print(`\n## models${quick ? ' (quick)' : ''} — ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${new Date().toISOString()}`);
+  const { rows, targets } = await runModels({
+    models: modelNames, ops: ['train', 'predict'], batches: quick ? [2] : [32, 1],
+    budget: maxTime ?? (quick ? 0 : 2), peers: options.peers && !quick, targets: !quick,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  options.print(formatModels(rows));
+  options.print(`\n${formatTargets(targets)}`);
+  options.print('(median step after two warm-up steps; training = forward, loss, backward, Adam; one thread; `npm run bench -- models`)');
+  if (options.write !== false) options.print(`results: ${writeModels(rows, targets, process.argv.slice(2))}`);
 }
 
 async function main(): Promise<void> {
@@ -79,6 +102,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   for (const family of parsed.families) await runFamily(family, parsed.options);
+  if (parsed.models) await runModelsFamily(parsed.options, parsed.maxTime);
 }
 
 await main();

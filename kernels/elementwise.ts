@@ -11,6 +11,23 @@
  * Buffers are row-major and contiguous: a [aShape], b [bShape], out [broadcastShape(aShape, bShape)].
  */
 
+/** The binary operators the ops use; elementwise-fast.ts writes each one out as its own loop. */
+export type BinaryKind = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum';
+
+/**
+ * Each operator as a function of two numbers: what binaryBroadcast takes to compute `kind`.
+ * maximum and minimum pick x on a tie and when x is NaN, so a NaN on either side wins (as
+ * tf.maximum; `x >= y` alone is false for a NaN x and would drop it).
+ */
+export const binaryFunctions: Readonly<Record<BinaryKind, (x: number, y: number) => number>> = {
+  add: (x, y) => x + y,
+  sub: (x, y) => x - y,
+  mul: (x, y) => x * y,
+  div: (x, y) => x / y,
+  maximum: (x, y) => (x >= y || x !== x ? x : y),
+  minimum: (x, y) => (x <= y || x !== x ? x : y),
+};
+
 /** The broadcast result of two shapes, or null when they are incompatible. */
 export function broadcastShape(aShape: readonly number[], bShape: readonly number[]): number[] | null {
   const rank = Math.max(aShape.length, bShape.length);

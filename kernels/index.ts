@@ -6,8 +6,14 @@
  * KH×KW kernel, OH×OW output height and width, CO output channels; layouts NHWC (activations) and
  * HWIO (filters), row-major.
  */
-export { broadcastShape, broadcastStrides, binaryBroadcast, broadcastTo, unaryMap } from './elementwise.js';
+export { broadcastShape, broadcastStrides, binaryBroadcast, broadcastTo, unaryMap, binaryFunctions, type BinaryKind } from './elementwise.js';
+export { binaryBroadcastFast, broadcastToFast, collapseAxes } from './elementwise-fast.js';
+export { reluSimd, addRowsSimd, channelSumsSimd } from './elementwise-simd.js';
 export { reduceSum, reduceMax, reduceMaxBackward, reduceSumTo } from './reduce.js';
+export { reduceSumToFast } from './reduce-fast.js';
+export { batchNormForwardTrainingNaive, batchNormForwardInferenceNaive, batchNormBackwardNaive } from './batch-norm.js';
+export { batchNormForwardTraining, batchNormForwardInference, batchNormBackward } from './batch-norm-fast.js';
+export { batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormBackwardSimd } from './batch-norm-simd.js';
 export { transpose } from './transpose.js';
 export { gatherRows, scatterAddRows } from './gather.js';
 export { softmaxForward, softmaxBackward } from './softmax.js';

@@ -3,8 +3,9 @@ import { releaseFloat32 } from './storage.js';
 
 /**
  * Gives the storage of a finished training step back for reuse (see storage.ts): the data of every
- * op-made tensor under `root` and the gradient of every tensor there, leaves included. Kept: the
- * leaves' data (weights, inputs), and any buffer an op output shares with a leaf (reshape views).
+ * op-made tensor under `root`, the scratch its backward held (Tensor.holdScratch: a conv's im2col
+ * matrix) and the gradient of every tensor there, leaves included. Kept: the leaves' data (weights,
+ * inputs), and any buffer an op output shares with a leaf (reshape views, a 1×1 conv's cols).
  *
  * After this call none of those tensors may be read, and the leaves' gradients must be dropped
  * (set to null) before the next backward(): fit calls it once it has the loss and the metrics and
@@ -34,6 +35,7 @@ export function recycleGraph(root: Tensor): void {
   for (const node of nodes) {
     if (node.inputs.length > 0) offer(node.data);
     if (node.grad !== null) offer(node.grad.data);
+    for (const b of node.scratch) offer(b);
   }
   releaseFloat32(buffers);
 }

@@ -1,8 +1,11 @@
-import { allocFloat32 } from './storage.js';
+import { allocFloat32, releaseFloat32 } from './storage.js';
 import { isGradEnabled } from './grad-mode.js';
 import { type Shape, shapeSize, shapeToString, assertValidShape, shapesEqual } from './shape.js';
 
-/** A recorded op's backward: given d(loss)/d(output), add each input's gradient into it. */
+/**
+ * A recorded op's backward: given d(loss)/d(output), add each input's gradient into it. `dout` is
+ * only lent for the call: backward() may hand its storage out again right after.
+ */
 type BackwardFn = (dout: Float32Array) => void;
 
 /** Nested number arrays, as returned by `toArray()`. */
@@ -24,13 +27,16 @@ export class Tensor {
   requiresGrad: boolean;
   /**
    * d(loss)/d(this) after `backward()`. On a leaf it accumulates over calls until you reset it to
-   * null; on an op's output it holds the gradient of the latest backward() that passed through it.
+   * null. An op's output keeps it only after `retainGrad()` (then: the gradient of the latest
+   * backward() that passed through it); otherwise its storage goes back for reuse during backward.
    */
   grad: Tensor | null = null;
   /** Name of the op that made this tensor ('' for a leaf). */
   readonly op: string;
   private recordedInputs: readonly Tensor[] = [];
   private backwardFn: BackwardFn | null = null;
+  private keepsGrad = false;
+  private scratchBuffers: Float32Array[] = [];
 
   constructor(data: Float32Array, shape: Shape, requiresGrad = false, op = '') {
     assertValidShape('Tensor', shape);
@@ -60,6 +66,37 @@ export class Tensor {
       out.backwardFn = backward;
     }
     return out;
+  }
+
+  /**
+   * Keep this op output's `.grad` after backward(), as PyTorch's `retain_grad()`. Without it, backward()
+   * gives an op output's gradient storage back for reuse as soon as the gradient has been passed on
+   * to the op's inputs, and leaves `.grad` null. Leaves always keep theirs. Returns this tensor.
+   */
+  retainGrad(): this {
+    this.keepsGrad = true;
+    return this;
+  }
+
+  /**
+   * Declares buffers this op output's backward reads besides its input tensors (an im2col matrix):
+   * when fit gives a finished step's storage back (src/recycle.ts), these go back too. An op calls
+   * it right after fromOp, with buffers it made for this call alone. Without a recorded backward
+   * (noGrad, or no input wants a gradient) nothing is held. Returns this tensor.
+   */
+  holdScratch(...buffers: Float32Array[]): this {
+    if (this.backwardFn !== null) this.scratchBuffers.push(...buffers);
+    return this;
+  }
+
+  /** The buffers declared with holdScratch. */
+  get scratch(): readonly Float32Array[] {
+    return this.scratchBuffers;
+  }
+
+  /** Whether backward() leaves `.grad` on this tensor: always on a leaf, after retainGrad() on an op output. */
+  get retainsGrad(): boolean {
+    return this.backwardFn === null || this.keepsGrad;
   }
 
   /**
@@ -123,7 +160,14 @@ export class Tensor {
     accumulateGrad(this, seed, true);
     for (let i = order.length - 1; i >= 0; i--) {
       const node = order[i];
-      if (node.backwardFn !== null && node.grad !== null) node.backwardFn(node.grad.data);
+      if (node.backwardFn === null || node.grad === null) continue;
+      node.backwardFn(node.grad.data);
+      // 5. That gradient has been passed on and nothing else reads it (ops copy or consume dout,
+      //    never keep it): unless it was asked for, its storage goes back for the next allocations.
+      if (!node.keepsGrad) {
+        releaseFloat32([node.grad.data]);
+        node.grad = null;
+      }
     }
   }
 
@@ -162,14 +206,19 @@ export class Tensor {
 
 /**
  * Add `g` (d(loss)/d(t), laid out like t) into `t.grad`. With `owned`, the caller hands over a fresh
- * buffer that may become the gradient's storage (and, after a training step, go back to storage.ts
- * for reuse: the op must not keep it); otherwise it is copied, since the same buffer may be handed to
- * other tensors too (identity gradients of add, reshape, ...).
+ * buffer that may become the gradient's storage (and go back to storage.ts for reuse once backward()
+ * has passed it on, or after a training step: the op must not keep it); otherwise it is copied,
+ * since the same buffer may be handed to other tensors too (identity gradients of add, reshape, ...).
  */
 export function accumulateGrad(t: Tensor, g: Float32Array, owned: boolean): void {
   if (!t.requiresGrad) return;
   if (t.grad === null) {
-    t.grad = new Tensor(owned ? g : Float32Array.from(g), t.shape);
+    let data = g;
+    if (!owned) {
+      data = allocFloat32(g.length);
+      data.set(g);
+    }
+    t.grad = new Tensor(data, t.shape);
     return;
   }
   const acc = t.grad.data;

@@ -234,6 +234,7 @@ export const f64x2 = {
   /** Lanes 0 and 1 of an f32x4, widened exactly to f64. */
   promote_low_f32x4: (): Instr => simd(0x5f),
   add: (): Instr => simd(0xf0),
+  mul: (): Instr => simd(0xf2),
 };
 
 

@@ -1,7 +1,5 @@
 import type { Tensor } from '../tensor.js';
-import { add, sub, mul } from '../ops/binary.js';
-import { mean, type Axes } from '../ops/reduce.js';
-import { square, pow } from '../ops/unary.js';
+import { batchNormTraining, batchNormInference } from '../ops/batch-norm.js';
 import { type InitializerSpec, resolveInitializer, initializerConfig } from '../initializers.js';
 import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
@@ -28,7 +26,7 @@ export interface BatchNormalizationArgs extends LayerArgs {
  *
  * Weights (Keras order): gamma, beta (trainable), moving_mean, moving_variance (not trainable).
  * A frozen layer (`trainable = false`) runs in inference mode even during fit, as Keras 2 (TF 2.x) does.
- * The gradient comes from composing differentiable ops, so it is exact by construction.
+ * Forward and backward are fused kernels (kernels/batch-norm.ts, one op in src/ops/batch-norm.ts).
  */
 export class BatchNormalization extends Layer {
   readonly className = 'BatchNormalization';
@@ -75,23 +73,12 @@ export class BatchNormalization extends Layer {
   }
 
   call(x: Tensor, ctx: CallContext): Tensor {
-    const axes: Axes = x.shape.slice(0, -1).map((_, i) => i);
-    let normalized: Tensor;
-    if (ctx.training && this.trainable) {
-      const mu = mean(x, axes, true);
-      const centered = sub(x, mu);
-      const variance = mean(square(centered), axes, true);
-      normalized = mul(centered, pow(add(variance, this.epsilon), -0.5));
-      this.updateMoving(this.movingMean as Tensor, mu.data);
-      this.updateMoving(this.movingVariance as Tensor, variance.data);
-    } else {
-      const mm = this.movingMean as Tensor;
-      const mv = this.movingVariance as Tensor;
-      normalized = mul(sub(x, mm), pow(add(mv, this.epsilon), -0.5));
-    }
-    let y = normalized;
-    if (this.gamma !== null) y = mul(y, this.gamma);
-    if (this.beta !== null) y = add(y, this.beta);
+    const mm = this.movingMean as Tensor;
+    const mv = this.movingVariance as Tensor;
+    if (!(ctx.training && this.trainable)) return batchNormInference(x, mm, mv, this.gamma, this.beta, this.epsilon);
+    const { y, stats } = batchNormTraining(x, this.gamma, this.beta, this.epsilon);
+    this.updateMoving(mm, stats.mean);
+    this.updateMoving(mv, stats.variance);
     return y;
   }
 

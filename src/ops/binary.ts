@@ -1,81 +1,110 @@
-import { Tensor, accumulateGrad } from '../tensor.js';
-import { allocFloat32 } from '../storage.js';
+import { Tensor } from '../tensor.js';
+import { allocFloat32, releaseFloat32 } from '../storage.js';
 import { type Shape, shapeToString, shapeSize } from '../shape.js';
-import { broadcastShape, binaryBroadcast, broadcastTo } from '../../kernels/elementwise.js';
-import { type Operand, asTensor, sumToShape } from './operand.js';
+import { type BinaryKind, broadcastShape } from '../../kernels/elementwise.js';
+import { binaryBroadcastFast, broadcastToFast } from '../../kernels/elementwise-fast.js';
+import { type Operand, asTensor, passGrad } from './operand.js';
 
 /**
- * Elementwise binary ops with NumPy broadcasting.
+ * Elementwise binary ops with NumPy broadcasting: y = a ∘ b.
  *
- * Each op is its forward f(a, b) and the two partial derivatives ∂f/∂a, ∂f/∂b as functions of
- * (a, b, f(a,b)). The backward multiplies them by the upstream gradient at every output position,
- * then sums each back down to its input's shape (the backward of broadcasting).
+ * The forward is one call to binaryBroadcastFast. Each op's backward, written under it, forms the
+ * gradient of each input over the output's shape (dout · ∂y/∂input) and passes it down with
+ * passGrad, which sums it back to the input's shape (the backward of broadcasting). Gradients that
+ * are dout itself (add, sub) are passed without forming anything.
  */
-type Scalar2 = (a: number, b: number) => number;
-type Partial = (a: number, b: number, y: number) => number;
+type BinaryBackward = (dout: Float32Array, a: Tensor, b: Tensor, y: Float32Array, shape: Shape) => void;
 
-function binaryOp(op: string, aIn: Operand, bIn: Operand, f: Scalar2, dfda: Partial, dfdb: Partial): Tensor {
+function binaryOp(kind: BinaryKind, aIn: Operand, bIn: Operand, backward: BinaryBackward): Tensor {
   const a = asTensor(aIn);
   const b = asTensor(bIn);
   const outShape = broadcastShape(a.shape, b.shape);
   if (outShape === null) {
-    throw new Error(`${op}: shapes ${shapeToString(a.shape)} and ${shapeToString(b.shape)} cannot be broadcast together`);
+    throw new Error(`${kind}: shapes ${shapeToString(a.shape)} and ${shapeToString(b.shape)} cannot be broadcast together`);
   }
-  const n = shapeSize(outShape);
-  const y = allocFloat32(n);
-  binaryBroadcast(y, a.data, a.shape, b.data, b.shape, outShape, f);
-  return Tensor.fromOp(op, y, outShape, [a, b], (dout) => {
-    // Lay a and b out over the output's shape once, so each partial reads them by output index.
-    const ab = expand(a, outShape);
-    const bb = expand(b, outShape);
-    for (const [input, partial] of [[a, dfda], [b, dfdb]] as const) {
-      if (!input.requiresGrad) continue;
-      const g = allocFloat32(n);
-      for (let i = 0; i < n; i++) g[i] = dout[i] * partial(ab[i], bb[i], y[i]);
-      accumulateGrad(input, sumToShape(g, outShape, input.shape), true);
-    }
-  });
+  const y = allocFloat32(shapeSize(outShape)); // (outShape)
+  binaryBroadcastFast(y, kind, a.data, a.shape, b.data, b.shape, outShape);
+  return Tensor.fromOp(kind, y, outShape, [a, b], (dout) => backward(dout, a, b, y, outShape));
 }
 
-/** t's data laid out over `shape` (t's own storage when nothing is broadcast). */
-function expand(t: Tensor, shape: Shape): Float32Array {
-  if (t.size === shapeSize(shape)) return t.data;
-  const out = allocFloat32(shapeSize(shape));
-  broadcastTo(out, t.data, t.shape, shape);
-  return out;
+/** dout ∘ t over `shape` (t broadcast), in a fresh buffer. */
+function withOperand(kind: BinaryKind, dout: Float32Array, t: Tensor, shape: Shape): Float32Array {
+  const g = allocFloat32(dout.length); // (shape)
+  binaryBroadcastFast(g, kind, dout, shape, t.data, t.shape, shape);
+  return g;
 }
 
 /** a + b */
 export function add(a: Operand, b: Operand): Tensor {
-  return binaryOp('add', a, b, (x, z) => x + z, () => 1, () => 1);
+  return binaryOp('add', a, b, (dout, a, b, _y, shape) => {
+    passGrad(a, dout, shape, 1);
+    passGrad(b, dout, shape, 1);
+  });
 }
 
 /** a − b */
 export function sub(a: Operand, b: Operand): Tensor {
-  return binaryOp('sub', a, b, (x, z) => x - z, () => 1, () => -1);
+  return binaryOp('sub', a, b, (dout, a, b, _y, shape) => {
+    passGrad(a, dout, shape, 1);
+    passGrad(b, dout, shape, -1);
+  });
 }
 
-/** a · b (elementwise) */
+/** a · b (elementwise): ∂/∂a = b, ∂/∂b = a */
 export function mul(a: Operand, b: Operand): Tensor {
-  return binaryOp('mul', a, b, (x, z) => x * z, (_x, z) => z, (x) => x);
+  return binaryOp('mul', a, b, (dout, a, b, _y, shape) => {
+    if (a.requiresGrad) passGrad(a, withOperand('mul', dout, b, shape), shape, 1, true);
+    if (b.requiresGrad) passGrad(b, withOperand('mul', dout, a, shape), shape, 1, true);
+  });
 }
 
-/** a / b (elementwise); ∂/∂b = −a/b² = −y/b */
+/** a / b (elementwise): ∂/∂a = 1/b, ∂/∂b = −a/b² = −y/b */
 export function div(a: Operand, b: Operand): Tensor {
-  return binaryOp('div', a, b, (x, z) => x / z, (_x, z) => 1 / z, (_x, z, y) => -y / z);
+  return binaryOp('div', a, b, (dout, a, b, y, shape) => {
+    if (a.requiresGrad) passGrad(a, withOperand('div', dout, b, shape), shape, 1, true);
+    if (b.requiresGrad) {
+      // −(dout · y) / b, formed in one buffer: dout · y (same shape), then divided in place.
+      const g = allocFloat32(y.length); // (shape)
+      binaryBroadcastFast(g, 'mul', dout, shape, y, shape, shape);
+      binaryBroadcastFast(g, 'div', g, shape, b.data, b.shape, shape);
+      passGrad(b, g, shape, -1, true);
+    }
+  });
 }
 
-// Whether maximum/minimum picks a: on a tie, and when a is NaN (a NaN on either side wins, as in
-// tf.maximum and torch.maximum: `x >= z` alone would pick a NaN b but drop a NaN a).
-const takesMax = (x: number, z: number): boolean => x >= z || x !== x;
-const takesMin = (x: number, z: number): boolean => x <= z || x !== x;
+/**
+ * The backward of maximum and minimum: the gradient goes where the value came from. y took a's value
+ * on a tie and where a is NaN (a NaN on either side wins); elsewhere `y === a` says which side won
+ * (where b is NaN, y is that NaN and not a). b gets the rest.
+ */
+function selectBackward(dout: Float32Array, a: Tensor, b: Tensor, y: Float32Array, shape: Shape): void {
+  const n = y.length;
+  let aOver = a.data; // (shape): a laid out over the output
+  if (a.size !== n) {
+    aOver = allocFloat32(n);
+    broadcastToFast(aOver, a.data, a.shape, shape);
+  }
+  const da = a.requiresGrad ? allocFloat32(n) : null; // (shape)
+  const db = b.requiresGrad ? allocFloat32(n) : null; // (shape)
+  for (let i = 0; i < n; i++) {
+    const av = aOver[i];
+    if (y[i] === av || av !== av) {
+      if (da !== null) da[i] = dout[i];
+    } else if (db !== null) {
+      db[i] = dout[i];
+    }
+  }
+  if (aOver !== a.data) releaseFloat32([aOver]);
+  if (da !== null) passGrad(a, da, shape, 1, true);
+  if (db !== null) passGrad(b, db, shape, 1, true);
+}
 
-/** max(a, b) elementwise, NaN if either is; on a tie the gradient goes to a. */
+/** max(a, b) elementwise, NaN if either is (as tf.maximum); on a tie the value and the gradient go to a. */
 export function maximum(a: Operand, b: Operand): Tensor {
-  return binaryOp('maximum', a, b, (x, z) => (takesMax(x, z) ? x : z), (x, z) => (takesMax(x, z) ? 1 : 0), (x, z) => (takesMax(x, z) ? 0 : 1));
+  return binaryOp('maximum', a, b, selectBackward);
 }
 
-/** min(a, b) elementwise, NaN if either is; on a tie the gradient goes to a. */
+/** min(a, b) elementwise, NaN if either is (as tf.minimum); on a tie the value and the gradient go to a. */
 export function minimum(a: Operand, b: Operand): Tensor {
-  return binaryOp('minimum', a, b, (x, z) => (takesMin(x, z) ? x : z), (x, z) => (takesMin(x, z) ? 1 : 0), (x, z) => (takesMin(x, z) ? 0 : 1));
+  return binaryOp('minimum', a, b, selectBackward);
 }

@@ -100,5 +100,5 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
       accumulateGrad(filter, dw, true);
     }
     if (bias !== null && db !== null) accumulateGrad(bias, db, true);
-  });
+  }).holdScratch(cols); // fit gives cols back with the finished step (src/recycle.ts)
 }

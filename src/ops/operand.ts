@@ -1,7 +1,7 @@
-import { Tensor } from '../tensor.js';
-import { allocFloat32 } from '../storage.js';
-import { type Shape, shapesEqual, shapeSize } from '../shape.js';
-import { reduceSumTo } from '../../kernels/reduce.js';
+import { Tensor, accumulateGrad } from '../tensor.js';
+import { allocFloat32, releaseFloat32 } from '../storage.js';
+import type { Shape } from '../shape.js';
+import { reduceSumToFast } from '../../kernels/reduce-fast.js';
 
 /** A tensor or a plain number (treated as a scalar tensor). */
 export type Operand = Tensor | number;
@@ -11,12 +11,31 @@ export function asTensor(v: Operand): Tensor {
 }
 
 /**
- * The backward of broadcasting: sum a gradient laid out as `from` down to `to`.
- * Returns `g` itself when nothing was broadcast.
+ * Add `scale` · g into input's gradient, where g is laid out over `shape` (the shape input was
+ * broadcast to): g is summed down to the input's shape first (the backward of broadcasting).
+ * `owned`: g is a scratch buffer the caller hands over (it may become the gradient, or go back to
+ * storage); otherwise g is only read (an op's dout).
  */
-export function sumToShape(g: Float32Array, from: Shape, to: Shape): Float32Array {
-  if (shapesEqual(from, to)) return g;
-  const out = allocFloat32(shapeSize(to));
-  reduceSumTo(out, g, from, to);
-  return out;
+export function passGrad(input: Tensor, g: Float32Array, shape: Shape, scale: 1 | -1, owned = false): void {
+  if (!input.requiresGrad) return;
+  let gi: Float32Array; // (input.shape)
+  if (input.size === g.length) {
+    // Nothing was stretched: g is already laid out as the input.
+    if (scale === 1) {
+      accumulateGrad(input, g, owned);
+      return;
+    }
+    gi = owned ? g : allocFloat32(g.length);
+  } else {
+    gi = allocFloat32(input.size);
+    reduceSumToFast(gi, g, shape, input.shape);
+    if (owned) releaseFloat32([g]);
+    if (scale === 1) {
+      accumulateGrad(input, gi, true);
+      return;
+    }
+    g = gi;
+  }
+  for (let i = 0; i < gi.length; i++) gi[i] = -g[i];
+  accumulateGrad(input, gi, true);
 }

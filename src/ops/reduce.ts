@@ -1,8 +1,9 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { type Shape, shapeSize, normalizeAxis } from '../shape.js';
-import { reduceSum, reduceMax, reduceMaxBackward } from '../../kernels/reduce.js';
-import { broadcastTo } from '../../kernels/elementwise.js';
+import { reduceMax, reduceMaxBackward } from '../../kernels/reduce.js';
+import { reduceSumToFast } from '../../kernels/reduce-fast.js';
+import { broadcastToFast } from '../../kernels/elementwise-fast.js';
 
 /** Which axes to reduce: one axis, several, or all when omitted. Negative axes count from the end. */
 export type Axes = number | readonly number[] | undefined;
@@ -33,11 +34,11 @@ function planReduction(op: string, shape: Shape, axes: Axes, keepDims: boolean):
 export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   const plan = planReduction('sum', x.shape, axes, keepDims);
   const y = allocFloat32(shapeSize(plan.outShape));
-  reduceSum(y, x.data, x.shape, plan.reduced);
+  reduceSumToFast(y, x.data, x.shape, plan.keptShape);
   return Tensor.fromOp('sum', y, plan.outShape, [x], (dout) => {
     // Every input element contributed once: its gradient is the upstream gradient of its output.
     const dx = allocFloat32(x.size);
-    broadcastTo(dx, dout, plan.keptShape, x.shape);
+    broadcastToFast(dx, dout, plan.keptShape, x.shape);
     accumulateGrad(x, dx, true);
   });
 }
@@ -46,12 +47,12 @@ export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
 export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   const plan = planReduction('mean', x.shape, axes, keepDims);
   const y = allocFloat32(shapeSize(plan.outShape));
-  reduceSum(y, x.data, x.shape, plan.reduced);
+  reduceSumToFast(y, x.data, x.shape, plan.keptShape);
   const inv = 1 / plan.count;
   for (let i = 0; i < y.length; i++) y[i] *= inv;
   return Tensor.fromOp('mean', y, plan.outShape, [x], (dout) => {
     const dx = allocFloat32(x.size);
-    broadcastTo(dx, dout, plan.keptShape, x.shape);
+    broadcastToFast(dx, dout, plan.keptShape, x.shape);
     for (let i = 0; i < dx.length; i++) dx[i] *= inv;
     accumulateGrad(x, dx, true);
   });

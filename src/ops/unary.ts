@@ -1,6 +1,10 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { unaryMap } from '../../kernels/elementwise.js';
+import { reluBackwardBiasFast } from '../../kernels/relu-fast.js';
+import { reluInPlace } from '../../kernels/relu.js';
+import { reluSimd } from '../../kernels/elementwise-simd.js';
+import { simdAvailable } from '../../kernels/gemm-simd.js';
 import { erf } from '../../kernels/erf.js';
 
 /**
@@ -43,15 +47,23 @@ export function clip(x: Tensor, min: number, max: number): Tensor {
 
 /**
  * max(x, 0), NaN kept (as tf.nn.relu and torch.relu: a diverged network shows NaN, not 0).
- * Written out (no per-element call): it runs on every conv output in a CNN.
+ * Forward on WebAssembly SIMD where available (kernels/elementwise-simd.ts, else relu.ts's loop);
+ * backward is the fused-ReLU mask of kernels/relu-fast.ts: dout where x > 0. A JS loop branches on
+ * the sign of every element, and with signs at random the branch is mispredicted half the time:
+ * ~6 ns per float against ~0.5 on SIMD.
  */
 export function relu(x: Tensor): Tensor {
   const xd = x.data;
   const y = allocFloat32(x.size);
-  for (let i = 0; i < y.length; i++) y[i] = xd[i] < 0 ? 0 : xd[i];
+  if (simdAvailable) {
+    reluSimd(y, xd);
+  } else {
+    y.set(xd);
+    reluInPlace(y);
+  }
   return Tensor.fromOp('relu', y, x.shape, [x], (dout) => {
     const dx = allocFloat32(x.size);
-    for (let i = 0; i < dx.length; i++) dx[i] = xd[i] > 0 ? dout[i] : 0;
+    reluBackwardBiasFast(dx, null, dout, xd, 1);
     accumulateGrad(x, dx, true);
   });
 }

@@ -67,7 +67,7 @@ describe('Tensor basics', () => {
 
   it('gradients accumulate over two backward() calls, also through intermediates', () => {
     const x = tensor([1, 2, 3], undefined, { requiresGrad: true });
-    const h = mul(x, 3); // an intermediate that keeps a .grad between calls
+    const h = mul(x, 3).retainGrad(); // an intermediate that keeps a .grad between calls
     const y = sum(mul(h, h)); // dy/dx = 18x
     y.backward();
     expectClose(x.grad!, [18, 36, 54], 0, 1e-6);

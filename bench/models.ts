@@ -1,0 +1,285 @@
+// The models family: whole-model speed, `npm run bench -- models`. For each model, full training
+// steps (forward in training mode, loss, backward, one Adam step) and predict, at batch 32 and 1,
+// in images per second, beside PyTorch (one thread, subprocess, bench/peers/pytorch.ts) and
+// tfjs-cpu on the same batches, shapes and optimizer.
+//
+// Models (defined here with the public API; the zoo's convnet()/resnet() will replace them):
+//   classic3, classic4  Conv2D(128, K×K, relu) → MaxPool2D(2) → Flatten → Dense(10, softmax)
+//   convnet             Keras's MNIST convnet: Conv2D(32, 3×3, relu) → MaxPool2D(2) → Conv2D(64, 3×3, relu)
+//                       → MaxPool2D(2) → Flatten → Dropout(0.5) → Dense(10, softmax)
+//   convnet_bn          the same with BatchNormalization after each conv
+//   ownloop             classic3 as a learner writes it with tatami's ops: conv2d → add → relu →
+//                       maxPool2d → flatten → matmul → add → logSoftmax → loss, Adam (no Model, no fit)
+// tatami's training step for a Model is `trainStep`, the step fit runs (without its progress bar).
+// Timing: two warm-up steps, then steps until the budget (default 2 s) is spent, at least 5; the
+// median step gives images/s. With PyTorch, each row alternates a tatami step and a PyTorch step
+// (for twice the budget), so both see the same load. A step slower than 1 s is timed once after one warm-up; a tfjs-cpu step
+// slower than 2 s (it trains at a few images/s) only once, cold. Numbers from one run only compare
+// within that run: the machine is shared.
+
+import {
+  Sequential, input, Conv2D, MaxPool2D, Flatten, Dense, Dropout, BatchNormalization, Tensor, Rng, Adam, classicCnn, noGrad,
+  conv2d, add, relu, maxPool2d, flatten, matmul, logSoftmax, softmax, mul, sum, mean, neg, randomNormal, zeros, type Model,
+} from '../src/index.js';
+import { trainStep } from '../src/models/training.js';
+import { uniform, seededRandom } from './data.js';
+import { torchAvailable, startTorch, type TorchPeer } from './peers/pytorch.js';
+import { tfModelSteps } from './models-tfjs.js';
+
+export const modelNames = ['classic3', 'classic4', 'convnet', 'convnet_bn', 'ownloop'] as const;
+export type ModelName = (typeof modelNames)[number];
+export type ModelOp = 'train' | 'predict';
+
+export const modelLabels: Record<ModelName, string> = {
+  classic3: 'classic CNN 3×3', classic4: 'classic CNN 4×4', convnet: 'Keras MNIST convnet',
+  convnet_bn: 'convnet + BatchNorm', ownloop: 'own op loop (classic 3×3)',
+};
+
+/** A step to time: one training step or one predict of the next batch; returns a number to consume. */
+export type Step = () => number | Promise<number>;
+
+/** The batches every engine cycles through: images [B, 28, 28, 1] in [0, 1), labels and one-hot rows. */
+export interface Batches { batch: number; images: Float32Array[]; labels: Int32Array; oneHot: Float32Array[] }
+
+export function makeBatches(batch: number, count: number): Batches {
+  const rand = seededRandom(41);
+  const images = Array.from({ length: count }, (_, i) => uniform(batch * 784, 500 + i, 0, 1));
+  const labels = new Int32Array(count * batch);
+  const oneHot = images.map((_, i) => {
+    const y = new Float32Array(batch * 10); // (B, 10)
+    for (let b = 0; b < batch; b++) {
+      const c = Math.floor(rand() * 10);
+      labels[i * batch + b] = c;
+      y[b * 10 + c] = 1;
+    }
+    return y;
+  });
+  return { batch, images, labels, oneHot };
+}
+
+function convnet(bn: boolean): Model {
+  const block = (filters: number) => [new Conv2D({ filters, kernelSize: 3, activation: 'relu' }), ...(bn ? [new BatchNormalization()] : []), new MaxPool2D({ poolSize: 2 })];
+  return new Sequential([
+    input({ shape: [28, 28, 1] }), ...block(32), ...block(64),
+    new Flatten(), new Dropout({ rate: 0.5 }), new Dense({ units: 10, activation: 'softmax' }),
+  ], { seed: 7 });
+}
+
+/** The tatami model of a name (not the own loop), compiled with Adam and categorical cross-entropy. */
+export function buildModel(name: Exclude<ModelName, 'ownloop'>): Model {
+  const model = name === 'classic3' ? classicCnn({ kernelSize: 3, seed: 7 })
+    : name === 'classic4' ? classicCnn({ kernelSize: 4, seed: 7 })
+      : convnet(name === 'convnet_bn');
+  model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
+  return model;
+}
+
+/** The learner's loop: parameters, a forward written with ops, the loss, and Adam. */
+function ownLoop(): { params: Tensor[]; forward: (x: Tensor) => Tensor; step: (x: Tensor, y: Tensor) => number } {
+  const rng = new Rng(7);
+  const w1 = randomNormal([3, 3, 1, 128], rng, 0, 0.1, { requiresGrad: true });
+  const b1 = zeros([128], { requiresGrad: true });
+  const w2 = randomNormal([13 * 13 * 128, 10], rng, 0, 0.01, { requiresGrad: true });
+  const b2 = zeros([10], { requiresGrad: true });
+  const params = [w1, b1, w2, b2];
+  const optimizer = new Adam();
+  const forward = (x: Tensor): Tensor => {
+    const h = relu(add(conv2d(x, w1), b1));
+    return add(matmul(flatten(maxPool2d(h, { poolSize: 2 })), w2), b2); // logits
+  };
+  const step = (x: Tensor, y: Tensor): number => {
+    const loss = neg(mean(sum(mul(logSoftmax(forward(x)), y), -1))); // categorical cross-entropy
+    loss.backward();
+    optimizer.step(params);
+    for (const p of params) p.grad = null;
+    return loss.item();
+  };
+  return { params, forward, step };
+}
+
+/** tatami's step for a model × operation on these batches. */
+export function tatamiStep(name: ModelName, op: ModelOp, data: Batches): Step {
+  const xs = data.images.map((x) => new Tensor(x, [data.batch, 28, 28, 1]));
+  const ys = data.oneHot.map((y) => new Tensor(y, [data.batch, 10]));
+  let i = 0;
+  const next = (): number => i++ % xs.length;
+  if (name === 'ownloop') {
+    const loop = ownLoop();
+    if (op === 'train') return () => { const k = next(); return loop.step(xs[k], ys[k]); };
+    return () => noGrad(() => softmax(loop.forward(xs[next()])).data[0]);
+  }
+  const model = buildModel(name);
+  if (op === 'predict') return () => model.predict(xs[next()], { batchSize: data.batch }).data[0];
+  model.ensureInitialized();
+  const params = model.trainableWeights();
+  for (const p of params) p.requiresGrad = true; // as fit does before its first step
+  const rng = model.trainingRng(7);
+  return () => { const k = next(); return trainStep(model, params, xs[k], ys[k], rng); };
+}
+
+/**
+ * Milliseconds per step: warm-up, then steps until `budget` seconds (≥ minSteps). A first call slower
+ * than 1 s is followed by one timed call only; slower than `coldOnlyMs`, it is the only sample.
+ */
+export async function timeSteps(step: Step, budget: number, minSteps = 5, coldOnlyMs = Infinity): Promise<number[]> {
+  let t0 = performance.now();
+  let sink = await step();
+  const cold = performance.now() - t0;
+  const ms: number[] = [];
+  if (cold > coldOnlyMs) {
+    ms.push(cold);
+  } else if (cold > 1000) {
+    t0 = performance.now();
+    sink += await step();
+    ms.push(performance.now() - t0);
+  } else {
+    sink += await step();
+    const start = performance.now();
+    while (ms.length < minSteps || (performance.now() - start < budget * 1000 && ms.length < 500)) {
+      t0 = performance.now();
+      sink += await step();
+      ms.push(performance.now() - t0);
+    }
+  }
+  if (Number.isNaN(sink)) ms.push(NaN); // consumed, so no step is dead code; a NaN loss shows in the table
+  return ms;
+}
+
+export const median = (v: readonly number[]): number => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** One row of the table: images/s per engine (null: not run, with the reason in `missing`). */
+export interface ModelRow {
+  model: ModelName; op: ModelOp; batch: number;
+  imagesPerSecond: Record<string, number | null>;
+  steps: Record<string, number>;
+  missing: Record<string, string>;
+}
+
+export interface ModelsOptions {
+  models: readonly ModelName[];
+  batches: readonly number[];
+  ops: readonly ModelOp[];
+  /** Seconds of timed steps per row and engine. */
+  budget: number;
+  peers: boolean;
+  /** Also measure the target ratios (alternated steps, batch 32). */
+  targets: boolean;
+  log: (line: string) => void;
+}
+
+/** One of issue #15's targets: speed of `a` ÷ speed of `b`, training at batch 32, steps alternated. */
+export interface TargetRatio { what: string; ratio: number; target: number; rounds: number }
+
+/**
+ * Alternates one step of `a` and one of `b`: two warm-up rounds, then rounds until `budget` seconds
+ * have passed and at least `minRounds` were timed (at most 200). Returns each side's milliseconds;
+ * both sides see the same load of the shared machine.
+ */
+export async function alternate(a: () => Promise<number[]>, b: () => Promise<number[]>, budget: number, minRounds: number): Promise<[number[], number[]]> {
+  const ta: number[] = [];
+  const tb: number[] = [];
+  await a();
+  await b();
+  await a();
+  await b();
+  const start = performance.now();
+  for (let r = 0; r < 200 && (r < minRounds || performance.now() - start < budget * 1000); r++) {
+    // Every other round b goes first, so whatever one side leaves behind (garbage to collect, a
+    // cooler cache) falls on both sides alike.
+    if (r % 2 === 0) {
+      ta.push(...await a());
+      tb.push(...await b());
+    } else {
+      tb.push(...await b());
+      ta.push(...await a());
+    }
+  }
+  return [ta, tb];
+}
+
+/** The speed of `a` over `b` (median ms of b ÷ median ms of a) from `rounds` alternated steps. */
+export async function pairedRatio(a: () => Promise<number[]>, b: () => Promise<number[]>, rounds: number): Promise<number> {
+  const [ta, tb] = await alternate(a, b, 0, rounds);
+  return median(tb) / median(ta);
+}
+
+/** A tatami step as a source of one timing per call, for pairedRatio. */
+function oneStep(step: Step): () => Promise<number[]> {
+  return async () => {
+    const t0 = performance.now();
+    await step();
+    return [performance.now() - t0];
+  };
+}
+
+/** The targets, each from its own alternated run at batch 32 (PyTorch's only when it runs). */
+async function measureTargets(o: ModelsOptions, data: Batches, peer: TorchPeer | null): Promise<TargetRatio[]> {
+  const rounds = 25;
+  const out: TargetRatio[] = [];
+  const pair = async (what: string, target: number, a: () => Promise<number[]>, b: () => Promise<number[]>): Promise<void> => {
+    o.log(`models: target ${what}`);
+    out.push({ what, ratio: await pairedRatio(a, b, rounds), target, rounds });
+  };
+  await pair('own op loop ÷ fit step, classic 3×3', 0.7, oneStep(tatamiStep('ownloop', 'train', data)), oneStep(tatamiStep('classic3', 'train', data)));
+  await pair('convnet + BatchNorm ÷ convnet', 0.8, oneStep(tatamiStep('convnet_bn', 'train', data)), oneStep(tatamiStep('convnet', 'train', data)));
+  if (peer !== null) await pair('classic 3×3 ÷ PyTorch', 1.9, oneStep(tatamiStep('classic3', 'train', data)), () => peer.steps('classic3', 'train', 1));
+  return out;
+}
+
+/**
+ * Runs every model × op × batch: tatami alternated step by step with PyTorch, then tfjs-cpu on the
+ * same row (when `peers`), so the load of a shared machine drifts as little as possible between
+ * them. With `targets` and batch 32, first measures the issue's target ratios with alternated steps.
+ */
+export async function runModels(o: ModelsOptions): Promise<{ rows: ModelRow[]; targets: TargetRatio[] }> {
+  const rows: ModelRow[] = [];
+  const targets: TargetRatio[] = [];
+  const torch = o.peers ? torchAvailable() : { missing: 'peers off (--no-peers or --quick)' };
+  for (const batch of o.batches) {
+    const data = makeBatches(batch, 4);
+    const peer: TorchPeer | null = 'version' in torch ? await startTorch(batch, data.images, data.labels) : null;
+    try {
+      // The targets first, while the process holds nothing else: tfjs's heap, once loaded, makes
+      // every garbage collection dearer, and the own loop, which cannot recycle, pays for that most.
+      if (o.targets && batch === 32) targets.push(...await measureTargets(o, data, peer));
+      for (const model of o.models) {
+        for (const op of o.ops) {
+          const row: ModelRow = { model, op, batch, imagesPerSecond: {}, steps: {}, missing: {} };
+          const record = (engine: string, ms: number[]): void => {
+            row.imagesPerSecond[engine] = (batch * 1000) / median(ms);
+            row.steps[engine] = ms.length;
+          };
+          if (peer !== null) {
+            // tatami and PyTorch step by step in turn, for twice the budget.
+            o.log(`models: ${model} ${op} b${batch}: tatami and PyTorch, alternated`);
+            const [mine, theirs] = await alternate(oneStep(tatamiStep(model, op, data)), () => peer.steps(model, op, 1), 2 * o.budget, 5);
+            record('tatami', mine);
+            record('pytorch', theirs);
+          } else {
+            o.log(`models: ${model} ${op} b${batch}: tatami`);
+            record('tatami', await timeSteps(tatamiStep(model, op, data), o.budget));
+            row.imagesPerSecond.pytorch = null;
+            row.missing.pytorch = 'missing' in torch ? torch.missing : '';
+          }
+          const tf = o.peers ? await tfModelSteps(model, op, data) : { missing: 'peers off (--no-peers or --quick)' };
+          if ('step' in tf) {
+            o.log(`models: ${model} ${op} b${batch}: tfjs-cpu`);
+            // tfjs-cpu trains at a few images/s: a step over 2 s is timed once, cold (its first call).
+            record('tfjs-cpu', await timeSteps(tf.step, o.budget, 3, 2000));
+            tf.dispose();
+          } else {
+            row.imagesPerSecond['tfjs-cpu'] = null;
+            row.missing['tfjs-cpu'] = tf.missing;
+          }
+          rows.push(row);
+        }
+      }
+    } finally {
+      peer?.close();
+    }
+  }
+  return { rows, targets };
+}

@@ -1,0 +1,74 @@
+// Elementwise passes on WebAssembly SIMD, for the ops that run them on whole activations
+// (the module is wasm/elementwise-module.ts; the memory is the shared heap of wasm/heap.ts).
+//
+//   reluSimd:         y[i] = x[i] < 0 ? +0 : x[i]   (max(x, 0), NaN and ±0 kept)      overwrites y
+//   addRowsSimd:      y[r,c] = x[r,c] + b[c]          (a bias over the channels)         overwrites y
+//   channelSumsSimd:  sums[c] += Σ_r x[r,c]           (a bias's gradient; float64 sums)   accumulates
+//
+// x, y [rows, C] (or any length for reluSimd); b [C]; sums [C] float64. Naive twins: relu.ts's
+// reluInPlace on a copy (the same bits: the select is relu-module.ts's `v & ~(v < 0)`, the one the
+// GEMM applies to a conv's output), elementwise.ts's binaryBroadcast with add (the same bits: one
+// float32 addition, correctly rounded either way), reduce.ts's reduceSumTo (within a tolerance:
+// this adds the rows in order in float64, the twin in float32).
+//
+// What they optimize: the JS loops cost ~1–6 ns per float (scalar; the ReLU's sign branch is
+// mispredicted half the time on random signs). Here the operand crosses into wasm memory with one
+// TypedArray.set, the pass handles four floats per instruction, and the result comes back with one
+// set (~0.5 ns per float in all).
+//
+// Only call these when simdAvailable (gemm-simd.ts); addRowsSimd and channelSumsSimd need C % 4 = 0.
+
+import { elementwiseModuleBytes } from './wasm/elementwise-module.js';
+import { heapViews, instantiateOnHeap, vec4Ceil } from './wasm/heap.js';
+
+/** The module's exports; addresses in bytes, counts ≥ 1. */
+interface ElementwiseExports {
+  relu_in_place(p: number, nVec: number): void;
+  add_rows(y: number, x: number, b: number, rows: number, cVec: number): void;
+  channel_sums(x: number, s: number, rows: number, cVec: number): void;
+}
+
+// Instantiated at the first call, then reused.
+let wasm: ElementwiseExports | null = null;
+function exports(): ElementwiseExports {
+  if (wasm === null) wasm = instantiateOnHeap(elementwiseModuleBytes()) as unknown as ElementwiseExports;
+  return wasm;
+}
+
+/** y = max(x, 0) with NaN and ±0 kept, as relu.ts's reluInPlace; overwrites y. */
+export function reluSimd(y: Float32Array, x: Float32Array): void {
+  const n = x.length;
+  if (n === 0) return;
+  const k = exports();
+  // The heap holds x rounded up to whole vectors; the lanes past n are never copied back.
+  const { f32 } = heapViews(vec4Ceil(n) * 4);
+  f32.set(x, 0);
+  k.relu_in_place(0, vec4Ceil(n) / 4);
+  y.set(f32.subarray(0, n));
+}
+
+/** y[r,c] = x[r,c] + b[c] over rows × C, C a multiple of 4; overwrites y. */
+export function addRowsSimd(y: Float32Array, x: Float32Array, b: Float32Array, rows: number, C: number): void {
+  const n = rows * C;
+  if (n === 0) return;
+  const k = exports();
+  // Heap, in floats: b [C], then x, which becomes y in place.
+  const { f32 } = heapViews((C + n) * 4);
+  f32.set(b, 0);
+  f32.set(x, C);
+  k.add_rows(C * 4, C * 4, 0, rows, C / 4);
+  y.set(f32.subarray(C, C + n));
+}
+
+/** sums[c] += Σ_r x[r,c] over rows × C, C a multiple of 4, rows added in order in float64; accumulates. */
+export function channelSumsSimd(sums: Float64Array, x: Float32Array, rows: number, C: number): void {
+  if (rows === 0) return;
+  const k = exports();
+  // Heap, in floats: the float64 sums [C] (2C floats), then x.
+  const { f32 } = heapViews((2 * C + rows * C) * 4);
+  const s = new Float64Array(f32.buffer, 0, C); // (C)
+  s.set(sums);
+  f32.set(x, 2 * C);
+  k.channel_sums(2 * C * 4, 0, rows, C / 4);
+  sums.set(s);
+}

@@ -1,0 +1,74 @@
+// The WebAssembly SIMD module behind elementwise-simd.ts: the passes over a whole activation that
+// the ops run most, four floats per instruction. This file only builds the bytes.
+//
+// Exports (addresses in bytes into the shared heap, wasm/heap.ts; counts ≥ 1; C = 4·cVec):
+//   relu_in_place(p, nVec)              p[i] ← p[i] < 0 ? +0 : p[i]   (relu-module.ts's function)
+//   add_rows(y, x, b, rows, cVec)       y[r,c] = x[r,c] + b[c]         (f32, correctly rounded; y may be x)
+//   channel_sums(x, s, rows, cVec)      s[c] += x[r,c] for r = 0, 1, … (float64 sums, each f32 widened
+//                                       exactly; lanes 2, 3 moved down by a shuffle first)
+// Buffers: x, y [rows, C] f32; b [C] f32; s [C] f64 (accumulated).
+
+import {
+  assembleModule, decrementAndLoop, f32x4, f64x2, i32, i8x16, increment, local, loop, v128, valType,
+  type FunctionDef, type Instr, type ValType,
+} from './assembler.js';
+import { HEAP_IMPORT } from './heap.js';
+import { reluInPlaceFunction } from './relu-module.js';
+
+const V128 = 16; // bytes per vector
+// Bytes 8..15 (lanes 2, 3) moved down to lanes 0, 1, so promote_low can widen them.
+const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+
+const set = (to: number, value: Instr): Instr => [...value, ...local.set(to)];
+const load = (p: number, offset = 0): Instr => [...local.get(p), ...v128.load(offset)];
+
+function addRows(): FunctionDef {
+  const y = 0, x = 1, b = 2, rows = 3, cVec = 4;
+  const pb = 5, j = 6; // the bias pointer (restarts each row) and the vectors left in the row
+  return {
+    name: 'add_rows', params: new Array<ValType>(5).fill(valType.i32), results: [], locals: [valType.i32, valType.i32],
+    body: [
+      loop(
+        set(pb, local.get(b)), set(j, local.get(cVec)),
+        loop(
+          // *y = *x + *pb
+          [...local.get(y), ...load(x), ...load(pb), ...f32x4.add(), ...v128.store()],
+          increment(y, i32.const(V128)), increment(x, i32.const(V128)), increment(pb, i32.const(V128)),
+          decrementAndLoop(j),
+        ),
+        decrementAndLoop(rows),
+      ),
+    ],
+  };
+}
+
+function channelSums(): FunctionDef {
+  const x = 0, s = 1, rows = 2, cVec = 3;
+  const ps = 4, j = 5; // the sums pointer (restarts each row) and the vectors left in the row
+  const v = 6; // v128: four channels of the row
+  // *(f64x2 at ps + offset) += widen(the two f32 lanes on the stack's low half)
+  const addPair = (widen: Instr, offset: number): Instr => [
+    ...local.get(ps), ...load(ps, offset), ...widen, ...f64x2.promote_low_f32x4(), ...f64x2.add(), ...v128.store(offset),
+  ];
+  return {
+    name: 'channel_sums', params: new Array<ValType>(4).fill(valType.i32), results: [], locals: [valType.i32, valType.i32, valType.v128],
+    body: [
+      loop(
+        set(ps, local.get(s)), set(j, local.get(cVec)),
+        loop(
+          set(v, load(x)),
+          addPair(local.get(v), 0),
+          addPair([...local.get(v), ...local.get(v), ...i8x16.shuffle(HIGH_HALF)], V128),
+          increment(x, i32.const(V128)), increment(ps, i32.const(2 * V128)),
+          decrementAndLoop(j),
+        ),
+        decrementAndLoop(rows),
+      ),
+    ],
+  };
+}
+
+/** Bytes of the elementwise module: relu_in_place, add_rows, channel_sums (see the header). */
+export function elementwiseModuleBytes(): Uint8Array<ArrayBuffer> {
+  return assembleModule({ memory: { ...HEAP_IMPORT, minPages: 1 }, functions: [reluInPlaceFunction(), addRows(), channelSums()] });
+}

@@ -1,0 +1,70 @@
+import { Tensor, accumulateGrad } from '../tensor.js';
+import { allocFloat32 } from '../storage.js';
+import { shapeToString } from '../shape.js';
+import { batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormBackwardSimd } from '../../kernels/batch-norm-simd.js';
+
+/**
+ * Batch normalization over the last axis as one op (kernels/batch-norm.ts has the formulas):
+ * x [..., C]; gamma, beta [C] or null (absent: γ = 1, β = 0); in inference also mean, variance [C].
+ * The backward is the fused kernel: one pass for the two channel sums, one for dx. The kernels are
+ * the WebAssembly SIMD ones (kernels/batch-norm-simd.ts), which run the JS passes where SIMD is missing.
+ */
+function checkShapes(op: string, x: Tensor, params: ReadonlyArray<[string, Tensor | null]>): [number, number] {
+  if (x.rank < 1) throw new Error(`${op}: input must have a channel axis, got shape ${shapeToString(x.shape)}`);
+  const C = x.shape[x.rank - 1];
+  for (const [name, t] of params) {
+    if (t !== null && (t.rank !== 1 || t.shape[0] !== C)) {
+      throw new Error(`${op}: ${name} has shape ${shapeToString(t.shape)}, expected [${C}] for input ${shapeToString(x.shape)}`);
+    }
+  }
+  return [x.size / Math.max(C, 1), C];
+}
+
+/** What the training forward gives besides y: the batch statistics, for the moving averages. */
+export interface BatchStatistics {
+  /** μ [C]: the batch mean. */
+  mean: Float32Array;
+  /** σ² [C]: the batch's biased variance. */
+  variance: Float32Array;
+}
+
+/** Training mode: normalize with the batch's own mean and biased variance; gradients flow through them. */
+export function batchNormTraining(x: Tensor, gamma: Tensor | null, beta: Tensor | null, epsilon: number): { y: Tensor; stats: BatchStatistics } {
+  const [R, C] = checkShapes('batchNorm', x, [['gamma', gamma], ['beta', beta]]);
+  const y = allocFloat32(x.size); // (..., C)
+  const mean = allocFloat32(C);
+  const variance = allocFloat32(C);
+  const invStd = allocFloat32(C);
+  batchNormForwardTrainingSimd(y, mean, variance, invStd, x.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon);
+  const inputs = [x, gamma, beta].filter((t): t is Tensor => t !== null);
+  const out = Tensor.fromOp('batchNorm', y, x.shape, inputs, (dy) => {
+    backward(dy, x, gamma, beta, mean, invStd, R, C, true);
+  });
+  return { y: out, stats: { mean, variance } };
+}
+
+/** Inference mode: normalize with given statistics (the moving mean and variance), which get no gradient. */
+export function batchNormInference(x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor | null, beta: Tensor | null, epsilon: number): Tensor {
+  const [R, C] = checkShapes('batchNorm', x, [['mean', mean], ['variance', variance], ['gamma', gamma], ['beta', beta]]);
+  const y = allocFloat32(x.size); // (..., C)
+  batchNormForwardInferenceSimd(y, x.data, mean.data, variance.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon);
+  const inputs = [x, gamma, beta].filter((t): t is Tensor => t !== null);
+  return Tensor.fromOp('batchNorm', y, x.shape, inputs, (dy) => {
+    const invStd = allocFloat32(C); // (C)
+    for (let c = 0; c < C; c++) invStd[c] = 1 / Math.sqrt(variance.data[c] + epsilon);
+    backward(dy, x, gamma, beta, mean.data, invStd, R, C, false);
+  });
+}
+
+function backward(
+  dy: Float32Array, x: Tensor, gamma: Tensor | null, beta: Tensor | null,
+  mean: Float32Array, invStd: Float32Array, R: number, C: number, training: boolean,
+): void {
+  const dx = x.requiresGrad ? allocFloat32(x.size) : null; // (..., C)
+  const dgamma = gamma !== null && gamma.requiresGrad ? allocFloat32(C) : null; // (C)
+  const dbeta = beta !== null && beta.requiresGrad ? allocFloat32(C) : null; // (C)
+  batchNormBackwardSimd(dx, dgamma, dbeta, dy, x.data, mean, invStd, gamma?.data ?? null, R, C, training);
+  if (dx !== null) accumulateGrad(x, dx, true);
+  if (dgamma !== null) accumulateGrad(gamma as Tensor, dgamma, true);
+  if (dbeta !== null) accumulateGrad(beta as Tensor, dbeta, true);
+}

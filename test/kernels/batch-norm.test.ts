@@ -1,0 +1,170 @@
+// The fast batch-norm kernels (batch-norm-fast.ts) against the naive per-channel twins
+// (batch-norm.ts) on seeded shapes (R = 1 row, C = 1 channel, odd sizes, a conv activation, a large
+// mean next to a small spread) with NaN and ±∞ mixed in: NaN and ±∞ must land where the twin's do,
+// finite values agree within atol + rtol·|ref| (the fast kernels rearrange the arithmetic). Forwards
+// start from NaN-filled outputs; backwards accumulate onto a known prior. The naive backward itself
+// is checked against central differences of the naive forward.
+
+import { describe, it, expect } from 'vitest';
+import { batchNormForwardTrainingNaive, batchNormForwardInferenceNaive, batchNormBackwardNaive } from '../../kernels/batch-norm.js';
+import { batchNormForwardTraining, batchNormForwardInference, batchNormBackward } from '../../kernels/batch-norm-fast.js';
+import { batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormBackwardSimd } from '../../kernels/batch-norm-simd.js';
+import { simdAvailable } from '../../kernels/gemm-simd.js';
+import { mulberry32, randInt, randomArray, nanArray, numericGradient, expectClose, compareArrays, type Rng } from './helpers.js';
+
+const EPS = 1e-3;
+const TOL = { atol: 2e-5, rtol: 2e-5 };
+
+/** NaN and ±∞ exactly where the twin has them; finite values within TOL (scaled by the largest |want|). */
+function agree(got: ArrayLike<number>, want: ArrayLike<number>, label: string): void {
+  let scale = 1;
+  for (let i = 0; i < want.length; i++) if (Number.isFinite(want[i])) scale = Math.max(scale, Math.abs(want[i]));
+  const finiteGot: number[] = [];
+  const finiteWant: number[] = [];
+  for (let i = 0; i < want.length; i++) {
+    if (Number.isFinite(want[i])) {
+      finiteGot.push(got[i]);
+      finiteWant.push(want[i]);
+    } else {
+      expect(Object.is(got[i], want[i]), `${label}: [${i}] got ${got[i]}, want ${want[i]}`).toBe(true);
+    }
+  }
+  expectClose(finiteGot, finiteWant, { atol: TOL.atol * scale, rtol: TOL.rtol }, label);
+}
+
+/** x with a channel's worth of NaN or ±∞ now and then when `special`. */
+function input(rng: Rng, R: number, C: number, special: boolean, offset = 0): Float32Array {
+  const x = randomArray(rng, R * C, offset - 3, offset + 3);
+  if (special) for (let i = 0; i < x.length; i++) {
+    const r = rng();
+    if (r < 0.01) x[i] = NaN;
+    else if (r < 0.02) x[i] = Infinity;
+    else if (r < 0.03) x[i] = -Infinity;
+  }
+  return x;
+}
+
+/** A set of fast kernels to hold against the naive ones. */
+interface Impl {
+  name: string;
+  forwardTraining: typeof batchNormForwardTraining;
+  forwardInference: typeof batchNormForwardInference;
+  backward: typeof batchNormBackward;
+}
+const impls: Impl[] = [
+  { name: 'fast', forwardTraining: batchNormForwardTraining, forwardInference: batchNormForwardInference, backward: batchNormBackward },
+  { name: 'simd', forwardTraining: batchNormForwardTrainingSimd, forwardInference: batchNormForwardInferenceSimd, backward: batchNormBackwardSimd },
+];
+
+function check(impl: Impl, rng: Rng, R: number, C: number, special: boolean, affine: boolean, offset = 0): void {
+  const label = `${impl.name} R ${R} C ${C}${special ? ' with NaN/±∞' : ''}${affine ? '' : ' without γ, β'}${offset ? ` around ${offset}` : ''}`;
+  const x = input(rng, R, C, special, offset);
+  const gamma = affine ? randomArray(rng, C, 0.5, 2) : null;
+  const beta = affine ? randomArray(rng, C) : null;
+  // Training forward.
+  const outs = () => [nanArray(R * C), nanArray(C), nanArray(C), nanArray(C)] as const;
+  const want = outs();
+  batchNormForwardTrainingNaive(...want, x, gamma, beta, R, C, EPS);
+  const got = outs();
+  impl.forwardTraining(...got, x, gamma, beta, R, C, EPS);
+  ['y', 'mean', 'variance', 'invStd'].forEach((name, k) => agree(got[k], want[k], `training ${name} ${label}`));
+  // Inference forward with moving statistics.
+  const mm = randomArray(rng, C);
+  const mv = randomArray(rng, C, 0.1, 3);
+  const yWant = nanArray(R * C);
+  batchNormForwardInferenceNaive(yWant, x, mm, mv, gamma, beta, R, C, EPS);
+  const yGot = nanArray(R * C);
+  impl.forwardInference(yGot, x, mm, mv, gamma, beta, R, C, EPS);
+  agree(yGot, yWant, `inference y ${label}`);
+  // Backward in both modes, accumulating onto the same priors.
+  const dy = randomArray(rng, R * C);
+  for (const training of [true, false]) {
+    const mean = training ? want[1] : mm;
+    const invStd = training ? want[3] : mv.map((v) => 1 / Math.sqrt(v + EPS));
+    const priors = [randomArray(rng, R * C), randomArray(rng, C), randomArray(rng, C)];
+    const bw = priors.map((p) => Float32Array.from(p));
+    batchNormBackwardNaive(bw[0], bw[1], bw[2], dy, x, mean, invStd, gamma, R, C, training);
+    const bg = priors.map((p) => Float32Array.from(p));
+    impl.backward(bg[0], bg[1], bg[2], dy, x, mean, invStd, gamma, R, C, training);
+    ['dx', 'dgamma', 'dbeta'].forEach((name, k) => agree(bg[k], bw[k], `${training ? 'training' : 'inference'} ${name} ${label}`));
+    // Gradients nobody wants are skipped: dx alone equals dx of the full call.
+    const dxOnly = Float32Array.from(priors[0]);
+    impl.backward(dxOnly, null, null, dy, x, mean, invStd, gamma, R, C, training);
+    agree(dxOnly, bw[0], `dx alone ${label}`);
+  }
+}
+
+for (const impl of impls) {
+  describe(`batch-norm kernels: the ${impl.name} twins agree with the naive ones`, () => {
+    it('on the awkward shapes and a conv activation', () => {
+      const rng = mulberry32(21);
+      // C = 1 and odd C take the JS passes in the SIMD set; multiples of 4 its vectors.
+      const shapes: Array<[number, number]> = [[1, 1], [1, 7], [9, 1], [2, 3], [13, 5], [1, 8], [5, 4], [33, 12], [32 * 6 * 6, 16], [101, 33]];
+      for (const [R, C] of shapes) {
+        for (const special of [false, true]) {
+          check(impl, rng, R, C, special, true);
+          check(impl, rng, R, C, special, false);
+        }
+      }
+      // A mean far from 0 next to a spread of ±3: the one-pass variance must not cancel.
+      check(impl, rng, 64, 8, false, true, 1000);
+    });
+
+    it('on 50 seeded random shapes', () => {
+      const rng = mulberry32(22);
+      for (let t = 0; t < 50; t++) check(impl, rng, randInt(rng, 1, 120), t % 2 === 0 ? 4 * randInt(rng, 1, 10) : randInt(rng, 1, 40), t % 3 === 0, t % 4 !== 0);
+    });
+  });
+}
+
+it('the SIMD batch-norm kernels run on this engine (else the simd set above only re-tests the JS passes)', () => {
+  expect(simdAvailable).toBe(true);
+});
+
+describe('batch-norm naive backward', () => {
+  /** Central differences of L = Σ y·r through the training (or inference) forward, for x, γ and β. */
+  function numeric(R: number, C: number, training: boolean, seed: number): void {
+    const rng = mulberry32(seed);
+    const x = randomArray(rng, R * C, -2, 2);
+    const gamma = randomArray(rng, C, 0.5, 2);
+    const beta = randomArray(rng, C);
+    const mm = randomArray(rng, C);
+    const mv = randomArray(rng, C, 0.5, 2);
+    const r = randomArray(rng, R * C);
+    const forward = (): Float32Array => {
+      const y = new Float32Array(R * C);
+      if (training) batchNormForwardTrainingNaive(y, new Float32Array(C), new Float32Array(C), new Float32Array(C), x, gamma, beta, R, C, EPS);
+      else batchNormForwardInferenceNaive(y, x, mm, mv, gamma, beta, R, C, EPS);
+      return y;
+    };
+    const mean = new Float32Array(C), variance = new Float32Array(C), invStd = new Float32Array(C);
+    batchNormForwardTrainingNaive(new Float32Array(R * C), mean, variance, invStd, x, gamma, beta, R, C, EPS);
+    const dx = new Float32Array(R * C), dg = new Float32Array(C), db = new Float32Array(C);
+    batchNormBackwardNaive(dx, dg, db, r, x, training ? mean : mm, training ? invStd : mv.map((v) => 1 / Math.sqrt(v + EPS)), gamma, R, C, training);
+    const tol = { atol: 2e-2, rtol: 2e-2 };
+    const label = `${training ? 'training' : 'inference'} R ${R} C ${C}`;
+    expectClose(dx, numericGradient(x, r, forward), tol, `dx ${label}`);
+    expectClose(dg, numericGradient(gamma, r, forward), tol, `dgamma ${label}`);
+    expectClose(db, numericGradient(beta, r, forward), tol, `dbeta ${label}`);
+  }
+
+  it('matches central differences in training and inference mode', () => {
+    numeric(6, 3, true, 31);
+    numeric(6, 3, false, 32);
+    numeric(17, 2, true, 33);
+  });
+
+  it('the check catches a training backward that forgets the gradient through the mean', () => {
+    const rng = mulberry32(34);
+    const R = 8, C = 2;
+    const x = randomArray(rng, R * C, -2, 2);
+    const dy = randomArray(rng, R * C);
+    const mean = new Float32Array(C), variance = new Float32Array(C), invStd = new Float32Array(C);
+    batchNormForwardTrainingNaive(new Float32Array(R * C), mean, variance, invStd, x, null, null, R, C, EPS);
+    const good = new Float32Array(R * C);
+    batchNormBackwardNaive(good, null, null, dy, x, mean, invStd, null, R, C, true);
+    const wrong = new Float32Array(R * C); // the inference formula: no term through μ and σ²
+    batchNormBackwardNaive(wrong, null, null, dy, x, mean, invStd, null, R, C, false);
+    expect(compareArrays(wrong, good, { atol: 1e-3, rtol: 1e-3 }).ok).toBe(false);
+  });
+});
