@@ -29,6 +29,7 @@ export { zeroPad2d, crop2d, type Sides2 } from './ops/pad2d.js';
 export { resize2d, type ResizeInterpolation } from './ops/resize2d.js';
 export { layerNorm } from './ops/layer-norm.js';
 export { affineTransform, type AffineTransformOptions, type FillMode, type AffineInterpolation } from './ops/affine-transform.js';
+export { addN, averageN, multiplyN, maximumN, minimumN } from './ops/merge.js';
 
 export { Layer, SymbolicTensor, type LayerArgs, type LayerWeight, type SymbolicShape, type CallContext } from './layers/layer.js';
 export { Input, input, InputLayer, type InputArgs } from './layers/input.js';
@@ -60,10 +61,14 @@ export {
 export { RandomContrast, type RandomContrastArgs } from './layers/random-contrast.js';
 export { Permute, RepeatVector, type PermuteArgs, type RepeatVectorArgs } from './layers/permute-repeat.js';
 export { GaussianNoise, GaussianDropout, SpatialDropout2D, type GaussianNoiseArgs, type GaussianDropoutArgs, type SpatialDropout2DArgs } from './layers/noise.js';
+export { Merge, Add, Subtract, Multiply, Average, Maximum, Minimum } from './layers/merge.js';
+export { Concatenate, type ConcatenateArgs } from './layers/concatenate.js';
 export * as initializers from './initializers.js';
 export { type Initializer, type InitializerSpec } from './initializers.js';
 
-export { Model, type ModelArgs, type CompileArgs } from './models/model.js';
+export { Model, type ModelArgs } from './models/model.js';
+export { type CompileArgs, type Compiled, type OutputTraining, type PerOutput } from './models/compile.js';
+export { type ModelData } from './models/data.js';
 export { Sequential, type SequentialArgs } from './models/sequential.js';
 export { type FitOptions, type EvaluateOptions, type PredictOptions } from './models/training.js';
 export { History, earlyStopping, terminateOnNaN, type Callback, type Logs, type EarlyStoppingArgs } from './models/callbacks.js';
@@ -81,6 +86,8 @@ export { shuffledOrder, sequentialOrder, batchRanges, takeRows } from './data/ba
 export { stratifiedCounts, stratifiedSplit } from './data/split.js';
 export { oneHot } from './data/one-hot.js';
 export { classicCnn, type ClassicCnnArgs } from './models/classic-cnn.js';
+export { convnet, type ConvnetArgs } from './models/convnet.js';
+export { resnet, type ResnetArgs } from './models/resnet.js';
 
 export { loadModel, type LoadOptions } from './io/load.js';
 export { toOnnx, onnxPlan, type ToOnnxOptions, type OnnxPlan, type OnnxNode } from './io/onnx.js';

@@ -21,6 +21,8 @@ export interface DataSettings {
 
 export interface RunRecord {
   data: DataSettings;
+  /** Which network `train --model` built: classic, convnet or resnet (kernelSize and filters are the classic one's). */
+  model?: string;
   kernelSize: number;
   filters: number;
   epochs: number;

@@ -1,4 +1,6 @@
 import { classicCnn } from '../models/classic-cnn.js';
+import { convnet } from '../models/convnet.js';
+import { resnet } from '../models/resnet.js';
 import { Adam } from '../optimizers/adam.js';
 import { loadModel } from '../io/load.js';
 import { readTrainingInfo } from '../io/training-info.js';
@@ -8,10 +10,11 @@ import { parseFlags, helpText, UsageError, type FlagSpec, type FlagValues } from
 import { loadData, readRun, writeRun, type RunRecord } from './run-files.js';
 
 const FLAGS: Record<string, FlagSpec> = {
+  model: { kind: 'string', help: "which network: 'classic' (default), 'convnet' (Keras's MNIST example), 'resnet' (two residual blocks)", choices: ['classic', 'convnet', 'resnet'] },
   epochs: { kind: 'int', help: 'passes over the training digits (default 5)' },
   'batch-size': { kind: 'int', help: 'digits per gradient step (default 32)' },
-  'kernel-size': { kind: 'int', help: 'side of the square conv kernel (default 3)' },
-  filters: { kind: 'int', help: 'conv filters (default 128)' },
+  'kernel-size': { kind: 'int', help: 'side of the square conv kernel (default 3; classic only)' },
+  filters: { kind: 'int', help: 'conv filters (default 128; classic only)' },
   lr: { kind: 'number', help: 'Adam learning rate (default 0.001)' },
   train: { kind: 'int', help: 'training digits (default 8000; with --data, the whole file)' },
   test: { kind: 'int', help: 'held-out test digits (default 2000; with --data, the whole file)' },
@@ -25,7 +28,14 @@ const FLAGS: Record<string, FlagSpec> = {
   recipe: { kind: 'string', help: "'keras-blog': the tutorial's settings (4x4 kernel, batch 1, 10 epochs, no shuffle)", choices: ['keras-blog'] },
 };
 
-export const TRAIN_HELP = helpText('Usage: tatami train [flags]\n\nTrain the classic MNIST CNN and report its test accuracy.', FLAGS);
+export const TRAIN_HELP = helpText('Usage: tatami train [flags]\n\nTrain an MNIST CNN (the classic one unless --model says otherwise) and report its test accuracy.', FLAGS);
+
+/** The networks `--model` chooses from; the classic CNN takes --kernel-size and --filters. */
+const MODELS: Record<string, (o: { kernelSize: number; filters: number; seed: number }) => Model> = {
+  classic: ({ kernelSize, filters, seed }) => classicCnn({ kernelSize, filters, seed }),
+  convnet: ({ seed }) => convnet({ seed }),
+  resnet: ({ seed }) => resnet({ seed }),
+};
 
 /** The tutorial's exact settings; explicit flags still win. */
 const RECIPES: Record<string, FlagValues> = {
@@ -51,6 +61,10 @@ export async function train(argv: readonly string[], stdout: ProgressOutput, log
   const out = (flags.out as string | undefined) ?? 'tatami-model';
   const resume = flags.resume as string | undefined;
   const json = flags.json === true;
+  const modelName = (flags.model as string | undefined) ?? 'classic';
+  if (modelName !== 'classic' && (given['kernel-size'] !== undefined || given.filters !== undefined)) {
+    throw new UsageError(`flags --kernel-size and --filters are for --model classic, not ${modelName}`);
+  }
   // With --json, stdout carries only the final JSON line: progress goes to stderr.
   const progress: ProgressOutput = json ? { write: (s) => void process.stderr.write(s), isTTY: process.stderr.isTTY === true } : stdout;
   const say = json ? (line: string) => void process.stderr.write(`${line}\n`) : log;
@@ -69,7 +83,7 @@ export async function train(argv: readonly string[], stdout: ProgressOutput, log
     initialEpoch = (await readTrainingInfo(resume))?.epoch ?? 0;
     if (initialEpoch >= epochs) throw new UsageError(`the model in ${resume} has already trained ${initialEpoch} epochs; ask for more with --epochs`);
   } else {
-    model = classicCnn({ kernelSize, filters, seed });
+    model = MODELS[modelName]({ kernelSize, filters, seed });
     model.compile({ optimizer: new Adam({ learningRate: lr }), loss: 'categorical_crossentropy', metrics: ['accuracy'] });
   }
   if (verbose > 0) {
@@ -107,6 +121,7 @@ export async function train(argv: readonly string[], stdout: ProgressOutput, log
   const evaluation = model.evaluate(data.test.images, data.test.labels, { batchSize: 256 });
   const run: RunRecord = {
     data: settings,
+    model: resume === undefined ? modelName : (previous?.model ?? 'classic'),
     kernelSize,
     filters,
     epochs: initialEpoch + history.epoch.length,

@@ -16,6 +16,8 @@ import { Activation } from '../layers/activation.js';
 import { Embedding } from '../layers/embedding.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { MODERN_CNN_BUILDERS } from './modern-cnn-layers.js';
+import { Add, Subtract, Multiply, Average, Maximum, Minimum } from '../layers/merge.js';
+import { Concatenate } from '../layers/concatenate.js';
 import { ConfigReader } from './config-reader.js';
 import { CONV_BUILDERS } from './conv-layers-config.js';
 import { readActivation, readDtype, readInitializer } from './keras-values.js';
@@ -53,6 +55,17 @@ function readCommon(r: ConfigReader): void {
   r.only('data_format', ['channels_last', null], 'data_format');
   r.nulls('activity_regularizer');
 }
+
+/** The merge layers: no weights, no options but Concatenate's axis. */
+const MERGES = { Add, Subtract, Multiply, Average, Maximum, Minimum };
+const MERGE_BUILDERS: Readonly<Record<string, Builder>> = {
+  ...Object.fromEntries(Object.entries(MERGES).map(([cls, Cls]) => [cls, (_r: ConfigReader, base: { name: string; trainable: boolean }) => ({ layer: new Cls(base), weights: none })])),
+  Concatenate(r: ConfigReader, base) {
+    const axis = r.get('axis') ?? -1;
+    if (typeof axis !== 'number' || !Number.isInteger(axis) || Math.abs(axis) > 8) r.fail(`axis must be an integer, got ${show(axis)}`);
+    return { layer: new Concatenate({ ...base, axis }), weights: none };
+  },
+};
 
 const BUILDERS: Readonly<Record<string, Builder>> = {
   Conv2D(r, base) {
@@ -168,6 +181,8 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
   ...CONV_BUILDERS,
   // The layers of modern CNNs (issue 13), in their own file.
   ...MODERN_CNN_BUILDERS,
+  // The merge layers of graph models (issue 12).
+  ...MERGE_BUILDERS,
 };
 
 function pooling(r: ConfigReader, base: { name: string; trainable: boolean }, Cls: typeof MaxPooling2D | typeof AveragePooling2D): BuiltLayer {

@@ -4,20 +4,20 @@
  *
  * The steps, each refusing with an Error naming the problem before anything large is allocated:
  *   1. model.json parsed without prototype keys (safe-json.ts);
- *   2. the topology read into a chain of layers (topology.ts), every layer config checked
- *      (layer-from-config.ts), every shape inferred;
+ *   2. the topology read into a graph of layer calls (topology.ts), every layer config checked
+ *      (layer-from-config.ts), every call's shape inferred;
  *   3. the manifest checked (manifest.ts) and matched to the weights the layers will create
  *      (weight-matching.ts);
  *   4. the shard bytes read, their count equal to the manifest's claim (sources.ts);
  *   5. the model built and its weights decoded (decode-weights.ts); optionally the optimizer state.
  */
 import { Tensor } from '../tensor.js';
-import type { SymbolicShape } from '../layers/layer.js';
+import type { SymbolicShape, SymbolicTensor } from '../layers/layer.js';
 import { input } from '../layers/input.js';
 import { Model } from '../models/model.js';
 import { Sequential } from '../models/sequential.js';
 import { isObject, own, show, type JsonObject } from './safe-json.js';
-import { readTopology } from './topology.js';
+import { readTopology, type Topology } from './topology.js';
 import { layerFromConfig, type BuiltLayer } from './layer-from-config.js';
 import { kerasMajorVersion } from './keras-flavor.js';
 import { planWeights } from './manifest.js';
@@ -53,23 +53,31 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
   }
   const topology = readTopology(own(json, 'modelTopology'), prefix);
 
-  // Build the layers and infer shapes; note the weights each will create (nothing allocated yet).
-  const built: BuiltLayer[] = [];
+  // Build the layers and infer every call's shape; note the weights each will create (nothing
+  // allocated yet: a layer builds its weights only when the model is assembled below).
+  const built = new Map<string, BuiltLayer>();
+  const shapes = new Map<string, SymbolicShape>();
+  topology.inputs.forEach((t) => shapes.set(`${t.name ?? ''}#0`, [null, ...t.shape]));
   const expected: ExpectedWeight[] = [];
-  let shape: SymbolicShape = [null, ...topology.inputShape];
   const kerasMajor = kerasMajorVersion(own(json, 'modelTopology'));
-  for (const entry of topology.layers) {
-    const b = layerFromConfig(entry.className, entry.config as Record<string, unknown>, entry.name, prefix, kerasMajor);
-    let out: SymbolicShape;
+  for (const call of topology.calls) {
+    const { entry } = call;
+    let b = built.get(entry.name);
+    if (b === undefined) {
+      b = layerFromConfig(entry.className, entry.config as Record<string, unknown>, entry.name, prefix, kerasMajor);
+      built.set(entry.name, b);
+    }
+    const inShapes = call.inputs.map((r) => shapes.get(`${r.layer}#${r.node}`) as SymbolicShape);
     try {
-      out = b.layer.computeOutputShape(shape);
+      shapes.set(`${entry.name}#${call.node}`, b.layer.computeOutputShapes(inShapes));
     } catch (e) {
       throw new Error(`${prefix}: ${(e as Error).message}`);
     }
-    for (const [name, s] of b.weights(shape)) expected.push({ layer: entry.name, className: entry.className, name, shape: s });
-    built.push(b);
-    shape = out;
+    if (call.node === 0) for (const [name, s] of b.weights(inShapes[0])) expected.push({ layer: entry.name, className: entry.className, name, shape: s });
   }
+  // In the file's layer order, as its weights are listed (matchWeights may fall back to positions).
+  const rank = new Map(topology.layers.map((e, i) => [e.name, i]));
+  expected.sort((a, b) => (rank.get(a.layer) as number) - (rank.get(b.layer) as number));
 
   const plan = planWeights(own(json, 'weightsManifest') ?? [], prefix);
   // tfjs's own optimizer state (group 'optimizer') is for tfjs's optimizers; tatami skips it.
@@ -80,15 +88,18 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
   const bytes = await src.read('model', plan.paths, plan.totalBytes);
   checkWeightBytes(plan, bytes.byteLength, prefix);
 
-  const model = assemble(topology.kind, topology.name, topology.inputShape, topology.inputName, built);
-  const tensors = matched.map((entry, i) => {
+  const model = assemble(topology, built);
+  const byLayer = new Map<string, Tensor[]>();
+  matched.forEach((entry, i) => {
     try {
-      return new Tensor(decodeWeight(entry, bytes, { checkFinite: options.checkFinite }), expected[i].shape);
+      const t = new Tensor(decodeWeight(entry, bytes, { checkFinite: options.checkFinite }), expected[i].shape);
+      byLayer.set(expected[i].layer, [...(byLayer.get(expected[i].layer) ?? []), t]);
     } catch (e) {
       throw new Error(`${prefix}: ${(e as Error).message}`);
     }
   });
-  model.setWeights(tensors);
+  // The model lists its layers in Keras's order, which a file need not follow.
+  model.setWeights(model.layers.flatMap((l) => byLayer.get(l.name) ?? []));
 
   const training = own(json, 'tatamiTraining');
   if (options.includeOptimizer === true) {
@@ -100,11 +111,17 @@ export async function loadModel(source: ModelSource, options: LoadOptions = {}):
   return model;
 }
 
-/** The tatami model for a checked chain of layers. */
-function assemble(kind: 'sequential' | 'functional', name: string, inputShape: readonly number[], inputName: string | null, built: readonly BuiltLayer[]): Model {
-  const x = input({ shape: inputShape, name: inputName ?? undefined });
-  if (kind === 'sequential') return new Sequential([x, ...built.map((b) => b.layer)], { name });
-  let h = x;
-  for (const b of built) h = b.layer.apply(h);
-  return new Model({ inputs: x, outputs: h, name });
+/** The tatami model for a checked topology: each call applied in the topology's order. */
+function assemble(topology: Topology, built: ReadonlyMap<string, BuiltLayer>): Model {
+  const inputs = topology.inputs.map((t) => input({ shape: t.shape, name: t.name ?? undefined }));
+  if (topology.kind === 'sequential') return new Sequential([inputs[0], ...topology.calls.map((c) => (built.get(c.entry.name) as BuiltLayer).layer)], { name: topology.name });
+  const tensors = new Map<string, SymbolicTensor>();
+  topology.inputs.forEach((t, i) => tensors.set(`${t.name}#0`, inputs[i]));
+  for (const call of topology.calls) {
+    const layer = (built.get(call.entry.name) as BuiltLayer).layer;
+    const args = call.inputs.map((r) => tensors.get(`${r.layer}#${r.node}`) as SymbolicTensor);
+    tensors.set(`${call.entry.name}#${call.node}`, layer.apply(args.length === 1 ? args[0] : args));
+  }
+  const outputs = topology.outputs.map((r) => tensors.get(`${r.layer}#${r.node}`) as SymbolicTensor);
+  return new Model({ inputs, outputs, name: topology.name });
 }

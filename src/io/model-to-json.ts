@@ -7,11 +7,14 @@
  *     weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: 'conv2d/kernel', shape, dtype: 'float32' }, ...] }] }
  *
  * Sequential models carry the input shape as the first layer's `batch_input_shape` (tfjs's form);
- * functional models list the InputLayer and link each layer to the one before in `inbound_nodes`.
+ * functional models list their InputLayers, `input_layers` and `output_layers`, and each layer's
+ * calls in `inbound_nodes` (Keras 2's form: one list of [layer, node, tensor, {}] per call; a shared
+ * layer has several).
  * weights.bin is every weight in manifest order, little-endian float32, no header.
  */
 import type { Model } from '../models/model.js';
 import { InputLayer } from '../layers/input.js';
+import type { Layer, SymbolicTensor } from '../layers/layer.js';
 import { Reshape } from '../layers/reshape.js';
 import { encodeFloat32 } from './decode-weights.js';
 import { encodeTrainingState } from './optimizer-state.js';
@@ -28,24 +31,24 @@ export interface SaveOptions {
 /** The model's topology in Keras JSON. */
 export function modelTopology(model: Model): Record<string, unknown> {
   const functional = model.layers[0] instanceof InputLayer;
-  let shape = model.inputShape;
+  // The model's own calls of each layer (a layer may also be called outside it), numbered from 0 as
+  // Keras numbers them in a file.
+  const inModel = new Set<SymbolicTensor>([...model.inputs, ...model.connections().map((c) => c.node)]);
+  const calls = (layer: Layer): SymbolicTensor[] => layer.nodes.filter((n) => inModel.has(n));
+  const ref = (t: SymbolicTensor): [string, number, number] => [t.layer.name, calls(t.layer).indexOf(t), 0];
   const layers = model.layers.map((layer, i) => {
     const config = layer.getConfig();
-    if (!(layer instanceof InputLayer)) shape = layer.computeOutputShape(shape);
     // tfjs 4.22 leaves a -1 of Reshape unresolved ([null, 2, null]), which breaks the layer after it;
     // the resolved sizes mean the same for this model's fixed input shape.
-    if (layer instanceof Reshape) config.target_shape = shape.slice(1);
-    if (!functional) {
-      const entry = { class_name: layer.className, config: i === 0 ? { ...config, batch_input_shape: [...model.inputShape] } : config };
-      return entry;
-    }
-    const previous = i === 0 ? null : model.layers[i - 1].name;
-    return { name: layer.name, class_name: layer.className, config, inbound_nodes: previous === null ? [] : [[[previous, 0, 0, {}]]] };
+    if (layer instanceof Reshape) config.target_shape = calls(layer)[0].shape.slice(1);
+    if (!functional) return { class_name: layer.className, config: i === 0 ? { ...config, batch_input_shape: [...model.inputShape] } : config };
+    const inbound = layer instanceof InputLayer ? [] : calls(layer).map((n) => n.inputs.map((t) => [...ref(t), {}]));
+    return { name: layer.name, class_name: layer.className, config, inbound_nodes: inbound };
   });
   const config: Record<string, unknown> = { name: model.name, layers };
   if (functional) {
-    config.input_layers = [[model.layers[0].name, 0, 0]];
-    config.output_layers = [[model.layers[model.layers.length - 1].name, 0, 0]];
+    config.input_layers = model.inputs.map(ref);
+    config.output_layers = model.outputs.map(ref);
   }
   return { class_name: functional ? 'Model' : 'Sequential', config, keras_version: `tatami ${TATAMI_VERSION}`, backend: 'tensor_flow.js' };
 }

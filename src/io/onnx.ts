@@ -8,8 +8,7 @@
  * The bytes are written here (onnx-proto.ts): no protobuf or onnx package is needed.
  */
 import type { Model } from '../models/model.js';
-import { InputLayer } from '../layers/input.js';
-import { formatShape, type Layer, type SymbolicShape } from '../layers/layer.js';
+import { formatShape, type Layer, type SymbolicShape, type SymbolicTensor } from '../layers/layer.js';
 import { modelProto, valueInfo, type OnnxDim } from './onnx-proto.js';
 import { OnnxGraphBuilder, type OnnxValue } from './onnx-graph.js';
 import { ONNX_CONVERTERS } from './onnx-layers.js';
@@ -35,19 +34,25 @@ export interface OnnxPlan {
 }
 
 /**
- * The model as a list of layer calls. Today a model is a chain (model.connections(): each layer
- * after the input with its shapes): each layer reads the value its predecessor made and makes one
- * named after itself. This is the one place that knows how a model is wired.
+ * The model as a list of layer calls, in the model's run order (model.connections()): each call reads
+ * the values its inputs made and makes one named after its layer (a shared layer's later calls get
+ * `name/call1`, `name/call2`, …). This is the one place that knows how a model is wired.
  */
 export function onnxPlan(model: Model): OnnxPlan {
-  const input = { name: model.layers.find((l) => l instanceof InputLayer)?.name ?? 'input', shape: model.inputShape };
-  const nodes: OnnxNode[] = [];
-  let previous = input.name;
-  for (const { layer, outputShape } of model.connections()) {
-    nodes.push({ layer, inputNames: [previous], outputName: layer.name, outputShape });
-    previous = layer.name;
-  }
-  return { inputs: [input], nodes, outputs: [previous] };
+  const names = new Map<SymbolicTensor, string>();
+  const calls = new Map<Layer, number>();
+  const valueName = (t: SymbolicTensor): string => {
+    const known = names.get(t);
+    if (known !== undefined) return known;
+    const k = calls.get(t.layer) ?? 0;
+    calls.set(t.layer, k + 1);
+    const name = k === 0 ? t.layer.name : `${t.layer.name}/call${k}`;
+    names.set(t, name);
+    return name;
+  };
+  const inputs = model.inputs.map((t) => ({ name: valueName(t), shape: t.shape }));
+  const nodes = model.connections().map(({ node, layer, outputShape }) => ({ layer, inputNames: node.inputs.map(valueName), outputName: valueName(node), outputShape }));
+  return { inputs, nodes, outputs: model.outputs.map(valueName) };
 }
 
 /** The opsets whose operators the converters use as written (Softmax on one axis needs 13). */

@@ -12,6 +12,7 @@
  * Slots are named after the trainable weight: Adam's `m` and `v`, SGD's `momentum`, RMSprop's `rms`.
  */
 import type { Model } from '../models/model.js';
+import type { Compiled, CompileArgs } from '../models/compile.js';
 import { Optimizer, Adam, SGD, RMSprop } from '../optimizers/index.js';
 import { ConfigReader } from './config-reader.js';
 import { type JsonObject, isObject, own, show } from './safe-json.js';
@@ -43,12 +44,22 @@ export function encodeTrainingState(model: Model, epoch: number | undefined): { 
   const json: Record<string, unknown> = {
     optimizer_config: { class_name: opt.className, config: opt.getConfig() },
     iterations: opt.iterations,
-    loss: compiled.lossName,
-    metrics: compiled.metrics.map((m) => m.name),
+    ...trainingSettings(compiled),
     ...(epoch === undefined ? {} : { epoch }),
     weightsManifest: [{ paths: ['optimizer.bin'], weights }],
   };
   return { json, values };
+}
+
+/**
+ * The loss and metrics as compile takes them: names for one output; for several, objects keyed by
+ * output name (and the loss weights).
+ */
+function trainingSettings(compiled: Compiled): Record<string, unknown> {
+  const heads = compiled.outputs;
+  if (heads.length === 1) return { loss: heads[0].lossName, metrics: heads[0].metrics.map((m) => m.name) };
+  const byOutput = <T>(f: (h: (typeof heads)[number]) => T): Record<string, T> => Object.fromEntries(heads.map((h) => [h.output, f(h)]));
+  return { loss: byOutput((h) => h.lossName), loss_weights: byOutput((h) => h.weight), metrics: byOutput((h) => h.metrics.map((m) => m.name)) };
 }
 
 /** An optimizer from its Keras-style config, refusing options tatami does not have. */
@@ -88,10 +99,14 @@ export function restoreTrainingState(model: Model, training: JsonObject, bytes: 
   if (typeof iterations !== 'number' || !Number.isInteger(iterations) || iterations < 0) throw new Error(`${prefix}: tatamiTraining.iterations must be a non-negative integer, got ${show(iterations)}`);
   const loss = own(training, 'loss');
   const metrics = own(training, 'metrics') ?? [];
-  if (typeof loss !== 'string') throw new Error(`${prefix}: tatamiTraining.loss must be a loss name, got ${show(loss)}`);
-  if (!Array.isArray(metrics) || metrics.some((m) => typeof m !== 'string')) throw new Error(`${prefix}: tatamiTraining.metrics must be a list of names`);
+  const lossWeights = own(training, 'loss_weights');
+  const names = (v: unknown): boolean => Array.isArray(v) && v.every((m) => typeof m === 'string');
+  const perOutput = (v: unknown, ok: (e: unknown) => boolean): boolean => isObject(v) && Object.values(v).every(ok);
+  if (typeof loss !== 'string' && !perOutput(loss, (e) => typeof e === 'string')) throw new Error(`${prefix}: tatamiTraining.loss must be a loss name (or one per output), got ${show(loss)}`);
+  if (!names(metrics) && !perOutput(metrics, names)) throw new Error(`${prefix}: tatamiTraining.metrics must be a list of names (or one per output)`);
+  if (lossWeights !== undefined && !perOutput(lossWeights, (e) => typeof e === 'number')) throw new Error(`${prefix}: tatamiTraining.loss_weights must give a number per output`);
   try {
-    model.compile({ optimizer: opt, loss, metrics: metrics as string[] });
+    model.compile({ optimizer: opt, loss, metrics, lossWeights } as CompileArgs);
   } catch (e) {
     throw new Error(`${prefix}: cannot compile with the saved training settings: ${(e as Error).message}`);
   }

@@ -1,16 +1,26 @@
 /**
- * A Keras model topology → the chain tatami can build: the input shape and the layers in order.
+ * A Keras model topology → the graph tatami builds: the input layers, the other layers, and every
+ * layer call (Keras's nodes) with the tensors it takes, in an order where each call comes after the
+ * calls it takes from.
  *
  * Accepted forms: Sequential (layers listed in order, the input shape on the first layer as
  * `batch_input_shape` (Keras 2, tfjs) or `batch_shape` (Keras 3), or an InputLayer first, or
- * `build_input_shape`); functional (`class_name` 'Model' or 'Functional', each layer naming its
- * inputs in `inbound_nodes`, Keras 2 lists or Keras 3 `__keras_tensor__` objects); either wrapped as
- * `{ model_config: ... }` as the tensorflowjs converter writes. tatami models are chains with one
- * input and one output; branches, shared layers and several inputs are refused.
+ * `build_input_shape`); functional (`class_name` 'Model' or 'Functional', `input_layers` and
+ * `output_layers`, each layer naming what it takes in `inbound_nodes`: Keras 2 lists,
+ * `[[["name", node, tensor, {}], ...], ...]`, one list per call, or Keras 3 objects,
+ * `[{ args: [tensor or [tensors]], kwargs }]` with `{ class_name: '__keras_tensor__', config: { keras_history: [name, node, tensor] } }`);
+ * either wrapped as `{ model_config: ... }` as the tensorflowjs converter writes. A layer with several
+ * inbound nodes is shared (one set of weights, several calls).
  */
 import { ConfigReader } from './config-reader.js';
 import { readDtype } from './keras-values.js';
 import { type JsonObject, isObject, own, show } from './safe-json.js';
+
+/** A tensor in the file: the `node`-th call of layer `layer` (tatami layers give one tensor per call). */
+export interface TensorRef {
+  readonly layer: string;
+  readonly node: number;
+}
 
 export interface LayerEntry {
   readonly className: string;
@@ -18,19 +28,28 @@ export interface LayerEntry {
   readonly config: JsonObject;
 }
 
+/** One layer call: the layer, which call it is, and what it takes. */
+export interface CallEntry {
+  readonly entry: LayerEntry;
+  readonly node: number;
+  readonly inputs: readonly TensorRef[];
+}
+
 export interface Topology {
   readonly kind: 'sequential' | 'functional';
   readonly name: string;
-  /** Shape of one sample (no batch axis). */
-  readonly inputShape: readonly number[];
-  /** Name of the InputLayer, when the file gives one. */
-  readonly inputName: string | null;
-  /** The layers after the input, in the order data flows through them. */
+  /** The input layers: name (null when a Sequential file gives none) and the shape of one sample. */
+  readonly inputs: readonly { readonly name: string | null; readonly shape: readonly number[] }[];
+  /** The layers other than inputs, in the file's order (the order its weights are listed in). */
   readonly layers: readonly LayerEntry[];
+  /** Every layer call, each after the calls it takes from (for Sequential, the layers in order). */
+  readonly calls: readonly CallEntry[];
+  readonly outputs: readonly TensorRef[];
 }
 
 const MAX_LAYERS = 10_000;
 const MAX_INPUT_DIM = 2 ** 24;
+const MAX_NODES = 1_000;
 
 export function readTopology(modelTopology: unknown, prefix: string): Topology {
   let top = modelTopology;
@@ -65,38 +84,56 @@ function readSequential(config: unknown, prefix: string): Topology {
   const stray = entries.find((e) => e.className === 'InputLayer');
   if (stray !== undefined) throw new Error(`${prefix}: InputLayer '${stray.name}' in the middle of a Sequential model`);
   if (entries.length === 0) throw new Error(`${prefix}: the model has no layers`);
-  return { kind: 'sequential', name, inputShape, inputName, layers: entries };
+  const input = inputName ?? '';
+  const calls = entries.map((entry, i) => ({ entry, node: 0, inputs: [{ layer: i === 0 ? input : entries[i - 1].name, node: 0 }] }));
+  return { kind: 'sequential', name, inputs: [{ name: inputName, shape: inputShape }], layers: entries, calls, outputs: [{ layer: entries[entries.length - 1].name, node: 0 }] };
 }
 
 function readFunctional(config: unknown, prefix: string): Topology {
   if (!isObject(config)) throw new Error(`${prefix}: a functional model's config must be an object, got ${show(config)}`);
   const name = typeof own(config, 'name') === 'string' ? (own(config, 'name') as string) : 'model';
-  const layers = own(config, 'layers');
-  const entries = readEntries(layers, prefix);
+  const raw = own(config, 'layers');
+  const entries = readEntries(raw, prefix);
   const byName = new Map(entries.map((e) => [e.name, e]));
-  const inputName = singleEndpoint(own(config, 'input_layers'), 'input', prefix);
-  const outputName = singleEndpoint(own(config, 'output_layers'), 'output', prefix);
-  const rawByName = new Map((layers as unknown[]).map((l, i) => [entries[i].name, l as JsonObject]));
-  const input = byName.get(inputName);
-  if (input === undefined || input.className !== 'InputLayer') throw new Error(`${prefix}: input '${inputName}' is not an InputLayer of the model`);
-  // Walk back from the output to the input; each layer must have exactly one inbound tensor.
-  const chain: LayerEntry[] = [];
-  const seen = new Set<string>();
-  for (let current = outputName; current !== inputName; ) {
-    const entry = byName.get(current);
-    if (entry === undefined) throw new Error(`${prefix}: layer '${current}' is used but not defined`);
-    if (seen.has(current)) throw new Error(`${prefix}: layer '${current}' is part of a cycle`);
-    seen.add(current);
-    if (entry.className === 'InputLayer') throw new Error(`${prefix}: the output does not come from input '${inputName}' (reached InputLayer '${current}'); tatami models have one input`);
-    chain.unshift(entry);
-    current = inboundLayer(own(rawByName.get(current) as JsonObject, 'inbound_nodes'), `${prefix}: layer '${current}'`);
+  const inputRefs = endpoints(own(config, 'input_layers'), 'input_layers', prefix);
+  const outputs = endpoints(own(config, 'output_layers'), 'output_layers', prefix);
+  const inputs = inputRefs.map((ref) => {
+    const entry = byName.get(ref.layer);
+    if (entry === undefined || entry.className !== 'InputLayer' || ref.node !== 0) throw new Error(`${prefix}: input '${ref.layer}' is not an InputLayer of the model`);
+    return { name: entry.name, shape: readInputLayer(entry, prefix) };
+  });
+  const stray = entries.find((e) => e.className === 'InputLayer' && !inputRefs.some((r) => r.layer === e.name));
+  if (stray !== undefined) throw new Error(`${prefix}: InputLayer '${stray.name}' is not listed in input_layers`);
+  // Every call of every other layer, then an order in which each call's inputs exist before it.
+  const pending: CallEntry[] = [];
+  entries.forEach((entry, i) => {
+    if (entry.className === 'InputLayer') return;
+    const nodes = readInboundNodes(own((raw as JsonObject[])[i], 'inbound_nodes'), `${prefix}: layer '${entry.name}'`);
+    if (nodes.length === 0) throw new Error(`${prefix}: layer '${entry.name}' is never called (no inbound_nodes)`);
+    nodes.forEach((inputs, node) => pending.push({ entry, node, inputs }));
+  });
+  const made = new Set(inputs.map((t) => `${t.name}#0`));
+  const key = (r: TensorRef): string => `${r.layer}#${r.node}`;
+  const calls: CallEntry[] = [];
+  // Keras's from_config does the same: take every call whose inputs exist, until none is left.
+  while (pending.length > 0) {
+    const ready = pending.filter((c) => c.inputs.every((r) => made.has(key(r))) && (c.node === 0 || made.has(`${c.entry.name}#${c.node - 1}`)));
+    if (ready.length === 0) {
+      const c = pending[0];
+      const missing = c.inputs.find((r) => !made.has(key(r))) as TensorRef;
+      const why = byName.has(missing.layer) ? 'which is never computed (a cycle, or a call the file does not have)' : 'which is not a layer of the model';
+      throw new Error(`${prefix}: layer '${c.entry.name}' (call ${c.node}) takes '${missing.layer}' call ${missing.node}, ${why}`);
+    }
+    for (const c of ready) {
+      pending.splice(pending.indexOf(c), 1);
+      made.add(`${c.entry.name}#${c.node}`);
+      calls.push(c);
+    }
   }
-  const outside = entries.filter((e) => e.name !== inputName && !seen.has(e.name));
-  if (outside.length > 0) {
-    throw new Error(`${prefix}: layers ${outside.map((e) => `'${e.name}'`).join(', ')} are not on the path from input to output; tatami models are chains with one input and one output`);
-  }
-  if (chain.length === 0) throw new Error(`${prefix}: the model has no layers`);
-  return { kind: 'functional', name, inputShape: readInputLayer(input, prefix), inputName, layers: chain };
+  const unknown = outputs.find((r) => !made.has(key(r)));
+  if (unknown !== undefined) throw new Error(`${prefix}: output '${unknown.layer}' call ${unknown.node} is not computed by the model`);
+  if (calls.length === 0) throw new Error(`${prefix}: the model has no layers`);
+  return { kind: 'functional', name, inputs, layers: entries.filter((e) => e.className !== 'InputLayer'), calls, outputs };
 }
 
 function readEntries(list: unknown, prefix: string): LayerEntry[] {
@@ -145,23 +182,21 @@ function readInputLayer(entry: LayerEntry, prefix: string): number[] {
   return readBatchShape(shape, r.who);
 }
 
-/** input_layers / output_layers: [[name, 0, 0]] (Keras 2, tfjs) or [name, 0, 0] (Keras 3, one tensor). */
-function singleEndpoint(v: unknown, what: string, prefix: string): string {
+/** input_layers / output_layers: [[name, node, tensor], ...] (Keras 2, tfjs) or [name, node, tensor] (Keras 3, one tensor). */
+function endpoints(v: unknown, what: string, prefix: string): TensorRef[] {
   const list = Array.isArray(v) && typeof v[0] === 'string' ? [v] : v;
-  if (!Array.isArray(list) || list.length !== 1) {
-    throw new Error(`${prefix}: tatami models have exactly one ${what}, the file lists ${Array.isArray(list) ? list.length : show(v)}`);
-  }
-  return tensorRef(list[0], `${prefix}: ${what}_layers`);
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_NODES) throw new Error(`${prefix}: ${what} must list the model's ${what === 'input_layers' ? 'inputs' : 'outputs'}, got ${show(v)}`);
+  return list.map((ref) => tensorRef(ref, `${prefix}: ${what}`));
 }
 
-/** [layerName, nodeIndex 0, tensorIndex 0, (kwargs)] → layerName. */
-function tensorRef(ref: unknown, where: string): string {
+/** [layerName, nodeIndex, tensorIndex 0, (kwargs)] → the tensor. */
+function tensorRef(ref: unknown, where: string): TensorRef {
   if (!Array.isArray(ref) || typeof ref[0] !== 'string') throw new Error(`${where}: expected [layer name, node index, tensor index], got ${show(ref)}`);
-  if ((ref[1] !== undefined && ref[1] !== 0) || (ref[2] !== undefined && ref[2] !== 0)) {
-    throw new Error(`${where}: ${show(ref)} uses a layer's node or tensor other than the first; tatami models are chains of single-use layers`);
-  }
+  const node = ref[1] ?? 0;
+  if (typeof node !== 'number' || !Number.isInteger(node) || node < 0 || node >= MAX_NODES) throw new Error(`${where}: node index ${show(node)} of ${show(ref)} is not an integer in [0, ${MAX_NODES})`);
+  if (ref[2] !== undefined && ref[2] !== 0) throw new Error(`${where}: ${show(ref)} takes tensor ${show(ref[2])} of a call; tatami layers give one tensor per call`);
   if (ref.length > 3) checkKwargs(ref[3], where);
-  return ref[0];
+  return { layer: ref[0], node };
 }
 
 /** Call arguments recorded with a node: only absent ones (null) are supported. */
@@ -173,25 +208,26 @@ function checkKwargs(kwargs: unknown, where: string): void {
   }
 }
 
-/** The one layer feeding this one, from Keras 2 / tfjs or Keras 3 inbound_nodes. */
-function inboundLayer(nodes: unknown, where: string): string {
-  if (!Array.isArray(nodes) || nodes.length !== 1) {
-    throw new Error(`${where}: expected exactly one inbound node, got ${Array.isArray(nodes) ? nodes.length : show(nodes)} (shared layers are not supported)`);
-  }
-  const node = nodes[0];
-  if (Array.isArray(node)) {
-    if (node.length !== 1) throw new Error(`${where}: takes ${node.length} inputs; tatami layers take one`);
-    return tensorRef(node[0], where);
-  }
-  if (isObject(node)) {
-    const args = own(node, 'args');
-    checkKwargs(own(node, 'kwargs'), where);
-    const list = Array.isArray(args) && args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
-    if (!Array.isArray(list) || list.length !== 1) throw new Error(`${where}: takes ${Array.isArray(list) ? list.length : show(list)} inputs; tatami layers take one`);
-    const t = list[0];
-    const cfg = isObject(t) ? own(t, 'config') : undefined;
-    if (!isObject(t) || own(t, 'class_name') !== '__keras_tensor__' || !isObject(cfg)) throw new Error(`${where}: inbound argument ${show(t)} is not a Keras tensor`);
-    return tensorRef(own(cfg, 'keras_history'), where);
-  }
-  throw new Error(`${where}: inbound node ${show(node)} is not understood`);
+/** Each call's input tensors, from Keras 2 / tfjs or Keras 3 inbound_nodes. */
+function readInboundNodes(nodes: unknown, where: string): TensorRef[][] {
+  if (!Array.isArray(nodes) || nodes.length > MAX_NODES) throw new Error(`${where}: inbound_nodes must be a list of calls, got ${show(nodes)}`);
+  return nodes.map((node) => {
+    if (Array.isArray(node)) {
+      if (node.length === 0) throw new Error(`${where}: a call with no inputs`);
+      return node.map((ref) => tensorRef(ref, where));
+    }
+    if (isObject(node)) {
+      const args = own(node, 'args');
+      checkKwargs(own(node, 'kwargs'), where);
+      // A merge takes its inputs as one list argument: args: [[t1, t2]].
+      const list = Array.isArray(args) && args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
+      if (!Array.isArray(list) || list.length === 0) throw new Error(`${where}: inbound node args ${show(args)} name no inputs`);
+      return list.map((t) => {
+        const cfg = isObject(t) ? own(t, 'config') : undefined;
+        if (!isObject(t) || own(t, 'class_name') !== '__keras_tensor__' || !isObject(cfg)) throw new Error(`${where}: inbound argument ${show(t)} is not a Keras tensor`);
+        return tensorRef(own(cfg, 'keras_history'), where);
+      });
+    }
+    throw new Error(`${where}: inbound node ${show(node)} is not understood`);
+  });
 }

@@ -38,7 +38,9 @@ export interface InputArgs {
 export function input(args: InputArgs): SymbolicTensor {
   if (args === undefined || args.shape === undefined) throw new Error('input: options.shape is required, e.g. input({ shape: [28, 28, 1] })');
   const layer = new InputLayer(args.shape, args.name);
-  return new SymbolicTensor(layer.batchInputShape, layer, null);
+  const out = new SymbolicTensor(layer.batchInputShape, layer, [], 0);
+  layer.nodes.push(out);
+  return out;
 }
 
 /** Keras spells it with a capital: `Input({ shape })` is the same as `input({ shape })`. */

@@ -34,14 +34,25 @@ export interface LayerWeight {
   readonly value: Tensor;
   readonly trainable: boolean;
   readonly initializer: Initializer;
+  /**
+   * Whether the weight has its values (from its initializer, setWeights or a file). It belongs to the
+   * weight, not to a model: a model built from layers another model trained keeps their weights.
+   */
+  initialized: boolean;
 }
 
-/** A placeholder flowing through the functional API: a shape and the layer that makes it. */
+/**
+ * A placeholder flowing through the functional API: a shape, and the layer call (Keras's node) that
+ * makes it. A layer called twice (shared weights) makes two symbolic tensors, nodeIndex 0 and 1.
+ */
 export class SymbolicTensor {
   constructor(
     readonly shape: SymbolicShape,
     readonly layer: Layer,
-    readonly input: SymbolicTensor | null,
+    /** The tensors this call took: none for a model input, one for most layers, several for a merge. */
+    readonly inputs: readonly SymbolicTensor[],
+    /** Which call of `layer` made this tensor (0 for the first). */
+    readonly nodeIndex: number,
   ) {}
 }
 
@@ -65,6 +76,8 @@ export abstract class Layer {
   trainable: boolean;
   readonly inputShape: readonly number[] | undefined;
   readonly weights: LayerWeight[] = [];
+  /** The symbolic outputs of this layer's calls, in call order (Keras's inbound nodes). */
+  readonly nodes: SymbolicTensor[] = [];
   built = false;
 
   constructor(args: LayerArgs = {}) {
@@ -89,14 +102,41 @@ export abstract class Layer {
     return { name: this.name, trainable: this.trainable, dtype: 'float32' };
   }
 
-  /** Functional API: connect this layer to a symbolic input and return its symbolic output. */
-  apply(input: SymbolicTensor): SymbolicTensor {
-    if (!(input instanceof SymbolicTensor)) {
-      throw new Error(`${this.describe()}: apply() takes the output of input({ shape }) or of another layer's apply()`);
+  /**
+   * Functional API: connect this layer to one symbolic tensor (or a list, for merges) and return its
+   * symbolic output. Each call is a node of the graph; calling a layer again shares its weights.
+   */
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
+    const list: readonly unknown[] = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length === 0 || list.some((t) => !(t instanceof SymbolicTensor))) {
+      throw new Error(`${this.describe()}: apply() takes the output of input({ shape }) or of another layer's apply() (or a list of them)`);
     }
-    const outShape = this.computeOutputShape(input.shape);
-    if (!this.built) this.build(input.shape);
-    return new SymbolicTensor(outShape, this, input);
+    const shapes = (list as SymbolicTensor[]).map((t) => t.shape);
+    const first = this.nodes[0]?.inputs[0]?.shape;
+    if (first !== undefined && this.weights.length > 0 && shapes[0][shapes[0].length - 1] !== first[first.length - 1]) {
+      throw new Error(`${this.describe()}: a shared layer built for input shape ${formatShape(first)} cannot take ${formatShape(shapes[0])}`);
+    }
+    const outShape = this.computeOutputShapes(shapes);
+    if (!this.built) this.build(shapes[0]);
+    const out = new SymbolicTensor(outShape, this, list as SymbolicTensor[], this.nodes.length);
+    this.nodes.push(out);
+    return out;
+  }
+
+  /**
+   * The output shape for the shapes of one call's inputs. A single-input layer takes exactly one;
+   * layers of several inputs (merges) override this and `callInputs`.
+   */
+  computeOutputShapes(inputShapes: readonly SymbolicShape[]): SymbolicShape {
+    if (inputShapes.length !== 1) {
+      throw new Error(`${this.describe()}: takes one input, got ${inputShapes.length} with shapes ${inputShapes.map(formatShape).join(', ')}`);
+    }
+    return this.computeOutputShape(inputShapes[0]);
+  }
+
+  /** The forward pass of one call on its concrete inputs (one, except for merges). */
+  callInputs(inputs: readonly Tensor[], ctx: CallContext): Tensor {
+    return this.call(inputs[0], ctx);
   }
 
   /** How errors name this layer: `Dense 'dense_1'` (or just the class before the model names it). */
@@ -112,7 +152,7 @@ export abstract class Layer {
   /** Create a weight (zeroed until the model initializes it). */
   protected addWeight(name: string, shape: readonly number[], initializer: Initializer, trainable = true): Tensor {
     const value = new Tensor(allocFloat32(shapeSize(shape)), shape, false);
-    this.weights.push({ name, value, trainable, initializer });
+    this.weights.push({ name, value, trainable, initializer, initialized: false });
     return value;
   }
 

@@ -3,15 +3,17 @@ import { Rng } from '../rng.js';
 import { shapeToString } from '../shape.js';
 import { Layer, SymbolicTensor, defaultLayerName, formatShape, type CallContext, type SymbolicShape } from '../layers/layer.js';
 import { InputLayer } from '../layers/input.js';
-import { type LossFn, resolveLoss } from '../losses/index.js';
-import { type Metric, resolveMetric } from '../metrics.js';
-import { Optimizer, resolveOptimizer } from '../optimizers/index.js';
-import { formatSummary } from './summary.js';
+import { buildGraph, runGraph, type Graph } from './graph.js';
+import { compileOutputs, type CompileArgs, type Compiled } from './compile.js';
+import { type ModelData } from './data.js';
+import { summarize } from './summary.js';
 import { fitModel, evaluateModel, predictModel, type FitOptions, type EvaluateOptions, type PredictOptions } from './training.js';
 import type { History, TrainingTarget } from './callbacks.js';
 import { saveModel, type SaveTarget } from '../io/save.js';
 import type { SaveOptions } from '../io/model-to-json.js';
 import type { SavedArtifacts } from '../io/artifacts.js';
+
+export type { CompileArgs, Compiled } from './compile.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | readonly SymbolicTensor[];
@@ -22,67 +24,47 @@ export interface ModelArgs {
   seed?: number;
 }
 
-export interface CompileArgs {
-  /** 'adam' | 'sgd' | 'rmsprop' (Keras defaults) or an Optimizer instance. */
-  optimizer: string | Optimizer;
-  /** 'categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy', 'mean_squared_error'/'mse' (or camelCase), or a function. */
-  loss: string | LossFn;
-  /** ['accuracy'] is resolved against the loss, as Keras does. */
-  metrics?: readonly string[];
-}
-
-/** What compile settles: used by fit and evaluate. */
-export interface Compiled {
-  optimizer: Optimizer;
-  lossName: string;
-  /** The loss: from the logits when fromLogits (see resolveLoss), else from the output. */
-  loss: LossFn;
-  /** Run the output layer without its activation for the loss (Keras's from_logits, settled by compile). */
-  fromLogits: boolean;
-  /** The output from what the loss gets, for the metrics. */
-  predictions: (out: Tensor) => Tensor;
-  metrics: Metric[];
-}
-
 /** A seed when none is given: from the platform's crypto generator (never Math.random). */
 function freshSeed(): number {
   return globalThis.crypto.getRandomValues(new Uint32Array(1))[0];
 }
 
 /**
- * A model: a chain of layers from one input to one output, as Keras's functional `Model` (and the base
- * of Sequential). It infers every shape when built, so a wrong shape fails at construction naming the
- * layer; it initializes its weights from a seeded Rng the first time they are needed.
+ * A model: a graph of layer calls from one or more inputs to one or more outputs, as Keras's
+ * functional `Model` (and the base of Sequential). Any acyclic graph: skips, merges, a tensor feeding
+ * several layers, a layer called several times (shared weights). It infers every shape when built,
+ * so a wrong shape or a broken graph fails at construction naming the layer; it initializes its
+ * weights from a seeded Rng the first time they are needed. See graph.ts for the order it runs in.
  */
 export class Model implements TrainingTarget {
   name: string;
-  /** Layers in order, the InputLayer first for functional models (as Keras lists them). */
+  /** Layers in Keras's order (graph.ts), the InputLayers first for functional models. */
   layers: Layer[] = [];
   /** Set to true (e.g. from a callback) to stop fit after the current batch. */
   stopTraining = false;
   compiled: Compiled | null = null;
-  protected input: SymbolicTensor | null = null;
-  protected output: SymbolicTensor | null = null;
+  protected graph: Graph | null = null;
   protected seed: number | undefined;
   private rng: Rng | null = null;
-  /** Weights already given values (by their initializer or setWeights): a layer added later still gets initialized. */
-  private readonly initialized = new WeakSet<Tensor>();
 
   constructor(args: ModelArgs | null, defaultName = 'model') {
     this.name = args?.name ?? defaultName;
     this.seed = args?.seed;
-    if (args !== null) this.setGraph(single('inputs', args.inputs), single('outputs', args.outputs));
+    if (args !== null) this.setGraph(asList(args.inputs), asList(args.outputs));
   }
 
-  /** Take the chain from `input` to `output`, collect its layers and name the unnamed ones. */
-  protected setGraph(input: SymbolicTensor, output: SymbolicTensor): void {
-    const chain: SymbolicTensor[] = [];
-    for (let node: SymbolicTensor | null = output; node !== null; node = node.input) chain.unshift(node);
-    if (chain[0] !== input) throw new Error(`Model: the outputs are not computed from the given inputs`);
-    this.input = input;
-    this.output = output;
-    this.layers = chain.map((n) => n.layer);
-    this.nameLayers(this.layers);
+  /** Take the graph from `inputs` to `outputs`, collect its layers, name the unnamed ones, check names. */
+  protected setGraph(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[]): void {
+    const graph = buildGraph(inputs, outputs, `Model '${this.name}'`);
+    this.nameLayers(graph.layers);
+    const seen = new Map<string, Layer>();
+    for (const layer of graph.layers) {
+      const other = seen.get(layer.name);
+      if (other !== undefined) throw new Error(`Model '${this.name}': the name '${layer.name}' is used by two layers, ${other.className} and ${layer.className}; layer names must be unique`);
+      seen.set(layer.name, layer);
+    }
+    this.graph = graph;
+    this.layers = [...graph.layers];
   }
 
   /** Name the unnamed layers of `layers` (in order) as Keras does, keeping the names already given. */
@@ -102,72 +84,110 @@ export class Model implements TrainingTarget {
     }
   }
 
-  /** Each layer after the input with the shapes it takes and gives, in order (for summaries and error hints). */
-  connections(): Array<{ layer: Layer; inputShape: SymbolicShape; outputShape: SymbolicShape }> {
-    return this.nodes().map((n) => ({ layer: n.layer, inputShape: (n.input as SymbolicTensor).shape, outputShape: n.shape }));
+  protected requireGraph(what: string): Graph {
+    if (this.graph === null) throw new Error(`${this.name}: cannot ${what} a model with no layers and no input shape yet`);
+    return this.graph;
   }
 
-  /** The layer that makes the output (its activation decides compile's from_logits). */
-  protected outputLayer(): Layer | null {
-    return this.output?.layer ?? null;
+  /** The layer that makes each output, in order (their activations decide compile's from_logits). */
+  protected outputLayers(): Layer[] {
+    return this.outputs.map((t) => t.layer);
   }
 
-  /** The graph's nodes after the input, in order. */
-  protected nodes(): SymbolicTensor[] {
-    const out: SymbolicTensor[] = [];
-    for (let node = this.requireGraph('use'); node.input !== null; node = node.input) out.unshift(node);
-    return out;
+  /** The symbolic inputs, in order (Keras's `model.inputs`). */
+  get inputs(): readonly SymbolicTensor[] {
+    return this.requireGraph('read the inputs of').inputs;
   }
 
-  protected requireGraph(what: string): SymbolicTensor {
-    if (this.output === null) throw new Error(`${this.name}: cannot ${what} a model with no layers and no input shape yet`);
-    return this.output;
+  /** The symbolic outputs, in order (Keras's `model.outputs`). */
+  get outputs(): readonly SymbolicTensor[] {
+    return this.requireGraph('read the outputs of').outputs;
   }
 
-  /** Shape of the input, batch axis first (null). */
+  /** The input layers' names: the keys of x given as an object. */
+  get inputNames(): string[] {
+    return this.inputs.map((t) => t.layer.name);
+  }
+
+  /** The output layers' names: the keys of y given as an object, and the `<output>` of `<output>_loss`. */
+  get outputNames(): string[] {
+    return this.outputs.map((t) => t.layer.name);
+  }
+
+  /** Every layer call after the inputs, in run order, with the shapes it takes and gives. */
+  connections(): Array<{ node: SymbolicTensor; layer: Layer; inputShapes: SymbolicShape[]; inputShape: SymbolicShape; outputShape: SymbolicShape }> {
+    return this.requireGraph('use').order.map((n) => ({ node: n, layer: n.layer, inputShapes: n.inputs.map((t) => t.shape), inputShape: n.inputs[0].shape, outputShape: n.shape }));
+  }
+
+  /** Shape of the (one) input, batch axis first (null). */
   get inputShape(): SymbolicShape {
-    this.requireGraph('read the input shape of');
-    return (this.input as SymbolicTensor).shape;
+    return this.single(this.inputs, 'input').shape;
   }
 
-  /** Shape of the output, batch axis first (null). */
+  /** Shape of the (one) output, batch axis first (null). */
   get outputShape(): SymbolicShape {
-    return this.requireGraph('read the output shape of').shape;
+    return this.single(this.outputs, 'output').shape;
+  }
+
+  private single(list: readonly SymbolicTensor[], what: string): SymbolicTensor {
+    if (list.length !== 1) throw new Error(`${this.name}: the model has ${list.length} ${what}s; read ${what}s[i].shape`);
+    return list[0];
   }
 
   /** A model built without an input shape takes it from the first data it sees (Sequential). */
   protected buildFromShape(_shape: readonly number[]): void {}
 
-  /** Check a batch of inputs against the model's input shape (the batch size is free). */
+  /** Build a model that has no input shape yet (Sequential) from its first data. */
+  buildFor(x: ModelData): void {
+    if (this.graph === null && x instanceof Tensor) this.buildFromShape(x.shape);
+  }
+
+  /** Check batches of inputs against the model's inputs (the batch size is free). */
+  checkInputs(xs: readonly Tensor[], what = 'input'): void {
+    if (xs.length === 1) this.buildFor(xs[0]);
+    const inputs = this.inputs;
+    if (xs.length !== inputs.length) throw new Error(`${this.name}: ${what} has ${xs.length} tensors, the model has ${inputs.length} inputs`);
+    inputs.forEach((t, i) => {
+      const expected = t.shape;
+      const x = xs[i];
+      if (x.rank !== expected.length || expected.some((d, k) => d !== null && d !== x.shape[k])) {
+        const which = inputs.length === 1 ? what : `${what} '${t.layer.name}'`;
+        throw new Error(`${this.name}: ${which} has shape ${shapeToString(x.shape)}, expected ${formatShape(expected)}`);
+      }
+    });
+  }
+
+  /** Check a batch for a one-input model. */
   checkInput(x: Tensor, what = 'input'): void {
-    if (this.output === null) this.buildFromShape(x.shape);
-    const expected = this.inputShape;
-    if (x.rank !== expected.length || expected.some((d, i) => d !== null && d !== x.shape[i])) {
-      throw new Error(`${this.name}: ${what} has shape ${shapeToString(x.shape)}, expected ${formatShape(expected)}`);
-    }
+    this.checkInputs([x], what);
   }
 
-  /** The forward pass on a concrete batch. */
-  call(x: Tensor, ctx: CallContext): Tensor {
+  /**
+   * The forward pass on concrete batches, one per input; the outputs in order. `logits[o]`: output o's
+   * layer gives its logits (its output before the activation), as compile's from_logits asks.
+   */
+  callAll(xs: readonly Tensor[], ctx: CallContext, logits: readonly boolean[] = []): Tensor[] {
     this.ensureInitialized();
-    this.checkInput(x);
-    // ctx.logits is for the output layer only.
-    const nodes = this.nodes();
-    const inner = { ...ctx, logits: false };
-    let h = x;
-    for (const node of nodes) h = node.layer.call(h, node === nodes[nodes.length - 1] ? ctx : inner);
-    return h;
+    this.checkInputs(xs);
+    return runGraph(this.requireGraph('run'), xs, ctx, logits);
   }
 
-  /** Run every weight's initializer once, in layer order, from the model's Rng. */
+  /** The forward pass of a one-input, one-output model (ctx.logits: its output layer gives logits). */
+  call(x: Tensor, ctx: CallContext): Tensor {
+    const outs = this.callAll([x], { ...ctx, logits: false }, [ctx.logits === true]);
+    if (outs.length !== 1) throw new Error(`${this.name}: call() gives one output; this model has ${outs.length}, use callAll()`);
+    return outs[0];
+  }
+
+  /** Run the initializer of every weight that has no values yet, in layer order, from the model's Rng. */
   ensureInitialized(seed?: number): void {
     this.requireGraph('initialize');
-    const fresh = this.layers.flatMap((l) => l.weights).filter((w) => !this.initialized.has(w.value));
+    const fresh = this.layers.flatMap((l) => l.weights).filter((w) => !w.initialized);
     if (fresh.length === 0) return;
     const rng = this.trainingRng(seed);
     for (const w of fresh) {
       w.initializer(w.value.data, w.value.shape, rng);
-      this.initialized.add(w.value);
+      w.initialized = true;
     }
   }
 
@@ -178,32 +198,38 @@ export class Model implements TrainingTarget {
     return this.rng;
   }
 
-  /** Choose the optimizer, loss and metrics, as Keras's compile. */
+  /** Choose the optimizer, and per output the loss, its weight and metrics, as Keras's compile. */
   compile(args: CompileArgs): void {
-    if (args === undefined || args.loss === undefined || args.optimizer === undefined) {
-      throw new Error(`${this.name}: compile needs { optimizer, loss } (and optionally metrics)`);
-    }
-    const last = this.outputLayer() as { activation?: unknown } | null;
-    const { name: lossName, fn, fromLogits, predictions } = resolveLoss(args.loss, typeof last?.activation === 'string' ? last.activation : null);
-    const optimizer = resolveOptimizer(args.optimizer);
-    const width = this.output === null ? null : this.output.shape[this.output.shape.length - 1];
-    const metrics = (args.metrics ?? []).map((m) => resolveMetric(m, lossName, width));
-    this.compiled = { optimizer, lossName, loss: fn, fromLogits, predictions, metrics };
+    const graph = this.graph;
+    const layers = this.outputLayers();
+    const outputs = layers.length === 0 ? [{ name: 'output', shape: [null], activation: null }] : layers.map((layer, o) => {
+      const out = graph?.outputs[o];
+      // from_logits needs the output's activation to be skipped, which only works when no layer of
+      // the graph takes that output too.
+      const consumed = out !== undefined && graph !== null && graph.order.some((n) => n.inputs.includes(out));
+      const activation = (layer as { activation?: unknown }).activation;
+      return { name: layer.name || 'output', shape: out?.shape ?? [null], activation: !consumed && typeof activation === 'string' ? activation : null };
+    });
+    this.compiled = compileOutputs(args, outputs, this.name);
   }
 
-  /** Train, as Keras's fit. See FitOptions for the defaults. */
-  fit(x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
+  /** Train, as Keras's fit: x and y are a Tensor, a list, or an object keyed by layer name. See FitOptions. */
+  fit(x: ModelData, y: ModelData, options: FitOptions = {}): Promise<History> {
     return fitModel(this, x, y, options);
   }
 
   /** Loss and metrics on (x, y), batch-size weighted means, as Keras's evaluate. */
-  evaluate(x: Tensor, y: Tensor, options: EvaluateOptions = {}): Record<string, number> {
+  evaluate(x: ModelData, y: ModelData, options: EvaluateOptions = {}): Record<string, number> {
     return evaluateModel(this, x, y, options);
   }
 
-  /** Outputs for x, in inference mode, batch by batch. */
-  predict(x: Tensor, options: PredictOptions = {}): Tensor {
-    return predictModel(this, x, options);
+  /**
+   * Outputs for x, in inference mode, batch by batch: a Tensor for one output, a list for several
+   * (write `predict<Tensor[]>(x)` for those).
+   */
+  predict<T extends Tensor | Tensor[] = Tensor>(x: ModelData, options: PredictOptions = {}): NoInfer<T> {
+    const outs = predictModel(this, x, options);
+    return (outs.length === 1 ? outs[0] : outs) as T;
   }
 
   /** Weights that fit updates, in layer order. */
@@ -234,7 +260,7 @@ export class Model implements TrainingTarget {
     });
     targets.forEach(({ w }, i) => {
       w.value.data.set(weights[i].data);
-      this.initialized.add(w.value);
+      w.initialized = true;
     });
   }
 
@@ -246,28 +272,17 @@ export class Model implements TrainingTarget {
     return saveModel(this, target, options);
   }
 
-  /** Keras's summary table; printed with console.log unless `print` is false, and returned. */
+  /**
+   * Keras 2's summary table: the chain table for a chain, the functional table with "Connected to"
+   * otherwise (summary.ts). Printed with console.log unless `print` is false, and returned.
+   */
   summary(options: { print?: boolean } = {}): string {
-    const isFunctional = this.layers[0] instanceof InputLayer;
-    const nodes = isFunctional ? [this.input as SymbolicTensor, ...this.nodes()] : this.nodes();
-    const rows = nodes.map((n) => ({
-      name: n.layer.name,
-      className: n.layer.className,
-      outputShape: n.shape,
-      listShape: n.layer instanceof InputLayer,
-      params: n.layer.countParams(),
-    }));
-    const trainable = this.layers.reduce((s, l) => s + l.trainableWeights().reduce((t, w) => t + w.value.size, 0), 0);
-    const text = formatSummary(this.name, rows, trainable, this.countParams());
+    const text = summarize(this.name, this.requireGraph('summarize'), this.layers[0] instanceof InputLayer);
     if (options.print !== false) console.log(text);
     return text;
   }
 }
 
-function single(what: string, v: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
-  const list = Array.isArray(v) ? v : [v];
-  if (list.length !== 1 || !(list[0] instanceof SymbolicTensor)) {
-    throw new Error(`Model: ${what} must be one symbolic tensor (from input() or layer.apply()), got ${list.length}`);
-  }
-  return list[0] as SymbolicTensor;
+function asList(v: SymbolicTensor | readonly SymbolicTensor[]): readonly SymbolicTensor[] {
+  return Array.isArray(v) ? v : [v as SymbolicTensor];
 }

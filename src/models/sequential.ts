@@ -13,7 +13,7 @@ export interface SequentialArgs {
  * A linear stack of layers, as Keras's Sequential. The input shape comes from a first element made by
  * `input({ shape })` (Keras's `Sequential([Input(shape=...), ...])`) or from the first layer's
  * `inputShape`; every layer's output shape is inferred as it is added, so a misfit fails at once,
- * naming the layer.
+ * naming the layer. It is a graph like any other model's: a chain of single calls.
  */
 export class Sequential extends Model {
   private readonly stack: Layer[] = [];
@@ -27,7 +27,6 @@ export class Sequential extends Model {
       if (l instanceof SymbolicTensor) {
         if (i !== 0 || !(l.layer instanceof InputLayer)) throw new Error('Sequential: only the first element may be input({ shape })');
         this.head = l;
-        this.input = l;
       } else {
         this.add(l);
       }
@@ -39,18 +38,18 @@ export class Sequential extends Model {
     if (!(layer instanceof Layer)) throw new Error(`Sequential.add: expected a layer, got ${String(layer)}`);
     if (this.head === null && this.stack.length === 0 && layer.inputShape !== undefined) {
       this.head = makeInput({ shape: layer.inputShape });
-      this.input = this.head;
     }
     this.stack.push(layer);
     if (this.head !== null) this.connect(layer);
   }
 
   private connect(layer: Layer): void {
-    const from = this.output ?? (this.head as SymbolicTensor);
+    const head = this.head as SymbolicTensor;
+    const from = this.graph?.outputs[0] ?? head;
     // Name the layer first, so a shape error names it ("Conv2D 'conv2d_1': expected ...").
-    this.nameLayers([(this.head as SymbolicTensor).layer, ...this.layers, layer]);
+    this.nameLayers([head.layer, ...this.layers, layer]);
     const out = layer.apply(from);
-    this.setGraph(this.head as SymbolicTensor, out);
+    this.setGraph([head], [out]);
     // Sequential models list no InputLayer, as Keras.
     this.layers = this.layers.filter((l) => !(l instanceof InputLayer));
   }
@@ -60,13 +59,12 @@ export class Sequential extends Model {
     if (this.head !== null) return;
     if (inputShape.slice(1).some((d) => d === null)) throw new Error(`${this.name}: build needs every axis after the batch, got ${JSON.stringify(inputShape)}`);
     this.head = makeInput({ shape: inputShape.slice(1) as number[] });
-    this.input = this.head;
     for (const layer of this.stack) this.connect(layer);
   }
 
   /** The last layer, also before the model is built (compile may come first). */
-  protected override outputLayer(): Layer | null {
-    return this.stack[this.stack.length - 1] ?? null;
+  protected override outputLayers(): Layer[] {
+    return this.stack.slice(-1);
   }
 
   protected override buildFromShape(shape: readonly number[]): void {

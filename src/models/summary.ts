@@ -1,19 +1,18 @@
-import { formatShape, type SymbolicShape } from '../layers/layer.js';
-
-/** One row of the summary table. */
-export interface SummaryRow {
-  name: string;
-  className: string;
-  outputShape: SymbolicShape;
-  /** Functional models show the input layer's shape as a list, [(None, 28, 28, 1)], as Keras 2. */
-  listShape: boolean;
-  params: number;
-}
-
-const thousands = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-
 /**
- * Keras 2's summary table (line length 65, columns at 29 and 55):
+ * Keras 2's summary table (tf.keras 2 `print_summary`, its `print_row` cutting each field at its
+ * column), in two forms:
+ *
+ *   a chain (one input, one output, each layer called once on the one before): line length 65,
+ *   columns Layer (type) | Output Shape | Param # ending at 29, 55, 65;
+ *
+ *   any other graph: line length 98, columns ending at 32, 53, 65, 98, with a fourth,
+ *   "Connected to": `name[node][tensor]` of the call's first input, and one more row per further
+ *   input (merges) or further call (shared layers), the other fields empty. A layer whose calls give
+ *   different shapes shows `multiple`.
+ *
+ * Rows follow the model's layers (Keras's order); an InputLayer's shape is a list, [(None, 28, 28, 1)],
+ * as Keras 2 prints it for functional models; Sequential models list no InputLayer. Lines are
+ * written without their trailing spaces.
  *
  *   Model: "sequential"
  *   _________________________________________________________________
@@ -23,25 +22,60 @@ const thousands = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))
  *   ...
  *   Total params: 217,610
  */
-export function formatSummary(modelName: string, rows: readonly SummaryRow[], trainable: number, total: number): string {
-  const positions = [29, 55, 65];
-  // Keras's print_row: each field replaces the last character of the line so far with a space,
-  // is cut at its column's right edge, and is padded up to it.
-  const row = (fields: string[]): string => {
-    let line = '';
-    fields.forEach((f, i) => {
-      if (i > 0) line = `${line.slice(0, -1)} `;
-      line = (line + f).slice(0, positions[i]).padEnd(positions[i]);
-    });
-    return line.trimEnd();
-  };
-  const lines = [`Model: "${modelName}"`, '_'.repeat(65), row(['Layer (type)', 'Output Shape', 'Param #']), '='.repeat(65)];
-  rows.forEach((r, i) => {
-    const shape = r.listShape ? `[${formatShape(r.outputShape)}]` : formatShape(r.outputShape);
-    lines.push(row([`${r.name} (${r.className})`, shape, String(r.params)]));
-    lines.push(i === rows.length - 1 ? '='.repeat(65) : '_'.repeat(65));
+import { formatShape, type SymbolicTensor } from '../layers/layer.js';
+import { InputLayer } from '../layers/input.js';
+import type { Graph } from './graph.js';
+
+const thousands = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/** Keras's print_row: each field replaces the last character of the line so far with a space, is cut at its column's right edge, and is padded up to it. */
+function row(fields: readonly string[], positions: readonly number[]): string {
+  let line = '';
+  fields.forEach((f, i) => {
+    if (i > 0) line = `${line.slice(0, -1)} `;
+    line = (line + f).slice(0, positions[i]).padEnd(positions[i]);
   });
-  if (rows.length === 0) lines.push('='.repeat(65));
-  lines.push(`Total params: ${thousands(total)}`, `Trainable params: ${thousands(trainable)}`, `Non-trainable params: ${thousands(total - trainable)}`, '_'.repeat(65));
+  return line.trimEnd();
+}
+
+/** Keras's sequential_like: one node per depth, each with at most one input, no layer called twice. */
+function isChain(graph: Graph): boolean {
+  if (graph.inputs.length !== 1 || graph.outputs.length !== 1) return false;
+  const consumed = new Set<SymbolicTensor>();
+  const layers = new Set(graph.order.map((n) => n.layer));
+  for (const node of graph.order) {
+    if (node.inputs.length !== 1 || consumed.has(node.inputs[0])) return false;
+    consumed.add(node.inputs[0]);
+  }
+  return layers.size === graph.order.length;
+}
+
+export function summarize(modelName: string, graph: Graph, functional: boolean): string {
+  const chain = isChain(graph);
+  const length = chain ? 65 : 98;
+  const positions = chain ? [29, 55, 65] : [32, 53, 65, 98];
+  const header = chain ? ['Layer (type)', 'Output Shape', 'Param #'] : ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'];
+  const lines = [`Model: "${modelName}"`, '_'.repeat(length), row(header, positions), '='.repeat(length)];
+  const inModel = new Set<SymbolicTensor>([...graph.inputs, ...graph.order]);
+  const layers = functional ? graph.layers : graph.layers.filter((l) => !(l instanceof InputLayer));
+  layers.forEach((layer, i) => {
+    const nodes = layer.nodes.filter((n) => inModel.has(n));
+    const shapes = new Set(nodes.map((n) => formatShape(n.shape)));
+    const shape = shapes.size > 1 ? 'multiple' : layer instanceof InputLayer ? `[${formatShape(nodes[0].shape)}]` : formatShape(nodes[0].shape);
+    const name = `${layer.name} (${layer.className})`;
+    const params = String(layer.countParams());
+    if (chain) {
+      lines.push(row([name, shape, params], positions));
+    } else {
+      const connections = nodes.flatMap((n) => n.inputs.map((t) => `${t.layer.name}[${t.nodeIndex}][0]`));
+      lines.push(row([name, shape, params, connections[0] ?? ''], positions));
+      for (const c of connections.slice(1)) lines.push(row(['', '', '', c], positions));
+    }
+    lines.push(i === layers.length - 1 ? '='.repeat(length) : '_'.repeat(length));
+  });
+  if (layers.length === 0) lines.push('='.repeat(length));
+  const total = layers.reduce((n, l) => n + l.countParams(), 0);
+  const trainable = layers.reduce((s, l) => s + l.trainableWeights().reduce((t, w) => t + w.value.size, 0), 0);
+  lines.push(`Total params: ${thousands(total)}`, `Trainable params: ${thousands(trainable)}`, `Non-trainable params: ${thousands(total - trainable)}`, '_'.repeat(length));
   return lines.join('\n');
 }

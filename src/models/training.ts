@@ -4,10 +4,13 @@ import { recycleGraph } from '../recycle.js';
 import { shapeToString } from '../shape.js';
 import { formatShape } from '../layers/layer.js';
 import { concat } from '../ops/shape-ops.js';
-import { shuffledOrder, sequentialOrder, batchRanges, takeRows } from '../data/batches.js';
+import { add, mul } from '../ops/binary.js';
+import { shuffledOrder, sequentialOrder, batchRanges } from '../data/batches.js';
 import { History, type Callback, type Logs } from './callbacks.js';
 import { Progbar, defaultOutput, type ProgressOutput } from './progbar.js';
-import type { Model, Compiled } from './model.js';
+import { logNames, type Compiled } from './compile.js';
+import { dataList, sampleCount, takeRowsOf, type ModelData } from './data.js';
+import type { Model } from './model.js';
 import type { Rng } from '../rng.js';
 
 export interface FitOptions {
@@ -21,8 +24,8 @@ export interface FitOptions {
   verbose?: 0 | 1 | 2;
   /** Hold out this last fraction of the samples (taken before shuffling, as Keras) for validation. */
   validationSplit?: number;
-  /** Validation samples given explicitly: [x, y] (overrides validationSplit, as Keras). */
-  validationData?: readonly [Tensor, Tensor];
+  /** Validation samples given explicitly: [x, y], each in fit's forms (overrides validationSplit, as Keras). */
+  validationData?: readonly [ModelData, ModelData];
   callbacks?: readonly Callback[];
   /** Makes initialization (if the weights are still fresh), shuffling and dropout reproducible. */
   seed?: number;
@@ -51,53 +54,95 @@ function checkBatchSize(model: Model, batchSize: number): void {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${model.name}: batchSize must be a positive integer, got ${batchSize}`);
 }
 
-/** Check that x and y have the same number of samples and that x fits the model's input. */
-function checkData(model: Model, x: Tensor, y: Tensor, what: string): void {
-  model.checkInput(x, `${what} x`);
-  if (y.rank === 0 || y.shape[0] !== x.shape[0]) {
-    throw new Error(`${model.name}: ${what} x has ${x.shape[0]} samples but y has shape ${shapeToString(y.shape)}`);
-  }
-  const out = model.outputShape;
-  const sparse = model.compiled?.lossName === 'sparse_categorical_crossentropy';
-  const ok = sparse
-    ? y.rank === 1 || (y.rank === 2 && y.shape[1] === 1)
-    : y.rank === out.length && out.every((d, i) => i === 0 || d === y.shape[i]);
-  if (!ok) {
-    const expected = sparse ? `(${x.shape[0]},) integer class labels` : `(${x.shape[0]}, ${out.slice(1).join(', ')})`;
-    // The classic slip: Dense on a conv output (Keras allows it, acting on the last axis), then class labels.
-    const dense = out.length > 2 ? model.connections().find((c) => c.layer.className === 'Dense' && c.inputShape.length > 2) : undefined;
-    const hint = dense === undefined ? '' : `; ${dense.layer.describe()} gets the ${dense.inputShape.length}-D input ${formatShape(dense.inputShape)} and acts on its last axis only: add Flatten() before it`;
-    throw new Error(`${model.name}: ${what} labels y have shape ${shapeToString(y.shape)}, expected ${expected} to match the output ${shapeToString(out.map((d) => d ?? x.shape[0]))}${hint}`);
-  }
+/** A model's x and y as lists in its inputs' and outputs' order, every one with the same number of samples. */
+interface Samples {
+  readonly xs: Tensor[];
+  readonly ys: Tensor[];
+  readonly n: number;
 }
 
-/** Running, sample-weighted means of the loss and metrics over an epoch (Keras's logs). */
+/** x and y in the model's order, checked: x fits the inputs, each y its output and loss, one sample count. */
+function samples(model: Model, x: ModelData, y: ModelData, what: string): Samples {
+  model.buildFor(x);
+  const xs = dataList(x, model.inputNames, `${what} x`, model.name);
+  model.checkInputs(xs, `${what} x`);
+  const ys = dataList(y, model.outputNames, `${what} y`, model.name);
+  const n = sampleCount(xs, model.name, `${what} x`);
+  const stray = ys.find((t) => t.rank === 0 || t.shape[0] !== n);
+  if (stray !== undefined) throw new Error(`${model.name}: ${what} x has ${n} samples but y has shape ${shapeToString(stray.shape)}`);
+  model.outputs.forEach((o, i) => checkLabels(model, o.shape, ys[i], i, n, what));
+  return { xs, ys, n };
+}
+
+/** One output's labels against its shape and loss. */
+function checkLabels(model: Model, out: readonly (number | null)[], y: Tensor, i: number, n: number, what: string): void {
+  const sparse = model.compiled?.outputs[i].lossName === 'sparse_categorical_crossentropy';
+  const ok = sparse
+    ? y.rank === 1 || (y.rank === 2 && y.shape[1] === 1)
+    : y.rank === out.length && out.every((d, k) => k === 0 || d === y.shape[k]);
+  if (ok) return;
+  const expected = sparse ? `(${n},) integer class labels` : `(${n}, ${out.slice(1).join(', ')})`;
+  const which = model.outputs.length === 1 ? 'labels y' : `labels y for output '${model.outputNames[i]}'`;
+  // The classic slip: Dense on a conv output (Keras allows it, acting on the last axis), then class labels.
+  const dense = out.length > 2 ? model.connections().find((c) => c.layer.className === 'Dense' && c.inputShape.length > 2) : undefined;
+  const hint = dense === undefined ? '' : `; ${dense.layer.describe()} gets the ${dense.inputShape.length}-D input ${formatShape(dense.inputShape)} and acts on its last axis only: add Flatten() before it`;
+  throw new Error(`${model.name}: ${what} ${which} have shape ${shapeToString(y.shape)}, expected ${expected} to match the output ${shapeToString(out.map((d) => d ?? n))}${hint}`);
+}
+
+function rowsOf(s: Samples, order: Int32Array, start: number, end: number): Samples {
+  return { xs: takeRowsOf(s.xs, order, start, end), ys: takeRowsOf(s.ys, order, start, end), n: end - start };
+}
+
+/**
+ * Running, sample-weighted means of the losses and metrics over an epoch (Keras's logs): `loss`,
+ * and with several outputs `<output>_loss` and `<output>_<metric>` (compile.ts).
+ */
 class Tracker {
-  private lossSum = 0;
-  private samples = 0;
-  private readonly correct: number[];
-  private readonly counted: number[];
+  private readonly names: string[];
+  private readonly sums: number[];
+  private readonly counts: number[];
 
   constructor(private readonly compiled: Compiled) {
-    this.correct = compiled.metrics.map(() => 0);
-    this.counted = compiled.metrics.map(() => 0);
+    this.names = logNames(compiled);
+    this.sums = this.names.map(() => 0);
+    this.counts = this.names.map(() => 0);
   }
 
-  add(loss: number, batch: number, yTrue: Tensor, yPred: Tensor): void {
-    this.lossSum += loss * batch;
-    this.samples += batch;
-    this.compiled.metrics.forEach((m, i) => {
-      const [c, n] = m.update(yTrue, yPred);
-      this.correct[i] += c;
-      this.counted[i] += n;
+  /** One batch: its total loss, each output's loss, labels and predictions. */
+  add(total: number, losses: readonly number[], batch: number, ys: readonly Tensor[], preds: readonly Tensor[]): void {
+    const heads = this.compiled.outputs;
+    let k = 0;
+    const put = (sum: number, count: number): void => {
+      this.sums[k] += sum;
+      this.counts[k++] += count;
+    };
+    put(total * batch, batch);
+    if (heads.length > 1) for (const l of losses) put(l * batch, batch);
+    heads.forEach((h, o) => {
+      for (const m of h.metrics) put(...m.update(ys[o], preds[o]));
     });
   }
 
   logs(prefix = ''): Logs {
-    const logs: Logs = { [`${prefix}loss`]: this.lossSum / this.samples };
-    this.compiled.metrics.forEach((m, i) => (logs[`${prefix}${m.name}`] = this.correct[i] / this.counted[i]));
+    const logs: Logs = {};
+    this.names.forEach((name, k) => (logs[`${prefix}${name}`] = this.sums[k] / this.counts[k]));
     return logs;
   }
+}
+
+/**
+ * Each output's loss and their weighted sum (the loss itself for one output of weight 1). `outs` are
+ * what the model gave: logits for an output whose loss is from logits.
+ */
+function batchLoss(compiled: Compiled, ys: readonly Tensor[], outs: readonly Tensor[]): { total: Tensor; parts: Tensor[] } {
+  const parts = compiled.outputs.map((h, o) => h.loss(ys[o], outs[o]));
+  const weighted = parts.map((p, o) => (compiled.outputs[o].weight === 1 ? p : mul(p, compiled.outputs[o].weight)));
+  return { total: weighted.reduce((a, b) => add(a, b)), parts };
+}
+
+/** The model's outputs from what it gave (the activation applied where the loss took logits), for the metrics. */
+function predictions(compiled: Compiled, outs: readonly Tensor[]): Tensor[] {
+  return outs.map((out, o) => compiled.outputs[o].predictions(out));
 }
 
 /**
@@ -117,48 +162,49 @@ function makeYielder(): () => Promise<void> {
 }
 
 /**
- * One training step on one batch, as fit runs it: forward (training mode) → loss → backward → one
- * optimizer step → `observe` gets the loss and the prediction → the step's storage goes back for
- * reuse (recycleGraph: nothing of the step may be read after this) → the gradients are cleared.
- * `params` must already require gradients. Returns the loss. (The training benchmark times this.)
+ * One training step on one batch, as fit runs it: forward (training mode) → each output's loss and
+ * their weighted sum → backward → one optimizer step → `observe` gets the total, the predictions and
+ * each output's loss → the step's storage goes back for reuse (recycleGraph: nothing of the step may
+ * be read after this) → the gradients are cleared. `xb`/`yb`: one tensor per input/output (or one
+ * tensor for a one-input, one-output model). `params` must already require gradients. Returns the
+ * total loss. (The training benchmark times this.)
  */
 export function trainStep(
-  model: Model, params: readonly Tensor[], xb: Tensor, yb: Tensor, rng: Rng,
-  observe?: (loss: number, yPred: Tensor) => void,
+  model: Model, params: readonly Tensor[], xb: Tensor | readonly Tensor[], yb: Tensor | readonly Tensor[], rng: Rng,
+  observe?: (loss: number, preds: readonly Tensor[], losses: readonly number[]) => void,
 ): number {
   const compiled = requireCompiled(model, 'train');
-  const out = model.call(xb, { training: true, rng, logits: compiled.fromLogits });
-  const loss = compiled.loss(yb, out);
-  loss.backward();
+  const xs = Array.isArray(xb) ? xb : [xb as Tensor];
+  const ys = Array.isArray(yb) ? yb : [yb as Tensor];
+  const outs = model.callAll(xs, { training: true, rng }, compiled.outputs.map((h) => h.fromLogits));
+  const { total, parts } = batchLoss(compiled, ys, outs);
+  total.backward();
   compiled.optimizer.step(params);
-  const value = loss.item();
-  observe?.(value, compiled.predictions(out));
-  recycleGraph(loss);
+  const value = total.item();
+  observe?.(value, predictions(compiled, outs), parts.map((p) => p.item()));
+  recycleGraph(total);
   for (const p of params) p.grad = null;
   return value;
 }
 
-export async function fitModel(model: Model, xAll: Tensor, yAll: Tensor, options: FitOptions): Promise<History> {
+export async function fitModel(model: Model, xAll: ModelData, yAll: ModelData, options: FitOptions): Promise<History> {
   const compiled = requireCompiled(model, 'fit');
   const { batchSize = 32, epochs = 1, shuffle = true, verbose = 1, validationSplit = 0, callbacks = [], seed, initialEpoch = 0 } = options;
   checkBatchSize(model, batchSize);
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`${model.name}: epochs must be a non-negative integer, got ${epochs}`);
   if (!(validationSplit >= 0 && validationSplit < 1)) throw new Error(`${model.name}: validationSplit must be in [0, 1), got ${validationSplit}`);
-  checkData(model, xAll, yAll, 'fit');
-  // Validation: the last fraction, split off before any shuffling (Keras); validationData, when
-  // given, overrides validationSplit (Keras).
-  let x = xAll;
-  let y = yAll;
-  let validation = options.validationData ?? null;
-  if (validationSplit > 0 && validation === null) {
-    const n = xAll.shape[0];
-    const split = Math.floor(n * (1 - validationSplit));
-    const all = sequentialOrder(n);
-    x = takeRows(xAll, all, 0, split);
-    y = takeRows(yAll, all, 0, split);
-    validation = [takeRows(xAll, all, split, n), takeRows(yAll, all, split, n)];
+  let data = samples(model, xAll, yAll, 'fit');
+  // Validation: the last fraction of every input and output, split off before any shuffling (Keras);
+  // validationData, when given, overrides validationSplit (Keras).
+  let validation: Samples | null = null;
+  if (options.validationData !== undefined) {
+    validation = samples(model, options.validationData[0], options.validationData[1], 'validation');
+  } else if (validationSplit > 0) {
+    const split = Math.floor(data.n * (1 - validationSplit));
+    const all = sequentialOrder(data.n);
+    validation = rowsOf(data, all, split, data.n);
+    data = rowsOf(data, all, 0, split);
   }
-  if (validation !== null) checkData(model, validation[0], validation[1], 'validation');
   model.ensureInitialized(seed);
   const rng = model.trainingRng(seed);
   const params = model.trainableWeights();
@@ -170,29 +216,27 @@ export async function fitModel(model: Model, xAll: Tensor, yAll: Tensor, options
   for (const cb of all) cb.setModel?.(model);
   model.stopTraining = false;
   for (const cb of all) await cb.onTrainBegin?.({});
-  const n = x.shape[0];
-  const ranges = batchRanges(n, batchSize);
+  const ranges = batchRanges(data.n, batchSize);
   const maybeYield = makeYielder();
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     if (verbose > 0) output.write(`Epoch ${epoch + 1}/${epochs}\n`);
     for (const cb of all) await cb.onEpochBegin?.(epoch, {});
-    const order = shuffle ? shuffledOrder(n, rng) : sequentialOrder(n);
+    const order = shuffle ? shuffledOrder(data.n, rng) : sequentialOrder(data.n);
     const tracker = new Tracker(compiled);
     const bar = new Progbar(ranges.length, verbose, output);
     let steps = 0;
     for (const [start, end] of ranges) {
-      const xb = takeRows(x, order, start, end);
-      const yb = takeRows(y, order, start, end);
-      trainStep(model, params, xb, yb, rng, (loss, yPred) => tracker.add(loss, end - start, yb, yPred));
+      const batch = rowsOf(data, order, start, end);
+      trainStep(model, params, batch.xs, batch.ys, rng, (loss, preds, losses) => tracker.add(loss, losses, batch.n, batch.ys, preds));
       steps++;
       const logs = tracker.logs();
       bar.update(steps, logs);
-      for (const cb of all) await cb.onBatchEnd?.(steps - 1, { ...logs, batch: steps - 1, size: end - start });
+      for (const cb of all) await cb.onBatchEnd?.(steps - 1, { ...logs, batch: steps - 1, size: batch.n });
       await maybeYield();
       if (model.stopTraining) break;
     }
     const logs = tracker.logs();
-    if (validation !== null) Object.assign(logs, evaluateModel(model, validation[0], validation[1], { batchSize }, 'val_'));
+    if (validation !== null) Object.assign(logs, evaluateSamples(model, compiled, validation, batchSize, 'val_'));
     bar.finish(steps, logs);
     for (const cb of all) await cb.onEpochEnd?.(epoch, logs);
   }
@@ -201,32 +245,40 @@ export async function fitModel(model: Model, xAll: Tensor, yAll: Tensor, options
   return history;
 }
 
-export function evaluateModel(model: Model, x: Tensor, y: Tensor, options: EvaluateOptions, prefix = ''): Record<string, number> {
+export function evaluateModel(model: Model, x: ModelData, y: ModelData, options: EvaluateOptions): Record<string, number> {
   const compiled = requireCompiled(model, 'evaluate');
   const { batchSize = 32 } = options;
   checkBatchSize(model, batchSize);
-  checkData(model, x, y, 'evaluate');
+  return evaluateSamples(model, compiled, samples(model, x, y, 'evaluate'), batchSize, '');
+}
+
+function evaluateSamples(model: Model, compiled: Compiled, data: Samples, batchSize: number, prefix: string): Record<string, number> {
   const rng = model.trainingRng();
-  const order = sequentialOrder(x.shape[0]);
+  const order = sequentialOrder(data.n);
   const tracker = new Tracker(compiled);
   noGrad(() => {
-    for (const [start, end] of batchRanges(x.shape[0], batchSize)) {
-      const yb = takeRows(y, order, start, end);
-      const out = model.call(takeRows(x, order, start, end), { training: false, rng, logits: compiled.fromLogits });
-      tracker.add(compiled.loss(yb, out).item(), end - start, yb, compiled.predictions(out));
+    for (const [start, end] of batchRanges(data.n, batchSize)) {
+      const batch = rowsOf(data, order, start, end);
+      const outs = model.callAll(batch.xs, { training: false, rng }, compiled.outputs.map((h) => h.fromLogits));
+      const { total, parts } = batchLoss(compiled, batch.ys, outs);
+      tracker.add(total.item(), parts.map((p) => p.item()), batch.n, batch.ys, predictions(compiled, outs));
     }
   });
   return tracker.logs(prefix);
 }
 
-export function predictModel(model: Model, x: Tensor, options: PredictOptions): Tensor {
+/** Every output for x, batch by batch in inference mode, joined along the batch axis. */
+export function predictModel(model: Model, x: ModelData, options: PredictOptions): Tensor[] {
   const { batchSize = 32 } = options;
   checkBatchSize(model, batchSize);
-  model.checkInput(x, 'predict x');
+  model.buildFor(x);
+  const xs = dataList(x, model.inputNames, 'predict x', model.name);
+  model.checkInputs(xs, 'predict x');
+  const n = sampleCount(xs, model.name, 'predict x');
   const rng = model.trainingRng();
-  const order = sequentialOrder(x.shape[0]);
+  const order = sequentialOrder(n);
   return noGrad(() => {
-    const outs = batchRanges(x.shape[0], batchSize).map(([start, end]) => model.call(takeRows(x, order, start, end), { training: false, rng }));
-    return outs.length === 1 ? outs[0] : concat(outs, 0);
+    const batches = batchRanges(n, batchSize).map(([start, end]) => model.callAll(takeRowsOf(xs, order, start, end), { training: false, rng }));
+    return model.outputs.map((_, o) => (batches.length === 1 ? batches[0][o] : concat(batches.map((b) => b[o]), 0)));
   });
 }

@@ -2,6 +2,7 @@ import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { type Shape, shapeSize, shapeToString, normalizeAxis } from '../shape.js';
 import { transpose as transposeKernel } from '../../kernels/transpose.js';
+import { concatForward, concatBackward } from '../../kernels/concat.js';
 
 /**
  * Ops that move data without arithmetic: reshape, flatten, transpose, concat, slice.
@@ -65,20 +66,14 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const total = widths.reduce((p, w) => p + w, 0);
   const outShape = first.shape.map((d, i) => (i === ax ? total / inner : d));
   const y = allocFloat32(outer * total);
-  let offset = 0;
-  tensors.forEach((t, k) => {
-    for (let o = 0; o < outer; o++) y.set(t.data.subarray(o * widths[k], (o + 1) * widths[k]), o * total + offset);
-    offset += widths[k];
-  });
+  const data = tensors.map((t) => t.data);
+  concatForward(y, data, outer, widths);
   return Tensor.fromOp('concat', y, outShape, tensors, (dout) => {
-    let off = 0;
     tensors.forEach((t, k) => {
-      if (t.requiresGrad) {
-        const dx = allocFloat32(t.size);
-        for (let o = 0; o < outer; o++) dx.set(dout.subarray(o * total + off, o * total + off + widths[k]), o * widths[k]);
-        accumulateGrad(t, dx, true);
-      }
-      off += widths[k];
+      if (!t.requiresGrad) return;
+      const dx = allocFloat32(t.size);
+      concatBackward(dx, dout, outer, widths, k);
+      accumulateGrad(t, dx, true);
     });
   });
 }

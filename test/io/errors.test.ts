@@ -44,16 +44,24 @@ describe('unsupported features are refused by name', () => {
     });
   }
 
-  test('a functional model with two inputs, or a branch, is refused', async () => {
+  test('graphs: two inputs load; a cycle, a missing layer, a second output tensor, an unlisted input are refused', async () => {
     const layers = [
       { name: 'a', class_name: 'InputLayer', config: { batch_input_shape: [null, 3], name: 'a' }, inbound_nodes: [] },
       { name: 'b', class_name: 'InputLayer', config: { batch_input_shape: [null, 3], name: 'b' }, inbound_nodes: [] },
       { name: 'add', class_name: 'Add', config: { name: 'add' }, inbound_nodes: [[['a', 0, 0, {}], ['b', 0, 0, {}]]] },
     ];
-    const two = { modelTopology: { class_name: 'Model', config: { name: 'm', layers, input_layers: [['a', 0, 0], ['b', 0, 0]], output_layers: [['add', 0, 0]] } }, weightsManifest: [] };
-    await expect(loadModel({ modelJson: two, weights: new ArrayBuffer(0) })).rejects.toThrow(/tatami models have exactly one input, the file lists 2/);
-    const one = { ...two, modelTopology: { ...two.modelTopology, config: { ...two.modelTopology.config, input_layers: [['a', 0, 0]] } } };
-    await expect(loadModel({ modelJson: one, weights: new ArrayBuffer(0) })).rejects.toThrow(/layer 'add': takes 2 inputs; tatami layers take one/);
+    const model = (edit: (ls: Json[]) => Json[], io: Json = { input_layers: [['a', 0, 0], ['b', 0, 0]], output_layers: [['add', 0, 0]] }) => ({
+      modelJson: { modelTopology: { class_name: 'Model', config: { name: 'm', layers: edit(JSON.parse(JSON.stringify(layers))), ...io } }, weightsManifest: [] },
+      weights: new ArrayBuffer(0),
+    });
+    const two = await loadModel(model((ls) => ls));
+    expect(two.inputNames).toEqual(['a', 'b']);
+    const d = (name: string, from: string) => ({ name, class_name: 'Dense', config: { name, units: 3 }, inbound_nodes: [[[from, 0, 0, {}]]] });
+    await expect(loadModel(model((ls) => [...ls.slice(0, 2), d('p', 'q'), d('q', 'p'), { ...ls[2], inbound_nodes: [[['p', 0, 0, {}], ['b', 0, 0, {}]]] }]))).rejects.toThrow(/layer 'p' \(call 0\) takes 'q' call 0, which is never computed \(a cycle/);
+    await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [[['a', 0, 0, {}], ['zz', 0, 0, {}]]] }]))).rejects.toThrow(/layer 'add' \(call 0\) takes 'zz' call 0, which is not a layer of the model/);
+    await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [[['a', 0, 1, {}], ['b', 0, 0, {}]]] }]))).rejects.toThrow(/layer 'add': \["a",0,1,\{\}\] takes tensor 1 of a call; tatami layers give one tensor per call/);
+    await expect(loadModel(model((ls) => ls, { input_layers: [['a', 0, 0]], output_layers: [['add', 0, 0]] }))).rejects.toThrow(/InputLayer 'b' is not listed in input_layers/);
+    await expect(loadModel(model((ls) => ls, { input_layers: [['a', 0, 0], ['b', 0, 0]], output_layers: [['add', 1, 0]] }))).rejects.toThrow(/output 'add' call 1 is not computed by the model/);
   });
 });
 

@@ -137,8 +137,8 @@ describe('shape errors at build time name the layer and the shapes', () => {
     const a = input({ shape: [2] });
     const b = input({ shape: [2] });
     const out = new Dense({ units: 1 }).apply(a);
-    expect(() => new Model({ inputs: b, outputs: out })).toThrow(/Model: the outputs are not computed from the given inputs/);
-    expect(() => new Model({ inputs: [a, b], outputs: out })).toThrow(/Model: inputs must be one symbolic tensor/);
+    expect(() => new Model({ inputs: b, outputs: out })).toThrow(/Model 'model': output Dense \(None, 1\) is not computed from the given inputs: it needs InputLayer \(None, 2\)/);
+    expect(() => new Model({ inputs: [a, b], outputs: out })).toThrow(/Model 'model': input InputLayer \(None, 2\) is not used by any output/);
   });
 
   it('fit options out of range', async () => {
