@@ -1,22 +1,25 @@
-// The models family's table, the target ratios of issue #15, and its JSON file.
+// The models family's table, the target ratios of issues #15 and #17, and its JSON file.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { machineInfo, resultsDir } from './report.js';
 import { modelLabels, type ModelRow, type TargetRatio } from './models.js';
 
-const ENGINES = ['tatami', 'pytorch', 'tfjs-cpu'] as const;
+const ENGINES = ['tatami', 'pytorch', 'tfjs-cpu', 'onnxruntime'] as const;
 
 const fmt = (v: number | null | undefined): string => (v === null || v === undefined ? 'missing' : v >= 100 ? v.toFixed(0) : v.toPrecision(3));
 
-/** A Markdown table: one row per model × op × batch, images/s per engine and tatami ÷ PyTorch. */
+/** A Markdown table: one row per model × op × batch, images/s per engine, tatami ÷ PyTorch and ÷ onnxruntime. */
 export function formatModels(rows: readonly ModelRow[]): string {
-  const lines = ['| model | op | batch | tatami img/s | PyTorch img/s | tatami ÷ PyTorch | tfjs-cpu img/s |', '|---|---|---|---|---|---|---|'];
+  const lines = [
+    '| model | op | batch | tatami img/s | PyTorch img/s | tatami ÷ PyTorch | tfjs-cpu img/s | onnxruntime img/s | tatami ÷ onnxruntime |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  const ratio = (a: number | null | undefined, b: number | null | undefined): string => (a != null && b != null ? `${(a / b).toFixed(2)}×` : '—');
   for (const r of rows) {
-    const [t, p, j] = ENGINES.map((e) => r.imagesPerSecond[e]);
-    const ratio = t != null && p != null ? `${(t / p).toFixed(2)}×` : '—';
+    const [t, p, j, o] = ENGINES.map((e) => r.imagesPerSecond[e]);
     const once = r.steps['tfjs-cpu'] === 1 ? ' (1 step)' : '';
-    lines.push(`| ${modelLabels[r.model]} | ${r.op} | ${r.batch} | ${fmt(t)} | ${fmt(p)} | ${ratio} | ${fmt(j)}${once} |`);
+    lines.push(`| ${modelLabels[r.model]} | ${r.op} | ${r.batch} | ${fmt(t)} | ${fmt(p)} | ${ratio(t, p)} | ${fmt(j)}${once} | ${fmt(o)} | ${ratio(t, o)} |`);
   }
   const missing = new Map<string, string>();
   for (const r of rows) for (const [e, why] of Object.entries(r.missing)) if (!missing.has(`${e}: ${why}`)) missing.set(`${e}: ${why}`, '');

@@ -1,7 +1,8 @@
 // The models family: whole-model speed, `npm run bench -- models`. For each model, full training
 // steps (forward in training mode, loss, backward, one Adam step) and predict, at batch 32 and 1,
 // in images per second, beside PyTorch (one thread, subprocess, bench/peers/pytorch.ts) and
-// tfjs-cpu on the same batches, shapes and optimizer.
+// tfjs-cpu on the same batches, shapes and optimizer, and for predict onnxruntime-node running the
+// model as toOnnx exports it (bench/models-onnx.ts).
 //
 // Models (defined here with the public API; the zoo's convnet()/resnet() will replace them):
 //   classic3, classic4  Conv2D(128, K×K, relu) → MaxPool2D(2) → Flatten → Dense(10, softmax)
@@ -25,6 +26,7 @@ import { trainStep } from '../src/models/training.js';
 import { uniform, seededRandom } from './data.js';
 import { torchAvailable, startTorch, type TorchPeer } from './peers/pytorch.js';
 import { tfModelSteps } from './models-tfjs.js';
+import { ortModelSteps } from './models-onnx.js';
 
 export const modelNames = ['classic3', 'classic4', 'convnet', 'convnet_bn', 'ownloop'] as const;
 export type ModelName = (typeof modelNames)[number];
@@ -170,7 +172,7 @@ export interface ModelsOptions {
   log: (line: string) => void;
 }
 
-/** One of issue #15's targets: speed of `a` ÷ speed of `b`, training at batch 32, steps alternated. */
+/** One of the issues' targets: speed of `a` ÷ speed of `b` per image, at batch 32, steps alternated. */
 export interface TargetRatio { what: string; ratio: number; target: number; rounds: number }
 
 /**
@@ -225,6 +227,8 @@ async function measureTargets(o: ModelsOptions, data: Batches, peer: TorchPeer |
   };
   await pair('own op loop ÷ fit step, classic 3×3', 0.7, oneStep(tatamiStep('ownloop', 'train', data)), oneStep(tatamiStep('classic3', 'train', data)));
   await pair('convnet + BatchNorm ÷ convnet', 0.8, oneStep(tatamiStep('convnet_bn', 'train', data)), oneStep(tatamiStep('convnet', 'train', data)));
+  // Issue #17: a forward pass alone should be several times faster than forward + backward + Adam.
+  await pair('predict ÷ training step, classic 3×3', 2.5, oneStep(tatamiStep('classic3', 'predict', data)), oneStep(tatamiStep('classic3', 'train', data)));
   if (peer !== null) await pair('classic 3×3 ÷ PyTorch', 1.9, oneStep(tatamiStep('classic3', 'train', data)), () => peer.steps('classic3', 'train', 1));
   return out;
 }
@@ -273,6 +277,15 @@ export async function runModels(o: ModelsOptions): Promise<{ rows: ModelRow[]; t
           } else {
             row.imagesPerSecond['tfjs-cpu'] = null;
             row.missing['tfjs-cpu'] = tf.missing;
+          }
+          const ort = o.peers ? await ortModelSteps(model, op, data) : { missing: 'peers off (--no-peers or --quick)' };
+          if ('step' in ort) {
+            o.log(`models: ${model} ${op} b${batch}: onnxruntime`);
+            record('onnxruntime', await timeSteps(ort.step, o.budget));
+            await ort.dispose();
+          } else {
+            row.imagesPerSecond.onnxruntime = null;
+            row.missing.onnxruntime = ort.missing;
           }
           rows.push(row);
         }

@@ -14,10 +14,13 @@ import { maxPool2dForward, maxPool2dBackward } from './max-pool2d.js';
 import { maxPool2dForwardSimd } from './max-pool2d-simd.js';
 import { simdAvailable } from './gemm-simd.js';
 
-/** Max-pool forward by {@link maxPool2dForwardSimd} when SIMD is available, else {@link maxPool2dForward}. */
-export function maxPool2dForwardFast(y: Float32Array, argmax: Int32Array, x: Float32Array, s: Pool2dShape): void {
+/**
+ * Max-pool forward by {@link maxPool2dForwardSimd} when SIMD is available, else {@link maxPool2dForward}.
+ * `argmax` null when no backward will run (inference): the SIMD path then skips copying it out.
+ */
+export function maxPool2dForwardFast(y: Float32Array, argmax: Int32Array | null, x: Float32Array, s: Pool2dShape): void {
   if (simdAvailable) maxPool2dForwardSimd(y, argmax, x, s);
-  else maxPool2dForward(y, argmax, x, s);
+  else maxPool2dForward(y, argmax ?? new Int32Array(y.length), x, s);
 }
 
 /** Max-pool backward: {@link maxPool2dBackward} (JS on every engine; see the header). Accumulates into dx. */

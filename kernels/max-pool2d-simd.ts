@@ -35,10 +35,14 @@ export function isMaxPool2x2Simd(s: Pool2dShape): boolean {
     2 * s.OH <= s.H && 2 * s.OW <= s.W && s.C % 4 === 0;
 }
 
-/** Max-pool forward; SIMD for 2×2 stride-2 windows inside the image with C % 4 = 0, else {@link maxPool2dForward}. */
-export function maxPool2dForwardSimd(y: Float32Array, argmax: Int32Array, x: Float32Array, s: Pool2dShape): void {
+/**
+ * Max-pool forward; SIMD for 2×2 stride-2 windows inside the image with C % 4 = 0, else
+ * {@link maxPool2dForward}. `argmax` null: no backward will run (inference), so the indices stay in
+ * wasm memory instead of being copied out (the JS kernel writes them to a scratch array).
+ */
+export function maxPool2dForwardSimd(y: Float32Array, argmax: Int32Array | null, x: Float32Array, s: Pool2dShape): void {
   if (!isMaxPool2x2Simd(s)) {
-    maxPool2dForward(y, argmax, x, s);
+    maxPool2dForward(y, argmax ?? new Int32Array(y.length), x, s);
     return;
   }
   const { N, H, W, C, OH, OW } = s;
@@ -54,5 +58,5 @@ export function maxPool2dForwardSimd(y: Float32Array, argmax: Int32Array, x: Flo
   heap.f32.set(x.subarray(0, inSize), X_AT);
   maxPool2x2(X_AT * 4, Y_AT * 4, A_AT * 4, N, H, W, C, OH, OW);
   y.set(heap.f32.subarray(Y_AT, Y_AT + outSize));
-  argmax.set(heap.i32.subarray(A_AT, A_AT + outSize));
+  argmax?.set(heap.i32.subarray(A_AT, A_AT + outSize));
 }

@@ -64,6 +64,8 @@ export { GaussianNoise, GaussianDropout, SpatialDropout2D, type GaussianNoiseArg
 export { Merge, Add, Subtract, Multiply, Average, Maximum, Minimum } from './layers/merge.js';
 export { Concatenate, type ConcatenateArgs } from './layers/concatenate.js';
 export * as initializers from './initializers.js';
+export * as regularizers from './regularizers.js';
+export { L1L2, type RegularizerSpec } from './regularizers.js';
 export { type Initializer, type InitializerSpec } from './initializers.js';
 
 export { Model, type ModelArgs } from './models/model.js';
@@ -88,6 +90,7 @@ export { oneHot } from './data/one-hot.js';
 export { classicCnn, type ClassicCnnArgs } from './models/classic-cnn.js';
 export { convnet, type ConvnetArgs } from './models/convnet.js';
 export { resnet, type ResnetArgs } from './models/resnet.js';
+export { mobilenet, type MobilenetArgs } from './models/mobilenet.js';
 
 export { loadModel, type LoadOptions } from './io/load.js';
 export { toOnnx, onnxPlan, type ToOnnxOptions, type OnnxPlan, type OnnxNode } from './io/onnx.js';

@@ -8,8 +8,8 @@
 import { floatTensor, modelProto, nodeProto, valueInfo, type OnnxAttribute } from '../../src/io/onnx-proto.js';
 
 export type { OnnxAttribute };
-/** HWIO filter [KH,KW,CI,CO] → OIHW [CO,CI,KH,KW]: the exporter's own (src/io/onnx-layers.ts). */
-export { hwioToOihw } from '../../src/io/onnx-layers.js';
+/** HWIO filter [KH,KW,CI,CO] → OIHW [CO,CI,KH,KW]: the exporter's own (src/io/onnx-convert.ts). */
+export { hwioToOihw } from '../../src/io/onnx-convert.js';
 
 /** A float input or constant of the single-node graph. */
 export interface OnnxTensorSpec {

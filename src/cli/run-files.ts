@@ -21,7 +21,7 @@ export interface DataSettings {
 
 export interface RunRecord {
   data: DataSettings;
-  /** Which network `train --model` built: classic, convnet or resnet (kernelSize and filters are the classic one's). */
+  /** Which network `train --model` built: classic, convnet, resnet or mobilenet (kernelSize and filters are the classic one's). */
   model?: string;
   kernelSize: number;
   filters: number;

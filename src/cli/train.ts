@@ -1,6 +1,7 @@
 import { classicCnn } from '../models/classic-cnn.js';
 import { convnet } from '../models/convnet.js';
 import { resnet } from '../models/resnet.js';
+import { mobilenet } from '../models/mobilenet.js';
 import { Adam } from '../optimizers/adam.js';
 import { loadModel } from '../io/load.js';
 import { readTrainingInfo } from '../io/training-info.js';
@@ -10,7 +11,7 @@ import { parseFlags, helpText, UsageError, type FlagSpec, type FlagValues } from
 import { loadData, readRun, writeRun, type RunRecord } from './run-files.js';
 
 const FLAGS: Record<string, FlagSpec> = {
-  model: { kind: 'string', help: "which network: 'classic' (default), 'convnet' (Keras's MNIST example), 'resnet' (two residual blocks)", choices: ['classic', 'convnet', 'resnet'] },
+  model: { kind: 'string', help: "which network: 'classic' (default), 'convnet' (Keras's MNIST example), 'resnet' (two residual blocks), 'mobilenet' (depthwise-separable blocks)", choices: ['classic', 'convnet', 'resnet', 'mobilenet'] },
   epochs: { kind: 'int', help: 'passes over the training digits (default 5)' },
   'batch-size': { kind: 'int', help: 'digits per gradient step (default 32)' },
   'kernel-size': { kind: 'int', help: 'side of the square conv kernel (default 3; classic only)' },
@@ -35,6 +36,7 @@ const MODELS: Record<string, (o: { kernelSize: number; filters: number; seed: nu
   classic: ({ kernelSize, filters, seed }) => classicCnn({ kernelSize, filters, seed }),
   convnet: ({ seed }) => convnet({ seed }),
   resnet: ({ seed }) => resnet({ seed }),
+  mobilenet: ({ seed }) => mobilenet({ seed }),
 };
 
 /** The tutorial's exact settings; explicit flags still win. */

@@ -2,7 +2,7 @@
  * Keras configs of the depthwise, separable, transposed and 1-D convolutions → tatami layers (the
  * builders layer-from-config.ts lists beside its own). Keras 2 and Keras 3 keys are both read:
  * Keras 2 writes `groups` (must be 1) and, for SeparableConv2D, an unused `kernel_initializer`;
- * Keras 3 writes neither. Regularizers and constraints must be null, as everywhere in tatami.
+ * Keras 3 writes neither. Constraints must be null; regularizers (L1L2) are read for every weight.
  */
 import type { SymbolicShape } from '../layers/layer.js';
 import { DepthwiseConv2D } from '../layers/depthwise-conv2d.js';
@@ -11,6 +11,8 @@ import { Conv2DTranspose } from '../layers/conv2d-transpose.js';
 import { Conv1D } from '../layers/conv1d.js';
 import type { ConfigReader } from './config-reader.js';
 import { readActivation, readInitializer } from './keras-values.js';
+import { readRegularizer } from './regularizer-config.js';
+import type { KernelBiasArgs } from '../layers/kernel-bias.js';
 import { show } from './safe-json.js';
 import type { BuiltLayer, WeightShape } from './layer-from-config.js';
 
@@ -33,14 +35,16 @@ function withBias(useBias: boolean, shapes: WeightShape[], units: number): Weigh
   return useBias ? [...shapes, ['bias', [units]]] : shapes;
 }
 
-/** The kernel and bias keys of Conv2DTranspose and Conv1D (as Conv2D's), regularizers and constraints null. */
-function readKernelBias(r: ConfigReader): { activation: string; useBias: boolean; kernelInitializer: string; biasInitializer: string } {
-  r.nulls('kernel_regularizer', 'bias_regularizer', 'kernel_constraint', 'bias_constraint');
+/** The kernel and bias keys of Conv2DTranspose and Conv1D (as Conv2D's); constraints null. */
+function readKernelBias(r: ConfigReader): KernelBiasArgs {
+  r.nulls('kernel_constraint', 'bias_constraint');
   return {
     activation: readActivation(r),
     useBias: r.bool('use_bias', true),
     kernelInitializer: readInitializer(r, 'kernel_initializer', 'glorot_uniform'),
     biasInitializer: readInitializer(r, 'bias_initializer', 'zeros'),
+    kernelRegularizer: readRegularizer(r, 'kernel_regularizer'),
+    biasRegularizer: readRegularizer(r, 'bias_regularizer'),
   };
 }
 
@@ -66,7 +70,7 @@ function readOne(r: ConfigReader, key: string, fallback: number | undefined): nu
 
 export const CONV_BUILDERS: Readonly<Record<string, Builder>> = {
   DepthwiseConv2D(r, base) {
-    r.nulls('bias_regularizer', 'depthwise_regularizer', 'bias_constraint', 'depthwise_constraint');
+    r.nulls('bias_constraint', 'depthwise_constraint');
     const layer = new DepthwiseConv2D({
       ...base,
       ...readWindow(r),
@@ -75,17 +79,16 @@ export const CONV_BUILDERS: Readonly<Record<string, Builder>> = {
       useBias: r.bool('use_bias', true),
       depthwiseInitializer: readInitializer(r, 'depthwise_initializer', 'glorot_uniform'),
       biasInitializer: readInitializer(r, 'bias_initializer', 'zeros'),
+      depthwiseRegularizer: readRegularizer(r, 'depthwise_regularizer'),
+      biasRegularizer: readRegularizer(r, 'bias_regularizer'),
     });
     const m = layer.depthMultiplier;
     return { layer, weights: (s) => withBias(layer.useBias, [['depthwise_kernel', [...layer.window.kernelSize, last(s), m]]], last(s) * m) };
   },
 
   SeparableConv2D(r, base) {
-    r.nulls(
-      'bias_regularizer', 'depthwise_regularizer', 'pointwise_regularizer', 'kernel_regularizer',
-      'bias_constraint', 'depthwise_constraint', 'pointwise_constraint', 'kernel_constraint',
-    );
-    // Keras 2's SeparableConv2D inherits Conv's kernel_initializer key but never uses it.
+    // Keras 2's SeparableConv2D inherits Conv's kernel_initializer and kernel_regularizer keys but never uses them.
+    r.nulls('kernel_regularizer', 'bias_constraint', 'depthwise_constraint', 'pointwise_constraint', 'kernel_constraint');
     r.accept('kernel_initializer');
     const layer = new SeparableConv2D({
       ...base,
@@ -96,6 +99,9 @@ export const CONV_BUILDERS: Readonly<Record<string, Builder>> = {
       useBias: r.bool('use_bias', true),
       depthwiseInitializer: readInitializer(r, 'depthwise_initializer', 'glorot_uniform'),
       pointwiseInitializer: readInitializer(r, 'pointwise_initializer', 'glorot_uniform'),
+      depthwiseRegularizer: readRegularizer(r, 'depthwise_regularizer'),
+      pointwiseRegularizer: readRegularizer(r, 'pointwise_regularizer'),
+      biasRegularizer: readRegularizer(r, 'bias_regularizer'),
       biasInitializer: readInitializer(r, 'bias_initializer', 'zeros'),
     });
     const m = layer.depthMultiplier;

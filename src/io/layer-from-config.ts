@@ -22,14 +22,17 @@ import { ConfigReader } from './config-reader.js';
 import { CONV_BUILDERS } from './conv-layers-config.js';
 import { readActivation, readDtype, readInitializer } from './keras-values.js';
 import type { KernelBiasArgs } from '../layers/kernel-bias.js';
+import { readRegularizer } from './regularizer-config.js';
 
-/** The four keys Conv2D and Dense share (see KernelBias): activation, use_bias, both initializers. */
+/** The keys Conv2D and Dense share (see KernelBias): activation, use_bias, both initializers and regularizers. */
 function readKernelBias(r: ConfigReader): KernelBiasArgs {
   return {
     activation: readActivation(r),
     useBias: r.bool('use_bias', true),
     kernelInitializer: readInitializer(r, 'kernel_initializer', 'glorot_uniform'),
     biasInitializer: readInitializer(r, 'bias_initializer', 'zeros'),
+    kernelRegularizer: readRegularizer(r, 'kernel_regularizer'),
+    biasRegularizer: readRegularizer(r, 'bias_regularizer'),
   };
 }
 import { show } from './safe-json.js';
@@ -69,7 +72,7 @@ const MERGE_BUILDERS: Readonly<Record<string, Builder>> = {
 
 const BUILDERS: Readonly<Record<string, Builder>> = {
   Conv2D(r, base) {
-    r.nulls('kernel_regularizer', 'bias_regularizer', 'kernel_constraint', 'bias_constraint', 'lora_rank');
+    r.nulls('kernel_constraint', 'bias_constraint', 'lora_rank');
     r.only('groups', [1], 'groups');
     const layer = new Conv2D({
       ...base,
@@ -87,7 +90,7 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
   },
 
   Dense(r, base) {
-    r.nulls('kernel_regularizer', 'bias_regularizer', 'kernel_constraint', 'bias_constraint', 'lora_rank', 'quantization_config');
+    r.nulls('kernel_constraint', 'bias_constraint', 'lora_rank', 'quantization_config');
     // lora_alpha only matters when lora_rank is set, which is refused above.
     r.accept('lora_alpha');
     const layer = new Dense({
@@ -164,7 +167,7 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
   },
 
   Embedding(r, base) {
-    r.nulls('embeddings_regularizer', 'embeddings_constraint', 'lora_rank');
+    r.nulls('embeddings_constraint', 'lora_rank');
     r.only('mask_zero', [false], 'mask_zero');
     r.only('sparse', [false], 'sparse');
     // Keras 2's input_length only fixes the expected sequence length of the input shape.
@@ -174,6 +177,7 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
       inputDim: r.int('input_dim'),
       outputDim: r.int('output_dim'),
       embeddingsInitializer: readInitializer(r, 'embeddings_initializer', 'random_uniform'),
+      embeddingsRegularizer: readRegularizer(r, 'embeddings_regularizer'),
     });
     return { layer, weights: () => [['embeddings', [layer.inputDim, layer.outputDim]]] };
   },

@@ -30,11 +30,17 @@ function toLastPerm(r: number): number[] {
 }
 
 export class OnnxGraphBuilder {
+  /** The opset being written: a converter picks the newer operator where it exists (Gelu, LayerNormalization). */
+  readonly opset: number;
   readonly nodes: ProtoWriter[] = [];
   readonly initializers: ProtoWriter[] = [];
   private readonly used = new Set<string>();
   // The other-layout twin of a value already transposed, by the value's name.
   private readonly transposed = new Map<string, OnnxValue>();
+
+  constructor(opset: number) {
+    this.opset = opset;
+  }
 
   /** `base`, or `base_1`, `base_2`, …: a name no other value or constant of the graph has. */
   unique(base: string): string {
@@ -58,7 +64,12 @@ export class OnnxGraphBuilder {
     return name;
   }
 
-  /** An int64 constant (a shape for Reshape); returns its name. */
+  /** A float scalar constant (an operand that broadcasts over anything); returns its name. */
+  scalar(base: string, value: number): string {
+    return this.constant(base, [], Float32Array.of(value));
+  }
+
+  /** A 1-D int64 constant (a shape for Reshape, starts and ends for Slice); returns its name. */
   int64Constant(base: string, data: readonly number[]): string {
     const name = this.unique(base);
     this.initializers.push(int64Tensor(name, data));

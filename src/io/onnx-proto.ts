@@ -15,7 +15,7 @@
 //   OperatorSetIdProto domain=1  version=2
 //   GraphProto         node=1  name=2  initializer=5  input=11  output=12
 //   NodeProto          input=1  output=2  name=3  op_type=4  attribute=5
-//   AttributeProto     name=1  f=2  i=3  ints=8  type=20 (FLOAT=1, INT=2, INTS=7)
+//   AttributeProto     name=1  f=2  i=3  s=4  ints=8  type=20 (FLOAT=1, INT=2, STRING=3, INTS=7)
 //   TensorProto        dims=1  data_type=2 (FLOAT=1, INT64=7)  name=8  raw_data=9 (little-endian)
 //   ValueInfoProto     name=1  type=2
 //   TypeProto          tensor_type=1 → { elem_type=1, shape=2 → { dim=1 → { dim_value=1 | dim_param=2 } } }
@@ -100,10 +100,11 @@ const FLOAT = 1; // TensorProto.DataType.FLOAT
 const INT64 = 7; // TensorProto.DataType.INT64
 const ATTR_FLOAT = 1; // AttributeProto.AttributeType
 const ATTR_INT = 2;
+const ATTR_STRING = 3;
 const ATTR_INTS = 7;
 
-/** An operator attribute: an int, a float (tagged, since JS numbers do not say which), or a list of ints. */
-export type OnnxAttribute = number | { readonly float: number } | readonly number[];
+/** An operator attribute: an int, a float or a string (tagged, since JS numbers do not say which), or a list of ints. */
+export type OnnxAttribute = number | { readonly float: number } | { readonly string: string } | readonly number[];
 
 /** One axis of a graph input or output: a size, or a name for a size chosen at run time (the batch). */
 export type OnnxDim = number | string;
@@ -138,6 +139,7 @@ function attribute(name: string, value: OnnxAttribute): ProtoWriter {
   const a = new ProtoWriter().string(1, name);
   if (typeof value === 'number') return a.int(3, value).int(20, ATTR_INT);
   if ('float' in value) return a.float(2, value.float).int(20, ATTR_FLOAT);
+  if ('string' in value) return a.string(4, value.string).int(20, ATTR_STRING);
   return a.packedInts(8, value).int(20, ATTR_INTS);
 }
 

@@ -1,10 +1,12 @@
 /**
  * Export a model to ONNX, for the runtimes deployments use (onnxruntime on servers, phones, the web).
  *
- * The ONNX graph takes the tatami model's own input layout (NHWC, float32, the batch axis dynamic)
- * and gives its output in tatami's layout; inside, convolutions and pools run NCHW, with Transposes
- * only where the layout changes (onnx-graph.ts). The graph is inference: Dropout is an identity,
- * BatchNormalization uses its moving statistics. A layer with no ONNX form is refused by name.
+ * The ONNX graph takes the tatami model's own input layout (NHWC, float32, the batch axis dynamic),
+ * one graph input per model input, and gives its outputs in order in tatami's layout; inside,
+ * convolutions and pools run NCHW, with Transposes only where the layout changes (onnx-graph.ts).
+ * The graph is inference: Dropout and the other training-only layers are identities,
+ * BatchNormalization uses its moving statistics. Each layer class has a converter (onnx-layers.ts
+ * lists them); a layer with none is refused by name.
  * The bytes are written here (onnx-proto.ts): no protobuf or onnx package is needed.
  */
 import type { Model } from '../models/model.js';
@@ -78,7 +80,7 @@ export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
     }
   }
   model.ensureInitialized();
-  const g = new OnnxGraphBuilder();
+  const g = new OnnxGraphBuilder(opset);
   const values = new Map<string, OnnxValue>();
   for (const { name, shape } of plan.inputs) {
     g.reserve(name);

@@ -3,6 +3,7 @@ import { depthwiseConv2d } from '../ops/depthwise-conv2d.js';
 import { depthwiseConv2dShape } from '../../kernels/depthwise-conv2d.js';
 import { type InitializerSpec, initializerConfig } from '../initializers.js';
 import { KernelBias } from './kernel-bias.js';
+import type { RegularizerSpec } from '../regularizers.js';
 import { type ConvWindow, type ConvWindowArgs, convWindow, convWindowConfig, positiveInt } from './conv-window.js';
 import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
@@ -17,6 +18,10 @@ export interface DepthwiseConv2DArgs extends LayerArgs, ConvWindowArgs {
   depthwiseInitializer?: InitializerSpec;
   /** Default 'zeros'. */
   biasInitializer?: InitializerSpec;
+  /** A penalty on depthwise_kernel added to fit's loss (`l1()`, `l2()`, `l1l2()`); default none. */
+  depthwiseRegularizer?: RegularizerSpec;
+  /** A penalty on the bias; default none. */
+  biasRegularizer?: RegularizerSpec;
 }
 
 /**
@@ -37,10 +42,11 @@ export class DepthwiseConv2D extends Layer {
 
   constructor(args: DepthwiseConv2DArgs) {
     super(args);
-    const { depthMultiplier = 1, depthwiseInitializer = 'glorot_uniform', activation, useBias, biasInitializer } = args;
+    const { depthMultiplier = 1, depthwiseInitializer = 'glorot_uniform', activation, useBias, biasInitializer, biasRegularizer } = args;
     this.window = convWindow('DepthwiseConv2D', args);
     this.depthMultiplier = positiveInt('DepthwiseConv2D', 'depthMultiplier', depthMultiplier);
-    this.kb = new KernelBias('DepthwiseConv2D', { activation, useBias, biasInitializer, kernelInitializer: depthwiseInitializer });
+    const kernelRegularizer = args.depthwiseRegularizer;
+    this.kb = new KernelBias('DepthwiseConv2D', { activation, useBias, biasInitializer, kernelInitializer: depthwiseInitializer, kernelRegularizer, biasRegularizer });
     this.initializerSpec = depthwiseInitializer;
   }
 
@@ -68,8 +74,8 @@ export class DepthwiseConv2D extends Layer {
 
   override build(inputShape: SymbolicShape): void {
     const ci = inputShape[3] as number;
-    this.kernel = this.addWeight('depthwise_kernel', [...this.window.kernelSize, ci, this.depthMultiplier], this.kb.kernelInitializer);
-    if (this.useBias) this.bias = this.addWeight('bias', [ci * this.depthMultiplier], this.kb.biasInitializer);
+    this.kernel = this.addWeight('depthwise_kernel', [...this.window.kernelSize, ci, this.depthMultiplier], this.kb.kernelInitializer, true, this.kb.kernelRegularizer);
+    if (this.useBias) this.bias = this.addWeight('bias', [ci * this.depthMultiplier], this.kb.biasInitializer, true, this.kb.biasRegularizer);
     this.built = true;
   }
 
@@ -79,13 +85,14 @@ export class DepthwiseConv2D extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    const { kernel_initializer: _kernel, ...kb } = this.kb.config();
+    const { kernel_initializer: _kernel, kernel_regularizer: _regularizer, ...kb } = this.kb.config();
     return {
       ...super.getConfig(),
       ...convWindowConfig(this.window),
       depth_multiplier: this.depthMultiplier,
       ...kb,
       depthwise_initializer: initializerConfig(this.initializerSpec),
+      depthwise_regularizer: this.kb.kernelRegularizer?.config() ?? null,
     };
   }
 }

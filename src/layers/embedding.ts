@@ -1,6 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import { gather } from '../ops/gather.js';
 import { type InitializerSpec, resolveInitializer, initializerConfig } from '../initializers.js';
+import { type RegularizerSpec, type L1L2, resolveRegularizer } from '../regularizers.js';
 import { Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
 export interface EmbeddingArgs extends LayerArgs {
@@ -10,6 +11,8 @@ export interface EmbeddingArgs extends LayerArgs {
   outputDim: number;
   /** Default 'uniform' (U(−0.05, 0.05), as Keras). */
   embeddingsInitializer?: InitializerSpec;
+  /** A penalty on the whole table added to fit's loss (`l1()`, `l2()`, `l1l2()`); default none. */
+  embeddingsRegularizer?: RegularizerSpec;
 }
 
 /**
@@ -21,6 +24,7 @@ export class Embedding extends Layer {
   readonly inputDim: number;
   readonly outputDim: number;
   private readonly init: InitializerSpec;
+  private readonly regularizer: L1L2 | null;
   private table: Tensor | null = null;
 
   constructor(args: EmbeddingArgs) {
@@ -33,6 +37,7 @@ export class Embedding extends Layer {
     this.inputDim = inputDim;
     this.outputDim = outputDim;
     this.init = embeddingsInitializer;
+    this.regularizer = resolveRegularizer(args.embeddingsRegularizer, 'Embedding');
   }
 
   computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
@@ -40,7 +45,7 @@ export class Embedding extends Layer {
   }
 
   override build(): void {
-    this.table = this.addWeight('embeddings', [this.inputDim, this.outputDim], resolveInitializer(this.init, 'Embedding'));
+    this.table = this.addWeight('embeddings', [this.inputDim, this.outputDim], resolveInitializer(this.init, 'Embedding'), true, this.regularizer);
     this.built = true;
   }
 
@@ -59,6 +64,7 @@ export class Embedding extends Layer {
       output_dim: this.outputDim,
       // Keras's 'uniform' alias is the class RandomUniform (tfjs knows no 'Uniform').
       embeddings_initializer: initializerConfig(this.init === 'uniform' ? 'random_uniform' : this.init),
+      embeddings_regularizer: this.regularizer?.config() ?? null,
       mask_zero: false,
     };
   }

@@ -1,6 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import { type ActivationFn, activationName, getActivation } from '../activations.js';
 import { type InitializerSpec, type Initializer, resolveInitializer, initializerConfig } from '../initializers.js';
+import { type RegularizerSpec, type L1L2, resolveRegularizer } from '../regularizers.js';
 
 /** The options Conv2D and Dense share: y = activation(x ∘ kernel + bias), and how the weights start. */
 export interface KernelBiasArgs {
@@ -12,6 +13,10 @@ export interface KernelBiasArgs {
   kernelInitializer?: InitializerSpec;
   /** Default 'zeros'. */
   biasInitializer?: InitializerSpec;
+  /** A penalty on the kernel added to fit's loss: `l1()`, `l2()`, `l1l2()` or their names; default none. */
+  kernelRegularizer?: RegularizerSpec;
+  /** The same on the bias; default none. */
+  biasRegularizer?: RegularizerSpec;
 }
 
 /**
@@ -24,6 +29,8 @@ export class KernelBias {
   readonly useBias: boolean;
   readonly kernelInitializer: Initializer;
   readonly biasInitializer: Initializer;
+  readonly kernelRegularizer: L1L2 | null;
+  readonly biasRegularizer: L1L2 | null;
   private readonly specs: [InitializerSpec, InitializerSpec];
 
   constructor(who: string, args: KernelBiasArgs) {
@@ -33,6 +40,8 @@ export class KernelBias {
     this.useBias = useBias;
     this.kernelInitializer = resolveInitializer(kernelInitializer, who);
     this.biasInitializer = resolveInitializer(biasInitializer, who);
+    this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer, who);
+    this.biasRegularizer = resolveRegularizer(args.biasRegularizer, who);
     this.specs = [kernelInitializer, biasInitializer];
   }
 
@@ -48,6 +57,8 @@ export class KernelBias {
       use_bias: this.useBias,
       kernel_initializer: initializerConfig(this.specs[0]),
       bias_initializer: initializerConfig(this.specs[1]),
+      kernel_regularizer: this.kernelRegularizer?.config() ?? null,
+      bias_regularizer: this.biasRegularizer?.config() ?? null,
     };
   }
 }

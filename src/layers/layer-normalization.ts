@@ -56,7 +56,7 @@ export class LayerNormalization extends Layer {
   }
 
   /** The normalized axes as non-negative indices for this rank, in the order given (duplicates dropped). */
-  private axesFor(inputShape: SymbolicShape): number[] {
+  axesFor(inputShape: SymbolicShape): number[] {
     const rank = inputShape.length;
     const list = typeof this.axis === 'number' ? [this.axis] : this.axis;
     const axes = [...new Set(list.map((a) => (a < 0 ? a + rank : a)))];

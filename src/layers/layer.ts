@@ -3,6 +3,7 @@ import { allocFloat32 } from '../storage.js';
 import type { Rng } from '../rng.js';
 import { shapeSize } from '../shape.js';
 import type { Initializer } from '../initializers.js';
+import type { L1L2 } from '../regularizers.js';
 
 /** A shape whose first (batch) axis may be unknown: null, shown as None as in Keras. */
 export type SymbolicShape = readonly (number | null)[];
@@ -39,6 +40,8 @@ export interface LayerWeight {
    * weight, not to a model: a model built from layers another model trained keeps their weights.
    */
   initialized: boolean;
+  /** A penalty on this weight that fit adds to the loss (kernelRegularizer, biasRegularizer), or null. */
+  readonly regularizer: L1L2 | null;
 }
 
 /**
@@ -149,10 +152,10 @@ export abstract class Layer {
     throw new Error(`${this.describe()}: expected ${expected}, got input shape ${formatShape(inputShape)}`);
   }
 
-  /** Create a weight (zeroed until the model initializes it). */
-  protected addWeight(name: string, shape: readonly number[], initializer: Initializer, trainable = true): Tensor {
+  /** Create a weight (zeroed until the model initializes it), with the penalty fit adds for it, if any. */
+  protected addWeight(name: string, shape: readonly number[], initializer: Initializer, trainable = true, regularizer: L1L2 | null = null): Tensor {
     const value = new Tensor(allocFloat32(shapeSize(shape)), shape, false);
-    this.weights.push({ name, value, trainable, initializer, initialized: false });
+    this.weights.push({ name, value, trainable, initializer, initialized: false, regularizer });
     return value;
   }
 

@@ -1,6 +1,6 @@
 import type { Tensor } from '../tensor.js';
 import { resize2d, type ResizeInterpolation } from '../ops/resize2d.js';
-import { crop2d } from '../ops/pad2d.js';
+import { crop2d, type Sides2 } from '../ops/pad2d.js';
 import { Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
 const NHWC = '4-D NHWC input (batch, height, width, channels)';
@@ -12,15 +12,19 @@ function size(who: string, what: string, v: unknown): number {
 
 /**
  * Keras's crop to the target aspect ratio (smart_resize, Resizing's crop_to_aspect_ratio): the
- * largest centered window of the input with the ratio width : height of the target.
+ * largest centered window of an H×W input with the ratio width : height of the target, as the rows
+ * and columns cut at each side.
  */
-function cropToAspect(x: Tensor, height: number, width: number): Tensor {
-  const [, H, W] = x.shape;
+export function aspectCrop(H: number, W: number, height: number, width: number): Sides2 {
   const ch = Math.max(Math.min(H, Math.floor((W * height) / width)), 1);
   const cw = Math.max(Math.min(W, Math.floor((H * width) / height)), 1);
   const top = Math.floor((H - ch) / 2);
   const left = Math.floor((W - cw) / 2);
-  return crop2d(x, [[top, H - ch - top], [left, W - cw - left]]);
+  return [[top, H - ch - top], [left, W - cw - left]];
+}
+
+function cropToAspect(x: Tensor, height: number, width: number): Tensor {
+  return crop2d(x, aspectCrop(x.shape[1], x.shape[2], height, width));
 }
 
 export interface ResizingArgs extends LayerArgs {

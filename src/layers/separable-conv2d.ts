@@ -4,6 +4,7 @@ import { conv2d } from '../ops/conv2d.js';
 import { depthwiseConv2dShape } from '../../kernels/depthwise-conv2d.js';
 import { type InitializerSpec, type Initializer, resolveInitializer, initializerConfig } from '../initializers.js';
 import { KernelBias } from './kernel-bias.js';
+import { type RegularizerSpec, type L1L2, resolveRegularizer } from '../regularizers.js';
 import { type ConvWindow, type ConvWindowArgs, convWindow, convWindowConfig, positiveInt } from './conv-window.js';
 import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
@@ -22,6 +23,10 @@ export interface SeparableConv2DArgs extends LayerArgs, ConvWindowArgs {
   pointwiseInitializer?: InitializerSpec;
   /** Default 'zeros'. */
   biasInitializer?: InitializerSpec;
+  /** Penalties added to fit's loss (`l1()`, `l2()`, `l1l2()`) on each weight; default none. */
+  depthwiseRegularizer?: RegularizerSpec;
+  pointwiseRegularizer?: RegularizerSpec;
+  biasRegularizer?: RegularizerSpec;
 }
 
 /**
@@ -41,6 +46,7 @@ export class SeparableConv2D extends Layer {
   readonly depthMultiplier: number;
   private readonly kb: KernelBias;
   private readonly pointwiseInitializer: Initializer;
+  private readonly pointwiseRegularizer: L1L2 | null;
   private readonly specs: { depthwise: InitializerSpec; pointwise: InitializerSpec };
   private depthwiseKernel: Tensor | null = null;
   private pointwiseKernel: Tensor | null = null;
@@ -55,8 +61,10 @@ export class SeparableConv2D extends Layer {
     this.filters = positiveInt('SeparableConv2D', 'filters', filters);
     this.window = convWindow('SeparableConv2D', args);
     this.depthMultiplier = positiveInt('SeparableConv2D', 'depthMultiplier', depthMultiplier);
-    this.kb = new KernelBias('SeparableConv2D', { activation, useBias, biasInitializer, kernelInitializer: depthwiseInitializer });
+    const { depthwiseRegularizer: kernelRegularizer, biasRegularizer } = args;
+    this.kb = new KernelBias('SeparableConv2D', { activation, useBias, biasInitializer, kernelInitializer: depthwiseInitializer, kernelRegularizer, biasRegularizer });
     this.pointwiseInitializer = resolveInitializer(pointwiseInitializer, 'SeparableConv2D');
+    this.pointwiseRegularizer = resolveRegularizer(args.pointwiseRegularizer, 'SeparableConv2D');
     this.specs = { depthwise: depthwiseInitializer, pointwise: pointwiseInitializer };
   }
 
@@ -85,9 +93,9 @@ export class SeparableConv2D extends Layer {
   override build(inputShape: SymbolicShape): void {
     const ci = inputShape[3] as number;
     const m = this.depthMultiplier;
-    this.depthwiseKernel = this.addWeight('depthwise_kernel', [...this.window.kernelSize, ci, m], this.kb.kernelInitializer);
-    this.pointwiseKernel = this.addWeight('pointwise_kernel', [1, 1, ci * m, this.filters], this.pointwiseInitializer);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.kb.biasInitializer);
+    this.depthwiseKernel = this.addWeight('depthwise_kernel', [...this.window.kernelSize, ci, m], this.kb.kernelInitializer, true, this.kb.kernelRegularizer);
+    this.pointwiseKernel = this.addWeight('pointwise_kernel', [1, 1, ci * m, this.filters], this.pointwiseInitializer, true, this.pointwiseRegularizer);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.kb.biasInitializer, true, this.kb.biasRegularizer);
     this.built = true;
   }
 
@@ -101,7 +109,7 @@ export class SeparableConv2D extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    const { kernel_initializer: _kernel, ...kb } = this.kb.config();
+    const { kernel_initializer: _kernel, kernel_regularizer: _regularizer, ...kb } = this.kb.config();
     return {
       ...super.getConfig(),
       filters: this.filters,
@@ -110,6 +118,8 @@ export class SeparableConv2D extends Layer {
       ...kb,
       depthwise_initializer: initializerConfig(this.specs.depthwise),
       pointwise_initializer: initializerConfig(this.specs.pointwise),
+      depthwise_regularizer: this.kb.kernelRegularizer?.config() ?? null,
+      pointwise_regularizer: this.pointwiseRegularizer?.config() ?? null,
     };
   }
 }

@@ -17,6 +17,8 @@
 import type { Tensor } from '../tensor.js';
 import { Layer, SymbolicTensor, formatShape, type CallContext } from '../layers/layer.js';
 import { InputLayer } from '../layers/input.js';
+import { isGradEnabled } from '../grad-mode.js';
+import { releaseFloat32 } from '../storage.js';
 
 export interface Graph {
   readonly inputs: readonly SymbolicTensor[];
@@ -112,11 +114,31 @@ export function runGraph(graph: Graph, xs: readonly Tensor[], ctx: CallContext, 
   const asLogits = new Set(graph.outputs.filter((_, o) => logits[o] === true));
   const plain = { ...ctx, logits: false };
   const raw = { ...ctx, logits: true };
+  // In inference nothing recorded can read a dropped activation again, so its storage serves the
+  // next one (the next batch's conv output lands in pages already mapped). Never given back: the
+  // caller's inputs and the weights.
+  const kept = ctx.training || isGradEnabled() ? null : new Set([...xs, ...graph.layers.flatMap((l) => l.weights.map((w) => w.value))].map((t) => t.data.buffer));
   graph.order.forEach((node, i) => {
     const args = node.inputs.map((t) => values.get(t) as Tensor);
     values.set(node, node.layer.callInputs(args, asLogits.has(node) ? raw : plain));
     // Drop each input whose last consumer this was.
-    for (const t of node.inputs) if (graph.lastUse.get(t) === i) values.delete(t);
+    for (const t of node.inputs) {
+      const value = values.get(t);
+      if (graph.lastUse.get(t) !== i || value === undefined) continue;
+      values.delete(t);
+      if (kept !== null) giveBack(value, values, kept);
+    }
   });
   return graph.outputs.map((t) => values.get(t) as Tensor);
+}
+
+/**
+ * Gives a dropped activation's storage back (storage.ts), unless a value still held views the same
+ * memory (a Flatten or Reshape output, an identity layer's), or it is one of `kept`.
+ */
+function giveBack(value: Tensor, live: ReadonlyMap<SymbolicTensor, Tensor>, kept: ReadonlySet<ArrayBufferLike>): void {
+  const buffer = value.data.buffer;
+  if (kept.has(buffer)) return;
+  for (const other of live.values()) if (other.data.buffer === buffer) return;
+  releaseFloat32([value.data]);
 }

@@ -140,6 +140,15 @@ function batchLoss(compiled: Compiled, ys: readonly Tensor[], outs: readonly Ten
   return { total: weighted.reduce((a, b) => add(a, b)), parts };
 }
 
+/**
+ * The loss plus every weight regularizer's penalty (kernelRegularizer, biasRegularizer), as Keras and
+ * tfjs add them to the total loss in training; their gradients flow to the weights that train.
+ */
+function withPenalties(model: Model, loss: Tensor): Tensor {
+  const penalties = model.layers.flatMap((l) => l.weights).flatMap((w) => (w.regularizer === null ? [] : [w.regularizer.penalty(w.value)]));
+  return penalties.reduce((a, b) => add(a, b), loss);
+}
+
 /** The model's outputs from what it gave (the activation applied where the loss took logits), for the metrics. */
 function predictions(compiled: Compiled, outs: readonly Tensor[]): Tensor[] {
   return outs.map((out, o) => compiled.outputs[o].predictions(out));
@@ -177,7 +186,8 @@ export function trainStep(
   const xs = Array.isArray(xb) ? xb : [xb as Tensor];
   const ys = Array.isArray(yb) ? yb : [yb as Tensor];
   const outs = model.callAll(xs, { training: true, rng }, compiled.outputs.map((h) => h.fromLogits));
-  const { total, parts } = batchLoss(compiled, ys, outs);
+  const { total: outputsLoss, parts } = batchLoss(compiled, ys, outs);
+  const total = withPenalties(model, outputsLoss);
   total.backward();
   compiled.optimizer.step(params);
   const value = total.item();

@@ -1,6 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
+import { isGradEnabled } from '../grad-mode.js';
 import { pool2dShape, type Pool2dShape, type Padding } from '../../kernels/conv-shape.js';
 import { maxPool2dForwardFast, maxPool2dBackwardFast } from '../../kernels/max-pool2d-fast.js';
 import { avgPool2dForward, avgPool2dBackward } from '../../kernels/avg-pool2d.js';
@@ -37,11 +38,12 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   const s = poolShape('maxPool2d', x, options);
   const n = s.N * s.OH * s.OW * s.C;
   const y = allocFloat32(n); // (N, OH, OW, C)
-  const argmax = new Int32Array(n); // (N, OH, OW, C): flat index into x
+  // The argmax only serves the backward, which runs only when x wants a gradient (Tensor.fromOp).
+  const argmax = isGradEnabled() && x.requiresGrad ? new Int32Array(n) : null; // (N, OH, OW, C): flat index into x
   maxPool2dForwardFast(y, argmax, x.data, s);
   return Tensor.fromOp('maxPool2d', y, [s.N, s.OH, s.OW, s.C], [x], (dy) => {
     const dx = allocFloat32(x.size);
-    maxPool2dBackwardFast(dx, dy, argmax, s);
+    maxPool2dBackwardFast(dx, dy, argmax as Int32Array, s);
     accumulateGrad(x, dx, true);
   });
 }

@@ -5,6 +5,7 @@
 import { describe, it, expect } from 'vitest';
 import { runModels, modelNames, tatamiStep, makeBatches, pairedRatio } from '../../bench/models.js';
 import { formatModels, formatTargets } from '../../bench/models-report.js';
+import { ortModelSteps } from '../../bench/models-onnx.js';
 
 describe('bench models --quick', () => {
   it('times every model × op on tatami and formats the table', { timeout: 120_000 }, async () => {
@@ -18,6 +19,17 @@ describe('bench models --quick', () => {
     expect(table.split('\n').filter((l) => l.startsWith('| ')).length).toBe(rows.length + 1);
     expect(targets).toEqual([]); // measured at batch 32 only
     expect(formatTargets(targets)).toMatch(/not measured/);
+  });
+
+  it('the onnxruntime peer runs the exported model: its first output is tatami\'s', async () => {
+    const data = makeBatches(2, 1);
+    const ort = await ortModelSteps('classic3', 'predict', data);
+    if (!('step' in ort)) throw new Error(ort.missing);
+    const theirs = await ort.step();
+    await ort.dispose();
+    const ours = await tatamiStep('classic3', 'predict', data)();
+    expect(Math.abs(theirs - ours)).toBeLessThanOrEqual(1e-5);
+    expect(await ortModelSteps('classic3', 'train', data)).toEqual({ missing: expect.stringMatching(/forward only/) });
   });
 
   it('pairedRatio is the speed of a over b from alternated steps, warm-up rounds left out', async () => {

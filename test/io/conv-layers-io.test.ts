@@ -137,7 +137,8 @@ describe('Keras 2 and Keras 3 config keys', () => {
 
   test('options tatami cannot honour are refused, naming the layer', () => {
     const base = { name: 'dw', kernel_size: [3, 3] };
-    expect(() => layerFromConfig('DepthwiseConv2D', { ...base, depthwise_regularizer: { class_name: 'L2', config: { l2: 0.01 } } }, 'dw', 'loadModel')).toThrow(/loadModel: layer 'dw' \(DepthwiseConv2D\): depthwise_regularizer .* is not supported/);
+    expect(() => layerFromConfig('DepthwiseConv2D', { ...base, depthwise_constraint: { class_name: 'MaxNorm', config: { max_value: 2 } } }, 'dw', 'loadModel')).toThrow(/loadModel: layer 'dw' \(DepthwiseConv2D\): depthwise_constraint .* is not supported/);
+    expect(() => layerFromConfig('DepthwiseConv2D', { ...base, depthwise_regularizer: { class_name: 'L3', config: {} } }, 'dw', 'loadModel')).toThrow(/loadModel: layer 'dw' \(DepthwiseConv2D\): depthwise_regularizer .* is not supported/);
     expect(() => layerFromConfig('SeparableConv2D', { ...base, filters: 2, groups: 2 }, 'dw', 'loadModel')).toThrow(/groups 2 is not supported/);
     expect(() => layerFromConfig('Conv2DTranspose', { ...base, filters: 2, output_padding: [-1, 0] }, 'dw', 'loadModel')).toThrow(/output_padding must be null/);
     expect(() => layerFromConfig('Conv1D', { name: 'c', filters: 2, kernel_size: [3], padding: 'full' }, 'c', 'loadModel')).toThrow(/padding 'full' is not supported/);

@@ -1,6 +1,6 @@
 /**
  * Interop with TensorFlow.js for the shape, activation and normalization layers, both ways, on a
- * chain model: built and trained a few steps in one engine, saved as it saves, loaded in the other;
+ * chain model and an Inception-style decoder graph: built and trained a few steps in one engine, saved as it saves, loaded in the other;
  * predictions within 1e-5. Also: each layer's Keras 2 and Keras 3 config keys.
  */
 import { describe, test, expect } from 'vitest';
@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   loadModel, input, Model, Tensor, Adam, Conv2D, Dense, ZeroPadding2D, Cropping2D, ReLU, LeakyReLU, ELU, Softmax,
   PReLU, Rescaling, UpSampling2D, GlobalMaxPooling2D, LayerNormalization, GaussianDropout, GaussianNoise, SpatialDropout2D,
-  Resizing, CenterCrop, RepeatVector, Permute, Conv2DTranspose, MaxPooling2D,
+  Resizing, CenterCrop, RepeatVector, Permute, Conv2DTranspose, MaxPooling2D, Concatenate, type SymbolicTensor,
 } from '../../src/index.js';
 import { tfjsArtifacts, asModelJson, loadIntoTfjs, randomInput, predictionDiff } from './io-helpers.js';
 
@@ -178,42 +178,67 @@ describe('tatami → tatami', () => {
   });
 });
 
-describe('an Inception-style decoder as a chain (Concatenate waits for the graph models)', () => {
-  const k = ['LeakyReLU', 'MaxPooling2D', 'Conv2DTranspose', 'UpSampling2D', 'Cropping2D', 'LayerNormalization', 'GlobalMaxPooling2D', 'Dense'];
+/** Three parallel branches of one input, as an Inception module: 1×1, 3×3 'same', 3×3/1 max pool → 1×1; each with its own LeakyReLU. */
+function tfDecoder(): tf.LayersModel {
+  const x = tf.input({ shape: [6, 6, 2] });
+  const leaky = (t: tf.SymbolicTensor): tf.SymbolicTensor => tf.layers.leakyReLU({ alpha: 0.2 }).apply(t) as tf.SymbolicTensor;
+  const a = leaky(tf.layers.conv2d({ filters: 2, kernelSize: 1 }).apply(x) as tf.SymbolicTensor);
+  const b = leaky(tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same' }).apply(x) as tf.SymbolicTensor);
+  const pooled = tf.layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same' }).apply(x) as tf.SymbolicTensor;
+  const c = leaky(tf.layers.conv2d({ filters: 2, kernelSize: 1 }).apply(pooled) as tf.SymbolicTensor);
+  let h = tf.layers.concatenate().apply([a, b, c]) as tf.SymbolicTensor;
+  h = tf.layers.conv2dTranspose({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'elu' }).apply(h) as tf.SymbolicTensor;
+  h = tf.layers.upSampling2d({ size: [2, 2] }).apply(h) as tf.SymbolicTensor;
+  h = tf.layers.cropping2D({ cropping: [[1, 2], [0, 3]] }).apply(h) as tf.SymbolicTensor;
+  h = tf.layers.layerNormalization({ axis: -1 }).apply(h) as tf.SymbolicTensor;
+  h = tf.layers.globalMaxPooling2d({}).apply(h) as tf.SymbolicTensor;
+  return tf.model({ inputs: x, outputs: tf.layers.dense({ units: 2, activation: 'softmax' }).apply(h) as tf.SymbolicTensor });
+}
 
-  test('LeakyReLU, MaxPool 3×3/1 same, Conv2DTranspose 2 same elu, UpSampling2D, asymmetric Cropping2D, LayerNormalization, GlobalMaxPooling2D: tfjs → tatami', async () => {
-    const m = tf.sequential();
-    m.add(tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', inputShape: [6, 6, 2] }));
-    m.add(tf.layers.leakyReLU({ alpha: 0.2 }));
-    m.add(tf.layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same' }));
-    m.add(tf.layers.conv2dTranspose({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'elu' }));
-    m.add(tf.layers.upSampling2d({ size: [2, 2] }));
-    m.add(tf.layers.cropping2D({ cropping: [[1, 2], [0, 3]] }));
-    m.add(tf.layers.layerNormalization({ axis: -1 }));
-    m.add(tf.layers.globalMaxPooling2d({}));
-    m.add(tf.layers.dense({ units: 2, activation: 'softmax' }));
+/** tatami's twin of tfDecoder, layer for layer. */
+function decoder(seed: number): Model {
+  const x = input({ shape: [6, 6, 2] });
+  const leaky = (t: SymbolicTensor): SymbolicTensor => new LeakyReLU({ alpha: 0.2 }).apply(t);
+  const a = leaky(new Conv2D({ filters: 2, kernelSize: 1 }).apply(x));
+  const b = leaky(new Conv2D({ filters: 3, kernelSize: 3, padding: 'same' }).apply(x));
+  const c = leaky(new Conv2D({ filters: 2, kernelSize: 1 }).apply(new MaxPooling2D({ poolSize: 3, strides: 1, padding: 'same' }).apply(x)));
+  let h = new Concatenate().apply([a, b, c]);
+  h = new Conv2DTranspose({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'elu' }).apply(h);
+  h = new UpSampling2D().apply(h);
+  h = new Cropping2D({ cropping: [[1, 2], [0, 3]] }).apply(h);
+  h = new LayerNormalization().apply(h);
+  h = new GlobalMaxPooling2D().apply(h);
+  return new Model({ inputs: x, outputs: new Dense({ units: 2, activation: 'softmax' }).apply(h), seed });
+}
+
+/** The decoder's wiring as it arrived: Concatenate joins the three branches, 2 + 3 + 2 channels. */
+function expectBranches(model: Model): void {
+  const concat = model.connections().find((c) => c.layer.className === 'Concatenate');
+  expect(concat?.inputShapes).toEqual([[null, 6, 6, 2], [null, 6, 6, 3], [null, 6, 6, 2]]);
+  expect(concat?.outputShape).toEqual([null, 6, 6, 7]);
+  expect(model.layers.filter((l) => l.className === 'LeakyReLU')).toHaveLength(3);
+}
+
+describe('an Inception-style decoder: parallel branches joined by Concatenate', () => {
+  test('LeakyReLU, MaxPool 3×3/1 same, Concatenate, Conv2DTranspose 2 same elu, UpSampling2D, asymmetric Cropping2D, LayerNormalization, GlobalMaxPooling2D: tfjs → tatami', async () => {
+    const m = tfDecoder();
     m.compile({ optimizer: tf.train.adam(0.02), loss: 'categoricalCrossentropy' });
     await m.fit(tf.tensor(randomInput([8, 6, 6, 2], 60), [8, 6, 6, 2]), tf.tensor(oneHot(8, 2), [8, 2]), { epochs: 3, batchSize: 4, verbose: 0 });
     const ours = await loadModel(asModelJson(await tfjsArtifacts(m)));
-    expect(ours.layers.map((l) => l.className).slice(1)).toEqual(k);
+    expect(ours.layers.map((l) => l.className)).toEqual(m.layers.map((l) => l.getClassName()));
+    expectBranches(ours);
+    expect(ours.countParams()).toBe(m.countParams());
     expect(predictionDiff(ours, m, randomInput([3, 6, 6, 2], 61), [3, 6, 6, 2])).toBeLessThanOrEqual(1e-5);
   });
 
-  test('the same chain built and trained in tatami predicts the same in tfjs', async () => {
-    const x = input({ shape: [6, 6, 2] });
-    let h = new Conv2D({ filters: 3, kernelSize: 3, padding: 'same' }).apply(x);
-    h = new LeakyReLU({ alpha: 0.2 }).apply(h);
-    h = new MaxPooling2D({ poolSize: 3, strides: 1, padding: 'same' }).apply(h);
-    h = new Conv2DTranspose({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'elu' }).apply(h);
-    h = new UpSampling2D().apply(h);
-    h = new Cropping2D({ cropping: [[1, 2], [0, 3]] }).apply(h);
-    h = new LayerNormalization().apply(h);
-    h = new GlobalMaxPooling2D().apply(h);
-    const model = new Model({ inputs: x, outputs: new Dense({ units: 2, activation: 'softmax' }).apply(h), seed: 9 });
+  test('the same decoder built and trained in tatami predicts the same in tfjs', async () => {
+    const model = decoder(9);
+    expectBranches(model);
     model.compile({ optimizer: new Adam({ learningRate: 0.02 }), loss: 'categorical_crossentropy' });
     await model.fit(new Tensor(randomInput([8, 6, 6, 2], 62), [8, 6, 6, 2]), new Tensor(oneHot(8, 2), [8, 2]), { epochs: 3, batchSize: 4, verbose: 0, seed: 3 });
     const theirs = await loadIntoTfjs(await model.save());
-    expect(theirs.layers.map((l) => l.getClassName()).slice(2)).toEqual(k);
+    expect(theirs.layers.map((l) => l.getClassName())).toEqual(model.layers.map((l) => l.className));
+    expect(theirs.countParams()).toBe(model.countParams());
     expect(predictionDiff(model, theirs, randomInput([3, 6, 6, 2], 63), [3, 6, 6, 2])).toBeLessThanOrEqual(1e-5);
   });
 });

@@ -90,6 +90,22 @@ describe.runIf(simdAvailable)('max-pool forward on WebAssembly SIMD', () => {
     }
   });
 
+  it('without an argmax (inference: no backward), y is the same bits, on the SIMD and the JS shapes', () => {
+    const rng = mulberry32(26);
+    for (const s of [shape(2, 8, 6, 12), shape(1, 26, 26, 128), shape(2, 7, 5, 8, 3, 3, 2), shape(1, 5, 5, 4, 2, 2, 2, 'same')]) {
+      const x = poolInput(rng, s.N * s.H * s.W * s.C, true);
+      const n = s.N * s.OH * s.OW * s.C;
+      const want = nanArray(n);
+      maxPool2dForwardNaive(want, new Int32Array(n), x, s);
+      for (const forward of [maxPool2dForwardSimd, maxPool2dForwardFast]) {
+        const y = nanArray(n);
+        forward(y, null, x, s);
+        const i = firstDifference(y, want);
+        expect(i, `${s.N}x${s.H}x${s.W}x${s.C} pool ${s.PH}x${s.PW}: y[${i}] got ${y[i]}, want ${want[i]}`).toBe(-1);
+      }
+    }
+  });
+
   it('the dispatchers match: forward bits, and the backward scatters onto a prior', () => {
     const rng = mulberry32(24);
     const s = shape(2, 8, 6, 12);
