@@ -3,7 +3,7 @@ import { conv2dTranspose } from '../ops/conv2d-transpose.js';
 import type { Size2 } from '../ops/conv2d.js';
 import { conv2dTransposeShape } from '../../kernels/conv2d-transpose.js';
 import { KernelBias, type KernelBiasArgs } from './kernel-bias.js';
-import { type ConvWindow, type ConvWindowArgs, convWindow, convWindowConfig, positiveInt } from './conv-window.js';
+import { type ConvWindow, type ConvWindowArgs, convWindow, convWindowConfig, positiveInt, nhwcInput } from './conv-window.js';
 import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
 export interface Conv2DTransposeArgs extends LayerArgs, ConvWindowArgs, KernelBiasArgs {
@@ -56,13 +56,10 @@ export class Conv2DTranspose extends Layer {
   }
 
   computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
-    if (inputShape.length !== 4 || inputShape[3] === null) this.shapeError(inputShape, '4-D NHWC input (batch, height, width, channels) with known channels');
-    const [n, h, w, c] = inputShape;
-    const built = this.kernel?.shape[3];
-    if (built !== undefined && c !== built) this.shapeError(inputShape, `${built} channels (the layer is built for them)`);
+    const [n, h, w, c] = nhwcInput(inputShape, this.kernel?.shape[3], (expected) => this.shapeError(inputShape, expected));
     const { kernelSize: [KH, KW], strides, dilationRate, padding } = this.window;
     try {
-      const s = conv2dTransposeShape(1, h ?? 1, w ?? 1, c as number, KH, KW, this.filters, strides, dilationRate, padding, this.outputPadding);
+      const s = conv2dTransposeShape(1, h ?? 1, w ?? 1, c, KH, KW, this.filters, strides, dilationRate, padding, this.outputPadding);
       return [n, h === null ? null : s.OH, w === null ? null : s.OW, this.filters];
     } catch (e) {
       return this.shapeError(inputShape, `an input this ${KH}x${KW} transposed convolution can upsample (${(e as Error).message})`);

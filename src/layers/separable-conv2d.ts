@@ -1,11 +1,10 @@
 import type { Tensor } from '../tensor.js';
 import { depthwiseConv2d } from '../ops/depthwise-conv2d.js';
 import { conv2d } from '../ops/conv2d.js';
-import { depthwiseConv2dShape } from '../../kernels/depthwise-conv2d.js';
 import { type InitializerSpec, type Initializer, resolveInitializer, initializerConfig } from '../initializers.js';
 import { KernelBias } from './kernel-bias.js';
 import { type RegularizerSpec, type L1L2, resolveRegularizer } from '../regularizers.js';
-import { type ConvWindow, type ConvWindowArgs, convWindow, convWindowConfig, positiveInt } from './conv-window.js';
+import { type ConvWindow, type ConvWindowArgs, convWindow, convWindowConfig, positiveInt, nhwcInput, depthwiseOutputSize } from './conv-window.js';
 import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
 export interface SeparableConv2DArgs extends LayerArgs, ConvWindowArgs {
@@ -77,17 +76,9 @@ export class SeparableConv2D extends Layer {
   }
 
   computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
-    if (inputShape.length !== 4 || inputShape[3] === null) this.shapeError(inputShape, '4-D NHWC input (batch, height, width, channels) with known channels');
-    const [n, h, w, c] = inputShape;
-    const built = this.depthwiseKernel?.shape[2];
-    if (built !== undefined && c !== built) this.shapeError(inputShape, `${built} channels (the layer is built for them)`);
-    const { kernelSize: [KH, KW], strides, dilationRate, padding } = this.window;
-    try {
-      const s = depthwiseConv2dShape(1, h ?? (KH - 1) * dilationRate[0] + 1, w ?? (KW - 1) * dilationRate[1] + 1, c as number, KH, KW, this.depthMultiplier, strides, dilationRate, padding);
-      return [n, h === null ? null : s.OH, w === null ? null : s.OW, this.filters];
-    } catch (e) {
-      return this.shapeError(inputShape, `an input the ${KH}x${KW} kernel fits (${(e as Error).message})`);
-    }
+    const fail = (expected: string): never => this.shapeError(inputShape, expected);
+    const [n, h, w, c] = nhwcInput(inputShape, this.depthwiseKernel?.shape[2], fail);
+    return [n, ...depthwiseOutputSize(this.window, this.depthMultiplier, h, w, c, fail), this.filters];
   }
 
   override build(inputShape: SymbolicShape): void {
