@@ -7,11 +7,12 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { openPage } from '../web/chromium.js';
 import { loadMnist, loadModel, Tensor, type Model } from '../../src/index.js';
 import { encodePng } from '../../src/node/png.js';
 import { decodePng } from '../../examples/embed/png.js';
@@ -20,7 +21,6 @@ import { serveBrowserExample, type ExampleServer } from '../../examples/embed/se
 import { buildBrowserExample } from '../../examples/embed/build.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** A bound on each wait for the page to get somewhere, not a measure of speed. */
 const WAIT = { timeout: 60_000 };
 
@@ -57,9 +57,6 @@ function predictInNode(pixels: Float32Array): { index: number; value: number } {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`The embed example's browser test needs Chromium at ${CHROMIUM}, and it is not there. Install it with 'apt-get update && apt-get install -y chromium' (as .ci/run does), or point CHROMIUM_PATH at a Chromium binary.`);
-  }
   dir = mkdtempSync(join(tmpdir(), 'tatami-embed-browser-'));
   modelDir = join(dir, 'model');
   await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'train', '--train', '300', '--test', '100', '--epochs', '1', '--filters', '8', '--verbose', '0', '--out', modelDir], { cwd: ROOT, timeout: 240_000 });
@@ -78,17 +75,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'digit.png'), encodePng({ width: size, height: size, pixels }));
 
   server = await serveBrowserExample({ port: 0, modelDir });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
-  page.setDefaultTimeout(90_000);
-  page.on('console', (msg) => void (msg.type() === 'error' && consoleErrors.push(msg.text())));
-  page.on('pageerror', (e) => void consoleErrors.push(e.message));
-  await page.goto(server.url);
-  await page.waitForSelector('body[data-ready="true"]');
+  ({ browser, page } = await openPage(server.url, { width: 1000, height: 900 }, consoleErrors, "The embed example's browser test"));
 }, 300_000);
 
 afterAll(async () => {

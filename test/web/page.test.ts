@@ -5,17 +5,17 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { openPage } from './chromium.js';
 import { loadMnist, loadModel, Tensor } from '../../src/index.js';
 import { buildPage } from '../../web/build.js';
 import { startServer, type RunningServer } from '../../web/serve.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = join(ROOT, 'test-results', 'web', 'page.png');
 /**
  * How long a poll waits for the page to reach a state (vitest's default is 1 s). It is a bound on a
@@ -41,9 +41,6 @@ const shownProbs = (): Promise<number[]> =>
 const shownClass = (): Promise<number> => page.$eval('#probs', (el) => Number((el as HTMLElement).dataset.predicted));
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`The page test needs Chromium at ${CHROMIUM}, and it is not there. Install it with 'apt-get update && apt-get install -y chromium' (as .ci/run does), or point CHROMIUM_PATH at a Chromium binary.`);
-  }
   dir = mkdtempSync(join(tmpdir(), 'tatami-web-'));
   const model = join(dir, 'tatami-model');
   // The page build and the CLI's tiny model are independent: make them side by side.
@@ -57,20 +54,7 @@ beforeAll(async () => {
   cliPrediction = { label: Number(m[1]), predicted: Number(m[2]), probability: Number(m[3]) };
 
   server = await startServer({ root: dist, port: 0, modelDir: model });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // A fresh profile is Playwright's default; these keep Chromium off the (closed) network.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  // Every wait below is for an event the page must reach, not a measure of speed: on a busy machine
-  // Chromium can take long to get there, so the waits are generous.
-  page.setDefaultTimeout(90_000);
-  page.on('console', (msg) => void (msg.type() === 'error' && consoleErrors.push(msg.text())));
-  page.on('pageerror', (e) => void consoleErrors.push(e.message));
-  await page.goto(server.url);
-  await page.waitForSelector('body[data-ready="true"]');
+  ({ browser, page } = await openPage(server.url, { width: 1400, height: 1000 }, consoleErrors, 'The page test'));
 }, 240_000);
 
 afterAll(async () => {
