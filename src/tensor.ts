@@ -3,10 +3,16 @@ import { isGradEnabled } from './grad-mode.js';
 import { type Shape, shapeSize, shapeToString, assertValidShape, shapesEqual } from './shape.js';
 
 /**
- * A recorded op's backward: given d(loss)/d(output), add each input's gradient into it. `dout` is
- * only lent for the call: backward() may hand its storage out again right after.
+ * A recorded op's backward: given d(loss)/d(output), add each input's gradient into it.
+ *
+ * With `owned` false, `dout` is only lent for the call (it is a `.grad` the user asked to keep):
+ * read it, never write or keep it. With `owned` true, backward() will not read it again, so the
+ * closure may compute an input's gradient in it, in place, and may make it one input's gradient
+ * storage (`accumulateGrad(input, dout, true)`: at most one input, after the others have read it).
+ * Either way, once the closure returns, backward() gives dout's storage back for reuse unless an
+ * input's gradient now uses it.
  */
-type BackwardFn = (dout: Float32Array) => void;
+type BackwardFn = (dout: Float32Array, owned: boolean) => void;
 
 /** Nested number arrays, as returned by `toArray()`. */
 export type NestedArray = number | NestedArray[];
@@ -161,12 +167,15 @@ export class Tensor {
     for (let i = order.length - 1; i >= 0; i--) {
       const node = order[i];
       if (node.backwardFn === null || node.grad === null) continue;
-      node.backwardFn(node.grad.data);
-      // 5. That gradient has been passed on and nothing else reads it (ops copy or consume dout,
-      //    never keep it): unless it was asked for, its storage goes back for the next allocations.
+      // Unless it was asked for, the gradient is handed to the closure: nothing reads it afterwards,
+      // so an input's gradient may be computed in it (ReLU's mask) or take it over (add's identity).
+      const dout = node.grad.data;
+      node.backwardFn(dout, !node.keepsGrad);
+      // 5. That gradient has been passed on: unless it was asked for, or an input's gradient now
+      //    lives in it, its storage goes back for the next allocations.
       if (!node.keepsGrad) {
-        releaseFloat32([node.grad.data]);
         node.grad = null;
+        if (!node.inputs.some((t) => t.grad !== null && t.grad.data === dout)) releaseFloat32([dout]);
       }
     }
   }

@@ -11,9 +11,9 @@ import { type Operand, asTensor, passGrad } from './operand.js';
  * The forward is one call to the table's binaryBroadcast (src/kernel-table.ts). Each op's backward, written under it, forms the
  * gradient of each input over the output's shape (dout · ∂y/∂input) and passes it down with
  * passGrad, which sums it back to the input's shape (the backward of broadcasting). Gradients that
- * are dout itself (add, sub) are passed without forming anything.
+ * are dout itself (add, sub) are passed without forming anything (passIdentity).
  */
-type BinaryBackward = (dout: Float32Array, a: Tensor, b: Tensor, y: Float32Array, shape: Shape) => void;
+type BinaryBackward = (dout: Float32Array, a: Tensor, b: Tensor, y: Float32Array, shape: Shape, owned: boolean) => void;
 
 function binaryOp(kind: BinaryKind, aIn: Operand, bIn: Operand, backward: BinaryBackward): Tensor {
   const a = asTensor(aIn);
@@ -24,7 +24,7 @@ function binaryOp(kind: BinaryKind, aIn: Operand, bIn: Operand, backward: Binary
   }
   const y = allocFloat32(shapeSize(outShape)); // (outShape)
   kernels().binaryBroadcast(y, kind, a.data, a.shape, b.data, b.shape, outShape);
-  return Tensor.fromOp(kind, y, outShape, [a, b], (dout) => backward(dout, a, b, y, outShape));
+  return Tensor.fromOp(kind, y, outShape, [a, b], (dout, owned) => backward(dout, a, b, y, outShape, owned));
 }
 
 /** dout ∘ t over `shape` (t broadcast), in a fresh buffer. */
@@ -34,20 +34,30 @@ function withOperand(kind: BinaryKind, dout: Float32Array, t: Tensor, shape: Sha
   return g;
 }
 
+/**
+ * The backward of add and sub: a gets scaleA · dout, b gets scaleB · dout. When backward() hands dout
+ * over (owned), the input laid out like dout (not broadcast) takes it as its gradient's storage,
+ * negated in place for sub's b, instead of a copy: it goes second, after the other input has read
+ * dout. (The bias of add(conv2d(x, w), b) reads it for its channel sums, then x's side takes it.)
+ */
+function passIdentity(dout: Float32Array, a: Tensor, b: Tensor, shape: Shape, scaleA: 1 | -1, scaleB: 1 | -1, owned: boolean): void {
+  if (b.requiresGrad && b.size === dout.length) {
+    passGrad(a, dout, shape, scaleA);
+    passGrad(b, dout, shape, scaleB, owned);
+  } else {
+    passGrad(b, dout, shape, scaleB);
+    passGrad(a, dout, shape, scaleA, owned);
+  }
+}
+
 /** a + b */
 export function add(a: Operand, b: Operand): Tensor {
-  return binaryOp('add', a, b, (dout, a, b, _y, shape) => {
-    passGrad(a, dout, shape, 1);
-    passGrad(b, dout, shape, 1);
-  });
+  return binaryOp('add', a, b, (dout, a, b, _y, shape, owned) => passIdentity(dout, a, b, shape, 1, 1, owned));
 }
 
 /** a − b */
 export function sub(a: Operand, b: Operand): Tensor {
-  return binaryOp('sub', a, b, (dout, a, b, _y, shape) => {
-    passGrad(a, dout, shape, 1);
-    passGrad(b, dout, shape, -1);
-  });
+  return binaryOp('sub', a, b, (dout, a, b, _y, shape, owned) => passIdentity(dout, a, b, shape, 1, -1, owned));
 }
 
 /** a · b (elementwise): ∂/∂a = b, ∂/∂b = a */

@@ -1,18 +1,8 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
-import { allocFloat32 } from '../storage.js';
+import { allocFloat32, releaseFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import { conv2dShape, type Conv2dShape, type Padding } from '../../kernels/conv-shape.js';
 import { kernels } from '../kernel-table.js';
-
-/**
- * The gradient through a fused ReLU lands in a scratch buffer the engine reuses between calls: it is
- * consumed by this op's own backward and never reaches the user.
- */
-let reluScratch: Float32Array = new Float32Array(0);
-function reluGradScratch(length: number): Float32Array {
-  if (reluScratch.length < length) reluScratch = allocFloat32(length);
-  return reluScratch.subarray(0, length);
-}
 
 /** A size given once for both spatial axes, or as [height, width]. */
 export type Size2 = number | readonly [number, number];
@@ -72,13 +62,14 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
   // Fused ReLU: the GEMM clamps each block before storing it, instead of a second pass over y.
   k.conv2dForward(y, x.data, filter.data, bias === null ? null : bias.data, s, cols, relu);
   const inputs = bias === null ? [x, filter] : [x, filter, bias];
-  return Tensor.fromOp(relu ? 'conv2d+relu' : 'conv2d', y, [N, s.OH, s.OW, CO], inputs, (dout) => {
+  return Tensor.fromOp(relu ? 'conv2d+relu' : 'conv2d', y, [N, s.OH, s.OW, CO], inputs, (dout, owned) => {
     const db = bias !== null && bias.requiresGrad ? allocFloat32(CO) : null; // (CO,)
     // Through the fused ReLU the gradient passes only where the output is positive; the same pass
-    // sums the bias gradient.
+    // sums the bias gradient. It is masked in place when backward() hands dout over (Tensor's
+    // BackwardFn), else (a retained .grad) into a buffer given back below.
     let dy = dout;
     if (relu) {
-      dy = reluGradScratch(y.length);
+      dy = owned ? dout : allocFloat32(y.length); // (N, OH, OW, CO)
       k.reluBackwardBias(dy, db, dout, y, CO);
     } else if (db !== null) {
       k.conv2dBackwardBias(db, dy, s);
@@ -94,5 +85,6 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
       accumulateGrad(filter, dw, true);
     }
     if (bias !== null && db !== null) accumulateGrad(bias, db, true);
+    if (dy !== dout) releaseFloat32([dy]);
   }).holdScratch(cols); // fit gives cols back with the finished step (src/recycle.ts)
 }

@@ -13,8 +13,9 @@ export function asTensor(v: Operand): Tensor {
 /**
  * Add `scale` · g into input's gradient, where g is laid out over `shape` (the shape input was
  * broadcast to): g is summed down to the input's shape first (the backward of broadcasting).
- * `owned`: g is a scratch buffer the caller hands over (it may become the gradient, or go back to
- * storage); otherwise g is only read (an op's dout).
+ * `owned`: g is a buffer the caller hands over (a scratch buffer, or an owned dout: see Tensor's
+ * BackwardFn): it may become the gradient, be negated in place, or go back to storage; otherwise g
+ * is only read.
  */
 export function passGrad(input: Tensor, g: Float32Array, shape: Shape, scale: 1 | -1, owned = false): void {
   if (!input.requiresGrad) return;

@@ -17,7 +17,7 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   if (bad || shapeSize(resolved) !== x.size) {
     throw new Error(`reshape: cannot reshape ${shapeToString(x.shape)} (${x.size} elements) to ${shapeToString(shape)}`);
   }
-  return Tensor.fromOp('reshape', x.data, resolved, [x], (dout) => accumulateGrad(x, dout, false));
+  return Tensor.fromOp('reshape', x.data, resolved, [x], (dout, owned) => accumulateGrad(x, dout, owned));
 }
 
 /** Keep the axes before `startAxis` and fold the rest into one: [N, H, W, C] → [N, H·W·C] by default (Keras Flatten). */

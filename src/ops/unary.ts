@@ -52,8 +52,9 @@ export function relu(x: Tensor): Tensor {
   const xd = x.data;
   const y = allocFloat32(x.size);
   kernels().reluForward(y, xd);
-  return Tensor.fromOp('relu', y, x.shape, [x], (dout) => {
-    const dx = allocFloat32(x.size);
+  return Tensor.fromOp('relu', y, x.shape, [x], (dout, owned) => {
+    // An owned dout is masked in place and handed on (see Tensor's BackwardFn): no fresh buffer.
+    const dx = owned ? dout : allocFloat32(x.size);
     kernels().reluBackwardBias(dx, null, dout, xd, 1);
     accumulateGrad(x, dx, true);
   });
