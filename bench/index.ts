@@ -10,6 +10,8 @@
 //   npm run bench -- --quick            small shapes, few samples (seconds, not minutes)
 //   npm run bench -- models             whole models: training steps and predict at batch 32 and 1,
 //                                       beside PyTorch and tfjs-cpu (bench/models.ts; not in the default run)
+//   npm run bench -- models --models classic3,ownloop
+//                                       only those models' rows (the target ratios are still measured)
 //   options: --no-peers (tatami only), --samples N (Benchmark.js minSamples, default 5),
 //            --max-time S (seconds per version, default 2), --no-write (no JSON files)
 //
@@ -18,12 +20,12 @@
 
 import { runFamily, familyNames, convKindNames, defaultRunOptions, quickTiming, type FamilyName, type RunOptions, type ConvKind } from './run.js';
 import { parseConvSpec } from './conv.js';
-import { runModels, modelNames } from './models.js';
+import { runModels, modelNames, type ModelName } from './models.js';
 import { formatModels, formatTargets, writeModels } from './models-report.js';
 import { machineInfo } from './report.js';
 
 const usage = `usage: npm run bench -- [conv|pool|gemm|train|models ...] [--quick] [--shape NxHxWxCI:CO:KHxKW:valid|same[:stride]]
-                       [--kinds conv2d,depthwise,transposed]
+                       [--kinds conv2d,depthwise,transposed] [--models ${modelNames.join(',')}]
                        [--no-peers] [--samples N] [--max-time SECONDS] [--no-write]`;
 
 function parseKinds(text: string): ConvKind[] {
@@ -33,10 +35,18 @@ function parseKinds(text: string): ConvKind[] {
   return kinds as ConvKind[];
 }
 
-function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOptions; models: boolean; maxTime?: number } {
+function parseModels(text: string): ModelName[] {
+  const names = text.split(',');
+  const bad = names.find((m) => !(modelNames as readonly string[]).includes(m));
+  if (bad !== undefined) throw new Error(`--models takes ${modelNames.join(', ')} (comma-separated), got '${bad}'\n${usage}`);
+  return names as ModelName[];
+}
+
+function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOptions; models: boolean; modelRows: readonly ModelName[]; maxTime?: number } {
   const options = defaultRunOptions();
   const families: FamilyName[] = [];
   let models = false;
+  let modelRows: readonly ModelName[] = modelNames;
   const shapes: string[] = [];
   let samples: number | undefined;
   let maxTime: number | undefined;
@@ -54,6 +64,7 @@ function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOption
     else if (a === '--no-write') options.write = false;
     else if (a === '--shape') shapes.push(value());
     else if (a === '--kinds') options.convKinds = parseKinds(value());
+    else if (a === '--models') { modelRows = parseModels(value()); models = true; }
     else if (a.startsWith('--shape=')) shapes.push(a.slice('--shape='.length));
     else if (a === '--samples') samples = Number(value());
     else if (a === '--max-time') maxTime = Number(value());
@@ -74,16 +85,16 @@ function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOption
     if (families.length === 0) families.push('conv');
   }
   if (options.convKinds !== undefined && families.length === 0) families.push('conv');
-  return { families: families.length > 0 || models ? families : [...familyNames], options, models, maxTime };
+  return { families: families.length > 0 || models ? families : [...familyNames], options, models, modelRows, maxTime };
 }
 
 /** The models family: its own runner (whole models and a Python peer do not fit the kernel harness). */
-async function runModelsFamily(options: RunOptions, maxTime: number | undefined): Promise<void> {
+async function runModelsFamily(options: RunOptions, models: readonly ModelName[], maxTime: number | undefined): Promise<void> {
   const m = machineInfo();
   const quick = options.quick;
   options.print(`\n## models${quick ? ' (quick)' : ''} — ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${new Date().toISOString()}`);
   const { rows, targets } = await runModels({
-    models: modelNames, ops: ['train', 'predict'], batches: quick ? [2] : [32, 1],
+    models, ops: ['train', 'predict'], batches: quick ? [2] : [32, 1],
     budget: maxTime ?? (quick ? 0 : 2), peers: options.peers && !quick, targets: !quick,
     log: (line) => process.stderr.write(`${line}\n`),
   });
@@ -102,7 +113,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   for (const family of parsed.families) await runFamily(family, parsed.options);
-  if (parsed.models) await runModelsFamily(parsed.options, parsed.maxTime);
+  if (parsed.models) await runModelsFamily(parsed.options, parsed.modelRows, parsed.maxTime);
 }
 
 await main();
