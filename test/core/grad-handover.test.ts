@@ -124,20 +124,28 @@ describe('ReLU masks the handed gradient in place', () => {
     expect(handedOut.some((d) => d.buffer === x.grad!.data.buffer)).toBe(false);
   });
 
-  it('conv2d with a fused ReLU: a retained output keeps the unmasked gradient, and the input gradients equal the unfused ops', () => {
+  it('conv2d with a fused ReLU, masked in place or (retained) into its own buffer, gives the gradients of the unfused ops', () => {
     const rng = new Rng(11);
     const x = uniformTensor([2, 5, 5, 3], rng);
     const filter = uniformTensor([3, 3, 3, 4], rng);
     const bias = uniformTensor([4], rng, -0.2, 0.2);
     const w = uniformTensor([2, 3, 3, 4], rng);
-    for (const t of [x, filter, bias]) t.requiresGrad = true;
-    const fused = conv2d(x, filter, { bias, relu: true }).retainGrad();
-    sum(mul(fused, w)).backward();
-    expectClose(fused.grad!, w.data, 0, 0);
-    const grads = [x, filter, bias].map((t) => Float32Array.from(t.grad!.data));
-    for (const t of [x, filter, bias]) t.grad = null;
-    sum(mul(relu(add(conv2d(x, filter), bias)), w)).backward();
-    [x, filter, bias].forEach((t, i) => expectClose(t.grad!, grads[i], 1e-6, 1e-5, `input ${i}`));
+    const inputs = [x, filter, bias];
+    for (const t of inputs) t.requiresGrad = true;
+    const gradsOf = (loss: Tensor): Float32Array[] => {
+      for (const t of inputs) t.grad = null;
+      loss.backward();
+      return inputs.map((t) => Float32Array.from(t.grad!.data));
+    };
+    const unfused = gradsOf(sum(mul(relu(add(conv2d(x, filter), bias)), w)));
+    const inPlace = gradsOf(sum(mul(conv2d(x, filter, { bias, relu: true }), w)));
+    const kept = conv2d(x, filter, { bias, relu: true }).retainGrad();
+    const retained = gradsOf(sum(mul(kept, w)));
+    expectClose(kept.grad!, w.data, 0, 0); // the unmasked gradient
+    unfused.forEach((g, i) => {
+      expectClose(inPlace[i], g, 1e-6, 1e-5, `in place, input ${i}`);
+      expectClose(retained[i], g, 1e-6, 1e-5, `retained, input ${i}`);
+    });
   });
 });
 
