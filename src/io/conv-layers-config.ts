@@ -63,7 +63,7 @@ function readOne(r: ConfigReader, key: string, fallback: number | undefined): nu
   return d;
 }
 
-/** The depthwise and separable convolutions (MobileNet's): in tatami/infer's core set. */
+/** The depthwise convolution (MobileNet's): in tatami/infer's core set. */
 export const DEPTHWISE_BUILDERS: LayerBuilders = {
   DepthwiseConv2D(r, base) {
     r.nulls('bias_constraint', 'depthwise_constraint');
@@ -82,6 +82,10 @@ export const DEPTHWISE_BUILDERS: LayerBuilders = {
     return { layer, weights: (s) => withBias(layer.useBias, [['depthwise_kernel', [...layer.window.kernelSize, last(s), m]]], last(s) * m) };
   },
 
+};
+
+/** The separable, transposed and 1-D convolutions. */
+export const CONV_BUILDERS: LayerBuilders = {
   SeparableConv2D(r, base) {
     // Keras 2's SeparableConv2D inherits Conv's kernel_initializer and kernel_regularizer keys but never uses them.
     r.nulls('kernel_regularizer', 'bias_constraint', 'depthwise_constraint', 'pointwise_constraint', 'kernel_constraint');
@@ -109,10 +113,7 @@ export const DEPTHWISE_BUILDERS: LayerBuilders = {
       ], layer.filters),
     };
   },
-};
 
-/** The transposed and 1-D convolutions. */
-export const CONV_BUILDERS: LayerBuilders = {
   Conv2DTranspose(r, base) {
     const layer = new Conv2DTranspose({
       ...base,

@@ -12,7 +12,7 @@ import { none, type Builder, type LayerSet } from './layer-from-config.js';
 const TRAINING_ONLY = 'Dropout SpatialDropout2D GaussianNoise GaussianDropout RandomFlip RandomTranslation RandomRotation RandomZoom RandomContrast'.split(' ');
 
 /** The other classes tatami supports, which `allLayers` brings (test/io/infer-bundle.test.ts checks the list). */
-export const OPT_IN_LAYERS = 'Embedding Conv2DTranspose Conv1D LeakyReLU ELU Softmax PReLU Rescaling UpSampling2D Resizing CenterCrop LayerNormalization Permute RepeatVector'.split(' ');
+export const OPT_IN_LAYERS = 'Embedding SeparableConv2D Conv2DTranspose Cropping2D Conv1D LeakyReLU ELU Softmax PReLU Rescaling UpSampling2D Resizing CenterCrop LayerNormalization Permute RepeatVector'.split(' ');
 
 const identity = (className: string): Builder => (r, base) => {
   // Its options only shape the training behaviour, which this layer does not have.

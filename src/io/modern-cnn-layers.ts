@@ -35,7 +35,6 @@ function readFill(r: ConfigReader): RandomTransformArgs {
 /** ZeroPadding2D, ReLU and GlobalMaxPooling2D (MobileNet's and Teachable Machine's): in tatami/infer's core set. */
 export const CORE_MODERN_BUILDERS: LayerBuilders = {
   ZeroPadding2D: (r, base) => ({ layer: new ZeroPadding2D({ ...base, padding: r.get('padding') as SidesSpec }), weights: none }),
-  Cropping2D: (r, base) => ({ layer: new Cropping2D({ ...base, cropping: r.get('cropping') as SidesSpec }), weights: none }),
 
   ReLU(r, base) {
     const maxValue = r.get('max_value');
@@ -54,6 +53,8 @@ export const CORE_MODERN_BUILDERS: LayerBuilders = {
 
 /** The other layers of modern CNNs. */
 export const MODERN_CNN_BUILDERS: LayerBuilders = {
+  Cropping2D: (r, base) => ({ layer: new Cropping2D({ ...base, cropping: r.get('cropping') as SidesSpec }), weights: none }),
+
   LeakyReLU(r, base) {
     // Keras 2 and tfjs write alpha; Keras 3 writes negative_slope. Both default to 0.3.
     const alpha = r.number('alpha', r.number('negative_slope', 0.3, -Infinity, Infinity), -Infinity, Infinity);
