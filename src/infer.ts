@@ -9,7 +9,7 @@
  *   const model = await loadModel('https://example.com/mnist/model.json');
  *   const probs = model.predict(tensor(pixels, [1, 28, 28, 1]));
  */
-export { loadModel, type InferLoadOptions } from './io/load-inference.js';
+export { loadModel, type InferLoadOptions, type InferLoadOptions as LoadOptions } from './io/load-inference.js';
 export { type ModelSource } from './io/sources.js';
 export { type ModelArtifacts, type ModelJson } from './io/artifacts.js';
 export { InferenceModel } from './models/inference-model.js';

@@ -9,6 +9,7 @@
  * statistics stay; a Dropout inside a frozen base is off too).
  *
  * Made by `model.asLayer()` (one per model; `model.apply(x)` and `Sequential.add(model)` use it).
+ * A model file writes it as its inner model's topology (io/model-to-json.ts).
  */
 import type { Tensor } from '../tensor.js';
 import { Layer, formatShape, type CallContext, type LayerWeight, type SymbolicShape } from '../layers/layer.js';
