@@ -1,8 +1,9 @@
 /**
  * Builders of the core layers, the ones every classifier of the CLI zoo and every Teachable Machine
- * export is made of: Conv2D, DepthwiseConv2D, Dense, the pools, BatchNormalization, Activation, ReLU,
- * ZeroPadding2D, Flatten, Reshape and the merges. tatami/infer knows these by default
- * (inference-layers.ts); the full engine knows them and the rest (all-layers.ts).
+ * export is made of: Conv2D, DepthwiseConv2D, Dense, the pools (the global ones too),
+ * BatchNormalization, Activation, ReLU, ZeroPadding2D, Flatten, Reshape and the merges. tatami/infer
+ * knows these by default (inference-layers.ts); the full engine knows them and the rest
+ * (all-layers.ts).
  */
 import { Conv2D } from '../layers/conv2d.js';
 import { Dense } from '../layers/dense.js';
@@ -20,7 +21,7 @@ import { readActivation, readInitializer } from './keras-values.js';
 import type { KernelBiasArgs } from '../layers/kernel-bias.js';
 import { readRegularizer } from './regularizer-config.js';
 import { show } from './safe-json.js';
-import { none, last, type Builder, type BuiltLayer, type LayerBuilders } from './layer-from-config.js';
+import { none, last, type BuiltLayer, type LayerBuilders } from './layer-from-config.js';
 
 /** The keys Conv2D and Dense share (see KernelBias): activation, use_bias, both initializers and regularizers. */
 function readKernelBias(r: ConfigReader): KernelBiasArgs {
@@ -36,7 +37,7 @@ function readKernelBias(r: ConfigReader): KernelBiasArgs {
 
 /** The merge layers: no weights, no options but Concatenate's axis. */
 const MERGES = { Add, Subtract, Multiply, Average, Maximum, Minimum };
-const MERGE_BUILDERS: Readonly<Record<string, Builder>> = {
+const MERGE_BUILDERS: LayerBuilders = {
   ...Object.fromEntries(Object.entries(MERGES).map(([cls, Cls]) => [cls, (_r: ConfigReader, base: { name: string; trainable: boolean }) => ({ layer: new Cls(base), weights: none })])),
   Concatenate(r: ConfigReader, base) {
     const axis = r.get('axis') ?? -1;
