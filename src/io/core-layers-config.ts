@@ -21,7 +21,7 @@ import { readActivation, readInitializer } from './keras-values.js';
 import type { KernelBiasArgs } from '../layers/kernel-bias.js';
 import { readRegularizer } from './regularizer-config.js';
 import { show } from './safe-json.js';
-import { none, last, type BuiltLayer, type LayerBuilders } from './layer-from-config.js';
+import { none, last, type BaseArgs, type BuiltLayer, type LayerBuilders } from './layer-from-config.js';
 
 /** The keys Conv2D and Dense share (see KernelBias): activation, use_bias, both initializers and regularizers. */
 function readKernelBias(r: ConfigReader): KernelBiasArgs {
@@ -38,7 +38,7 @@ function readKernelBias(r: ConfigReader): KernelBiasArgs {
 /** The merge layers: no weights, no options but Concatenate's axis. */
 const MERGES = { Add, Subtract, Multiply, Average, Maximum, Minimum };
 const MERGE_BUILDERS: LayerBuilders = {
-  ...Object.fromEntries(Object.entries(MERGES).map(([cls, Cls]) => [cls, (_r: ConfigReader, base: { name: string; trainable: boolean }) => ({ layer: new Cls(base), weights: none })])),
+  ...Object.fromEntries(Object.entries(MERGES).map(([cls, Cls]) => [cls, (_r: ConfigReader, base: BaseArgs) => ({ layer: new Cls(base), weights: none })])),
   Concatenate(r: ConfigReader, base) {
     const axis = r.get('axis') ?? -1;
     if (typeof axis !== 'number' || !Number.isInteger(axis) || Math.abs(axis) > 8) r.fail(`axis must be an integer, got ${show(axis)}`);
@@ -140,7 +140,7 @@ export const CORE_BUILDERS: LayerBuilders = {
   ...MERGE_BUILDERS,
 };
 
-function pooling(r: ConfigReader, base: { name: string; trainable: boolean }, Cls: typeof MaxPooling2D | typeof AveragePooling2D): BuiltLayer {
+function pooling(r: ConfigReader, base: BaseArgs, Cls: typeof MaxPooling2D | typeof AveragePooling2D): BuiltLayer {
   const poolSize = r.pair('pool_size', [2, 2]);
   const layer = new Cls({ ...base, poolSize, strides: r.pair('strides', poolSize), padding: r.padding() });
   return { layer, weights: none };

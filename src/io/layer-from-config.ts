@@ -12,6 +12,8 @@ import type { Layer, SymbolicShape } from '../layers/layer.js';
 import { ConfigReader } from './config-reader.js';
 import { outOfScopeReason } from './out-of-scope.js';
 import { readDtype } from './keras-values.js';
+import { readRegularizer } from './regularizer-config.js';
+import type { L1L2, ActivityReduction } from '../regularizers.js';
 
 /** A weight a layer will create: its Keras name and shape. */
 export type WeightShape = readonly [name: string, shape: readonly number[]];
@@ -22,7 +24,15 @@ export interface BuiltLayer {
   weights(inputShape: SymbolicShape): WeightShape[];
 }
 
-export type Builder = (r: ConfigReader, base: { name: string; trainable: boolean }) => BuiltLayer;
+/** What every layer's constructor gets from the keys all layers share. */
+export interface BaseArgs {
+  readonly name: string;
+  readonly trainable: boolean;
+  readonly activityRegularizer: L1L2 | null;
+  readonly activityReduction: ActivityReduction;
+}
+
+export type Builder = (r: ConfigReader, base: BaseArgs) => BuiltLayer;
 
 /** The builders a loader knows, by Keras class name. */
 export type LayerBuilders = Readonly<Record<string, Builder>>;
@@ -37,12 +47,21 @@ export interface LayerSet {
 export const none = (): WeightShape[] => [];
 export const last = (s: SymbolicShape): number => s[s.length - 1] ?? 0;
 
-/** Keys every layer may carry: the first layer's input shape is read by the topology. */
-function readCommon(r: ConfigReader): void {
+/**
+ * Keys every layer may carry (the first layer's input shape is read by the topology). An
+ * activity_regularizer means what the file's Keras version means by it: divided by the batch size in
+ * Keras 2 (and tfjs's format), not in Keras 3.
+ */
+function readCommon(r: ConfigReader, name: string): BaseArgs {
   readDtype(r);
-  r.accept('name', 'trainable', 'batch_input_shape', 'batch_shape', 'input_dtype');
+  r.accept('name', 'batch_input_shape', 'batch_shape', 'input_dtype');
   r.only('data_format', ['channels_last', null], 'data_format');
-  r.nulls('activity_regularizer');
+  return {
+    name,
+    trainable: r.bool('trainable', true),
+    activityRegularizer: readRegularizer(r, 'activity_regularizer'),
+    activityReduction: r.kerasMajor === 3 ? 'sum' : 'sum_over_batch_size',
+  };
 }
 
 /** Keras's other spellings of the same classes. */
@@ -69,11 +88,9 @@ export function layerFromConfig(className: string, config: Record<string, unknow
     throw new Error(`${prefix}: layer '${name}' has class ${className}, which tatami does not support (supported: ${Object.keys(set.builders).join(', ')})`);
   }
   const r = new ConfigReader(config, `${prefix}: layer '${name}' (${className})`, kerasMajor);
-  readCommon(r);
-  const trainable = r.bool('trainable', true);
   let built: BuiltLayer;
   try {
-    built = set.builders[cls](r, { name, trainable });
+    built = set.builders[cls](r, readCommon(r, name));
   } catch (e) {
     // A tatami constructor's own message (e.g. "Dense: units must be ...") gets the layer's name.
     const msg = (e as Error).message;
