@@ -7,6 +7,7 @@ import { InferenceModel } from '../models/inference-model.js';
 import { readLayersModel, type ReadOptions } from './read-layers-model.js';
 import { inferenceLayers } from './inference-layers.js';
 import type { LayerBuilders } from './layer-from-config.js';
+import type { ModelKit } from './build-model.js';
 import type { ModelSource } from './sources.js';
 
 export interface InferLoadOptions extends ReadOptions {
@@ -22,7 +23,10 @@ export interface InferLoadOptions extends ReadOptions {
  * `{ modelJson, weights }`; predictions are the full engine's, bit for bit.
  */
 export async function loadModel(source: ModelSource, options: InferLoadOptions = {}): Promise<InferenceModel> {
-  const layers = options.layers === undefined ? inferenceLayers : { builders: options.layers };
-  const kit = { layers, functional: (args: ConstructorParameters<typeof InferenceModel>[0]) => new InferenceModel(args), chain: InferenceModel.chain };
+  const kit: ModelKit<InferenceModel> = {
+    layers: options.layers === undefined ? inferenceLayers : { builders: options.layers },
+    functional: (args) => new InferenceModel(args),
+    chain: (items, name) => InferenceModel.chain(items, name),
+  };
   return (await readLayersModel(source, options, kit)).model;
 }

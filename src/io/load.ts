@@ -6,13 +6,12 @@
  */
 import { Model } from '../models/model.js';
 import { Sequential } from '../models/sequential.js';
-import type { JsonObject } from './safe-json.js';
 import { readLayersModel, type ReadOptions } from './read-layers-model.js';
 import { allLayers } from './all-layers.js';
 import type { ModelKit } from './build-model.js';
 import type { ModelSource } from './sources.js';
 import { restoreTrainingState, trainingManifest } from './optimizer-state.js';
-import { isObject, own } from './safe-json.js';
+import { isObject, own, type JsonObject } from './safe-json.js';
 
 export interface LoadOptions extends ReadOptions {
   /**
