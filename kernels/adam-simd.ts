@@ -20,19 +20,21 @@
 // Only call it when simdAvailable (gemm-simd.ts); optimizers-fast.ts picks for you.
 
 import { adamModuleBytes } from './wasm/adam-module.js';
-import { HEAP_IMPORT, heapViews, instantiateOnHeap, vec4Ceil } from './wasm/heap.js';
+import { HEAP_IMPORT, engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
+import { adamUpdate } from './optimizers.js';
 
 /** The module's export: four byte addresses, the quad count, then the float32 constants. */
 type AdamUpdateFn = (w: number, g: number, m: number, v: number, quads: number,
   oneMinusB1: number, oneMinusB2: number, alpha: number, epsilon: number) => void;
 
-// Instantiated on the shared heap at the first call that needs it, then reused.
-let adamOnHeap: AdamUpdateFn | null = null;
 
-/** One Adam step of one parameter tensor, in place; the same bits as {@link adamUpdate}. */
+/**
+ * One Adam step of one parameter tensor, in place; the same bits as {@link adamUpdate}. Crosses
+ * `heap` (default: the engine's) unless m and v are resident; when it cannot grow, adamUpdate itself.
+ */
 export function adamUpdateSimd(
   w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array,
-  alpha: number, beta1: number, beta2: number, epsilon: number,
+  alpha: number, beta1: number, beta2: number, epsilon: number, heap: WasmHeap = engineHeap(),
 ): void {
   const P = w.length;
   if (P === 0) return;
@@ -48,9 +50,13 @@ export function adamUpdateSimd(
   if (inPlace) {
     ({ f32, update } = own);
   } else {
-    if (adamOnHeap === null) adamOnHeap = instantiateOnHeap(adamModuleBytes()).adam_update as AdamUpdateFn;
-    update = adamOnHeap;
-    f32 = heapViews(4 * stride * 4).f32;
+    const views = heap.views(4 * stride * 4);
+    if (views === null) {
+      adamUpdate(w, g, m, v, alpha, beta1, beta2, epsilon); // the heap cannot grow: the JS twin, the same bits
+      return;
+    }
+    update = heap.instance('adam', adamModuleBytes).adam_update as AdamUpdateFn;
+    f32 = views.f32;
     f32.set(m.subarray(0, P), 2 * stride);
     f32.set(v.subarray(0, P), 3 * stride);
   }

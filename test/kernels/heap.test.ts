@@ -2,7 +2,15 @@
 // null it answers when the memory cannot grow, and the GEMM's fallback to its JS twin then.
 
 import { describe, it, expect } from 'vitest';
-import { createHeap, engineHeap, PAGE_BYTES } from '../../kernels/wasm/heap.js';
+import { createHeap, engineHeap, PAGE_BYTES, type WasmHeap } from '../../kernels/wasm/heap.js';
+import { reluSimd } from '../../kernels/elementwise-simd.js';
+import { reluBackwardBiasSimd } from '../../kernels/relu-simd.js';
+import { maxPool2dForwardSimd } from '../../kernels/max-pool2d-simd.js';
+import { adamUpdateSimd } from '../../kernels/adam-simd.js';
+import { reluInPlace, reluBackwardBias } from '../../kernels/relu.js';
+import { maxPool2dForward } from '../../kernels/max-pool2d.js';
+import { adamUpdate } from '../../kernels/optimizers.js';
+import { pool2dShape } from '../../kernels/conv-shape.js';
 import { gemmBlockedBias, gemmNaive, type GemmLayout } from '../../kernels/gemm.js';
 import { gemmSimdBias } from '../../kernels/gemm-simd.js';
 import { expectClose, mulberry32, nanArray, randomArray, sumTolerance } from './helpers.js';
@@ -96,4 +104,76 @@ describe('the SIMD GEMM on a heap that cannot grow', () => {
     gemmBlockedBias(blocked, a, b, bias, M, N, K, 'nn', false, true);
     expect(firstDifference(own, blocked)).not.toBe(-1);
   });
+});
+
+/** A heap that records what it was asked: sizes, and module names instantiated on it. */
+function spy(inner: WasmHeap): { heap: WasmHeap; asked: number[]; answered: boolean[]; instances: string[] } {
+  const asked: number[] = [], answered: boolean[] = [], instances: string[] = [];
+  const heap: WasmHeap = {
+    instance: (name, build) => { instances.push(name); return inner.instance(name, build); },
+    instantiate: (bytes) => inner.instantiate(bytes),
+    views: (bytes) => { asked.push(bytes); const v = inner.views(bytes); answered.push(v !== null); return v; },
+  };
+  return { heap, asked, answered, instances };
+}
+
+describe('the streaming SIMD kernels on a heap that cannot grow', () => {
+  // Operands of 96 KiB and more against a 1-page (64 KiB) heap: each kernel must ask, be refused,
+  // instantiate nothing, and give its JS twin's bits. The same calls on a heap that can grow
+  // instantiate their module, and give the same bits (these kernels are bit-exact twins).
+  const rng = mulberry32(43);
+  const n = 24_000;
+  const x = randomArray(rng, n);
+  [NaN, Infinity, -Infinity, -0].forEach((v, i) => { x[i * 7] = v; });
+
+  for (const grows of [false, true]) {
+    const label = grows ? 'a heap that grows' : 'a 1-page heap';
+    it(`reluSimd, reluBackwardBiasSimd, maxPool2dForwardSimd and adamUpdateSimd on ${label}`, () => {
+      const make = (): ReturnType<typeof spy> => spy(grows ? createHeap() : createHeap({ maximumPages: 1 }));
+
+      const relu = make();
+      const y = nanArray(n);
+      reluSimd(y, x, relu.heap);
+      const yWant = x.slice();
+      reluInPlace(yWant);
+      expect(firstDifference(y, yWant)).toBe(-1);
+
+      const rb = make();
+      const C = 16;
+      const dout = randomArray(rng, n);
+      const dz = nanArray(n), db = new Float32Array(C).fill(0.5);
+      reluBackwardBiasSimd(dz, db, dout, x, C, rb.heap);
+      const dzWant = nanArray(n), dbWant = new Float32Array(C).fill(0.5);
+      reluBackwardBias(dzWant, dbWant, dout, x, C);
+      expect(firstDifference(dz, dzWant)).toBe(-1);
+      expect(firstDifference(db, dbWant)).toBe(-1);
+
+      const mp = make();
+      const s = pool2dShape(6, 20, 20, 8, 2, 2, [2, 2], 'valid'); // 19,200 floats in
+      const px = x.subarray(0, 6 * 20 * 20 * 8);
+      const py = nanArray(6 * 10 * 10 * 8), arg = new Int32Array(py.length).fill(-1);
+      maxPool2dForwardSimd(py, arg, px, s, mp.heap);
+      const pyWant = nanArray(py.length), argWant = new Int32Array(py.length);
+      maxPool2dForward(pyWant, argWant, px, s);
+      expect(firstDifference(py, pyWant)).toBe(-1);
+      expect(Array.from(arg)).toEqual(Array.from(argWant));
+
+      const ad = make();
+      const P = 6000; // 4 operands × 6000 floats = 96 KB
+      const w = randomArray(rng, P), g = randomArray(rng, P), m = randomArray(rng, P, -0.1, 0.1), v = randomArray(rng, P, 0, 0.01);
+      const want = { w: w.slice(), m: m.slice(), v: v.slice() };
+      adamUpdateSimd(w, g, m, v, 1e-3, 0.9, 0.999, 1e-7, ad.heap);
+      adamUpdate(want.w, g, want.m, want.v, 1e-3, 0.9, 0.999, 1e-7);
+      expect(firstDifference(w, want.w)).toBe(-1);
+      expect(firstDifference(m, want.m)).toBe(-1);
+      expect(firstDifference(v, want.v)).toBe(-1);
+
+      for (const [name, h] of [['relu', relu], ['reluBackward', rb], ['maxPool', mp], ['adam', ad]] as const) {
+        expect(h.asked.length, name).toBeGreaterThan(0);
+        expect(h.asked.every((b) => b > PAGE_BYTES), name).toBe(true);
+        expect(h.answered.every((ok) => ok === grows), name).toBe(true);
+        expect(h.instances.length > 0, name).toBe(grows);
+      }
+    });
+  }
 });
