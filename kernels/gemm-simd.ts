@@ -28,8 +28,8 @@
 //       copy MC rows of A in            one memcpy of contiguous rows ('nn', 'nt'; 'tn' A is
 //                                       copied whole first), while they are in cache
 //       copy the C block in             (accumulate only)
-//       for pc over K by KC             A block [MC, KC] in L2, read in place through strides
-//         gemm_block (wasm)             every 4×8 tile of the block: KC rank-1 updates, onto C after pc = 0
+//       for pc over K by kc ≤ KC        A block [MC, kc] in L2, read in place through strides
+//         gemm_block (wasm)             every 4×8 tile of the block: kc rank-1 updates, onto C after pc = 0
 //       relu_in_place (wasm)            the fused ReLU, when asked (a conv layer's activation)
 //       copy the C block out to c       clipped to the valid rows and columns; one memcpy
 //                                       when it is whole rows of C (packed by copy_pieces first)
@@ -61,11 +61,15 @@ import { gemmDotRows, gemmOuter } from './gemm-simd-thin.js';
 import { engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
 
 // Block sizes, in floats (4 bytes):
-const KC = 256; // depth of a K block: an A strip [KC, MR] (4 KB) + a B strip [KC, NR] (8 KB) sit in L1 (32 KB)
-const MC = 128; // rows of an A block: [MC, KC] = 128 KB, in L2 (512 KB); also the C block's height
+const KC = 320; // most depth of a K block: an A strip [KC, MR] (5 KB) + a B strip [KC, NR] (10 KB) sit in L1 (32 KB)
+const MC = 128; // rows of an A block: [MC, KC] ≤ 160 KB, in L2 (512 KB+); also the C block's height
 const NC_FLOATS = 256; // columns of a C block, rounded to whole strips: [MC, NC] = 128 KB stays in L2 beside A
 // Block sizes could not be told apart under this machine's load (KC 128/512, MC 64/256 and
 // NC 512 all within noise of these), so they are the sizes the cache arithmetic suggests.
+// K is cut into equal blocks of at most KC: a conv's K = 9·32 = 288 runs as one block and 576 as
+// two of 288, where fixed blocks of 256 left a tail of 32 (or 64) that reloads and stores every
+// C tile once more for a few rank-1 updates; 512 and 1024 still run in blocks of 256. (Chosen by
+// that arithmetic: a gain of a few percent is below this shared machine's noise.)
 const PACK_B_MIN_M = 64; // pack B when at least 16 row strips reuse each B strip
 
 /** True when this engine runs WebAssembly SIMD (WebAssembly.validate of a one-instruction probe module). */
@@ -231,6 +235,7 @@ export function gemmSimdTiled(
   // B(k, j) in the kernel's terms: row k of the strip holding column j, as byte address and strides.
   const bK = packB ? NR : N; // floats from row k to row k + 1 of a strip
   const bStrip = packB ? K * NR : NR; // floats from one strip to the next
+  const kBlock = Math.ceil(K / Math.ceil(K / KC)); // equal K blocks of at most KC
   const bAt = (k: number, j: number): number => (packB ? P_AT + (j / NR) * K * NR + k * NR : B_AT + k * N + j) * 4;
 
   for (let jc = 0; jc < N; jc += L.nc) {
@@ -250,8 +255,8 @@ export function gemmSimdTiled(
         aRow0 = A_AT;
       }
       if (accumulate) moveBlock(h, L, c, ic, jc, N, mc, nc, ldc, NR, x, 'in');
-      for (let pc = 0; pc < K; pc += KC) {
-        const kc = Math.min(KC, K - pc);
+      for (let pc = 0; pc < K; pc += kBlock) {
+        const kc = Math.min(kBlock, K - pc);
         // Byte addresses and strides for wasm: the A block starts at A(ic, pc), the B block at
         // B(pc, jc). After the first K block the kernel adds onto the C block.
         kernel((aRow0 + pc * aK) * 4, aI * 4, aK * 4, mr * aI * 4, bAt(pc, jc), bK * 4, bStrip * 4,
