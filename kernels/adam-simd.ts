@@ -15,12 +15,14 @@
 // between steps and room for w and g, and hands m and v out as Float32Array views of it (the
 // optimizer, the serializer and tests read and write them like any other array). That memory
 // never grows (growing would detach the views), so a step there copies w and g in and w out:
-// 3 copies instead of 7.
+// 3 copies instead of 7. These fixed memories are the one exception to the engine's single heap
+// (wasm/heap.ts): that one grows, and its views with it. Other parameters cross the heap, or run
+// adamUpdate when it cannot grow.
 //
 // Only call it when simdAvailable (gemm-simd.ts); optimizers-fast.ts picks for you.
 
 import { adamModuleBytes } from './wasm/adam-module.js';
-import { HEAP_IMPORT, engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
+import { HEAP_IMPORT, PAGE_BYTES, engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
 import { adamUpdate } from './optimizers.js';
 
 /** The module's export: four byte addresses, the quad count, then the float32 constants. */
@@ -85,7 +87,6 @@ interface ResidentState {
 
 const resident = new WeakMap<Float32Array, ResidentState>(); // keyed by the m view
 let residentModule: WebAssembly.Module | null = null; // compiled once, instantiated per memory
-const PAGE_BYTES = 65536;
 
 /**
  * Zeroed m and v for a parameter of P floats, as views of a WebAssembly memory of their own with

@@ -43,8 +43,6 @@ import {
 import { reluInPlaceFunction } from './relu-module.js';
 import { HEAP_IMPORT } from './heap.js';
 
-/** Where the kernel module finds its memory: `env.memory`, the heap of wasm/heap.ts. */
-const MEMORY_IMPORT = HEAP_IMPORT;
 
 /** The module's exports, as gemm-simd.ts calls them. Addresses and strides in bytes. */
 export interface GemmModuleExports {
@@ -73,7 +71,7 @@ const V128 = 16; // bytes per vector
  */
 export function gemmModuleBytes(MR = 4, NV = 2, fma = false): Uint8Array<ArrayBuffer> {
   return assembleModule({
-    memory: { ...MEMORY_IMPORT, minPages: 1 },
+    memory: { ...HEAP_IMPORT, minPages: 1 }, // the heap of wasm/heap.ts
     functions: [
       gemmBlock('gemm_block', MR, NV, fma), gemmBlock('gemm_block_1', 1, NV, fma),
       copyPieces(NV), dotRows(), outerRows(), reluInPlaceFunction(),
