@@ -224,7 +224,9 @@ export function gemmSimdTiled(
     h.set(a.subarray(0, M * K), A_AT);
     h.fill(0, A_AT + M * K, B_AT);
   } else {
-    h.fill(0, A_AT, B_AT); // the slack rows of a short last block read zeros, not stale NaN
+    // Rows past a short last block read zeros or earlier rows of this A, not another kernel's
+    // leftovers (which could be denormals, slow on some CPUs); either way only padded C rows see them.
+    h.fill(0, A_AT, B_AT);
   }
   // 'nt' stores B as [N, K]: its rows of NR columns are not contiguous, so transpose it in.
   if (layout === 'nt') transposeInto(h, B_AT, b, N, K);
