@@ -20,7 +20,7 @@ import { Add, Subtract, Multiply, Average, Maximum, Minimum } from '../layers/me
 import { Concatenate } from '../layers/concatenate.js';
 import { ConfigReader } from './config-reader.js';
 import { CONV_BUILDERS } from './conv-layers-config.js';
-import { outOfScopeReason } from './out-of-scope.js';
+import { refuseOutOfScope } from './out-of-scope.js';
 import { readActivation, readDtype, readInitializer } from './keras-values.js';
 import type { KernelBiasArgs } from '../layers/kernel-bias.js';
 import { readRegularizer } from './regularizer-config.js';
@@ -212,8 +212,7 @@ export const SUPPORTED_LAYERS: readonly string[] = Object.keys(BUILDERS);
  */
 export function layerFromConfig(className: string, config: Record<string, unknown>, name: string, prefix: string, kerasMajor: 2 | 3 = 2): BuiltLayer {
   const cls = Object.prototype.hasOwnProperty.call(ALIASES, className) ? ALIASES[className] : className;
-  const outOfScope = outOfScopeReason(cls);
-  if (outOfScope !== undefined) throw new Error(`${prefix}: layer '${name}' has class ${className}, which tatami does not support: ${outOfScope}`);
+  refuseOutOfScope(cls, name, prefix);
   if (!Object.prototype.hasOwnProperty.call(BUILDERS, cls)) {
     throw new Error(`${prefix}: layer '${name}' has class ${className}, which tatami does not support (supported: ${SUPPORTED_LAYERS.join(', ')})`);
   }

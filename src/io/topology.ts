@@ -14,6 +14,7 @@
  */
 import { ConfigReader } from './config-reader.js';
 import { readDtype } from './keras-values.js';
+import { refuseOutOfScope } from './out-of-scope.js';
 import { type JsonObject, isObject, own, show } from './safe-json.js';
 
 /** A tensor in the file: the `node`-th call of layer `layer` (tatami layers give one tensor per call). */
@@ -177,6 +178,7 @@ function readEntries(list: unknown, prefix: string): LayerEntry[] {
       throw new Error(`${prefix}: layer ${i} (${className}) needs a name of 1 to 256 printable characters, got ${show(name)}`);
     }
     if (names.has(name)) throw new Error(`${prefix}: two layers are named '${name}'`);
+    refuseOutOfScope(className, name, prefix);
     names.add(name);
     return { className, name, config };
   });
