@@ -17,6 +17,20 @@ export interface CallContext {
    * on its output layer only, when compile chose to compute the loss from logits (resolveLoss).
    */
   readonly logits?: boolean;
+  /**
+   * The layer sits in a frozen model (a nested model with `trainable = false`): a layer whose training
+   * mode updates state (BatchNormalization) runs in inference mode, as Keras runs the layers of a
+   * frozen base; dropout and noise still follow `training` (default false).
+   */
+  readonly frozen?: boolean;
+}
+
+/**
+ * Arguments of one layer call, recorded with its node (Keras's call kwargs): `training` pins the call
+ * to one mode whatever the model runs in (`base(x, training=False)`, the transfer-learning recipe).
+ */
+export interface CallArgs {
+  readonly training?: boolean;
 }
 
 /** Options every layer takes. */
@@ -56,6 +70,8 @@ export class SymbolicTensor {
     readonly inputs: readonly SymbolicTensor[],
     /** Which call of `layer` made this tensor (0 for the first). */
     readonly nodeIndex: number,
+    /** The call's arguments (Keras's kwargs): `training: false` runs this call in inference mode. */
+    readonly callArgs: CallArgs = {},
   ) {}
 }
 
@@ -108,8 +124,9 @@ export abstract class Layer {
   /**
    * Functional API: connect this layer to one symbolic tensor (or a list, for merges) and return its
    * symbolic output. Each call is a node of the graph; calling a layer again shares its weights.
+   * `args.training` pins this call's mode (Keras's `layer(x, training=False)`).
    */
-  apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], args: CallArgs = {}): SymbolicTensor {
     const list: readonly unknown[] = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length === 0 || list.some((t) => !(t instanceof SymbolicTensor))) {
       throw new Error(`${this.describe()}: apply() takes the output of input({ shape }) or of another layer's apply() (or a list of them)`);
@@ -121,7 +138,7 @@ export abstract class Layer {
     }
     const outShape = this.computeOutputShapes(shapes);
     if (!this.built) this.build(shapes[0]);
-    const out = new SymbolicTensor(outShape, this, list as SymbolicTensor[], this.nodes.length);
+    const out = new SymbolicTensor(outShape, this, list as SymbolicTensor[], this.nodes.length, args.training === undefined ? {} : { training: args.training });
     this.nodes.push(out);
     return out;
   }
