@@ -77,6 +77,11 @@ function layerConfig(l: LayerRec, f: Flavor, first: Ref | null): Json {
   }
   if (f.groups === true && (l.cls === 'Conv2D' || l.cls === 'Conv1D')) out.groups = 1;
   if (f.writer === 'keras3' && l.cls === 'BatchNormalization') out.synchronized = false;
+  // Keras 3 renamed LeakyReLU's alpha to negative_slope.
+  if (f.writer === 'keras3' && l.cls === 'LeakyReLU') {
+    out.negative_slope = out.alpha;
+    delete out.alpha;
+  }
   // tf.keras ≥ 2.6 and Keras 3 write the global poolings' keepdims.
   const [major, minor] = f.version.split('.').map((p) => Number.parseInt(p, 10));
   if ((f.writer === 'keras3' || (f.writer === 'keras2' && major === 2 && minor >= 6)) && l.cls.startsWith('Global')) out.keepdims = false;
@@ -156,8 +161,11 @@ export interface ManifestSpec {
   readonly layout: { shards: number } | 'per-layer';
   /** Shard file name when there is one shard (`weights.bin`, `./model.weights.bin`, `group1-shard1of1.bin`). */
   readonly path?: string;
-  /** Weight name form: `conv2d/kernel`, with the model's name first (Keras 3), or with `:0` (TF 1.x). */
-  readonly names?: 'plain' | 'model-prefix' | 'colon-zero';
+  /**
+   * Weight name form: `conv2d/kernel`; with the model's name first (Keras 3); with `:0` (TF 1.x); or
+   * a nested model's weights under its name (`mobilenetv2_1.00_160/Conv1/kernel`).
+   */
+  readonly names?: 'plain' | 'model-prefix' | 'colon-zero' | 'nested-prefix';
   readonly quantization?: Quantization;
   /** tfjs's model.save(…, { includeOptimizer: true }): Adam's state after the weights, group 'optimizer' (its step count int32). */
   readonly optimizer?: boolean;
@@ -186,7 +194,11 @@ function manifestEntry(w: Weight, name: string, q: Quantization): Json {
 /** The weightsManifest of a model: names and layout as `spec` says. */
 export function manifest(net: Net, spec: ManifestSpec): Json[] {
   const q = spec.quantization ?? null;
-  const nameOf = (n: string): string => (spec.names === 'model-prefix' ? `${net.name}/${n}` : spec.names === 'colon-zero' ? `${n}:0` : n);
+  const nameOf = (n: string): string => {
+    if (spec.names === 'model-prefix') return `${net.name}/${n}`;
+    if (spec.names === 'colon-zero') return `${n}:0`;
+    return n;
+  };
   if (spec.layout === 'per-layer') {
     const withWeights = net.layers.filter((l) => l.weights.length > 0);
     return withWeights.map((l, g) => ({
@@ -199,7 +211,7 @@ export function manifest(net: Net, spec: ManifestSpec): Json[] {
   // A nested model's weights: tfjs and Keras 2 write the inner path, Keras 3 adds the model names.
   const weights = net.layers.flatMap((l) =>
     l.inner !== undefined
-      ? l.weights.map((w) => ({ ...w, name: spec.names === 'model-prefix' ? `${l.name}/${w.name}` : w.name }))
+      ? l.weights.map((w) => ({ ...w, name: spec.names === 'model-prefix' || spec.names === 'nested-prefix' ? `${l.name}/${w.name}` : w.name }))
       : l.weights.map((w) => ({ name: `${l.name}/${w.name}`, shape: w.shape })),
   );
   const entries = weights.map((w) => manifestEntry(w, nameOf(w.name), q));

@@ -1,5 +1,5 @@
 /**
- * The corpus of model files (issue 14's measurement): 59 model.json files written here, one per
+ * The corpus of model files (issue 14's measurement): 71 model.json files written here, one per
  * (network, generation, manifest layout) the public files show, with an index of what each is.
  * Weights are not stored: the corpus test draws them from a seed to fit each manifest.
  *
@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Net } from './net.js';
 import { modelJson, type Flavor, type ManifestSpec } from './flavors.js';
 import { mobilenetV2, mobilenetV1Truncated, teachableImage, inceptionV3, resnet50V2, xception, unet, mnistConvnet } from './architectures.js';
+import { vgg16, densenet121, efficientnetBlock, yoloTiny } from './more-architectures.js';
 import { tabularMaxNorm, teachableAudio, teachablePose, transfer, augmentedClassifier, sharedConv, textModel, lstmModel, lambdaModel, tfOpModel } from './small-models.js';
 
 export interface CorpusEntry {
@@ -125,6 +126,19 @@ const ROWS: Row[] = [
   ['unet-dilated-tf2.0', 'U-Net', () => unet(IMG, 2, 'transpose', true), TF20, ONE, img()],
   ['unet-transpose-tfjs3.21', 'U-Net', () => unet(IMG, 2, 'transpose'), tfjs('3.21.0'), ONE, img()],
   ['unet-upsampling-keras3.6', 'U-Net', () => unet(IMG, 2, 'upsampling'), K36, ONE, img()],
+  // VGG16, DenseNet121, EfficientNet, tiny YOLO.
+  ['vgg16-keras2.1', 'VGG16', () => vgg16(IMG, 3, 4), K21, { layout: 'per-layer' }, img()],
+  ['vgg16-tfjs1.3', 'VGG16', () => vgg16(IMG, 3, 4), tfjs('1.3.1'), ONE, img()],
+  ['densenet121-keras2.2', 'DenseNet121', () => densenet121(IMG, 2, 4), K224, ONE, img()],
+  ['densenet121-tf2.11', 'DenseNet121', () => densenet121(IMG, 2, 4), TF211, { layout: { shards: 2 } }, img()],
+  ['densenet121-keras3.4', 'DenseNet121', () => densenet121(IMG, 2, 4), K34, K3NAMES, img()],
+  ['efficientnet-tf2.11', 'EfficientNet block', () => efficientnetBlock(IMG, 3, 4), TF211, ONE, img()],
+  ['efficientnet-tfjs4.22', 'EfficientNet block', () => efficientnetBlock(IMG, 3, 4), tfjs('4.22.0'), ONE, img()],
+  ['efficientnet-keras3.6', 'EfficientNet block', () => efficientnetBlock(IMG, 3, 4), K36, ONE, img()],
+  ['yolo-tiny-tf2.3', 'tiny YOLO', () => yoloTiny(IMG, 3, 3), TF23, ONE, img()],
+  ['yolo-tiny-tf2.4', 'tiny YOLO', () => yoloTiny(IMG, 3, 3), TF24, ONE, img()],
+  ['yolo-tiny-keras3.10', 'tiny YOLO', () => yoloTiny(IMG, 3, 3), K310, ONE, img()],
+  ['mobilenetv2-transfer-tf2.4-prefixed', 'MobileNetV2 transfer', () => transfer(mnv2(null), 2, false), TF24, { layout: { shards: 1 }, names: 'nested-prefix' }, px()],
   // Families tatami refuses by design.
   ['lstm-keras2.2', 'text (LSTM)', () => lstmModel(40, 10), K224, ONE, tokens(10, 40), 'out-of-scope'],
   ['lstm-tfjs2.8', 'text (LSTM)', () => lstmModel(40, 10), tfjs('2.8.6'), ONE, tokens(10, 40), 'out-of-scope'],

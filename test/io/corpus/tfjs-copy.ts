@@ -3,7 +3,8 @@
  * for Keras 3 files: Keras 3 entries back to the Keras 2 form (no module / registered_name /
  * build_config, `batch_shape` → `batch_input_shape`, DTypePolicy → 'float32', `__keras_tensor__`
  * nodes → [name, node, tensor] lists, a single input/output endpoint → a list, Functional → Model,
- * a nested model's calls numbered from 1), weight names without the models' prefixes or `:0`, and
+ * a nested model's calls numbered from 1, LeakyReLU's negative_slope → alpha), weight names without
+ * the models' prefixes or `:0`, and
  * the augmentation layers tfjs lacks (identities in inference) replaced by linear Activations.
  * Written here for the corpus test; the meaning of every layer is unchanged.
  */
@@ -33,6 +34,12 @@ function convertEntry(e: Json, nestedNames: Set<string>): Json {
     out.config = { name: c.name, trainable: c.trainable, activation: 'linear', ...(c.batch_input_shape !== undefined ? { batch_input_shape: c.batch_input_shape } : {}) };
   } else {
     out.config = convertValue(e.config);
+    // Keras 3 calls LeakyReLU's slope negative_slope; tfjs, as Keras 2, alpha.
+    const c = out.config as Json;
+    if (cls === 'LeakyReLU' && c.negative_slope !== undefined) {
+      c.alpha = c.negative_slope;
+      delete c.negative_slope;
+    }
   }
   if (e.inbound_nodes !== undefined) out.inbound_nodes = (e.inbound_nodes as unknown[]).map((n) => {
     if (Array.isArray(n)) return n;
