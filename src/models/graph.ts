@@ -124,7 +124,10 @@ export function runGraph(graph: Graph, xs: readonly Tensor[], ctx: CallContext, 
     const callCtx = asLogits.has(node) ? raw : plain;
     // A call made with training=False (or True) runs in that mode whatever the model runs in.
     const pinned = node.callArgs.training;
-    values.set(node, node.layer.callInputs(args, pinned === undefined ? callCtx : { ...callCtx, training: pinned }));
+    const out = node.layer.callInputs(args, pinned === undefined ? callCtx : { ...callCtx, training: pinned });
+    // Keras's activity regularization: a penalty on every call's output, when the caller collects them.
+    node.layer.addActivityPenalty(out, ctx);
+    values.set(node, out);
     // Drop each input whose last consumer this was.
     for (const t of node.inputs) {
       const value = values.get(t);
