@@ -1,5 +1,5 @@
 /**
- * The corpus of model files (issue 14's measurement): 71 model.json files written here, one per
+ * The corpus of model files (issue 14's measurement): 76 model.json files written here, one per
  * (network, generation, manifest layout) the public files show, with an index of what each is.
  * Weights are not stored: the corpus test draws them from a seed to fit each manifest.
  *
@@ -14,6 +14,7 @@ import type { Net } from './net.js';
 import { modelJson, type Flavor, type ManifestSpec } from './flavors.js';
 import { mobilenetV2, mobilenetV1Truncated, teachableImage, inceptionV3, resnet50V2, xception, unet, mnistConvnet } from './architectures.js';
 import { vgg16, densenet121, efficientnetBlock, yoloTiny } from './more-architectures.js';
+import { siamese, twoHeads } from './multi-io.js';
 import { tabularMaxNorm, teachableAudio, teachablePose, transfer, augmentedClassifier, sharedConv, textModel, lstmModel, lambdaModel, tfOpModel } from './small-models.js';
 
 export interface CorpusEntry {
@@ -21,8 +22,8 @@ export interface CorpusEntry {
   readonly family: string;
   /** Who wrote the file, as its fields say. */
   readonly source: string;
-  /** Input values: uniform in [−1, 1], pixels in [0, 255], or token ids in [0, vocab). */
-  readonly input: { readonly shape: number[]; readonly kind: 'uniform' | 'pixels' | 'tokens'; readonly vocab?: number };
+  /** Input values: uniform in [−1, 1], pixels in [0, 255], or token ids in [0, vocab); `more`: the shapes of further inputs (uniform). */
+  readonly input: { readonly shape: number[]; readonly kind: 'uniform' | 'pixels' | 'tokens'; readonly vocab?: number; readonly more?: number[][] };
   /**
    * 'runs': tatami must run it; 'out-of-scope': tatami must refuse it by design; 'constraint': tatami
    * refuses it today, because it has no weight constraints (a gap, counted as a miss).
@@ -139,6 +140,12 @@ const ROWS: Row[] = [
   ['yolo-tiny-tf2.4', 'tiny YOLO', () => yoloTiny(IMG, 3, 3), TF24, ONE, img()],
   ['yolo-tiny-keras3.10', 'tiny YOLO', () => yoloTiny(IMG, 3, 3), K310, ONE, img()],
   ['mobilenetv2-transfer-tf2.4-prefixed', 'MobileNetV2 transfer', () => transfer(mnv2(null), 2, false), TF24, { layout: { shards: 1 }, names: 'nested-prefix' }, px()],
+  // Several inputs (a shared nested base) and several outputs.
+  ['siamese-keras2.2', 'siamese (2 inputs)', () => siamese(IMG, 3), K224, ONE, { ...img(), more: [IMG] }],
+  ['siamese-keras3.6', 'siamese (2 inputs)', () => siamese(IMG, 3), K36, K3NAMES, { ...img(), more: [IMG] }],
+  ['siamese-keras3.10', 'siamese (2 inputs)', () => siamese(IMG, 3), K310, ONE, { ...img(), more: [IMG] }],
+  ['two-heads-tf2.11', 'two outputs', () => twoHeads(IMG, 3), TF211, ONE, img()],
+  ['two-heads-tfjs4.22', 'two outputs', () => twoHeads(IMG, 3), tfjs('4.22.0'), ONE, img()],
   // Families tatami refuses by design.
   ['lstm-keras2.2', 'text (LSTM)', () => lstmModel(40, 10), K224, ONE, tokens(10, 40), 'out-of-scope'],
   ['lstm-tfjs2.8', 'text (LSTM)', () => lstmModel(40, 10), tfjs('2.8.6'), ONE, tokens(10, 40), 'out-of-scope'],

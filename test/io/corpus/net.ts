@@ -133,12 +133,15 @@ export class Net {
     return { layer: name, node: rec.calls.length - 1, shape: out };
   }
 
-  /** Call a nested model (its inputs are its own InputLayers) on `x`, as one layer. */
+  /** Call a nested model (its inputs are its own InputLayers) on `x`, as one layer; again: shared. */
   nest(inner: Net, x: Ref, kwargs: Record<string, unknown> = {}): Ref {
-    const weights = inner.allWeights();
-    const rec: LayerRec = { cls: inner.kind(), name: inner.name, config: {}, calls: [{ inputs: [x], kwargs }], weights, inputShape: [x.shape], inner };
-    this.layers.push(rec);
-    return { layer: inner.name, node: 0, shape: inner.outputs[0].shape };
+    let rec = this.layers.find((l) => l.inner === inner);
+    if (rec === undefined) {
+      rec = { cls: inner.kind(), name: inner.name, config: {}, calls: [], weights: inner.allWeights(), inputShape: [x.shape], inner };
+      this.layers.push(rec);
+    }
+    rec.calls.push({ inputs: [x], kwargs });
+    return { layer: inner.name, node: rec.calls.length - 1, shape: inner.outputs[0].shape };
   }
 
   kind(): 'Sequential' | 'Model' {

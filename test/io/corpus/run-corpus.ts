@@ -62,14 +62,18 @@ export function writeModelFolder(dir: string, modelJson: Json, groups: readonly 
   });
 }
 
-export function drawInput(e: CorpusEntry, batch: number, seed: number): { data: Float32Array; shape: number[] } {
+/** One batch per input of the model, drawn as the entry says. */
+export function drawInputs(e: CorpusEntry, batch: number, seed: number): { data: Float32Array; shape: number[] }[] {
   const rng = new Rng(seed);
-  const shape = [batch, ...e.input.shape];
-  const data = new Float32Array(shape.reduce((p, d) => p * d, 1)).map(() => {
-    if (e.input.kind === 'tokens') return Math.floor(rng.uniform(0, e.input.vocab as number));
-    return e.input.kind === 'pixels' ? rng.uniform(0, 255) : rng.uniform(-1, 1);
-  });
-  return { data, shape };
+  const draw = (sample: number[], kind: CorpusEntry['input']['kind']): { data: Float32Array; shape: number[] } => {
+    const shape = [batch, ...sample];
+    const data = new Float32Array(shape.reduce((p, d) => p * d, 1)).map(() => {
+      if (kind === 'tokens') return Math.floor(rng.uniform(0, e.input.vocab as number));
+      return kind === 'pixels' ? rng.uniform(0, 255) : rng.uniform(-1, 1);
+    });
+    return { data, shape };
+  };
+  return [draw(e.input.shape, e.input.kind), ...(e.input.more ?? []).map((s) => draw(s, 'uniform'))];
 }
 
 export interface Outcome {
@@ -87,10 +91,15 @@ const concat = (parts: readonly Uint8Array[]): ArrayBuffer => {
   return out.buffer;
 };
 
-async function tfjsPredict(topology: Json, specs: Json[], weightData: ArrayBuffer, x: { data: Float32Array; shape: number[] }): Promise<Float32Array> {
+type Batch = { data: Float32Array; shape: number[] };
+
+/** Every output's values, one after the other. */
+const flat = (outs: readonly { data: ArrayLike<number> }[]): Float32Array => Float32Array.from(outs.flatMap((o) => Array.from(o.data)));
+
+async function tfjsPredict(topology: Json, specs: Json[], weightData: ArrayBuffer, xs: Batch[]): Promise<Float32Array> {
   const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology, weightSpecs: specs as unknown as tf.io.WeightsManifestEntry[], weightData }));
-  const y = model.predict(tf.tensor(x.data, x.shape)) as tf.Tensor;
-  return Float32Array.from(y.dataSync());
+  const y = model.predict(xs.map((x) => tf.tensor(x.data, x.shape)));
+  return flat((Array.isArray(y) ? y : [y]).map((t) => ({ data: t.dataSync() })));
 }
 
 /** max |ours − theirs| / max |theirs|: the relative error of a whole prediction. */
@@ -108,7 +117,7 @@ export function relativeError(ours: Float32Array, theirs: Float32Array): number 
 export async function runEntry(e: CorpusEntry, dir: string, seed: number): Promise<Outcome> {
   const groups = drawWeights(e.json.weightsManifest as Json[], seed);
   writeModelFolder(dir, e.json, groups);
-  const x = drawInput(e, 2, seed + 1);
+  const x = drawInputs(e, 2, seed + 1);
   const weightData = concat(groups);
 
   let theirs: Float32Array | null = null;
@@ -129,8 +138,9 @@ export async function runEntry(e: CorpusEntry, dir: string, seed: number): Promi
   }
 
   try {
-    const ours = (await loadModel(dir)).predict(new Tensor(x.data, x.shape));
-    return { id: e.id, tfjs, tatami: { ok: true, relErr: theirs === null ? null : relativeError(ours.data, theirs) } };
+    const ys = (await loadModel(dir)).predict<Tensor | Tensor[]>(x.length === 1 ? new Tensor(x[0].data, x[0].shape) : x.map((b) => new Tensor(b.data, b.shape)));
+    const ours = flat(Array.isArray(ys) ? ys : [ys]);
+    return { id: e.id, tfjs, tatami: { ok: true, relErr: theirs === null ? null : relativeError(ours, theirs) } };
   } catch (err) {
     return { id: e.id, tfjs, tatami: { ok: false, message: (err as Error).message } };
   }
