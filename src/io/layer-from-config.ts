@@ -24,9 +24,10 @@ import { refuseOutOfScope } from './out-of-scope.js';
 import { readActivation, readDtype, readInitializer } from './keras-values.js';
 import type { KernelBiasArgs } from '../layers/kernel-bias.js';
 import { readRegularizer } from './regularizer-config.js';
+import { readConstraint } from './constraint-config.js';
 import type { L1L2, ActivityReduction } from '../regularizers.js';
 
-/** The keys Conv2D and Dense share (see KernelBias): activation, use_bias, both initializers and regularizers. */
+/** The keys Conv2D and Dense share (see KernelBias): activation, use_bias, both initializers, regularizers and constraints. */
 function readKernelBias(r: ConfigReader): KernelBiasArgs {
   return {
     activation: readActivation(r),
@@ -35,6 +36,8 @@ function readKernelBias(r: ConfigReader): KernelBiasArgs {
     biasInitializer: readInitializer(r, 'bias_initializer', 'zeros'),
     kernelRegularizer: readRegularizer(r, 'kernel_regularizer'),
     biasRegularizer: readRegularizer(r, 'bias_regularizer'),
+    kernelConstraint: readConstraint(r, 'kernel_constraint'),
+    biasConstraint: readConstraint(r, 'bias_constraint'),
   };
 }
 import { show } from './safe-json.js';
@@ -91,7 +94,7 @@ const MERGE_BUILDERS: Readonly<Record<string, Builder>> = {
 
 const BUILDERS: Readonly<Record<string, Builder>> = {
   Conv2D(r, base) {
-    r.nulls('kernel_constraint', 'bias_constraint', 'lora_rank');
+    r.nulls('lora_rank');
     r.only('groups', [1], 'groups');
     const layer = new Conv2D({
       ...base,
@@ -109,7 +112,7 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
   },
 
   Dense(r, base) {
-    r.nulls('kernel_constraint', 'bias_constraint', 'lora_rank', 'quantization_config');
+    r.nulls('lora_rank', 'quantization_config');
     // lora_alpha only matters when lora_rank is set, which is refused above.
     r.accept('lora_alpha');
     const layer = new Dense({

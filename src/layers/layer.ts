@@ -4,6 +4,7 @@ import type { Rng } from '../rng.js';
 import { shapeSize } from '../shape.js';
 import type { Initializer } from '../initializers.js';
 import { type L1L2, type RegularizerSpec, type ActivityReduction, resolveRegularizer, activityPenalty } from '../regularizers.js';
+import type { Constraint } from '../constraints.js';
 
 /** A shape whose first (batch) axis may be unknown: null, shown as None as in Keras. */
 export type SymbolicShape = readonly (number | null)[];
@@ -72,6 +73,8 @@ export interface LayerWeight {
   initialized: boolean;
   /** A penalty on this weight that fit adds to the loss (kernelRegularizer, biasRegularizer), or null. */
   readonly regularizer: L1L2 | null;
+  /** A projection fit applies after each optimizer step (kernelConstraint, biasConstraint), or null. */
+  readonly constraint: Constraint | null;
 }
 
 /**
@@ -207,10 +210,10 @@ export abstract class Layer {
     throw new Error(`${this.describe()}: expected ${expected}, got input shape ${formatShape(inputShape)}`);
   }
 
-  /** Create a weight (zeroed until the model initializes it), with the penalty fit adds for it, if any. */
-  protected addWeight(name: string, shape: readonly number[], initializer: Initializer, trainable = true, regularizer: L1L2 | null = null): Tensor {
+  /** Create a weight (zeroed until the model initializes it), with the penalty and the constraint fit applies to it, if any. */
+  protected addWeight(name: string, shape: readonly number[], initializer: Initializer, trainable = true, regularizer: L1L2 | null = null, constraint: Constraint | null = null): Tensor {
     const value = new Tensor(allocFloat32(shapeSize(shape)), shape, false);
-    this.weights.push({ name, value, trainable, initializer, initialized: false, regularizer });
+    this.weights.push({ name, value, trainable, initializer, initialized: false, regularizer, constraint });
     return value;
   }
 

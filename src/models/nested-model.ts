@@ -83,6 +83,7 @@ function nestedWeights(layers: readonly Layer[]): LayerWeight[] {
       trainable: w.trainable,
       initializer: w.initializer,
       regularizer: w.regularizer,
+      constraint: w.constraint,
       get initialized() {
         return w.initialized;
       },

@@ -24,11 +24,8 @@ export interface CorpusEntry {
   readonly source: string;
   /** Input values: uniform in [−1, 1], pixels in [0, 255], or token ids in [0, vocab); `more`: the shapes of further inputs (uniform). */
   readonly input: { readonly shape: number[]; readonly kind: 'uniform' | 'pixels' | 'tokens'; readonly vocab?: number; readonly more?: number[][] };
-  /**
-   * 'runs': tatami must run it; 'out-of-scope': tatami must refuse it by design; 'constraint': tatami
-   * refuses it today, because it has no weight constraints (a gap, counted as a miss).
-   */
-  readonly expect: 'runs' | 'out-of-scope' | 'constraint';
+  /** 'runs': tatami must run it; 'out-of-scope': tatami must refuse it by design. */
+  readonly expect: 'runs' | 'out-of-scope';
   readonly json: Record<string, unknown>;
 }
 
@@ -92,7 +89,7 @@ const ROWS: Row[] = [
   ['shared-keras2.2', 'shared layer', () => sharedConv(IMG), K224, ONE, img()],
   ['shared-tfjs2.8', 'shared layer', () => sharedConv(IMG), tfjs('2.8.6'), ONE, img()],
   ['shared-keras3.6', 'shared layer', () => sharedConv(IMG), K36, ONE, img()],
-  ['tabular-maxnorm-tf2.12', 'tabular (MaxNorm)', () => tabularMaxNorm(8), TF212, ONE, img([8]), 'constraint'],
+  ['tabular-maxnorm-tf2.12', 'tabular (MaxNorm)', () => tabularMaxNorm(8), TF212, ONE, img([8])],
   ['text-dense-keras2.2', 'text', () => textModel(40, 10, false), K224, ONE, tokens(10, 40)],
   ['text-conv1d-tf2.4', 'text', () => textModel(40, 10, true), TF24, ONE, tokens(10, 40)],
   ['text-conv1d-keras3.4', 'text', () => textModel(40, 10, true), K34, ONE, tokens(10, 40)],

@@ -24,10 +24,14 @@ export function teachableAudio(shape: Shape): Net {
   });
 }
 
-/** A tabular classifier whose Dense carries a MaxNorm kernel constraint (a regularization of training). */
+/**
+ * A tabular classifier whose Dense carries a MaxNorm kernel constraint (a regularization of training).
+ * Trained weights satisfy it; max_value 3 keeps the corpus's random ones inside it too, since tfjs
+ * projects weights onto the constraint when it loads them and Keras (and tatami) do not.
+ */
 export function tabularMaxNorm(features: number): Net {
   return sequential('sequential', 'dense_input', [features], (n, x) => {
-    let h = n.add('Dense', 'dense', { ...dense(16, 'relu'), kernel_constraint: { class_name: 'MaxNorm', config: { max_value: 1, axis: 0 } } }, x);
+    let h = n.add('Dense', 'dense', { ...dense(16, 'relu'), kernel_constraint: { class_name: 'MaxNorm', config: { max_value: 3, axis: 0 } } }, x);
     h = n.add('Dropout', 'dropout', dropout(0.3), h);
     return n.add('Dense', 'dense_1', dense(1, 'sigmoid'), h);
   });
