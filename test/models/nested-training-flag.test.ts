@@ -78,12 +78,17 @@ describe('a base called with training=False', () => {
     expect(maxDiff(model.predict(X).data, (theirs.predict(tf.tensor(Array.from(X.data), [4, 3])) as tf.Tensor).dataSync() as Float32Array)).toBeLessThanOrEqual(1e-6);
   });
 
-  it('in a Keras 3 file (kwargs { training: false } on the base’s inbound node) loads pinned', async () => {
-    const json = JSON.parse(readFileSync(join(CORPUS_DIR, 'resnet50v2-transfer-keras3.10.json'), 'utf8')) as { weightsManifest: { weights: { shape: number[] }[] }[] };
+  it.each([
+    ['Keras 3', 'resnet50v2-transfer-keras3.10', 'resnet50v2'],
+    ['Keras 2', 'mobilenetv2-transfer-tf2.11', 'mobilenetv2_1.00_160'],
+  ])('in a %s file (kwargs { training: false } on the base’s inbound node) loads pinned, and the frozen base frozen', async (_flavor, file, name) => {
+    const json = JSON.parse(readFileSync(join(CORPUS_DIR, `${file}.json`), 'utf8')) as { weightsManifest: { weights: { shape: number[] }[] }[] };
     const size = json.weightsManifest[0].weights.reduce((n, w) => n + 4 * w.shape.reduce((p, d) => p * d, 1), 0);
     const model = await loadModel({ modelJson: json, weights: new ArrayBuffer(size) });
-    const base = model.connections().find((c) => c.layer.name === 'resnet50v2');
+    const base = model.connections().find((c) => c.layer.name === name);
     expect(base?.node.callArgs).toEqual({ training: false });
+    // Keras 3 writes the base's trainable: false in its config, Keras 2 on each of its layers: either way only the head trains.
+    expect(model.layers.flatMap((l) => l.trainableWeights().map((w) => `${l.name}/${w.name}`))).toEqual(['dense/kernel', 'dense/bias']);
   });
 });
 

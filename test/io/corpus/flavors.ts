@@ -62,9 +62,9 @@ function initializer(name: string, f: Flavor): Json {
   return { class_name: cls, config: { seed: null } };
 }
 
-/** A layer's config as this flavor writes it. */
-function layerConfig(l: LayerRec, f: Flavor, first: Ref | null): Json {
-  const out: Json = { name: l.name, trainable: l.config.trainable ?? true };
+/** A layer's config as this flavor writes it; `frozen`: inside a frozen model of a Keras 2 or tfjs file. */
+function layerConfig(l: LayerRec, f: Flavor, first: Ref | null, frozen: boolean): Json {
+  const out: Json = { name: l.name, trainable: frozen ? false : l.config.trainable ?? true };
   // tf.keras 2.x keeps the first layer's batch_input_shape beside the InputLayer; Keras 3 does not.
   if (first !== null && f.builtByFit !== true && (f.sequential !== 'input-layer' || f.writer === 'keras2')) out.batch_input_shape = [null, ...first.shape];
   if (f.writer === 'keras3') out.dtype = f.floatPolicy === true ? { ...policy, class_name: 'FloatDTypePolicy' } : policy;
@@ -104,13 +104,18 @@ function inboundNodes(net: Net, l: LayerRec, f: Flavor): unknown[] {
   });
 }
 
-/** One layer entry (nested models recursively). */
-function entry(net: Net, l: LayerRec, f: Flavor, first: Ref | null, withNodes: boolean): Json {
+/**
+ * One layer entry (nested models recursively). A frozen nested model: Keras 3 writes `trainable:
+ * false` in its config; Keras 2 and tfjs, whose `model.trainable = false` sets every layer's flag,
+ * write it on each of its layers.
+ */
+function entry(net: Net, l: LayerRec, f: Flavor, first: Ref | null, withNodes: boolean, frozen: boolean): Json {
   let e: Json;
   if (l.inner !== undefined) {
     const cls = l.inner.kind() === 'Model' ? (f.functional ?? 'Model') : 'Sequential';
-    const config = modelConfig(l.inner, f);
-    if (l.config.trainable === false) config.trainable = false;
+    const inner = frozen || (l.config.trainable === false && f.writer !== 'keras3');
+    const config = modelConfig(l.inner, f, inner);
+    if (l.config.trainable === false && f.writer === 'keras3') config.trainable = false;
     e = { class_name: cls, config };
     if (f.writer === 'keras3') e = { module: cls === 'Functional' ? 'keras.src.models.functional' : 'keras', ...e, registered_name: cls === 'Functional' ? 'Functional' : null, build_config: { input_shape: [null, ...l.inputShape[0]] } };
   } else if (l.cls === 'InputLayer') {
@@ -121,7 +126,7 @@ function entry(net: Net, l: LayerRec, f: Flavor, first: Ref | null, withNodes: b
     if (f.writer === 'keras3' && Number(f.version.split('.')[1]) >= 9) config.ragged = false;
     e = f.writer === 'keras3' && f.stripped !== true ? { module: 'keras.layers', class_name: 'InputLayer', config, registered_name: null } : { class_name: 'InputLayer', config };
   } else {
-    e = { class_name: l.cls, config: layerConfig(l, f, first) };
+    e = { class_name: l.cls, config: layerConfig(l, f, first, frozen) };
     if (f.writer === 'keras3' && f.stripped !== true) e = { module: 'keras.layers', ...e, registered_name: null, build_config: { input_shape: l.inputShape.length === 1 ? [null, ...l.inputShape[0]] : l.inputShape.map((s) => [null, ...s]) } };
   }
   if (!withNodes) return e;
@@ -130,15 +135,15 @@ function entry(net: Net, l: LayerRec, f: Flavor, first: Ref | null, withNodes: b
   return e;
 }
 
-/** A model's config: Sequential (layers in order) or functional (layers with their calls). */
-export function modelConfig(net: Net, f: Flavor): Json {
+/** A model's config: Sequential (layers in order) or functional (layers with their calls); `frozen` as in entry(). */
+export function modelConfig(net: Net, f: Flavor, frozen = false): Json {
   if (net.kind() === 'Sequential') {
     const body = net.layers.filter((l) => l.cls !== 'InputLayer');
     const input = net.inputs[0];
     // A Sequential whose first layer is a nested model (Teachable Machine's) names no input shape.
     const firstIsModel = body[0].inner !== undefined;
-    const layers = body.map((l, i) => entry(net, l, f, i === 0 && !firstIsModel ? input : null, false));
-    if (f.sequential === 'input-layer' && !firstIsModel && f.builtByFit !== true) layers.unshift(entry(net, net.layers[0], f, null, false));
+    const layers = body.map((l, i) => entry(net, l, f, i === 0 && !firstIsModel ? input : null, false, frozen));
+    if (f.sequential === 'input-layer' && !firstIsModel && f.builtByFit !== true) layers.unshift(entry(net, net.layers[0], f, null, false, frozen));
     if (f.sequential === 'list') return layers as unknown as Json;
     const config: Json = { name: net.name, layers };
     if (f.builtByFit === true) config.build_input_shape = [null, ...input.shape];
@@ -149,7 +154,7 @@ export function modelConfig(net: Net, f: Flavor): Json {
     const list = refs.map((r) => [r.layer, refNode(net, r, f), 0]);
     return f.writer === 'keras3' && list.length === 1 ? list[0] : list;
   };
-  const config: Json = { name: net.name, layers: net.layers.map((l) => entry(net, l, f, null, true)), input_layers: ends(net.inputs), output_layers: ends(net.outputs) };
+  const config: Json = { name: net.name, layers: net.layers.map((l) => entry(net, l, f, null, true, frozen)), input_layers: ends(net.inputs), output_layers: ends(net.outputs) };
   if (f.writer === 'keras3') Object.assign(config, { trainable: true });
   return config;
 }
