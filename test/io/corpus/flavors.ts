@@ -174,6 +174,10 @@ export interface ManifestSpec {
   readonly quantization?: Quantization;
   /** tfjs's model.save(…, { includeOptimizer: true }): Adam's state after the weights, group 'optimizer' (its step count int32). */
   readonly optimizer?: boolean;
+  /** Quantization entries name the dtype they were quantized from (`original_dtype`, newer converters). */
+  readonly originalDtype?: boolean;
+  /** Entries in the order of their names, not the layers' (an HDF5 file's groups are sorted by name). */
+  readonly sorted?: boolean;
 }
 
 /** The range the corpus test draws a weight's values from (test weights are random but sensible). */
@@ -186,12 +190,13 @@ export function weightRange(name: string, shape: readonly number[]): [number, nu
   return [-a, a];
 }
 
-function manifestEntry(w: Weight, name: string, q: Quantization): Json {
+function manifestEntry(w: Weight, name: string, q: Quantization, originalDtype: boolean): Json {
   const e: Json = { name, shape: w.shape, dtype: 'float32' };
-  if (q === 'float16') e.quantization = { dtype: 'float16' };
+  const original = originalDtype ? { original_dtype: 'float32' } : {};
+  if (q === 'float16') e.quantization = { dtype: 'float16', ...original };
   else if (q !== null) {
     const [lo, hi] = weightRange(w.name, w.shape);
-    e.quantization = { dtype: q, min: lo, scale: (hi - lo) / (q === 'uint8' ? 255 : 65535) };
+    e.quantization = { dtype: q, min: lo, scale: (hi - lo) / (q === 'uint8' ? 255 : 65535), ...original };
   }
   return e;
 }
@@ -208,7 +213,7 @@ export function manifest(net: Net, spec: ManifestSpec): Json[] {
     const withWeights = net.layers.filter((l) => l.weights.length > 0);
     return withWeights.map((l, g) => ({
       paths: [`group${g + 1}-shard1of1`],
-      weights: (l.inner !== undefined ? l.weights : l.weights.map((w) => ({ name: `${l.name}/${w.name}`, shape: w.shape }))).map((w) => manifestEntry(w, nameOf(w.name), q)),
+      weights: (l.inner !== undefined ? l.weights : l.weights.map((w) => ({ name: `${l.name}/${w.name}`, shape: w.shape }))).map((w) => manifestEntry(w, nameOf(w.name), q, spec.originalDtype === true)),
     }));
   }
   const n = spec.layout.shards;
@@ -219,7 +224,8 @@ export function manifest(net: Net, spec: ManifestSpec): Json[] {
       ? l.weights.map((w) => ({ ...w, name: spec.names === 'model-prefix' || spec.names === 'nested-prefix' ? `${l.name}/${w.name}` : w.name }))
       : l.weights.map((w) => ({ name: `${l.name}/${w.name}`, shape: w.shape })),
   );
-  const entries = weights.map((w) => manifestEntry(w, nameOf(w.name), q));
+  const entries = weights.map((w) => manifestEntry(w, nameOf(w.name), q, spec.originalDtype === true));
+  if (spec.sorted === true) entries.sort((a, b) => ((a.name as string) < (b.name as string) ? -1 : 1));
   if (spec.optimizer === true) {
     entries.push({ name: 'iter', shape: [], dtype: 'int32', group: 'optimizer' });
     for (const w of weights) for (const s of ['m', 'v']) entries.push({ name: `${w.name}/${s}`, shape: w.shape, dtype: 'float32', group: 'optimizer' });

@@ -1,5 +1,5 @@
 /**
- * The corpus of model files (issue 14's measurement): 76 model.json files written here, one per
+ * The corpus of model files (issue 14's measurement): 78 model.json files written here, one per
  * (network, generation, manifest layout) the public files show, with an index of what each is.
  * Weights are not stored: the corpus test draws them from a seed to fit each manifest.
  *
@@ -96,6 +96,8 @@ const ROWS: Row[] = [
   // MobileNetV2.
   ['mobilenetv2-keras2.2', 'MobileNetV2', () => mnv2(5), K224, ONE, img()],
   ['mobilenetv2-tf2.4-shards', 'MobileNetV2', () => mnv2(5), TF24, { layout: { shards: 3 } }, img()],
+  ['mobilenetv2-tf2.11-uint8', 'MobileNetV2 (uint8)', () => mnv2(5), TF211, { layout: { shards: 2 }, quantization: 'uint8', originalDtype: true }, img()],
+  ['mobilenetv2-tf2.15-sorted', 'MobileNetV2', () => mnv2(5), TF215, { layout: { shards: 1 }, sorted: true }, img()],
   ['mobilenetv2-tfjs4.22', 'MobileNetV2', () => mnv2(5), tfjs('4.22.0'), ONE, img()],
   ['mobilenetv2-keras3.6', 'MobileNetV2', () => mnv2(5), K36, K3NAMES, img()],
   ['mobilenetv2-transfer-tf2.11', 'MobileNetV2 transfer', () => transfer(mnv2(null), 1, false), TF211, ONE, px()],
