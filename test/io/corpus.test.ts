@@ -7,7 +7,8 @@
  * input to tfjs 4.22 and to tatami. tfjs reads the file as it is when it can, else a hand-converted
  * copy (corpus/tfjs-copy.ts: the Keras 3 files). tatami must predict as tfjs (≤ 1e-5 relative) on
  * at least 90% of the files tfjs can run; every file meant to run must run, and the out-of-scope
- * families must be refused with the message that says so.
+ * families must be refused with the message that says so. And the other way: what tatami saves of
+ * each file tfjs reads, tfjs reads too and predicts the same.
  */
 import { describe, test, expect, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -46,7 +47,8 @@ describe('the corpus of real-world model files', () => {
     const rows = outcomes.map((o, i) => {
       const e = ENTRIES[i];
       const ours = o.tatami.ok ? (o.tatami.relErr === null ? 'runs (no tfjs peer)' : `rel. error ${o.tatami.relErr.toExponential(1)}`) : `refused: ${o.tatami.message.slice(0, 110)}`;
-      return `${matches(o) ? 'match' : '  -  '}  ${e.id.padEnd(32)} ${e.family.padEnd(24)} tfjs ${o.tfjs.padEnd(14)} ${ours}`;
+      const back = o.back === null ? '' : `; tatami's save in tfjs ${o.back.toExponential(1)}`;
+      return `${matches(o) ? 'match' : '  -  '}  ${e.id.padEnd(35)} ${e.family.padEnd(24)} tfjs ${o.tfjs.padEnd(14)} ${ours}${back}`;
     });
     const runnable = outcomes.filter((o) => o.tfjs === 'reads');
     const matched = runnable.filter(matches);
@@ -63,6 +65,9 @@ describe('the corpus of real-world model files', () => {
       expect(o.tatami.ok, o.id).toBe(false);
       if (!o.tatami.ok) expect(o.tatami.message, o.id).toMatch(/has class \w+, which tatami does not support: (it is a recurrent layer|a Lambda layer|it is a raw TensorFlow op)/);
     });
+    // The other way: tfjs reads tatami's save of every file tfjs reads as it is, and predicts the same.
+    const notBack = runnable.filter((o) => o.tatami.ok && (o.back === null || o.back > TOLERANCE)).map((o) => o.id);
+    expect(notBack).toEqual([]);
     expect(runnable.length).toBeGreaterThanOrEqual(30);
     expect(fraction).toBeGreaterThanOrEqual(0.9);
   });

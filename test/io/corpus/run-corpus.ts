@@ -2,7 +2,8 @@
  * Running one corpus file as a new user would: weights drawn from a seed to fit its manifest
  * (float32, or the raw uint8 / uint16 / float16 codes of a quantized one), the files written to a
  * folder (each group's bytes split across its shards), tatami loading the folder, tfjs 4.22 loading
- * the same bytes (the file as it is, else its hand-converted copy), both predicting the same input.
+ * the same bytes (the file as it is, else its hand-converted copy), both predicting the same input;
+ * then the other way, tfjs reading what tatami saves of the model it loaded.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,6 +83,8 @@ export interface Outcome {
   readonly tfjs: 'reads' | 'hand-converted' | 'cannot';
   /** tatami's prediction, or the message it refused with. */
   readonly tatami: { ok: true; relErr: number | null } | { ok: false; message: string };
+  /** The other way: tfjs reading tatami's save of the loaded model, its prediction against tatami's (null: it cannot read it). */
+  readonly back: number | null;
 }
 
 const concat = (parts: readonly Uint8Array[]): ArrayBuffer => {
@@ -138,10 +141,14 @@ export async function runEntry(e: CorpusEntry, dir: string, seed: number): Promi
   }
 
   try {
-    const ys = (await loadModel(dir)).predict<Tensor | Tensor[]>(x.length === 1 ? new Tensor(x[0].data, x[0].shape) : x.map((b) => new Tensor(b.data, b.shape)));
+    const model = await loadModel(dir);
+    const ys = model.predict<Tensor | Tensor[]>(x.length === 1 ? new Tensor(x[0].data, x[0].shape) : x.map((b) => new Tensor(b.data, b.shape)));
     const ours = flat(Array.isArray(ys) ? ys : [ys]);
-    return { id: e.id, tfjs, tatami: { ok: true, relErr: theirs === null ? null : relativeError(ours, theirs) } };
+    const saved = await model.save();
+    const specs = saved.modelJson.weightsManifest.flatMap((g) => g.weights) as unknown as Json[];
+    const back = await tfjsPredict(saved.modelJson.modelTopology as Json, specs, saved.weights, x).then((y) => relativeError(ours, y), () => null);
+    return { id: e.id, tfjs, tatami: { ok: true, relErr: theirs === null ? null : relativeError(ours, theirs) }, back };
   } catch (err) {
-    return { id: e.id, tfjs, tatami: { ok: false, message: (err as Error).message } };
+    return { id: e.id, tfjs, tatami: { ok: false, message: (err as Error).message }, back: null };
   }
 }
