@@ -54,7 +54,8 @@ describe('the corpus of real-world model files', () => {
     const matched = runnable.filter(matches);
     const fraction = matched.length / runnable.length;
     console.log([...rows, `tatami predicts as tfjs on ${matched.length} of the ${runnable.length} files tfjs can run (${(100 * fraction).toFixed(1)}%)`,
-      `and on ${outcomes.filter((o) => o.tfjs === 'hand-converted' && matches(o)).length} of the ${outcomes.filter((o) => o.tfjs === 'hand-converted').length} files tfjs reads only as a hand-converted copy`].join('\n'));
+      `and on ${outcomes.filter((o) => o.tfjs === 'hand-converted' && matches(o)).length} of the ${outcomes.filter((o) => o.tfjs === 'hand-converted').length} files tfjs reads only as a hand-converted copy`,
+      `tfjs reads tatami's save of ${outcomes.filter((o) => o.back !== null && o.back <= TOLERANCE).length} of the ${outcomes.filter((o) => o.tatami.ok).length} files tatami runs, predicting the same`].join('\n'));
 
     // Every file meant to run matches tfjs (on the file, or on its hand-converted copy).
     const failed = outcomes.filter((o, i) => ENTRIES[i].expect === 'runs' && !matches(o));
