@@ -1,5 +1,6 @@
 /**
- * The two ways Keras runs a base differently in fit, each checked by arithmetic on a base of
+ * The two ways Keras runs a base differently in fit (and a call pinned to training=True, Monte Carlo
+ * dropout), each checked by arithmetic on a base of
  * Dense → BatchNormalization → Dropout(0.5):
  *
  * - called with training=False (`base.apply(x, { training: false })`, Keras's `base(x, training=False)`,
@@ -89,6 +90,19 @@ describe('a base called with training=False', () => {
     expect(base?.node.callArgs).toEqual({ training: false });
     // Keras 3 writes the base's trainable: false in its config, Keras 2 on each of its layers: either way only the head trains.
     expect(model.layers.flatMap((l) => l.trainableWeights().map((w) => `${l.name}/${w.name}`))).toEqual(['dense/kernel', 'dense/bias']);
+  });
+});
+
+describe('a call with training=True (Monte Carlo dropout)', () => {
+  it('runs in training mode in predict too', () => {
+    const x = input({ shape: [64] });
+    const model = new Model({ inputs: x, outputs: new Dropout({ rate: 0.5 }).apply(x, { training: true }) });
+    const ones = tensor([Array.from({ length: 64 }, () => 1)]);
+    // Dropout(0.5) in training: each unit dropped (0) or kept ×2.
+    const y = Array.from(model.predict(ones).data);
+    expect(y.every((v) => v === 0 || v === 2)).toBe(true);
+    expect(y.filter((v) => v === 0).length).toBeGreaterThan(10);
+    expect(y.filter((v) => v === 2).length).toBeGreaterThan(10);
   });
 });
 
