@@ -82,6 +82,13 @@ function layerConfig(l: LayerRec, f: Flavor, first: Ref | null, frozen: boolean)
     out.negative_slope = out.alpha;
     delete out.alpha;
   }
+  // Keras 3's augmentation layers write their data_format, RandomRotation its factor as a range;
+  // Keras 3.0–3.5's RandomRotation also its value_range (which rotation does not use).
+  if (f.writer === 'keras3' && l.cls.startsWith('Random')) out.data_format = 'channels_last';
+  if (f.writer === 'keras3' && l.cls === 'RandomRotation') {
+    out.factor = typeof out.factor === 'number' ? [-out.factor, out.factor] : out.factor;
+    if (Number(f.version.split('.')[1]) <= 5) out.value_range = [0, 255];
+  }
   // tf.keras ≥ 2.6 and Keras 3 write the global poolings' keepdims.
   const [major, minor] = f.version.split('.').map((p) => Number.parseInt(p, 10));
   if ((f.writer === 'keras3' || (f.writer === 'keras2' && major === 2 && minor >= 6)) && l.cls.startsWith('Global')) out.keepdims = false;

@@ -1,5 +1,5 @@
 /**
- * The corpus of model files (issue 14's measurement): 78 model.json files written here, one per
+ * The corpus of model files (issue 14's measurement): 80 model.json files written here, one per
  * (network, generation, manifest layout) the public files show, with an index of what each is.
  * Weights are not stored: the corpus test draws them from a seed to fit each manifest.
  *
@@ -86,6 +86,8 @@ const ROWS: Row[] = [
   ['mnist-keras3.10-hand', 'convnet', () => mnist(), K310H, K3NAMES, img([14, 14, 1])],
   // Tutorials and small graphs.
   ['augmented-tf2.11', 'augmentation + convnet', () => augmentedClassifier(IMG, 4), TF211, ONE, px()],
+  ['augmented-keras3.4', 'augmentation + convnet', () => augmentedClassifier(IMG, 4), K34, K3NAMES, px()],
+  ['augmented-keras3.6', 'augmentation + convnet', () => augmentedClassifier(IMG, 4), K36, ONE, px()],
   ['shared-keras2.2', 'shared layer', () => sharedConv(IMG), K224, ONE, img()],
   ['shared-tfjs2.8', 'shared layer', () => sharedConv(IMG), tfjs('2.8.6'), ONE, img()],
   ['shared-keras3.6', 'shared layer', () => sharedConv(IMG), K36, ONE, img()],
