@@ -189,7 +189,7 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
   },
 
   Embedding(r, base) {
-    r.nulls('embeddings_constraint', 'lora_rank');
+    r.nulls('embeddings_constraint', 'lora_rank', 'quantization_config');
     r.only('mask_zero', [false], 'mask_zero');
     r.only('sparse', [false], 'sparse');
     // Keras 2's input_length only fixes the expected sequence length of the input shape.

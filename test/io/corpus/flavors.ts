@@ -89,6 +89,8 @@ function layerConfig(l: LayerRec, f: Flavor, first: Ref | null, frozen: boolean)
     out.factor = typeof out.factor === 'number' ? [-out.factor, out.factor] : out.factor;
     if (Number(f.version.split('.')[1]) <= 5) out.value_range = [0, 255];
   }
+  // Recent Keras 3 write Dense's and Embedding's quantization_config (null when not quantized).
+  if (f.writer === 'keras3' && Number(f.version.split('.')[1]) >= 10 && (l.cls === 'Dense' || l.cls === 'Embedding')) out.quantization_config = null;
   // tf.keras ≥ 2.6 and Keras 3 write the global poolings' keepdims.
   const [major, minor] = f.version.split('.').map((p) => Number.parseInt(p, 10));
   if ((f.writer === 'keras3' || (f.writer === 'keras2' && major === 2 && minor >= 6)) && l.cls.startsWith('Global')) out.keepdims = false;

@@ -1,5 +1,5 @@
 /**
- * The corpus of model files (issue 14's measurement): 80 model.json files written here, one per
+ * The corpus of model files (issue 14's measurement): 81 model.json files written here, one per
  * (network, generation, manifest layout) the public files show, with an index of what each is.
  * Weights are not stored: the corpus test draws them from a seed to fit each manifest.
  *
@@ -95,6 +95,7 @@ const ROWS: Row[] = [
   ['text-dense-keras2.2', 'text', () => textModel(40, 10, false), K224, ONE, tokens(10, 40)],
   ['text-conv1d-tf2.4', 'text', () => textModel(40, 10, true), TF24, ONE, tokens(10, 40)],
   ['text-conv1d-keras3.4', 'text', () => textModel(40, 10, true), K34, ONE, tokens(10, 40)],
+  ['text-dense-keras3.10', 'text', () => textModel(40, 10, false), K310, K3NAMES, tokens(10, 40)],
   // MobileNetV2.
   ['mobilenetv2-keras2.2', 'MobileNetV2', () => mnv2(5), K224, ONE, img()],
   ['mobilenetv2-tf2.4-shards', 'MobileNetV2', () => mnv2(5), TF24, { layout: { shards: 3 } }, img()],
