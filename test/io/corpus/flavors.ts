@@ -4,7 +4,7 @@
  * (`model.save`) write it. The differences reproduced here were read in public model.json files and
  * in the Keras and tfjs-layers sources; the files are written here.
  */
-import type { LayerRec, Net, Ref, Weight } from './net.js';
+import { prefixed, type LayerRec, type Net, type Ref, type Weight } from './net.js';
 
 type Json = Record<string, unknown>;
 
@@ -187,6 +187,8 @@ export interface ManifestSpec {
   readonly originalDtype?: boolean;
   /** Entries in the order of their names, not the layers' (an HDF5 file's groups are sorted by name). */
   readonly sorted?: boolean;
+  /** Keras 3's weight names where they differ from Keras 2's (DepthwiseConv2D's 'kernel'). */
+  readonly keras3?: boolean;
 }
 
 /** The range the corpus test draws a weight's values from (test weights are random but sensible). */
@@ -213,6 +215,7 @@ function manifestEntry(w: Weight, name: string, q: Quantization, originalDtype: 
 /** The weightsManifest of a model: names and layout as `spec` says. */
 export function manifest(net: Net, spec: ManifestSpec): Json[] {
   const q = spec.quantization ?? null;
+  const k3 = (w: Weight): Weight => (spec.keras3 === true && w.keras3 !== undefined ? { name: w.keras3, shape: w.shape } : w);
   const nameOf = (n: string): string => {
     if (spec.names === 'model-prefix') return `${net.name}/${n}`;
     if (spec.names === 'colon-zero') return `${n}:0`;
@@ -222,7 +225,7 @@ export function manifest(net: Net, spec: ManifestSpec): Json[] {
     const withWeights = net.layers.filter((l) => l.weights.length > 0);
     return withWeights.map((l, g) => ({
       paths: [`group${g + 1}-shard1of1`],
-      weights: (l.inner !== undefined ? l.weights : l.weights.map((w) => ({ name: `${l.name}/${w.name}`, shape: w.shape }))).map((w) => manifestEntry(w, nameOf(w.name), q, spec.originalDtype === true)),
+      weights: (l.inner !== undefined ? l.weights : l.weights.map((w) => prefixed(l.name, w))).map(k3).map((w) => manifestEntry(w, nameOf(w.name), q, spec.originalDtype === true)),
     }));
   }
   const n = spec.layout.shards;
@@ -230,8 +233,8 @@ export function manifest(net: Net, spec: ManifestSpec): Json[] {
   // A nested model's weights: tfjs and Keras 2 write the inner path, Keras 3 adds the model names.
   const weights = net.layers.flatMap((l) =>
     l.inner !== undefined
-      ? l.weights.map((w) => ({ ...w, name: spec.names === 'model-prefix' || spec.names === 'nested-prefix' ? `${l.name}/${w.name}` : w.name }))
-      : l.weights.map((w) => ({ name: `${l.name}/${w.name}`, shape: w.shape })),
+      ? l.weights.map(k3).map((w) => ({ ...w, name: spec.names === 'model-prefix' || spec.names === 'nested-prefix' ? `${l.name}/${w.name}` : w.name }))
+      : l.weights.map((w) => k3(prefixed(l.name, w))),
   );
   const entries = weights.map((w) => manifestEntry(w, nameOf(w.name), q, spec.originalDtype === true));
   if (spec.sorted === true) entries.sort((a, b) => ((a.name as string) < (b.name as string) ? -1 : 1));
@@ -246,7 +249,7 @@ export function manifest(net: Net, spec: ManifestSpec): Json[] {
 export function modelJson(net: Net, f: Flavor, spec: ManifestSpec, extra: Json = {}): Json {
   const cls = net.kind() === 'Sequential' ? 'Sequential' : (f.functional ?? 'Model');
   const config = modelConfig(net, f);
-  const weightsManifest = manifest(net, spec);
+  const weightsManifest = manifest(net, { ...spec, keras3: f.writer === 'keras3' });
   if (f.writer === 'tfjs') {
     const v = f.version.replace('tfjs-layers ', '');
     // tfjs before 1.0 wrote neither format nor generatedBy.

@@ -8,7 +8,8 @@
 
 export type Shape = number[]; // one sample, no batch axis
 export interface Ref { readonly layer: string; readonly node: number; readonly shape: Shape }
-export interface Weight { readonly name: string; readonly shape: Shape }
+/** A weight: its Keras 2 name (path inside its model) and, where Keras 3 names it otherwise, that name. */
+export interface Weight { readonly name: string; readonly shape: Shape; readonly keras3?: string }
 
 export interface LayerRec {
   readonly cls: string;
@@ -47,7 +48,8 @@ function infer(cls: string, c: Record<string, unknown>, ins: Shape[]): { out: Sh
     }
     case 'DepthwiseConv2D': {
       const m = (c.depth_multiplier as number | undefined) ?? 1;
-      return { out: [...window(), ch * m], weights: [{ name: 'depthwise_kernel', shape: [...pair(c.kernel_size, [1, 1]), ch, m] }, ...bias(ch * m)] };
+      // Keras 3 calls DepthwiseConv2D's kernel 'kernel' (SeparableConv2D's stays 'depthwise_kernel').
+      return { out: [...window(), ch * m], weights: [{ name: 'depthwise_kernel', keras3: 'kernel', shape: [...pair(c.kernel_size, [1, 1]), ch, m] }, ...bias(ch * m)] };
     }
     case 'SeparableConv2D': {
       const m = (c.depth_multiplier as number | undefined) ?? 1;
@@ -155,9 +157,12 @@ export class Net {
 
   /** Every weight under its path inside this model (`conv1/kernel`, `base/conv1/kernel`'s inner part). */
   allWeights(): Weight[] {
-    return this.layers.flatMap((l) => (l.inner !== undefined ? l.weights : l.weights.map((w) => ({ name: `${l.name}/${w.name}`, shape: w.shape }))));
+    return this.layers.flatMap((l) => (l.inner !== undefined ? l.weights : l.weights.map((w) => prefixed(l.name, w))));
   }
 }
+
+/** A layer's weight under the layer's name. */
+export const prefixed = (layer: string, w: Weight): Weight => ({ name: `${layer}/${w.name}`, shape: w.shape, ...(w.keras3 === undefined ? {} : { keras3: `${layer}/${w.keras3}` }) });
 
 /** A Sequential model: `layers` each take the one before; the first one takes `inputShape`. */
 export function sequential(name: string, inputName: string, inputShape: Shape, build: (net: Net, x: Ref) => Ref): Net {

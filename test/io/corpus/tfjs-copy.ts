@@ -4,7 +4,7 @@
  * build_config, `batch_shape` → `batch_input_shape`, DTypePolicy → 'float32', `__keras_tensor__`
  * nodes → [name, node, tensor] lists, a single input/output endpoint → a list, Functional → Model,
  * a nested model's calls numbered from 1, LeakyReLU's negative_slope → alpha), weight names without
- * the models' prefixes or `:0`, and
+ * the models' prefixes or `:0` (and DepthwiseConv2D's `kernel` back to `depthwise_kernel`), and
  * the augmentation layers tfjs lacks (identities in inference) replaced by linear Activations.
  * Written here for the corpus test; the meaning of every layer is unchanged.
  */
@@ -88,9 +88,20 @@ export function tfjsReadableCopy(modelJson: Json): { modelTopology: Json; weight
   const nestedNames = new Set<string>([(inner.config as Json & { name?: string }).name ?? '']);
   const cls = inner.class_name as string;
   const modelTopology = { class_name: cls === 'Functional' ? 'Model' : cls, config: convertModelConfig(inner.config, cls, nestedNames) };
+  // Keras 3 names DepthwiseConv2D's kernel 'kernel'; tfjs, as Keras 2, 'depthwise_kernel'.
+  const depthwise = new Set<string>();
+  const collect = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(collect);
+    else if (isObj(v)) {
+      if (v.class_name === 'DepthwiseConv2D' && isObj(v.config)) depthwise.add(v.config.name as string);
+      Object.values(v).forEach(collect);
+    }
+  };
+  collect(modelTopology);
   const strip = (name: string): string => {
     const parts = name.replace(/:0$/, '').split('/');
     while (parts.length > 2 && nestedNames.has(parts[0])) parts.shift();
+    if (parts.length === 2 && depthwise.has(parts[0]) && parts[1] === 'kernel') parts[1] = 'depthwise_kernel';
     return parts.join('/');
   };
   const weightSpecs = (modelJson.weightsManifest as Json[]).flatMap((g) => (g.weights as Json[]).map((w) => ({ ...w, name: strip(w.name as string) })));
