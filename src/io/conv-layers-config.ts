@@ -12,8 +12,7 @@ import { Conv1D } from '../layers/conv1d.js';
 import type { ConfigReader } from './config-reader.js';
 import { readActivation, readInitializer } from './keras-values.js';
 import { readRegularizer } from './regularizer-config.js';
-import { readConstraint } from './constraint-config.js';
-import type { KernelBiasArgs } from '../layers/kernel-bias.js';
+import { readKernelBias } from './kernel-bias-config.js';
 import { show } from './safe-json.js';
 import { last, type LayerBuilders, type WeightShape } from './layer-from-config.js';
 
@@ -30,20 +29,6 @@ function readWindow(r: ConfigReader): { kernelSize: [number, number]; strides: [
 
 function withBias(useBias: boolean, shapes: WeightShape[], units: number): WeightShape[] {
   return useBias ? [...shapes, ['bias', [units]]] : shapes;
-}
-
-/** The kernel and bias keys of Conv2DTranspose and Conv1D (as Conv2D's). */
-function readKernelBias(r: ConfigReader): KernelBiasArgs {
-  return {
-    activation: readActivation(r),
-    useBias: r.bool('use_bias', true),
-    kernelInitializer: readInitializer(r, 'kernel_initializer', 'glorot_uniform'),
-    biasInitializer: readInitializer(r, 'bias_initializer', 'zeros'),
-    kernelRegularizer: readRegularizer(r, 'kernel_regularizer'),
-    biasRegularizer: readRegularizer(r, 'bias_regularizer'),
-    kernelConstraint: readConstraint(r, 'kernel_constraint'),
-    biasConstraint: readConstraint(r, 'bias_constraint'),
-  };
 }
 
 /** output_padding: null (Keras's default), an integer, or a pair of integers ≥ 0. */

@@ -18,25 +18,9 @@ import type { ConfigReader } from './config-reader.js';
 import { DEPTHWISE_BUILDERS } from './conv-layers-config.js';
 import { CORE_MODERN_BUILDERS } from './modern-cnn-layers.js';
 import { readActivation, readInitializer } from './keras-values.js';
-import type { KernelBiasArgs } from '../layers/kernel-bias.js';
-import { readRegularizer } from './regularizer-config.js';
-import { readConstraint } from './constraint-config.js';
+import { readKernelBias } from './kernel-bias-config.js';
 import { show } from './safe-json.js';
 import { none, last, type BaseArgs, type BuiltLayer, type LayerBuilders } from './layer-from-config.js';
-
-/** The keys Conv2D and Dense share (see KernelBias): activation, use_bias, both initializers, regularizers and constraints. */
-function readKernelBias(r: ConfigReader): KernelBiasArgs {
-  return {
-    activation: readActivation(r),
-    useBias: r.bool('use_bias', true),
-    kernelInitializer: readInitializer(r, 'kernel_initializer', 'glorot_uniform'),
-    biasInitializer: readInitializer(r, 'bias_initializer', 'zeros'),
-    kernelRegularizer: readRegularizer(r, 'kernel_regularizer'),
-    biasRegularizer: readRegularizer(r, 'bias_regularizer'),
-    kernelConstraint: readConstraint(r, 'kernel_constraint'),
-    biasConstraint: readConstraint(r, 'bias_constraint'),
-  };
-}
 
 /** The merge layers: no weights, no options but Concatenate's axis. */
 const MERGES = { Add, Subtract, Multiply, Average, Maximum, Minimum };
