@@ -3,7 +3,8 @@
 // reads them. The own loop's loss must fall over a few steps on one batch (it really trains).
 
 import { describe, it, expect } from 'vitest';
-import { runModels, modelNames, tatamiStep, makeBatches, pairedRatio } from '../../bench/models.js';
+import { runModels, modelNames, makeBatches, pairedRatio } from '../../bench/models.js';
+import { tatamiStep } from '../../bench/models-tatami.js';
 import { formatModels, formatTargets } from '../../bench/models-report.js';
 import { ortModelSteps } from '../../bench/models-onnx.js';
 
