@@ -14,7 +14,7 @@ import { reduceSumToFast } from '../kernels/reduce-fast.js';
 import { reluInPlace, reluBackwardBias } from '../kernels/relu.js';
 import { reluBackwardBiasFast } from '../kernels/relu-fast.js';
 import { conv2dForwardDirect, conv2dBackwardInputDirect, conv2dBackwardFilterDirect } from '../kernels/conv2d.js';
-import { im2colIsIdentity, conv2dForwardIm2col, conv2dBackwardInputIm2col, conv2dBackwardFilterIm2col } from '../kernels/conv2d-im2col.js';
+import { conv2dKeptIsInput, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast, conv2dBackwardBiasFast } from '../kernels/conv2d-fast.js';
 import { depthwiseConv2dForwardDirect, depthwiseConv2dBackwardInputDirect, depthwiseConv2dBackwardFilterDirect } from '../kernels/depthwise-conv2d.js';
 import { depthwiseConv2dForwardFast, depthwiseConv2dBackwardInputFast, depthwiseConv2dBackwardFilterFast } from '../kernels/depthwise-conv2d-fast.js';
 import { conv2dTransposeForwardDirect, conv2dTransposeBackwardInputDirect, conv2dTransposeBackwardFilterDirect } from '../kernels/conv2d-transpose.js';
@@ -70,7 +70,6 @@ export interface SharedKernels {
   unaryMap: typeof unaryMap;
   reduceMax: typeof reduceMax;
   reduceMaxBackward: typeof reduceMaxBackward;
-  conv2dBackwardBias: typeof conv2dBackwardBias;
   softmaxForward: typeof softmaxForward;
   softmaxBackward: typeof softmaxBackward;
   softmaxCrossEntropyForward: typeof softmaxCrossEntropyForward;
@@ -102,7 +101,7 @@ export interface SharedKernels {
 }
 
 export const sharedKernels: SharedKernels = {
-  unaryMap, reduceMax, reduceMaxBackward, conv2dBackwardBias,
+  unaryMap, reduceMax, reduceMaxBackward,
   softmaxForward, softmaxBackward,
   softmaxCrossEntropyForward, softmaxCrossEntropyBackward, sigmoidCrossEntropyForward, sigmoidCrossEntropyBackward,
   layerNormForward, layerNormBackward,
@@ -134,6 +133,8 @@ export interface KernelTable extends SharedKernels {
   conv2dForward(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape, kept: Float32Array, relu: boolean): void;
   conv2dBackwardInput(dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape): void;
   conv2dBackwardFilter(dw: Float32Array, dy: Float32Array, kept: Float32Array, s: Conv2dShape): void;
+  /** db [CO] += the channel sums of dy; see kernels/conv2d.ts. */
+  conv2dBackwardBias(db: Float32Array, dy: Float32Array, s: Conv2dShape): void;
   depthwiseConv2dForward(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: DepthwiseConv2dShape): void;
   depthwiseConv2dBackwardInput(dx: Float32Array, dy: Float32Array, w: Float32Array, s: DepthwiseConv2dShape): void;
   depthwiseConv2dBackwardFilter(dw: Float32Array, dy: Float32Array, x: Float32Array, s: DepthwiseConv2dShape): void;
@@ -176,10 +177,11 @@ export const fastKernels: KernelTable = {
   reluBackwardBias: reluBackwardBiasFast,
   gemm: gemmFast,
   // A 1×1 conv with stride 1 is a plain GEMM: x already is the cols matrix, so nothing is copied.
-  conv2dKept: (x, s) => (im2colIsIdentity(s) ? x : allocFloat32(s.N * s.OH * s.OW * s.KH * s.KW * s.CI)), // (N·OH·OW, KH·KW·CI)
-  conv2dForward: conv2dForwardIm2col,
-  conv2dBackwardInput: conv2dBackwardInputIm2col,
-  conv2dBackwardFilter: conv2dBackwardFilterIm2col,
+  conv2dKept: (x, s) => (conv2dKeptIsInput(s) ? x : allocFloat32(s.N * s.OH * s.OW * s.KH * s.KW * s.CI)), // (N·OH·OW, KH·KW·CI)
+  conv2dForward: conv2dForwardFast,
+  conv2dBackwardInput: conv2dBackwardInputFast,
+  conv2dBackwardFilter: conv2dBackwardFilterFast,
+  conv2dBackwardBias: conv2dBackwardBiasFast,
   depthwiseConv2dForward: depthwiseConv2dForwardFast,
   depthwiseConv2dBackwardInput: depthwiseConv2dBackwardInputFast,
   depthwiseConv2dBackwardFilter: depthwiseConv2dBackwardFilterFast,
@@ -224,6 +226,7 @@ export const referenceKernels: KernelTable = {
   },
   conv2dBackwardInput: conv2dBackwardInputDirect,
   conv2dBackwardFilter: conv2dBackwardFilterDirect,
+  conv2dBackwardBias,
   depthwiseConv2dForward: depthwiseConv2dForwardDirect,
   depthwiseConv2dBackwardInput: depthwiseConv2dBackwardInputDirect,
   depthwiseConv2dBackwardFilter: depthwiseConv2dBackwardFilterDirect,

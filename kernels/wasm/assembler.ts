@@ -148,6 +148,8 @@ export const i32 = {
   div_u: (): Instr => [0x6e],
   /** Logical (unsigned) shift right: a byte offset >> 2 is a float index. */
   shr_u: (): Instr => [0x76],
+  /** `i32.load`: the four bytes at the address on the stack (plus `offset`), as an i32. */
+  load: (offset = 0): Instr => [0x28, ...memarg(2, offset)],
 };
 
 export const f32 = {
