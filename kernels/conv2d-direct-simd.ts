@@ -22,10 +22,19 @@
 //   - The filter gradient reads xp again (rebuilt from x, which the op keeps instead of cols), one
 //     tile of 4 taps × 8 channels per output row, summed in float32 lanes like the GEMM's.
 //
+// NaN and ±Infinity: the padding is real zeros here, where the naive loops skip padded taps, so a
+// non-finite weight (forward, input gradient) or a non-finite dy at a border pixel (filter gradient)
+// would meet a padded 0 and give NaN where the naive kernel gives ±Infinity or a number. So the
+// forward and the input gradient hand a filter with a non-finite value to the naive kernels, and the
+// filter gradient, when its result holds a non-finite value, is recomputed by the naive kernel.
+// (0·x is never non-finite for a finite x, so a finite result is exactly the naive one's terms.)
+//
 // Only call these where the *Applies predicates say so; conv2d-fast.ts chooses.
 
 import type { Conv2dShape } from './conv-shape.js';
 import { simdAvailable } from './gemm-simd.js';
+import { conv2dForwardDirect, conv2dBackwardInputDirect, conv2dBackwardFilterDirect } from './conv2d.js';
+import { reluInPlace } from './relu.js';
 import { conv2dDirectModuleBytes } from './wasm/conv2d-direct-module.js';
 import { heapViews, instantiateOnHeap, vec4Ceil } from './wasm/heap.js';
 
@@ -66,6 +75,12 @@ export function conv2dDirectSimdInputApplies(s: Conv2dShape): boolean {
   return conv2dDirectSimdApplies({ ...s, CO: s.CI }) && s.strideH === 1 && s.strideW === 1;
 }
 
+/** True when a[from .. from + n) holds no NaN and no ±Infinity. */
+function allFinite(a: Float32Array, from: number, n: number): boolean {
+  for (let i = from; i < from + n; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
 /** The padded input of a direct convolution: height, width (floats per image = Hp·Wp·C). */
 interface Padded { Hp: number; Wp: number }
 
@@ -102,9 +117,16 @@ function copyRowsOut(out: Float32Array, heap: Float32Array, at: number, rows: nu
 /** y = conv2d(x, w) + bias (then clamped at 0 when `relu`); overwrites y. See the header. */
 export function conv2dForwardDirectSimd(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape, relu = false): void {
   const { N, H, W, CI, KH, KW, CO, OH, OW, strideH, strideW } = s;
+  const wLen = KH * KW * CI * CO;
+  if (!allFinite(w, 0, wLen)) {
+    // A non-finite weight must not meet the padding's zeros (see the header).
+    conv2dForwardDirect(y, x, w, bias, s);
+    if (relu) reluInPlace(y.subarray(0, N * OH * OW * CO));
+    return;
+  }
   const OW4 = vec4Ceil(OW);
   const p = paddedSize(OH, OW4, KH, KW, strideH, strideW);
-  const wLen = KH * KW * CI * CO, xpLen = N * p.Hp * p.Wp * CI, yLen = N * OH * OW4 * CO;
+  const xpLen = N * p.Hp * p.Wp * CI, yLen = N * OH * OW4 * CO;
   const W_AT = 0, B_AT = vec4Ceil(wLen), X_AT = B_AT + vec4Ceil(CO), Y_AT = X_AT + vec4Ceil(xpLen);
   const { f32 } = heapViews((Y_AT + yLen) * 4);
   f32.set(w.subarray(0, wLen), W_AT);
@@ -121,9 +143,14 @@ export function conv2dForwardDirectSimd(y: Float32Array, x: Float32Array, w: Flo
 /** dx += ∂(Σ y·dy)/∂x at stride 1, as the forward kernel on the padded dy (see the header). Accumulates. */
 export function conv2dBackwardInputDirectSimd(dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape): void {
   const { N, H, W, CI, KH, KW, CO, OH, OW } = s;
+  const wLen = KH * KW * CI * CO;
+  if (!allFinite(w, 0, wLen)) {
+    conv2dBackwardInputDirect(dx, dy, w, s); // a non-finite weight must not meet dy's padding (see the header)
+    return;
+  }
   const W4 = vec4Ceil(W);
   const p = paddedSize(H, W4, KH, KW, 1, 1);
-  const wLen = KH * KW * CI * CO, dypLen = N * p.Hp * p.Wp * CO, dxLen = N * H * W4 * CI;
+  const dypLen = N * p.Hp * p.Wp * CO, dxLen = N * H * W4 * CI;
   const W_AT = 0, DY_AT = vec4Ceil(wLen), DX_AT = DY_AT + vec4Ceil(dypLen);
   const { f32 } = heapViews((DX_AT + dxLen) * 4);
   // w'[kh', kw', co, ci] = w[KH−1−kh', KW−1−kw', ci, co]: the filter turned 180°, channels swapped.
@@ -163,5 +190,9 @@ export function conv2dBackwardFilterDirectSimd(dw: Float32Array, dy: Float32Arra
   const m = exports();
   m.conv_filter_grad(4 * DW_AT, 4 * X_AT, 4 * DY_AT, 4 * OFF_AT, OH, OW, KKC4 / 4, CO / 8,
     4 * strideW * CI, 4 * strideH * p.Wp * CI, 4 * CO, N, 4 * p.Hp * p.Wp * CI);
+  if (!allFinite(f32, DW_AT, KKC * CO)) {
+    conv2dBackwardFilterDirect(dw, dy, x, s); // a padded 0 may have met a non-finite dy (see the header)
+    return;
+  }
   for (let i = 0; i < KKC * CO; i++) dw[i] += f32[DW_AT + i];
 }
