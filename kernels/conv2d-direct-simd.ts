@@ -92,15 +92,18 @@ function paddedSize(OH: number, OW4: number, KH: number, KW: number, sH: number,
 /**
  * heap[at ..] ← src [N, rows, cols, C] zero-padded to [N, Hp, Wp, C] with `top` rows above and
  * `left` columns on the left (rows and columns past Hp, Wp are left out: no window reads them).
+ * src is first copied whole to heap[stage ..] (one memcpy), then row by row within the heap with
+ * copyWithin, which makes no subarray per row (a few thousand rows per call).
  */
-function placePadded(heap: Float32Array, at: number, src: Float32Array, N: number, rows: number, cols: number, C: number, top: number, left: number, p: Padded): void {
+function placePadded(heap: Float32Array, at: number, stage: number, src: Float32Array, N: number, rows: number, cols: number, C: number, top: number, left: number, p: Padded): void {
   const image = p.Hp * p.Wp * C;
+  heap.set(src.subarray(0, N * rows * cols * C), stage);
   heap.fill(0, at, at + N * image);
   const n0 = Math.max(0, Math.min(cols, p.Wp - left)) * C; // floats of each source row that land inside
   for (let n = 0; n < N; n++) {
     for (let r = 0; r < rows && r + top < p.Hp; r++) {
-      const from = (n * rows + r) * cols * C;
-      heap.set(src.subarray(from, from + n0), at + n * image + ((r + top) * p.Wp + left) * C);
+      const from = stage + (n * rows + r) * cols * C;
+      heap.copyWithin(at + n * image + ((r + top) * p.Wp + left) * C, from, from + n0);
     }
   }
 }
@@ -128,11 +131,12 @@ export function conv2dForwardDirectSimd(y: Float32Array, x: Float32Array, w: Flo
   const p = paddedSize(OH, OW4, KH, KW, strideH, strideW);
   const xpLen = N * p.Hp * p.Wp * CI, yLen = N * OH * OW4 * CO;
   const W_AT = 0, B_AT = vec4Ceil(wLen), X_AT = B_AT + vec4Ceil(CO), Y_AT = X_AT + vec4Ceil(xpLen);
-  const { f32 } = heapViews((Y_AT + yLen) * 4);
+  const STAGE_AT = Y_AT + yLen; // x before padding
+  const { f32 } = heapViews((STAGE_AT + N * H * W * CI) * 4);
   f32.set(w.subarray(0, wLen), W_AT);
   if (bias === null) f32.fill(0, B_AT, B_AT + CO);
   else f32.set(bias.subarray(0, CO), B_AT);
-  placePadded(f32, X_AT, x, N, H, W, CI, s.padTop, s.padLeft, p);
+  placePadded(f32, X_AT, STAGE_AT, x, N, H, W, CI, s.padTop, s.padLeft, p);
   const m = exports();
   m.conv_bias(4 * Y_AT, 4 * X_AT, 4 * W_AT, 4 * B_AT, OH, OW4 / 4, CO / 8,
     KH, KW * CI, 4 * strideW * CI, 4 * p.Wp * CI, 4 * strideH * p.Wp * CI, 4 * CO, N, 4 * p.Hp * p.Wp * CI);
@@ -152,7 +156,8 @@ export function conv2dBackwardInputDirectSimd(dx: Float32Array, dy: Float32Array
   const p = paddedSize(H, W4, KH, KW, 1, 1);
   const dypLen = N * p.Hp * p.Wp * CO, dxLen = N * H * W4 * CI;
   const W_AT = 0, DY_AT = vec4Ceil(wLen), DX_AT = DY_AT + vec4Ceil(dypLen);
-  const { f32 } = heapViews((DX_AT + dxLen) * 4);
+  const STAGE_AT = DX_AT + dxLen; // dy before padding
+  const { f32 } = heapViews((STAGE_AT + N * OH * OW * CO) * 4);
   // w'[kh', kw', co, ci] = w[KH−1−kh', KW−1−kw', ci, co]: the filter turned 180°, channels swapped.
   for (let kh = 0; kh < KH; kh++) {
     for (let kw = 0; kw < KW; kw++) {
@@ -161,7 +166,7 @@ export function conv2dBackwardInputDirectSimd(dx: Float32Array, dy: Float32Array
       for (let co = 0; co < CO; co++) for (let ci = 0; ci < CI; ci++) f32[dst + co * CI + ci] = w[src + ci * CO + co];
     }
   }
-  placePadded(f32, DY_AT, dy, N, OH, OW, CO, KH - 1 - s.padTop, KW - 1 - s.padLeft, p);
+  placePadded(f32, DY_AT, STAGE_AT, dy, N, OH, OW, CO, KH - 1 - s.padTop, KW - 1 - s.padLeft, p);
   // dx's rows into the scratch (rows of W4 pixels), so conv_add adds onto them.
   for (let r = 0; r < N * H; r++) f32.set(dx.subarray(r * W * CI, (r + 1) * W * CI), DX_AT + r * W4 * CI);
   const m = exports();
@@ -178,7 +183,8 @@ export function conv2dBackwardFilterDirectSimd(dw: Float32Array, dy: Float32Arra
   const KKC4 = vec4Ceil(KKC);
   const xpLen = N * p.Hp * p.Wp * CI, yLen = N * OH * OW * CO;
   const DW_AT = 0, OFF_AT = KKC4 * CO, DY_AT = OFF_AT + KKC4, X_AT = DY_AT + vec4Ceil(yLen);
-  const { f32, i32 } = heapViews((X_AT + xpLen) * 4);
+  const STAGE_AT = X_AT + xpLen; // x before padding
+  const { f32, i32 } = heapViews((STAGE_AT + N * H * W * CI) * 4);
   f32.fill(0, DW_AT, DW_AT + KKC4 * CO);
   // off[k]: where tap k = (kh, kw, ci) lies within a window of xp, in bytes; the pad taps read 0.
   for (let k = 0; k < KKC4; k++) {
@@ -186,7 +192,7 @@ export function conv2dBackwardFilterDirectSimd(dw: Float32Array, dy: Float32Arra
     i32[OFF_AT + k] = k < KKC ? 4 * (kh * p.Wp * CI + (k - kh * KW * CI)) : 0;
   }
   f32.set(dy.subarray(0, yLen), DY_AT);
-  placePadded(f32, X_AT, x, N, H, W, CI, s.padTop, s.padLeft, p);
+  placePadded(f32, X_AT, STAGE_AT, x, N, H, W, CI, s.padTop, s.padLeft, p);
   const m = exports();
   m.conv_filter_grad(4 * DW_AT, 4 * X_AT, 4 * DY_AT, 4 * OFF_AT, OH, OW, KKC4 / 4, CO / 8,
     4 * strideW * CI, 4 * strideH * p.Wp * CI, 4 * CO, N, 4 * p.Hp * p.Wp * CI);

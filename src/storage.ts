@@ -18,7 +18,7 @@ const free = new Map<number, Float32Array[]>();
 const inFree = new WeakSet<ArrayBufferLike>(); // so a buffer given back twice is kept once
 let freeBytes = 0;
 const MAX_FREE_BYTES = 256 * 2 ** 20;
-const MAX_PER_LENGTH = 64;
+const MAX_PER_LENGTH = 8;
 
 /** A zero-filled Float32Array of `length` floats: a given-back one of that length if there is one. */
 export function allocFloat32(length: number): Float32Array {

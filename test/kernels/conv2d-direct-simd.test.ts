@@ -155,7 +155,7 @@ describe('the fast convolution chooses a version that fits', () => {
     expect(conv2dDirectSimdInputApplies(shapeOf([1, 8, 8, 4, 3, 3, 16, [1, 1], [1, 1], 'same']))).toBe(false); // CI = 4
     expect(conv2dKeptIsInput(shapeOf([1, 8, 8, 3, 3, 3, 64, [1, 1], [1, 1], 'same']))).toBe(false);
     const FAST = (s: Conv2dShape): ConvKernels => {
-      let kept = new Float32Array(0);
+      let kept: Float32Array = new Float32Array(0);
       return {
         forward: (y, x, w, bias) => {
           kept = conv2dKeptIsInput(s) ? x : nanArray(s.N * s.OH * s.OW * s.KH * s.KW * s.CI);
