@@ -66,7 +66,7 @@ export { Merge, Add, Subtract, Multiply, Average, Maximum, Minimum } from './lay
 export { Concatenate, type ConcatenateArgs } from './layers/concatenate.js';
 export * as initializers from './initializers.js';
 export * as regularizers from './regularizers.js';
-export { L1L2, type RegularizerSpec } from './regularizers.js';
+export { L1L2, type RegularizerSpec, type ActivityReduction } from './regularizers.js';
 export { type Initializer, type InitializerSpec } from './initializers.js';
 
 export { Model, type ModelArgs } from './models/model.js';

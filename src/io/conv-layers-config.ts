@@ -14,9 +14,9 @@ import { readActivation, readInitializer } from './keras-values.js';
 import { readRegularizer } from './regularizer-config.js';
 import type { KernelBiasArgs } from '../layers/kernel-bias.js';
 import { show } from './safe-json.js';
-import type { BuiltLayer, WeightShape } from './layer-from-config.js';
+import type { BaseArgs, BuiltLayer, WeightShape } from './layer-from-config.js';
 
-type Builder = (r: ConfigReader, base: { name: string; trainable: boolean }) => BuiltLayer;
+type Builder = (r: ConfigReader, base: BaseArgs) => BuiltLayer;
 
 const last = (s: SymbolicShape): number => s[s.length - 1] ?? 0;
 

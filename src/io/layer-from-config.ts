@@ -24,6 +24,7 @@ import { outOfScopeReason } from './out-of-scope.js';
 import { readActivation, readDtype, readInitializer } from './keras-values.js';
 import type { KernelBiasArgs } from '../layers/kernel-bias.js';
 import { readRegularizer } from './regularizer-config.js';
+import type { L1L2, ActivityReduction } from '../regularizers.js';
 
 /** The keys Conv2D and Dense share (see KernelBias): activation, use_bias, both initializers and regularizers. */
 function readKernelBias(r: ConfigReader): KernelBiasArgs {
@@ -47,23 +48,40 @@ export interface BuiltLayer {
   weights(inputShape: SymbolicShape): WeightShape[];
 }
 
-export type Builder = (r: ConfigReader, base: { name: string; trainable: boolean }) => BuiltLayer;
+/** What every layer's constructor gets from the keys all layers share. */
+export interface BaseArgs {
+  readonly name: string;
+  readonly trainable: boolean;
+  readonly activityRegularizer: L1L2 | null;
+  readonly activityReduction: ActivityReduction;
+}
+
+export type Builder = (r: ConfigReader, base: BaseArgs) => BuiltLayer;
 
 const none = (): WeightShape[] => [];
 const last = (s: SymbolicShape): number => s[s.length - 1] ?? 0;
 
-/** Keys every layer may carry: the first layer's input shape is read by the topology. */
-function readCommon(r: ConfigReader): void {
+/**
+ * Keys every layer may carry (the first layer's input shape is read by the topology). An
+ * activity_regularizer means what the file's Keras version means by it: divided by the batch size in
+ * Keras 2 (and tfjs's format), not in Keras 3.
+ */
+function readCommon(r: ConfigReader, name: string): BaseArgs {
   readDtype(r);
-  r.accept('name', 'trainable', 'batch_input_shape', 'batch_shape', 'input_dtype');
+  r.accept('name', 'batch_input_shape', 'batch_shape', 'input_dtype');
   r.only('data_format', ['channels_last', null], 'data_format');
-  r.nulls('activity_regularizer');
+  return {
+    name,
+    trainable: r.bool('trainable', true),
+    activityRegularizer: readRegularizer(r, 'activity_regularizer'),
+    activityReduction: r.kerasMajor === 3 ? 'sum' : 'sum_over_batch_size',
+  };
 }
 
 /** The merge layers: no weights, no options but Concatenate's axis. */
 const MERGES = { Add, Subtract, Multiply, Average, Maximum, Minimum };
 const MERGE_BUILDERS: Readonly<Record<string, Builder>> = {
-  ...Object.fromEntries(Object.entries(MERGES).map(([cls, Cls]) => [cls, (_r: ConfigReader, base: { name: string; trainable: boolean }) => ({ layer: new Cls(base), weights: none })])),
+  ...Object.fromEntries(Object.entries(MERGES).map(([cls, Cls]) => [cls, (_r: ConfigReader, base: BaseArgs) => ({ layer: new Cls(base), weights: none })])),
   Concatenate(r: ConfigReader, base) {
     const axis = r.get('axis') ?? -1;
     if (typeof axis !== 'number' || !Number.isInteger(axis) || Math.abs(axis) > 8) r.fail(`axis must be an integer, got ${show(axis)}`);
@@ -190,7 +208,7 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
   ...MERGE_BUILDERS,
 };
 
-function pooling(r: ConfigReader, base: { name: string; trainable: boolean }, Cls: typeof MaxPooling2D | typeof AveragePooling2D): BuiltLayer {
+function pooling(r: ConfigReader, base: BaseArgs, Cls: typeof MaxPooling2D | typeof AveragePooling2D): BuiltLayer {
   const poolSize = r.pair('pool_size', [2, 2]);
   const layer = new Cls({ ...base, poolSize, strides: r.pair('strides', poolSize), padding: r.padding() });
   return { layer, weights: none };
@@ -218,11 +236,9 @@ export function layerFromConfig(className: string, config: Record<string, unknow
     throw new Error(`${prefix}: layer '${name}' has class ${className}, which tatami does not support (supported: ${SUPPORTED_LAYERS.join(', ')})`);
   }
   const r = new ConfigReader(config, `${prefix}: layer '${name}' (${className})`, kerasMajor);
-  readCommon(r);
-  const trainable = r.bool('trainable', true);
   let built: BuiltLayer;
   try {
-    built = BUILDERS[cls](r, { name, trainable });
+    built = BUILDERS[cls](r, readCommon(r, name));
   } catch (e) {
     // A tatami constructor's own message (e.g. "Dense: units must be ...") gets the layer's name.
     const msg = (e as Error).message;

@@ -243,10 +243,11 @@ export class Model implements TrainingTarget {
     const outputs = layers.length === 0 ? [{ name: 'output', shape: [null], activation: null }] : layers.map((layer, o) => {
       const out = graph?.outputs[o];
       // from_logits needs the output's activation to be skipped, which only works when no layer of
-      // the graph takes that output too.
+      // the graph takes that output too, and no activity penalty needs the activated output.
       const consumed = out !== undefined && graph !== null && graph.order.some((n) => n.inputs.includes(out));
       const activation = (layer as { activation?: unknown }).activation;
-      return { name: layer.name || 'output', shape: out?.shape ?? [null], activation: !consumed && typeof activation === 'string' ? activation : null };
+      const skippable = !consumed && layer.activityRegularizer === null && typeof activation === 'string';
+      return { name: layer.name || 'output', shape: out?.shape ?? [null], activation: skippable ? (activation as string) : null };
     });
     this.compiled = compileOutputs(args, outputs, this.name);
   }

@@ -149,6 +149,11 @@ function withPenalties(model: Model, loss: Tensor): Tensor {
   return penalties.reduce((a, b) => add(a, b), loss);
 }
 
+/** The loss plus the activity penalties the forward pass collected (Layer.addActivityPenalty). */
+function withActivityPenalties(loss: Tensor, penalties: readonly Tensor[]): Tensor {
+  return penalties.reduce((a, b) => add(a, b), loss);
+}
+
 /** The model's outputs from what it gave (the activation applied where the loss took logits), for the metrics. */
 function predictions(compiled: Compiled, outs: readonly Tensor[]): Tensor[] {
   return outs.map((out, o) => compiled.outputs[o].predictions(out));
@@ -185,9 +190,10 @@ export function trainStep(
   const compiled = requireCompiled(model, 'train');
   const xs = Array.isArray(xb) ? xb : [xb as Tensor];
   const ys = Array.isArray(yb) ? yb : [yb as Tensor];
-  const outs = model.callAll(xs, { training: true, rng }, compiled.outputs.map((h) => h.fromLogits));
+  const penalties: Tensor[] = [];
+  const outs = model.callAll(xs, { training: true, rng, penalties }, compiled.outputs.map((h) => h.fromLogits));
   const { total: outputsLoss, parts } = batchLoss(compiled, ys, outs);
-  const total = withPenalties(model, outputsLoss);
+  const total = withActivityPenalties(withPenalties(model, outputsLoss), penalties);
   total.backward();
   compiled.optimizer.step(params);
   const value = total.item();
@@ -269,9 +275,11 @@ function evaluateSamples(model: Model, compiled: Compiled, data: Samples, batchS
   noGrad(() => {
     for (const [start, end] of batchRanges(data.n, batchSize)) {
       const batch = rowsOf(data, order, start, end);
-      const outs = model.callAll(batch.xs, { training: false, rng }, compiled.outputs.map((h) => h.fromLogits));
+      // Keras's evaluate adds the activity penalties too (its test step adds model.losses).
+      const penalties: Tensor[] = [];
+      const outs = model.callAll(batch.xs, { training: false, rng, penalties }, compiled.outputs.map((h) => h.fromLogits));
       const { total, parts } = batchLoss(compiled, batch.ys, outs);
-      tracker.add(total.item(), parts.map((p) => p.item()), batch.n, batch.ys, predictions(compiled, outs));
+      tracker.add(withActivityPenalties(total, penalties).item(), parts.map((p) => p.item()), batch.n, batch.ys, predictions(compiled, outs));
     }
   });
   return tracker.logs(prefix);
