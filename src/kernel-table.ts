@@ -14,6 +14,8 @@ import { reduceSumToFast } from '../kernels/reduce-fast.js';
 import { reluInPlace, reluBackwardBias } from '../kernels/relu.js';
 import { reluBackwardBiasFast } from '../kernels/relu-fast.js';
 import { conv2dForwardDirect, conv2dBackwardInputDirect, conv2dBackwardFilterDirect } from '../kernels/conv2d.js';
+import { clippedReluForward, clippedReluBackward } from '../kernels/clipped-relu.js';
+import { clippedReluForwardSimd, clippedReluBackwardSimd } from '../kernels/clipped-relu-simd.js';
 import { conv2dKeptIsInput, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast, conv2dBackwardBiasFast } from '../kernels/conv2d-fast.js';
 import { depthwiseConv2dForwardDirect, depthwiseConv2dBackwardInputDirect, depthwiseConv2dBackwardFilterDirect } from '../kernels/depthwise-conv2d.js';
 import { depthwiseConv2dForwardFast, depthwiseConv2dBackwardInputFast, depthwiseConv2dBackwardFilterFast } from '../kernels/depthwise-conv2d-fast.js';
@@ -123,6 +125,10 @@ export interface KernelTable extends SharedKernels {
   reduceSumTo(out: Float32Array, x: Float32Array, from: readonly number[], to: readonly number[]): void;
   /** y = max(x, 0); overwrites y. */
   reluForward(y: Float32Array, x: Float32Array): void;
+  /** y = min(max(x, 0), top), NaN kept; overwrites y (kernels/clipped-relu.ts). */
+  clippedReluForward(y: Float32Array, x: Float32Array, top: number): void;
+  /** dx += dout · [0 < x < top]; accumulates (kernels/clipped-relu.ts). */
+  clippedReluBackward(dx: Float32Array, dout: Float32Array, x: Float32Array, top: number): void;
   /** dz += dout where y > 0, and db [C] += the channel sums of that; see kernels/relu.ts. */
   reluBackwardBias(dz: Float32Array, db: Float32Array | null, dout: Float32Array, y: Float32Array, C: number): void;
   /** c [M, N] = (accumulate ? c : 0) + op(a) · op(b); see kernels/gemm.ts. */
@@ -175,6 +181,8 @@ export const fastKernels: KernelTable = {
     }
   },
   reluBackwardBias: reluBackwardBiasFast,
+  clippedReluForward: simdAvailable ? clippedReluForwardSimd : clippedReluForward,
+  clippedReluBackward: simdAvailable ? clippedReluBackwardSimd : clippedReluBackward,
   gemm: gemmFast,
   // A 1×1 conv with stride 1 is a plain GEMM: x already is the cols matrix, so nothing is copied.
   conv2dKept: (x, s) => (conv2dKeptIsInput(s) ? x : allocFloat32(s.N * s.OH * s.OW * s.KH * s.KW * s.CI)), // (N·OH·OW, KH·KW·CI)
@@ -217,6 +225,8 @@ export const referenceKernels: KernelTable = {
     reluInPlace(y);
   },
   reluBackwardBias,
+  clippedReluForward,
+  clippedReluBackward,
   gemm: gemmNaive,
   // The direct convolution's filter gradient reads x itself: nothing to allocate.
   conv2dKept: (x) => x,
