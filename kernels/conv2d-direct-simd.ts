@@ -51,6 +51,7 @@ interface DirectExports {
     xCol: number, xRow: number, coBytes: number, nImages: number, xImg: number,
   ): void;
   relu_in_place(p: number, nVec: number): void;
+  pad_rows(dst: number, src: number, nImages: number, nRows: number, rowBytes: number, srcRow: number, dstRow: number, srcImage: number, dstImage: number): void;
 }
 
 // Instantiated at the first call, then reused.
@@ -92,20 +93,17 @@ function paddedSize(OH: number, OW4: number, KH: number, KW: number, sH: number,
 /**
  * heap[at ..] ← src [N, rows, cols, C] zero-padded to [N, Hp, Wp, C] with `top` rows above and
  * `left` columns on the left (rows and columns past Hp, Wp are left out: no window reads them).
- * src is first copied whole to heap[stage ..] (one memcpy), then row by row within the heap with
- * copyWithin, which makes no subarray per row (a few thousand rows per call).
+ * src is first copied whole to heap[stage ..] (one memcpy), then row by row within the heap by the
+ * module's pad_rows (a few thousand rows per call, each one memory.copy).
  */
 function placePadded(heap: Float32Array, at: number, stage: number, src: Float32Array, N: number, rows: number, cols: number, C: number, top: number, left: number, p: Padded): void {
   const image = p.Hp * p.Wp * C;
   heap.set(src.subarray(0, N * rows * cols * C), stage);
   heap.fill(0, at, at + N * image);
-  const n0 = Math.max(0, Math.min(cols, p.Wp - left)) * C; // floats of each source row that land inside
-  for (let n = 0; n < N; n++) {
-    for (let r = 0; r < rows && r + top < p.Hp; r++) {
-      const from = stage + (n * rows + r) * cols * C;
-      heap.copyWithin(at + n * image + ((r + top) * p.Wp + left) * C, from, from + n0);
-    }
-  }
+  const rowFloats = Math.max(0, Math.min(cols, p.Wp - left)) * C; // the part of each source row that lands inside
+  const nRows = Math.max(0, Math.min(rows, p.Hp - top));
+  if (rowFloats === 0 || nRows === 0) return;
+  exports().pad_rows(4 * (at + (top * p.Wp + left) * C), 4 * stage, N, nRows, 4 * rowFloats, 4 * cols * C, 4 * p.Wp * C, 4 * rows * cols * C, 4 * image);
 }
 
 /** out [N·R, OW, C] ← the heap rows [N·R, OW4, C] (dropping the padding pixels of each row). */

@@ -242,6 +242,14 @@ export const f64x2 = {
 
 export const drop = (): Instr => [0x1a];
 
+/**
+ * Bulk memory (WebAssembly 2.0): `memory.copy` pops (destination, source, byte count) and copies
+ * like memmove, within memory 0 (the two trailing zeros are the destination and source memories).
+ */
+export const memory = {
+  copy: (): Instr => [0xfc, ...uleb(10), 0x00, 0x00],
+};
+
 // ---------------------------------------------------------------------------------------------
 // Idioms the kernels share (short sequences, not instructions)
 // ---------------------------------------------------------------------------------------------

@@ -17,13 +17,16 @@
 //       dw[k, co] += Σ_{images, r, p < OW} x[window(r, p) + off[k]] · dy[r, p, co]   for k < 4·nK4;
 //       off [4·nK4] holds each tap row's byte offset within a window; dy rows are OW·CO packed.
 //       Accumulates.
+//   pad_rows(dst, src, nImages, nRows, rowBytes, srcRow, dstRow, srcImage, dstImage)
+//       copies nRows rows of rowBytes bytes per image (memory.copy), rows srcRow / dstRow bytes apart,
+//       images srcImage / dstImage bytes apart: x into the interior of its zeroed padded copy.
 //
 // Arithmetic: float32 lanes, no fused multiply-add (each product is rounded, then added). The
 // forward adds the taps in (kh, kw, ci) order, as the naive kernel does, but in float32 where the
 // naive kernel sums in float64; the filter gradient sums pixels in row order in float32, as the
 // GEMM of the im2col path does.
 
-import { assembleModule, decrementAndLoop, f32x4, i32, increment, local, loop, v128, valType, type FunctionDef, type Instr, type ValType } from './assembler.js';
+import { assembleModule, decrementAndLoop, f32x4, i32, increment, local, loop, memory, v128, valType, type FunctionDef, type Instr, type ValType } from './assembler.js';
 import { HEAP_IMPORT } from './heap.js';
 import { reluInPlaceFunction } from './relu-module.js';
 
@@ -178,10 +181,31 @@ function filterGrad(): FunctionDef {
   };
 }
 
-/** Bytes of the module: `conv_bias`, `conv_add`, `conv_filter_grad` (see the header), and relu-module.ts's `relu_in_place` for a fused ReLU. */
+/** pad_rows (see the header): one memory.copy per row, so padding a batch costs no call per row from JS. */
+function padRows(): FunctionDef {
+  const dst = 0, src = 1, nImages = 2, nRows = 3, rowBytes = 4, srcRow = 5, dstRow = 6, srcImage = 7, dstImage = 8;
+  const d = 9, s = 10, r = 11; // the row pointers and the rows left in this image
+  return {
+    name: 'pad_rows', params: new Array<ValType>(9).fill(valType.i32), results: [], locals: [valType.i32, valType.i32, valType.i32],
+    body: [
+      loop( // images
+        set(d, local.get(dst)), set(s, local.get(src)), set(r, local.get(nRows)),
+        loop( // rows
+          [...local.get(d), ...local.get(s), ...local.get(rowBytes), ...memory.copy()],
+          increment(d, local.get(dstRow)), increment(s, local.get(srcRow)),
+          decrementAndLoop(r),
+        ),
+        increment(dst, local.get(dstImage)), increment(src, local.get(srcImage)),
+        decrementAndLoop(nImages),
+      ),
+    ],
+  };
+}
+
+/** Bytes of the module: `conv_bias`, `conv_add`, `conv_filter_grad` and `pad_rows` (see the header), and relu-module.ts's `relu_in_place` for a fused ReLU. */
 export function conv2dDirectModuleBytes(): Uint8Array<ArrayBuffer> {
   return assembleModule({
     memory: { ...HEAP_IMPORT, minPages: 1 },
-    functions: [convRows('conv_bias', false), convRows('conv_add', true), filterGrad(), reluInPlaceFunction()],
+    functions: [convRows('conv_bias', false), convRows('conv_add', true), filterGrad(), reluInPlaceFunction(), padRows()],
   });
 }
