@@ -62,10 +62,10 @@ function exports(): DirectExports {
 }
 
 // Up to this many output channels the windows cost more than the multiply. Measured here on
-// 2026-11-29 (medians, one process, load average 5–12): the ResNet's 32×28×28×8 → 8 3×3 'same' layer, forward 0.56 ms
-// against 3.1 ms for im2col + GEMM, input gradient 0.62 against 3.8; 32×14×14×32 → 32, forward
-// 4.7 against 9.6; but at 64 output channels (the convnet's 32 → 64 layer) the filter gradient was
-// 40% slower than the GEMM's, which amortizes im2col over its CO columns.
+// 2026-11-29 (medians, one process, load average 5–12): the ResNet's 32×28×28×8 → 8 3×3 'same'
+// layer, forward 0.56 ms against 3.1 ms for im2col + GEMM, input gradient 0.62 against 3.8;
+// 32×14×14×32 → 32, forward 4.7 against 9.6; but at 64 output channels (the convnet's 32 → 64
+// layer) the filter gradient was 40% slower than the GEMM's, which amortizes im2col over CO columns.
 const MAX_CHANNELS = 32;
 
 /** True where the forward and the filter gradient run here: dilation 1, CO a multiple of 8 and ≤ 32, not a plain 1×1. */
