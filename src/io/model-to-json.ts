@@ -15,6 +15,7 @@
  * (Keras 3's hard_sigmoid, an activity penalty not divided by the batch size): see keras-flavor.ts.
  */
 import type { Model } from '../models/model.js';
+import type { InferenceModel } from '../models/inference-model.js';
 import { InputLayer } from '../layers/input.js';
 import type { Layer, SymbolicTensor } from '../layers/layer.js';
 import { Reshape } from '../layers/reshape.js';
@@ -33,7 +34,7 @@ export interface SaveOptions {
 }
 
 /** The model's topology in Keras JSON. */
-export function modelTopology(model: Model): Record<string, unknown> {
+export function modelTopology(model: InferenceModel): Record<string, unknown> {
   const functional = model.layers[0] instanceof InputLayer;
   // The model's own calls of each layer (a layer may also be called outside it), numbered from 0 as
   // Keras numbers them in a file.
@@ -44,7 +45,7 @@ export function modelTopology(model: Model): Record<string, unknown> {
   const ref = (t: SymbolicTensor): [string, number, number] => [t.layer.name, calls(t.layer).indexOf(t) + (t.layer instanceof NestedModel ? 1 : 0), 0];
   const major = savedKerasMajor(everyLayer(model), `save '${model.name}'`);
   const layers = model.layers.map((layer, i) => {
-    const config = fileLayerConfig(layer.getConfig());
+    const config = fileLayerConfig(layer instanceof NestedModel ? nestedConfig(layer) : layer.getConfig());
     // tfjs 4.22 leaves a -1 of Reshape unresolved ([null, 2, null]), which breaks the layer after it;
     // the resolved sizes mean the same for this model's fixed input shape.
     if (layer instanceof Reshape) config.target_shape = calls(layer)[0].shape.slice(1);
@@ -63,8 +64,14 @@ export function modelTopology(model: Model): Record<string, unknown> {
 }
 
 /** The model's layers and, inside each nested model, its layers. */
-function everyLayer(model: Model): Layer[] {
+function everyLayer(model: InferenceModel): Layer[] {
   return model.layers.flatMap((l) => (l instanceof NestedModel ? [l, ...everyLayer(l.model)] : [l]));
+}
+
+/** A nested model's Keras config (its name, layers, inputs, outputs), as files nest it; `trainable` only when frozen. */
+function nestedConfig(layer: NestedModel): Record<string, unknown> {
+  const { config } = modelTopology(layer.model) as { config: Record<string, unknown> };
+  return layer.trainable ? config : { ...config, trainable: false };
 }
 
 /** model.json and the bytes of weights.bin (and optimizer.bin with includeOptimizer). */
