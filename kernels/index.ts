@@ -45,7 +45,11 @@ export {
 export { conv2dKeptIsInput, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast, conv2dBackwardBiasFast } from './conv2d-fast.js';
 export { maxPool2dForwardNaive, maxPool2dForward, maxPool2dBackward, maxPool2dBackwardNaive } from './max-pool2d.js';
 export { avgPool2dForwardNaive, avgPool2dForward, avgPool2dBackwardNaive, avgPool2dBackward } from './avg-pool2d.js';
-export { gemmSimd, gemmSimdBias, simdAvailable } from './gemm-simd.js';
+export {
+  gemmSimd, gemmSimdBias, gemmRelaxedSimd, gemmRelaxedSimdBias, gemmSimdTiled, simdAvailable, relaxedSimdAvailable,
+  SIMD_TILE, RELAXED_TILE, type GemmTile,
+} from './gemm-simd.js';
+export { createHeap, engineHeap, type WasmHeap, type HeapOptions } from './wasm/heap.js';
 export { gemmFast, gemmFastBias } from './gemm-fast.js';
 export { reluInPlace, reluBackwardBias } from './relu.js';
 export { reluBackwardBiasSimd } from './relu-simd.js';

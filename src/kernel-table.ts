@@ -171,6 +171,8 @@ export const fastKernels: KernelTable = {
   reluBackwardBias: reluBackwardBiasFast,
   clippedReluForward: simdAvailable ? clippedReluForwardSimd : clippedReluForward,
   clippedReluBackward: simdAvailable ? clippedReluBackwardSimd : clippedReluBackward,
+  // The relaxed-SIMD GEMM (FMA) when its probe says the engine has it, else plain SIMD, else JS:
+  // gemmFast chooses, so the convolutions that call it directly get the same GEMM.
   gemm: gemmFast,
   // A 1×1 conv with stride 1 is a plain GEMM: x already is the cols matrix, so nothing is copied.
   conv2dKept: (x, s) => (conv2dKeptIsInput(s) ? x : allocFloat32(s.N * s.OH * s.OW * s.KH * s.KW * s.CI)), // (N·OH·OW, KH·KW·CI)
