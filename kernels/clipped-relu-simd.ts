@@ -37,7 +37,7 @@ export function clippedReluForwardSimd(y: Float32Array, x: Float32Array, top: nu
   if (n === 0) return;
   const n4 = vec4Ceil(n);
   // Heap, in floats: x, computed in place into y.
-  const { f32 } = heapViews(n4 * 4);
+  const { f32 } = heapViews(n4 * 4, 'clipped ReLU (SIMD)');
   f32.set(x, 0);
   exports().clipped_relu(0, 0, n4 / 4, top);
   y.set(f32.subarray(0, n));
@@ -50,7 +50,7 @@ export function clippedReluBackwardSimd(dx: Float32Array, dout: Float32Array, x:
   const n4 = vec4Ceil(n);
   // Heap, in floats: dx, dout, x, each in whole vectors.
   const DOUT_AT = n4, X_AT = 2 * n4;
-  const { f32 } = heapViews(3 * n4 * 4);
+  const { f32 } = heapViews(3 * n4 * 4, 'clipped ReLU (SIMD)');
   f32.set(dx.subarray(0, n), 0);
   f32.set(dout.subarray(0, n), DOUT_AT);
   f32.set(x, X_AT);

@@ -133,7 +133,7 @@ export function conv2dForwardDirectSimd(y: Float32Array, x: Float32Array, w: Flo
   const xpLen = N * p.Hp * p.Wp * CI, yLen = N * OH * OW4 * CO;
   const W_AT = 0, B_AT = vec4Ceil(wLen), X_AT = B_AT + vec4Ceil(CO), Y_AT = X_AT + vec4Ceil(xpLen);
   const STAGE_AT = Y_AT + yLen; // x before padding
-  const { f32 } = heapViews((STAGE_AT + N * H * W * CI) * 4);
+  const { f32 } = heapViews((STAGE_AT + N * H * W * CI) * 4, 'conv2d (direct SIMD)');
   f32.set(w.subarray(0, wLen), W_AT);
   if (bias === null) f32.fill(0, B_AT, B_AT + CO);
   else f32.set(bias.subarray(0, CO), B_AT);
@@ -158,7 +158,7 @@ export function conv2dBackwardInputDirectSimd(dx: Float32Array, dy: Float32Array
   const dypLen = N * p.Hp * p.Wp * CO, dxLen = N * H * W4 * CI;
   const W_AT = 0, DY_AT = vec4Ceil(wLen), DX_AT = DY_AT + vec4Ceil(dypLen);
   const STAGE_AT = DX_AT + dxLen; // dy before padding
-  const { f32 } = heapViews((STAGE_AT + N * OH * OW * CO) * 4);
+  const { f32 } = heapViews((STAGE_AT + N * OH * OW * CO) * 4, 'conv2d (direct SIMD)');
   // w'[kh', kw', co, ci] = w[KH−1−kh', KW−1−kw', ci, co]: the filter turned 180°, channels swapped.
   for (let kh = 0; kh < KH; kh++) {
     for (let kw = 0; kw < KW; kw++) {
@@ -185,7 +185,7 @@ export function conv2dBackwardFilterDirectSimd(dw: Float32Array, dy: Float32Arra
   const xpLen = N * p.Hp * p.Wp * CI, yLen = N * OH * OW * CO;
   const DW_AT = 0, OFF_AT = KKC4 * CO, DY_AT = OFF_AT + KKC4, X_AT = DY_AT + vec4Ceil(yLen);
   const STAGE_AT = X_AT + xpLen; // x before padding
-  const { f32, i32 } = heapViews((STAGE_AT + N * H * W * CI) * 4);
+  const { f32, i32 } = heapViews((STAGE_AT + N * H * W * CI) * 4, 'conv2d (direct SIMD)');
   f32.fill(0, DW_AT, DW_AT + KKC4 * CO);
   // off[k]: where tap k = (kh, kw, ci) lies within a window of xp, in bytes; the pad taps read 0.
   for (let k = 0; k < KKC4; k++) {
