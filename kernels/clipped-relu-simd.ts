@@ -16,7 +16,8 @@
 // Only call these when simdAvailable (gemm-simd.ts); the kernel table picks them or the JS twins.
 
 import { clippedReluModuleBytes } from './wasm/clipped-relu-module.js';
-import { heapViews, instantiateOnHeap, vec4Ceil } from './wasm/heap.js';
+import { engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
+import { clippedReluForward, clippedReluBackward } from './clipped-relu.js';
 
 /** The module's exports; addresses in bytes, nVec ≥ 1. */
 interface ClippedReluExports {
@@ -24,36 +25,42 @@ interface ClippedReluExports {
   clipped_relu_grad(dx: number, dout: number, x: number, nVec: number, top: number): void;
 }
 
-// Instantiated at the first call, then reused.
-let wasm: ClippedReluExports | null = null;
-function exports(): ClippedReluExports {
-  if (wasm === null) wasm = instantiateOnHeap(clippedReluModuleBytes()) as unknown as ClippedReluExports;
-  return wasm;
-}
+// Built and instantiated on a heap at its first call there, then the same instance (WasmHeap.instance).
+const exports = (heap: WasmHeap): ClippedReluExports => heap.instance('clipped-relu', clippedReluModuleBytes) as unknown as ClippedReluExports;
 
-/** y = min(max(x, 0), top), NaN kept; the same bits as clippedReluForward. Overwrites y. */
-export function clippedReluForwardSimd(y: Float32Array, x: Float32Array, top: number): void {
+/** y = min(max(x, 0), top), NaN kept; the same bits as clippedReluForward (run instead when `heap` cannot grow). Overwrites y. */
+export function clippedReluForwardSimd(y: Float32Array, x: Float32Array, top: number, heap: WasmHeap = engineHeap()): void {
   const n = x.length;
   if (n === 0) return;
   const n4 = vec4Ceil(n);
   // Heap, in floats: x, computed in place into y.
-  const { f32 } = heapViews(n4 * 4, 'clipped ReLU (SIMD)');
+  const views = heap.views(n4 * 4);
+  if (views === null) {
+    clippedReluForward(y, x, top);
+    return;
+  }
+  const { f32 } = views;
   f32.set(x, 0);
-  exports().clipped_relu(0, 0, n4 / 4, top);
+  exports(heap).clipped_relu(0, 0, n4 / 4, top);
   y.set(f32.subarray(0, n));
 }
 
-/** dx += dout · [0 < x < top]; the same bits as clippedReluBackward. Accumulates. */
-export function clippedReluBackwardSimd(dx: Float32Array, dout: Float32Array, x: Float32Array, top: number): void {
+/** dx += dout · [0 < x < top]; the same bits as clippedReluBackward (run instead when `heap` cannot grow). Accumulates. */
+export function clippedReluBackwardSimd(dx: Float32Array, dout: Float32Array, x: Float32Array, top: number, heap: WasmHeap = engineHeap()): void {
   const n = x.length;
   if (n === 0) return;
   const n4 = vec4Ceil(n);
   // Heap, in floats: dx, dout, x, each in whole vectors.
   const DOUT_AT = n4, X_AT = 2 * n4;
-  const { f32 } = heapViews(3 * n4 * 4, 'clipped ReLU (SIMD)');
+  const views = heap.views(3 * n4 * 4);
+  if (views === null) {
+    clippedReluBackward(dx, dout, x, top);
+    return;
+  }
+  const { f32 } = views;
   f32.set(dx.subarray(0, n), 0);
   f32.set(dout.subarray(0, n), DOUT_AT);
   f32.set(x, X_AT);
-  exports().clipped_relu_grad(0, 4 * DOUT_AT, 4 * X_AT, n4 / 4, top);
+  exports(heap).clipped_relu_grad(0, 4 * DOUT_AT, 4 * X_AT, n4 / 4, top);
   dx.set(f32.subarray(0, n));
 }

@@ -36,7 +36,7 @@ import { simdAvailable } from './gemm-simd.js';
 import { conv2dForwardDirect, conv2dBackwardInputDirect, conv2dBackwardFilterDirect } from './conv2d.js';
 import { reluInPlace } from './relu.js';
 import { conv2dDirectModuleBytes } from './wasm/conv2d-direct-module.js';
-import { heapViews, instantiateOnHeap, vec4Ceil } from './wasm/heap.js';
+import { engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
 
 type ConvRowsFn = (
   y: number, x: number, w: number, bias: number, nRows: number, nTiles: number, nCo: number,
@@ -54,12 +54,8 @@ interface DirectExports {
   pad_rows(dst: number, src: number, nImages: number, nRows: number, rowBytes: number, srcRow: number, dstRow: number, srcImage: number, dstImage: number): void;
 }
 
-// Instantiated at the first call, then reused.
-let wasm: DirectExports | null = null;
-function exports(): DirectExports {
-  if (wasm === null) wasm = instantiateOnHeap(conv2dDirectModuleBytes()) as unknown as DirectExports;
-  return wasm;
-}
+// Built and instantiated on a heap at its first call there, then the same instance (WasmHeap.instance).
+const exports = (heap: WasmHeap): DirectExports => heap.instance('conv2d-direct', conv2dDirectModuleBytes) as unknown as DirectExports;
 
 // Up to this many output channels the windows cost more than the multiply. Measured here on
 // 2026-11-29 (medians, one process, load average 5–12): the ResNet's 32×28×28×8 → 8 3×3 'same'
@@ -99,14 +95,16 @@ function paddedSize(OH: number, OW4: number, KH: number, KW: number, sH: number,
  * src is first copied whole to heap[stage ..] (one memcpy), then row by row within the heap by the
  * module's pad_rows (a few thousand rows per call, each one memory.copy).
  */
-function placePadded(heap: Float32Array, at: number, stage: number, src: Float32Array, N: number, rows: number, cols: number, C: number, top: number, left: number, p: Padded): void {
+function placePadded(
+  m: DirectExports, heap: Float32Array, at: number, stage: number, src: Float32Array, N: number, rows: number, cols: number, C: number, top: number, left: number, p: Padded,
+): void {
   const image = p.Hp * p.Wp * C;
   heap.set(src.subarray(0, N * rows * cols * C), stage);
   heap.fill(0, at, at + N * image);
   const rowFloats = Math.max(0, Math.min(cols, p.Wp - left)) * C; // the part of each source row that lands inside
   const nRows = Math.max(0, Math.min(rows, p.Hp - top));
   if (rowFloats === 0 || nRows === 0) return;
-  exports().pad_rows(4 * (at + (top * p.Wp + left) * C), 4 * stage, N, nRows, 4 * rowFloats, 4 * cols * C, 4 * p.Wp * C, 4 * rows * cols * C, 4 * image);
+  m.pad_rows(4 * (at + (top * p.Wp + left) * C), 4 * stage, N, nRows, 4 * rowFloats, 4 * cols * C, 4 * p.Wp * C, 4 * rows * cols * C, 4 * image);
 }
 
 /** out [N·R, OW, C] ← the heap rows [N·R, OW4, C] (dropping the padding pixels of each row). */
@@ -118,14 +116,21 @@ function copyRowsOut(out: Float32Array, heap: Float32Array, at: number, rows: nu
   for (let r = 0; r < rows; r++) out.set(heap.subarray(at + r * OW4 * C, at + (r * OW4 + OW) * C), r * OW * C);
 }
 
-/** y = conv2d(x, w) + bias (then clamped at 0 when `relu`); overwrites y. See the header. */
-export function conv2dForwardDirectSimd(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape, relu = false): void {
+/**
+ * y = conv2d(x, w) + bias (then clamped at 0 when `relu`); overwrites y. See the header. On `heap`
+ * (default: the engine's); the naive loops when it cannot grow or when w is not finite.
+ */
+export function conv2dForwardDirectSimd(
+  y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape, relu = false, heap: WasmHeap = engineHeap(),
+): void {
   const { N, H, W, CI, KH, KW, CO, OH, OW, strideH, strideW } = s;
   const wLen = KH * KW * CI * CO;
-  if (!allFinite(w, 0, wLen)) {
-    // A non-finite weight must not meet the padding's zeros (see the header).
+  const naive = (): void => {
     conv2dForwardDirect(y, x, w, bias, s);
     if (relu) reluInPlace(y.subarray(0, N * OH * OW * CO));
+  };
+  if (!allFinite(w, 0, wLen)) {
+    naive(); // a non-finite weight must not meet the padding's zeros (see the header)
     return;
   }
   const OW4 = vec4Ceil(OW);
@@ -133,20 +138,28 @@ export function conv2dForwardDirectSimd(y: Float32Array, x: Float32Array, w: Flo
   const xpLen = N * p.Hp * p.Wp * CI, yLen = N * OH * OW4 * CO;
   const W_AT = 0, B_AT = vec4Ceil(wLen), X_AT = B_AT + vec4Ceil(CO), Y_AT = X_AT + vec4Ceil(xpLen);
   const STAGE_AT = Y_AT + yLen; // x before padding
-  const { f32 } = heapViews((STAGE_AT + N * H * W * CI) * 4, 'conv2d (direct SIMD)');
+  const views = heap.views((STAGE_AT + N * H * W * CI) * 4);
+  if (views === null) {
+    naive(); // the heap cannot grow
+    return;
+  }
+  const { f32 } = views;
+  const m = exports(heap);
   f32.set(w.subarray(0, wLen), W_AT);
   if (bias === null) f32.fill(0, B_AT, B_AT + CO);
   else f32.set(bias.subarray(0, CO), B_AT);
-  placePadded(f32, X_AT, STAGE_AT, x, N, H, W, CI, s.padTop, s.padLeft, p);
-  const m = exports();
+  placePadded(m, f32, X_AT, STAGE_AT, x, N, H, W, CI, s.padTop, s.padLeft, p);
   m.conv_bias(4 * Y_AT, 4 * X_AT, 4 * W_AT, 4 * B_AT, OH, OW4 / 4, CO / 8,
     KH, KW * CI, 4 * strideW * CI, 4 * p.Wp * CI, 4 * strideH * p.Wp * CI, 4 * CO, N, 4 * p.Hp * p.Wp * CI);
   if (relu) m.relu_in_place(4 * Y_AT, yLen / 4);
   copyRowsOut(y, f32, Y_AT, N * OH, OW, OW4, CO);
 }
 
-/** dx += ∂(Σ y·dy)/∂x at stride 1, as the forward kernel on the padded dy (see the header). Accumulates. */
-export function conv2dBackwardInputDirectSimd(dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape): void {
+/**
+ * dx += ∂(Σ y·dy)/∂x at stride 1, as the forward kernel on the padded dy (see the header). Accumulates.
+ * On `heap` (default: the engine's); the naive loops when it cannot grow or when w is not finite.
+ */
+export function conv2dBackwardInputDirectSimd(dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape, heap: WasmHeap = engineHeap()): void {
   const { N, H, W, CI, KH, KW, CO, OH, OW } = s;
   const wLen = KH * KW * CI * CO;
   if (!allFinite(w, 0, wLen)) {
@@ -158,7 +171,13 @@ export function conv2dBackwardInputDirectSimd(dx: Float32Array, dy: Float32Array
   const dypLen = N * p.Hp * p.Wp * CO, dxLen = N * H * W4 * CI;
   const W_AT = 0, DY_AT = vec4Ceil(wLen), DX_AT = DY_AT + vec4Ceil(dypLen);
   const STAGE_AT = DX_AT + dxLen; // dy before padding
-  const { f32 } = heapViews((STAGE_AT + N * OH * OW * CO) * 4, 'conv2d (direct SIMD)');
+  const views = heap.views((STAGE_AT + N * OH * OW * CO) * 4);
+  if (views === null) {
+    conv2dBackwardInputDirect(dx, dy, w, s); // the heap cannot grow
+    return;
+  }
+  const { f32 } = views;
+  const m = exports(heap);
   // w'[kh', kw', co, ci] = w[KH−1−kh', KW−1−kw', ci, co]: the filter turned 180°, channels swapped.
   for (let kh = 0; kh < KH; kh++) {
     for (let kw = 0; kw < KW; kw++) {
@@ -167,17 +186,19 @@ export function conv2dBackwardInputDirectSimd(dx: Float32Array, dy: Float32Array
       for (let co = 0; co < CO; co++) for (let ci = 0; ci < CI; ci++) f32[dst + co * CI + ci] = w[src + ci * CO + co];
     }
   }
-  placePadded(f32, DY_AT, STAGE_AT, dy, N, OH, OW, CO, KH - 1 - s.padTop, KW - 1 - s.padLeft, p);
+  placePadded(m, f32, DY_AT, STAGE_AT, dy, N, OH, OW, CO, KH - 1 - s.padTop, KW - 1 - s.padLeft, p);
   // dx's rows into the scratch (rows of W4 pixels), so conv_add adds onto them.
   for (let r = 0; r < N * H; r++) f32.set(dx.subarray(r * W * CI, (r + 1) * W * CI), DX_AT + r * W4 * CI);
-  const m = exports();
   m.conv_add(4 * DX_AT, 4 * DY_AT, 4 * W_AT, 0, H, W4 / 4, CI / 8,
     KH, KW * CO, 4 * CO, 4 * p.Wp * CO, 4 * p.Wp * CO, 4 * CI, N, 4 * p.Hp * p.Wp * CO);
   copyRowsOut(dx, f32, DX_AT, N * H, W, W4, CI);
 }
 
-/** dw += Σ over the batch of x's windows × dy, reading x's padded copy (see the header). Accumulates. */
-export function conv2dBackwardFilterDirectSimd(dw: Float32Array, dy: Float32Array, x: Float32Array, s: Conv2dShape): void {
+/**
+ * dw += Σ over the batch of x's windows × dy, reading x's padded copy (see the header). Accumulates.
+ * On `heap` (default: the engine's); the naive loops when it cannot grow or the result is not finite.
+ */
+export function conv2dBackwardFilterDirectSimd(dw: Float32Array, dy: Float32Array, x: Float32Array, s: Conv2dShape, heap: WasmHeap = engineHeap()): void {
   const { N, H, W, CI, KH, KW, CO, OH, OW, strideH, strideW } = s;
   const p = paddedSize(OH, vec4Ceil(OW), KH, KW, strideH, strideW);
   const KKC = KH * KW * CI;
@@ -185,7 +206,13 @@ export function conv2dBackwardFilterDirectSimd(dw: Float32Array, dy: Float32Arra
   const xpLen = N * p.Hp * p.Wp * CI, yLen = N * OH * OW * CO;
   const DW_AT = 0, OFF_AT = KKC4 * CO, DY_AT = OFF_AT + KKC4, X_AT = DY_AT + vec4Ceil(yLen);
   const STAGE_AT = X_AT + xpLen; // x before padding
-  const { f32, i32 } = heapViews((STAGE_AT + N * H * W * CI) * 4, 'conv2d (direct SIMD)');
+  const views = heap.views((STAGE_AT + N * H * W * CI) * 4);
+  if (views === null) {
+    conv2dBackwardFilterDirect(dw, dy, x, s); // the heap cannot grow
+    return;
+  }
+  const { f32, i32 } = views;
+  const m = exports(heap);
   f32.fill(0, DW_AT, DW_AT + KKC4 * CO);
   // off[k]: where tap k = (kh, kw, ci) lies within a window of xp, in bytes; the pad taps read 0.
   for (let k = 0; k < KKC4; k++) {
@@ -193,8 +220,7 @@ export function conv2dBackwardFilterDirectSimd(dw: Float32Array, dy: Float32Arra
     i32[OFF_AT + k] = k < KKC ? 4 * (kh * p.Wp * CI + (k - kh * KW * CI)) : 0;
   }
   f32.set(dy.subarray(0, yLen), DY_AT);
-  placePadded(f32, X_AT, STAGE_AT, x, N, H, W, CI, s.padTop, s.padLeft, p);
-  const m = exports();
+  placePadded(m, f32, X_AT, STAGE_AT, x, N, H, W, CI, s.padTop, s.padLeft, p);
   m.conv_filter_grad(4 * DW_AT, 4 * X_AT, 4 * DY_AT, 4 * OFF_AT, OH, OW, KKC4 / 4, CO / 8,
     4 * strideW * CI, 4 * strideH * p.Wp * CI, 4 * CO, N, 4 * p.Hp * p.Wp * CI);
   if (!allFinite(f32, DW_AT, KKC * CO)) {

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { clippedReluForward, clippedReluBackward } from '../../kernels/clipped-relu.js';
 import { clippedReluForwardSimd, clippedReluBackwardSimd } from '../../kernels/clipped-relu-simd.js';
 import { simdAvailable } from '../../kernels/gemm-simd.js';
+import { createHeap } from '../../kernels/wasm/heap.js';
 import { mulberry32, randInt, randomArray, nanArray, type Rng } from './helpers.js';
 import { firstDifference } from './same-bits.js';
 
@@ -59,6 +60,22 @@ describe.runIf(simdAvailable)('the clipped ReLU on WebAssembly SIMD', () => {
     const got = nanArray(4);
     clippedReluForwardSimd(got, x, 5);
     expect(firstDifference(got, want)).toBe(1);
+  });
+
+  it('on a heap that cannot grow, the JS twins run: the same bits', () => {
+    const heap = createHeap({ maximumPages: 1 });
+    const rng = mulberry32(303);
+    const n = 20_000; // 80 kB per operand: more than the heap's one page
+    const x = spicyArray(rng, n, 6);
+    const dout = randomArray(rng, n);
+    const [want, got] = [nanArray(n), nanArray(n)];
+    clippedReluForward(want, x, 6);
+    clippedReluForwardSimd(got, x, 6, heap);
+    expectSame(got, want, 'forward');
+    const [dxWant, dxGot] = [new Float32Array(n), new Float32Array(n)];
+    clippedReluBackward(dxWant, dout, x, 6);
+    clippedReluBackwardSimd(dxGot, dout, x, 6, heap);
+    expectSame(dxGot, dxWant, 'backward');
   });
 
   it('an empty input is a no-op', () => {

@@ -8,6 +8,7 @@ import {
 import { conv2dKeptIsInput, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast, conv2dBackwardBiasFast } from '../../kernels/conv2d-fast.js';
 import { reluInPlace } from '../../kernels/relu.js';
 import { simdAvailable } from '../../kernels/gemm-simd.js';
+import { createHeap } from '../../kernels/wasm/heap.js';
 import { compareArrays, expectTwinsAgree, mulberry32, nanArray, randInt, randomArray, sumTolerance, type ConvKernels, type Rng } from './helpers.js';
 import { expectNonFiniteTwinsAgree, expectSameNonFinite } from './non-finite.js';
 import { firstDifference } from './same-bits.js';
@@ -128,6 +129,27 @@ describe.runIf(simdAvailable)('the direct SIMD convolution equals the naive twin
       SIMD(s).input(dxGot, dyf, wInf);
       expectSameNonFinite(dxGot, dxWant, sumTolerance(terms.input), `backward input with ±Inf in w, ${label(s)}`);
     }
+  });
+
+  it('on a heap that cannot grow, runs the naive loops: the same bits as the twins', () => {
+    const s = shapeOf([2, 20, 20, 8, 3, 3, 8, [1, 1], [1, 1], 'same']);
+    const heap = createHeap({ maximumPages: 1 }); // 64 KiB: less than the padded input and the output
+    const rng = mulberry32(225);
+    const x = randomArray(rng, 6400);
+    const w = randomArray(rng, 576);
+    const dy = randomArray(rng, 6400);
+    const [want, got] = [nanArray(6400), nanArray(6400)];
+    conv2dForwardDirect(want, x, w, null, s);
+    conv2dForwardDirectSimd(got, x, w, null, s, false, heap);
+    expect(firstDifference(got, want)).toBe(-1);
+    const [dxWant, dxGot] = [new Float32Array(6400), new Float32Array(6400)];
+    conv2dBackwardInputDirect(dxWant, dy, w, s);
+    conv2dBackwardInputDirectSimd(dxGot, dy, w, s, heap);
+    expect(firstDifference(dxGot, dxWant)).toBe(-1);
+    const [dwWant, dwGot] = [new Float32Array(576), new Float32Array(576)];
+    conv2dBackwardFilterDirect(dwWant, dy, x, s);
+    conv2dBackwardFilterDirectSimd(dwGot, dy, x, s, heap);
+    expect(firstDifference(dwGot, dwWant)).toBe(-1);
   });
 
   it('the comparison rejects a kernel run with its padding off by one', () => {
