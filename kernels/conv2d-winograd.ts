@@ -1,0 +1,227 @@
+// 3×3 convolution with stride 1 by Winograd's F(2×2, 3×3) (Lavin & Gray 2015; transforms and
+// matrices in conv2d-winograd-transforms.ts). Same math as the direct twin in conv2d.ts:
+//
+//   forward     y[n,oh,ow,co] = b[co] + Σ_{kh,kw,ci} x[n, oh − padTop + kh, ow − padLeft + kw, ci] · w[kh,kw,ci,co]
+//               (overwrites y; ReLU optional, NaN kept as reluInPlace keeps it)
+//   input grad  dx[n,ih,iw,ci] += Σ_{kh,kw,co} dy[n, ih + padTop − kh, iw + padLeft − kw, co] · w[kh,kw,ci,co]
+//               (accumulates dx). Written as a correlation of dy with the filter rotated 180° and
+//               in/out swapped, padded by 2 − padTop, 2 − padLeft: the same kernel runs it.
+//
+// Buffers (legend in conv-shape.ts): x [N, H, W, CI], w [3, 3, CI, CO] (HWIO), y and dy [N, OH, OW, CO],
+// dx [N, H, W, CI]. 'valid' (pad 0) and TF's 'same' (pad 1 all round for a 3×3 kernel at stride 1).
+//
+// What it optimizes: every output pair of rows and columns (a 2×2 tile) costs 16 multiplies per
+// (input, output) channel pair instead of 36, 2.25× fewer; the multiplies become 16 GEMMs
+// [tiles, IC] · [IC, OC], run by the `gemm` the caller passes (the engine's fastest). The price
+// is the transforms (adds only, O(tiles·(IC + OC)), small next to the GEMMs once IC and OC are
+// a few dozen) and a little accuracy.
+//
+// Tiles run in chunks of `tc`, so a chunk's transformed inputs V [16, tc, IC] and products
+// M [16, tc, OC] stay in L2 between the transform, the GEMMs and the output transform.
+// An output tile past the bottom or right edge (odd OH or OW) is computed whole from zeros
+// and only its real pixels are stored.
+//
+// Accuracy: the adds of the transforms enlarge the operands (|V| ≤ 4·max|x|, |U| ≤ 2.25·max|w|)
+// and each output sums 9 products of them, so rounding errors grow by a small constant over the
+// direct sum. Measured against the direct twin (float64 sums), see the README.
+//
+// NaN and ±Inf: the transforms would turn one infinity into Inf − Inf = NaN beside outputs the
+// direct loops make ±Inf, and a non-finite filter tap would reach border outputs whose padded
+// taps the direct loops skip. So a tile whose outputs are not all finite is recomputed by the
+// direct loops (its pixels only): the non-finite results are exactly the twin's, at its places.
+// This costs one add per output when all is finite, and makes a non-finite filter (every tile)
+// as slow as the direct loops: callers send those to im2col.
+
+import type { Conv2dShape } from './conv-shape.js';
+import type { GemmLayout } from './gemm.js';
+import { filterTransform, inputTransform, outputTransformTile } from './conv2d-winograd-transforms.js';
+
+/** The GEMM contract of gemm.ts: c [M, N] = (accumulate ? c : 0) + op(a) · op(b). */
+export type WinogradGemm = (
+  c: Float32Array, a: Float32Array, b: Float32Array, M: number, N: number, K: number, layout: GemmLayout, accumulate: boolean,
+) => void;
+
+/** True for the convolutions this kernel computes: a 3×3 kernel, stride 1, dilation 1 (any padding rule). */
+export function winogradApplies(s: Conv2dShape): boolean {
+  return s.KH === 3 && s.KW === 3 && s.strideH === 1 && s.strideW === 1 && s.dilationH === 1 && s.dilationW === 1;
+}
+
+function requireApplies(op: string, s: Conv2dShape): void {
+  if (!winogradApplies(s)) {
+    throw new Error(`${op}: Winograd F(2x2, 3x3) needs a 3x3 kernel, stride 1 and dilation 1, got kernel ` +
+      `${s.KH}x${s.KW}, stride ${s.strideH}x${s.strideW}, dilation ${s.dilationH}x${s.dilationW}`);
+  }
+}
+
+/** y [N,OH,OW,CO] = conv(x, w) + bias, clamped at 0 when `relu`. Overwrites y. */
+export function conv2dForwardWinograd(
+  y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape,
+  gemm: WinogradGemm, relu = false,
+): void {
+  requireApplies('conv2dForwardWinograd', s);
+  const u = new Float32Array(16 * s.CI * s.CO); // (16, CI, CO)
+  filterTransform(u, w, s.CI, s.CO, false);
+  const pass: Pass = {
+    N: s.N, IH: s.H, IW: s.W, IC: s.CI, OH: s.OH, OW: s.OW, OC: s.CO,
+    padTop: s.padTop, padLeft: s.padLeft, rotated: false,
+  };
+  runPass(y, x, w, u, pass, bias, relu, false, gemm);
+}
+
+/** dx [N,H,W,CI] += the gradient of y with respect to x, given dy [N,OH,OW,CO]. Accumulates. */
+export function conv2dBackwardInputWinograd(
+  dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape, gemm: WinogradGemm,
+): void {
+  requireApplies('conv2dBackwardInputWinograd', s);
+  const u = new Float32Array(16 * s.CO * s.CI); // (16, CO, CI)
+  filterTransform(u, w, s.CI, s.CO, true);
+  // dx[ih] gathers dy[ih + padTop − kh] for kh = 0..2, i.e. dy[ih − (2 − padTop) + kh'] with kh' = 2 − kh.
+  const pass: Pass = {
+    N: s.N, IH: s.OH, IW: s.OW, IC: s.CO, OH: s.H, OW: s.W, OC: s.CI,
+    padTop: 2 - s.padTop, padLeft: 2 - s.padLeft, rotated: true,
+  };
+  runPass(dx, dy, w, u, pass, null, false, true, gemm);
+}
+
+/**
+ * One stride-1 3×3 correlation from `inp` [N, IH, IW, IC] to `out` [N, OH, OW, OC]: out pixel
+ * (oh, ow) reads inp rows oh − padTop .. oh − padTop + 2 (and likewise columns), zero outside.
+ * `rotated` says how the original filter w maps onto this pass (see filterTransform).
+ */
+interface Pass {
+  readonly N: number; readonly IH: number; readonly IW: number; readonly IC: number;
+  readonly OH: number; readonly OW: number; readonly OC: number;
+  readonly padTop: number; readonly padLeft: number; readonly rotated: boolean;
+}
+
+// Floats of V and M per chunk: 2^17 floats = 512 KB, L2-sized on this machine.
+const CHUNK_FLOATS = 1 << 17;
+
+function runPass(
+  out: Float32Array, inp: Float32Array, w: Float32Array, u: Float32Array, p: Pass,
+  bias: Float32Array | null, relu: boolean, accumulate: boolean, gemm: WinogradGemm,
+): void {
+  const { N, IH, IW, IC, OH, OW, OC, padTop, padLeft } = p;
+  const TH = Math.ceil(OH / 2);
+  const TW = Math.ceil(OW / 2);
+  const T = N * TH * TW; // 2×2 output tiles
+  const chunk = Math.max(1, Math.min(T, Math.floor(CHUNK_FLOATS / (16 * (IC + OC)))));
+  const v = new Float32Array(16 * chunk * IC); // (16, chunk, IC)
+  const m = new Float32Array(16 * chunk * OC); // (16, chunk, OC)
+  const patch = new Float32Array(16 * IC); // (4, 4, IC): an edge tile's input, zero where padded
+  const o = new Int32Array(16); // offsets of the tile's 4×4 input pixels in inp
+  const patchO = Int32Array.from({ length: 16 }, (_, q) => q * IC); // the same in patch
+  const yt = new Float64Array(4 * OC); // (2, 2, OC): one tile's outputs before they are stored
+  for (let t0 = 0; t0 < T; t0 += chunk) {
+    const tc = Math.min(chunk, T - t0);
+    // 1. V = Bᵀ d B for every tile of the chunk.
+    for (let tl = 0; tl < tc; tl++) {
+      const t = t0 + tl;
+      const tw = t % TW;
+      const th = Math.floor(t / TW) % TH;
+      const n = Math.floor(t / (TW * TH));
+      const ih0 = 2 * th - padTop;
+      const iw0 = 2 * tw - padLeft;
+      if (ih0 >= 0 && ih0 + 4 <= IH && iw0 >= 0 && iw0 + 4 <= IW) {
+        // Inside the image: read x in place.
+        for (let r = 0; r < 4; r++) {
+          for (let c = 0; c < 4; c++) o[4 * r + c] = ((n * IH + ih0 + r) * IW + iw0 + c) * IC;
+        }
+        inputTransform(v, tl, tc, IC, inp, o);
+      } else {
+        gatherEdgeTile(patch, inp, p, n, ih0, iw0);
+        inputTransform(v, tl, tc, IC, patch, patchO);
+      }
+    }
+    // 2. M[ξ] = V[ξ] · U[ξ]: 16 independent [tc, IC] · [IC, OC] products.
+    for (let xi = 0; xi < 16; xi++) {
+      gemm(
+        m.subarray(xi * tc * OC, (xi + 1) * tc * OC), v.subarray(xi * tc * IC, (xi + 1) * tc * IC),
+        u.subarray(xi * IC * OC, (xi + 1) * IC * OC), tc, OC, IC, 'nn', false,
+      );
+    }
+    // 3. Y = Aᵀ M A, stored (clipped to the image) unless a non-finite value calls for the direct loops.
+    for (let tl = 0; tl < tc; tl++) {
+      const t = t0 + tl;
+      const tw = t % TW;
+      const th = Math.floor(t / TW) % TH;
+      const n = Math.floor(t / (TW * TH));
+      const oh0 = 2 * th;
+      const ow0 = 2 * tw;
+      const rows = Math.min(2, OH - oh0);
+      const cols = Math.min(2, OW - ow0);
+      const sum = outputTransformTile(yt, m, tl, tc, OC);
+      // Σ of the tile is finite iff every output is (an overflowing sum only costs a recompute).
+      if (!(sum - sum === 0)) {
+        directTile(out, inp, w, p, bias, relu, accumulate, n, oh0, ow0, rows, cols);
+        continue;
+      }
+      for (let dr = 0; dr < rows; dr++) {
+        for (let dc = 0; dc < cols; dc++) {
+          const dst = ((n * OH + oh0 + dr) * OW + ow0 + dc) * OC; // out[n, oh0 + dr, ow0 + dc, 0]
+          const src = (2 * dr + dc) * OC; // yt[dr, dc, 0]
+          if (accumulate) {
+            for (let oc = 0; oc < OC; oc++) out[dst + oc] += yt[src + oc];
+          } else {
+            for (let oc = 0; oc < OC; oc++) {
+              const val = bias === null ? yt[src + oc] : bias[oc] + yt[src + oc];
+              out[dst + oc] = relu && val < 0 ? 0 : val;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** patch [4, 4, IC] ← the tile's input pixels from row ih0 and column iw0 on, 0 outside inp. */
+function gatherEdgeTile(patch: Float32Array, inp: Float32Array, p: Pass, n: number, ih0: number, iw0: number): void {
+  const { IH, IW, IC } = p;
+  patch.fill(0);
+  for (let r = 0; r < 4; r++) {
+    const ih = ih0 + r;
+    if (ih < 0 || ih >= IH) continue;
+    for (let c = 0; c < 4; c++) {
+      const iw = iw0 + c;
+      if (iw < 0 || iw >= IW) continue;
+      const src = ((n * IH + ih) * IW + iw) * IC;
+      patch.set(inp.subarray(src, src + IC), (4 * r + c) * IC);
+    }
+  }
+}
+
+/**
+ * The direct loops of conv2d.ts for one tile's `rows`×`cols` output pixels (float64 sums, taps
+ * outside inp skipped as the twin skips them), in the pass's orientation. Overwrites or accumulates
+ * as the pass does.
+ */
+function directTile(
+  out: Float32Array, inp: Float32Array, w: Float32Array, p: Pass, bias: Float32Array | null, relu: boolean,
+  accumulate: boolean, n: number, oh0: number, ow0: number, rows: number, cols: number,
+): void {
+  const { IH, IW, IC, OH, OW, OC, padTop, padLeft, rotated } = p;
+  for (let oh = oh0; oh < oh0 + rows; oh++) {
+    for (let ow = ow0; ow < ow0 + cols; ow++) {
+      for (let oc = 0; oc < OC; oc++) {
+        let sum = accumulate || bias === null ? 0 : bias[oc];
+        for (let kh = 0; kh < 3; kh++) {
+          const ih = oh - padTop + kh;
+          if (ih < 0 || ih >= IH) continue;
+          for (let kw = 0; kw < 3; kw++) {
+            const iw = ow - padLeft + kw;
+            if (iw < 0 || iw >= IW) continue;
+            const tap = rotated ? 8 - (3 * kh + kw) : 3 * kh + kw;
+            for (let ic = 0; ic < IC; ic++) {
+              // w [3, 3, CI, CO]: forward (ic, oc) = (ci, co); rotated (ic, oc) = (co, ci).
+              const wi = tap * IC * OC + (rotated ? oc * IC + ic : ic * OC + oc);
+              sum += inp[((n * IH + ih) * IW + iw) * IC + ic] * w[wi];
+            }
+          }
+        }
+        const at = ((n * OH + oh) * OW + ow) * OC + oc;
+        if (accumulate) out[at] += sum;
+        else out[at] = relu && sum < 0 ? 0 : sum;
+      }
+    }
+  }
+}
