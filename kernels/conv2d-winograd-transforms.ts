@@ -72,17 +72,16 @@ export function filterTransform(u: Float32Array, w: Float32Array, CI: number, CO
 
 /**
  * Tile `tl` of a chunk of `tc` tiles: v[ξ, tl, ic] = (Bᵀ d B)[ξ] for every ic, where the 4×4 input
- * pixels d[r][c] start at src[o[4·r + c] + ic]. Overwrites those 16·IC floats of v [16, tc, IC].
- * The caller points `o` into x for a tile inside the image, or into a zero-padded copy at an edge.
+ * pixels d[r][c] start at src[at + o[4·r + c] + ic]. Overwrites those 16·IC floats of v [16, tc, IC].
  */
 export function inputTransform(
-  v: Float32Array, tl: number, tc: number, IC: number, src: Float32Array, o: Int32Array,
+  v: Float32Array, tl: number, tc: number, IC: number, src: Float32Array, at: number, o: Int32Array,
 ): void {
   const plane = tc * IC;
-  const o00 = o[0], o01 = o[1], o02 = o[2], o03 = o[3];
-  const o10 = o[4], o11 = o[5], o12 = o[6], o13 = o[7];
-  const o20 = o[8], o21 = o[9], o22 = o[10], o23 = o[11];
-  const o30 = o[12], o31 = o[13], o32 = o[14], o33 = o[15];
+  const o00 = at + o[0], o01 = at + o[1], o02 = at + o[2], o03 = at + o[3];
+  const o10 = at + o[4], o11 = at + o[5], o12 = at + o[6], o13 = at + o[7];
+  const o20 = at + o[8], o21 = at + o[9], o22 = at + o[10], o23 = at + o[11];
+  const o30 = at + o[12], o31 = at + o[13], o32 = at + o[14], o33 = at + o[15];
   // Channels innermost: NHWC keeps each pixel's channels contiguous, and every plane of v is
   // written as a contiguous run of IC floats per tile.
   for (let ic = 0, dst = tl * IC; ic < IC; ic++, dst++) {

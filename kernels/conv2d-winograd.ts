@@ -17,7 +17,8 @@
 // a few dozen) and a little accuracy.
 //
 // Tiles run in chunks of `tc`, so a chunk's transformed inputs V [16, tc, IC] and products
-// M [16, tc, OC] stay in L2 between the transform, the GEMMs and the output transform.
+// M [16, tc, OC] stay in L2 between the transform, the GEMMs and the output transform. They read
+// a zero-padded copy of a few images at a time (one memcpy per row), so no tile tests for edges.
 // An output tile past the bottom or right edge (odd OH or OW) is computed whole from zeros
 // and only its real pixels are stored.
 //
@@ -101,71 +102,72 @@ function runPass(
   out: Float32Array, inp: Float32Array, w: Float32Array, u: Float32Array, p: Pass,
   bias: Float32Array | null, relu: boolean, accumulate: boolean, gemm: WinogradGemm,
 ): void {
-  const { N, IH, IW, IC, OH, OW, OC, padTop, padLeft } = p;
+  const { N, IC, OH, OW, OC } = p;
   const TH = Math.ceil(OH / 2);
   const TW = Math.ceil(OW / 2);
-  const T = N * TH * TW; // 2×2 output tiles
-  const chunk = Math.max(1, Math.min(T, Math.floor(CHUNK_FLOATS / (16 * (IC + OC)))));
-  const v = new Float32Array(16 * chunk * IC); // (16, chunk, IC)
-  const m = new Float32Array(16 * chunk * OC); // (16, chunk, OC)
-  const patch = new Float32Array(16 * IC); // (4, 4, IC): an edge tile's input, zero where padded
-  const o = new Int32Array(16); // offsets of the tile's 4×4 input pixels in inp
-  const patchO = Int32Array.from({ length: 16 }, (_, q) => q * IC); // the same in patch
+  const perImage = TH * TW; // 2×2 output tiles per image
+  // Tiles are read from a zero-padded copy of a group of images, so every tile reads 16 pixels
+  // at fixed distances with no edge tests: tile (th, tw) starts at padded row 2·th, column 2·tw.
+  const PH = 2 * TH + 2;
+  const PW = 2 * TW + 2;
+  const chunk = Math.max(1, Math.floor(CHUNK_FLOATS / (16 * (IC + OC)))); // tiles per chunk
+  const group = Math.max(1, Math.min(N, Math.floor(chunk / perImage))); // images per padded copy
+  const padded = new Float32Array(group * PH * PW * IC); // (group, PH, PW, IC), borders stay 0
+  const tc0 = Math.min(chunk, group * perImage);
+  const v = new Float32Array(16 * tc0 * IC); // (16, tc, IC)
+  const m = new Float32Array(16 * tc0 * OC); // (16, tc, OC)
   const yt = new Float64Array(4 * OC); // (2, 2, OC): one tile's outputs before they are stored
-  for (let t0 = 0; t0 < T; t0 += chunk) {
-    const tc = Math.min(chunk, T - t0);
-    // 1. V = Bᵀ d B for every tile of the chunk.
-    for (let tl = 0; tl < tc; tl++) {
-      const t = t0 + tl;
-      const tw = t % TW;
-      const th = Math.floor(t / TW) % TH;
-      const n = Math.floor(t / (TW * TH));
-      const ih0 = 2 * th - padTop;
-      const iw0 = 2 * tw - padLeft;
-      if (ih0 >= 0 && ih0 + 4 <= IH && iw0 >= 0 && iw0 + 4 <= IW) {
-        // Inside the image: read x in place.
-        for (let r = 0; r < 4; r++) {
-          for (let c = 0; c < 4; c++) o[4 * r + c] = ((n * IH + ih0 + r) * IW + iw0 + c) * IC;
+  const o = Int32Array.from({ length: 16 }, (_, q) => ((q >> 2) * PW + (q & 3)) * IC); // d[r][c] from the tile's corner
+  for (let n0 = 0; n0 < N; n0 += group) {
+    const g = Math.min(group, N - n0);
+    copyPadded(padded, inp, p, n0, g, PH, PW);
+    const T = g * perImage;
+    for (let t0 = 0; t0 < T; t0 += tc0) {
+      const tc = Math.min(tc0, T - t0);
+      // 1. V = Bᵀ d B for every tile of the chunk (t = (image in group, th, tw)).
+      for (let tl = 0; tl < tc; tl++) {
+        const t = t0 + tl;
+        const tw = t % TW;
+        const rest = (t - tw) / TW;
+        const th = rest % TH;
+        const nl = (rest - th) / TH;
+        inputTransform(v, tl, tc, IC, padded, ((nl * PH + 2 * th) * PW + 2 * tw) * IC, o);
+      }
+      // 2. M[ξ] = V[ξ] · U[ξ]: 16 independent [tc, IC] · [IC, OC] products.
+      for (let xi = 0; xi < 16; xi++) {
+        gemm(
+          m.subarray(xi * tc * OC, (xi + 1) * tc * OC), v.subarray(xi * tc * IC, (xi + 1) * tc * IC),
+          u.subarray(xi * IC * OC, (xi + 1) * IC * OC), tc, OC, IC, 'nn', false,
+        );
+      }
+      // 3. Y = Aᵀ M A, stored (clipped to the image) unless a non-finite value calls for the direct loops.
+      for (let tl = 0; tl < tc; tl++) {
+        const t = t0 + tl;
+        const tw = t % TW;
+        const rest = (t - tw) / TW;
+        const th = rest % TH;
+        const n = n0 + (rest - th) / TH;
+        const oh0 = 2 * th;
+        const ow0 = 2 * tw;
+        const rows = Math.min(2, OH - oh0);
+        const cols = Math.min(2, OW - ow0);
+        const sum = outputTransformTile(yt, m, tl, tc, OC);
+        // Σ of the tile is finite iff every output is (an overflowing sum only costs a recompute).
+        if (!(sum - sum === 0)) {
+          directTile(out, inp, w, p, bias, relu, accumulate, n, oh0, ow0, rows, cols);
+          continue;
         }
-        inputTransform(v, tl, tc, IC, inp, o);
-      } else {
-        gatherEdgeTile(patch, inp, p, n, ih0, iw0);
-        inputTransform(v, tl, tc, IC, patch, patchO);
-      }
-    }
-    // 2. M[ξ] = V[ξ] · U[ξ]: 16 independent [tc, IC] · [IC, OC] products.
-    for (let xi = 0; xi < 16; xi++) {
-      gemm(
-        m.subarray(xi * tc * OC, (xi + 1) * tc * OC), v.subarray(xi * tc * IC, (xi + 1) * tc * IC),
-        u.subarray(xi * IC * OC, (xi + 1) * IC * OC), tc, OC, IC, 'nn', false,
-      );
-    }
-    // 3. Y = Aᵀ M A, stored (clipped to the image) unless a non-finite value calls for the direct loops.
-    for (let tl = 0; tl < tc; tl++) {
-      const t = t0 + tl;
-      const tw = t % TW;
-      const th = Math.floor(t / TW) % TH;
-      const n = Math.floor(t / (TW * TH));
-      const oh0 = 2 * th;
-      const ow0 = 2 * tw;
-      const rows = Math.min(2, OH - oh0);
-      const cols = Math.min(2, OW - ow0);
-      const sum = outputTransformTile(yt, m, tl, tc, OC);
-      // Σ of the tile is finite iff every output is (an overflowing sum only costs a recompute).
-      if (!(sum - sum === 0)) {
-        directTile(out, inp, w, p, bias, relu, accumulate, n, oh0, ow0, rows, cols);
-        continue;
-      }
-      for (let dr = 0; dr < rows; dr++) {
-        for (let dc = 0; dc < cols; dc++) {
-          const dst = ((n * OH + oh0 + dr) * OW + ow0 + dc) * OC; // out[n, oh0 + dr, ow0 + dc, 0]
-          const src = (2 * dr + dc) * OC; // yt[dr, dc, 0]
-          if (accumulate) {
-            for (let oc = 0; oc < OC; oc++) out[dst + oc] += yt[src + oc];
-          } else {
-            for (let oc = 0; oc < OC; oc++) {
-              const val = bias === null ? yt[src + oc] : bias[oc] + yt[src + oc];
-              out[dst + oc] = relu && val < 0 ? 0 : val;
+        for (let dr = 0; dr < rows; dr++) {
+          for (let dc = 0; dc < cols; dc++) {
+            const dst = ((n * OH + oh0 + dr) * OW + ow0 + dc) * OC; // out[n, oh0 + dr, ow0 + dc, 0]
+            const src = (2 * dr + dc) * OC; // yt[dr, dc, 0]
+            if (accumulate) {
+              for (let oc = 0; oc < OC; oc++) out[dst + oc] += yt[src + oc];
+            } else {
+              for (let oc = 0; oc < OC; oc++) {
+                const val = bias === null ? yt[src + oc] : bias[oc] + yt[src + oc];
+                out[dst + oc] = relu && val < 0 ? 0 : val;
+              }
             }
           }
         }
@@ -174,18 +176,19 @@ function runPass(
   }
 }
 
-/** patch [4, 4, IC] ← the tile's input pixels from row ih0 and column iw0 on, 0 outside inp. */
-function gatherEdgeTile(patch: Float32Array, inp: Float32Array, p: Pass, n: number, ih0: number, iw0: number): void {
-  const { IH, IW, IC } = p;
-  patch.fill(0);
-  for (let r = 0; r < 4; r++) {
-    const ih = ih0 + r;
-    if (ih < 0 || ih >= IH) continue;
-    for (let c = 0; c < 4; c++) {
-      const iw = iw0 + c;
-      if (iw < 0 || iw >= IW) continue;
-      const src = ((n * IH + ih) * IW + iw) * IC;
-      patch.set(inp.subarray(src, src + IC), (4 * r + c) * IC);
+/**
+ * padded [g, PH, PW, IC] ← images n0 .. n0 + g − 1 of inp, pixel (ih, iw) at (ih + padTop, iw + padLeft),
+ * one memcpy per row (what lies outside PH × PW is never read). The borders are never written, so
+ * they keep the zeros the buffer was made with.
+ */
+function copyPadded(padded: Float32Array, inp: Float32Array, p: Pass, n0: number, g: number, PH: number, PW: number): void {
+  const { IH, IW, IC, padTop, padLeft } = p;
+  const rows = Math.min(IH, PH - padTop);
+  const rowFloats = Math.min(IW, PW - padLeft) * IC;
+  for (let nl = 0; nl < g; nl++) {
+    for (let ih = 0; ih < rows; ih++) {
+      const src = (((n0 + nl) * IH + ih) * IW) * IC;
+      padded.set(inp.subarray(src, src + rowFloats), ((nl * PH + ih + padTop) * PW + padLeft) * IC);
     }
   }
 }

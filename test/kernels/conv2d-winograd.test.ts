@@ -101,9 +101,12 @@ describe('Winograd forward and input gradient against the direct twin', () => {
     }
   });
 
-  it('several chunks of tiles, the last one partial (64 channels: 64 tiles a chunk, 2·10·10 = 200 tiles)', () => {
+  it('several chunks per image, and several images per chunk with a partial last group', () => {
+    // 64 + 64 channels: chunks of 2^17 / (16·128) = 64 tiles. 20×19 'same' has 10·10 = 100 tiles an
+    // image: chunks of 64 and 36. 6×5 'same' has 3·3 = 9: groups of 7 images, so 10 images are 7 + 3.
     const rng = mulberry32(64);
     expectAgreesWithTwin(rng, shape(2, 20, 19, 64, 64, 'same'));
+    expectAgreesWithTwin(rng, shape(10, 6, 5, 64, 64, 'same'));
     expectAgreesWithTwin(rng, shape(1, 21, 22, 48, 40, 'valid'));
   });
 
