@@ -14,7 +14,7 @@ import { reduceSumToFast } from '../kernels/reduce-fast.js';
 import { reluInPlace, reluBackwardBias } from '../kernels/relu.js';
 import { reluBackwardBiasFast } from '../kernels/relu-fast.js';
 import { conv2dForwardDirect, conv2dBackwardInputDirect, conv2dBackwardFilterDirect } from '../kernels/conv2d.js';
-import { im2colIsIdentity, conv2dForwardIm2col, conv2dBackwardInputIm2col, conv2dBackwardFilterIm2col } from '../kernels/conv2d-im2col.js';
+import { conv2dKeptFast, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast } from './conv2d-fast.js';
 import { depthwiseConv2dForwardDirect, depthwiseConv2dBackwardInputDirect, depthwiseConv2dBackwardFilterDirect } from '../kernels/depthwise-conv2d.js';
 import { depthwiseConv2dForwardFast, depthwiseConv2dBackwardInputFast, depthwiseConv2dBackwardFilterFast } from '../kernels/depthwise-conv2d-fast.js';
 import { conv2dTransposeForwardDirect, conv2dTransposeBackwardInputDirect, conv2dTransposeBackwardFilterDirect } from '../kernels/conv2d-transpose.js';
@@ -175,11 +175,11 @@ export const fastKernels: KernelTable = {
   },
   reluBackwardBias: reluBackwardBiasFast,
   gemm: gemmFast,
-  // A 1×1 conv with stride 1 is a plain GEMM: x already is the cols matrix, so nothing is copied.
-  conv2dKept: (x, s) => (im2colIsIdentity(s) ? x : allocFloat32(s.N * s.OH * s.OW * s.KH * s.KW * s.CI)), // (N·OH·OW, KH·KW·CI)
-  conv2dForward: conv2dForwardIm2col,
-  conv2dBackwardInput: conv2dBackwardInputIm2col,
-  conv2dBackwardFilter: conv2dBackwardFilterIm2col,
+  // im2col or Winograd by shape (src/conv2d-fast.ts).
+  conv2dKept: conv2dKeptFast,
+  conv2dForward: conv2dForwardFast,
+  conv2dBackwardInput: conv2dBackwardInputFast,
+  conv2dBackwardFilter: conv2dBackwardFilterFast,
   depthwiseConv2dForward: depthwiseConv2dForwardFast,
   depthwiseConv2dBackwardInput: depthwiseConv2dBackwardInputFast,
   depthwiseConv2dBackwardFilter: depthwiseConv2dBackwardFilterFast,

@@ -1,0 +1,73 @@
+// The fast kernel table's 2-D convolution entries (src/kernel-table.ts): im2col + GEMM, or
+// Winograd F(2×2, 3×3) for the stride-1 3×3 convolutions where it measured faster.
+
+import { allocFloat32, releaseFloat32 } from './storage.js';
+import type { Conv2dShape } from '../kernels/conv-shape.js';
+import { gemmFast } from '../kernels/gemm-fast.js';
+import { im2colIsIdentity, conv2dForwardIm2col, conv2dBackwardInputIm2col, conv2dBackwardFilterIm2col } from '../kernels/conv2d-im2col.js';
+import { conv2dForwardWinograd, conv2dBackwardInputWinograd, winogradApplies } from '../kernels/conv2d-winograd.js';
+import { conv2dBackwardFilterByImageGroups, filterGradScratchLength } from '../kernels/conv2d-winograd-filter.js';
+
+/**
+ * True when the fast kernels run this convolution as Winograd F(2×2, 3×3) (kernels/conv2d-winograd.ts)
+ * instead of im2col: a 3×3 kernel at stride 1, at least 16 input and output channels, and an
+ * output of at least 8×8. Measured (2026-11-29, one thread, see the README): Winograd won from
+ * 16→16 channels at 14×14 (1.5×) to 32→64 at 14×14 (2×) and 64→64 at 56×56 (1.4–1.8×); it lost
+ * with one input channel (the classic CNN's first layer: 0.06×), with 8 (0.8×), and on 7×7
+ * outputs, where a quarter of the 2×2 tiles is padding (0.8×).
+ */
+export function conv2dUsesWinograd(s: Conv2dShape): boolean {
+  return winogradApplies(s) && s.CI >= 16 && s.CO >= 16 && s.OH >= 8 && s.OW >= 8;
+}
+
+/**
+ * What the filter gradient reads, allocated for the forward to fill: the im2col matrix, or x itself
+ * for a pointwise conv (x already is that matrix) and under Winograd (which makes no matrix: its
+ * filter gradient rebuilds one from x, a few images at a time).
+ */
+export function conv2dKeptFast(x: Float32Array, s: Conv2dShape): Float32Array {
+  if (im2colIsIdentity(s) || conv2dUsesWinograd(s)) return x;
+  return allocFloat32(s.N * s.OH * s.OW * s.KH * s.KW * s.CI); // (N·OH·OW, KH·KW·CI)
+}
+
+/** True when every element is finite (a NaN or ±Inf in a filter sends Winograd tile by tile to its direct loops). */
+function allFinite(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
+/**
+ * The conv forward of the fast table: Winograd where {@link conv2dUsesWinograd} (it keeps x for the
+ * filter gradient, so `kept` is x), im2col elsewhere (it fills `kept` with its matrix). A non-finite
+ * filter under Winograd runs im2col on a scratch matrix: Winograd would recompute every tile directly.
+ */
+export function conv2dForwardFast(
+  y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape, kept: Float32Array, relu: boolean,
+): void {
+  if (!conv2dUsesWinograd(s)) {
+    conv2dForwardIm2col(y, x, w, bias, s, kept, relu);
+  } else if (allFinite(w)) {
+    conv2dForwardWinograd(y, x, w, bias, s, gemmFast, relu);
+  } else {
+    const cols = allocFloat32(s.N * s.OH * s.OW * 9 * s.CI); // (N·OH·OW, 9·CI)
+    conv2dForwardIm2col(y, x, w, bias, s, cols, relu);
+    releaseFloat32([cols]);
+  }
+}
+
+/** The input gradient of the fast table: Winograd where {@link conv2dUsesWinograd} and the filter is finite, else im2col. */
+export function conv2dBackwardInputFast(dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape): void {
+  if (conv2dUsesWinograd(s) && allFinite(w)) conv2dBackwardInputWinograd(dx, dy, w, s, gemmFast);
+  else conv2dBackwardInputIm2col(dx, dy, w, s);
+}
+
+/** The filter gradient of the fast table: from the im2col matrix, or from x (`kept`) a few images at a time under Winograd. */
+export function conv2dBackwardFilterFast(dw: Float32Array, dy: Float32Array, kept: Float32Array, s: Conv2dShape): void {
+  if (!conv2dUsesWinograd(s)) {
+    conv2dBackwardFilterIm2col(dw, dy, kept, s);
+    return;
+  }
+  const cols = allocFloat32(filterGradScratchLength(s)); // (images per group · OH·OW, 9·CI)
+  conv2dBackwardFilterByImageGroups(dw, dy, kept, s, cols);
+  releaseFloat32([cols]);
+}
