@@ -36,6 +36,8 @@
 import type { Conv2dShape } from './conv-shape.js';
 import type { GemmLayout } from './gemm.js';
 import { filterTransform, inputTransform, outputTransformTile } from './conv2d-winograd-transforms.js';
+import { inputTransformChunkSimd } from './conv2d-winograd-simd.js';
+import { simdAvailable } from './gemm-simd.js';
 
 /** The GEMM contract of gemm.ts: c [M, N] = (accumulate ? c : 0) + op(a) · op(b). */
 export type WinogradGemm = (
@@ -118,14 +120,17 @@ function runPass(
   const m = new Float32Array(16 * tc0 * OC); // (16, tc, OC)
   const yt = new Float64Array(4 * OC); // (2, 2, OC): one tile's outputs before they are stored
   const o = Int32Array.from({ length: 16 }, (_, q) => ((q >> 2) * PW + (q & 3)) * IC); // d[r][c] from the tile's corner
+  const useSimd = simdAvailable && IC % 4 === 0;
   for (let n0 = 0; n0 < N; n0 += group) {
     const g = Math.min(group, N - n0);
     copyPadded(padded, inp, p, n0, g, PH, PW);
     const T = g * perImage;
     for (let t0 = 0; t0 < T; t0 += tc0) {
       const tc = Math.min(tc0, T - t0);
-      // 1. V = Bᵀ d B for every tile of the chunk (t = (image in group, th, tw)).
-      for (let tl = 0; tl < tc; tl++) {
+      // 1. V = Bᵀ d B for every tile of the chunk (t = (image in group, th, tw)): four channels at a
+      // time in WebAssembly where it can, else tile by tile in JS.
+      if (useSimd) inputTransformChunkSimd(v, padded, t0, tc, { IC, TH, TW, PH, PW });
+      else for (let tl = 0; tl < tc; tl++) {
         const t = t0 + tl;
         const tw = t % TW;
         const rest = (t - tw) / TW;

@@ -1,0 +1,60 @@
+// Winograd's input transform (conv2d-winograd-transforms.ts's inputTransform, its twin) on
+// WebAssembly SIMD, for a chunk of tiles whose channel count is a multiple of 4:
+//
+//   v[ξ, tl, ic] = (Bᵀ d B)[ξ] of tile t0 + tl, for tl < tc      v [16, tc, IC] (overwritten)
+//   d = the tile's 4×4 pixels in padded [g, PH, PW, IC]: tile (nl, th, tw) starts at row 2·th, column 2·tw
+//
+// What it optimizes: the JS transform is scalar, with a float32 → float64 conversion per load and
+// back per store; there it costs about as much as the 16 GEMMs (profiled on 8×56×56×64→64). Here
+// four channels go through each add. The padded rows the chunk reads cross into the shared heap
+// with one TypedArray.set, the transformed tiles come back with one, and the module
+// (wasm/winograd-module.ts) walks each run of tiles in one tile row per call.
+// Results may differ from inputTransform's in the last bit (float32 adds, see the module).
+
+import { heapViews, instantiateOnHeap, vec4Ceil } from './wasm/heap.js';
+import { winogradModuleBytes } from './wasm/winograd-module.js';
+
+interface WinogradExports {
+  winograd_input(v: number, src: number, count: number, icVec: number, rowStride: number, colStride: number, plane: number): void;
+}
+
+// Instantiated at the first call, then reused.
+let wasm: WinogradExports | null = null;
+function exports(): WinogradExports {
+  if (wasm === null) wasm = instantiateOnHeap(winogradModuleBytes()) as unknown as WinogradExports;
+  return wasm;
+}
+
+/** The grid of tiles over a padded group of images (see conv2d-winograd.ts's runPass). */
+export interface TileGrid {
+  readonly IC: number; readonly TH: number; readonly TW: number; readonly PH: number; readonly PW: number;
+}
+
+/** v [16, tc, IC] ← the input transforms of tiles t0 .. t0 + tc − 1 of `padded`. Needs IC % 4 = 0 and SIMD. */
+export function inputTransformChunkSimd(v: Float32Array, padded: Float32Array, t0: number, tc: number, grid: TileGrid): void {
+  const { IC, TH, TW, PH, PW } = grid;
+  if (IC % 4 !== 0) throw new Error(`inputTransformChunkSimd: channels must be a multiple of 4, got ${IC}`);
+  // Padded row where a tile starts (its first of 4 rows), counted over the group's images.
+  const firstRow = (t: number): number => {
+    const rest = Math.floor(t / TW);
+    return Math.floor(rest / TH) * PH + 2 * (rest % TH);
+  };
+  const rowFloats = PW * IC;
+  const from = firstRow(t0) * rowFloats;
+  const to = (firstRow(t0 + tc - 1) + 4) * rowFloats; // the last tile's 4 rows, all in the copy
+  // Heap, in floats: the chunk's padded rows, then V.
+  const P_AT = 0;
+  const V_AT = vec4Ceil(to - from);
+  const k = exports();
+  const { f32 } = heapViews((V_AT + 16 * tc * IC) * 4);
+  f32.set(padded.subarray(from, to), P_AT);
+  // One call per run of tiles side by side in a tile row.
+  for (let t = t0; t < t0 + tc;) {
+    const tw = t % TW;
+    const count = Math.min(TW - tw, t0 + tc - t);
+    const src = (P_AT + firstRow(t) * rowFloats - from + 2 * tw * IC) * 4;
+    k.winograd_input((V_AT + (t - t0) * IC) * 4, src, count, IC / 4, rowFloats * 4, IC * 4, tc * IC * 4);
+    t += count;
+  }
+  v.set(f32.subarray(V_AT, V_AT + 16 * tc * IC));
+}

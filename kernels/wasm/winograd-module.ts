@@ -1,0 +1,90 @@
+// The WebAssembly SIMD module behind conv2d-winograd-simd.ts: Winograd F(2×2, 3×3)'s input
+// transform V = Bᵀ d B (conv2d-winograd-transforms.ts's inputTransform) on four channels per
+// instruction. This file only builds the bytes.
+//
+// Export (addresses and strides in bytes into the shared heap, wasm/heap.ts; counts ≥ 1):
+//   winograd_input(v, src, count, icVec, rowStride, colStride, plane)
+//     for `count` tiles side by side in one tile row: tile k's 4×4 pixels start at
+//     src + 2·k·colStride (pixel (r, c) at + r·rowStride + c·colStride, 4·icVec channels each),
+//     and its 16 transformed vectors of channels go to v + k·16·icVec + ξ·plane, ξ = 4·i + j.
+//
+// The arithmetic is inputTransform's, in float32 (each add rounded to float32 where the JS version
+// rounds once at the store), so the two may differ in the last bit of a value; conv2d-winograd's
+// tests compare the whole kernel with the direct twin either way.
+
+import {
+  assembleModule, decrementAndLoop, f32x4, i32, increment, local, loop, v128, valType,
+  type FunctionDef, type Instr, type ValType,
+} from './assembler.js';
+import { HEAP_IMPORT } from './heap.js';
+
+const V128 = 16; // bytes per vector
+
+function winogradInput(): FunctionDef {
+  const v = 0, src = 1, count = 2, icVec = 3, rowStride = 4, colStride = 5, plane = 6;
+  const p = 7, q = 8, k = 9; // the current pixel-vector pointer, the current output pointer, vectors left
+  const at = (n: number): number => 10 + n; // at(4·r + c): byte offset of pixel (r, c) from the tile corner, n = 1..15
+  const pl = (n: number): number => 25 + n; // pl(ξ): ξ·plane, ξ = 1..15
+  const d = (r: number, c: number): number => 41 + 4 * r + c; // v128 locals: the 16 pixels
+  const t = (j: number): number => 57 + j; // v128 locals: one row of Bᵀ d
+  const i32Locals = 41 - 7; // p, q, k, at(1..15), pl(1..15)
+  // Pushes address `base` + the i32 local `off` (or base alone for offset 0).
+  const addr = (base: number, off: number | null): Instr => (off === null ? local.get(base) : [...local.get(base), ...local.get(off), ...i32.add()]);
+  const setup: Instr[] = [];
+  for (let n = 1; n < 16; n++) {
+    // at(n) = r·rowStride + c·colStride;  pl(n) = n·plane.
+    const r = n >> 2, c = n & 3;
+    setup.push([...local.get(rowStride), ...i32.const(r), ...i32.mul(), ...local.get(colStride), ...i32.const(c), ...i32.mul(), ...i32.add(), ...local.set(at(n))]);
+    setup.push([...local.get(plane), ...i32.const(n), ...i32.mul(), ...local.set(pl(n))]);
+  }
+  const loads: Instr[] = [];
+  for (let r = 0; r < 4; r++) {
+    for (let c = 0; c < 4; c++) {
+      const n = 4 * r + c;
+      loads.push([...addr(p, n === 0 ? null : at(n)), ...v128.load(), ...local.set(d(r, c))]);
+    }
+  }
+  // Row i of Bᵀ: (a, b, op) = t_j = d[a][j] op d[b][j].
+  const bt: [number, number, 'add' | 'sub'][] = [[0, 2, 'sub'], [1, 2, 'add'], [2, 1, 'sub'], [1, 3, 'sub']];
+  const combine = (x: Instr, y: Instr, op: 'add' | 'sub'): Instr => [...x, ...y, ...(op === 'add' ? f32x4.add() : f32x4.sub())];
+  const rows: Instr[] = [];
+  for (let i = 0; i < 4; i++) {
+    const [a, b, op] = bt[i];
+    for (let j = 0; j < 4; j++) rows.push([...combine(local.get(d(a, j)), local.get(d(b, j)), op), ...local.set(t(j))]);
+    // The same combination along the row: V[i][0..3] = t0 − t2, t1 + t2, t2 − t1, t1 − t3.
+    for (let j = 0; j < 4; j++) {
+      const [x, y, o] = bt[j];
+      const xi = 4 * i + j;
+      rows.push([...addr(q, xi === 0 ? null : pl(xi)), ...combine(local.get(t(x)), local.get(t(y)), o), ...v128.store()]);
+    }
+  }
+  const locals: ValType[] = [...new Array<ValType>(i32Locals).fill(valType.i32), ...new Array<ValType>(20).fill(valType.v128)];
+  return {
+    name: 'winograd_input', params: new Array<ValType>(7).fill(valType.i32), results: [], locals,
+    body: [
+      ...setup,
+      loop(
+        // One tile: walk its channels four at a time.
+        [...local.get(src), ...local.set(p)],
+        [...local.get(v), ...local.set(q)],
+        [...local.get(icVec), ...local.set(k)],
+        loop(
+          ...loads,
+          ...rows,
+          increment(p, i32.const(V128)),
+          increment(q, i32.const(V128)),
+          decrementAndLoop(k),
+        ),
+        // The next tile: two pixels to the right; its vectors go IC floats (16·icVec bytes) on in every plane.
+        increment(src, [...local.get(colStride), ...i32.const(2), ...i32.mul()]),
+        increment(v, [...local.get(icVec), ...i32.const(V128), ...i32.mul()]),
+        decrementAndLoop(count),
+      ),
+    ],
+  };
+}
+
+/** The module's bytes: one function, importing the shared heap. */
+export function winogradModuleBytes(): Uint8Array<ArrayBuffer> {
+  return assembleModule({ memory: { ...HEAP_IMPORT, minPages: 1 }, functions: [winogradInput()] });
+}
