@@ -322,8 +322,14 @@ function convnetjsVersion(d: ConvData, op: 'forward' | 'dx' | 'dw'): Version {
   };
 }
 
+/** The operations of a conv2d shape. */
+export const convOpNames = ['forward', 'dx', 'dw'] as const;
+export type ConvOp = (typeof convOpNames)[number];
+
 export interface ConvCaseOptions {
   shapes?: ConvSpec[];
+  /** Which operations to run on the conv2d shapes (--ops). Default all three. */
+  ops?: readonly ConvOp[];
   /** Run the peers too (tfjs-cpu, tfjs-wasm, onnxruntime, ConvNetJS). Default true. */
   peers?: boolean;
   forward?: KernelVersion<ConvForwardKernel>[];
@@ -343,7 +349,7 @@ export async function* convCases(options: ConvCaseOptions = {}): AsyncGenerator<
   const {
     shapes = convShapes, peers = true,
     forward = convForwardVersions, dx = convInputGradVersions, dw = convFilterGradVersions,
-    depthwise = depthwiseShapes, transpose = transposeShapes,
+    depthwise = depthwiseShapes, transpose = transposeShapes, ops = convOpNames,
   } = options;
   for (const spec of shapes) {
     const d = convData(spec);
@@ -353,17 +359,17 @@ export async function* convCases(options: ConvCaseOptions = {}): AsyncGenerator<
     const shape = specName(spec);
     const peersFor = async (op: 'forward' | 'dx' | 'dw'): Promise<Version[]> =>
       peers ? [...await tfjsVersions(d, spec.padding, op), onnxVersion(d, op), convnetjsVersion(d, op)] : [];
-    yield {
+    if (ops.includes('forward')) yield {
       family: 'conv', shape, op: 'forward', unit: 'GFLOP/s', work: flops, tolerance,
       reference: forwardVersion(d, convReference.forward),
       versions: [...forward.map((k) => forwardVersion(d, k)), ...await peersFor('forward')],
     };
-    yield {
+    if (ops.includes('dx')) yield {
       family: 'conv', shape, op: 'dx', unit: 'GFLOP/s', work: flops, tolerance,
       reference: inputGradVersion(d, convReference.dx),
       versions: [...dx.map((k) => inputGradVersion(d, k)), ...await peersFor('dx')],
     };
-    yield {
+    if (ops.includes('dw')) yield {
       family: 'conv', shape, op: 'dw', unit: 'GFLOP/s', work: flops, tolerance,
       reference: filterGradVersion(d, convReference.dw),
       versions: [...dw.map((k) => filterGradVersion(d, k)), ...await peersFor('dw')],

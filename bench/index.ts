@@ -6,6 +6,7 @@
 //                                       a custom conv shape: NxHxWxCI:CO:KHxKW:valid|same[:stride]
 //                                       (repeatable; implies the conv family)
 //   npm run bench -- conv --kinds depthwise,transposed
+//   npm run bench -- conv --ops forward,dx    only those operations of the conv2d shapes
 //                                       only those kinds of convolution (conv2d, depthwise, transposed)
 //   npm run bench -- --quick            small shapes, few samples (seconds, not minutes)
 //   npm run bench -- models             whole models: training steps and predict at batch 32 and 1,
@@ -17,13 +18,14 @@
 // bench/results/latest-<family>.json.
 
 import { runFamily, familyNames, convKindNames, defaultRunOptions, quickTiming, type FamilyName, type RunOptions, type ConvKind } from './run.js';
+import { convOpNames, type ConvOp } from './conv.js';
 import { parseConvSpec } from './conv.js';
 import { runModels, modelNames } from './models.js';
 import { formatModels, formatTargets, writeModels } from './models-report.js';
 import { machineInfo } from './report.js';
 
 const usage = `usage: npm run bench -- [conv|pool|gemm|train|models ...] [--quick] [--shape NxHxWxCI:CO:KHxKW:valid|same[:stride]]
-                       [--kinds conv2d,depthwise,transposed]
+                       [--kinds conv2d,depthwise,transposed] [--ops forward,dx,dw]
                        [--no-peers] [--samples N] [--max-time SECONDS] [--no-write]`;
 
 function parseKinds(text: string): ConvKind[] {
@@ -31,6 +33,13 @@ function parseKinds(text: string): ConvKind[] {
   const bad = kinds.find((k) => !(convKindNames as readonly string[]).includes(k));
   if (bad !== undefined) throw new Error(`--kinds takes ${convKindNames.join(', ')} (comma-separated), got '${bad}'\n${usage}`);
   return kinds as ConvKind[];
+}
+
+function parseOps(text: string): ConvOp[] {
+  const ops = text.split(',');
+  const bad = ops.find((o) => !(convOpNames as readonly string[]).includes(o));
+  if (bad !== undefined) throw new Error(`--ops takes ${convOpNames.join(', ')} (comma-separated), got '${bad}'\n${usage}`);
+  return ops as ConvOp[];
 }
 
 function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOptions; models: boolean; maxTime?: number } {
@@ -54,6 +63,7 @@ function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOption
     else if (a === '--no-write') options.write = false;
     else if (a === '--shape') shapes.push(value());
     else if (a === '--kinds') options.convKinds = parseKinds(value());
+    else if (a === '--ops') options.convOps = parseOps(value());
     else if (a.startsWith('--shape=')) shapes.push(a.slice('--shape='.length));
     else if (a === '--samples') samples = Number(value());
     else if (a === '--max-time') maxTime = Number(value());
