@@ -1,21 +1,24 @@
-// Winograd's input transform (conv2d-winograd-transforms.ts's inputTransform, its twin) on
-// WebAssembly SIMD, for a chunk of tiles whose channel count is a multiple of 4:
+// Winograd's input and output transforms (conv2d-winograd-transforms.ts's inputTransform and
+// outputTransformTile, their twins) on WebAssembly SIMD, for a chunk of tiles whose channel counts
+// are multiples of 4:
 //
-//   v[ξ, tl, ic] = (Bᵀ d B)[ξ] of tile t0 + tl, for tl < tc      v [16, tc, IC] (overwritten)
-//   d = the tile's 4×4 pixels in padded [g, PH, PW, IC]: tile (nl, th, tw) starts at row 2·th, column 2·tw
+//   inputTransformChunkSimd    v [16, tc, IC] ← (Bᵀ d B)[ξ] of tiles t0 .. t0 + tc − 1 (overwritten);
+//                              d = the tile's 4×4 pixels in padded [g, PH, PW, IC], tile (nl, th, tw)
+//                              starting at row 2·th, column 2·tw
+//   outputTransformChunkSimd   yt [tc, 2, 2, OC] ← Aᵀ m A of every tile, m from mm [16, tc, OC]
 //
-// What it optimizes: the JS transform is scalar, with a float32 → float64 conversion per load and
-// back per store; there it costs about as much as the 16 GEMMs (profiled on 8×56×56×64→64). Here
-// four channels go through each add. The padded rows the chunk reads cross into the shared heap
-// with one TypedArray.set, the transformed tiles come back with one, and the module
-// (wasm/winograd-module.ts) walks each run of tiles in one tile row per call.
-// Results may differ from inputTransform's in the last bit (float32 adds, see the module).
+// What it optimizes: the JS transforms are scalar, with a float32 → float64 conversion per load and
+// back per store; the input transform alone cost about as much as the 16 GEMMs (profiled on
+// 8×56×56×64→64), the output transform half that. Here four channels go through each add. Operands
+// cross into the shared heap with one TypedArray.set each; the module (wasm/winograd-module.ts)
+// walks a run of tiles per call. Results may differ from the JS ones in the last bit (float32 adds).
 
 import { heapViews, instantiateOnHeap, vec4Ceil } from './wasm/heap.js';
 import { winogradModuleBytes } from './wasm/winograd-module.js';
 
 interface WinogradExports {
   winograd_input(v: number, src: number, count: number, icVec: number, rowStride: number, colStride: number, plane: number): void;
+  winograd_output(yt: number, m: number, count: number, ocVec: number, plane: number): void;
 }
 
 // Instantiated at the first call, then reused.
@@ -57,4 +60,20 @@ export function inputTransformChunkSimd(v: Float32Array, padded: Float32Array, t
     t += count;
   }
   v.set(f32.subarray(V_AT, V_AT + 16 * tc * IC));
+}
+
+/**
+ * yt [tc, 2, 2, OC] ← Aᵀ m A for the tc tiles of mm [16, tc, OC]. Returns yt as a view of the shared
+ * heap: read it before the next heap kernel runs. Needs OC % 4 = 0 and SIMD.
+ */
+export function outputTransformChunkSimd(mm: Float32Array, tc: number, OC: number): Float32Array {
+  if (OC % 4 !== 0) throw new Error(`outputTransformChunkSimd: channels must be a multiple of 4, got ${OC}`);
+  // Heap, in floats: M [16, tc, OC], then yt [tc, 2, 2, OC].
+  const M_AT = 0;
+  const Y_AT = 16 * tc * OC;
+  const k = exports();
+  const { f32 } = heapViews((Y_AT + 4 * tc * OC) * 4);
+  f32.set(mm.subarray(0, 16 * tc * OC), M_AT);
+  k.winograd_output(Y_AT * 4, M_AT * 4, tc, OC / 4, tc * OC * 4);
+  return f32.subarray(Y_AT, Y_AT + 4 * tc * OC);
 }

@@ -115,13 +115,12 @@ export function inputTransform(
 }
 
 /**
- * Tile `tl` of a chunk of `tc` tiles: yt [2, 2, OC] ← Aᵀ m A for every output channel, with
- * m[ξ] = mm[ξ·tc·OC + tl·OC + oc] (the GEMMs' products). Overwrites yt; returns the sum of its
- * 4·OC values, which is finite when they all are (the caller's cheap test for NaN and ±Inf).
+ * Tile `tl` of a chunk of `tc` tiles: yt[tl] [2, 2, OC] ← Aᵀ m A for every output channel, with
+ * m[ξ] = mm[ξ·tc·OC + tl·OC + oc] (the GEMMs' products). Overwrites that part of yt [tc, 2, 2, OC].
  */
-export function outputTransformTile(yt: Float64Array, mm: Float32Array, tl: number, tc: number, OC: number): number {
+export function outputTransformTile(yt: Float32Array, mm: Float32Array, tl: number, tc: number, OC: number): void {
   const plane = tc * OC;
-  let sum = 0;
+  const y0 = 4 * tl * OC; // yt[tl, 0, 0, 0]
   for (let oc = 0, at = tl * OC; oc < OC; oc++, at++) {
     const m00 = mm[at], m01 = mm[at + plane], m02 = mm[at + 2 * plane], m03 = mm[at + 3 * plane];
     const m10 = mm[at + 4 * plane], m11 = mm[at + 5 * plane], m12 = mm[at + 6 * plane], m13 = mm[at + 7 * plane];
@@ -131,15 +130,9 @@ export function outputTransformTile(yt: Float64Array, mm: Float32Array, tl: numb
     const r00 = m00 + m10 + m20, r01 = m01 + m11 + m21, r02 = m02 + m12 + m22, r03 = m03 + m13 + m23;
     const r10 = m10 - m20 - m30, r11 = m11 - m21 - m31, r12 = m12 - m22 - m32, r13 = m13 - m23 - m33;
     // Y = r A (2×2): the same combination along each row of r.
-    const y00 = r00 + r01 + r02;
-    const y01 = r01 - r02 - r03;
-    const y10 = r10 + r11 + r12;
-    const y11 = r11 - r12 - r13;
-    yt[oc] = y00;
-    yt[OC + oc] = y01;
-    yt[2 * OC + oc] = y10;
-    yt[3 * OC + oc] = y11;
-    sum += y00 + y01 + y10 + y11;
+    yt[y0 + oc] = r00 + r01 + r02;
+    yt[y0 + OC + oc] = r01 - r02 - r03;
+    yt[y0 + 2 * OC + oc] = r10 + r11 + r12;
+    yt[y0 + 3 * OC + oc] = r11 - r12 - r13;
   }
-  return sum;
 }

@@ -36,7 +36,7 @@
 import type { Conv2dShape } from './conv-shape.js';
 import type { GemmLayout } from './gemm.js';
 import { filterTransform, inputTransform, outputTransformTile } from './conv2d-winograd-transforms.js';
-import { inputTransformChunkSimd } from './conv2d-winograd-simd.js';
+import { inputTransformChunkSimd, outputTransformChunkSimd } from './conv2d-winograd-simd.js';
 import { simdAvailable } from './gemm-simd.js';
 
 /** The GEMM contract of gemm.ts: c [M, N] = (accumulate ? c : 0) + op(a) · op(b). */
@@ -118,9 +118,10 @@ function runPass(
   const tc0 = Math.min(chunk, group * perImage);
   const v = new Float32Array(16 * tc0 * IC); // (16, tc, IC)
   const m = new Float32Array(16 * tc0 * OC); // (16, tc, OC)
-  const yt = new Float64Array(4 * OC); // (2, 2, OC): one tile's outputs before they are stored
+  const ytJs = new Float32Array(4 * tc0 * OC); // (tc, 2, 2, OC): the chunk's outputs before they are stored
   const o = Int32Array.from({ length: 16 }, (_, q) => ((q >> 2) * PW + (q & 3)) * IC); // d[r][c] from the tile's corner
   const useSimd = simdAvailable && IC % 4 === 0;
+  const useSimdOut = simdAvailable && OC % 4 === 0;
   for (let n0 = 0; n0 < N; n0 += group) {
     const g = Math.min(group, N - n0);
     copyPadded(padded, inp, p, n0, g, PH, PW);
@@ -145,7 +146,11 @@ function runPass(
           u.subarray(xi * IC * OC, (xi + 1) * IC * OC), tc, OC, IC, 'nn', false,
         );
       }
-      // 3. Y = Aᵀ M A, stored (clipped to the image) unless a non-finite value calls for the direct loops.
+      // 3. Y = Aᵀ M A for the chunk, then stored tile by tile (clipped to the image) unless a
+      // non-finite value calls for the direct loops.
+      let yt: Float32Array = ytJs;
+      if (useSimdOut) yt = outputTransformChunkSimd(m, tc, OC);
+      else for (let tl = 0; tl < tc; tl++) outputTransformTile(ytJs, m, tl, tc, OC);
       for (let tl = 0; tl < tc; tl++) {
         const t = t0 + tl;
         const tw = t % TW;
@@ -156,29 +161,50 @@ function runPass(
         const ow0 = 2 * tw;
         const rows = Math.min(2, OH - oh0);
         const cols = Math.min(2, OW - ow0);
-        const sum = outputTransformTile(yt, m, tl, tc, OC);
-        // Σ of the tile is finite iff every output is (an overflowing sum only costs a recompute).
-        if (!(sum - sum === 0)) {
+        const y0 = 4 * tl * OC; // yt[tl, 0, 0, 0]
+        const dst = ((n * OH + oh0) * OW + ow0) * OC; // out[n, oh0, ow0, 0]
+        if (!storeTile(out, dst, OW * OC, yt, y0, rows, cols, OC, bias, relu, accumulate)) {
           directTile(out, inp, w, p, bias, relu, accumulate, n, oh0, ow0, rows, cols);
-          continue;
-        }
-        for (let dr = 0; dr < rows; dr++) {
-          for (let dc = 0; dc < cols; dc++) {
-            const dst = ((n * OH + oh0 + dr) * OW + ow0 + dc) * OC; // out[n, oh0 + dr, ow0 + dc, 0]
-            const src = (2 * dr + dc) * OC; // yt[dr, dc, 0]
-            if (accumulate) {
-              for (let oc = 0; oc < OC; oc++) out[dst + oc] += yt[src + oc];
-            } else {
-              for (let oc = 0; oc < OC; oc++) {
-                const val = bias === null ? yt[src + oc] : bias[oc] + yt[src + oc];
-                out[dst + oc] = relu && val < 0 ? 0 : val;
-              }
-            }
-          }
         }
       }
     }
   }
+}
+
+/**
+ * Stores the `rows`×`cols` real pixels of one tile's outputs yt[y0 ..] [2, 2, OC] into out from
+ * out[dst] on (rows `rowStride` floats apart): out = bias + y (then ReLU), or out += y. Returns false
+ * when a stored value is not finite (tested on their sum: an overflowing sum only costs a
+ * recompute); then an accumulating store has written nothing, an overwriting one must be redone.
+ */
+function storeTile(
+  out: Float32Array, dst: number, rowStride: number, yt: Float32Array, y0: number, rows: number, cols: number,
+  OC: number, bias: Float32Array | null, relu: boolean, accumulate: boolean,
+): boolean {
+  let sum = 0;
+  if (accumulate) {
+    // Test first: Inf − Inf cannot be taken back out of out.
+    for (let dr = 0; dr < rows; dr++) {
+      for (let i = y0 + 2 * dr * OC; i < y0 + (2 * dr + cols) * OC; i++) sum += yt[i];
+    }
+    if (!(sum - sum === 0)) return false;
+  }
+  for (let dr = 0; dr < rows; dr++) {
+    for (let dc = 0; dc < cols; dc++) {
+      const o = dst + dr * rowStride + dc * OC; // out[n, oh0 + dr, ow0 + dc, 0]
+      const src = y0 + (2 * dr + dc) * OC; // yt[tl, dr, dc, 0]
+      if (accumulate) {
+        for (let oc = 0; oc < OC; oc++) out[o + oc] += yt[src + oc];
+      } else {
+        for (let oc = 0; oc < OC; oc++) {
+          const val = bias === null ? yt[src + oc] : bias[oc] + yt[src + oc];
+          sum += val;
+          out[o + oc] = relu && val < 0 ? 0 : val;
+        }
+      }
+    }
+  }
+  return sum - sum === 0;
 }
 
 /**

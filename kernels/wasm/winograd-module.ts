@@ -2,13 +2,16 @@
 // transform V = Bᵀ d B (conv2d-winograd-transforms.ts's inputTransform) on four channels per
 // instruction. This file only builds the bytes.
 //
-// Export (addresses and strides in bytes into the shared heap, wasm/heap.ts; counts ≥ 1):
+// Exports (addresses and strides in bytes into the shared heap, wasm/heap.ts; counts ≥ 1):
 //   winograd_input(v, src, count, icVec, rowStride, colStride, plane)
 //     for `count` tiles side by side in one tile row: tile k's 4×4 pixels start at
 //     src + 2·k·colStride (pixel (r, c) at + r·rowStride + c·colStride, 4·icVec channels each),
 //     and its 16 transformed vectors of channels go to v + k·16·icVec + ξ·plane, ξ = 4·i + j.
+//   winograd_output(yt, m, count, ocVec, plane)
+//     for `count` consecutive tiles: Y = Aᵀ m A (outputTransformTile), m[ξ] of tile k at
+//     m + k·16·ocVec + ξ·plane, its 2×2 outputs to yt [count, 2, 2, 4·ocVec] as (dr, dc) = 0..3.
 //
-// The arithmetic is inputTransform's, in float32 (each add rounded to float32 where the JS version
+// The arithmetic is that of the JS transforms, in float32 (each add rounded to float32 where the JS version
 // rounds once at the store), so the two may differ in the last bit of a value; conv2d-winograd's
 // tests compare the whole kernel with the direct twin either way.
 
@@ -84,7 +87,57 @@ function winogradInput(): FunctionDef {
   };
 }
 
-/** The module's bytes: one function, importing the shared heap. */
+function winogradOutput(): FunctionDef {
+  const yt = 0, m = 1, count = 2, ocVec = 3, plane = 4;
+  const p = 5, q = 6, k = 7; // the current m pointer, the current yt pointer, vectors left
+  const pl = (n: number): number => 7 + n; // pl(ξ): ξ·plane, ξ = 1..15
+  const ys = (n: number): number => 22 + n; // ys(1..3): n·OC·4 bytes, the (dr, dc) planes of yt
+  const mv = (n: number): number => 26 + n; // v128 locals: the 16 products of one tile and channel vector
+  const r = (j: number): number => 42 + j; // v128 locals: r = Aᵀ m, row 0 (j = 0..3) and row 1 (4..7)
+  const setup: Instr[] = [];
+  for (let n = 1; n < 16; n++) setup.push([...local.get(plane), ...i32.const(n), ...i32.mul(), ...local.set(pl(n))]);
+  for (let n = 1; n < 4; n++) setup.push([...local.get(ocVec), ...i32.const(n * V128), ...i32.mul(), ...local.set(ys(n))]);
+  const get = (x: number): Instr => local.get(x);
+  const add = f32x4.add(), sub = f32x4.sub();
+  const body: Instr[] = [];
+  for (let n = 0; n < 16; n++) body.push([...(n === 0 ? get(p) : [...get(p), ...get(pl(n)), ...i32.add()]), ...v128.load(), ...local.set(mv(n))]);
+  // r0j = m0j + m1j + m2j;  r1j = m1j − m2j − m3j.
+  for (let j = 0; j < 4; j++) {
+    body.push([...get(mv(j)), ...get(mv(4 + j)), ...add, ...get(mv(8 + j)), ...add, ...local.set(r(j))]);
+    body.push([...get(mv(4 + j)), ...get(mv(8 + j)), ...sub, ...get(mv(12 + j)), ...sub, ...local.set(r(4 + j))]);
+  }
+  // y(i, 0) = ri0 + ri1 + ri2;  y(i, 1) = ri1 − ri2 − ri3, stored at yt plane 2·i + dc.
+  for (let i = 0; i < 2; i++) {
+    const a = (j: number): Instr => get(r(4 * i + j));
+    const dst = (n: number): Instr => (n === 0 ? get(q) : [...get(q), ...get(ys(n)), ...i32.add()]);
+    body.push([...dst(2 * i), ...a(0), ...a(1), ...add, ...a(2), ...add, ...v128.store()]);
+    body.push([...dst(2 * i + 1), ...a(1), ...a(2), ...sub, ...a(3), ...sub, ...v128.store()]);
+  }
+  const locals: ValType[] = [...new Array<ValType>(26 - 5).fill(valType.i32), ...new Array<ValType>(24).fill(valType.v128)];
+  return {
+    name: 'winograd_output', params: new Array<ValType>(5).fill(valType.i32), results: [], locals,
+    body: [
+      ...setup,
+      loop(
+        [...get(m), ...local.set(p)],
+        [...get(yt), ...local.set(q)],
+        [...get(ocVec), ...local.set(k)],
+        loop(
+          ...body,
+          increment(p, i32.const(V128)),
+          increment(q, i32.const(V128)),
+          decrementAndLoop(k),
+        ),
+        // The next tile: OC floats on in every plane of m, 4·OC floats on in yt.
+        increment(m, [...get(ocVec), ...i32.const(V128), ...i32.mul()]),
+        increment(yt, [...get(ocVec), ...i32.const(4 * V128), ...i32.mul()]),
+        decrementAndLoop(count),
+      ),
+    ],
+  };
+}
+
+/** The module's bytes: both functions, importing the shared heap. */
 export function winogradModuleBytes(): Uint8Array<ArrayBuffer> {
-  return assembleModule({ memory: { ...HEAP_IMPORT, minPages: 1 }, functions: [winogradInput()] });
+  return assembleModule({ memory: { ...HEAP_IMPORT, minPages: 1 }, functions: [winogradInput(), winogradOutput()] });
 }
