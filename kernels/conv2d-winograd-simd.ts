@@ -5,7 +5,8 @@
 //   inputTransformChunkSimd    v [16, tc, IC] ← (Bᵀ d B)[ξ] of tiles t0 .. t0 + tc − 1 (overwritten);
 //                              d = the tile's 4×4 pixels in padded [g, PH, PW, IC], tile (nl, th, tw)
 //                              starting at row 2·th, column 2·tw
-//   outputTransformChunkSimd   yt [tc, 2, 2, OC] ← Aᵀ m A of every tile, m from mm [16, tc, OC]
+//   outputTransformChunkSimd   yt [tc, 2, 2, OC] ← Aᵀ m A + bias (then ReLU) of every tile, m from
+//                              mm [16, tc, OC], with a NaN/±Inf test per tile
 //
 // What it optimizes: the JS transforms are scalar, with a float32 → float64 conversion per load and
 // back per store; the input transform alone cost about as much as the 16 GEMMs (profiled on
@@ -18,7 +19,7 @@ import { winogradModuleBytes } from './wasm/winograd-module.js';
 
 interface WinogradExports {
   winograd_input(v: number, src: number, count: number, icVec: number, rowStride: number, colStride: number, plane: number): void;
-  winograd_output(yt: number, m: number, count: number, ocVec: number, plane: number): void;
+  winograd_output(yt: number, m: number, count: number, ocVec: number, plane: number, bias: number, relu: number, flags: number): void;
 }
 
 // Instantiated at the first call, then reused.
@@ -62,18 +63,30 @@ export function inputTransformChunkSimd(v: Float32Array, padded: Float32Array, t
   v.set(f32.subarray(V_AT, V_AT + 16 * tc * IC));
 }
 
+/** What {@link outputTransformChunkSimd} leaves in the shared heap (read both before the next heap kernel runs). */
+export interface OutputChunk {
+  /** [tc, 2, 2, OC]: Aᵀ m A + bias, clamped at 0 when asked. */
+  readonly yt: Float32Array;
+  /** [tc, 4]: per tile, 0 when all its values before the ReLU are finite, NaN when one is not. */
+  readonly flags: Float32Array;
+}
+
 /**
- * yt [tc, 2, 2, OC] ← Aᵀ m A for the tc tiles of mm [16, tc, OC]. Returns yt as a view of the shared
- * heap: read it before the next heap kernel runs. Needs OC % 4 = 0 and SIMD.
+ * yt [tc, 2, 2, OC] ← Aᵀ m A + bias (then ReLU when `relu`, NaN kept as relu.ts) for the tc tiles of
+ * mm [16, tc, OC], and each tile's finiteness test. Needs OC % 4 = 0 and SIMD.
  */
-export function outputTransformChunkSimd(mm: Float32Array, tc: number, OC: number): Float32Array {
+export function outputTransformChunkSimd(mm: Float32Array, tc: number, OC: number, bias: Float32Array | null, relu: boolean): OutputChunk {
   if (OC % 4 !== 0) throw new Error(`outputTransformChunkSimd: channels must be a multiple of 4, got ${OC}`);
-  // Heap, in floats: M [16, tc, OC], then yt [tc, 2, 2, OC].
+  // Heap, in floats: M [16, tc, OC], yt [tc, 2, 2, OC], the bias [OC] (zeros without one), flags [tc, 4].
   const M_AT = 0;
   const Y_AT = 16 * tc * OC;
+  const B_AT = Y_AT + 4 * tc * OC;
+  const F_AT = B_AT + OC;
   const k = exports();
-  const { f32 } = heapViews((Y_AT + 4 * tc * OC) * 4);
+  const { f32 } = heapViews((F_AT + 4 * tc) * 4);
   f32.set(mm.subarray(0, 16 * tc * OC), M_AT);
-  k.winograd_output(Y_AT * 4, M_AT * 4, tc, OC / 4, tc * OC * 4);
-  return f32.subarray(Y_AT, Y_AT + 4 * tc * OC);
+  if (bias === null) f32.fill(0, B_AT, B_AT + OC);
+  else f32.set(bias.subarray(0, OC), B_AT);
+  k.winograd_output(Y_AT * 4, M_AT * 4, tc, OC / 4, tc * OC * 4, B_AT * 4, relu ? -1 : 0, F_AT * 4);
+  return { yt: f32.subarray(Y_AT, Y_AT + 4 * tc * OC), flags: f32.subarray(F_AT, F_AT + 4 * tc) };
 }

@@ -147,9 +147,11 @@ function runPass(
         );
       }
       // 3. Y = Aᵀ M A for the chunk, then stored tile by tile (clipped to the image) unless a
-      // non-finite value calls for the direct loops.
+      // non-finite value calls for the direct loops. In WebAssembly the bias, the ReLU and the
+      // NaN/±Inf test come with the transform; in JS, with the store.
       let yt: Float32Array = ytJs;
-      if (useSimdOut) yt = outputTransformChunkSimd(m, tc, OC);
+      let flags: Float32Array | null = null;
+      if (useSimdOut) ({ yt, flags } = outputTransformChunkSimd(m, tc, OC, bias, relu));
       else for (let tl = 0; tl < tc; tl++) outputTransformTile(ytJs, m, tl, tc, OC);
       for (let tl = 0; tl < tc; tl++) {
         const t = t0 + tl;
@@ -163,9 +165,11 @@ function runPass(
         const cols = Math.min(2, OW - ow0);
         const y0 = 4 * tl * OC; // yt[tl, 0, 0, 0]
         const dst = ((n * OH + oh0) * OW + ow0) * OC; // out[n, oh0, ow0, 0]
-        if (!storeTile(out, dst, OW * OC, yt, y0, rows, cols, OC, bias, relu, accumulate)) {
-          directTile(out, inp, w, p, bias, relu, accumulate, n, oh0, ow0, rows, cols);
-        }
+        const stored = flags === null
+          ? storeTile(out, dst, OW * OC, yt, y0, rows, cols, OC, bias, relu, accumulate)
+          : flags[4 * tl] + flags[4 * tl + 1] + flags[4 * tl + 2] + flags[4 * tl + 3] === 0 &&
+            storeTile(out, dst, OW * OC, yt, y0, rows, cols, OC, null, false, accumulate);
+        if (!stored) directTile(out, inp, w, p, bias, relu, accumulate, n, oh0, ow0, rows, cols);
       }
     }
   }

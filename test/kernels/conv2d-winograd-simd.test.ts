@@ -27,9 +27,8 @@ function inputChunkJs(v: Float32Array, padded: Float32Array, t0: number, tc: num
 
 describe.runIf(simdAvailable)('Winograd transforms on WebAssembly SIMD', () => {
   // Operands in [−1, 1]: |Bᵀ d B| ≤ 4 after 2 float32 additions per value (≤ 2 roundings of 2⁻²⁴·4
-  // each, where JS rounds once), so atol 1e-6; |Aᵀ m A| ≤ 9 after 4 additions, atol 4e-6.
+  // each, where JS rounds once), so atol 1e-6; |Aᵀ m A + bias| ≤ 10 after 5 additions, atol 5e-6.
   const inputTol = { atol: 1e-6, rtol: 0 };
-  const outputTol = { atol: 4e-6, rtol: 0 };
 
   it('input transform: chunks that start and end inside tile rows and span images', () => {
     const rng = mulberry32(12);
@@ -51,22 +50,36 @@ describe.runIf(simdAvailable)('Winograd transforms on WebAssembly SIMD', () => {
     expectSameNonFinite(got, want, inputTol, 'input transform with NaN/±Inf');
   });
 
-  it('output transform, finite and with NaN/±Inf', () => {
+  it('output transform with bias and ReLU, finite and with NaN/±Inf, and its per-tile test', () => {
     const rng = mulberry32(13);
-    for (const [tc, OC] of [[1, 4], [7, 12], [33, 64]]) {
+    for (const [tc, OC, poisoned] of [[1, 4, 0], [7, 12, 0], [33, 64, 9]]) {
       const mm = randomArray(rng, 16 * tc * OC);
-      if (tc === 33) poison(rng, mm, 9);
-      const want = nanArray(4 * tc * OC);
-      for (let tl = 0; tl < tc; tl++) outputTransformTile(want, mm, tl, tc, OC);
-      const got = Float32Array.from(outputTransformChunkSimd(mm, tc, OC));
-      if (tc === 33) expectSameNonFinite(got, want, outputTol, 'output transform with NaN/±Inf');
-      else expectClose(got, want, outputTol, `tc=${tc} OC=${OC}`);
+      poison(rng, mm, poisoned);
+      const bias = randomArray(rng, OC);
+      for (const relu of [false, true]) {
+        // The JS twin, then the bias and ReLU as runPass's JS store applies them.
+        const y = nanArray(4 * tc * OC);
+        for (let tl = 0; tl < tc; tl++) outputTransformTile(y, mm, tl, tc, OC);
+        const want = y.map((v, i) => Math.fround(v + bias[i % OC])).map((v) => (relu && v < 0 ? 0 : v));
+        const chunk = outputTransformChunkSimd(mm, tc, OC, bias, relu);
+        const got = Float32Array.from(chunk.yt);
+        const flags = Float32Array.from(chunk.flags);
+        const label = `tc=${tc} OC=${OC} relu=${relu}`;
+        // + 1 bias rounding on top of the transform's
+        if (poisoned > 0) expectSameNonFinite(got, want, { atol: 5e-6, rtol: 0 }, label);
+        else expectClose(got, want, { atol: 5e-6, rtol: 0 }, label);
+        for (let tl = 0; tl < tc; tl++) {
+          const tileFinite = y.subarray(4 * tl * OC, 4 * (tl + 1) * OC).every(Number.isFinite);
+          const flag = flags[4 * tl] + flags[4 * tl + 1] + flags[4 * tl + 2] + flags[4 * tl + 3];
+          expect(flag === 0, `${label} tile ${tl}: flag ${flag}`).toBe(tileFinite);
+        }
+      }
     }
   });
 
   it('refuses channel counts that are not multiples of 4, naming the function', () => {
     expect(() => inputTransformChunkSimd(new Float32Array(16), new Float32Array(100), 0, 1, { IC: 3, TH: 1, TW: 1, PH: 4, PW: 4 }))
       .toThrow('inputTransformChunkSimd: channels must be a multiple of 4, got 3');
-    expect(() => outputTransformChunkSimd(new Float32Array(16 * 6), 1, 6)).toThrow('outputTransformChunkSimd: channels must be a multiple of 4, got 6');
+    expect(() => outputTransformChunkSimd(new Float32Array(16 * 6), 1, 6, null, false)).toThrow('outputTransformChunkSimd: channels must be a multiple of 4, got 6');
   });
 });

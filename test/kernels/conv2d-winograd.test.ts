@@ -161,6 +161,21 @@ describe('Winograd with NaN and ±Inf: the twin\'s non-finite results, at the tw
     }
   });
 
+  it('with a bias and the fused ReLU (which keeps NaN and clamps −Inf to 0), JS and SIMD channel counts', () => {
+    const rng = mulberry32(405);
+    for (const s of [shape(2, 7, 9, 8, 8, 'same'), shape(1, 6, 5, 3, 5, 'valid')]) {
+      const x = poison(rng, randomArray(rng, s.N * s.H * s.W * s.CI), 4);
+      const w = randomArray(rng, 9 * s.CI * s.CO);
+      const bias = randomArray(rng, s.CO);
+      const want = nanArray(s.N * s.OH * s.OW * s.CO);
+      conv2dForwardDirect(want, x, w, bias, s);
+      for (let i = 0; i < want.length; i++) if (want[i] < 0) want[i] = 0;
+      const got = nanArray(want.length);
+      conv2dForwardWinograd(got, x, w, bias, s, gemmFast, true);
+      expectSameNonFinite(got, want, winogradTolerance(s.CI), `forward+relu ${label(s)}`);
+    }
+  });
+
   it('one +Inf input: ±Inf where the twin has it, not the Inf − Inf = NaN of the transforms', () => {
     const s = shape(1, 6, 6, 1, 2, 'same');
     const x = randomArray(mulberry32(5), 36);
