@@ -135,14 +135,17 @@ function runPass(
       const tc = Math.min(tc0, T - t0);
       // 1. V = Bᵀ d B for every tile of the chunk (t = (image in group, th, tw)): four channels at a
       // time in WebAssembly where it can, else tile by tile in JS.
-      if (useSimd) inputTransformChunkSimd(v, padded, t0, tc, { IC, TH, TW, PH, PW });
-      else for (let tl = 0; tl < tc; tl++) {
-        const t = t0 + tl;
-        const tw = t % TW;
-        const rest = (t - tw) / TW;
-        const th = rest % TH;
-        const nl = (rest - th) / TH;
-        inputTransform(v, tl, tc, IC, padded, ((nl * PH + 2 * th) * PW + 2 * tw) * IC, o);
+      if (useSimd) {
+        inputTransformChunkSimd(v, padded, t0, tc, { IC, TH, TW, PH, PW });
+      } else {
+        for (let tl = 0; tl < tc; tl++) {
+          const t = t0 + tl;
+          const tw = t % TW;
+          const rest = (t - tw) / TW;
+          const th = rest % TH;
+          const nl = (rest - th) / TH;
+          inputTransform(v, tl, tc, IC, padded, ((nl * PH + 2 * th) * PW + 2 * tw) * IC, o);
+        }
       }
       // 2. M[ξ] = V[ξ] · U[ξ]: 16 independent [tc, IC] · [IC, OC] products.
       for (let xi = 0; xi < 16; xi++) {
@@ -156,8 +159,11 @@ function runPass(
       // NaN/±Inf test come with the transform; in JS, with the store.
       let yt: Float32Array = ytJs;
       let flags: Float32Array | null = null;
-      if (useSimdOut) ({ yt, flags } = outputTransformChunkSimd(m, tc, OC, bias, relu));
-      else for (let tl = 0; tl < tc; tl++) outputTransformTile(ytJs, m, tl, tc, OC);
+      if (useSimdOut) {
+        ({ yt, flags } = outputTransformChunkSimd(m, tc, OC, bias, relu));
+      } else {
+        for (let tl = 0; tl < tc; tl++) outputTransformTile(ytJs, m, tl, tc, OC);
+      }
       for (let tl = 0; tl < tc; tl++) {
         const t = t0 + tl;
         const tw = t % TW;
