@@ -20,7 +20,8 @@ export type ActivationName =
  * hard_sigmoid is where Keras's versions differ. `hard_sigmoid` here is Keras 2's and tfjs's,
  * clip(0.2·x + 0.5, 0, 1), since tatami writes tfjs-format files, which tfjs reads that way.
  * Keras 3's, relu6(x + 3)/6 = clip(x/6 + 0.5, 0, 1), is `hard_sigmoid_keras3`: loading a Keras 3 file
- * maps its `hard_sigmoid` to it (see io/keras-flavor.ts).
+ * maps its `hard_sigmoid` to it, and saving writes it back as `hard_sigmoid` in a file marked Keras 3
+ * (io/keras-flavor.ts), since no Keras or tfjs name means it in a Keras 2 file.
  */
 const ACTIVATIONS: Readonly<Record<string, ActivationFn>> = {
   linear: (x) => x,

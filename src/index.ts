@@ -8,7 +8,8 @@ export { tensor, zeros, ones, full, arange, randomUniform, randomNormal, type Te
 export { Rng } from './rng.js';
 export { noGrad, isGradEnabled } from './grad-mode.js';
 export { gradCheck, type GradCheckOptions, type GradCheckResult } from './gradcheck.js';
-export { setKernels, getKernels, type KernelsName } from './kernel-table.js';
+export { getKernels, type KernelsName } from './kernel-table.js';
+export { setKernels } from './reference-kernels.js';
 
 export { add, sub, mul, div, maximum, minimum } from './ops/binary.js';
 export { neg, exp, log, sqrt, square, pow, abs, clip, relu, leakyRelu, elu, sigmoid, tanh } from './ops/unary.js';
@@ -66,14 +67,16 @@ export { Merge, Add, Subtract, Multiply, Average, Maximum, Minimum } from './lay
 export { Concatenate, type ConcatenateArgs } from './layers/concatenate.js';
 export * as initializers from './initializers.js';
 export * as regularizers from './regularizers.js';
-export { L1L2, type RegularizerSpec } from './regularizers.js';
+export { L1L2, type RegularizerSpec, type ActivityReduction } from './regularizers.js';
 export { type Initializer, type InitializerSpec } from './initializers.js';
 
 export { Model, type ModelArgs } from './models/model.js';
 export { type CompileArgs, type Compiled, type OutputTraining, type PerOutput } from './models/compile.js';
 export { type ModelData } from './models/data.js';
 export { Sequential, type SequentialArgs } from './models/sequential.js';
-export { type FitOptions, type EvaluateOptions, type PredictOptions } from './models/training.js';
+export { type FitOptions, type EvaluateOptions } from './models/training.js';
+export { type PredictOptions } from './models/predict.js';
+export { InferenceModel } from './models/inference-model.js';
 export { History, earlyStopping, terminateOnNaN, type Callback, type Logs, type EarlyStoppingArgs } from './models/callbacks.js';
 export { type ProgressOutput } from './models/progbar.js';
 export { Optimizer, Adam, SGD, RMSprop } from './optimizers/index.js';
@@ -101,4 +104,4 @@ export { type ModelSource } from './io/sources.js';
 export { type ModelArtifacts, type SavedArtifacts, type ModelJson } from './io/artifacts.js';
 export { modelCheckpoint, type ModelCheckpointArgs } from './io/model-checkpoint.js';
 export { readTrainingInfo, type TrainingInfo } from './io/training-info.js';
-export { SUPPORTED_LAYERS } from './io/layer-from-config.js';
+export { SUPPORTED_LAYERS } from './io/all-layers.js';

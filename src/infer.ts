@@ -1,17 +1,19 @@
 /**
  * tatami/infer: the inference-only entry, for embedding a trained classifier in a browser page, an
  * extension, an edge function or a CLI. `loadModel` from a URL or from artifacts in memory (a folder
- * path too, in Node), then `model.predict(x)`. No Node imports.
+ * path too, in Node), then `model.predict(x)`. No Node imports, and nothing of training: no
+ * optimizer, loss, fit or reference kernels. The core layers are known by default; the rest come
+ * with `allLayers` from 'tatami/infer/layers'.
  *
  *   import { loadModel, tensor } from 'tatami/infer';
  *   const model = await loadModel('https://example.com/mnist/model.json');
  *   const probs = model.predict(tensor(pixels, [1, 28, 28, 1]));
  */
-export { loadModel, type LoadOptions } from './io/load.js';
+export { loadModel, type InferLoadOptions, type InferLoadOptions as LoadOptions } from './io/load-inference.js';
 export { type ModelSource } from './io/sources.js';
 export { type ModelArtifacts, type ModelJson } from './io/artifacts.js';
-export { Model } from './models/model.js';
-export { type PredictOptions } from './models/training.js';
+export { InferenceModel } from './models/inference-model.js';
+export { type PredictOptions } from './models/predict.js';
 export { Tensor, type NestedArray } from './tensor.js';
 export { tensor } from './creation.js';
 export { type Shape } from './shape.js';

@@ -3,34 +3,23 @@ import type { Conv2dShape, Pool2dShape } from '../kernels/conv-shape.js';
 import type { GemmLayout } from '../kernels/gemm.js';
 import type { DepthwiseConv2dShape } from '../kernels/depthwise-conv2d.js';
 import type { Conv2dTransposeShape } from '../kernels/conv2d-transpose.js';
-import { type BinaryKind, binaryBroadcast, binaryFunctions, broadcastTo } from '../kernels/elementwise.js';
+import type { BinaryKind } from '../kernels/elementwise.js';
 import { binaryBroadcastFast, broadcastToFast } from '../kernels/elementwise-fast.js';
 import { reluSimd } from '../kernels/elementwise-simd.js';
 import { simdAvailable } from '../kernels/gemm-simd.js';
-import { gemmNaive } from '../kernels/gemm.js';
 import { gemmFast } from '../kernels/gemm-fast.js';
-import { reduceSumTo } from '../kernels/reduce.js';
 import { reduceSumToFast } from '../kernels/reduce-fast.js';
-import { reluInPlace, reluBackwardBias } from '../kernels/relu.js';
+import { reluInPlace } from '../kernels/relu.js';
 import { reluBackwardBiasFast } from '../kernels/relu-fast.js';
-import { conv2dForwardDirect, conv2dBackwardInputDirect, conv2dBackwardFilterDirect } from '../kernels/conv2d.js';
 import { conv2dKeptFast, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast } from './conv2d-fast.js';
-import { depthwiseConv2dForwardDirect, depthwiseConv2dBackwardInputDirect, depthwiseConv2dBackwardFilterDirect } from '../kernels/depthwise-conv2d.js';
 import { depthwiseConv2dForwardFast, depthwiseConv2dBackwardInputFast, depthwiseConv2dBackwardFilterFast } from '../kernels/depthwise-conv2d-fast.js';
-import { conv2dTransposeForwardDirect, conv2dTransposeBackwardInputDirect, conv2dTransposeBackwardFilterDirect } from '../kernels/conv2d-transpose.js';
-import {
-  conv2dTransposeForwardIm2col,
-  conv2dTransposeCols,
-  conv2dTransposeColsLength,
-  conv2dTransposeBackwardInputIm2col,
-  conv2dTransposeBackwardFilterIm2col,
-} from '../kernels/conv2d-transpose-im2col.js';
-import { maxPool2dForwardNaive, maxPool2dBackwardNaive } from '../kernels/max-pool2d.js';
+import { conv2dTransposeForwardIm2col, conv2dTransposeCols, conv2dTransposeColsLength, conv2dTransposeBackwardInputIm2col, conv2dTransposeBackwardFilterIm2col } from '../kernels/conv2d-transpose-im2col.js';
 import { maxPool2dForwardFast, maxPool2dBackwardFast } from '../kernels/max-pool2d-fast.js';
-import { avgPool2dForwardNaive, avgPool2dForward, avgPool2dBackwardNaive, avgPool2dBackward } from '../kernels/avg-pool2d.js';
-import { batchNormForwardTrainingNaive, batchNormForwardInferenceNaive, batchNormBackwardNaive } from '../kernels/batch-norm.js';
+import { avgPool2dForward, avgPool2dBackward } from '../kernels/avg-pool2d.js';
+import type { batchNormForwardTrainingNaive, batchNormForwardInferenceNaive, batchNormBackwardNaive } from '../kernels/batch-norm.js';
 import { batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormBackwardSimd } from '../kernels/batch-norm-simd.js';
-import { adamUpdate, sgdUpdate, rmspropUpdate } from '../kernels/optimizers.js';
+import type { adamUpdate } from '../kernels/optimizers.js';
+import { sgdUpdate, rmspropUpdate } from '../kernels/optimizers.js';
 import { unaryMap } from '../kernels/elementwise.js';
 import { reduceMax, reduceMaxBackward } from '../kernels/reduce.js';
 import { conv2dBackwardBias } from '../kernels/conv2d.js';
@@ -41,11 +30,10 @@ import { pad2dForward, pad2dBackward, crop2dForward, crop2dBackward } from '../k
 import { resizeNearestForward, resizeNearestBackward, resizeBilinearForward, resizeBilinearBackward } from '../kernels/resize2d.js';
 import { gatherRows, scatterAddRows } from '../kernels/gather.js';
 import { transpose } from '../kernels/transpose.js';
-import { concatForwardNaive, concatForward, concatBackward } from '../kernels/concat.js';
-import { sumForward, productForward, productBackward, extremeForwardNaive, extremeForwardStreaming, extremeBackward } from '../kernels/merge.js';
+import { concatForward, concatBackward } from '../kernels/concat.js';
+import { sumForward, productForward, productBackward, extremeForwardStreaming, extremeBackward } from '../kernels/merge.js';
 import { affineTransformForward, affineTransformBackward } from '../kernels/affine-transform.js';
 import { adamSlotsFast, adamUpdateFast } from '../kernels/optimizers-fast.js';
-
 /**
  * Which kernels the ops run: every op reaches its kernel through this one table.
  *
@@ -203,60 +191,12 @@ export const fastKernels: KernelTable = {
   adamUpdate: adamUpdateFast,
 };
 
-/** The naive twins: plain loops written to be read, the reference every fast kernel is tested against. */
-export const referenceKernels: KernelTable = {
-  ...sharedKernels,
-  name: 'reference',
-  binaryBroadcast: (out, kind, a, aShape, b, bShape, outShape) => binaryBroadcast(out, a, aShape, b, bShape, outShape, binaryFunctions[kind]),
-  broadcastTo,
-  reduceSumTo,
-  reluForward(y, x) {
-    y.set(x);
-    reluInPlace(y);
-  },
-  reluBackwardBias,
-  gemm: gemmNaive,
-  // The direct convolution's filter gradient reads x itself: nothing to allocate.
-  conv2dKept: (x) => x,
-  conv2dForward(y, x, w, bias, s, _kept, relu) {
-    conv2dForwardDirect(y, x, w, bias, s);
-    if (relu) reluInPlace(y);
-  },
-  conv2dBackwardInput: conv2dBackwardInputDirect,
-  conv2dBackwardFilter: conv2dBackwardFilterDirect,
-  depthwiseConv2dForward: depthwiseConv2dForwardDirect,
-  depthwiseConv2dBackwardInput: depthwiseConv2dBackwardInputDirect,
-  depthwiseConv2dBackwardFilter: depthwiseConv2dBackwardFilterDirect,
-  conv2dTransposeForward: conv2dTransposeForwardDirect,
-  conv2dTransposeBackward(dx, dw, dy, x, w, s) {
-    if (dx !== null) conv2dTransposeBackwardInputDirect(dx, dy, w, s);
-    if (dw !== null) conv2dTransposeBackwardFilterDirect(dw, dy, x, s);
-  },
-  // The naive forward always records the winners; with no backward to serve, into a buffer dropped after.
-  maxPool2dForward: (y, argmax, x, s) => maxPool2dForwardNaive(y, argmax ?? new Int32Array(y.length), x, s),
-  maxPool2dBackward: (dx, dy, _argmax, x, s) => maxPool2dBackwardNaive(dx, dy, x, s),
-  avgPool2dForward: avgPool2dForwardNaive,
-  avgPool2dBackward: avgPool2dBackwardNaive,
-  concatForward: concatForwardNaive,
-  extremeForward: extremeForwardNaive,
-  batchNormForwardTraining: batchNormForwardTrainingNaive,
-  batchNormForwardInference: batchNormForwardInferenceNaive,
-  batchNormBackward: batchNormBackwardNaive,
-  adamSlots: (P) => [new Float32Array(P), new Float32Array(P)],
-  adamUpdate,
-};
-
 // The one piece of process-wide state: which of the two tables the ops read.
 let current: KernelTable = fastKernels;
 
-/**
- * Route every op to the naive reference kernels ('reference') or the optimized ones ('fast', the
- * default). Takes effect at the next op; a model trained under one setting runs under the other.
- */
-export function setKernels(name: KernelsName): void {
-  if (name === 'reference') current = referenceKernels;
-  else if (name === 'fast') current = fastKernels;
-  else throw new Error(`setKernels: expected 'reference' or 'fast', got ${JSON.stringify(name)}`);
+/** Make `table` the one the ops call into (setKernels, in reference-kernels.ts, is the public switch). */
+export function selectKernels(table: KernelTable): void {
+  current = table;
 }
 
 /** Which kernels the ops run now: 'fast' (default) or 'reference'. */

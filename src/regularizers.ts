@@ -53,3 +53,19 @@ export function resolveRegularizer(spec: RegularizerSpec | undefined, who: strin
   if (make === undefined) throw new Error(`${who}: unknown regularizer ${JSON.stringify(spec)} (tatami has l1, l2, l1l2)`);
   return make();
 }
+
+/**
+ * How a layer's activity penalty enters the loss, in Keras's loss-reduction words. Keras 2 (tf.keras)
+ * divides it by the batch size, "to make activity regularization strength batch-agnostic"
+ * ('sum_over_batch_size'); Keras 3 adds it as computed over the whole batch ('sum').
+ */
+export type ActivityReduction = 'sum_over_batch_size' | 'sum';
+
+/**
+ * The activity penalty of one layer output y (batch axis first): penalty(y), divided by the batch
+ * size B under 'sum_over_batch_size'. A scalar recorded for backward, so its gradient reaches y.
+ */
+export function activityPenalty(regularizer: L1L2, output: Tensor, reduction: ActivityReduction): Tensor {
+  const total = regularizer.penalty(output);
+  return reduction === 'sum' ? total : mul(total, 1 / output.shape[0]);
+}

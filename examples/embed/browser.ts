@@ -5,7 +5,7 @@
  * digit is made MNIST-like by digit.ts (the same code the Node example runs), shown at 28×28, and
  * classified: the class and its probability.
  */
-import { loadModel, tensor, type Model } from '../../src/infer.js'; // 'tatami/infer' in a project of your own
+import { loadModel, tensor, type InferenceModel } from '../../src/infer.js'; // 'tatami/infer' in a project of your own
 import { toDigit, argmax } from './digit.js';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -17,7 +17,7 @@ const seen = $<HTMLCanvasElement>('seen');
 const result = $<HTMLOutputElement>('result');
 const steps = $<HTMLParagraphElement>('steps');
 
-let model: Model | null = null;
+let model: InferenceModel | null = null;
 /** The last picture classified, kept to classify again when another model is loaded. */
 let picture: { rgba: Uint8ClampedArray; width: number; height: number } | null = null;
 
@@ -27,7 +27,7 @@ function showError(where: HTMLElement, e: unknown): void {
 }
 
 /** Load a model and say so; then classify the current picture with it. */
-async function useModel(load: () => Promise<Model>, from: string): Promise<void> {
+async function useModel(load: () => Promise<InferenceModel>, from: string): Promise<void> {
   modelStatus.dataset.state = 'loading';
   modelStatus.className = '';
   modelStatus.textContent = `Loading ${from}…`;
@@ -51,7 +51,7 @@ async function useModel(load: () => Promise<Model>, from: string): Promise<void>
  * Picked files: model.json and the weight files its manifest names, joined in manifest order
  * (just weights.bin for tatami's models), handed to loadModel as artifacts in memory.
  */
-async function modelFromFiles(files: File[]): Promise<Model> {
+async function modelFromFiles(files: File[]): Promise<InferenceModel> {
   const json = files.find((f) => f.name.endsWith('.json'));
   if (json === undefined) throw new Error('pick model.json together with weights.bin');
   const text = await json.text();

@@ -20,7 +20,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { loadModel, tensor, type Model } from '../../src/infer.js'; // 'tatami/infer'
+import { loadModel, tensor, type InferenceModel } from '../../src/infer.js'; // 'tatami/infer'
 import { parseIdx, idxLabels } from '../../src/index.js'; // 'tatami': the IDX readers
 import { decodePng, isPng } from './png.js';
 import { toDigit, argmax } from './digit.js';
@@ -130,7 +130,7 @@ async function readImages(path: string, args: Args, labels: Int32Array | null): 
 }
 
 /** Classify `items` batch by batch and print one line each; returns how many matched their label. */
-function classify(model: Model, items: Item[]): number {
+function classify(model: InferenceModel, items: Item[]): number {
   let right = 0;
   for (let from = 0; from < items.length; from += BATCH) {
     const batch = items.slice(from, from + BATCH);

@@ -7,27 +7,37 @@
  * (models/nested-model.ts). Its weights are expected under their paths inside it (`conv1/kernel`);
  * weight-matching.ts finds them with or without the outer model's prefix.
  */
-import type { SymbolicShape, SymbolicTensor } from '../layers/layer.js';
+import type { Layer, SymbolicShape, SymbolicTensor } from '../layers/layer.js';
 import { input } from '../layers/input.js';
-import { Model } from '../models/model.js';
-import { Sequential } from '../models/sequential.js';
+import type { InferenceModel, ModelArgs } from '../models/inference-model.js';
 import { NESTED_MODEL_CLASSES, readTopology, type Topology } from './topology.js';
-import { layerFromConfig, type BuiltLayer } from './layer-from-config.js';
+import { layerFromConfig, type BuiltLayer, type LayerSet } from './layer-from-config.js';
 import type { ExpectedWeight } from './weight-matching.js';
 import { own } from './safe-json.js';
 
+/**
+ * What a loader builds with: its layer builders and its two kinds of model (the training Model and
+ * Sequential for tatami's loadModel, InferenceModel for tatami/infer's), nested models included.
+ */
+export interface ModelKit<M extends InferenceModel> {
+  readonly layers: LayerSet;
+  /** A functional model (a file's Model or Functional). */
+  functional(args: ModelArgs): M;
+  /** A chain (a file's Sequential): an optional input({ shape }) then the layers. */
+  chain(items: ReadonlyArray<Layer | SymbolicTensor>, name: string): M;
+}
 
-export interface UnloadedModel {
-  readonly model: Model;
+export interface UnloadedModel<M extends InferenceModel> {
+  readonly model: M;
   readonly expected: ExpectedWeight[];
 }
 
-export function buildModel(topology: Topology, prefix: string, kerasMajor: 2 | 3): UnloadedModel {
+export function buildModel<M extends InferenceModel>(topology: Topology, prefix: string, kerasMajor: 2 | 3, kit: ModelKit<M>): UnloadedModel<M> {
   const built = new Map<string, BuiltLayer>();
   const layerOf = (name: string, className: string, config: Record<string, unknown>): BuiltLayer => {
     let b = built.get(name);
     if (b === undefined) {
-      b = NESTED_MODEL_CLASSES.includes(className) ? nestedLayer(className, config, name, prefix, kerasMajor) : layerFromConfig(className, config, name, prefix, kerasMajor);
+      b = NESTED_MODEL_CLASSES.includes(className) ? nestedLayer(className, config, name, prefix, kerasMajor, kit) : layerFromConfig(className, config, name, prefix, kerasMajor, kit.layers);
       built.set(name, b);
     }
     return b;
@@ -40,7 +50,7 @@ export function buildModel(topology: Topology, prefix: string, kerasMajor: 2 | 3
   if (topology.kind === 'sequential' && inputs[0].shape === null) {
     const first = built.get(topology.calls[0].entry.name) as BuiltLayer;
     if (first.layer.inputShape === undefined) {
-      return { model: new Sequential(topology.calls.map((c) => (built.get(c.entry.name) as BuiltLayer).layer), { name: topology.name }), expected: [] };
+      return { model: kit.chain(topology.calls.map((c) => (built.get(c.entry.name) as BuiltLayer).layer), topology.name), expected: [] };
     }
     inputs = [{ name: null, shape: first.layer.inputShape }];
   }
@@ -64,13 +74,13 @@ export function buildModel(topology: Topology, prefix: string, kerasMajor: 2 | 3
   // In the file's layer order, as its weights are listed (matchWeights may fall back to positions).
   const rank = new Map(topology.layers.map((e, i) => [e.name, i]));
   expected.sort((a, b) => (rank.get(a.layer) as number) - (rank.get(b.layer) as number));
-  return { model: assemble(topology, inputs, built), expected };
+  return { model: assemble(topology, inputs, built, kit), expected };
 }
 
 /** A nested model entry: its own topology, built, used as a layer; `trainable: false` freezes it. */
-function nestedLayer(className: string, config: Record<string, unknown>, name: string, prefix: string, kerasMajor: 2 | 3): BuiltLayer {
+function nestedLayer<M extends InferenceModel>(className: string, config: Record<string, unknown>, name: string, prefix: string, kerasMajor: 2 | 3, kit: ModelKit<M>): BuiltLayer {
   const who = `${prefix}: layer '${name}' (${className})`;
-  const { model } = buildModel(readTopology({ class_name: className, config }, who), who, kerasMajor);
+  const { model } = buildModel(readTopology({ class_name: className, config }, who), who, kerasMajor, kit);
   const layer = model.asLayer();
   // Keras 3 writes the nested model's trainable flag in its config; it is the layer's.
   layer.trainable = own(config, 'trainable') !== false;
@@ -84,9 +94,9 @@ function nestedLayer(className: string, config: Record<string, unknown>, name: s
 }
 
 /** The tatami model for a checked topology: each call applied in the topology's order. */
-function assemble(topology: Topology, given: Topology['inputs'], built: ReadonlyMap<string, BuiltLayer>): Model {
+function assemble<M extends InferenceModel>(topology: Topology, given: Topology['inputs'], built: ReadonlyMap<string, BuiltLayer>, kit: ModelKit<M>): M {
   const inputs = given.map((t) => input({ shape: t.shape as number[], name: t.name ?? undefined }));
-  if (topology.kind === 'sequential') return new Sequential([inputs[0], ...topology.calls.map((c) => (built.get(c.entry.name) as BuiltLayer).layer)], { name: topology.name });
+  if (topology.kind === 'sequential') return kit.chain([inputs[0], ...topology.calls.map((c) => (built.get(c.entry.name) as BuiltLayer).layer)], topology.name);
   const tensors = new Map<string, SymbolicTensor>();
   given.forEach((t, i) => tensors.set(`${t.name}#0`, inputs[i]));
   for (const call of topology.calls) {
@@ -95,5 +105,5 @@ function assemble(topology: Topology, given: Topology['inputs'], built: Readonly
     tensors.set(`${call.entry.name}#${call.node}`, layer.apply(args.length === 1 ? args[0] : args));
   }
   const outputs = topology.outputs.map((r) => tensors.get(`${r.layer}#${r.node}`) as SymbolicTensor);
-  return new Model({ inputs, outputs, name: topology.name });
+  return kit.functional({ inputs, outputs, name: topology.name });
 }

@@ -4,7 +4,6 @@
  * Keras 2 writes `groups` (must be 1) and, for SeparableConv2D, an unused `kernel_initializer`;
  * Keras 3 writes neither. Constraints must be null; regularizers (L1L2) are read for every weight.
  */
-import type { SymbolicShape } from '../layers/layer.js';
 import { DepthwiseConv2D } from '../layers/depthwise-conv2d.js';
 import { SeparableConv2D } from '../layers/separable-conv2d.js';
 import { Conv2DTranspose } from '../layers/conv2d-transpose.js';
@@ -14,11 +13,7 @@ import { readActivation, readInitializer } from './keras-values.js';
 import { readRegularizer } from './regularizer-config.js';
 import type { KernelBiasArgs } from '../layers/kernel-bias.js';
 import { show } from './safe-json.js';
-import type { BuiltLayer, WeightShape } from './layer-from-config.js';
-
-type Builder = (r: ConfigReader, base: { name: string; trainable: boolean }) => BuiltLayer;
-
-const last = (s: SymbolicShape): number => s[s.length - 1] ?? 0;
+import { last, type LayerBuilders, type WeightShape } from './layer-from-config.js';
 
 /** kernel_size, strides, padding, dilation_rate of a 2-D convolution. */
 function readWindow(r: ConfigReader): { kernelSize: [number, number]; strides: [number, number]; padding: 'valid' | 'same'; dilationRate: [number, number] } {
@@ -68,7 +63,8 @@ function readOne(r: ConfigReader, key: string, fallback: number | undefined): nu
   return d;
 }
 
-export const CONV_BUILDERS: Readonly<Record<string, Builder>> = {
+/** The depthwise convolution (MobileNet's): in tatami/infer's core set. */
+export const DEPTHWISE_BUILDERS: LayerBuilders = {
   DepthwiseConv2D(r, base) {
     r.nulls('bias_constraint', 'depthwise_constraint');
     const layer = new DepthwiseConv2D({
@@ -86,6 +82,10 @@ export const CONV_BUILDERS: Readonly<Record<string, Builder>> = {
     return { layer, weights: (s) => withBias(layer.useBias, [['depthwise_kernel', [...layer.window.kernelSize, last(s), m]]], last(s) * m) };
   },
 
+};
+
+/** The separable, transposed and 1-D convolutions. */
+export const CONV_BUILDERS: LayerBuilders = {
   SeparableConv2D(r, base) {
     // Keras 2's SeparableConv2D inherits Conv's kernel_initializer and kernel_regularizer keys but never uses them.
     r.nulls('kernel_regularizer', 'bias_constraint', 'depthwise_constraint', 'pointwise_constraint', 'kernel_constraint');

@@ -26,7 +26,8 @@ export function readDtype(r: ConfigReader, key = 'dtype'): void {
 
 /**
  * An activation by name; Keras 3 may also write { class_name, config } for a built-in one. A Keras 3
- * file's hard_sigmoid is Keras 3's (see activations.ts).
+ * file's hard_sigmoid is Keras 3's, tatami's `hard_sigmoid_keras3` (see activations.ts and
+ * keras-flavor.ts, which writes it back as `hard_sigmoid` in a file marked Keras 3).
  */
 export function readActivation(r: ConfigReader, key = 'activation'): string {
   let v = r.get(key);

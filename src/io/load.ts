@@ -1,32 +1,19 @@
 /**
- * `loadModel(source)`: a model in the TensorFlow.js Layers format (what tfjs's `model.save` and the
- * tensorflowjs converter write, and what tatami's `model.save` writes) → a tatami Model.
- *
- * The steps, each refusing with an Error naming the problem before anything large is allocated:
- *   1. model.json parsed without prototype keys (safe-json.ts);
- *   2. the topology read into a graph of layer calls (topology.ts), every layer config checked
- *      (layer-from-config.ts), every call's shape inferred, the model built with its weights zeroed
- *      (build-model.ts; nested models recursively);
- *   3. the manifest checked (manifest.ts) and matched to the weights the layers will create
- *      (weight-matching.ts);
- *   4. the shard bytes read, their count equal to the manifest's claim (sources.ts);
- *   5. the weights decoded (decode-weights.ts); optionally the optimizer state.
+ * tatami's `loadModel(source)`: a model in the TensorFlow.js Layers format → a tatami Model (a
+ * Sequential for a Sequential file), every layer class tatami supports, optionally with its saved
+ * optimizer state (read-layers-model.ts has the steps). tatami/infer has its own, smaller loader
+ * (load-inference.ts).
  */
-import { Tensor } from '../tensor.js';
-import type { Model } from '../models/model.js';
-import { isObject, own, show, type JsonObject } from './safe-json.js';
-import { readTopology } from './topology.js';
-import { buildModel } from './build-model.js';
-import { kerasMajorVersion } from './keras-flavor.js';
-import { planWeights } from './manifest.js';
-import { matchWeights } from './weight-matching.js';
-import { checkWeightBytes, decodeWeight } from './decode-weights.js';
-import { openSource, type ModelSource, type SourceOptions } from './sources.js';
+import { Model } from '../models/model.js';
+import { Sequential } from '../models/sequential.js';
+import { readLayersModel, type ReadOptions } from './read-layers-model.js';
+import { allLayers } from './all-layers.js';
+import type { ModelKit } from './build-model.js';
+import type { ModelSource } from './sources.js';
 import { restoreTrainingState, trainingManifest } from './optimizer-state.js';
+import { isObject, own, type JsonObject } from './safe-json.js';
 
-export interface LoadOptions extends SourceOptions {
-  /** Refuse weights that are NaN or ±Infinity (default false). */
-  checkFinite?: boolean;
+export interface LoadOptions extends ReadOptions {
   /**
    * Restore tatami's saved optimizer state (model.json's `tatamiTraining`): the model comes back
    * compiled with the saved optimizer, loss and metrics, ready for fit to resume (default false).
@@ -34,48 +21,18 @@ export interface LoadOptions extends SourceOptions {
   includeOptimizer?: boolean;
 }
 
-const PREFIX = 'loadModel';
+const TRAINING_KIT: ModelKit<Model> = {
+  layers: { builders: allLayers },
+  functional: (args) => new Model(args),
+  chain: (items, name) => new Sequential(items, { name }),
+};
 
 /**
  * Load a model: a folder path or model.json path (Node), a URL (fetch), or `{ modelJson, weights }`.
  * See [tf.loadLayersModel](https://js.tensorflow.org/api/latest/#loadLayersModel) for the format.
  */
 export async function loadModel(source: ModelSource, options: LoadOptions = {}): Promise<Model> {
-  const src = await openSource(source, options, PREFIX);
-  const prefix = src.what === 'artifacts' ? PREFIX : `${PREFIX} (${src.what})`;
-  const json = src.json;
-  if (!isObject(json)) throw new Error(`${prefix}: model.json must be an object, got ${show(json)}`);
-  const format = own(json, 'format');
-  if (format !== undefined && format !== 'layers-model') {
-    throw new Error(`${prefix}: format ${show(format)} is not supported (tatami loads 'layers-model' files; graph models are not layer models)`);
-  }
-  const topology = readTopology(own(json, 'modelTopology'), prefix);
-
-  // Build the layers and infer every call's shape; note the weights each will create.
-  const { model, expected } = buildModel(topology, prefix, kerasMajorVersion(own(json, 'modelTopology')));
-  if (!model.hasGraph()) throw new Error(`${prefix}: the Sequential model has no input shape (no InputLayer, batch_input_shape, batch_shape or build_input_shape)`);
-
-  const plan = planWeights(own(json, 'weightsManifest') ?? [], prefix);
-  // tfjs's own optimizer state (group 'optimizer') is for tfjs's optimizers; tatami skips it.
-  const modelEntries = plan.entries.filter((e) => e.group !== 'optimizer');
-  const intEntry = modelEntries.find((e) => e.storedAs === 'int32');
-  if (intEntry !== undefined) throw new Error(`${prefix}: weight '${intEntry.name}' is int32; tatami's layers hold float32 weights`);
-  const matched = matchWeights(expected, modelEntries, prefix);
-  const bytes = await src.read('model', plan.paths, plan.totalBytes);
-  checkWeightBytes(plan, bytes.byteLength, prefix);
-
-  const byLayer = new Map<string, Tensor[]>();
-  matched.forEach((entry, i) => {
-    try {
-      const t = new Tensor(decodeWeight(entry, bytes, { checkFinite: options.checkFinite }), expected[i].shape);
-      byLayer.set(expected[i].layer, [...(byLayer.get(expected[i].layer) ?? []), t]);
-    } catch (e) {
-      throw new Error(`${prefix}: ${(e as Error).message}`);
-    }
-  });
-  // The model lists its layers in Keras's order, which a file need not follow.
-  model.setWeights(model.layers.flatMap((l) => byLayer.get(l.name) ?? []));
-
+  const { model, json, source: src, prefix } = await readLayersModel(source, options, TRAINING_KIT);
   const training = own(json, 'tatamiTraining');
   if (options.includeOptimizer === true) {
     if (!isObject(training)) throw new Error(`${prefix}: includeOptimizer was asked for but the file has no optimizer state (save with { includeOptimizer: true })`);

@@ -11,8 +11,11 @@
  * calls in `inbound_nodes` (Keras 2's form: one list of [layer, node, tensor, {}] per call; a shared
  * layer has several).
  * weights.bin is every weight in manifest order, little-endian float32, no header.
+ * keras_version is '3.0 (tatami 0.1.0)' instead when a layer means what only a Keras 3 file says
+ * (Keras 3's hard_sigmoid, an activity penalty not divided by the batch size): see keras-flavor.ts.
  */
 import type { Model } from '../models/model.js';
+import type { InferenceModel } from '../models/inference-model.js';
 import { InputLayer } from '../layers/input.js';
 import type { Layer, SymbolicTensor } from '../layers/layer.js';
 import { Reshape } from '../layers/reshape.js';
@@ -21,6 +24,7 @@ import { encodeFloat32 } from './decode-weights.js';
 import { encodeTrainingState } from './optimizer-state.js';
 import type { ModelJson, SavedArtifacts, WeightsGroup } from './artifacts.js';
 import { TATAMI_VERSION } from './version.js';
+import { fileLayerConfig, savedKerasMajor, savedKerasVersion } from './keras-flavor.js';
 
 export interface SaveOptions {
   /** Also save the optimizer state (and loss, metrics) so training can resume (default false). */
@@ -30,7 +34,7 @@ export interface SaveOptions {
 }
 
 /** The model's topology in Keras JSON. */
-export function modelTopology(model: Model): Record<string, unknown> {
+export function modelTopology(model: InferenceModel): Record<string, unknown> {
   const functional = model.layers[0] instanceof InputLayer;
   // The model's own calls of each layer (a layer may also be called outside it), numbered from 0 as
   // Keras numbers them in a file.
@@ -39,8 +43,9 @@ export function modelTopology(model: Model): Record<string, unknown> {
   // A nested model's calls are numbered from 1 (node 0 is its own, from its inputs to its outputs),
   // as Keras and tfjs number them.
   const ref = (t: SymbolicTensor): [string, number, number] => [t.layer.name, calls(t.layer).indexOf(t) + (t.layer instanceof NestedModel ? 1 : 0), 0];
+  const major = savedKerasMajor(everyLayer(model), `save '${model.name}'`);
   const layers = model.layers.map((layer, i) => {
-    const config = layer.getConfig();
+    const config = fileLayerConfig(layer instanceof NestedModel ? nestedConfig(layer) : layer.getConfig());
     // tfjs 4.22 leaves a -1 of Reshape unresolved ([null, 2, null]), which breaks the layer after it;
     // the resolved sizes mean the same for this model's fixed input shape.
     if (layer instanceof Reshape) config.target_shape = calls(layer)[0].shape.slice(1);
@@ -55,7 +60,18 @@ export function modelTopology(model: Model): Record<string, unknown> {
     config.input_layers = model.inputs.map(ref);
     config.output_layers = model.outputs.map(ref);
   }
-  return { class_name: functional ? 'Model' : 'Sequential', config, keras_version: `tatami ${TATAMI_VERSION}`, backend: 'tensor_flow.js' };
+  return { class_name: functional ? 'Model' : 'Sequential', config, keras_version: savedKerasVersion(major, TATAMI_VERSION), backend: 'tensor_flow.js' };
+}
+
+/** The model's layers and, inside each nested model, its layers. */
+function everyLayer(model: InferenceModel): Layer[] {
+  return model.layers.flatMap((l) => (l instanceof NestedModel ? [l, ...everyLayer(l.model)] : [l]));
+}
+
+/** A nested model's Keras config (its name, layers, inputs, outputs), as files nest it; `trainable` only when frozen. */
+function nestedConfig(layer: NestedModel): Record<string, unknown> {
+  const { config } = modelTopology(layer.model) as { config: Record<string, unknown> };
+  return layer.trainable ? config : { ...config, trainable: false };
 }
 
 /** model.json and the bytes of weights.bin (and optimizer.bin with includeOptimizer). */

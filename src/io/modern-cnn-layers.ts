@@ -4,7 +4,7 @@
  * as the builders in layer-from-config.ts do, and states the weights its layer will create.
  */
 import type { ConfigReader } from './config-reader.js';
-import type { Builder, WeightShape } from './layer-from-config.js';
+import { none, type LayerBuilders } from './layer-from-config.js';
 import { readInitializer } from './keras-values.js';
 import { show } from './safe-json.js';
 import { ZeroPadding2D, Cropping2D, type SidesSpec } from '../layers/padding2d.js';
@@ -20,8 +20,6 @@ import { RandomFlip, RandomTranslation, RandomRotation, RandomZoom, type Factor,
 import { RandomContrast } from '../layers/random-contrast.js';
 import { Permute, RepeatVector } from '../layers/permute-repeat.js';
 
-const none = (): WeightShape[] => [];
-
 /** fill_mode, interpolation, fill_value of the random geometric layers (the constructor checks them). */
 function readFill(r: ConfigReader): RandomTransformArgs {
   // The seed only shapes the random draws, which tatami takes from the model's Rng.
@@ -34,9 +32,9 @@ function readFill(r: ConfigReader): RandomTransformArgs {
   };
 }
 
-export const MODERN_CNN_BUILDERS: Readonly<Record<string, Builder>> = {
+/** ZeroPadding2D, ReLU and GlobalMaxPooling2D (MobileNet's and Teachable Machine's): in tatami/infer's core set. */
+export const CORE_MODERN_BUILDERS: LayerBuilders = {
   ZeroPadding2D: (r, base) => ({ layer: new ZeroPadding2D({ ...base, padding: r.get('padding') as SidesSpec }), weights: none }),
-  Cropping2D: (r, base) => ({ layer: new Cropping2D({ ...base, cropping: r.get('cropping') as SidesSpec }), weights: none }),
 
   ReLU(r, base) {
     const maxValue = r.get('max_value');
@@ -49,6 +47,13 @@ export const MODERN_CNN_BUILDERS: Readonly<Record<string, Builder>> = {
     });
     return { layer, weights: none };
   },
+
+  GlobalMaxPooling2D: (r, base) => ({ layer: new GlobalMaxPooling2D({ ...base, keepdims: r.bool('keepdims', false) }), weights: none }),
+};
+
+/** The other layers of modern CNNs. */
+export const MODERN_CNN_BUILDERS: LayerBuilders = {
+  Cropping2D: (r, base) => ({ layer: new Cropping2D({ ...base, cropping: r.get('cropping') as SidesSpec }), weights: none }),
 
   LeakyReLU(r, base) {
     // Keras 2 and tfjs write alpha; Keras 3 writes negative_slope. Both default to 0.3.
@@ -97,8 +102,6 @@ export const MODERN_CNN_BUILDERS: Readonly<Record<string, Builder>> = {
   },
 
   CenterCrop: (r, base) => ({ layer: new CenterCrop({ ...base, height: r.int('height'), width: r.int('width') }), weights: none }),
-
-  GlobalMaxPooling2D: (r, base) => ({ layer: new GlobalMaxPooling2D({ ...base, keepdims: r.bool('keepdims', false) }), weights: none }),
 
   LayerNormalization(r, base) {
     r.nulls('beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint');

@@ -3,7 +3,7 @@ import { allocFloat32 } from '../storage.js';
 import type { Rng } from '../rng.js';
 import { shapeSize } from '../shape.js';
 import type { Initializer } from '../initializers.js';
-import type { L1L2 } from '../regularizers.js';
+import { type L1L2, type RegularizerSpec, type ActivityReduction, resolveRegularizer, activityPenalty } from '../regularizers.js';
 
 /** A shape whose first (batch) axis may be unknown: null, shown as None as in Keras. */
 export type SymbolicShape = readonly (number | null)[];
@@ -17,6 +17,12 @@ export interface CallContext {
    * on its output layer only, when compile chose to compute the loss from logits (resolveLoss).
    */
   readonly logits?: boolean;
+  /**
+   * Where the layers' activity penalties go (Keras's activity_regularizer losses): fit and evaluate
+   * pass an empty list and add what it holds after the forward pass to the loss; predict passes none,
+   * so nothing is computed.
+   */
+  readonly penalties?: Tensor[];
 }
 
 /** Options every layer takes. */
@@ -27,6 +33,16 @@ export interface LayerArgs {
   inputShape?: readonly number[];
   /** Whether fit updates this layer's weights (default true). */
   trainable?: boolean;
+  /**
+   * A penalty on this layer's output that fit and evaluate add to the loss, as Keras's
+   * `activity_regularizer`: `l1()`, `l2()`, `l1l2()` or their names; default none.
+   */
+  activityRegularizer?: RegularizerSpec;
+  /**
+   * How that penalty enters the loss: 'sum_over_batch_size' (the default, Keras 2 / tf.keras: divided
+   * by the batch size) or 'sum' (Keras 3: as computed over the whole batch).
+   */
+  activityReduction?: ActivityReduction;
 }
 
 /** One named weight of a layer: its storage, whether it trains, how to initialize it. */
@@ -78,6 +94,9 @@ export abstract class Layer {
   name: string;
   trainable: boolean;
   readonly inputShape: readonly number[] | undefined;
+  /** The penalty on this layer's outputs (LayerArgs.activityRegularizer), or null. */
+  readonly activityRegularizer: L1L2 | null;
+  readonly activityReduction: ActivityReduction;
   readonly weights: LayerWeight[] = [];
   /** The symbolic outputs of this layer's calls, in call order (Keras's inbound nodes). */
   readonly nodes: SymbolicTensor[] = [];
@@ -87,6 +106,13 @@ export abstract class Layer {
     this.name = args.name ?? '';
     this.trainable = args.trainable ?? true;
     this.inputShape = args.inputShape === undefined ? undefined : [...args.inputShape];
+    const who = args.name === undefined ? this.constructor.name : `${this.constructor.name} '${args.name}'`;
+    this.activityRegularizer = resolveRegularizer(args.activityRegularizer, who);
+    const { activityReduction = 'sum_over_batch_size' } = args;
+    if (activityReduction !== 'sum_over_batch_size' && activityReduction !== 'sum') {
+      throw new Error(`${who}: activityReduction must be 'sum_over_batch_size' (Keras 2) or 'sum' (Keras 3), got ${JSON.stringify(activityReduction)}`);
+    }
+    this.activityReduction = activityReduction;
   }
 
   /** Create the weights for this input shape (the default has none). */
@@ -102,7 +128,19 @@ export abstract class Layer {
 
   /** Keras JSON config of this layer (snake_case keys), for model files and summaries. */
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: 'float32' };
+    const base = { name: this.name, trainable: this.trainable, dtype: 'float32' };
+    // Written only when set, as Keras 3's base layer; whether it is divided by the batch size is the
+    // file's Keras version (io/keras-flavor.ts).
+    return this.activityRegularizer === null ? base : { ...base, activity_regularizer: this.activityRegularizer.config() };
+  }
+
+  /**
+   * Record the activity penalty of one output of this layer's call in `ctx.penalties`, when the
+   * caller collects them and the layer has an activityRegularizer (Keras adds it in any mode).
+   */
+  addActivityPenalty(output: Tensor, ctx: CallContext): void {
+    if (this.activityRegularizer === null || ctx.penalties === undefined) return;
+    ctx.penalties.push(activityPenalty(this.activityRegularizer, output, this.activityReduction));
   }
 
   /**

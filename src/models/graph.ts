@@ -120,7 +120,10 @@ export function runGraph(graph: Graph, xs: readonly Tensor[], ctx: CallContext, 
   const kept = ctx.training || isGradEnabled() ? null : new Set([...xs, ...graph.layers.flatMap((l) => l.weights.map((w) => w.value))].map((t) => t.data.buffer));
   graph.order.forEach((node, i) => {
     const args = node.inputs.map((t) => values.get(t) as Tensor);
-    values.set(node, node.layer.callInputs(args, asLogits.has(node) ? raw : plain));
+    const out = node.layer.callInputs(args, asLogits.has(node) ? raw : plain);
+    // Keras's activity regularization: a penalty on every call's output, when the caller collects them.
+    node.layer.addActivityPenalty(out, ctx);
+    values.set(node, out);
     // Drop each input whose last consumer this was.
     for (const t of node.inputs) {
       const value = values.get(t);

@@ -9,16 +9,16 @@
  * statistics stay; a Dropout inside a frozen base is off too).
  *
  * Made by `model.asLayer()` (one per model; `model.apply(x)` and `Sequential.add(model)` use it).
+ * A model file writes it as its inner model's topology (io/model-to-json.ts).
  */
 import type { Tensor } from '../tensor.js';
 import { Layer, formatShape, type CallContext, type LayerWeight, type SymbolicShape } from '../layers/layer.js';
-import type { Model } from './model.js';
-import { modelTopology } from '../io/model-to-json.js';
+import type { InferenceModel } from './inference-model.js';
 
 export class NestedModel extends Layer {
   readonly className: string;
 
-  constructor(readonly model: Model, className: 'Model' | 'Sequential') {
+  constructor(readonly model: InferenceModel, className: 'Model' | 'Sequential') {
     super({ name: model.name, inputShape: model.hasGraph() && model.inputs.length === 1 ? (model.inputs[0].shape.slice(1) as number[]) : undefined });
     this.className = className;
   }
@@ -63,12 +63,6 @@ export class NestedModel extends Layer {
   /** The inner layers' trainable weights, none when the whole model is frozen. */
   override trainableWeights(): LayerWeight[] {
     return this.trainable ? this.model.layers.flatMap((l) => l.trainableWeights().map((w) => ({ ...w, name: `${l.name}/${w.name}` }))) : [];
-  }
-
-  /** The inner model's Keras config (its name, layers, inputs, outputs), as files nest it; `trainable` only when frozen. */
-  override getConfig(): Record<string, unknown> {
-    const { config } = modelTopology(this.model) as { config: Record<string, unknown> };
-    return this.trainable ? config : { ...config, trainable: false };
   }
 }
 

@@ -3,7 +3,6 @@ import { noGrad } from '../grad-mode.js';
 import { recycleGraph } from '../recycle.js';
 import { shapeToString } from '../shape.js';
 import { formatShape } from '../layers/layer.js';
-import { concat } from '../ops/shape-ops.js';
 import { add, mul } from '../ops/binary.js';
 import { shuffledOrder, sequentialOrder, batchRanges } from '../data/batches.js';
 import { History, type Callback, type Logs } from './callbacks.js';
@@ -12,6 +11,7 @@ import { logNames, type Compiled } from './compile.js';
 import { dataList, sampleCount, takeRowsOf, type ModelData } from './data.js';
 import type { Model } from './model.js';
 import type { Rng } from '../rng.js';
+import { checkBatchSize } from './predict.js';
 
 export interface FitOptions {
   /** Samples per gradient step (default 32); the last batch of an epoch may be smaller. */
@@ -40,18 +40,9 @@ export interface EvaluateOptions {
   batchSize?: number;
 }
 
-export interface PredictOptions {
-  /** Default 32. */
-  batchSize?: number;
-}
-
 function requireCompiled(model: Model, what: string): Compiled {
   if (model.compiled === null) throw new Error(`${model.name}: call compile({ optimizer, loss, metrics }) before ${what}`);
   return model.compiled;
-}
-
-function checkBatchSize(model: Model, batchSize: number): void {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${model.name}: batchSize must be a positive integer, got ${batchSize}`);
 }
 
 /** A model's x and y as lists in its inputs' and outputs' order, every one with the same number of samples. */
@@ -149,6 +140,11 @@ function withPenalties(model: Model, loss: Tensor): Tensor {
   return penalties.reduce((a, b) => add(a, b), loss);
 }
 
+/** The loss plus the activity penalties the forward pass collected (Layer.addActivityPenalty). */
+function withActivityPenalties(loss: Tensor, penalties: readonly Tensor[]): Tensor {
+  return penalties.reduce((a, b) => add(a, b), loss);
+}
+
 /** The model's outputs from what it gave (the activation applied where the loss took logits), for the metrics. */
 function predictions(compiled: Compiled, outs: readonly Tensor[]): Tensor[] {
   return outs.map((out, o) => compiled.outputs[o].predictions(out));
@@ -185,9 +181,10 @@ export function trainStep(
   const compiled = requireCompiled(model, 'train');
   const xs = Array.isArray(xb) ? xb : [xb as Tensor];
   const ys = Array.isArray(yb) ? yb : [yb as Tensor];
-  const outs = model.callAll(xs, { training: true, rng }, compiled.outputs.map((h) => h.fromLogits));
+  const penalties: Tensor[] = [];
+  const outs = model.callAll(xs, { training: true, rng, penalties }, compiled.outputs.map((h) => h.fromLogits));
   const { total: outputsLoss, parts } = batchLoss(compiled, ys, outs);
-  const total = withPenalties(model, outputsLoss);
+  const total = withActivityPenalties(withPenalties(model, outputsLoss), penalties);
   total.backward();
   compiled.optimizer.step(params);
   const value = total.item();
@@ -269,26 +266,13 @@ function evaluateSamples(model: Model, compiled: Compiled, data: Samples, batchS
   noGrad(() => {
     for (const [start, end] of batchRanges(data.n, batchSize)) {
       const batch = rowsOf(data, order, start, end);
-      const outs = model.callAll(batch.xs, { training: false, rng }, compiled.outputs.map((h) => h.fromLogits));
+      // Keras's evaluate adds the activity penalties too (its test step adds model.losses).
+      const penalties: Tensor[] = [];
+      const outs = model.callAll(batch.xs, { training: false, rng, penalties }, compiled.outputs.map((h) => h.fromLogits));
       const { total, parts } = batchLoss(compiled, batch.ys, outs);
-      tracker.add(total.item(), parts.map((p) => p.item()), batch.n, batch.ys, predictions(compiled, outs));
+      tracker.add(withActivityPenalties(total, penalties).item(), parts.map((p) => p.item()), batch.n, batch.ys, predictions(compiled, outs));
     }
   });
   return tracker.logs(prefix);
 }
 
-/** Every output for x, batch by batch in inference mode, joined along the batch axis. */
-export function predictModel(model: Model, x: ModelData, options: PredictOptions): Tensor[] {
-  const { batchSize = 32 } = options;
-  checkBatchSize(model, batchSize);
-  model.buildFor(x);
-  const xs = dataList(x, model.inputNames, 'predict x', model.name);
-  model.checkInputs(xs, 'predict x');
-  const n = sampleCount(xs, model.name, 'predict x');
-  const rng = model.trainingRng();
-  const order = sequentialOrder(n);
-  return noGrad(() => {
-    const batches = batchRanges(n, batchSize).map(([start, end]) => model.callAll(takeRowsOf(xs, order, start, end), { training: false, rng }));
-    return model.outputs.map((_, o) => (batches.length === 1 ? batches[0][o] : concat(batches.map((b) => b[o]), 0)));
-  });
-}

@@ -7,7 +7,8 @@ import {
   Tensor, Sequential, input, Conv2D, MaxPool2D, AvgPool2D, DepthwiseConv2D, Conv2DTranspose, BatchNormalization, Flatten, Dense, Adam,
   randomNormal, Rng, setKernels, getKernels, relu, sum, concat, maximumN,
 } from '../../src/index.js';
-import { fastKernels, referenceKernels, sharedKernels, kernels, type KernelTable } from '../../src/kernel-table.js';
+import { fastKernels, sharedKernels, kernels, type KernelTable } from '../../src/kernel-table.js';
+import { referenceKernels } from '../../src/reference-kernels.js';
 import { gemmNaive } from '../../kernels/gemm.js';
 import { conv2dBackwardInputDirect, conv2dBackwardFilterDirect } from '../../kernels/conv2d.js';
 import { avgPool2dForwardNaive, avgPool2dBackwardNaive } from '../../kernels/avg-pool2d.js';

@@ -9,7 +9,10 @@ import {
   loadModel, input, Model, Sequential, Conv2D, DepthwiseConv2D, SeparableConv2D, Conv2DTranspose, Conv1D, Dense, Flatten,
   GlobalAveragePooling2D, Tensor,
 } from '../../src/index.js';
-import { layerFromConfig } from '../../src/io/layer-from-config.js';
+import { layerFromConfig as buildLayer } from '../../src/io/layer-from-config.js';
+import { allLayers } from '../../src/io/all-layers.js';
+
+const layerFromConfig = (cls: string, config: Record<string, unknown>, name: string, prefix: string) => buildLayer(cls, config, name, prefix, 2, { builders: allLayers });
 import { tfjsArtifacts, asModelJson, loadIntoTfjs, randomInput, predictionDiff, maxDiff } from './io-helpers.js';
 
 function convModel(): Model {

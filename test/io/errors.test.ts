@@ -31,7 +31,7 @@ describe('unsupported features are refused by name', () => {
     ['an initializer with other parameters', (j) => (layer(j, 2).config.kernel_initializer = { class_name: 'RandomNormal', config: { mean: 0, stddev: 1 } }), /RandomNormal with stddev 1/],
     ['channels_first', (j) => (layer(j, 0).config.data_format = 'channels_first'), /layer 'conv2d' \(Conv2D\): data_format 'channels_first' is not supported \(tatami supports 'channels_last' or null\)/],
     ['a regularizer other than L1L2', (j) => (layer(j, 2).config.kernel_regularizer = { class_name: 'OrthogonalRegularizer', config: { factor: 0.01 } }), /layer 'dense' \(Dense\): kernel_regularizer \{"class_name":"OrthogonalRegularizer".* is not supported \(supported: L1L2, L1, L2\)/],
-    ['an activity regularizer', (j) => (layer(j, 2).config.activity_regularizer = { class_name: 'L2', config: { l2: 0.01 } }), /layer 'dense' \(Dense\): activity_regularizer \{"class_name":"L2".* is not supported/],
+    ['an activity regularizer other than L1L2', (j) => (layer(j, 1).config.activity_regularizer = { class_name: 'OrthogonalRegularizer', config: { factor: 0.01 } }), /layer 'flatten' \(Flatten\): activity_regularizer \{"class_name":"OrthogonalRegularizer".* is not supported \(supported: L1L2, L1, L2\)/],
     ['grouped convolution', (j) => (layer(j, 0).config.groups = 2), /groups 2 is not supported/],
     ['an unknown option', (j) => (layer(j, 2).config.fancy = true), /layer 'dense' \(Dense\): option 'fancy' \(true\) is not supported by tatami/],
     ['a float16 dtype policy', (j) => (layer(j, 2).config.dtype = { class_name: 'DTypePolicy', config: { name: 'mixed_float16' } }), /dtype policy 'mixed_float16' is not supported/],

@@ -1,0 +1,32 @@
+/**
+ * tatami/infer's `loadModel(source)`: a model in the TensorFlow.js Layers format → an InferenceModel
+ * (load and predict, nothing of training), with the core layers unless given more
+ * (inference-layers.ts; read-layers-model.ts has the steps).
+ */
+import { InferenceModel } from '../models/inference-model.js';
+import { readLayersModel, type ReadOptions } from './read-layers-model.js';
+import { inferenceLayers } from './inference-layers.js';
+import type { LayerBuilders } from './layer-from-config.js';
+import type { ModelKit } from './build-model.js';
+import type { ModelSource } from './sources.js';
+
+export interface InferLoadOptions extends ReadOptions {
+  /**
+   * The layer classes to build, by Keras class name (default: the core set, see inference-layers.ts).
+   * `allLayers` from 'tatami/infer/layers' holds every class tatami supports.
+   */
+  layers?: LayerBuilders;
+}
+
+/**
+ * Load a model for inference: a folder path or model.json path (Node), a URL (fetch), or
+ * `{ modelJson, weights }`; predictions are the full engine's, bit for bit.
+ */
+export async function loadModel(source: ModelSource, options: InferLoadOptions = {}): Promise<InferenceModel> {
+  const kit: ModelKit<InferenceModel> = {
+    layers: options.layers === undefined ? inferenceLayers : { builders: options.layers },
+    functional: (args) => new InferenceModel(args),
+    chain: (items, name) => InferenceModel.chain(items, name),
+  };
+  return (await readLayersModel(source, options, kit)).model;
+}

@@ -1,0 +1,72 @@
+/**
+ * The 'reference' kernel table (the naive twins) and the switch to it, setKernels. Apart from
+ * kernel-table.ts, so that what imports only the fast table (tatami/infer) carries no naive twin.
+ */
+import { binaryBroadcast, binaryFunctions, broadcastTo } from '../kernels/elementwise.js';
+import { gemmNaive } from '../kernels/gemm.js';
+import { reduceSumTo } from '../kernels/reduce.js';
+import { reluInPlace, reluBackwardBias } from '../kernels/relu.js';
+import { conv2dForwardDirect, conv2dBackwardInputDirect, conv2dBackwardFilterDirect } from '../kernels/conv2d.js';
+import { depthwiseConv2dForwardDirect, depthwiseConv2dBackwardInputDirect, depthwiseConv2dBackwardFilterDirect } from '../kernels/depthwise-conv2d.js';
+import { conv2dTransposeForwardDirect, conv2dTransposeBackwardInputDirect, conv2dTransposeBackwardFilterDirect } from '../kernels/conv2d-transpose.js';
+import { maxPool2dForwardNaive, maxPool2dBackwardNaive } from '../kernels/max-pool2d.js';
+import { avgPool2dForwardNaive, avgPool2dBackwardNaive } from '../kernels/avg-pool2d.js';
+import { batchNormForwardTrainingNaive, batchNormForwardInferenceNaive, batchNormBackwardNaive } from '../kernels/batch-norm.js';
+import { adamUpdate } from '../kernels/optimizers.js';
+import { concatForwardNaive } from '../kernels/concat.js';
+import { extremeForwardNaive } from '../kernels/merge.js';
+import { sharedKernels, selectKernels, fastKernels, type KernelTable, type KernelsName } from './kernel-table.js';
+
+/** The naive twins: plain loops written to be read, the reference every fast kernel is tested against. */
+export const referenceKernels: KernelTable = {
+  ...sharedKernels,
+  name: 'reference',
+  binaryBroadcast: (out, kind, a, aShape, b, bShape, outShape) => binaryBroadcast(out, a, aShape, b, bShape, outShape, binaryFunctions[kind]),
+  broadcastTo,
+  reduceSumTo,
+  reluForward(y, x) {
+    y.set(x);
+    reluInPlace(y);
+  },
+  reluBackwardBias,
+  gemm: gemmNaive,
+  // The direct convolution's filter gradient reads x itself: nothing to allocate.
+  conv2dKept: (x) => x,
+  conv2dForward(y, x, w, bias, s, _kept, relu) {
+    conv2dForwardDirect(y, x, w, bias, s);
+    if (relu) reluInPlace(y);
+  },
+  conv2dBackwardInput: conv2dBackwardInputDirect,
+  conv2dBackwardFilter: conv2dBackwardFilterDirect,
+  depthwiseConv2dForward: depthwiseConv2dForwardDirect,
+  depthwiseConv2dBackwardInput: depthwiseConv2dBackwardInputDirect,
+  depthwiseConv2dBackwardFilter: depthwiseConv2dBackwardFilterDirect,
+  conv2dTransposeForward: conv2dTransposeForwardDirect,
+  conv2dTransposeBackward(dx, dw, dy, x, w, s) {
+    if (dx !== null) conv2dTransposeBackwardInputDirect(dx, dy, w, s);
+    if (dw !== null) conv2dTransposeBackwardFilterDirect(dw, dy, x, s);
+  },
+  // The naive forward always records the winners; with no backward to serve, into a buffer dropped after.
+  maxPool2dForward: (y, argmax, x, s) => maxPool2dForwardNaive(y, argmax ?? new Int32Array(y.length), x, s),
+  maxPool2dBackward: (dx, dy, _argmax, x, s) => maxPool2dBackwardNaive(dx, dy, x, s),
+  avgPool2dForward: avgPool2dForwardNaive,
+  avgPool2dBackward: avgPool2dBackwardNaive,
+  concatForward: concatForwardNaive,
+  extremeForward: extremeForwardNaive,
+  batchNormForwardTraining: batchNormForwardTrainingNaive,
+  batchNormForwardInference: batchNormForwardInferenceNaive,
+  batchNormBackward: batchNormBackwardNaive,
+  adamSlots: (P) => [new Float32Array(P), new Float32Array(P)],
+  adamUpdate,
+};
+
+/**
+ * Route every op to the naive reference kernels ('reference') or the optimized ones ('fast', the
+ * default). Takes effect at the next op; a model trained under one setting runs under the other.
+ */
+export function setKernels(name: KernelsName): void {
+  if (name === 'reference') selectKernels(referenceKernels);
+  else if (name === 'fast') selectKernels(fastKernels);
+  else throw new Error(`setKernels: expected 'reference' or 'fast', got ${JSON.stringify(name)}`);
+}
+
