@@ -123,10 +123,11 @@ function runPass(
   const tc0 = Math.min(chunk, group * perImage);
   const v = new Float32Array(16 * tc0 * IC); // (16, tc, IC)
   const m = new Float32Array(16 * tc0 * OC); // (16, tc, OC)
-  const ytJs = new Float32Array(4 * tc0 * OC); // (tc, 2, 2, OC): the chunk's outputs before they are stored
   const o = Int32Array.from({ length: 16 }, (_, q) => ((q >> 2) * PW + (q & 3)) * IC); // d[r][c] from the tile's corner
   const useSimd = simdAvailable && IC % 4 === 0;
   const useSimdOut = simdAvailable && OC % 4 === 0;
+  // The JS output transform's chunk of outputs; the SIMD one leaves its own in the shared heap.
+  const ytJs = new Float32Array(useSimdOut ? 0 : 4 * tc0 * OC); // (tc, 2, 2, OC)
   for (let n0 = 0; n0 < N; n0 += group) {
     const g = Math.min(group, N - n0);
     copyPadded(padded, inp, p, n0, g, PH, PW);
@@ -176,10 +177,13 @@ function runPass(
         const cols = Math.min(2, OW - ow0);
         const y0 = 4 * tl * OC; // yt[tl, 0, 0, 0]
         const dst = ((n * OH + oh0) * OW + ow0) * OC; // out[n, oh0, ow0, 0]
-        const stored = flags === null
-          ? storeTile(out, dst, OW * OC, yt, y0, rows, cols, OC, bias, relu, accumulate)
-          : flags[4 * tl] + flags[4 * tl + 1] + flags[4 * tl + 2] + flags[4 * tl + 3] === 0 &&
-            storeTile(out, dst, OW * OC, yt, y0, rows, cols, OC, null, false, accumulate);
+        let stored: boolean;
+        if (flags === null) {
+          stored = storeTile(out, dst, OW * OC, yt, y0, rows, cols, OC, bias, relu, accumulate);
+        } else {
+          stored = flags[4 * tl] + flags[4 * tl + 1] + flags[4 * tl + 2] + flags[4 * tl + 3] === 0;
+          if (stored) copyTile(out, dst, OW * OC, yt, y0, rows, cols, OC, accumulate);
+        }
         if (!stored) directTile(out, inp, w, p, bias, relu, accumulate, n, oh0, ow0, rows, cols);
       }
     }
@@ -220,6 +224,24 @@ function storeTile(
     }
   }
   return sum - sum === 0;
+}
+
+/**
+ * out = y, or out += y, for the `rows`×`cols` real pixels of a tile whose outputs yt[y0 ..] [2, 2, OC]
+ * are final and finite (the SIMD transform added the bias, applied the ReLU and tested them). A tile
+ * row's `cols` pixels are neighbours in yt and in out: one run of cols·OC floats each.
+ */
+function copyTile(
+  out: Float32Array, dst: number, rowStride: number, yt: Float32Array, y0: number, rows: number, cols: number,
+  OC: number, accumulate: boolean,
+): void {
+  const run = cols * OC;
+  for (let dr = 0; dr < rows; dr++) {
+    const o = dst + dr * rowStride; // out[n, oh0 + dr, ow0, 0]
+    const src = y0 + 2 * dr * OC; // yt[tl, dr, 0, 0]
+    if (accumulate) for (let i = 0; i < run; i++) out[o + i] += yt[src + i];
+    else for (let i = 0; i < run; i++) out[o + i] = yt[src + i];
+  }
 }
 
 /**
