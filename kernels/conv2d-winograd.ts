@@ -102,8 +102,9 @@ interface Pass {
   readonly padTop: number; readonly padLeft: number; readonly rotated: boolean;
 }
 
-// Floats of V and M per chunk: 2^17 floats = 512 KB, L2-sized on this machine.
-const CHUNK_FLOATS = 1 << 17;
+// Floats of V and M per chunk: 2^19 floats = 2 MB. Measured (same process, min of 25) 4–6% faster
+// than the L2-sized 2^17 on 32×14×14×32→64 and 8×56×56×64→64: fewer, larger GEMM calls.
+const CHUNK_FLOATS = 1 << 19;
 
 function runPass(
   out: Float32Array, inp: Float32Array, w: Float32Array, u: Float32Array, p: Pass,

@@ -102,11 +102,11 @@ describe('Winograd forward and input gradient against the direct twin', () => {
   });
 
   it('several chunks per image, and several images per chunk with a partial last group', () => {
-    // 64 + 64 channels: chunks of 2^17 / (16·128) = 64 tiles. 20×19 'same' has 10·10 = 100 tiles an
-    // image: chunks of 64 and 36. 6×5 'same' has 3·3 = 9: groups of 7 images, so 10 images are 7 + 3.
+    // 64 + 64 channels: chunks of 2^19 / (16·128) = 256 tiles. 34×33 'same' has 17·17 = 289 tiles an
+    // image: chunks of 256 and 33. 6×5 'same' has 3·3 = 9: groups of 28 images, so 30 images are 28 + 2.
     const rng = mulberry32(64);
-    expectAgreesWithTwin(rng, shape(2, 20, 19, 64, 64, 'same'));
-    expectAgreesWithTwin(rng, shape(10, 6, 5, 64, 64, 'same'));
+    expectAgreesWithTwin(rng, shape(1, 34, 33, 64, 64, 'same'));
+    expectAgreesWithTwin(rng, shape(30, 6, 5, 64, 64, 'same'));
     expectAgreesWithTwin(rng, shape(1, 21, 22, 48, 40, 'valid'));
   });
 
