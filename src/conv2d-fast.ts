@@ -10,14 +10,16 @@ import { conv2dBackwardFilterByImageGroups, filterGradScratchLength } from '../k
 
 /**
  * True when the fast kernels run this convolution as Winograd F(2×2, 3×3) (kernels/conv2d-winograd.ts)
- * instead of im2col: a 3×3 kernel at stride 1, at least 16 input and output channels, and an
- * output of at least 8×8. Measured (2026-11-29, one thread, see the README): Winograd won from
- * 16→16 channels at 14×14 (1.5×) to 32→64 at 14×14 (2×) and 64→64 at 56×56 (1.4–1.8×); it lost
- * with one input channel (the classic CNN's first layer: 0.06×), with 8 (0.8×), and on 7×7
- * outputs, where a quarter of the 2×2 tiles is padding (0.8×).
+ * instead of im2col: a 3×3 kernel at stride 1, at least 4 input and output channels, and at least
+ * 256 output pixels (N·OH·OW). Measured on the final kernels (2026-11-29 05:43, one thread, same
+ * process, min of 21 calls, forward / dx over im2col): won 1.2× / 1.6× at 4→16 channels on 28×28,
+ * 2.8× / 3.1× at 8→8, 2.5× / 2.7× at 16→16 on 14×14, 1.5× / 1.9× at 64→64 on 7×7 and 1.5× / 1.8× on
+ * 4×4 (batch 32), 1.8× / 1.7× on Keras's convnet's second conv; lost with 1 input channel (the
+ * classic CNN's first layer: 0.2–0.3×), 2 (0.7×) and 3 (0.8×), and on one 8×8 image (0.5×: 64 pixels,
+ * too little work for the 16 GEMM calls); one 14×14 image 32→64 was even (1.0× / 1.5×).
  */
 export function conv2dUsesWinograd(s: Conv2dShape): boolean {
-  return winogradApplies(s) && s.CI >= 16 && s.CO >= 16 && s.OH >= 8 && s.OW >= 8;
+  return winogradApplies(s) && s.CI >= 4 && s.CO >= 4 && s.N * s.OH * s.OW >= 256;
 }
 
 /**

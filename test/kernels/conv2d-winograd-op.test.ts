@@ -15,31 +15,35 @@ const shape3x3 = (N: number, H: number, W: number, CI: number, CO: number): Conv
   conv2dShape(N, H, W, CI, 3, 3, CO, [1, 1], [1, 1], 'same');
 
 describe('which convolutions run as Winograd', () => {
-  it('3×3 stride 1 with ≥ 16 channels in and out and an output ≥ 8×8; not the first layer (1 channel), not 7×7, not strided', () => {
+  it('3×3 stride 1 with ≥ 4 channels in and out and ≥ 256 output pixels; not the first layer (1 channel), not one small image, not strided', () => {
     expect(conv2dUsesWinograd(shape3x3(32, 14, 14, 32, 64))).toBe(true); // bench shape B
     expect(conv2dUsesWinograd(conv2dShape(32, 13, 13, 32, 3, 3, 64, [1, 1], [1, 1], 'valid'))).toBe(true); // Keras convnet, conv 2: 11×11 out
     expect(conv2dUsesWinograd(conv2dShape(32, 28, 28, 1, 3, 3, 32, [1, 1], [1, 1], 'valid'))).toBe(false); // conv 1: CI = 1
-    expect(conv2dUsesWinograd(shape3x3(32, 14, 14, 8, 32))).toBe(false);
-    expect(conv2dUsesWinograd(shape3x3(32, 7, 7, 64, 64))).toBe(false);
+    expect(conv2dUsesWinograd(shape3x3(32, 14, 14, 4, 4))).toBe(true);
+    expect(conv2dUsesWinograd(shape3x3(32, 14, 14, 3, 32))).toBe(false);
+    expect(conv2dUsesWinograd(shape3x3(32, 14, 14, 32, 3))).toBe(false);
+    expect(conv2dUsesWinograd(shape3x3(4, 8, 8, 16, 16))).toBe(true); // 4·8·8 = 256 output pixels
+    expect(conv2dUsesWinograd(shape3x3(3, 8, 8, 16, 16))).toBe(false); // 192
     expect(conv2dUsesWinograd(conv2dShape(8, 28, 28, 32, 3, 3, 32, [2, 2], [1, 1], 'same'))).toBe(false);
     expect(conv2dUsesWinograd(conv2dShape(8, 28, 28, 32, 5, 5, 32, [1, 1], [1, 1], 'same'))).toBe(false);
   });
 
   it('keeps x (no im2col matrix) for Winograd shapes and allocates the matrix otherwise', () => {
-    const x = new Float32Array(2 * 8 * 8 * 16);
-    expect(conv2dKeptFast(x, shape3x3(2, 8, 8, 16, 16))).toBe(x);
-    const s = shape3x3(2, 8, 8, 8, 16);
-    expect(conv2dKeptFast(x.subarray(0, 2 * 8 * 8 * 8), s).length).toBe(2 * 8 * 8 * 9 * 8);
+    const x = new Float32Array(4 * 8 * 8 * 16);
+    expect(conv2dKeptFast(x, shape3x3(4, 8, 8, 16, 16))).toBe(x);
+    const s = shape3x3(4, 8, 8, 2, 16);
+    expect(conv2dKeptFast(x.subarray(0, 4 * 8 * 8 * 2), s).length).toBe(4 * 8 * 8 * 9 * 2);
   });
 
   it('a non-finite filter runs im2col (the fast path before Winograd), not tile-by-tile direct loops', () => {
     const rng = mulberry32(3);
-    const s = shape3x3(1, 8, 8, 16, 16);
-    const x = randomArray(rng, 8 * 8 * 16);
+    const s = shape3x3(4, 8, 8, 16, 16);
+    expect(conv2dUsesWinograd(s)).toBe(true);
+    const x = randomArray(rng, 4 * 8 * 8 * 16);
     const w = randomArray(rng, 9 * 16 * 16);
     w[5] = NaN; // tap (0, 0): im2col's zero padding times NaN is NaN on the top row, unlike the direct loops
-    const want = nanArray(8 * 8 * 16);
-    conv2dForwardIm2col(want, x, w, null, s, new Float32Array(64 * 144));
+    const want = nanArray(4 * 8 * 8 * 16);
+    conv2dForwardIm2col(want, x, w, null, s, new Float32Array(4 * 64 * 144));
     const got = nanArray(want.length);
     conv2dForwardFast(got, x, w, null, s, x, false);
     expect(Array.from(got).every((v, i) => Object.is(v, want[i]))).toBe(true);
