@@ -8,7 +8,7 @@
 
 import {
   conv2dShape, conv2dForwardDirect, conv2dBackwardInputDirect, conv2dBackwardFilterDirect,
-  conv2dForwardIm2col, conv2dBackwardInputIm2col, conv2dBackwardFilterIm2col, im2col,
+  conv2dForwardIm2col, conv2dBackwardInputIm2col, conv2dBackwardFilterIm2col, im2col, gemmSimdBias, relaxedSimdAvailable,
   type Conv2dShape, type Padding,
 } from '../kernels/index.js';
 import { conv2dForwardWinograd, conv2dBackwardInputWinograd, winogradApplies } from '../kernels/conv2d-winograd.js';
@@ -54,7 +54,8 @@ export const convReference = {
 
 // ---- Race here: one line per version. ----
 export const convForwardVersions: KernelVersion<ConvForwardKernel>[] = [
-  { name: 'im2col', fn: conv2dForwardIm2col },
+  { name: 'im2col', fn: conv2dForwardIm2col, note: relaxedSimdAvailable ? 'GEMM on relaxed SIMD (FMA)' : undefined },
+  ...(relaxedSimdAvailable ? [{ name: 'im2col plain-simd', fn: conv2dForwardIm2colPlainSimd, note: 'GEMM on plain SIMD (mul + add)' }] : []),
   { name: 'winograd', fn: (y, x, w, bias, s) => conv2dForwardWinograd(y, x, w, bias, s, gemmFast), note: 'F(2x2, 3x3), GEMMs by gemmFast', unsupported: winogradUnsupported },
 ];
 export const convInputGradVersions: KernelVersion<ConvInputGradKernel>[] = [
@@ -65,6 +66,12 @@ export const convFilterGradVersions: KernelVersion<ConvFilterGradKernel>[] = [
   { name: 'im2col', fn: (dw, dy, _x, s, cols) => conv2dBackwardFilterIm2col(dw, dy, cols, s), note: 'cols from the forward pass (as in training)' },
   { name: 'im2col+cols', fn: (dw, dy, x, s, cols) => { im2col(cols, x, s); conv2dBackwardFilterIm2col(dw, dy, cols, s); }, note: 'im2col(x) inside the timed call' },
 ];
+
+/** im2col + the plain-SIMD GEMM, to race beside the relaxed one that conv2dForwardIm2col runs when it can. */
+function conv2dForwardIm2colPlainSimd(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape, cols: Float32Array): void {
+  im2col(cols, x, s);
+  gemmSimdBias(y, cols, w, bias, s.N * s.OH * s.OW, s.CO, s.KH * s.KW * s.CI, 'nn', false);
+}
 
 /** A conv shape: input N×H×W×CI, CO filters of KH×KW, padding, stride. */
 export interface ConvSpec {

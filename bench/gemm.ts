@@ -1,10 +1,14 @@
-// The gemm family: C [M, N] = op(A)·op(B) for square sizes 256³, 512³, 1024³ (layout 'nn'), and
-// the transposed layouts the conv backward uses ('tn' for dw, 'nt' for dx) at 512³.
+// The gemm family: C [M, N] = op(A)·op(B) for square sizes 256³, 512³, 1024³ (layout 'nn'), the
+// transposed layouts the conv backward uses ('tn' for dw, 'nt' for dx) at 512³, and the mid-size-K
+// GEMMs of conv forward passes (K = 288, 576; N = 64).
 //
 // To race a GEMM: write it with the GemmKernel signature (kernels/gemm.ts's contract) and add one
 // line to `gemmVersions`, as `{ name: 'simd', fn: gemmSimd }` was added.
 
-import { gemmNaive, gemmBlocked, gemmSimd, gemmFast, type GemmLayout } from '../kernels/index.js';
+import {
+  gemmNaive, gemmBlocked, gemmSimd, gemmRelaxedSimd, gemmSimdTiled, gemmFast, relaxedSimdAvailable,
+  type GemmLayout, type GemmTile,
+} from '../kernels/index.js';
 import type { Case, Version } from './case.js';
 import type { KernelVersion } from './conv.js';
 import { uniform, pick } from './data.js';
@@ -17,11 +21,25 @@ export type GemmKernel = (c: Float32Array, a: Float32Array, b: Float32Array, M: 
 
 export const gemmReference: KernelVersion<GemmKernel> = { name: 'naive', fn: gemmNaive };
 
+/** The SIMD GEMM with another register tile, for racing tiles against the chosen ones. */
+const tiled = (t: GemmTile): KernelVersion<GemmKernel> => ({
+  name: `${t.fma ? 'relaxed' : 'simd'} ${t.mr}x${4 * t.nv}`,
+  fn: (c, a, b, M, N, K, layout, accumulate) => gemmSimdTiled(t, c, a, b, null, M, N, K, layout, accumulate),
+  note: 'tile variant',
+});
+
 // ---- Race here: one line per version. ----
+// The relaxed-SIMD rows need the engine's relaxed SIMD: `npm run bench` passes
+// --experimental-wasm-relaxed-simd to Node 20 (package.json); without it they are left out.
 export const gemmVersions: KernelVersion<GemmKernel>[] = [
   { name: 'blocked', fn: gemmBlocked },
-  { name: 'simd', fn: gemmSimd, note: 'WebAssembly SIMD, float32 sums' },
-  { name: 'fast', fn: gemmFast, note: 'what the ops call: simd when available, else blocked' },
+  { name: 'simd', fn: gemmSimd, note: 'WebAssembly SIMD 4x8, mul + add, float32 sums' },
+  ...(relaxedSimdAvailable ? [
+    { name: 'relaxed', fn: gemmRelaxedSimd, note: 'relaxed SIMD 4x8, relaxed_madd (FMA), float32 sums' },
+    tiled({ mr: 6, nv: 2, fma: true }),
+    tiled({ mr: 3, nv: 4, fma: true }),
+  ] : []),
+  { name: 'fast', fn: gemmFast, note: 'what the ops call: relaxed, else simd, else blocked' },
 ];
 
 interface GemmSpec { M: number; N: number; K: number; layout: GemmLayout }
@@ -32,6 +50,12 @@ export const gemmShapes: GemmSpec[] = [
   { M: 1024, N: 1024, K: 1024, layout: 'nn' },
   { M: 512, N: 512, K: 512, layout: 'tn' },
   { M: 512, N: 512, K: 512, layout: 'nt' },
+  // Mid-size K: the im2col GEMMs of conv forward passes, M × CO × 9·CI: the conv bench's B
+  // (32×14×14×32 → 64) and C (8×56×56×64 → 64), and the Keras MNIST convnet's second conv
+  // (32×13×13×32 → 64 valid: 32·11·11 rows).
+  { M: 6272, N: 64, K: 288, layout: 'nn' },
+  { M: 25088, N: 64, K: 576, layout: 'nn' },
+  { M: 3872, N: 64, K: 288, layout: 'nn' },
 ];
 
 export const gemmQuickShapes: GemmSpec[] = [

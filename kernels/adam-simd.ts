@@ -15,24 +15,28 @@
 // between steps and room for w and g, and hands m and v out as Float32Array views of it (the
 // optimizer, the serializer and tests read and write them like any other array). That memory
 // never grows (growing would detach the views), so a step there copies w and g in and w out:
-// 3 copies instead of 7.
+// 3 copies instead of 7. These fixed memories are the one exception to the engine's single heap
+// (wasm/heap.ts): that one grows, and its views with it. Other parameters cross the heap, or run
+// adamUpdate when it cannot grow.
 //
 // Only call it when simdAvailable (gemm-simd.ts); optimizers-fast.ts picks for you.
 
 import { adamModuleBytes } from './wasm/adam-module.js';
-import { HEAP_IMPORT, heapViews, instantiateOnHeap, vec4Ceil } from './wasm/heap.js';
+import { HEAP_IMPORT, PAGE_BYTES, engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
+import { adamUpdate } from './optimizers.js';
 
 /** The module's export: four byte addresses, the quad count, then the float32 constants. */
 type AdamUpdateFn = (w: number, g: number, m: number, v: number, quads: number,
   oneMinusB1: number, oneMinusB2: number, alpha: number, epsilon: number) => void;
 
-// Instantiated on the shared heap at the first call that needs it, then reused.
-let adamOnHeap: AdamUpdateFn | null = null;
 
-/** One Adam step of one parameter tensor, in place; the same bits as {@link adamUpdate}. */
+/**
+ * One Adam step of one parameter tensor, in place; the same bits as {@link adamUpdate}. Crosses
+ * `heap` (default: the engine's) unless m and v are resident; when it cannot grow, adamUpdate itself.
+ */
 export function adamUpdateSimd(
   w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array,
-  alpha: number, beta1: number, beta2: number, epsilon: number,
+  alpha: number, beta1: number, beta2: number, epsilon: number, heap: WasmHeap = engineHeap(),
 ): void {
   const P = w.length;
   if (P === 0) return;
@@ -48,9 +52,13 @@ export function adamUpdateSimd(
   if (inPlace) {
     ({ f32, update } = own);
   } else {
-    if (adamOnHeap === null) adamOnHeap = instantiateOnHeap(adamModuleBytes()).adam_update as AdamUpdateFn;
-    update = adamOnHeap;
-    f32 = heapViews(4 * stride * 4).f32;
+    const views = heap.views(4 * stride * 4);
+    if (views === null) {
+      adamUpdate(w, g, m, v, alpha, beta1, beta2, epsilon); // the heap cannot grow: the JS twin, the same bits
+      return;
+    }
+    update = heap.instance('adam', adamModuleBytes).adam_update as AdamUpdateFn;
+    f32 = views.f32;
     f32.set(m.subarray(0, P), 2 * stride);
     f32.set(v.subarray(0, P), 3 * stride);
   }
@@ -79,7 +87,6 @@ interface ResidentState {
 
 const resident = new WeakMap<Float32Array, ResidentState>(); // keyed by the m view
 let residentModule: WebAssembly.Module | null = null; // compiled once, instantiated per memory
-const PAGE_BYTES = 65536;
 
 /**
  * Zeroed m and v for a parameter of P floats, as views of a WebAssembly memory of their own with

@@ -60,7 +60,7 @@ export function batchNormForwardTrainingSimd(
   const n = R * C;
   const a = at(C);
   const k = exports();
-  const { f32 } = heapViews((a.rows + n) * 4);
+  const { f32 } = heapViews((a.rows + n) * 4, 'batch norm (SIMD)');
   const K = shifts(x, C); // values of x: exact in float32
   place(f32, a.k, C, (c) => K[c]);
   f32.fill(0, a.s1, a.rows); // both float64 sums start at +0
@@ -88,7 +88,7 @@ export function batchNormForwardInferenceSimd(
   const n = R * C;
   const a = at(C);
   const k = exports();
-  const { f32 } = heapViews((a.rows + n) * 4);
+  const { f32 } = heapViews((a.rows + n) * 4, 'batch norm (SIMD)');
   // y = γ·s·(x − μ) + β, with μ the float32 mean itself as the shift.
   place(f32, a.k, C, (c) => mean[c]);
   place(f32, a.a, C, (c) => (gamma === null ? 1 : gamma[c]) / Math.sqrt(variance[c] + epsilon));
@@ -112,7 +112,7 @@ export function batchNormBackwardSimd(
   const a = at(C);
   const DY = a.rows, X = a.rows + n, DX = a.rows + 2 * n; // (R, C) each
   const k = exports();
-  const { f32 } = heapViews((DX + (dx === null ? 0 : n)) * 4);
+  const { f32 } = heapViews((DX + (dx === null ? 0 : n)) * 4, 'batch norm (SIMD)');
   f32.fill(0, a.s1, a.rows);
   f32.set(dy, DY);
   f32.set(x, X);

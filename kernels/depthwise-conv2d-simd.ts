@@ -128,7 +128,7 @@ export function depthwiseConv2dForwardSimd(
   const wLen = s.KH * s.KW * C, xLen = s.N * s.H * s.W * C, yLen = s.N * s.OH * s.OW * C;
   // Heap, in floats, every operand 16-byte aligned: w, bias, x, y.
   const W_AT = 0, B_AT = vec4Ceil(wLen), X_AT = B_AT + C, Y_AT = X_AT + xLen;
-  const { f32 } = heapViews((Y_AT + yLen) * 4);
+  const { f32 } = heapViews((Y_AT + yLen) * 4, 'depthwise conv (SIMD)');
   f32.set(w.subarray(0, wLen), W_AT);
   if (bias === null) f32.fill(0, B_AT, B_AT + C);
   else f32.set(bias.subarray(0, C), B_AT);
@@ -165,7 +165,7 @@ export function depthwiseConv2dBackwardInputSimd(dx: Float32Array, dy: Float32Ar
   const wLen = s.KH * s.KW * C, xLen = s.N * s.H * s.W * C, yLen = s.N * s.OH * s.OW * C;
   // Heap: w, dy, dx (copied in, so the kernel adds onto what the caller had).
   const W_AT = 0, DY_AT = vec4Ceil(wLen), DX_AT = DY_AT + yLen;
-  const { f32 } = heapViews((DX_AT + xLen) * 4);
+  const { f32 } = heapViews((DX_AT + xLen) * 4, 'depthwise conv (SIMD)');
   f32.set(w.subarray(0, wLen), W_AT);
   f32.set(dy.subarray(0, yLen), DY_AT);
   f32.set(dx.subarray(0, xLen), DX_AT);
@@ -186,7 +186,7 @@ export function depthwiseConv2dBackwardFilterSimd(dw: Float32Array, dy: Float32A
   const wLen = s.KH * s.KW * C, xLen = s.N * s.H * s.W * C, yLen = s.N * s.OH * s.OW * C;
   // Heap: the row's float32 sums [KH, KW, C], dy, x.
   const A_AT = 0, DY_AT = vec4Ceil(wLen), X_AT = DY_AT + yLen;
-  const { f32 } = heapViews((X_AT + xLen) * 4);
+  const { f32 } = heapViews((X_AT + xLen) * 4, 'depthwise conv (SIMD)');
   f32.fill(0, A_AT, A_AT + wLen);
   f32.set(dy.subarray(0, yLen), DY_AT);
   f32.set(x.subarray(0, xLen), X_AT);

@@ -19,7 +19,8 @@
 // Only call these when simdAvailable (gemm-simd.ts); addRowsSimd and channelSumsSimd need C % 4 = 0.
 
 import { elementwiseModuleBytes } from './wasm/elementwise-module.js';
-import { heapViews, instantiateOnHeap, vec4Ceil } from './wasm/heap.js';
+import { engineHeap, heapViews, vec4Ceil, type WasmHeap } from './wasm/heap.js';
+import { reluInPlace } from './relu.js';
 
 /** The module's exports; addresses in bytes, counts ≥ 1. */
 interface ElementwiseExports {
@@ -28,20 +29,27 @@ interface ElementwiseExports {
   channel_sums(x: number, s: number, rows: number, cVec: number): void;
 }
 
-// Instantiated at the first call, then reused.
-let wasm: ElementwiseExports | null = null;
-function exports(): ElementwiseExports {
-  if (wasm === null) wasm = instantiateOnHeap(elementwiseModuleBytes()) as unknown as ElementwiseExports;
-  return wasm;
-}
+// Instantiated on a heap at its first call there, then reused (the heap keeps the instance).
+const exports = (heap: WasmHeap): ElementwiseExports =>
+  heap.instance('elementwise', elementwiseModuleBytes) as unknown as ElementwiseExports;
 
-/** y = max(x, 0) with NaN and ±0 kept, as relu.ts's reluInPlace; overwrites y. */
-export function reluSimd(y: Float32Array, x: Float32Array): void {
+/**
+ * y = max(x, 0) with NaN and ±0 kept, as relu.ts's reluInPlace; overwrites y. On `heap` (default:
+ * the engine's); when it cannot grow, reluInPlace on a copy.
+ */
+export function reluSimd(y: Float32Array, x: Float32Array, heap: WasmHeap = engineHeap()): void {
   const n = x.length;
   if (n === 0) return;
-  const k = exports();
   // The heap holds x rounded up to whole vectors; the lanes past n are never copied back.
-  const { f32 } = heapViews(vec4Ceil(n) * 4);
+  const views = heap.views(vec4Ceil(n) * 4);
+  if (views === null) {
+    // The heap cannot grow: the JS twin, the same bits.
+    y.set(x);
+    reluInPlace(y);
+    return;
+  }
+  const k = exports(heap);
+  const { f32 } = views;
   f32.set(x, 0);
   k.relu_in_place(0, vec4Ceil(n) / 4);
   y.set(f32.subarray(0, n));
@@ -51,9 +59,9 @@ export function reluSimd(y: Float32Array, x: Float32Array): void {
 export function addRowsSimd(y: Float32Array, x: Float32Array, b: Float32Array, rows: number, C: number): void {
   const n = rows * C;
   if (n === 0) return;
-  const k = exports();
+  const k = exports(engineHeap());
   // Heap, in floats: b [C], then x, which becomes y in place.
-  const { f32 } = heapViews((C + n) * 4);
+  const { f32 } = heapViews((C + n) * 4, 'addRowsSimd');
   f32.set(b, 0);
   f32.set(x, C);
   k.add_rows(C * 4, C * 4, 0, rows, C / 4);
@@ -63,9 +71,9 @@ export function addRowsSimd(y: Float32Array, x: Float32Array, b: Float32Array, r
 /** sums[c] += Σ_r x[r,c] over rows × C, C a multiple of 4, rows added in order in float64; accumulates. */
 export function channelSumsSimd(sums: Float64Array, x: Float32Array, rows: number, C: number): void {
   if (rows === 0) return;
-  const k = exports();
+  const k = exports(engineHeap());
   // Heap, in floats: the float64 sums [C] (2C floats), then x.
-  const { f32 } = heapViews((2 * C + rows * C) * 4);
+  const { f32 } = heapViews((2 * C + rows * C) * 4, 'channelSumsSimd');
   const s = new Float64Array(f32.buffer, 0, C); // (C)
   s.set(sums);
   f32.set(x, 2 * C);

@@ -37,7 +37,11 @@ export {
 } from './conv2d-im2col.js';
 export { maxPool2dForwardNaive, maxPool2dForward, maxPool2dBackward, maxPool2dBackwardNaive } from './max-pool2d.js';
 export { avgPool2dForwardNaive, avgPool2dForward, avgPool2dBackwardNaive, avgPool2dBackward } from './avg-pool2d.js';
-export { gemmSimd, gemmSimdBias, simdAvailable } from './gemm-simd.js';
+export {
+  gemmSimd, gemmSimdBias, gemmRelaxedSimd, gemmRelaxedSimdBias, gemmSimdTiled, simdAvailable, relaxedSimdAvailable,
+  SIMD_TILE, RELAXED_TILE, type GemmTile,
+} from './gemm-simd.js';
+export { createHeap, engineHeap, type WasmHeap, type HeapOptions } from './wasm/heap.js';
 export { gemmFast, gemmFastBias } from './gemm-fast.js';
 export { reluInPlace, reluBackwardBias } from './relu.js';
 export { reluBackwardBiasSimd } from './relu-simd.js';

@@ -21,13 +21,11 @@
 import type { Pool2dShape } from './conv-shape.js';
 import { maxPool2dForward } from './max-pool2d.js';
 import { maxPool2dModuleBytes } from './wasm/max-pool2d-module.js';
-import { heapViews, instantiateOnHeap } from './wasm/heap.js';
+import { engineHeap, type WasmHeap } from './wasm/heap.js';
 
 /** The module's export; addresses in bytes, sizes in elements. */
 type MaxPool2x2Fn = (x: number, y: number, argmax: number, N: number, H: number, W: number, C: number, OH: number, OW: number) => void;
 
-// Instantiated at the first call, then reused.
-let maxPool2x2: MaxPool2x2Fn | null = null;
 
 /** True for the shapes the SIMD module computes: 2×2 windows, stride 2, no window over the edge, C % 4 = 0. */
 export function isMaxPool2x2Simd(s: Pool2dShape): boolean {
@@ -38,15 +36,11 @@ export function isMaxPool2x2Simd(s: Pool2dShape): boolean {
 /**
  * Max-pool forward; SIMD for 2×2 stride-2 windows inside the image with C % 4 = 0, else
  * {@link maxPool2dForward}. `argmax` null: no backward will run (inference), so the indices stay in
- * wasm memory instead of being copied out (the JS kernel writes them to a scratch array).
+ * wasm memory instead of being copied out (the JS kernel writes them to a scratch array). On `heap`
+ * (default: the engine's); when it cannot grow, maxPool2dForward.
  */
-export function maxPool2dForwardSimd(y: Float32Array, argmax: Int32Array | null, x: Float32Array, s: Pool2dShape): void {
-  if (!isMaxPool2x2Simd(s)) {
-    maxPool2dForward(y, argmax ?? new Int32Array(y.length), x, s);
-    return;
-  }
+export function maxPool2dForwardSimd(y: Float32Array, argmax: Int32Array | null, x: Float32Array, s: Pool2dShape, heap: WasmHeap = engineHeap()): void {
   const { N, H, W, C, OH, OW } = s;
-  if (maxPool2x2 === null) maxPool2x2 = instantiateOnHeap(maxPool2dModuleBytes()).max_pool_2x2 as MaxPool2x2Fn;
   // Heap, in 4-byte elements (C % 4 = 0 keeps every operand 16-byte aligned). x sits at 0, so the
   // module's flat indices (address − x)/4 are indices into the caller's x.
   const inSize = N * H * W * C;
@@ -54,9 +48,15 @@ export function maxPool2dForwardSimd(y: Float32Array, argmax: Int32Array | null,
   const X_AT = 0; // (N, H, W, C)
   const Y_AT = X_AT + inSize; // (N, OH, OW, C) f32
   const A_AT = Y_AT + outSize; // (N, OH, OW, C) i32
-  const heap = heapViews((A_AT + outSize) * 4);
-  heap.f32.set(x.subarray(0, inSize), X_AT);
+  // The JS kernel for other windows, and when the heap cannot grow (the same results).
+  const views = isMaxPool2x2Simd(s) ? heap.views((A_AT + outSize) * 4) : null;
+  if (views === null) {
+    maxPool2dForward(y, argmax ?? new Int32Array(y.length), x, s);
+    return;
+  }
+  const maxPool2x2 = heap.instance('max-pool2d', maxPool2dModuleBytes).max_pool_2x2 as MaxPool2x2Fn;
+  views.f32.set(x.subarray(0, inSize), X_AT);
   maxPool2x2(X_AT * 4, Y_AT * 4, A_AT * 4, N, H, W, C, OH, OW);
-  y.set(heap.f32.subarray(Y_AT, Y_AT + outSize));
-  argmax?.set(heap.i32.subarray(A_AT, A_AT + outSize));
+  y.set(views.f32.subarray(Y_AT, Y_AT + outSize));
+  argmax?.set(views.i32.subarray(A_AT, A_AT + outSize));
 }

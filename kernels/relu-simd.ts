@@ -18,7 +18,7 @@
 
 import { reluBackwardBias } from './relu.js';
 import { reluModuleBytes } from './wasm/relu-module.js';
-import { heapViews, instantiateOnHeap, vec4Ceil } from './wasm/heap.js';
+import { engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
 
 /** The module's exports; addresses in bytes, counts ≥ 1. */
 interface ReluExports {
@@ -26,19 +26,17 @@ interface ReluExports {
   relu_mask_bias(dz: number, dout: number, y: number, sums: number, rows: number, cVec: number): void;
 }
 
-// Instantiated at the first call, then reused (compiling costs ~0.1 ms per call otherwise).
-let wasm: ReluExports | null = null;
-function exports(): ReluExports {
-  if (wasm === null) wasm = instantiateOnHeap(reluModuleBytes()) as unknown as ReluExports;
-  return wasm;
-}
-
+// Instantiated on a heap at its first call there, then reused (compiling costs ~0.1 ms).
+const exports = (heap: WasmHeap): ReluExports => heap.instance('relu', reluModuleBytes) as unknown as ReluExports;
 
 /**
  * dz = dout masked by y > 0 (overwrites), db += its column sums in float64 when db is given
  * (accumulates); the same bits as {@link reluBackwardBias}. dz, dout, y: [rows, C]; db: [C].
+ * On `heap` (default: the engine's); when it cannot grow, reluBackwardBias itself.
  */
-export function reluBackwardBiasSimd(dz: Float32Array, db: Float32Array | null, dout: Float32Array, y: Float32Array, C: number): void {
+export function reluBackwardBiasSimd(
+  dz: Float32Array, db: Float32Array | null, dout: Float32Array, y: Float32Array, C: number, heap: WasmHeap = engineHeap(),
+): void {
   const n = y.length;
   if (db !== null && C % 4 !== 0) {
     reluBackwardBias(dz, db, dout, y, C); // the f64x2 sums need whole vectors of channels
@@ -53,8 +51,13 @@ export function reluBackwardBiasSimd(dz: Float32Array, db: Float32Array | null, 
     if (db !== null) for (let c = 0; c < C; c++) db[c] += 0; // as relu.ts: adds its zero sums
     return;
   }
-  const k = exports();
-  const { f32 } = heapViews((D_AT + vec4Ceil(n)) * 4);
+  const views = heap.views((D_AT + vec4Ceil(n)) * 4);
+  if (views === null) {
+    reluBackwardBias(dz, db, dout, y, C); // the heap cannot grow: the JS twin, the same bits
+    return;
+  }
+  const k = exports(heap);
+  const { f32 } = views;
   f32.set(y, Y_AT);
   f32.set(dout.subarray(0, n), D_AT);
   if (db === null) {

@@ -68,6 +68,7 @@ export { Concatenate, type ConcatenateArgs } from './layers/concatenate.js';
 export * as initializers from './initializers.js';
 export * as regularizers from './regularizers.js';
 export { L1L2, type RegularizerSpec, type ActivityReduction } from './regularizers.js';
+export { MaxNorm, MinMaxNorm, UnitNorm, NonNeg, type Constraint } from './constraints.js';
 export { type Initializer, type InitializerSpec } from './initializers.js';
 
 export { Model, type ModelArgs } from './models/model.js';

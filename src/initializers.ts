@@ -106,9 +106,16 @@ export function resolveInitializer(spec: InitializerSpec, who: string): Initiali
   return BY_NAME[key]();
 }
 
-/** Keras JSON for an initializer given by name, e.g. { class_name: 'GlorotUniform', config: {} }. */
+/**
+ * Keras JSON for an initializer given by name, e.g. { class_name: 'GlorotUniform', config: {} }. The
+ * LeCun ones are written as the VarianceScaling they are: tfjs spells their classes LeCunNormal and
+ * LeCunUniform, Keras LecunNormal and LecunUniform, and both read VarianceScaling.
+ */
 export function initializerConfig(spec: InitializerSpec): { class_name: string; config: Record<string, unknown> } {
   const name = typeof spec === 'string' ? snakeCase(spec) : 'custom';
+  if (name === 'lecun_normal' || name === 'lecun_uniform') {
+    return { class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_in', distribution: name === 'lecun_normal' ? 'normal' : 'uniform', seed: null } };
+  }
   const className = name.split('_').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
   return { class_name: className, config: {} };
 }

@@ -162,6 +162,8 @@ export const fastKernels: KernelTable = {
     }
   },
   reluBackwardBias: reluBackwardBiasFast,
+  // The relaxed-SIMD GEMM (FMA) when its probe says the engine has it, else plain SIMD, else JS:
+  // gemmFast chooses, so the convolutions that call it directly get the same GEMM.
   gemm: gemmFast,
   // im2col or Winograd by shape (src/conv2d-fast.ts).
   conv2dKept: conv2dKeptFast,

@@ -10,8 +10,9 @@
 // a nested list and append the closing `end`. `assembleModule` lays the functions out as a
 // module (type, import, function, export and code sections) and returns its bytes.
 //
-// References: the WebAssembly core spec, section 5 "Binary Format", and the fixed-width SIMD
-// proposal (merged in WebAssembly 2.0) for the 0xFD-prefixed vector opcodes.
+// References: the WebAssembly core spec, section 5 "Binary Format", the fixed-width SIMD
+// proposal (merged in WebAssembly 2.0) for the 0xFD-prefixed vector opcodes, and the relaxed-SIMD
+// proposal (WebAssembly 3.0) for `f32x4.relaxed_madd`.
 //
 // Deliberately missing: everything tatami's kernels do not use (globals, tables, imported
 // functions, data segments, multi-value blocks). Add an opcode here, with its spec name, when a
@@ -224,6 +225,14 @@ export const f32x4 = {
   sub: (): Instr => simd(0xe5),
   mul: (): Instr => simd(0xe6),
   div: (): Instr => simd(0xe7),
+  /**
+   * `f32x4.relaxed_madd(a, b, c)` = a·b + c lane-wise, from the relaxed-SIMD proposal (opcode
+   * 0x105). The engine may round once (a fused multiply-add: x64 vfmadd231ps where the CPU has
+   * FMA3) or twice (mul then add), so results can differ in the last bit between machines, never
+   * between two runs on one machine. Validation of a whole module fails where relaxed SIMD is off
+   * (Node 20 without --experimental-wasm-relaxed-simd): probe before using it.
+   */
+  relaxed_madd: (): Instr => simd(0x105),
 };
 
 /**

@@ -29,37 +29,58 @@
 // 4 × 8 (MR = 4, NV = 2: 8 accumulators + 2 B vectors + 1 broadcast A = 11 of x64's 16 xmm
 // registers); see gemm-simd.ts for the tiles measured.
 //
-// WebAssembly SIMD has no fused multiply-add (that is the relaxed-SIMD proposal, not on by
-// default in Node 20), so each step is an f32x4.mul then an f32x4.add, rounded twice.
+// Plain WebAssembly SIMD has no fused multiply-add, so each step is an f32x4.mul then an
+// f32x4.add, rounded twice. With `fma` the module uses f32x4.relaxed_madd instead (the
+// relaxed-SIMD proposal: on by default in Node ≥ 22 and Chrome ≥ 114, behind
+// --experimental-wasm-relaxed-simd in Node 20): one instruction per multiply-add, which x64 V8
+// emits as vfmadd231ps where the CPU has FMA3 (rounded once), else as mul + add. Such a module
+// does not validate where relaxed SIMD is off: gemm-simd.ts probes first (relaxedSimdProbeBytes).
 
 import {
   assembleModule, decrementAndLoop, drop, f32x4, i32, i8x16, if_, ifElse, increment, local, loop, v128, valType,
   type FunctionDef, type Instr, type ValType,
 } from './assembler.js';
 import { reluInPlaceFunction } from './relu-module.js';
+import { HEAP_IMPORT } from './heap.js';
 
-/** Where the kernel module finds its memory: `env.memory`, created and grown by gemm-simd.ts. */
-export const MEMORY_IMPORT = { module: 'env', name: 'memory' } as const;
+
+/** The module's exports, as gemm-simd.ts calls them. Addresses and strides in bytes. */
+export interface GemmModuleExports {
+  gemm_block: GemmBlockFn;
+  gemm_block_1: GemmBlockFn;
+  copy_pieces(dst: number, dstRow: number, dstPiece: number, src: number, srcRow: number, srcPiece: number, rows: number, pieces: number): void;
+  dot_rows(a: number, b: number, c: number, groups: number, rowBytes: number, full: number, mask: number, add: number): void;
+  relu_in_place(p: number, nVec: number): void;
+  outer_rows(c: number, a: number, b: number, rows: number, rowBytes: number, vectors: number): void;
+}
+export type GemmBlockFn = (
+  a: number, aRow: number, aK: number, aStrip: number, b: number, bK: number, bStrip: number,
+  c: number, ldc: number, bias: number, mStrips: number, nStrips: number, kc: number, add: number,
+) => void;
 
 const F32 = 4; // bytes per float
 const V128 = 16; // bytes per vector
 
 /**
- * Bytes of the GEMM module with an MR × (4·NV) register tile. Exports
+ * Bytes of the GEMM module with an MR × (4·NV) register tile, its multiply-adds fused
+ * (f32x4.relaxed_madd) when `fma`. Exports
  * `gemm_block(a, aRow, aK, aStrip, b, bK, bStrip, c, ldc, bias, mStrips, nStrips, kc, add)`,
  * all i32 (addresses and strides in bytes), no result; `gemm_block_1`, the same with a
  * 1 × (4·NV) tile, for C of fewer than MR rows (a Dense layer at batch 1), where the full tile
  * would compute MR − M rows for nothing; and the helpers below.
  */
-export function gemmModuleBytes(MR = 4, NV = 2): Uint8Array<ArrayBuffer> {
+export function gemmModuleBytes(MR = 4, NV = 2, fma = false): Uint8Array<ArrayBuffer> {
   return assembleModule({
-    memory: { ...MEMORY_IMPORT, minPages: 1 },
-    functions: [gemmBlock('gemm_block', MR, NV), gemmBlock('gemm_block_1', 1, NV), copyPieces(NV), dotRows(), outerRows(), reluInPlaceFunction()],
+    memory: { ...HEAP_IMPORT, minPages: 1 }, // the heap of wasm/heap.ts
+    functions: [
+      gemmBlock('gemm_block', MR, NV, fma), gemmBlock('gemm_block_1', 1, NV, fma),
+      copyPieces(NV), dotRows(), outerRows(), reluInPlaceFunction(),
+    ],
   });
 }
 
 /** `gemm_block` (see the header) with an MR × (4·NV) tile, exported as `name`. */
-function gemmBlock(name: string, MR: number, NV: number): FunctionDef {
+function gemmBlock(name: string, MR: number, NV: number, fma: boolean): FunctionDef {
   const NR = 4 * NV;
 
   // Parameter indices, in call order.
@@ -114,10 +135,11 @@ function gemmBlock(name: string, MR: number, NV: number): FunctionDef {
     const address = r === 0 ? local.get(pa) : [...local.get(pa), ...local.get(rowOff[r]), ...i32.add()];
     rank1Update.push(set(av, [...address, ...v128.load32_splat()]));
     for (let n = 0; n < NV; n++) {
-      rank1Update.push([
-        ...local.get(acc(r, n)), ...local.get(av), ...local.get(bv(n)), ...f32x4.mul(), ...f32x4.add(),
-        ...local.set(acc(r, n)),
-      ]);
+      // acc + a·b: relaxed_madd(a, b, acc) in one instruction, or a mul then an add.
+      const multiplyAdd = fma
+        ? [...local.get(av), ...local.get(bv(n)), ...local.get(acc(r, n)), ...f32x4.relaxed_madd()]
+        : [...local.get(acc(r, n)), ...local.get(av), ...local.get(bv(n)), ...f32x4.mul(), ...f32x4.add()];
+      rank1Update.push([...multiplyAdd, ...local.set(acc(r, n))]);
     }
   }
 
@@ -318,4 +340,14 @@ export function simdProbeBytes(): Uint8Array<ArrayBuffer> {
   return assembleModule({
     functions: [{ name: 'probe', params: [], results: [], locals: [], body: [i32.const(0), i8x16.splat(), drop()] }],
   });
+}
+
+/**
+ * The smallest module that uses a relaxed-SIMD instruction:
+ * `(func v128.const 0  v128.const 0  v128.const 0  f32x4.relaxed_madd  drop)`. WebAssembly.validate
+ * of it is false where relaxed SIMD is off (Node 20 without --experimental-wasm-relaxed-simd).
+ */
+export function relaxedSimdProbeBytes(): Uint8Array<ArrayBuffer> {
+  const body = [v128.zero(), v128.zero(), v128.zero(), f32x4.relaxed_madd(), drop()];
+  return assembleModule({ functions: [{ name: 'probe', params: [], results: [], locals: [], body }] });
 }

@@ -1,14 +1,23 @@
-// The one WebAssembly memory shared by the streaming SIMD kernels (ReLU, max-pool, Adam), and
-// synchronous instantiation of their modules against it.
+// The one owner of the engine's WebAssembly memory: a heap that every SIMD kernel (GEMM, ReLU,
+// max-pool, batch norm, depthwise conv, elementwise, Adam) copies its operands into, runs on, and
+// copies its results out of; and synchronous instantiation of their modules against it.
 //
-// Each of those kernels copies its operands into this memory with TypedArray.set, runs, and copies
-// its outputs back, so the memory only has to hold one call's operands at a time. Sharing it:
-//   - the biggest operands (a conv output of 32×26×26×128 floats, 11 MB, two or three of them) are
-//     paid for once, not once per kernel;
-//   - kernels are synchronous and never call each other, so no two calls use it at the same time.
-// It is created at the first use and only grows (to the largest call seen): a fresh memory per
-// call would page-fault its megabytes every time, as gemm-simd.ts explains for its own memory.
-// (GEMM keeps its own memory: it also holds scratch blocks laid out for its loop nest.)
+// Why one memory and copies, not tensors living in wasm memory:
+//   - kernels are synchronous and never call each other, so one call's operands are the only
+//     thing the heap has to hold; the biggest (a conv's im2col matrix and output, tens of MB) are
+//     paid for once, not once per kernel family;
+//   - the memory only grows (to the largest call seen); a fresh memory per call would page-fault
+//     its megabytes every time;
+//   - growing a WebAssembly.Memory detaches its ArrayBuffer: every Float32Array view of the old
+//     buffer becomes length 0. A user's tensor data must never change under them, so tensors stay
+//     ordinary Float32Arrays of their own, and only this module holds views of the heap, renewed
+//     after each grow. (The README's benchmark section measures what the copies cost.)
+//
+// When the memory cannot grow (the engine refuses: address space, a `maximum`), `views` returns
+// null instead of throwing, and the kernel runs its plain-JS twin for that call.
+//
+// No module-level state but the engine's heap itself, created at its first use: tests and callers
+// that want a limit make their own with `createHeap({ maximumPages })` and pass it in.
 
 /**
  * Floats rounded up to whole 4-float vectors: operands placed at such float offsets all start
@@ -16,43 +25,99 @@
  */
 export const vec4Ceil = (floats: number): number => Math.ceil(floats / 4) * 4;
 
-/** Where every module built for this heap imports its memory from. */
+/** Where every module built for a heap imports its memory from. */
 export const HEAP_IMPORT = { module: 'env', name: 'memory' } as const;
 
-const PAGE_BYTES = 65536; // a WebAssembly page
+export const PAGE_BYTES = 65536; // a WebAssembly page
 
-let memory: WebAssembly.Memory | null = null;
-let f32 = new Float32Array(0); // views of all of `memory`, renewed after every grow
-let i32 = new Int32Array(0);
-
-function theMemory(): WebAssembly.Memory {
-  if (memory === null) memory = new WebAssembly.Memory({ initial: 1 });
-  return memory;
-}
-
-/**
- * Compiles and instantiates module bytes against the shared memory and returns its exports.
- * Synchronous: the modules are a few hundred bytes, far under Chrome's 4 KB main-thread limit.
- */
-export function instantiateOnHeap(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Exports {
-  const module = new WebAssembly.Module(bytes);
-  return new WebAssembly.Instance(module, { [HEAP_IMPORT.module]: { [HEAP_IMPORT.name]: theMemory() } }).exports;
-}
-
-/** Views of the shared memory, at least `bytes` long. Float32 and Int32 views share the bytes. */
+/** Views of a heap's memory, at least the asked-for length. Float32 and Int32 views share the bytes. */
 export interface HeapViews {
   readonly f32: Float32Array;
   readonly i32: Int32Array;
 }
 
-/** Grows the shared memory to at least `bytes` bytes and returns current views of it. */
-export function heapViews(bytes: number): HeapViews {
-  const mem = theMemory();
-  if (mem.buffer.byteLength < bytes) mem.grow(Math.ceil((bytes - mem.buffer.byteLength) / PAGE_BYTES));
-  // Growing detaches the old ArrayBuffer, so the views are made again.
-  if (f32.buffer !== mem.buffer) {
-    f32 = new Float32Array(mem.buffer);
-    i32 = new Int32Array(mem.buffer);
-  }
-  return { f32, i32 };
+/** One WebAssembly memory and the module instances that run on it. */
+export interface WasmHeap {
+  /**
+   * The exports of the module `build()` assembles, instantiated against this heap's memory: built
+   * and compiled at the first request for `name`, then the same instance every time.
+   */
+  instance(name: string, build: () => Uint8Array<ArrayBuffer>): WebAssembly.Exports;
+  /** Compiles and instantiates module bytes against this heap's memory, every call anew. */
+  instantiate(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Exports;
+  /**
+   * Grows the memory to at least `bytes` bytes and returns current views of all of it, or null
+   * when the memory cannot grow that far (the caller then runs its JS kernel).
+   */
+  views(bytes: number): HeapViews | null;
+}
+
+/** Options of {@link createHeap}. */
+export interface HeapOptions {
+  /** The memory's `maximum` in 64 KiB pages (default: none, the engine's own limit). */
+  readonly maximumPages?: number;
+}
+
+/** A heap of its own: one page at first, growing on demand, never shrinking. */
+export function createHeap(options: HeapOptions = {}): WasmHeap {
+  const { maximumPages } = options;
+  const memory = new WebAssembly.Memory(maximumPages === undefined ? { initial: 1 } : { initial: 1, maximum: maximumPages });
+  const instances = new Map<string, WebAssembly.Exports>();
+  let f32 = new Float32Array(memory.buffer); // views of all of `memory`, renewed after every grow
+  let i32 = new Int32Array(memory.buffer);
+  // Synchronous compile: the modules are a few hundred bytes to a few KB.
+  const instantiate = (bytes: Uint8Array<ArrayBuffer>): WebAssembly.Exports =>
+    new WebAssembly.Instance(new WebAssembly.Module(bytes), { [HEAP_IMPORT.module]: { [HEAP_IMPORT.name]: memory } }).exports;
+  return {
+    instantiate,
+    instance(name, build) {
+      let exports = instances.get(name);
+      if (exports === undefined) {
+        exports = instantiate(build());
+        instances.set(name, exports);
+      }
+      return exports;
+    },
+    views(bytes) {
+      const have = memory.buffer.byteLength;
+      if (have < bytes) {
+        try {
+          memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
+        } catch (e) {
+          // grow throws a RangeError past `maximum` or when the engine cannot reserve the pages.
+          if (e instanceof RangeError) return null;
+          throw e;
+        }
+      }
+      // Growing detaches the old ArrayBuffer, so the views are made again.
+      if (f32.buffer !== memory.buffer) {
+        f32 = new Float32Array(memory.buffer);
+        i32 = new Int32Array(memory.buffer);
+      }
+      return { f32, i32 };
+    },
+  };
+}
+
+let theEngineHeap: WasmHeap | null = null;
+
+/** The engine's heap, shared by every SIMD kernel: created at its first use, then the same one. */
+export function engineHeap(): WasmHeap {
+  if (theEngineHeap === null) theEngineHeap = createHeap();
+  return theEngineHeap;
+}
+
+/** The exports of module bytes instantiated on the engine's heap (the streaming kernels keep them). */
+export function instantiateOnHeap(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Exports {
+  return engineHeap().instantiate(bytes);
+}
+
+/**
+ * Views of the engine's heap at least `bytes` long (see {@link WasmHeap.views}); throws a clear
+ * error naming `op` when the memory cannot grow.
+ */
+export function heapViews(bytes: number, op = 'a SIMD kernel'): HeapViews {
+  const views = engineHeap().views(bytes);
+  if (views === null) throw new RangeError(`${op}: the WebAssembly heap cannot grow to ${bytes} bytes`);
+  return views;
 }

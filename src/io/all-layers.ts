@@ -25,7 +25,7 @@ export const allLayers: LayerBuilders = {
   },
 
   Embedding(r, base) {
-    r.nulls('embeddings_constraint', 'lora_rank');
+    r.nulls('embeddings_constraint', 'lora_rank', 'quantization_config');
     r.only('mask_zero', [false], 'mask_zero');
     r.only('sparse', [false], 'sparse');
     // Keras 2's input_length only fixes the expected sequence length of the input shape.

@@ -102,7 +102,8 @@ function assemble<M extends InferenceModel>(topology: Topology, given: Topology[
   for (const call of topology.calls) {
     const layer = (built.get(call.entry.name) as BuiltLayer).layer;
     const args = call.inputs.map((r) => tensors.get(`${r.layer}#${r.node}`) as SymbolicTensor);
-    tensors.set(`${call.entry.name}#${call.node}`, layer.apply(args.length === 1 ? args[0] : args));
+    // A call the file made with training=False keeps it (nested-model.ts, graph.ts).
+    tensors.set(`${call.entry.name}#${call.node}`, layer.apply(args.length === 1 ? args[0] : args, { training: call.training }));
   }
   const outputs = topology.outputs.map((r) => tensors.get(`${r.layer}#${r.node}`) as SymbolicTensor);
   return kit.functional({ inputs, outputs, name: topology.name });

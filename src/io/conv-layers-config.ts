@@ -2,7 +2,8 @@
  * Keras configs of the depthwise, separable, transposed and 1-D convolutions → tatami layers (the
  * builders layer-from-config.ts lists beside its own). Keras 2 and Keras 3 keys are both read:
  * Keras 2 writes `groups` (must be 1) and, for SeparableConv2D, an unused `kernel_initializer`;
- * Keras 3 writes neither. Constraints must be null; regularizers (L1L2) are read for every weight.
+ * Keras 3 writes neither. Regularizers (L1L2) are read for every weight; constraints for the kernel
+ * and bias of Conv2DTranspose and Conv1D, while the depthwise and separable ones must be null.
  */
 import { DepthwiseConv2D } from '../layers/depthwise-conv2d.js';
 import { SeparableConv2D } from '../layers/separable-conv2d.js';
@@ -11,7 +12,7 @@ import { Conv1D } from '../layers/conv1d.js';
 import type { ConfigReader } from './config-reader.js';
 import { readActivation, readInitializer } from './keras-values.js';
 import { readRegularizer } from './regularizer-config.js';
-import type { KernelBiasArgs } from '../layers/kernel-bias.js';
+import { readKernelBias } from './kernel-bias-config.js';
 import { show } from './safe-json.js';
 import { last, type LayerBuilders, type WeightShape } from './layer-from-config.js';
 
@@ -28,19 +29,6 @@ function readWindow(r: ConfigReader): { kernelSize: [number, number]; strides: [
 
 function withBias(useBias: boolean, shapes: WeightShape[], units: number): WeightShape[] {
   return useBias ? [...shapes, ['bias', [units]]] : shapes;
-}
-
-/** The kernel and bias keys of Conv2DTranspose and Conv1D (as Conv2D's); constraints null. */
-function readKernelBias(r: ConfigReader): KernelBiasArgs {
-  r.nulls('kernel_constraint', 'bias_constraint');
-  return {
-    activation: readActivation(r),
-    useBias: r.bool('use_bias', true),
-    kernelInitializer: readInitializer(r, 'kernel_initializer', 'glorot_uniform'),
-    biasInitializer: readInitializer(r, 'bias_initializer', 'zeros'),
-    kernelRegularizer: readRegularizer(r, 'kernel_regularizer'),
-    biasRegularizer: readRegularizer(r, 'bias_regularizer'),
-  };
 }
 
 /** output_padding: null (Keras's default), an integer, or a pair of integers ≥ 0. */

@@ -18,22 +18,9 @@ import type { ConfigReader } from './config-reader.js';
 import { DEPTHWISE_BUILDERS } from './conv-layers-config.js';
 import { CORE_MODERN_BUILDERS } from './modern-cnn-layers.js';
 import { readActivation, readInitializer } from './keras-values.js';
-import type { KernelBiasArgs } from '../layers/kernel-bias.js';
-import { readRegularizer } from './regularizer-config.js';
+import { readKernelBias } from './kernel-bias-config.js';
 import { show } from './safe-json.js';
 import { none, last, type BaseArgs, type BuiltLayer, type LayerBuilders } from './layer-from-config.js';
-
-/** The keys Conv2D and Dense share (see KernelBias): activation, use_bias, both initializers and regularizers. */
-function readKernelBias(r: ConfigReader): KernelBiasArgs {
-  return {
-    activation: readActivation(r),
-    useBias: r.bool('use_bias', true),
-    kernelInitializer: readInitializer(r, 'kernel_initializer', 'glorot_uniform'),
-    biasInitializer: readInitializer(r, 'bias_initializer', 'zeros'),
-    kernelRegularizer: readRegularizer(r, 'kernel_regularizer'),
-    biasRegularizer: readRegularizer(r, 'bias_regularizer'),
-  };
-}
 
 /** The merge layers: no weights, no options but Concatenate's axis. */
 const MERGES = { Add, Subtract, Multiply, Average, Maximum, Minimum };
@@ -48,7 +35,7 @@ const MERGE_BUILDERS: LayerBuilders = {
 
 export const CORE_BUILDERS: LayerBuilders = {
   Conv2D(r, base) {
-    r.nulls('kernel_constraint', 'bias_constraint', 'lora_rank');
+    r.nulls('lora_rank');
     r.only('groups', [1], 'groups');
     const layer = new Conv2D({
       ...base,
@@ -66,7 +53,7 @@ export const CORE_BUILDERS: LayerBuilders = {
   },
 
   Dense(r, base) {
-    r.nulls('kernel_constraint', 'bias_constraint', 'lora_rank', 'quantization_config');
+    r.nulls('lora_rank', 'quantization_config');
     // lora_alpha only matters when lora_rank is set, which is refused above.
     r.accept('lora_alpha');
     const layer = new Dense({

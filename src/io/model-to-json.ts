@@ -8,8 +8,8 @@
  *
  * Sequential models carry the input shape as the first layer's `batch_input_shape` (tfjs's form);
  * functional models list their InputLayers, `input_layers` and `output_layers`, and each layer's
- * calls in `inbound_nodes` (Keras 2's form: one list of [layer, node, tensor, {}] per call; a shared
- * layer has several).
+ * calls in `inbound_nodes` (Keras 2's form: one list of [layer, node, tensor, kwargs] per call, the
+ * kwargs {} or { training: false }; a shared layer has several).
  * weights.bin is every weight in manifest order, little-endian float32, no header.
  * keras_version is '3.0 (tatami 0.1.0)' instead when a layer means what only a Keras 3 file says
  * (Keras 3's hard_sigmoid, an activity penalty not divided by the batch size): see keras-flavor.ts.
@@ -52,7 +52,8 @@ export function modelTopology(model: InferenceModel): Record<string, unknown> {
     // A nested model's input shape is in its own InputLayer, as tfjs writes Teachable Machine models.
     const first = i === 0 && !(layer instanceof NestedModel);
     if (!functional) return { class_name: layer.className, config: first ? { ...config, batch_input_shape: [...model.inputShape] } : config };
-    const inbound = layer instanceof InputLayer ? [] : calls(layer).map((n) => n.inputs.map((t) => [...ref(t), {}]));
+    // A call pinned to a mode (base(x, training=False)) keeps its kwargs, as Keras 2 writes them.
+    const inbound = layer instanceof InputLayer ? [] : calls(layer).map((n) => n.inputs.map((t) => [...ref(t), { ...n.callArgs }]));
     return { name: layer.name, class_name: layer.className, config, inbound_nodes: inbound };
   });
   const config: Record<string, unknown> = { name: model.name, layers };

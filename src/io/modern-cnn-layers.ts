@@ -152,6 +152,8 @@ export const MODERN_CNN_BUILDERS: LayerBuilders = {
   },
 
   RandomRotation(r, base) {
+    // Keras 3.0–3.5 write a value_range ([0, 255] by default) that their rotation never uses.
+    r.accept('value_range');
     return { layer: new RandomRotation({ ...base, ...readFill(r), factor: r.get('factor') as Factor }), weights: none };
   },
 

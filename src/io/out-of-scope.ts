@@ -21,3 +21,13 @@ const FAMILIES: readonly [classes: string, reason: string][] = [
 export function outOfScopeReason(className: string): string | undefined {
   return FAMILIES.find(([classes]) => classes.split(' ').includes(className))?.[1];
 }
+
+/**
+ * Refuse a layer of an out-of-scope family, naming it and saying why. The topology reader calls it
+ * on every entry before reading its calls, so that a TFOpLambda's call arguments (`y`, `name`) do
+ * not hide the reason.
+ */
+export function refuseOutOfScope(className: string, name: string, prefix: string): void {
+  const reason = outOfScopeReason(className);
+  if (reason !== undefined) throw new Error(`${prefix}: layer '${name}' has class ${className}, which tatami does not support: ${reason}`);
+}

@@ -14,6 +14,7 @@
  */
 import { ConfigReader } from './config-reader.js';
 import { readDtype } from './keras-values.js';
+import { refuseOutOfScope } from './out-of-scope.js';
 import { type JsonObject, isObject, own, show } from './safe-json.js';
 
 /** A tensor in the file: the `node`-th call of layer `layer` (tatami layers give one tensor per call). */
@@ -28,11 +29,18 @@ export interface LayerEntry {
   readonly config: JsonObject;
 }
 
-/** One layer call: the layer, which call it is, and what it takes. */
+/** One layer call: the layer, which call it is, what it takes, and its `training` argument if the file pins it. */
 export interface CallEntry {
   readonly entry: LayerEntry;
   readonly node: number;
   readonly inputs: readonly TensorRef[];
+  readonly training?: boolean;
+}
+
+/** One inbound node of a file: its input tensors and call arguments. */
+interface InboundNode {
+  readonly inputs: TensorRef[];
+  readonly training?: boolean;
 }
 
 export interface Topology {
@@ -113,7 +121,7 @@ function readFunctional(config: unknown, prefix: string): Topology {
     if (entry.className === 'InputLayer') return;
     const nodes = readInboundNodes(own((raw as JsonObject[])[i], 'inbound_nodes'), `${prefix}: layer '${entry.name}'`);
     if (nodes.length === 0) throw new Error(`${prefix}: layer '${entry.name}' is never called (no inbound_nodes)`);
-    nodes.forEach((inputs, node) => pending.push({ entry, node, inputs }));
+    nodes.forEach((call, node) => pending.push({ entry, node, ...call }));
   });
   const renumbered = nestedCallNumbers(entries, pending, outputs);
   pending.splice(0, pending.length, ...renumbered.pending);
@@ -177,6 +185,7 @@ function readEntries(list: unknown, prefix: string): LayerEntry[] {
       throw new Error(`${prefix}: layer ${i} (${className}) needs a name of 1 to 256 printable characters, got ${show(name)}`);
     }
     if (names.has(name)) throw new Error(`${prefix}: two layers are named '${name}'`);
+    refuseOutOfScope(className, name, prefix);
     names.add(name);
     return { className, name, config };
   });
@@ -216,48 +225,53 @@ function endpoints(v: unknown, what: string, prefix: string): TensorRef[] {
   return list.map((ref) => tensorRef(ref, `${prefix}: ${what}`));
 }
 
-/** [layerName, nodeIndex, tensorIndex 0, (kwargs)] → the tensor. */
+/** [layerName, nodeIndex, tensorIndex 0] → the tensor (a Keras 2 reference's kwargs are read by the caller). */
 function tensorRef(ref: unknown, where: string): TensorRef {
   if (!Array.isArray(ref) || typeof ref[0] !== 'string') throw new Error(`${where}: expected [layer name, node index, tensor index], got ${show(ref)}`);
   const node = ref[1] ?? 0;
   if (typeof node !== 'number' || !Number.isInteger(node) || node < 0 || node >= MAX_NODES) throw new Error(`${where}: node index ${show(node)} of ${show(ref)} is not an integer in [0, ${MAX_NODES})`);
   if (ref[2] !== undefined && ref[2] !== 0) throw new Error(`${where}: ${show(ref)} takes tensor ${show(ref[2])} of a call; tatami layers give one tensor per call`);
-  if (ref.length > 3) checkKwargs(ref[3], where);
   return { layer: ref[0], node };
 }
 
 /**
- * Call arguments recorded with a node: absent ones (null), and `training` (Keras 3 writes
- * `training: false` for a base called as `base(x, training=False)`; it changes nothing in
- * prediction, and in fit a frozen nested model runs in inference mode anyway).
+ * Call arguments recorded with a node: absent ones (null), and `training` (Keras writes
+ * `training: false` for a base called as `base(x, training=False)`: that call runs in inference
+ * mode, in fit too). Returns the `training` argument, if given.
  */
-function checkKwargs(kwargs: unknown, where: string): void {
-  if (kwargs === undefined || kwargs === null) return;
+function readKwargs(kwargs: unknown, where: string): boolean | undefined {
+  if (kwargs === undefined || kwargs === null) return undefined;
   if (!isObject(kwargs)) throw new Error(`${where}: call arguments must be an object, got ${show(kwargs)}`);
   for (const [k, v] of Object.entries(kwargs)) {
     if (v !== null && !(k === 'training' && typeof v === 'boolean')) throw new Error(`${where}: call argument ${k}=${show(v)} is not supported`);
   }
+  const training = own(kwargs, 'training');
+  return typeof training === 'boolean' ? training : undefined;
 }
 
-/** Each call's input tensors, from Keras 2 / tfjs or Keras 3 inbound_nodes. */
-function readInboundNodes(nodes: unknown, where: string): TensorRef[][] {
+/** Each call's input tensors and `training` argument, from Keras 2 / tfjs or Keras 3 inbound_nodes. */
+function readInboundNodes(nodes: unknown, where: string): InboundNode[] {
   if (!Array.isArray(nodes) || nodes.length > MAX_NODES) throw new Error(`${where}: inbound_nodes must be a list of calls, got ${show(nodes)}`);
-  return nodes.map((node) => {
+  return nodes.map((node): InboundNode => {
     if (Array.isArray(node)) {
       if (node.length === 0) throw new Error(`${where}: a call with no inputs`);
-      return node.map((ref) => tensorRef(ref, where));
+      // Keras 2 writes the call's kwargs as the fourth element of each input reference.
+      const pinned = node.map((ref) => (Array.isArray(ref) && ref.length > 3 ? readKwargs(ref[3], where) : undefined));
+      const training = pinned.find((t) => t !== undefined);
+      return { inputs: node.map((ref) => tensorRef(ref, where)), ...(training === undefined ? {} : { training }) };
     }
     if (isObject(node)) {
       const args = own(node, 'args');
-      checkKwargs(own(node, 'kwargs'), where);
+      const training = readKwargs(own(node, 'kwargs'), where);
       // A merge takes its inputs as one list argument: args: [[t1, t2]].
       const list = Array.isArray(args) && args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
       if (!Array.isArray(list) || list.length === 0) throw new Error(`${where}: inbound node args ${show(args)} name no inputs`);
-      return list.map((t) => {
+      const inputs = list.map((t) => {
         const cfg = isObject(t) ? own(t, 'config') : undefined;
         if (!isObject(t) || own(t, 'class_name') !== '__keras_tensor__' || !isObject(cfg)) throw new Error(`${where}: inbound argument ${show(t)} is not a Keras tensor`);
         return tensorRef(own(cfg, 'keras_history'), where);
       });
+      return { inputs, ...(training === undefined ? {} : { training }) };
     }
     throw new Error(`${where}: inbound node ${show(node)} is not understood`);
   });

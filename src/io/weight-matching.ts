@@ -3,7 +3,8 @@
  * differ: tfjs and the Keras 2 converter write `conv2d/kernel`, older TensorFlow adds `:0`, Keras 3
  * may prefix the model's name (`sequential/conv2d/kernel`); a nested model's weights come with or
  * without its name (`mobilenet/conv1/kernel` or `conv1/kernel`); Keras may have renamed a variable
- * of a repeated layer name (`conv1_2/kernel` for layer `conv1`), taken when nothing else matches. When names do not settle it but the
+ * of a repeated layer name (`conv1_2/kernel` for layer `conv1`), taken when nothing else matches; Keras 3
+ * calls a DepthwiseConv2D's `depthwise_kernel` `kernel`, tried last. When names do not settle it but the
  * entries carry the bare weight names in Keras order (`kernel`, `bias`, ...), order decides.
  * Every layer weight needs exactly one entry with its shape, and every entry must be used.
  */
@@ -52,7 +53,10 @@ export function matchWeights(expected: readonly ExpectedWeight[], entries: reado
   // A nested model's weight ('mobilenet' / 'conv1/kernel') may be written without the model's name.
   const find = (w: ExpectedWeight, lookup: (key: string) => WeightEntry | undefined): WeightEntry | undefined =>
     lookup(`${w.layer}/${w.name}`) ?? (w.name.includes('/') ? lookup(w.name) : undefined);
-  let matched: (WeightEntry | undefined)[] = expected.map((w) => find(w, unique) ?? find(w, byRename));
+  // Keras 3 names a DepthwiseConv2D's kernel 'kernel' where Keras 2 and tfjs write 'depthwise_kernel'.
+  const keras3 = (w: ExpectedWeight): ExpectedWeight => ({ ...w, name: w.name.replace(/(^|\/)depthwise_kernel$/, '$1kernel') });
+  const isDepthwise = (w: ExpectedWeight): boolean => /(^|\/)depthwise_kernel$/.test(w.name);
+  let matched: (WeightEntry | undefined)[] = expected.map((w) => find(w, unique) ?? find(w, byRename) ?? (isDepthwise(w) ? find(keras3(w), unique) : undefined));
   const byName = matched.every((m) => m !== undefined) && new Set(matched).size === matched.length;
   if (!byName) {
     const positional = entries.length === expected.length && entries.every((e, i) => strip(e.name).split('/').pop() === expected[i].name);

@@ -25,7 +25,8 @@ export interface BatchNormalizationArgs extends LayerArgs {
  *   inference: the same with moving_mean and moving_variance in place of μ and σ².
  *
  * Weights (Keras order): gamma, beta (trainable), moving_mean, moving_variance (not trainable).
- * A frozen layer (`trainable = false`) runs in inference mode even during fit, as Keras 2 (TF 2.x) does.
+ * A frozen layer (`trainable = false`, or inside a frozen model: ctx.frozen) runs in inference mode even
+ * during fit, as Keras 2 (TF 2.x) and Keras 3 do.
  * Forward and backward are fused kernels (kernels/batch-norm.ts, one op in src/ops/batch-norm.ts).
  */
 export class BatchNormalization extends Layer {
@@ -75,7 +76,7 @@ export class BatchNormalization extends Layer {
   call(x: Tensor, ctx: CallContext): Tensor {
     const mm = this.movingMean as Tensor;
     const mv = this.movingVariance as Tensor;
-    if (!(ctx.training && this.trainable)) return batchNormInference(x, mm, mv, this.gamma, this.beta, this.epsilon);
+    if (!(ctx.training && this.trainable && ctx.frozen !== true)) return batchNormInference(x, mm, mv, this.gamma, this.beta, this.epsilon);
     const { y, stats } = batchNormTraining(x, this.gamma, this.beta, this.epsilon);
     this.updateMoving(mm, stats.mean);
     this.updateMoving(mv, stats.variance);

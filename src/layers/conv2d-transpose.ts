@@ -68,8 +68,8 @@ export class Conv2DTranspose extends Layer {
 
   override build(inputShape: SymbolicShape): void {
     const ci = inputShape[3] as number;
-    this.kernel = this.addWeight('kernel', [...this.window.kernelSize, this.filters, ci], this.kb.kernelInitializer, true, this.kb.kernelRegularizer);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.kb.biasInitializer, true, this.kb.biasRegularizer);
+    this.kernel = this.addWeight('kernel', [...this.window.kernelSize, this.filters, ci], this.kb.kernelInitializer, true, this.kb.kernelRegularizer, this.kb.kernelConstraint);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.kb.biasInitializer, true, this.kb.biasRegularizer, this.kb.biasConstraint);
     this.built = true;
   }
 

@@ -71,8 +71,8 @@ export class Conv2D extends Layer {
 
   override build(inputShape: SymbolicShape): void {
     const ci = inputShape[3] as number;
-    this.kernel = this.addWeight('kernel', [...this.kernelSize, ci, this.filters], this.kb.kernelInitializer, true, this.kb.kernelRegularizer);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.kb.biasInitializer, true, this.kb.biasRegularizer);
+    this.kernel = this.addWeight('kernel', [...this.kernelSize, ci, this.filters], this.kb.kernelInitializer, true, this.kb.kernelRegularizer, this.kb.kernelConstraint);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.kb.biasInitializer, true, this.kb.biasRegularizer, this.kb.biasConstraint);
     this.built = true;
   }
 

@@ -49,8 +49,8 @@ export class Dense extends Layer {
 
   override build(inputShape: SymbolicShape): void {
     const inUnits = inputShape[inputShape.length - 1] as number;
-    this.kernel = this.addWeight('kernel', [inUnits, this.units], this.kb.kernelInitializer, true, this.kb.kernelRegularizer);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.kb.biasInitializer, true, this.kb.biasRegularizer);
+    this.kernel = this.addWeight('kernel', [inUnits, this.units], this.kb.kernelInitializer, true, this.kb.kernelRegularizer, this.kb.kernelConstraint);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.kb.biasInitializer, true, this.kb.biasRegularizer, this.kb.biasConstraint);
     this.built = true;
   }
 

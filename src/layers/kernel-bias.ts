@@ -2,6 +2,7 @@ import type { Tensor } from '../tensor.js';
 import { type ActivationFn, activationName, getActivation } from '../activations.js';
 import { type InitializerSpec, type Initializer, resolveInitializer, initializerConfig } from '../initializers.js';
 import { type RegularizerSpec, type L1L2, resolveRegularizer } from '../regularizers.js';
+import type { Constraint } from '../constraints.js';
 
 /** The options Conv2D and Dense share: y = activation(x ∘ kernel + bias), and how the weights start. */
 export interface KernelBiasArgs {
@@ -17,6 +18,10 @@ export interface KernelBiasArgs {
   kernelRegularizer?: RegularizerSpec;
   /** The same on the bias; default none. */
   biasRegularizer?: RegularizerSpec;
+  /** A projection fit applies to the kernel after each step: `new MaxNorm(2)`, `new NonNeg()`, …; default none. */
+  kernelConstraint?: Constraint | null;
+  /** The same on the bias; default none. */
+  biasConstraint?: Constraint | null;
 }
 
 /**
@@ -31,6 +36,8 @@ export class KernelBias {
   readonly biasInitializer: Initializer;
   readonly kernelRegularizer: L1L2 | null;
   readonly biasRegularizer: L1L2 | null;
+  readonly kernelConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
   private readonly specs: [InitializerSpec, InitializerSpec];
 
   constructor(who: string, args: KernelBiasArgs) {
@@ -42,6 +49,8 @@ export class KernelBias {
     this.biasInitializer = resolveInitializer(biasInitializer, who);
     this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer, who);
     this.biasRegularizer = resolveRegularizer(args.biasRegularizer, who);
+    this.kernelConstraint = args.kernelConstraint ?? null;
+    this.biasConstraint = args.biasConstraint ?? null;
     this.specs = [kernelInitializer, biasInitializer];
   }
 
@@ -59,6 +68,9 @@ export class KernelBias {
       bias_initializer: initializerConfig(this.specs[1]),
       kernel_regularizer: this.kernelRegularizer?.config() ?? null,
       bias_regularizer: this.biasRegularizer?.config() ?? null,
+      // Written only when set, so the layers that share these keys without constraints keep their configs.
+      ...(this.kernelConstraint === null ? {} : { kernel_constraint: this.kernelConstraint.config() }),
+      ...(this.biasConstraint === null ? {} : { bias_constraint: this.biasConstraint.config() }),
     };
   }
 }

@@ -4,6 +4,7 @@ import type { Rng } from '../rng.js';
 import { shapeSize } from '../shape.js';
 import type { Initializer } from '../initializers.js';
 import { type L1L2, type RegularizerSpec, type ActivityReduction, resolveRegularizer, activityPenalty } from '../regularizers.js';
+import type { Constraint } from '../constraints.js';
 
 /** A shape whose first (batch) axis may be unknown: null, shown as None as in Keras. */
 export type SymbolicShape = readonly (number | null)[];
@@ -23,6 +24,20 @@ export interface CallContext {
    * so nothing is computed.
    */
   readonly penalties?: Tensor[];
+  /**
+   * The layer sits in a frozen model (a nested model with `trainable = false`): a layer whose training
+   * mode updates state (BatchNormalization) runs in inference mode, as Keras runs the layers of a
+   * frozen base; dropout and noise still follow `training` (default false).
+   */
+  readonly frozen?: boolean;
+}
+
+/**
+ * Arguments of one layer call, recorded with its node (Keras's call kwargs): `training` pins the call
+ * to one mode whatever the model runs in (`base(x, training=False)`, the transfer-learning recipe).
+ */
+export interface CallArgs {
+  readonly training?: boolean;
 }
 
 /** Options every layer takes. */
@@ -58,6 +73,8 @@ export interface LayerWeight {
   initialized: boolean;
   /** A penalty on this weight that fit adds to the loss (kernelRegularizer, biasRegularizer), or null. */
   readonly regularizer: L1L2 | null;
+  /** A projection fit applies after each optimizer step (kernelConstraint, biasConstraint), or null. */
+  readonly constraint: Constraint | null;
 }
 
 /**
@@ -72,6 +89,8 @@ export class SymbolicTensor {
     readonly inputs: readonly SymbolicTensor[],
     /** Which call of `layer` made this tensor (0 for the first). */
     readonly nodeIndex: number,
+    /** The call's arguments (Keras's kwargs): `training: false` runs this call in inference mode. */
+    readonly callArgs: CallArgs = {},
   ) {}
 }
 
@@ -146,8 +165,9 @@ export abstract class Layer {
   /**
    * Functional API: connect this layer to one symbolic tensor (or a list, for merges) and return its
    * symbolic output. Each call is a node of the graph; calling a layer again shares its weights.
+   * `args.training` pins this call's mode (Keras's `layer(x, training=False)`).
    */
-  apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], args: CallArgs = {}): SymbolicTensor {
     const list: readonly unknown[] = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length === 0 || list.some((t) => !(t instanceof SymbolicTensor))) {
       throw new Error(`${this.describe()}: apply() takes the output of input({ shape }) or of another layer's apply() (or a list of them)`);
@@ -159,7 +179,7 @@ export abstract class Layer {
     }
     const outShape = this.computeOutputShapes(shapes);
     if (!this.built) this.build(shapes[0]);
-    const out = new SymbolicTensor(outShape, this, list as SymbolicTensor[], this.nodes.length);
+    const out = new SymbolicTensor(outShape, this, list as SymbolicTensor[], this.nodes.length, args.training === undefined ? {} : { training: args.training });
     this.nodes.push(out);
     return out;
   }
@@ -190,10 +210,10 @@ export abstract class Layer {
     throw new Error(`${this.describe()}: expected ${expected}, got input shape ${formatShape(inputShape)}`);
   }
 
-  /** Create a weight (zeroed until the model initializes it), with the penalty fit adds for it, if any. */
-  protected addWeight(name: string, shape: readonly number[], initializer: Initializer, trainable = true, regularizer: L1L2 | null = null): Tensor {
+  /** Create a weight (zeroed until the model initializes it), with the penalty and the constraint fit applies to it, if any. */
+  protected addWeight(name: string, shape: readonly number[], initializer: Initializer, trainable = true, regularizer: L1L2 | null = null, constraint: Constraint | null = null): Tensor {
     const value = new Tensor(allocFloat32(shapeSize(shape)), shape, false);
-    this.weights.push({ name, value, trainable, initializer, initialized: false, regularizer });
+    this.weights.push({ name, value, trainable, initializer, initialized: false, regularizer, constraint });
     return value;
   }
 

@@ -106,7 +106,8 @@ export function buildGraph(inputs: readonly SymbolicTensor[], outputs: readonly 
 /**
  * Run the graph on concrete inputs (in `graph.inputs` order); returns the outputs in order.
  * `logits[o]`: output o's layer is called with `ctx.logits` (its output before the activation, for a
- * loss from logits); every other call gets `logits: false`.
+ * loss from logits); every other call gets `logits: false`. A node whose call pinned `training`
+ * (`base(x, training=False)`) gets that mode.
  */
 export function runGraph(graph: Graph, xs: readonly Tensor[], ctx: CallContext, logits: readonly boolean[] = []): Tensor[] {
   const values = new Map<SymbolicTensor, Tensor>();
@@ -120,7 +121,10 @@ export function runGraph(graph: Graph, xs: readonly Tensor[], ctx: CallContext, 
   const kept = ctx.training || isGradEnabled() ? null : new Set([...xs, ...graph.layers.flatMap((l) => l.weights.map((w) => w.value))].map((t) => t.data.buffer));
   graph.order.forEach((node, i) => {
     const args = node.inputs.map((t) => values.get(t) as Tensor);
-    const out = node.layer.callInputs(args, asLogits.has(node) ? raw : plain);
+    const callCtx = asLogits.has(node) ? raw : plain;
+    // A call made with training=False (or True) runs in that mode whatever the model runs in.
+    const pinned = node.callArgs.training;
+    const out = node.layer.callInputs(args, pinned === undefined ? callCtx : { ...callCtx, training: pinned });
     // Keras's activity regularization: a penalty on every call's output, when the caller collects them.
     node.layer.addActivityPenalty(out, ctx);
     values.set(node, out);

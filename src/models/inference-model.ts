@@ -1,7 +1,7 @@
 import { Tensor } from '../tensor.js';
 import { Rng } from '../rng.js';
 import { shapeToString } from '../shape.js';
-import { Layer, SymbolicTensor, defaultLayerName, formatShape, type CallContext, type SymbolicShape } from '../layers/layer.js';
+import { Layer, SymbolicTensor, defaultLayerName, formatShape, type CallArgs, type CallContext, type SymbolicShape } from '../layers/layer.js';
 import { input as makeInput, InputLayer } from '../layers/input.js';
 import { buildGraph, runGraph, type Graph } from './graph.js';
 import { type ModelData } from './data.js';
@@ -143,14 +143,15 @@ export class InferenceModel {
     return this.stack === null ? 'Model' : 'Sequential';
   }
 
-  /** Functional API: call this model as a layer on symbolic inputs (Keras's `model(x)`). */
-  apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
-    return this.asLayer().apply(inputs);
+  /** Functional API: call this model as a layer on symbolic inputs (Keras's `model(x)`; `{ training: false }`: `model(x, training=False)`). */
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], args: CallArgs = {}): SymbolicTensor {
+    return this.asLayer().apply(inputs, args);
   }
 
   /**
    * Whether fit updates this model's weights (default true); false freezes every layer of it, and,
-   * used as a layer of another model, runs it in inference mode (nested-model.ts).
+   * used as a layer of another model, runs its BatchNormalization layers in inference mode, as Keras
+   * does (nested-model.ts).
    */
   get trainable(): boolean {
     return this.layer === null || this.layer.trainable;

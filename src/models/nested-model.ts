@@ -5,8 +5,10 @@
  * inside it (`conv1/kernel`), the names the TensorFlow.js converter and tfjs write for nested models.
  *
  * `trainable = false` freezes the whole base (the transfer-learning recipe): none of its weights
- * train, and it runs in inference mode, as Keras runs a frozen BatchNormalization (its moving
- * statistics stay; a Dropout inside a frozen base is off too).
+ * train, and its BatchNormalization layers run in inference mode (their moving statistics stay), as
+ * Keras 3 runs a frozen base, whose layers are all frozen; a Dropout inside still follows the
+ * training flag, as in Keras. To run the whole base in inference mode, call it with
+ * `base.apply(x, { training: false })` (Keras's `base(x, training=False)`).
  *
  * Made by `model.asLayer()` (one per model; `model.apply(x)` and `Sequential.add(model)` use it).
  * A model file writes it as its inner model's topology (io/model-to-json.ts).
@@ -56,8 +58,8 @@ export class NestedModel extends Layer {
   }
 
   override callInputs(inputs: readonly Tensor[], ctx: CallContext): Tensor {
-    const training = ctx.training && this.trainable;
-    return this.model.callAll(inputs, { ...ctx, training, logits: false })[0];
+    const frozen = ctx.frozen === true || !this.trainable;
+    return this.model.callAll(inputs, { ...ctx, frozen, logits: false })[0];
   }
 
   /** The inner layers' trainable weights, none when the whole model is frozen. */
@@ -75,6 +77,7 @@ function nestedWeights(layers: readonly Layer[]): LayerWeight[] {
       trainable: w.trainable,
       initializer: w.initializer,
       regularizer: w.regularizer,
+      constraint: w.constraint,
       get initialized() {
         return w.initialized;
       },

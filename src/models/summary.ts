@@ -6,8 +6,9 @@
  *   columns Layer (type) | Output Shape | Param # ending at 29, 55, 65;
  *
  *   any other graph: line length 98, columns ending at 32, 53, 65, 98, with a fourth,
- *   "Connected to": `name[node][tensor]` of the call's first input, and one more row per further
- *   input (merges) or further call (shared layers), the other fields empty. A layer whose calls give
+ *   "Connected to": `name[node][tensor]` of the call's first input (a nested model's calls counted
+ *   from node 1), and one more row per further input (merges) or further call (shared layers), the
+ *   other fields empty. A layer whose calls give
  *   different shapes shows `multiple`.
  *
  * Rows follow the model's layers (Keras's order); an InputLayer's shape is a list, [(None, 28, 28, 1)],
@@ -25,6 +26,13 @@
 import { formatShape, type SymbolicTensor } from '../layers/layer.js';
 import { InputLayer } from '../layers/input.js';
 import type { Graph } from './graph.js';
+import { NestedModel } from './nested-model.js';
+
+/**
+ * The node index Keras prints: a layer's call count, except that a nested model's node 0 is its own
+ * graph (its inputs to its outputs), so its first call as a layer is node 1, as Keras and tfjs number it.
+ */
+const kerasNodeIndex = (t: SymbolicTensor): number => t.nodeIndex + (t.layer instanceof NestedModel ? 1 : 0);
 
 const thousands = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
@@ -67,7 +75,7 @@ export function summarize(modelName: string, graph: Graph, functional: boolean):
     if (chain) {
       lines.push(row([name, shape, params], positions));
     } else {
-      const connections = nodes.flatMap((n) => n.inputs.map((t) => `${t.layer.name}[${t.nodeIndex}][0]`));
+      const connections = nodes.flatMap((n) => n.inputs.map((t) => `${t.layer.name}[${kerasNodeIndex(t)}][0]`));
       lines.push(row([name, shape, params, connections[0] ?? ''], positions));
       for (const c of connections.slice(1)) lines.push(row(['', '', '', c], positions));
     }

@@ -166,6 +166,11 @@ function makeYielder(): () => Promise<void> {
   };
 }
 
+/** Keras's optimizers project each constrained weight they updated (kernelConstraint, …) after the step. */
+function applyConstraints(model: Model): void {
+  for (const w of model.layers.flatMap((l) => l.trainableWeights())) w.constraint?.apply(w.value);
+}
+
 /**
  * One training step on one batch, as fit runs it: forward (training mode) → each output's loss and
  * their weighted sum → backward → one optimizer step → `observe` gets the total, the predictions and
@@ -187,6 +192,7 @@ export function trainStep(
   const total = withActivityPenalties(withPenalties(model, outputsLoss), penalties);
   total.backward();
   compiled.optimizer.step(params);
+  applyConstraints(model);
   const value = total.item();
   observe?.(value, predictions(compiled, outs), parts.map((p) => p.item()));
   recycleGraph(total);

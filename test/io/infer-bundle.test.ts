@@ -22,19 +22,21 @@ import { randomInput, tfjsArtifacts, asModelJson } from './io-helpers.js';
 import { trainedTfTeachable, SHAPE } from './teachable-model.js';
 
 /**
- * Ceilings just above the size measured (2026-11-29, esbuild 0.28): 135 kB minified, 44.8 kB gzipped.
+ * Ceilings just above the size measured (2026-11-29, esbuild 0.28): 140.0 kB minified, 46.6 kB gzipped.
  * The issue asks ≤ 25 kB gzipped; see the README's Embed section for where the bytes still are.
  * History: 101 kB / 35 kB with the first 12 layer types; 203 kB / 63.2 kB once the loader carried
  * every layer, both kernel tables and the training Model (fit, compile, progbar, optimizer state).
  * Then: the inference-only model class (InferenceModel, which Model extends) and a loader that takes
  * its layer builders, the core set by default: 146 kB / 47.8 kB; the naive twins out of the fast
  * kernel table's module: 138 kB / 45.7 kB; SeparableConv2D and Cropping2D opt-in: 134 kB / 45.0 kB; with
- * activity regularizers merged: 135 kB / 44.8 kB; with Winograd F(2×2, 3×3) for stride-1 3×3 convs
- * (kernels/conv2d-winograd*.ts with its SIMD module, src/conv2d-fast.ts: 9.6 kB minified in the bundle):
- * 144.5 kB / 48.7 kB.
+ * activity regularizers merged: 135 kB / 44.8 kB; with weight constraints (read by the core Dense and
+ * Conv2D builders: their classes and config reader, 2.5 kB) and calls pinned to training=False:
+ * 138.5 kB / 46.0 kB; with the relaxed-SIMD GEMM tiles merged: 140.0 kB / 46.6 kB; with Winograd
+ * F(2×2, 3×3) for stride-1 3×3 convs (kernels/conv2d-winograd*.ts with its SIMD module,
+ * src/conv2d-fast.ts: 9.6 kB minified in the bundle): 149.7 kB / 50.5 kB.
  */
-const MAX_MINIFIED = 146_000;
-const MAX_GZIPPED = 49_500;
+const MAX_MINIFIED = 151_000;
+const MAX_GZIPPED = 51_500;
 
 /** Source folders and files of training that must not reach the bundle. */
 const TRAINING_CODE = [

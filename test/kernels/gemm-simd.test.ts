@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { gemmNaive, gemmBlockedBias, type GemmLayout } from '../../kernels/gemm.js';
 import { reluInPlace } from '../../kernels/relu.js';
 import { firstDifference } from './same-bits.js';
-import { gemmSimd, gemmSimdBias, simdAvailable } from '../../kernels/gemm-simd.js';
+import { gemmSimd, gemmSimdBias, gemmSimdTiled, simdAvailable } from '../../kernels/gemm-simd.js';
 import { gemmFast, gemmFastBias } from '../../kernels/gemm-fast.js';
 import { sleb, uleb } from '../../kernels/wasm/assembler.js';
 import { compareArrays, expectClose, mulberry32, nanArray, randInt, randomArray, sumTolerance, type Rng } from './helpers.js';
@@ -145,6 +145,20 @@ describe('gemmSimd equals gemmNaive', () => {
     check(rng, gemmSimd, 300, 200, 400, 'tn', true); // 0.8 MB of operands: the memory must grow
     check(rng, gemmSimd, 3, 2, 5, 'nt', false);
     check(rng, gemmSimd, 70, 12, 9, 'nn', true);
+  });
+});
+
+describe('gemmSimdTiled with the other register tiles bench/gemm.ts races', () => {
+  it('6×8, 3×16 and 5×12 (plain SIMD) equal gemmNaive on awkward and block-crossing shapes, each layout', () => {
+    const rng = mulberry32(18);
+    for (const tile of [{ mr: 6, nv: 2, fma: false }, { mr: 3, nv: 4, fma: false }, { mr: 5, nv: 3, fma: false }]) {
+      const gemm: Gemm = (c, a, b, M, N, K, layout, accumulate) => gemmSimdTiled(tile, c, a, b, null, M, N, K, layout, accumulate);
+      for (const layout of layouts) {
+        for (const [M, N, K] of [[1, 1, 1], [7, 13, 5], [13, 17, 33], [131, 261, 259], [65, 9, 300]]) {
+          check(rng, gemm, M, N, K, layout, rng() < 0.5);
+        }
+      }
+    }
   });
 });
 

@@ -19,7 +19,9 @@
  * A chain keeps the 65-wide table of three columns (test/models/seed-model.test.ts).
  */
 import { describe, it, expect } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
 import { input, Model, Conv2D, BatchNormalization, Activation, Add, GlobalAveragePooling2D, Dense } from '../../src/index.js';
+import { loadTf } from '../tf-peer.js';
 
 describe('summary() of graph models', () => {
   it('a ResNet block: the functional table with "Connected to"', () => {
@@ -95,5 +97,33 @@ describe('summary() of graph models', () => {
       'Non-trainable params: 0',
       '__________________________________________________________________________________________________',
     ].join('\n'));
+  });
+
+  it('a nested model called twice: its calls are nodes 1 and 2 (node 0 is its own graph), as tfjs prints them', async () => {
+    const tbx = input({ shape: [4], name: 'bx' });
+    const base = new Model({ inputs: tbx, outputs: new Dense({ units: 3, name: 'inner' }).apply(tbx), name: 'base' });
+    const a = input({ shape: [4], name: 'a' });
+    const b = input({ shape: [4], name: 'b' });
+    const model = new Model({ inputs: [a, b], outputs: new Add({ name: 'add' }).apply([base.apply(a), base.apply(b)]), name: 'model' });
+    const ours = model.summary({ print: false }).split('\n');
+    expect(ours.slice(8, 13)).toEqual([
+      'base (Model)                    (None, 3)            15          a[0][0]',
+      '                                                                 b[0][0]',
+      '__________________________________________________________________________________________________',
+      'add (Add)                       (None, 3)            0           base[1][0]',
+      '                                                                 base[2][0]',
+    ]);
+    // tfjs's summary (a table of its own layout) names the same nodes.
+    await loadTf();
+    const x = tf.input({ shape: [4], name: 'bx' });
+    const theirBase = tf.model({ inputs: x, outputs: tf.layers.dense({ units: 3, name: 'inner' }).apply(x) as tf.SymbolicTensor, name: 'base' });
+    const ta = tf.input({ shape: [4], name: 'a' });
+    const tb = tf.input({ shape: [4], name: 'b' });
+    const sum = tf.layers.add({ name: 'add' }).apply([theirBase.apply(ta) as tf.SymbolicTensor, theirBase.apply(tb) as tf.SymbolicTensor]) as tf.SymbolicTensor;
+    const lines: string[] = [];
+    tf.model({ inputs: [ta, tb], outputs: sum, name: 'model' }).summary(undefined, undefined, (line: string) => lines.push(line));
+    const nodes = (text: string[]): string[] => text.flatMap((l) => l.match(/\w+\[\d+\]\[\d+\]/g) ?? []);
+    expect(nodes(ours)).toEqual(nodes(lines));
+    expect(nodes(lines)).toEqual(['a[0][0]', 'b[0][0]', 'base[1][0]', 'base[2][0]']);
   });
 });

@@ -1,0 +1,23 @@
+/**
+ * The keys every layer with a kernel and a bias shares in Keras configs (Dense, Conv2D,
+ * Conv2DTranspose, Conv1D; see KernelBias): activation, use_bias, both initializers, both
+ * regularizers and both constraints.
+ */
+import type { ConfigReader } from './config-reader.js';
+import { readActivation, readInitializer } from './keras-values.js';
+import { readRegularizer } from './regularizer-config.js';
+import { readConstraint } from './constraint-config.js';
+import type { KernelBiasArgs } from '../layers/kernel-bias.js';
+
+export function readKernelBias(r: ConfigReader): KernelBiasArgs {
+  return {
+    activation: readActivation(r),
+    useBias: r.bool('use_bias', true),
+    kernelInitializer: readInitializer(r, 'kernel_initializer', 'glorot_uniform'),
+    biasInitializer: readInitializer(r, 'bias_initializer', 'zeros'),
+    kernelRegularizer: readRegularizer(r, 'kernel_regularizer'),
+    biasRegularizer: readRegularizer(r, 'bias_regularizer'),
+    kernelConstraint: readConstraint(r, 'kernel_constraint'),
+    biasConstraint: readConstraint(r, 'bias_constraint'),
+  };
+}
