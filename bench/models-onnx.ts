@@ -5,7 +5,8 @@
 
 import { toOnnx } from '../src/index.js';
 import { loadOrt } from './peers/onnx.js';
-import { buildModel, type Batches, type ModelName, type ModelOp, type Step } from './models.js';
+import type { Batches, ModelName, ModelOp, Step } from './models.js';
+import { buildModel } from './models-tatami.js';
 
 /** onnxruntime's predict step for a model, or why it has none. */
 export async function ortModelSteps(name: ModelName, op: ModelOp, data: Batches): Promise<{ step: Step; dispose: () => Promise<void> } | { missing: string }> {

@@ -4,37 +4,27 @@
 // tfjs-cpu on the same batches, shapes and optimizer, and for predict onnxruntime-node running the
 // model as toOnnx exports it (bench/models-onnx.ts).
 //
-// Models (defined here with the public API; the zoo's convnet()/resnet() will replace them):
-//   classic3, classic4  Conv2D(128, K×K, relu) → MaxPool2D(2) → Flatten → Dense(10, softmax)
-//   convnet             Keras's MNIST convnet: Conv2D(32, 3×3, relu) → MaxPool2D(2) → Conv2D(64, 3×3, relu)
-//                       → MaxPool2D(2) → Flatten → Dropout(0.5) → Dense(10, softmax)
-//   convnet_bn          the same with BatchNormalization after each conv
-//   ownloop             classic3 as a learner writes it with tatami's ops: conv2d → add → relu →
-//                       maxPool2d → flatten → matmul → add → logSoftmax → loss, Adam (no Model, no fit)
-// tatami's training step for a Model is `trainStep`, the step fit runs (without its progress bar).
+// Models: the classic CNN 3×3 and 4×4, Keras's MNIST convnet with and without BatchNormalization,
+// the CLI zoo's resnet and mobilenet, and a learner's own op loop (bench/models-tatami.ts lists them).
 // Timing: two warm-up steps, then steps until the budget (default 2 s) is spent, at least 5; the
 // median step gives images/s. With PyTorch, each row alternates a tatami step and a PyTorch step
 // (for twice the budget), so both see the same load. A step slower than 1 s is timed once after one warm-up; a tfjs-cpu step
 // slower than 2 s (it trains at a few images/s) only once, cold. Numbers from one run only compare
 // within that run: the machine is shared.
 
-import {
-  Sequential, input, Conv2D, MaxPool2D, Flatten, Dense, Dropout, BatchNormalization, Tensor, Rng, Adam, classicCnn, noGrad,
-  conv2d, add, relu, maxPool2d, flatten, matmul, logSoftmax, softmax, mul, sum, mean, neg, randomNormal, zeros, type Model,
-} from '../src/index.js';
-import { trainStep } from '../src/models/training.js';
 import { uniform, seededRandom } from './data.js';
 import { torchAvailable, startTorch, type TorchPeer } from './peers/pytorch.js';
 import { tfModelSteps } from './models-tfjs.js';
 import { ortModelSteps } from './models-onnx.js';
+import { tatamiStep } from './models-tatami.js';
 
-export const modelNames = ['classic3', 'classic4', 'convnet', 'convnet_bn', 'ownloop'] as const;
+export const modelNames = ['classic3', 'classic4', 'convnet', 'convnet_bn', 'resnet', 'mobilenet', 'ownloop'] as const;
 export type ModelName = (typeof modelNames)[number];
 export type ModelOp = 'train' | 'predict';
 
 export const modelLabels: Record<ModelName, string> = {
   classic3: 'classic CNN 3×3', classic4: 'classic CNN 4×4', convnet: 'Keras MNIST convnet',
-  convnet_bn: 'convnet + BatchNorm', ownloop: 'own op loop (classic 3×3)',
+  convnet_bn: 'convnet + BatchNorm', resnet: 'zoo resnet', mobilenet: 'zoo mobilenet', ownloop: 'own op loop (classic 3×3)',
 };
 
 /** A step to time: one training step or one predict of the next batch; returns a number to consume. */
@@ -57,66 +47,6 @@ export function makeBatches(batch: number, count: number): Batches {
     return y;
   });
   return { batch, images, labels, oneHot };
-}
-
-function convnet(bn: boolean): Model {
-  const block = (filters: number) => [new Conv2D({ filters, kernelSize: 3, activation: 'relu' }), ...(bn ? [new BatchNormalization()] : []), new MaxPool2D({ poolSize: 2 })];
-  return new Sequential([
-    input({ shape: [28, 28, 1] }), ...block(32), ...block(64),
-    new Flatten(), new Dropout({ rate: 0.5 }), new Dense({ units: 10, activation: 'softmax' }),
-  ], { seed: 7 });
-}
-
-/** The tatami model of a name (not the own loop), compiled with Adam and categorical cross-entropy. */
-export function buildModel(name: Exclude<ModelName, 'ownloop'>): Model {
-  const model = name === 'classic3' ? classicCnn({ kernelSize: 3, seed: 7 })
-    : name === 'classic4' ? classicCnn({ kernelSize: 4, seed: 7 })
-      : convnet(name === 'convnet_bn');
-  model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
-  return model;
-}
-
-/** The learner's loop: parameters, a forward written with ops, the loss, and Adam. */
-function ownLoop(): { params: Tensor[]; forward: (x: Tensor) => Tensor; step: (x: Tensor, y: Tensor) => number } {
-  const rng = new Rng(7);
-  const w1 = randomNormal([3, 3, 1, 128], rng, 0, 0.1, { requiresGrad: true });
-  const b1 = zeros([128], { requiresGrad: true });
-  const w2 = randomNormal([13 * 13 * 128, 10], rng, 0, 0.01, { requiresGrad: true });
-  const b2 = zeros([10], { requiresGrad: true });
-  const params = [w1, b1, w2, b2];
-  const optimizer = new Adam();
-  const forward = (x: Tensor): Tensor => {
-    const h = relu(add(conv2d(x, w1), b1));
-    return add(matmul(flatten(maxPool2d(h, { poolSize: 2 })), w2), b2); // logits
-  };
-  const step = (x: Tensor, y: Tensor): number => {
-    const loss = neg(mean(sum(mul(logSoftmax(forward(x)), y), -1))); // categorical cross-entropy
-    loss.backward();
-    optimizer.step(params);
-    for (const p of params) p.grad = null;
-    return loss.item();
-  };
-  return { params, forward, step };
-}
-
-/** tatami's step for a model × operation on these batches. */
-export function tatamiStep(name: ModelName, op: ModelOp, data: Batches): Step {
-  const xs = data.images.map((x) => new Tensor(x, [data.batch, 28, 28, 1]));
-  const ys = data.oneHot.map((y) => new Tensor(y, [data.batch, 10]));
-  let i = 0;
-  const next = (): number => i++ % xs.length;
-  if (name === 'ownloop') {
-    const loop = ownLoop();
-    if (op === 'train') return () => { const k = next(); return loop.step(xs[k], ys[k]); };
-    return () => noGrad(() => softmax(loop.forward(xs[next()])).data[0]);
-  }
-  const model = buildModel(name);
-  if (op === 'predict') return () => model.predict(xs[next()], { batchSize: data.batch }).data[0];
-  model.ensureInitialized();
-  const params = model.trainableWeights();
-  for (const p of params) p.requiresGrad = true; // as fit does before its first step
-  const rng = model.trainingRng(7);
-  return () => { const k = next(); return trainStep(model, params, xs[k], ys[k], rng); };
 }
 
 /**
@@ -229,7 +159,10 @@ async function measureTargets(o: ModelsOptions, data: Batches, peer: TorchPeer |
   await pair('convnet + BatchNorm ÷ convnet', 0.8, oneStep(tatamiStep('convnet_bn', 'train', data)), oneStep(tatamiStep('convnet', 'train', data)));
   // Issue #17: a forward pass alone should be several times faster than forward + backward + Adam.
   await pair('predict ÷ training step, classic 3×3', 2.5, oneStep(tatamiStep('classic3', 'predict', data)), oneStep(tatamiStep('classic3', 'train', data)));
-  if (peer !== null) await pair('classic 3×3 ÷ PyTorch', 1.9, oneStep(tatamiStep('classic3', 'train', data)), () => peer.steps('classic3', 'train', 1));
+  if (peer !== null) {
+    await pair('classic 3×3 ÷ PyTorch', 1.9, oneStep(tatamiStep('classic3', 'train', data)), () => peer.steps('classic3', 'train', 1));
+    await pair('zoo resnet ÷ PyTorch', 1.0, oneStep(tatamiStep('resnet', 'train', data)), () => peer.steps('resnet', 'train', 1));
+  }
   return out;
 }
 

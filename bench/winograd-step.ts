@@ -1,25 +1,27 @@
 // Does Winograd pay inside a whole training step? One model's step at batch 32 (bench/models.ts's
 // models and data), alternately with the fast table's conv entries as they are (Winograd where
-// src/conv2d-fast.ts picks it) and with the im2col entries they replaced, so both sides see the same
-// load of the shared machine. Prints both medians and their ratio.
+// src/conv2d-winograd-choice.ts picks it) and with the entries without Winograd (kernels/conv2d-fast.ts:
+// the direct SIMD convolution or im2col), so both sides see the same load of the shared machine.
+// Prints both medians and their ratio.
 //
-//   npx tsx bench/winograd-step.ts [convnet|convnet_bn|classic3] [seconds = 20]
+//   npx tsx bench/winograd-step.ts [convnet|convnet_bn|resnet|classic3|...] [seconds = 20]
 
 import { fastKernels, type KernelTable } from '../src/kernel-table.js';
 import { allocFloat32 } from '../src/storage.js';
-import { im2colIsIdentity, conv2dForwardIm2col, conv2dBackwardInputIm2col, conv2dBackwardFilterIm2col } from '../kernels/conv2d-im2col.js';
-import { tatamiStep, makeBatches, alternate, median, modelNames, type ModelName } from './models.js';
+import { conv2dKeptIsInput, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast } from '../kernels/conv2d-fast.js';
+import { makeBatches, alternate, median, modelNames, type ModelName } from './models.js';
+import { tatamiStep } from './models-tatami.js';
 
 type ConvEntries = Pick<KernelTable, 'conv2dKept' | 'conv2dForward' | 'conv2dBackwardInput' | 'conv2dBackwardFilter'>;
 const entries = (t: ConvEntries): ConvEntries => ({
   conv2dKept: t.conv2dKept, conv2dForward: t.conv2dForward, conv2dBackwardInput: t.conv2dBackwardInput, conv2dBackwardFilter: t.conv2dBackwardFilter,
 });
 const withWinograd = entries(fastKernels);
-const im2colOnly: ConvEntries = {
-  conv2dKept: (x, s) => (im2colIsIdentity(s) ? x : allocFloat32(s.N * s.OH * s.OW * s.KH * s.KW * s.CI)), // (N·OH·OW, KH·KW·CI)
-  conv2dForward: conv2dForwardIm2col,
-  conv2dBackwardInput: conv2dBackwardInputIm2col,
-  conv2dBackwardFilter: conv2dBackwardFilterIm2col,
+const withoutWinograd: ConvEntries = {
+  conv2dKept: (x, s) => (conv2dKeptIsInput(s) ? x : allocFloat32(s.N * s.OH * s.OW * s.KH * s.KW * s.CI)), // (N·OH·OW, KH·KW·CI)
+  conv2dForward: conv2dForwardFast,
+  conv2dBackwardInput: conv2dBackwardInputFast,
+  conv2dBackwardFilter: conv2dBackwardFilterFast,
 };
 
 const name = (process.argv[2] ?? 'convnet') as ModelName;
@@ -35,10 +37,10 @@ const side = (i: number, table: ConvEntries) => async (): Promise<number[]> => {
   return [performance.now() - t0];
 };
 try {
-  const [tw, ti] = await alternate(side(0, withWinograd), side(1, im2colOnly), seconds, 25);
+  const [tw, ti] = await alternate(side(0, withWinograd), side(1, withoutWinograd), seconds, 25);
   const [mw, mi] = [median(tw), median(ti)];
   console.log(`${name} training step, batch 32, ${tw.length} alternated steps each: with Winograd ${mw.toFixed(2)} ms (${(32000 / mw).toFixed(0)} img/s), ` +
-    `im2col only ${mi.toFixed(2)} ms (${(32000 / mi).toFixed(0)} img/s): ${(mi / mw).toFixed(2)}×`);
+    `without Winograd ${mi.toFixed(2)} ms (${(32000 / mi).toFixed(0)} img/s): ${(mi / mw).toFixed(2)}×`);
 } finally {
   Object.assign(fastKernels, withWinograd);
 }

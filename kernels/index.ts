@@ -35,6 +35,14 @@ export {
   conv2dBackwardInputIm2col,
   conv2dBackwardFilterIm2col,
 } from './conv2d-im2col.js';
+export {
+  conv2dDirectSimdApplies,
+  conv2dDirectSimdInputApplies,
+  conv2dForwardDirectSimd,
+  conv2dBackwardInputDirectSimd,
+  conv2dBackwardFilterDirectSimd,
+} from './conv2d-direct-simd.js';
+export { conv2dKeptIsInput, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast, conv2dBackwardBiasFast } from './conv2d-fast.js';
 export { maxPool2dForwardNaive, maxPool2dForward, maxPool2dBackward, maxPool2dBackwardNaive } from './max-pool2d.js';
 export { avgPool2dForwardNaive, avgPool2dForward, avgPool2dBackwardNaive, avgPool2dBackward } from './avg-pool2d.js';
 export {

@@ -19,10 +19,19 @@
  * A NaN in any input makes y NaN (as tf.maximum in TensorFlow.js); the first NaN input gets the gradient.
  */
 
-/** y = Σ_k x_k, input by input (each input is read once, in order, as a stream). */
+/**
+ * y = Σ_k x_k, input by input (each input is read once, in order, as a stream). The first two are
+ * added in one pass (y = x_0 + x_1, the same float32 rounding as y = x_0 then y += x_1), so the
+ * common two-input Add writes y once instead of copying x_0 first.
+ */
 export function sumForward(y: Float32Array, xs: readonly Float32Array[]): void {
-  y.set(xs[0]);
-  for (let k = 1; k < xs.length; k++) {
+  if (xs.length === 1) {
+    y.set(xs[0]);
+    return;
+  }
+  const [x0, x1] = xs;
+  for (let i = 0; i < y.length; i++) y[i] = x0[i] + x1[i];
+  for (let k = 2; k < xs.length; k++) {
     const x = xs[k];
     for (let i = 0; i < y.length; i++) y[i] += x[i];
   }

@@ -11,7 +11,10 @@ import { gemmFast } from '../kernels/gemm-fast.js';
 import { reduceSumToFast } from '../kernels/reduce-fast.js';
 import { reluInPlace } from '../kernels/relu.js';
 import { reluBackwardBiasFast } from '../kernels/relu-fast.js';
-import { conv2dKeptFast, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast } from './conv2d-fast.js';
+import { conv2dBackwardBiasFast } from '../kernels/conv2d-fast.js';
+import { conv2dKeptWithWinograd, conv2dForwardWithWinograd, conv2dBackwardInputWithWinograd, conv2dBackwardFilterWithWinograd } from './conv2d-winograd-choice.js';
+import { clippedReluForward, clippedReluBackward } from '../kernels/clipped-relu.js';
+import { clippedReluForwardSimd, clippedReluBackwardSimd } from '../kernels/clipped-relu-simd.js';
 import { depthwiseConv2dForwardFast, depthwiseConv2dBackwardInputFast, depthwiseConv2dBackwardFilterFast } from '../kernels/depthwise-conv2d-fast.js';
 import { conv2dTransposeForwardIm2col, conv2dTransposeCols, conv2dTransposeColsLength, conv2dTransposeBackwardInputIm2col, conv2dTransposeBackwardFilterIm2col } from '../kernels/conv2d-transpose-im2col.js';
 import { maxPool2dForwardFast, maxPool2dBackwardFast } from '../kernels/max-pool2d-fast.js';
@@ -22,7 +25,7 @@ import type { adamUpdate } from '../kernels/optimizers.js';
 import { sgdUpdate, rmspropUpdate } from '../kernels/optimizers.js';
 import { unaryMap } from '../kernels/elementwise.js';
 import { reduceMax, reduceMaxBackward } from '../kernels/reduce.js';
-import { conv2dBackwardBias } from '../kernels/conv2d.js';
+import type { conv2dBackwardBias } from '../kernels/conv2d.js';
 import { softmaxForward, softmaxBackward } from '../kernels/softmax.js';
 import { softmaxCrossEntropyForward, softmaxCrossEntropyBackward, sigmoidCrossEntropyForward, sigmoidCrossEntropyBackward } from '../kernels/cross-entropy.js';
 import { layerNormForward, layerNormBackward } from '../kernels/layer-norm.js';
@@ -58,7 +61,6 @@ export interface SharedKernels {
   unaryMap: typeof unaryMap;
   reduceMax: typeof reduceMax;
   reduceMaxBackward: typeof reduceMaxBackward;
-  conv2dBackwardBias: typeof conv2dBackwardBias;
   softmaxForward: typeof softmaxForward;
   softmaxBackward: typeof softmaxBackward;
   softmaxCrossEntropyForward: typeof softmaxCrossEntropyForward;
@@ -90,7 +92,7 @@ export interface SharedKernels {
 }
 
 export const sharedKernels: SharedKernels = {
-  unaryMap, reduceMax, reduceMaxBackward, conv2dBackwardBias,
+  unaryMap, reduceMax, reduceMaxBackward,
   softmaxForward, softmaxBackward,
   softmaxCrossEntropyForward, softmaxCrossEntropyBackward, sigmoidCrossEntropyForward, sigmoidCrossEntropyBackward,
   layerNormForward, layerNormBackward,
@@ -114,6 +116,10 @@ export interface KernelTable extends SharedKernels {
   reluForward(y: Float32Array, x: Float32Array): void;
   /** dz += dout where y > 0, and db [C] += the channel sums of that; see kernels/relu.ts. */
   reluBackwardBias(dz: Float32Array, db: Float32Array | null, dout: Float32Array, y: Float32Array, C: number): void;
+  /** y = min(max(x, 0), top), NaN kept; overwrites y (kernels/clipped-relu.ts). */
+  clippedReluForward(y: Float32Array, x: Float32Array, top: number): void;
+  /** dx += dout · [0 < x < top]; accumulates (kernels/clipped-relu.ts). */
+  clippedReluBackward(dx: Float32Array, dout: Float32Array, x: Float32Array, top: number): void;
   /** c [M, N] = (accumulate ? c : 0) + op(a) · op(b); see kernels/gemm.ts. */
   gemm(c: Float32Array, a: Float32Array, b: Float32Array, M: number, N: number, K: number, layout: GemmLayout, accumulate: boolean): void;
   /** What the conv's filter gradient reads, allocated for conv2dForward to fill: the im2col matrix ('fast') or x itself ('reference'). */
@@ -122,6 +128,8 @@ export interface KernelTable extends SharedKernels {
   conv2dForward(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape, kept: Float32Array, relu: boolean): void;
   conv2dBackwardInput(dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape): void;
   conv2dBackwardFilter(dw: Float32Array, dy: Float32Array, kept: Float32Array, s: Conv2dShape): void;
+  /** db [CO] += the channel sums of dy (kernels/conv2d.ts). */
+  conv2dBackwardBias: typeof conv2dBackwardBias;
   depthwiseConv2dForward(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: DepthwiseConv2dShape): void;
   depthwiseConv2dBackwardInput(dx: Float32Array, dy: Float32Array, w: Float32Array, s: DepthwiseConv2dShape): void;
   depthwiseConv2dBackwardFilter(dw: Float32Array, dy: Float32Array, x: Float32Array, s: DepthwiseConv2dShape): void;
@@ -162,14 +170,18 @@ export const fastKernels: KernelTable = {
     }
   },
   reluBackwardBias: reluBackwardBiasFast,
+  clippedReluForward: simdAvailable ? clippedReluForwardSimd : clippedReluForward,
+  clippedReluBackward: simdAvailable ? clippedReluBackwardSimd : clippedReluBackward,
   // The relaxed-SIMD GEMM (FMA) when its probe says the engine has it, else plain SIMD, else JS:
   // gemmFast chooses, so the convolutions that call it directly get the same GEMM.
   gemm: gemmFast,
-  // im2col or Winograd by shape (src/conv2d-fast.ts).
-  conv2dKept: conv2dKeptFast,
-  conv2dForward: conv2dForwardFast,
-  conv2dBackwardInput: conv2dBackwardInputFast,
-  conv2dBackwardFilter: conv2dBackwardFilterFast,
+  // Winograd for the stride-1 3×3 convs where it pays, else the direct SIMD kernels or im2col
+  // (src/conv2d-winograd-choice.ts, kernels/conv2d-fast.ts).
+  conv2dKept: conv2dKeptWithWinograd,
+  conv2dForward: conv2dForwardWithWinograd,
+  conv2dBackwardInput: conv2dBackwardInputWithWinograd,
+  conv2dBackwardFilter: conv2dBackwardFilterWithWinograd,
+  conv2dBackwardBias: conv2dBackwardBiasFast,
   depthwiseConv2dForward: depthwiseConv2dForwardFast,
   depthwiseConv2dBackwardInput: depthwiseConv2dBackwardInputFast,
   depthwiseConv2dBackwardFilter: depthwiseConv2dBackwardFilterFast,

@@ -6,7 +6,8 @@ import { binaryBroadcast, binaryFunctions, broadcastTo } from '../kernels/elemen
 import { gemmNaive } from '../kernels/gemm.js';
 import { reduceSumTo } from '../kernels/reduce.js';
 import { reluInPlace, reluBackwardBias } from '../kernels/relu.js';
-import { conv2dForwardDirect, conv2dBackwardInputDirect, conv2dBackwardFilterDirect } from '../kernels/conv2d.js';
+import { conv2dForwardDirect, conv2dBackwardInputDirect, conv2dBackwardFilterDirect, conv2dBackwardBias } from '../kernels/conv2d.js';
+import { clippedReluForward, clippedReluBackward } from '../kernels/clipped-relu.js';
 import { depthwiseConv2dForwardDirect, depthwiseConv2dBackwardInputDirect, depthwiseConv2dBackwardFilterDirect } from '../kernels/depthwise-conv2d.js';
 import { conv2dTransposeForwardDirect, conv2dTransposeBackwardInputDirect, conv2dTransposeBackwardFilterDirect } from '../kernels/conv2d-transpose.js';
 import { maxPool2dForwardNaive, maxPool2dBackwardNaive } from '../kernels/max-pool2d.js';
@@ -29,6 +30,8 @@ export const referenceKernels: KernelTable = {
     reluInPlace(y);
   },
   reluBackwardBias,
+  clippedReluForward,
+  clippedReluBackward,
   gemm: gemmNaive,
   // The direct convolution's filter gradient reads x itself: nothing to allocate.
   conv2dKept: (x) => x,
@@ -38,6 +41,7 @@ export const referenceKernels: KernelTable = {
   },
   conv2dBackwardInput: conv2dBackwardInputDirect,
   conv2dBackwardFilter: conv2dBackwardFilterDirect,
+  conv2dBackwardBias,
   depthwiseConv2dForward: depthwiseConv2dForwardDirect,
   depthwiseConv2dBackwardInput: depthwiseConv2dBackwardInputDirect,
   depthwiseConv2dBackwardFilter: depthwiseConv2dBackwardFilterDirect,

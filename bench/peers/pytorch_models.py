@@ -17,8 +17,18 @@ Models (NCHW, as PyTorch lays them out; the shapes and the parameters match tata
   convnet              Conv2d(1→32, 3×3) → ReLU → MaxPool2d(2) → Conv2d(32→64, 3×3) → ReLU → MaxPool2d(2)
                        → Flatten → Dropout(0.5) → Linear(1600→10)
   convnet_bn           the same with BatchNorm2d(eps=1e-3, momentum=0.01, Keras's defaults) after each conv's ReLU
+  resnet               the zoo's resnet (src/models/resnet.ts): Conv 3×3 (8) → BN → ReLU; a residual block
+                       [Conv-BN-ReLU-Conv-BN] + identity → ReLU; a strided block (16) whose skip is a strided
+                       1×1 Conv-BN; global average pool → Linear(16→10). BatchNorm2d(eps=1e-3, momentum=0.1):
+                       the zoo's Keras momentum 0.9 (PyTorch counts the new value's weight, Keras the old one's)
+  mobilenet            the zoo's mobilenet (src/models/mobilenet.ts): pad [[0,1],[0,1]] → Conv 3×3 stride 2
+                       (16, no bias) → BN → ReLU6; depthwise 3×3 (groups = channels) → BN → ReLU6 → 1×1 Conv (32)
+                       → BN → ReLU6; the same strided with a 1×1 Conv to 64; global average pool → Linear(64→10)
   ownloop              classic3 written with functional ops (conv2d, +b, relu, max_pool2d, flatten, matmul, +b,
                        log_softmax, nll_loss), as the learner's loop in tatami
+TensorFlow's 'same' padding puts an odd extra row and column at the bottom and right: a stride-1 3×3
+'same' conv is PyTorch's padding=1; the strided 3×3 'same' conv of 28 → 14 pads only (0, 1, 0, 1), done
+with F.pad before a 'valid' conv, like Keras's ZeroPadding2D [[0, 1], [0, 1]] in mobilenet.
 Training: Adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-7) on softmax cross-entropy (Keras's defaults).
 Predict: eval mode, no_grad, softmax of the logits.
 """
@@ -48,6 +58,59 @@ def convnet(bn):
     return nn.Sequential(*block(1, 32), *block(32, 64), nn.Flatten(), nn.Dropout(0.5), nn.Linear(1600, 10))
 
 
+def bn(c):
+    """Keras's BatchNormalization(momentum=0.9, epsilon=1e-3) as the zoo models build it."""
+    return nn.BatchNorm2d(c, eps=1e-3, momentum=0.1)
+
+
+class PadBottomRight(nn.Module):
+    """ZeroPadding2D [[0, 1], [0, 1]]: one zero row at the bottom and one column at the right."""
+
+    def forward(self, x):
+        return F.pad(x, (0, 1, 0, 1))
+
+
+def conv_bn(cin, cout, k, stride=1):
+    """Conv2D(k×k, stride, padding 'same' as TensorFlow pads it) → BatchNormalization."""
+    if stride == 1:
+        return nn.Sequential(nn.Conv2d(cin, cout, k, padding=k // 2), bn(cout))
+    if k == 1:
+        return nn.Sequential(nn.Conv2d(cin, cout, 1, stride=stride), bn(cout))
+    return nn.Sequential(PadBottomRight(), nn.Conv2d(cin, cout, k, stride=stride), bn(cout))
+
+
+class Residual(nn.Module):
+    """[Conv-BN-ReLU-Conv-BN] + skip → ReLU; the skip is a 1×1 Conv-BN when the shape changes."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.body = nn.Sequential(conv_bn(cin, cout, 3, stride), nn.ReLU(), conv_bn(cout, cout, 3))
+        self.skip = nn.Identity() if stride == 1 and cin == cout else conv_bn(cin, cout, 1, stride)
+
+    def forward(self, x):
+        return F.relu(self.body(x) + self.skip(x))
+
+
+def resnet(width=8):
+    return nn.Sequential(
+        conv_bn(1, width, 3), nn.ReLU(), Residual(width, width, 1), Residual(width, 2 * width, 2),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(2 * width, 10))
+
+
+def mobilenet(width=16):
+    def bn_relu6(c):
+        return [bn(c), nn.Hardtanh(0, 6)]
+
+    def separable(cin, cout, stride):
+        pad = [] if stride == 1 else [PadBottomRight()]
+        depthwise = nn.Conv2d(cin, cin, 3, stride=stride, padding=1 if stride == 1 else 0, groups=cin, bias=False)
+        return [*pad, depthwise, *bn_relu6(cin), nn.Conv2d(cin, cout, 1, bias=False), *bn_relu6(cout)]
+    return nn.Sequential(
+        PadBottomRight(), nn.Conv2d(1, width, 3, stride=2, bias=False), *bn_relu6(width),
+        *separable(width, 2 * width, 1), *separable(2 * width, 4 * width, 2),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4 * width, 10))
+
+
 class OwnLoop(nn.Module):
     """The classic 3×3 CNN as a learner writes it with functional ops."""
 
@@ -69,6 +132,8 @@ BUILD = {
     'classic4': lambda: classic(4),
     'convnet': lambda: convnet(False),
     'convnet_bn': lambda: convnet(True),
+    'resnet': resnet,
+    'mobilenet': mobilenet,
     'ownloop': OwnLoop,
 }
 

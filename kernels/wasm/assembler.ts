@@ -149,6 +149,8 @@ export const i32 = {
   div_u: (): Instr => [0x6e],
   /** Logical (unsigned) shift right: a byte offset >> 2 is a float index. */
   shr_u: (): Instr => [0x76],
+  /** `i32.load`: the four bytes at the address on the stack (plus `offset`), as an i32. */
+  load: (offset = 0): Instr => [0x28, ...memarg(2, offset)],
 };
 
 export const f32 = {
@@ -248,6 +250,14 @@ export const f64x2 = {
 
 
 export const drop = (): Instr => [0x1a];
+
+/**
+ * Bulk memory (WebAssembly 2.0): `memory.copy` pops (destination, source, byte count) and copies
+ * like memmove, within memory 0 (the two trailing zeros are the destination and source memories).
+ */
+export const memory = {
+  copy: (): Instr => [0xfc, ...uleb(10), 0x00, 0x00],
+};
 
 // ---------------------------------------------------------------------------------------------
 // Idioms the kernels share (short sequences, not instructions)

@@ -89,6 +89,7 @@ export function reluGeneral(x: Tensor, options: ReluOptions = {}): Tensor {
   if (!(top >= 0) || !Number.isFinite(negativeSlope) || !Number.isFinite(threshold)) {
     throw new Error(`reluGeneral: maxValue must be ≥ 0 and negativeSlope, threshold finite, got ${maxValue}, ${negativeSlope}, ${threshold}`);
   }
+  if (negativeSlope === 0 && threshold === 0) return clippedRelu(x, top);
   return unaryOp(
     'reluGeneral',
     x,
@@ -96,6 +97,22 @@ export function reluGeneral(x: Tensor, options: ReluOptions = {}): Tensor {
     (v) => (v > threshold ? (v < 0 ? 0 : v > top ? top : v) : v <= threshold ? (negativeSlope === 0 ? 0 : negativeSlope * (v - threshold)) : v),
     (v) => (v > threshold ? (v > 0 && v < top ? 1 : 0) : v < threshold ? negativeSlope : 0),
   );
+}
+
+/**
+ * min(max(x, 0), top) (ReLU6 for top = 6), as its own kernels (kernels/clipped-relu.ts; WebAssembly
+ * SIMD in the fast table): through the generic unary map every float paid a closure call, which made
+ * MobileNet's ReLU6 half of its training step.
+ */
+function clippedRelu(x: Tensor, top: number): Tensor {
+  const xd = x.data;
+  const y = allocFloat32(x.size); // (x.shape)
+  kernels().clippedReluForward(y, xd, top);
+  return Tensor.fromOp('reluGeneral', y, x.shape, [x], (dout) => {
+    const dx = allocFloat32(x.size); // (x.shape)
+    kernels().clippedReluBackward(dx, dout, xd, top);
+    accumulateGrad(x, dx, true);
+  });
 }
 
 /** min(max(x, 0), 6). */

@@ -3,7 +3,8 @@
 // reads them. The own loop's loss must fall over a few steps on one batch (it really trains).
 
 import { describe, it, expect } from 'vitest';
-import { runModels, modelNames, tatamiStep, makeBatches, pairedRatio } from '../../bench/models.js';
+import { runModels, modelNames, makeBatches, pairedRatio } from '../../bench/models.js';
+import { tatamiStep } from '../../bench/models-tatami.js';
 import { formatModels, formatTargets } from '../../bench/models-report.js';
 import { ortModelSteps } from '../../bench/models-onnx.js';
 
@@ -21,14 +22,16 @@ describe('bench models --quick', () => {
     expect(formatTargets(targets)).toMatch(/not measured/);
   });
 
-  it('the onnxruntime peer runs the exported model: its first output is tatami\'s', async () => {
+  it('the onnxruntime peer runs the exported model: its first output is tatami\'s (classic CNN, zoo resnet and mobilenet)', async () => {
     const data = makeBatches(2, 1);
-    const ort = await ortModelSteps('classic3', 'predict', data);
-    if (!('step' in ort)) throw new Error(ort.missing);
-    const theirs = await ort.step();
-    await ort.dispose();
-    const ours = await tatamiStep('classic3', 'predict', data)();
-    expect(Math.abs(theirs - ours)).toBeLessThanOrEqual(1e-5);
+    for (const name of ['classic3', 'resnet', 'mobilenet'] as const) {
+      const ort = await ortModelSteps(name, 'predict', data);
+      if (!('step' in ort)) throw new Error(ort.missing);
+      const theirs = await ort.step();
+      await ort.dispose();
+      const ours = await tatamiStep(name, 'predict', data)();
+      expect(Math.abs(theirs - ours), name).toBeLessThanOrEqual(1e-5);
+    }
     expect(await ortModelSteps('classic3', 'train', data)).toEqual({ missing: expect.stringMatching(/forward only/) });
   });
 
@@ -41,9 +44,9 @@ describe('bench models --quick', () => {
     expect(calls).toBe(7);
   });
 
-  it('the own op loop and the convnet + BatchNorm train: the loss falls on a repeated batch', () => {
+  it('the own op loop, the convnet + BatchNorm and the zoo resnet and mobilenet train: the loss falls on a repeated batch', () => {
     const data = makeBatches(4, 1);
-    for (const name of ['ownloop', 'convnet_bn'] as const) {
+    for (const name of ['ownloop', 'convnet_bn', 'resnet', 'mobilenet'] as const) {
       const step = tatamiStep(name, 'train', data);
       const first = step() as number;
       let last = first;

@@ -5,7 +5,7 @@
 import { describe, it, expect, vi, afterEach, type MockInstance } from 'vitest';
 import {
   Tensor, Sequential, input, Conv2D, MaxPool2D, AvgPool2D, DepthwiseConv2D, Conv2DTranspose, BatchNormalization, Flatten, Dense, Adam,
-  randomNormal, Rng, setKernels, getKernels, relu, sum, concat, maximumN,
+  randomNormal, Rng, setKernels, getKernels, relu, relu6, sum, concat, maximumN,
 } from '../../src/index.js';
 import { fastKernels, sharedKernels, kernels, type KernelTable } from '../../src/kernel-table.js';
 import { referenceKernels } from '../../src/reference-kernels.js';
@@ -52,13 +52,13 @@ async function train(): Promise<Float32Array[]> {
   return m.getWeights().map((w) => w.data);
 }
 
-/** What fit leaves out: batch-norm in inference (predict), a plain ReLU, a sum's backward (broadcastTo), concat and the max merge. */
+/** What fit leaves out: batch-norm in inference (predict), a plain ReLU, ReLU6, a sum's backward (broadcastTo), concat and the max merge. */
 function runTheRest(): void {
   const [x] = data();
   model().predict(x);
   const t = randomNormal([2, 3], new Rng(4), 0, 1, { requiresGrad: true });
   const u = randomNormal([2, 3], new Rng(5), 0, 1, { requiresGrad: true });
-  sum(sum(concat([relu(t), maximumN([t, u])], -1), 0)).backward();
+  sum(sum(concat([relu(t), relu6(u), maximumN([t, u])], -1), 0)).backward();
 }
 
 /** The largest |a − b| − 1e-5·|b| over all weights: ≤ 1e-5 means equal within atol = rtol = 1e-5. */

@@ -22,7 +22,7 @@ import { randomInput, tfjsArtifacts, asModelJson } from './io-helpers.js';
 import { trainedTfTeachable, SHAPE } from './teachable-model.js';
 
 /**
- * Ceilings just above the size measured (2026-11-29, esbuild 0.28): 140.0 kB minified, 46.6 kB gzipped.
+ * Ceilings just above the size measured (2026-11-29, esbuild 0.28): 149.5 kB minified, 49.7 kB gzipped.
  * The issue asks ≤ 25 kB gzipped; see the README's Embed section for where the bytes still are.
  * History: 101 kB / 35 kB with the first 12 layer types; 203 kB / 63.2 kB once the loader carried
  * every layer, both kernel tables and the training Model (fit, compile, progbar, optimizer state).
@@ -31,12 +31,14 @@ import { trainedTfTeachable, SHAPE } from './teachable-model.js';
  * kernel table's module: 138 kB / 45.7 kB; SeparableConv2D and Cropping2D opt-in: 134 kB / 45.0 kB; with
  * activity regularizers merged: 135 kB / 44.8 kB; with weight constraints (read by the core Dense and
  * Conv2D builders: their classes and config reader, 2.5 kB) and calls pinned to training=False:
- * 138.5 kB / 46.0 kB; with the relaxed-SIMD GEMM tiles merged: 140.0 kB / 46.6 kB; with Winograd
- * F(2×2, 3×3) for stride-1 3×3 convs (kernels/conv2d-winograd*.ts with its SIMD module,
- * src/conv2d-fast.ts: 9.6 kB minified in the bundle): 149.7 kB / 50.5 kB.
+ * 138.5 kB / 46.0 kB; with the relaxed-SIMD GEMM tiles merged: 140.0 kB / 46.6 kB; issue #15's direct
+ * SIMD convolution for few channels (its module 3.1 kB, its driver 2.6 kB, the naive conv loops it
+ * falls back to for non-finite filters 1.2 kB) and the clipped ReLU's kernels (1.6 kB), which predict
+ * uses too: 149.5 kB / 49.7 kB; with Winograd F(2×2, 3×3) for stride-1 3×3 convs (kernels/conv2d-winograd*.ts
+ * with its SIMD module, src/conv2d-winograd-choice.ts: 9.6 kB minified in the bundle): 159.3 kB / 53.5 kB.
  */
-const MAX_MINIFIED = 151_000;
-const MAX_GZIPPED = 51_500;
+const MAX_MINIFIED = 161_000;
+const MAX_GZIPPED = 54_500;
 
 /** Source folders and files of training that must not reach the bundle. */
 const TRAINING_CODE = [

@@ -1,8 +1,8 @@
-// Winograd inside the engine: the fast table's choice (src/conv2d-fast.ts), the filter gradient that
+// Winograd inside the engine: the fast table's choice (src/conv2d-winograd-choice.ts), the filter gradient that
 // starts from x, and conv2d's training path on a shape that picks Winograd, against the reference.
 import { describe, it, expect, afterEach } from 'vitest';
 import { conv2d, sum, mul, setKernels, randomNormal, Rng } from '../../src/index.js';
-import { conv2dUsesWinograd, conv2dKeptFast, conv2dForwardFast } from '../../src/conv2d-fast.js';
+import { conv2dUsesWinograd, conv2dKeptWithWinograd, conv2dForwardWithWinograd } from '../../src/conv2d-winograd-choice.js';
 import { conv2dShape, type Conv2dShape } from '../../kernels/conv-shape.js';
 import { conv2dBackwardFilterDirect } from '../../kernels/conv2d.js';
 import { conv2dForwardIm2col } from '../../kernels/conv2d-im2col.js';
@@ -29,23 +29,24 @@ describe('which convolutions run as Winograd', () => {
   });
 
   it('keeps x (no im2col matrix) for Winograd shapes and allocates the matrix otherwise', () => {
+    // Output channels no 8 divides, so the direct SIMD convolution (8 to 32 of them) does not apply.
     const x = new Float32Array(4 * 8 * 8 * 16);
-    expect(conv2dKeptFast(x, shape3x3(4, 8, 8, 16, 16))).toBe(x);
-    const s = shape3x3(4, 8, 8, 2, 16);
-    expect(conv2dKeptFast(x.subarray(0, 4 * 8 * 8 * 2), s).length).toBe(4 * 8 * 8 * 9 * 2);
+    expect(conv2dKeptWithWinograd(x, shape3x3(4, 8, 8, 16, 20))).toBe(x);
+    const s = shape3x3(4, 8, 8, 2, 12);
+    expect(conv2dKeptWithWinograd(x.subarray(0, 4 * 8 * 8 * 2), s).length).toBe(4 * 8 * 8 * 9 * 2);
   });
 
   it('a non-finite filter runs im2col (the fast path before Winograd), not tile-by-tile direct loops', () => {
     const rng = mulberry32(3);
-    const s = shape3x3(4, 8, 8, 16, 16);
+    const s = shape3x3(4, 8, 8, 16, 20); // 20 output channels: not the direct SIMD convolution's
     expect(conv2dUsesWinograd(s)).toBe(true);
     const x = randomArray(rng, 4 * 8 * 8 * 16);
-    const w = randomArray(rng, 9 * 16 * 16);
+    const w = randomArray(rng, 9 * 16 * 20);
     w[5] = NaN; // tap (0, 0): im2col's zero padding times NaN is NaN on the top row, unlike the direct loops
-    const want = nanArray(4 * 8 * 8 * 16);
+    const want = nanArray(4 * 8 * 8 * 20);
     conv2dForwardIm2col(want, x, w, null, s, new Float32Array(4 * 64 * 144));
     const got = nanArray(want.length);
-    conv2dForwardFast(got, x, w, null, s, x, false);
+    conv2dForwardWithWinograd(got, x, w, null, s, x, false);
     expect(Array.from(got).every((v, i) => Object.is(v, want[i]))).toBe(true);
   });
 });

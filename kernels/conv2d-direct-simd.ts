@@ -1,0 +1,231 @@
+// 2-D convolution computed directly from a zero-padded copy of the input on WebAssembly SIMD, for
+// layers with few channels. Same math as conv2d.ts (its naive twin):
+//   forward  y[n,oh,ow,co]   = b[co] + Σ_{kh,kw,ci} x[n, oh·sH − padTop + kh, ow·sW − padLeft + kw, ci] · w[kh,kw,ci,co]   overwrites y
+//   input    dx[n,ih,iw,ci] += Σ dy[n,oh,ow,co] · w[kh,kw,ci,co] over the (oh, ow, kh, kw) that read (ih, iw)     accumulates dx
+//   filter   dw[kh,kw,ci,co] += Σ_{n,oh,ow} dy[n,oh,ow,co] · x[n, oh·sH − padTop + kh, ow·sW − padLeft + kw, ci]  accumulates dw
+// Buffers (legend in conv-shape.ts): x, dx [N, H, W, CI]; w, dw [KH, KW, CI, CO]; b [CO] or null;
+// y, dy [N, OH, OW, CO]. Dilation 1 only.
+//
+// What it optimizes: with 8 or 16 channels (the small ResNet's 3×3 layers) the im2col path spends
+// four times longer copying windows into the cols matrix, and scattering them back in the input
+// gradient, than its GEMM spends multiplying: each window row is only KW·CI = 24 floats, moved by
+// a JS loop. Here the windows are never copied. The input is copied once into wasm memory with its
+// zero padding around it (xp, so no tap needs a bounds test), and the module
+// (wasm/conv2d-direct-module.ts) reads each window where it lies, 4 output pixels × 8 output
+// channels per register tile, as the GEMM's micro-kernel does with rows of cols.
+//   - Output rows are computed 4 pixels at a time: y goes through a scratch whose rows are OW
+//     rounded up to 4, and xp is wide enough for the extra pixels' windows; they are never copied out.
+//   - The input gradient at stride 1 is the same kernel run on the zero-padded dy with the filter
+//     turned 180° and its channel axes swapped: dx[ih, iw] = Σ_{kh', kw'} dyp[ih + kh', iw + kw'] · w'[kh', kw']
+//     with dyp = dy padded by KH − 1 − padTop above and KW − 1 − padLeft on the left, and
+//     w'[kh', kw', co, ci] = w[KH−1−kh', KW−1−kw', ci, co]. It adds onto dx (conv_add).
+//   - The filter gradient reads xp again (rebuilt from x, which the op keeps instead of cols), one
+//     tile of 4 taps × 8 channels per output row, summed in float32 lanes like the GEMM's.
+//
+// NaN and ±Infinity: the padding is real zeros here, where the naive loops skip padded taps, so a
+// non-finite weight (forward, input gradient) or a non-finite dy at a border pixel (filter gradient)
+// would meet a padded 0 and give NaN where the naive kernel gives ±Infinity or a number. So the
+// forward and the input gradient hand a filter with a non-finite value to the naive kernels, and the
+// filter gradient, when its result holds a non-finite value, is recomputed by the naive kernel.
+// (0·x is never non-finite for a finite x, so a finite result is exactly the naive one's terms.)
+//
+// Only call these where the *Applies predicates say so; conv2d-fast.ts chooses.
+
+import type { Conv2dShape } from './conv-shape.js';
+import { simdAvailable } from './gemm-simd.js';
+import { conv2dForwardDirect, conv2dBackwardInputDirect, conv2dBackwardFilterDirect } from './conv2d.js';
+import { reluInPlace } from './relu.js';
+import { conv2dDirectModuleBytes } from './wasm/conv2d-direct-module.js';
+import { engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
+
+type ConvRowsFn = (
+  y: number, x: number, w: number, bias: number, nRows: number, nTiles: number, nCo: number,
+  KH: number, kwci: number, xCol: number, xKh: number, xRow: number, coBytes: number, nImages: number, xImg: number,
+) => void;
+
+interface DirectExports {
+  conv_bias: ConvRowsFn;
+  conv_add: ConvRowsFn;
+  conv_filter_grad(
+    dw: number, x: number, dy: number, off: number, nRows: number, OW: number, nK4: number, nCo: number,
+    xCol: number, xRow: number, coBytes: number, nImages: number, xImg: number,
+  ): void;
+  relu_in_place(p: number, nVec: number): void;
+  pad_rows(dst: number, src: number, nImages: number, nRows: number, rowBytes: number, srcRow: number, dstRow: number, srcImage: number, dstImage: number): void;
+}
+
+// Built and instantiated on a heap at its first call there, then the same instance (WasmHeap.instance).
+const exports = (heap: WasmHeap): DirectExports => heap.instance('conv2d-direct', conv2dDirectModuleBytes) as unknown as DirectExports;
+
+// Up to this many output channels the windows cost more than the multiply. Measured here on
+// 2026-11-29 (medians, one process, load average 5–12): the ResNet's 32×28×28×8 → 8 3×3 'same'
+// layer, forward 0.56 ms against 3.1 ms for im2col + GEMM, input gradient 0.62 against 3.8;
+// 32×14×14×32 → 32, forward 4.7 against 9.6; but at 64 output channels (the convnet's 32 → 64
+// layer) the filter gradient was 40% slower than the GEMM's, which amortizes im2col over CO columns.
+const MAX_CHANNELS = 32;
+
+/** True where the forward and the filter gradient run here: dilation 1, CO a multiple of 8 and ≤ 32, not a plain 1×1. */
+export function conv2dDirectSimdApplies(s: Conv2dShape): boolean {
+  const pointwise = s.KH === 1 && s.KW === 1 && s.strideH === 1 && s.strideW === 1 && s.padTop === 0 && s.padLeft === 0;
+  return simdAvailable && !pointwise && s.dilationH === 1 && s.dilationW === 1 && s.CO % 8 === 0 && s.CO <= MAX_CHANNELS;
+}
+
+/** True where the input gradient runs here: as above with the channel roles swapped, at stride 1. */
+export function conv2dDirectSimdInputApplies(s: Conv2dShape): boolean {
+  return conv2dDirectSimdApplies({ ...s, CO: s.CI }) && s.strideH === 1 && s.strideW === 1;
+}
+
+/** True when a[from .. from + n) holds no NaN and no ±Infinity. */
+function allFinite(a: Float32Array, from: number, n: number): boolean {
+  for (let i = from; i < from + n; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
+/** The padded input of a direct convolution: height, width (floats per image = Hp·Wp·C). */
+interface Padded { Hp: number; Wp: number }
+
+/** The padded size that holds every window of OH × OW4 output pixels (OW4: OW rounded up to 4). */
+function paddedSize(OH: number, OW4: number, KH: number, KW: number, sH: number, sW: number): Padded {
+  return { Hp: (OH - 1) * sH + KH, Wp: (OW4 - 1) * sW + KW };
+}
+
+/**
+ * heap[at ..] ← src [N, rows, cols, C] zero-padded to [N, Hp, Wp, C] with `top` rows above and
+ * `left` columns on the left (rows and columns past Hp, Wp are left out: no window reads them).
+ * src is first copied whole to heap[stage ..] (one memcpy), then row by row within the heap by the
+ * module's pad_rows (a few thousand rows per call, each one memory.copy).
+ */
+function placePadded(
+  m: DirectExports, heap: Float32Array, at: number, stage: number, src: Float32Array, N: number, rows: number, cols: number, C: number, top: number, left: number, p: Padded,
+): void {
+  const image = p.Hp * p.Wp * C;
+  heap.set(src.subarray(0, N * rows * cols * C), stage);
+  heap.fill(0, at, at + N * image);
+  const rowFloats = Math.max(0, Math.min(cols, p.Wp - left)) * C; // the part of each source row that lands inside
+  const nRows = Math.max(0, Math.min(rows, p.Hp - top));
+  if (rowFloats === 0 || nRows === 0) return;
+  m.pad_rows(4 * (at + (top * p.Wp + left) * C), 4 * stage, N, nRows, 4 * rowFloats, 4 * cols * C, 4 * p.Wp * C, 4 * rows * cols * C, 4 * image);
+}
+
+/** out [N·R, OW, C] ← the heap rows [N·R, OW4, C] (dropping the padding pixels of each row). */
+function copyRowsOut(out: Float32Array, heap: Float32Array, at: number, rows: number, OW: number, OW4: number, C: number): void {
+  if (OW === OW4) {
+    out.set(heap.subarray(at, at + rows * OW * C));
+    return;
+  }
+  for (let r = 0; r < rows; r++) out.set(heap.subarray(at + r * OW4 * C, at + (r * OW4 + OW) * C), r * OW * C);
+}
+
+/**
+ * y = conv2d(x, w) + bias (then clamped at 0 when `relu`); overwrites y. See the header. On `heap`
+ * (default: the engine's); the naive loops when it cannot grow or when w is not finite.
+ */
+export function conv2dForwardDirectSimd(
+  y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape, relu = false, heap: WasmHeap = engineHeap(),
+): void {
+  const { N, H, W, CI, KH, KW, CO, OH, OW, strideH, strideW } = s;
+  const wLen = KH * KW * CI * CO;
+  const naive = (): void => {
+    conv2dForwardDirect(y, x, w, bias, s);
+    if (relu) reluInPlace(y.subarray(0, N * OH * OW * CO));
+  };
+  if (!allFinite(w, 0, wLen)) {
+    naive(); // a non-finite weight must not meet the padding's zeros (see the header)
+    return;
+  }
+  const OW4 = vec4Ceil(OW);
+  const p = paddedSize(OH, OW4, KH, KW, strideH, strideW);
+  const xpLen = N * p.Hp * p.Wp * CI, yLen = N * OH * OW4 * CO;
+  const W_AT = 0, B_AT = vec4Ceil(wLen), X_AT = B_AT + vec4Ceil(CO), Y_AT = X_AT + vec4Ceil(xpLen);
+  const STAGE_AT = Y_AT + yLen; // x before padding
+  const views = heap.views((STAGE_AT + N * H * W * CI) * 4);
+  if (views === null) {
+    naive(); // the heap cannot grow
+    return;
+  }
+  const { f32 } = views;
+  const m = exports(heap);
+  f32.set(w.subarray(0, wLen), W_AT);
+  if (bias === null) f32.fill(0, B_AT, B_AT + CO);
+  else f32.set(bias.subarray(0, CO), B_AT);
+  placePadded(m, f32, X_AT, STAGE_AT, x, N, H, W, CI, s.padTop, s.padLeft, p);
+  m.conv_bias(4 * Y_AT, 4 * X_AT, 4 * W_AT, 4 * B_AT, OH, OW4 / 4, CO / 8,
+    KH, KW * CI, 4 * strideW * CI, 4 * p.Wp * CI, 4 * strideH * p.Wp * CI, 4 * CO, N, 4 * p.Hp * p.Wp * CI);
+  if (relu) m.relu_in_place(4 * Y_AT, yLen / 4);
+  copyRowsOut(y, f32, Y_AT, N * OH, OW, OW4, CO);
+}
+
+/**
+ * dx += ∂(Σ y·dy)/∂x at stride 1, as the forward kernel on the padded dy (see the header). Accumulates.
+ * On `heap` (default: the engine's); the naive loops when it cannot grow or when w is not finite.
+ */
+export function conv2dBackwardInputDirectSimd(dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape, heap: WasmHeap = engineHeap()): void {
+  const { N, H, W, CI, KH, KW, CO, OH, OW } = s;
+  const wLen = KH * KW * CI * CO;
+  if (!allFinite(w, 0, wLen)) {
+    conv2dBackwardInputDirect(dx, dy, w, s); // a non-finite weight must not meet dy's padding (see the header)
+    return;
+  }
+  const W4 = vec4Ceil(W);
+  const p = paddedSize(H, W4, KH, KW, 1, 1);
+  const dypLen = N * p.Hp * p.Wp * CO, dxLen = N * H * W4 * CI;
+  const W_AT = 0, DY_AT = vec4Ceil(wLen), DX_AT = DY_AT + vec4Ceil(dypLen);
+  const STAGE_AT = DX_AT + dxLen; // dy before padding
+  const views = heap.views((STAGE_AT + N * OH * OW * CO) * 4);
+  if (views === null) {
+    conv2dBackwardInputDirect(dx, dy, w, s); // the heap cannot grow
+    return;
+  }
+  const { f32 } = views;
+  const m = exports(heap);
+  // w'[kh', kw', co, ci] = w[KH−1−kh', KW−1−kw', ci, co]: the filter turned 180°, channels swapped.
+  for (let kh = 0; kh < KH; kh++) {
+    for (let kw = 0; kw < KW; kw++) {
+      const src = ((KH - 1 - kh) * KW + (KW - 1 - kw)) * CI * CO; // w[KH−1−kh, KW−1−kw, 0, 0]
+      const dst = W_AT + (kh * KW + kw) * CO * CI; // w'[kh, kw, 0, 0]
+      for (let co = 0; co < CO; co++) for (let ci = 0; ci < CI; ci++) f32[dst + co * CI + ci] = w[src + ci * CO + co];
+    }
+  }
+  placePadded(m, f32, DY_AT, STAGE_AT, dy, N, OH, OW, CO, KH - 1 - s.padTop, KW - 1 - s.padLeft, p);
+  // dx's rows into the scratch (rows of W4 pixels), so conv_add adds onto them.
+  for (let r = 0; r < N * H; r++) f32.set(dx.subarray(r * W * CI, (r + 1) * W * CI), DX_AT + r * W4 * CI);
+  m.conv_add(4 * DX_AT, 4 * DY_AT, 4 * W_AT, 0, H, W4 / 4, CI / 8,
+    KH, KW * CO, 4 * CO, 4 * p.Wp * CO, 4 * p.Wp * CO, 4 * CI, N, 4 * p.Hp * p.Wp * CO);
+  copyRowsOut(dx, f32, DX_AT, N * H, W, W4, CI);
+}
+
+/**
+ * dw += Σ over the batch of x's windows × dy, reading x's padded copy (see the header). Accumulates.
+ * On `heap` (default: the engine's); the naive loops when it cannot grow or the result is not finite.
+ */
+export function conv2dBackwardFilterDirectSimd(dw: Float32Array, dy: Float32Array, x: Float32Array, s: Conv2dShape, heap: WasmHeap = engineHeap()): void {
+  const { N, H, W, CI, KH, KW, CO, OH, OW, strideH, strideW } = s;
+  const p = paddedSize(OH, vec4Ceil(OW), KH, KW, strideH, strideW);
+  const KKC = KH * KW * CI;
+  const KKC4 = vec4Ceil(KKC);
+  const xpLen = N * p.Hp * p.Wp * CI, yLen = N * OH * OW * CO;
+  const DW_AT = 0, OFF_AT = KKC4 * CO, DY_AT = OFF_AT + KKC4, X_AT = DY_AT + vec4Ceil(yLen);
+  const STAGE_AT = X_AT + xpLen; // x before padding
+  const views = heap.views((STAGE_AT + N * H * W * CI) * 4);
+  if (views === null) {
+    conv2dBackwardFilterDirect(dw, dy, x, s); // the heap cannot grow
+    return;
+  }
+  const { f32, i32 } = views;
+  const m = exports(heap);
+  f32.fill(0, DW_AT, DW_AT + KKC4 * CO);
+  // off[k]: where tap k = (kh, kw, ci) lies within a window of xp, in bytes; the pad taps read 0.
+  for (let k = 0; k < KKC4; k++) {
+    const kh = Math.floor(k / (KW * CI));
+    i32[OFF_AT + k] = k < KKC ? 4 * (kh * p.Wp * CI + (k - kh * KW * CI)) : 0;
+  }
+  f32.set(dy.subarray(0, yLen), DY_AT);
+  placePadded(m, f32, X_AT, STAGE_AT, x, N, H, W, CI, s.padTop, s.padLeft, p);
+  m.conv_filter_grad(4 * DW_AT, 4 * X_AT, 4 * DY_AT, 4 * OFF_AT, OH, OW, KKC4 / 4, CO / 8,
+    4 * strideW * CI, 4 * strideH * p.Wp * CI, 4 * CO, N, 4 * p.Hp * p.Wp * CI);
+  if (!allFinite(f32, DW_AT, KKC * CO)) {
+    conv2dBackwardFilterDirect(dw, dy, x, s); // a padded 0 may have met a non-finite dy (see the header)
+    return;
+  }
+  for (let i = 0; i < KKC * CO; i++) dw[i] += f32[DW_AT + i];
+}
