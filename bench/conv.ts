@@ -11,6 +11,8 @@ import {
   conv2dForwardIm2col, conv2dBackwardInputIm2col, conv2dBackwardFilterIm2col, im2col, gemmSimdBias, relaxedSimdAvailable,
   type Conv2dShape, type Padding,
 } from '../kernels/index.js';
+import { conv2dForwardWinograd, conv2dBackwardInputWinograd, winogradApplies } from '../kernels/conv2d-winograd.js';
+import { gemmFast } from '../kernels/gemm-fast.js';
 import type { Case, Version } from './case.js';
 import { uniform, prior, minusPrior, pick } from './data.js';
 import { tfVersion, hasKernel } from './peers/tfjs.js';
@@ -35,7 +37,13 @@ export interface KernelVersion<F> {
   name: string;
   fn: F;
   note?: string;
+  /** Why this version cannot run a conv shape (listed as missing, never run), or null when it can. */
+  unsupported?: (s: Conv2dShape) => string | null;
 }
+
+/** Winograd F(2×2, 3×3) runs 3×3 kernels at stride 1 and dilation 1 only. */
+const winogradUnsupported = (s: Conv2dShape): string | null =>
+  winogradApplies(s) ? null : 'Winograd F(2x2, 3x3): 3x3 kernels at stride 1 only';
 
 /** The references: tatami's seven-loop kernels. */
 export const convReference = {
@@ -48,9 +56,11 @@ export const convReference = {
 export const convForwardVersions: KernelVersion<ConvForwardKernel>[] = [
   { name: 'im2col', fn: conv2dForwardIm2col, note: relaxedSimdAvailable ? 'GEMM on relaxed SIMD (FMA)' : undefined },
   ...(relaxedSimdAvailable ? [{ name: 'im2col plain-simd', fn: conv2dForwardIm2colPlainSimd, note: 'GEMM on plain SIMD (mul + add)' }] : []),
+  { name: 'winograd', fn: (y, x, w, bias, s) => conv2dForwardWinograd(y, x, w, bias, s, gemmFast), note: 'F(2x2, 3x3), GEMMs by gemmFast', unsupported: winogradUnsupported },
 ];
 export const convInputGradVersions: KernelVersion<ConvInputGradKernel>[] = [
   { name: 'im2col', fn: conv2dBackwardInputIm2col },
+  { name: 'winograd', fn: (dx, dy, w, s) => conv2dBackwardInputWinograd(dx, dy, w, s, gemmFast), note: 'F(2x2, 3x3), GEMMs by gemmFast', unsupported: winogradUnsupported },
 ];
 export const convFilterGradVersions: KernelVersion<ConvFilterGradKernel>[] = [
   { name: 'im2col', fn: (dw, dy, _x, s, cols) => conv2dBackwardFilterIm2col(dw, dy, cols, s), note: 'cols from the forward pass (as in training)' },
@@ -139,7 +149,15 @@ const filterSize = (s: Conv2dShape): number => s.KH * s.KW * s.CI * s.CO;
 
 // ---- tatami versions: a kernel from a list above, wrapped with its buffers ----
 
+/** The version as missing when it cannot run this shape, else null. */
+function unsupportedVersion<F>(d: ConvData, k: KernelVersion<F>): Version | null {
+  const why = k.unsupported?.(d.s) ?? null;
+  return why === null ? null : { name: k.name, engine: 'tatami', missing: why, run: () => undefined, read: () => [] };
+}
+
 function forwardVersion(d: ConvData, k: KernelVersion<ConvForwardKernel>): Version {
+  const unsupported = unsupportedVersion(d, k);
+  if (unsupported !== null) return unsupported;
   let y = new Float32Array(0);
   let cols = new Float32Array(0);
   let calls = 0;
@@ -154,6 +172,8 @@ function forwardVersion(d: ConvData, k: KernelVersion<ConvForwardKernel>): Versi
 }
 
 function inputGradVersion(d: ConvData, k: KernelVersion<ConvInputGradKernel>): Version {
+  const unsupported = unsupportedVersion(d, k);
+  if (unsupported !== null) return unsupported;
   let dx = new Float32Array(0);
   let p: Float32Array = new Float32Array(0);
   let calls = 0;
@@ -309,8 +329,14 @@ function convnetjsVersion(d: ConvData, op: 'forward' | 'dx' | 'dw'): Version {
   };
 }
 
+/** The operations of a conv2d shape. */
+export const convOpNames = ['forward', 'dx', 'dw'] as const;
+export type ConvOp = (typeof convOpNames)[number];
+
 export interface ConvCaseOptions {
   shapes?: ConvSpec[];
+  /** Which operations to run on the conv2d shapes (--ops). Default all three. */
+  ops?: readonly ConvOp[];
   /** Run the peers too (tfjs-cpu, tfjs-wasm, onnxruntime, ConvNetJS). Default true. */
   peers?: boolean;
   forward?: KernelVersion<ConvForwardKernel>[];
@@ -330,7 +356,7 @@ export async function* convCases(options: ConvCaseOptions = {}): AsyncGenerator<
   const {
     shapes = convShapes, peers = true,
     forward = convForwardVersions, dx = convInputGradVersions, dw = convFilterGradVersions,
-    depthwise = depthwiseShapes, transpose = transposeShapes,
+    depthwise = depthwiseShapes, transpose = transposeShapes, ops = convOpNames,
   } = options;
   for (const spec of shapes) {
     const d = convData(spec);
@@ -340,17 +366,17 @@ export async function* convCases(options: ConvCaseOptions = {}): AsyncGenerator<
     const shape = specName(spec);
     const peersFor = async (op: 'forward' | 'dx' | 'dw'): Promise<Version[]> =>
       peers ? [...await tfjsVersions(d, spec.padding, op), onnxVersion(d, op), convnetjsVersion(d, op)] : [];
-    yield {
+    if (ops.includes('forward')) yield {
       family: 'conv', shape, op: 'forward', unit: 'GFLOP/s', work: flops, tolerance,
       reference: forwardVersion(d, convReference.forward),
       versions: [...forward.map((k) => forwardVersion(d, k)), ...await peersFor('forward')],
     };
-    yield {
+    if (ops.includes('dx')) yield {
       family: 'conv', shape, op: 'dx', unit: 'GFLOP/s', work: flops, tolerance,
       reference: inputGradVersion(d, convReference.dx),
       versions: [...dx.map((k) => inputGradVersion(d, k)), ...await peersFor('dx')],
     };
-    yield {
+    if (ops.includes('dw')) yield {
       family: 'conv', shape, op: 'dw', unit: 'GFLOP/s', work: flops, tolerance,
       reference: filterGradVersion(d, convReference.dw),
       versions: [...dw.map((k) => filterGradVersion(d, k)), ...await peersFor('dw')],

@@ -6,6 +6,7 @@
 //                                       a custom conv shape: NxHxWxCI:CO:KHxKW:valid|same[:stride]
 //                                       (repeatable; implies the conv family)
 //   npm run bench -- conv --kinds depthwise,transposed
+//   npm run bench -- conv --ops forward,dx    only those operations of the conv2d shapes
 //                                       only those kinds of convolution (conv2d, depthwise, transposed)
 //   npm run bench -- --quick            small shapes, few samples (seconds, not minutes)
 //   npm run bench -- models             whole models: training steps and predict at batch 32 and 1,
@@ -18,28 +19,22 @@
 // Results: a table on stdout, progress on stderr, and bench/results/<family>-<time>.json plus
 // bench/results/latest-<family>.json.
 
-import { runFamily, familyNames, convKindNames, defaultRunOptions, quickTiming, type FamilyName, type RunOptions, type ConvKind } from './run.js';
-import { parseConvSpec } from './conv.js';
+import { runFamily, familyNames, convKindNames, defaultRunOptions, quickTiming, type FamilyName, type RunOptions } from './run.js';
+import { convOpNames, parseConvSpec } from './conv.js';
 import { runModels, modelNames, type ModelName } from './models.js';
 import { formatModels, formatTargets, writeModels } from './models-report.js';
 import { machineInfo } from './report.js';
 
 const usage = `usage: npm run bench -- [conv|pool|gemm|train|models ...] [--quick] [--shape NxHxWxCI:CO:KHxKW:valid|same[:stride]]
-                       [--kinds conv2d,depthwise,transposed] [--models ${modelNames.join(',')}]
+                       [--kinds conv2d,depthwise,transposed] [--ops forward,dx,dw] [--models ${modelNames.join(',')}]
                        [--no-peers] [--samples N] [--max-time SECONDS] [--no-write]`;
 
-function parseKinds(text: string): ConvKind[] {
-  const kinds = text.split(',');
-  const bad = kinds.find((k) => !(convKindNames as readonly string[]).includes(k));
-  if (bad !== undefined) throw new Error(`--kinds takes ${convKindNames.join(', ')} (comma-separated), got '${bad}'\n${usage}`);
-  return kinds as ConvKind[];
-}
-
-function parseModels(text: string): ModelName[] {
+/** A comma-separated list of names, each one of `allowed` (--kinds, --ops, --models). */
+function parseNames<T extends string>(flag: string, allowed: readonly T[], text: string): T[] {
   const names = text.split(',');
-  const bad = names.find((m) => !(modelNames as readonly string[]).includes(m));
-  if (bad !== undefined) throw new Error(`--models takes ${modelNames.join(', ')} (comma-separated), got '${bad}'\n${usage}`);
-  return names as ModelName[];
+  const bad = names.find((n) => !(allowed as readonly string[]).includes(n));
+  if (bad !== undefined) throw new Error(`${flag} takes ${allowed.join(', ')} (comma-separated), got '${bad}'\n${usage}`);
+  return names as T[];
 }
 
 function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOptions; models: boolean; modelRows: readonly ModelName[]; maxTime?: number } {
@@ -63,8 +58,9 @@ function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOption
     else if (a === '--no-peers') options.peers = false;
     else if (a === '--no-write') options.write = false;
     else if (a === '--shape') shapes.push(value());
-    else if (a === '--kinds') options.convKinds = parseKinds(value());
-    else if (a === '--models') { modelRows = parseModels(value()); models = true; }
+    else if (a === '--kinds') options.convKinds = parseNames('--kinds', convKindNames, value());
+    else if (a === '--ops') options.convOps = parseNames('--ops', convOpNames, value());
+    else if (a === '--models') { modelRows = parseNames('--models', modelNames, value()); models = true; }
     else if (a.startsWith('--shape=')) shapes.push(a.slice('--shape='.length));
     else if (a === '--samples') samples = Number(value());
     else if (a === '--max-time') maxTime = Number(value());

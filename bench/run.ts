@@ -5,7 +5,7 @@ import { runCase } from './harness.js';
 import { defaultTiming, type Case, type Result, type TimingOptions } from './case.js';
 import { formatTable, machineInfo, writeResults } from './report.js';
 import { consumed } from './timing.js';
-import { convCases, convQuickShapes, convQuickExtras, type ConvSpec } from './conv.js';
+import { type ConvOp, convCases, convQuickShapes, convQuickExtras, type ConvSpec } from './conv.js';
 import type { DepthwiseSpec } from './depthwise-conv.js';
 import type { TransposeSpec } from './conv-transpose.js';
 import { poolCases } from './pool.js';
@@ -26,6 +26,8 @@ export interface RunOptions {
   convShapes?: ConvSpec[];
   /** Which kinds of convolution the conv family runs (--kinds; default all). */
   convKinds?: readonly ConvKind[];
+  /** Which operations the conv2d shapes run (--ops; default all). */
+  convOps?: readonly ConvOp[];
   timing: TimingOptions;
   /** Write bench/results/*.json (default true); a directory overrides bench/results. */
   write: boolean | string;
@@ -52,6 +54,7 @@ export function familyCases(name: FamilyName, o: RunOptions): AsyncIterable<Case
         depthwise: kinds.includes('depthwise') ? extras.depthwise : [],
         transpose: kinds.includes('transposed') ? extras.transpose : [],
         peers: o.peers,
+        ops: o.convOps,
       });
     }
     case 'pool': return poolCases({ quick: o.quick, peers: o.peers });

@@ -11,7 +11,8 @@ import { gemmFast } from '../kernels/gemm-fast.js';
 import { reduceSumToFast } from '../kernels/reduce-fast.js';
 import { reluInPlace } from '../kernels/relu.js';
 import { reluBackwardBiasFast } from '../kernels/relu-fast.js';
-import { conv2dKeptIsInput, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast, conv2dBackwardBiasFast } from '../kernels/conv2d-fast.js';
+import { conv2dBackwardBiasFast } from '../kernels/conv2d-fast.js';
+import { conv2dKeptWithWinograd, conv2dForwardWithWinograd, conv2dBackwardInputWithWinograd, conv2dBackwardFilterWithWinograd } from './conv2d-winograd-choice.js';
 import { clippedReluForward, clippedReluBackward } from '../kernels/clipped-relu.js';
 import { clippedReluForwardSimd, clippedReluBackwardSimd } from '../kernels/clipped-relu-simd.js';
 import { depthwiseConv2dForwardFast, depthwiseConv2dBackwardInputFast, depthwiseConv2dBackwardFilterFast } from '../kernels/depthwise-conv2d-fast.js';
@@ -174,11 +175,12 @@ export const fastKernels: KernelTable = {
   // The relaxed-SIMD GEMM (FMA) when its probe says the engine has it, else plain SIMD, else JS:
   // gemmFast chooses, so the convolutions that call it directly get the same GEMM.
   gemm: gemmFast,
-  // A 1×1 conv with stride 1 is a plain GEMM: x already is the cols matrix, so nothing is copied.
-  conv2dKept: (x, s) => (conv2dKeptIsInput(s) ? x : allocFloat32(s.N * s.OH * s.OW * s.KH * s.KW * s.CI)), // (N·OH·OW, KH·KW·CI)
-  conv2dForward: conv2dForwardFast,
-  conv2dBackwardInput: conv2dBackwardInputFast,
-  conv2dBackwardFilter: conv2dBackwardFilterFast,
+  // Winograd for the stride-1 3×3 convs where it pays, else the direct SIMD kernels or im2col
+  // (src/conv2d-winograd-choice.ts, kernels/conv2d-fast.ts).
+  conv2dKept: conv2dKeptWithWinograd,
+  conv2dForward: conv2dForwardWithWinograd,
+  conv2dBackwardInput: conv2dBackwardInputWithWinograd,
+  conv2dBackwardFilter: conv2dBackwardFilterWithWinograd,
   conv2dBackwardBias: conv2dBackwardBiasFast,
   depthwiseConv2dForward: depthwiseConv2dForwardFast,
   depthwiseConv2dBackwardInput: depthwiseConv2dBackwardInputFast,

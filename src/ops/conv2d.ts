@@ -32,7 +32,9 @@ export interface Conv2dOptions {
  *   y[n,oh,ow,co] = bias[co] + Σ_{kh,kw,ci} x[n, oh·sH − padTop + kh·dH, ow·sW − padLeft + kw·dW, ci] · w[kh,kw,ci,co]
  *
  * x [N, H, W, CI], filter [KH, KW, CI, CO] → [N, OH, OW, CO]. Runs as im2col + blocked GEMM; the
- * im2col matrix is kept for the filter gradient (dW = colsᵀ·dY) and dX = col2im(dY·Wᵀ). Under
+ * im2col matrix is kept for the filter gradient (dW = colsᵀ·dY) and dX = col2im(dY·Wᵀ). Stride-1 3×3
+ * convs with ≥ 4 channels in and out and ≥ 256 output pixels run forward and dX as Winograd F(2×2, 3×3)
+ * instead, and keep x (src/conv2d-winograd-choice.ts). Under
  * setKernels('reference') it runs the seven-loop direct kernels of kernels/conv2d.ts instead.
  * Matches tf.conv2d (TensorFlow.js) and Keras Conv2D.
  */

@@ -34,10 +34,11 @@ import { trainedTfTeachable, SHAPE } from './teachable-model.js';
  * 138.5 kB / 46.0 kB; with the relaxed-SIMD GEMM tiles merged: 140.0 kB / 46.6 kB; issue #15's direct
  * SIMD convolution for few channels (its module 3.1 kB, its driver 2.6 kB, the naive conv loops it
  * falls back to for non-finite filters 1.2 kB) and the clipped ReLU's kernels (1.6 kB), which predict
- * uses too: 149.5 kB / 49.7 kB.
+ * uses too: 149.5 kB / 49.7 kB; with Winograd F(2×2, 3×3) for stride-1 3×3 convs (kernels/conv2d-winograd*.ts
+ * with its SIMD module, src/conv2d-winograd-choice.ts: 9.6 kB minified in the bundle): 159.3 kB / 53.5 kB.
  */
-const MAX_MINIFIED = 151_000;
-const MAX_GZIPPED = 51_000;
+const MAX_MINIFIED = 161_000;
+const MAX_GZIPPED = 54_500;
 
 /** Source folders and files of training that must not reach the bundle. */
 const TRAINING_CODE = [

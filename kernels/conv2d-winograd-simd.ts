@@ -1,0 +1,92 @@
+// Winograd's input and output transforms (conv2d-winograd-transforms.ts's inputTransform and
+// outputTransformTile, their twins) on WebAssembly SIMD, for a chunk of tiles whose channel counts
+// are multiples of 4:
+//
+//   inputTransformChunkSimd    v [16, tc, IC] ← (Bᵀ d B)[ξ] of tiles t0 .. t0 + tc − 1 (overwritten);
+//                              d = the tile's 4×4 pixels in padded [g, PH, PW, IC], tile (nl, th, tw)
+//                              starting at row 2·th, column 2·tw
+//   outputTransformChunkSimd   yt [tc, 2, 2, OC] ← Aᵀ m A + bias (then ReLU) of every tile, m from
+//                              mm [16, tc, OC], with a NaN/±Inf test per tile
+//
+// What it optimizes: the JS transforms are scalar, with a float32 → float64 conversion per load and
+// back per store; the input transform alone cost about as much as the 16 GEMMs (profiled on
+// 8×56×56×64→64), the output transform half that. Here four channels go through each add. Operands
+// cross into the shared heap with one TypedArray.set each; the module (wasm/winograd-module.ts)
+// walks a run of tiles per call. Results may differ from the JS ones in the last bit (float32 adds).
+
+import { heapViews, instantiateOnHeap, vec4Ceil } from './wasm/heap.js';
+import { winogradModuleBytes } from './wasm/winograd-module.js';
+
+interface WinogradExports {
+  winograd_input(v: number, src: number, count: number, icVec: number, rowStride: number, colStride: number, plane: number): void;
+  winograd_output(yt: number, m: number, count: number, ocVec: number, plane: number, bias: number, relu: number, flags: number): void;
+}
+
+// Instantiated at the first call, then reused.
+let wasm: WinogradExports | null = null;
+function exports(): WinogradExports {
+  if (wasm === null) wasm = instantiateOnHeap(winogradModuleBytes()) as unknown as WinogradExports;
+  return wasm;
+}
+
+/** The grid of tiles over a padded group of images (see conv2d-winograd.ts's runPass). */
+export interface TileGrid {
+  readonly IC: number; readonly TH: number; readonly TW: number; readonly PH: number; readonly PW: number;
+}
+
+/** v [16, tc, IC] ← the input transforms of tiles t0 .. t0 + tc − 1 of `padded`. Needs IC % 4 = 0 and SIMD. */
+export function inputTransformChunkSimd(v: Float32Array, padded: Float32Array, t0: number, tc: number, grid: TileGrid): void {
+  const { IC, TH, TW, PH, PW } = grid;
+  if (IC % 4 !== 0) throw new Error(`inputTransformChunkSimd: channels must be a multiple of 4, got ${IC}`);
+  // Padded row where a tile starts (its first of 4 rows), counted over the group's images.
+  const firstRow = (t: number): number => {
+    const rest = Math.floor(t / TW);
+    return Math.floor(rest / TH) * PH + 2 * (rest % TH);
+  };
+  const rowFloats = PW * IC;
+  const from = firstRow(t0) * rowFloats;
+  const to = (firstRow(t0 + tc - 1) + 4) * rowFloats; // the last tile's 4 rows, all in the copy
+  // Heap, in floats: the chunk's padded rows, then V.
+  const P_AT = 0;
+  const V_AT = vec4Ceil(to - from);
+  const k = exports();
+  const { f32 } = heapViews((V_AT + 16 * tc * IC) * 4);
+  f32.set(padded.subarray(from, to), P_AT);
+  // One call per run of tiles side by side in a tile row.
+  for (let t = t0; t < t0 + tc;) {
+    const tw = t % TW;
+    const count = Math.min(TW - tw, t0 + tc - t);
+    const src = (P_AT + firstRow(t) * rowFloats - from + 2 * tw * IC) * 4;
+    k.winograd_input((V_AT + (t - t0) * IC) * 4, src, count, IC / 4, rowFloats * 4, IC * 4, tc * IC * 4);
+    t += count;
+  }
+  v.set(f32.subarray(V_AT, V_AT + 16 * tc * IC));
+}
+
+/** What {@link outputTransformChunkSimd} leaves in the shared heap (read both before the next heap kernel runs). */
+export interface OutputChunk {
+  /** [tc, 2, 2, OC]: Aᵀ m A + bias, clamped at 0 when asked. */
+  readonly yt: Float32Array;
+  /** [tc, 4]: per tile, 0 when all its values before the ReLU are finite, NaN when one is not. */
+  readonly flags: Float32Array;
+}
+
+/**
+ * yt [tc, 2, 2, OC] ← Aᵀ m A + bias (then ReLU when `relu`, NaN kept as relu.ts) for the tc tiles of
+ * mm [16, tc, OC], and each tile's finiteness test. Needs OC % 4 = 0 and SIMD.
+ */
+export function outputTransformChunkSimd(mm: Float32Array, tc: number, OC: number, bias: Float32Array | null, relu: boolean): OutputChunk {
+  if (OC % 4 !== 0) throw new Error(`outputTransformChunkSimd: channels must be a multiple of 4, got ${OC}`);
+  // Heap, in floats: M [16, tc, OC], yt [tc, 2, 2, OC], the bias [OC] (zeros without one), flags [tc, 4].
+  const M_AT = 0;
+  const Y_AT = 16 * tc * OC;
+  const B_AT = Y_AT + 4 * tc * OC;
+  const F_AT = B_AT + OC;
+  const k = exports();
+  const { f32 } = heapViews((F_AT + 4 * tc) * 4);
+  f32.set(mm.subarray(0, 16 * tc * OC), M_AT);
+  if (bias === null) f32.fill(0, B_AT, B_AT + OC);
+  else f32.set(bias.subarray(0, OC), B_AT);
+  k.winograd_output(Y_AT * 4, M_AT * 4, tc, OC / 4, tc * OC * 4, B_AT * 4, relu ? -1 : 0, F_AT * 4);
+  return { yt: f32.subarray(Y_AT, Y_AT + 4 * tc * OC), flags: f32.subarray(F_AT, F_AT + 4 * tc) };
+}

@@ -1,0 +1,85 @@
+// The fast kernel table's 2-D convolution entries (src/kernel-table.ts): Winograd F(2×2, 3×3) for the
+// stride-1 3×3 convolutions where it measured faster than im2col, and kernels/conv2d-fast.ts's choice
+// (the direct SIMD kernels for few output channels, else im2col + GEMM) everywhere else. The direct
+// kernels keep their shapes: Winograd takes a shape only where they do not apply.
+
+import { allocFloat32, releaseFloat32 } from './storage.js';
+import type { Conv2dShape } from '../kernels/conv-shape.js';
+import { gemmFast } from '../kernels/gemm-fast.js';
+import { conv2dForwardIm2col, conv2dBackwardInputIm2col } from '../kernels/conv2d-im2col.js';
+import { conv2dDirectSimdApplies, conv2dDirectSimdInputApplies } from '../kernels/conv2d-direct-simd.js';
+import { conv2dKeptIsInput, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast } from '../kernels/conv2d-fast.js';
+import { conv2dForwardWinograd, conv2dBackwardInputWinograd, winogradApplies } from '../kernels/conv2d-winograd.js';
+import { conv2dBackwardFilterByImageGroups, filterGradScratchLength } from '../kernels/conv2d-winograd-filter.js';
+
+/**
+ * True when Winograd F(2×2, 3×3) (kernels/conv2d-winograd.ts) beats im2col on this convolution: a
+ * 3×3 kernel at stride 1, at least 4 input and output channels, and at least 256 output pixels
+ * (N·OH·OW). Measured on the final kernels (2026-11-29 05:43, one thread, same process, min of 21
+ * calls, forward / dx over im2col): won 1.2× / 1.6× at 4→16 channels on 28×28, 2.8× / 3.1× at 8→8,
+ * 2.5× / 2.7× at 16→16 on 14×14, 1.5× / 1.9× at 64→64 on 7×7 and 1.5× / 1.8× on 4×4 (batch 32),
+ * 1.8× / 1.7× on Keras's convnet's second conv; lost with 1 input channel (the classic CNN's first
+ * layer: 0.2–0.3×), 2 (0.7×) and 3 (0.8×), and on one 8×8 image (0.5×: 64 pixels, too little work
+ * for the 16 GEMM calls); one 14×14 image 32→64 was even (1.0× / 1.5×).
+ */
+export function conv2dUsesWinograd(s: Conv2dShape): boolean {
+  return winogradApplies(s) && s.CI >= 4 && s.CO >= 4 && s.N * s.OH * s.OW >= 256;
+}
+
+/** Winograd runs the forward (and so the filter gradient reads x): where it pays and the direct kernels do not apply. */
+function winogradForward(s: Conv2dShape): boolean {
+  return conv2dUsesWinograd(s) && !conv2dDirectSimdApplies(s);
+}
+
+/** True when every element is finite (a NaN or ±Inf in a filter sends Winograd tile by tile to its direct loops). */
+function allFinite(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
+/**
+ * What the filter gradient reads, allocated for the forward to fill: x itself under Winograd (which
+ * makes no im2col matrix: its filter gradient rebuilds one from x, a few images at a time) and
+ * where kernels/conv2d-fast.ts says so, else the im2col matrix.
+ */
+export function conv2dKeptWithWinograd(x: Float32Array, s: Conv2dShape): Float32Array {
+  if (winogradForward(s) || conv2dKeptIsInput(s)) return x;
+  return allocFloat32(s.N * s.OH * s.OW * s.KH * s.KW * s.CI); // (N·OH·OW, KH·KW·CI)
+}
+
+/**
+ * The conv forward of the fast table: Winograd where {@link winogradForward} (`kept` is x), else
+ * kernels/conv2d-fast.ts's choice. A non-finite filter under Winograd runs im2col on a scratch
+ * matrix: Winograd would recompute every tile directly.
+ */
+export function conv2dForwardWithWinograd(
+  y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape, kept: Float32Array, relu: boolean,
+): void {
+  if (!winogradForward(s)) {
+    conv2dForwardFast(y, x, w, bias, s, kept, relu);
+  } else if (allFinite(w)) {
+    conv2dForwardWinograd(y, x, w, bias, s, gemmFast, relu);
+  } else {
+    const cols = allocFloat32(s.N * s.OH * s.OW * 9 * s.CI); // (N·OH·OW, 9·CI)
+    conv2dForwardIm2col(y, x, w, bias, s, cols, relu);
+    releaseFloat32([cols]);
+  }
+}
+
+/** The input gradient of the fast table: Winograd where it pays, the direct kernels do not apply and the filter is finite. */
+export function conv2dBackwardInputWithWinograd(dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape): void {
+  if (!conv2dUsesWinograd(s) || conv2dDirectSimdInputApplies(s)) conv2dBackwardInputFast(dx, dy, w, s);
+  else if (allFinite(w)) conv2dBackwardInputWinograd(dx, dy, w, s, gemmFast);
+  else conv2dBackwardInputIm2col(dx, dy, w, s);
+}
+
+/** The filter gradient of the fast table: from x (`kept`) a few images at a time under Winograd, else kernels/conv2d-fast.ts's. */
+export function conv2dBackwardFilterWithWinograd(dw: Float32Array, dy: Float32Array, kept: Float32Array, s: Conv2dShape): void {
+  if (!winogradForward(s)) {
+    conv2dBackwardFilterFast(dw, dy, kept, s);
+    return;
+  }
+  const cols = allocFloat32(filterGradScratchLength(s)); // (images per group · OH·OW, 9·CI)
+  conv2dBackwardFilterByImageGroups(dw, dy, kept, s, cols);
+  releaseFloat32([cols]);
+}

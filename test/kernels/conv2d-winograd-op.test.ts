@@ -1,0 +1,105 @@
+// Winograd inside the engine: the fast table's choice (src/conv2d-winograd-choice.ts), the filter gradient that
+// starts from x, and conv2d's training path on a shape that picks Winograd, against the reference.
+import { describe, it, expect, afterEach } from 'vitest';
+import { conv2d, sum, mul, setKernels, randomNormal, Rng } from '../../src/index.js';
+import { conv2dUsesWinograd, conv2dKeptWithWinograd, conv2dForwardWithWinograd } from '../../src/conv2d-winograd-choice.js';
+import { conv2dShape, type Conv2dShape } from '../../kernels/conv-shape.js';
+import { conv2dBackwardFilterDirect } from '../../kernels/conv2d.js';
+import { conv2dForwardIm2col } from '../../kernels/conv2d-im2col.js';
+import { conv2dBackwardFilterByImageGroups, filterGradScratchLength } from '../../kernels/conv2d-winograd-filter.js';
+import { expectClose, mulberry32, nanArray, randomArray, sumTolerance } from './helpers.js';
+
+afterEach(() => setKernels('fast'));
+
+const shape3x3 = (N: number, H: number, W: number, CI: number, CO: number): Conv2dShape =>
+  conv2dShape(N, H, W, CI, 3, 3, CO, [1, 1], [1, 1], 'same');
+
+describe('which convolutions run as Winograd', () => {
+  it('3×3 stride 1 with ≥ 4 channels in and out and ≥ 256 output pixels; not the first layer (1 channel), not one small image, not strided', () => {
+    expect(conv2dUsesWinograd(shape3x3(32, 14, 14, 32, 64))).toBe(true); // bench shape B
+    expect(conv2dUsesWinograd(conv2dShape(32, 13, 13, 32, 3, 3, 64, [1, 1], [1, 1], 'valid'))).toBe(true); // Keras convnet, conv 2: 11×11 out
+    expect(conv2dUsesWinograd(conv2dShape(32, 28, 28, 1, 3, 3, 32, [1, 1], [1, 1], 'valid'))).toBe(false); // conv 1: CI = 1
+    expect(conv2dUsesWinograd(shape3x3(32, 14, 14, 4, 4))).toBe(true);
+    expect(conv2dUsesWinograd(shape3x3(32, 14, 14, 3, 32))).toBe(false);
+    expect(conv2dUsesWinograd(shape3x3(32, 14, 14, 32, 3))).toBe(false);
+    expect(conv2dUsesWinograd(shape3x3(4, 8, 8, 16, 16))).toBe(true); // 4·8·8 = 256 output pixels
+    expect(conv2dUsesWinograd(shape3x3(3, 8, 8, 16, 16))).toBe(false); // 192
+    expect(conv2dUsesWinograd(conv2dShape(8, 28, 28, 32, 3, 3, 32, [2, 2], [1, 1], 'same'))).toBe(false);
+    expect(conv2dUsesWinograd(conv2dShape(8, 28, 28, 32, 5, 5, 32, [1, 1], [1, 1], 'same'))).toBe(false);
+  });
+
+  it('keeps x (no im2col matrix) for Winograd shapes and allocates the matrix otherwise', () => {
+    // Output channels no 8 divides, so the direct SIMD convolution (8 to 32 of them) does not apply.
+    const x = new Float32Array(4 * 8 * 8 * 16);
+    expect(conv2dKeptWithWinograd(x, shape3x3(4, 8, 8, 16, 20))).toBe(x);
+    const s = shape3x3(4, 8, 8, 2, 12);
+    expect(conv2dKeptWithWinograd(x.subarray(0, 4 * 8 * 8 * 2), s).length).toBe(4 * 8 * 8 * 9 * 2);
+  });
+
+  it('a non-finite filter runs im2col (the fast path before Winograd), not tile-by-tile direct loops', () => {
+    const rng = mulberry32(3);
+    const s = shape3x3(4, 8, 8, 16, 20); // 20 output channels: not the direct SIMD convolution's
+    expect(conv2dUsesWinograd(s)).toBe(true);
+    const x = randomArray(rng, 4 * 8 * 8 * 16);
+    const w = randomArray(rng, 9 * 16 * 20);
+    w[5] = NaN; // tap (0, 0): im2col's zero padding times NaN is NaN on the top row, unlike the direct loops
+    const want = nanArray(4 * 8 * 8 * 20);
+    conv2dForwardIm2col(want, x, w, null, s, new Float32Array(4 * 64 * 144));
+    const got = nanArray(want.length);
+    conv2dForwardWithWinograd(got, x, w, null, s, x, false);
+    expect(Array.from(got).every((v, i) => Object.is(v, want[i]))).toBe(true);
+  });
+});
+
+describe('conv2dBackwardFilterByImageGroups', () => {
+  it('equals the direct filter gradient with one image a group (3 groups) and many images a group', () => {
+    const rng = mulberry32(11);
+    // 16·16·9·256 = 589,824 floats of cols an image, more than half of a 2^20-float group: one image each.
+    for (const s of [shape3x3(3, 16, 16, 256, 2), shape3x3(5, 6, 7, 4, 3)]) {
+      const x = randomArray(rng, s.N * s.H * s.W * s.CI);
+      const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
+      const start = randomArray(rng, 9 * s.CI * s.CO);
+      const want = start.slice();
+      conv2dBackwardFilterDirect(want, dy, x, s);
+      const got = start.slice();
+      conv2dBackwardFilterByImageGroups(got, dy, x, s, new Float32Array(filterGradScratchLength(s)));
+      // Each element sums N·OH·OW products (and the prefill).
+      expectClose(got, want, sumTolerance(s.N * s.OH * s.OW + 1), `N=${s.N} CI=${s.CI}`);
+    }
+    expect(filterGradScratchLength(shape3x3(3, 16, 16, 256, 2))).toBe(16 * 16 * 9 * 256);
+  });
+
+  it('names the op and the shapes when the scratch is too small', () => {
+    const s = shape3x3(2, 4, 4, 2, 3);
+    expect(() => conv2dBackwardFilterByImageGroups(new Float32Array(54), new Float32Array(96), new Float32Array(64), s, new Float32Array(10)))
+      .toThrow('conv2dBackwardFilterByImageGroups: scratch has 10 floats, needs 576 for input [2, 4, 4, 2] and filter [3, 3, 2, 3]');
+  });
+});
+
+describe("conv2d on a Winograd shape: 'fast' against 'reference'", () => {
+  /** y = conv2d(x, w, bias, relu), L = Σ y·r; returns y and the gradients of x, w and bias. */
+  function run(kernels: 'fast' | 'reference', padding: 'same' | 'valid'): Float32Array[] {
+    setKernels(kernels);
+    const x = randomNormal([3, 12, 11, 16], new Rng(1), 0, 1, { requiresGrad: true });
+    const w = randomNormal([3, 3, 16, 20], new Rng(2), 0, 0.1, { requiresGrad: true });
+    const b = randomNormal([20], new Rng(3), 0, 0.1, { requiresGrad: true });
+    const y = conv2d(x, w, { padding, bias: b, relu: true });
+    const r = randomNormal(y.shape, new Rng(4));
+    sum(mul(y, r)).backward();
+    return [y.data, x.grad!.data, w.grad!.data, b.grad!.data];
+  }
+
+  for (const padding of ['same', 'valid'] as const) {
+    it(`${padding}: output and all three gradients agree`, () => {
+      expect(conv2dUsesWinograd(conv2dShape(3, 12, 11, 16, 3, 3, 20, [1, 1], [1, 1], padding))).toBe(true);
+      const fast = run('fast', padding);
+      const ref = run('reference', padding);
+      // Operands of magnitude ≲ 4 (x ~ N(0, 1)) and ≲ 0.4 (w): Winograd's 81·CI unit terms (see
+      // conv2d-winograd.test.ts) scaled by that product, 1.6; dx sums over CO = 20, dw over ≤ 3·12·11 pixels.
+      const names = ['y', 'dx', 'dw', 'db'];
+      const terms = [81 * 16 * 1.6, 81 * 20 * 1.6, 3 * 12 * 11 * 4, 3 * 12 * 11 * 4];
+      names.forEach((name, i) => expectClose(fast[i], ref[i], sumTolerance(terms[i]), `${padding} ${name}`));
+    });
+  }
+});
+

@@ -1,0 +1,212 @@
+import { describe, it, expect } from 'vitest';
+import { conv2dShape, type Conv2dShape, type Padding } from '../../kernels/conv-shape.js';
+import { conv2dForwardDirect, conv2dBackwardInputDirect } from '../../kernels/conv2d.js';
+import { conv2dForwardWinograd, conv2dBackwardInputWinograd, winogradApplies, type WinogradGemm } from '../../kernels/conv2d-winograd.js';
+import { filterTransform } from '../../kernels/conv2d-winograd-transforms.js';
+import { gemmFast } from '../../kernels/gemm-fast.js';
+import { gemmNaive } from '../../kernels/gemm.js';
+import { compareArrays, expectClose, mulberry32, nanArray, randInt, randomArray, sumTolerance, type Rng, type Tolerance } from './helpers.js';
+import { expectSameNonFinite } from './non-finite.js';
+
+const shape = (N: number, H: number, W: number, CI: number, CO: number, padding: Padding): Conv2dShape =>
+  conv2dShape(N, H, W, CI, 3, 3, CO, [1, 1], [1, 1], padding);
+const label = (s: Conv2dShape): string =>
+  `N=${s.N} H=${s.H} W=${s.W} CI=${s.CI} CO=${s.CO} pad=${s.padTop},${s.padLeft} out=${s.OH}x${s.OW}`;
+
+/**
+ * The tolerance for Winograd against the direct twin, operands in [−1, 1], summing over `IC` channels.
+ * sumTolerance(terms) allows 2e-7 (≈ 3.4 float32 roundings) per summed product of magnitude ≤ 1.
+ * The direct sum has 9·IC such products. Winograd's output is ± the sum of 9 of the 16 products
+ * M[ξ] = Σ_ic V[ξ]·U[ξ], where |V| ≤ 4 (each Bᵀ d B entry adds 4 inputs with signs) and
+ * |U| ≤ 2.25 (each G g Gᵀ entry is a combination of 9 taps with weights summing to ≤ 1.5·1.5):
+ * 9·IC products of magnitude ≤ 9, i.e. 81·IC unit terms. The direct twin's own float32 store is
+ * inside the rtol of 1e-4.
+ */
+const winogradTolerance = (IC: number): Tolerance => sumTolerance(81 * IC);
+
+/** Forward (NaN-filled y, with bias half of the time, with ReLU a quarter) and dx (random prefill) against the twin. */
+function expectAgreesWithTwin(rng: Rng, s: Conv2dShape, gemm: WinogradGemm = gemmFast): void {
+  const x = randomArray(rng, s.N * s.H * s.W * s.CI);
+  const w = randomArray(rng, 9 * s.CI * s.CO);
+  const bias = rng() < 0.5 ? randomArray(rng, s.CO) : null;
+  const relu = rng() < 0.25;
+  const want = nanArray(s.N * s.OH * s.OW * s.CO);
+  conv2dForwardDirect(want, x, w, bias, s);
+  if (relu) for (let i = 0; i < want.length; i++) if (want[i] < 0) want[i] = 0;
+  const got = nanArray(want.length);
+  conv2dForwardWinograd(got, x, w, bias, s, gemm, relu);
+  expectClose(got, want, winogradTolerance(s.CI), `forward ${label(s)}${relu ? ' relu' : ''}`);
+
+  const dy = randomArray(rng, want.length);
+  const start = randomArray(rng, x.length);
+  const dxWant = start.slice();
+  conv2dBackwardInputDirect(dxWant, dy, w, s);
+  const dxGot = start.slice();
+  conv2dBackwardInputWinograd(dxGot, dy, w, s, gemm);
+  // dx sums over CO channels (and the prefill adds one term of magnitude ≤ 1).
+  expectClose(dxGot, dxWant, winogradTolerance(s.CO + 1), `dx ${label(s)}`);
+}
+
+describe('Winograd F(2x2, 3x3) transforms, by hand', () => {
+  it('G g Gᵀ of the centre tap is the outer product of G\'s middle column [0, ½, −½, 0]', () => {
+    const w = new Float32Array(9); // CI = CO = 1
+    w[4] = 1; // g[1][1]
+    const u = nanArray(16);
+    filterTransform(u, w, 1, 1, false);
+    const c = [0, 0.5, -0.5, 0];
+    expect(Array.from(u)).toEqual(c.flatMap((a) => c.map((b) => a * b + 0))); // + 0: no −0 in the expectation
+  });
+
+  it('all-ones 4×4 image, all-ones filter, CI = 2: every valid output is 9·2 = 18', () => {
+    const s = shape(1, 4, 4, 2, 1, 'valid');
+    const y = nanArray(4);
+    conv2dForwardWinograd(y, new Float32Array(32).fill(1), new Float32Array(18).fill(1), null, s, gemmFast);
+    expect(Array.from(y)).toEqual([18, 18, 18, 18]);
+  });
+
+  it('only 3×3, stride 1, dilation 1 applies; other shapes throw an error naming the op and the shape', () => {
+    expect(winogradApplies(shape(1, 5, 5, 1, 1, 'same'))).toBe(true);
+    const strided = conv2dShape(1, 5, 5, 1, 3, 3, 1, [2, 2], [1, 1], 'same');
+    const dilated = conv2dShape(1, 7, 7, 1, 3, 3, 1, [1, 1], [2, 2], 'valid');
+    const wide = conv2dShape(1, 5, 5, 1, 5, 5, 1, [1, 1], [1, 1], 'valid');
+    for (const s of [strided, dilated, wide]) expect(winogradApplies(s)).toBe(false);
+    expect(() => conv2dForwardWinograd(new Float32Array(9), new Float32Array(25), new Float32Array(9), null, strided, gemmFast))
+      .toThrow('conv2dForwardWinograd: Winograd F(2x2, 3x3) needs a 3x3 kernel, stride 1 and dilation 1, got kernel 3x3, stride 2x2, dilation 1x1');
+    expect(() => conv2dBackwardInputWinograd(new Float32Array(25), new Float32Array(1), new Float32Array(25), wide, gemmFast))
+      .toThrow(/conv2dBackwardInputWinograd: .* got kernel 5x5/);
+  });
+});
+
+describe('Winograd forward and input gradient against the direct twin', () => {
+  it('awkward shapes: smallest inputs, odd sizes, 1 channel, channel counts no 4 divides, batch 1', () => {
+    const rng = mulberry32(16);
+    const awkward: Conv2dShape[] = [
+      shape(1, 1, 1, 1, 1, 'same'), // the smallest 'same' input: one pixel, all taps but the centre padded
+      shape(1, 3, 3, 1, 1, 'valid'), // the smallest 'valid' input: one output pixel, half a tile
+      shape(1, 1, 2, 1, 3, 'same'), shape(1, 2, 1, 3, 1, 'same'),
+      shape(1, 3, 4, 2, 2, 'valid'), shape(1, 4, 3, 2, 2, 'valid'),
+      shape(1, 5, 7, 3, 5, 'same'), shape(2, 7, 5, 5, 3, 'valid'), // odd OH and OW: partial last tiles
+      shape(1, 9, 9, 1, 7, 'same'), shape(3, 6, 8, 7, 1, 'valid'),
+      shape(1, 4, 4, 4, 4, 'same'), shape(2, 8, 8, 8, 8, 'valid'),
+    ];
+    for (const s of awkward) expectAgreesWithTwin(rng, s);
+  });
+
+  it('50 seeded random shapes, both paddings', () => {
+    const rng = mulberry32(2016);
+    for (let i = 0; i < 50; i++) {
+      const padding: Padding = rng() < 0.5 ? 'same' : 'valid';
+      const lo = padding === 'valid' ? 3 : 1;
+      expectAgreesWithTwin(rng, shape(randInt(rng, 1, 3), randInt(rng, lo, 13), randInt(rng, lo, 13), randInt(rng, 1, 9), randInt(rng, 1, 9), padding));
+    }
+  });
+
+  it('several chunks per image, and several images per chunk with a partial last group', () => {
+    // 64 + 64 channels: chunks of 2^19 / (16·128) = 256 tiles. 34×33 'same' has 17·17 = 289 tiles an
+    // image: chunks of 256 and 33. 6×5 'same' has 3·3 = 9: groups of 28 images, so 30 images are 28 + 2.
+    const rng = mulberry32(64);
+    expectAgreesWithTwin(rng, shape(1, 34, 33, 64, 64, 'same'));
+    expectAgreesWithTwin(rng, shape(30, 6, 5, 64, 64, 'same'));
+    expectAgreesWithTwin(rng, shape(1, 21, 22, 48, 40, 'valid'));
+  });
+
+  it('runs whatever GEMM it is given (the naive one here)', () => {
+    expectAgreesWithTwin(mulberry32(7), shape(2, 9, 6, 5, 6, 'same'), gemmNaive);
+  });
+
+  it('the check catches a small error: a GEMM off by 0.1% fails it', () => {
+    const rng = mulberry32(99);
+    const s = shape(2, 8, 7, 8, 8, 'same');
+    const x = randomArray(rng, s.N * s.H * s.W * s.CI);
+    const w = randomArray(rng, 9 * s.CI * s.CO);
+    const want = nanArray(s.N * s.OH * s.OW * s.CO);
+    conv2dForwardDirect(want, x, w, null, s);
+    const skewed: WinogradGemm = (c, a, b, M, N, K, layout, acc) => {
+      gemmFast(c, a, b, M, N, K, layout, acc);
+      for (let i = 0; i < M * N; i++) c[i] *= 1.001;
+    };
+    const got = nanArray(want.length);
+    conv2dForwardWinograd(got, x, w, null, s, skewed);
+    expect(compareArrays(got, want, winogradTolerance(s.CI)).ok).toBe(false);
+  });
+});
+
+describe('Winograd with NaN and ±Inf: the twin\'s non-finite results, at the twin\'s places', () => {
+  /** Copies `a` with `count` random elements set to NaN, +Inf or −Inf in turn. */
+  function poison(rng: Rng, a: Float32Array, count: number): Float32Array {
+    const out = a.slice();
+    const bad = [NaN, Infinity, -Infinity];
+    for (let i = 0; i < count; i++) out[Math.floor(rng() * out.length)] = bad[i % 3];
+    return out;
+  }
+
+  it('in x (forward) and dy (input gradient), edges included', () => {
+    const rng = mulberry32(404);
+    // Channel counts that take the JS transforms (3, 5, 2) and the SIMD ones (4, 8).
+    for (const s of [shape(2, 9, 7, 3, 5, 'same'), shape(1, 10, 9, 4, 2, 'valid'), shape(1, 1, 1, 2, 2, 'same'), shape(2, 7, 9, 8, 8, 'same')]) {
+      const x = poison(rng, randomArray(rng, s.N * s.H * s.W * s.CI), 3);
+      const w = randomArray(rng, 9 * s.CI * s.CO);
+      const want = nanArray(s.N * s.OH * s.OW * s.CO);
+      conv2dForwardDirect(want, x, w, null, s);
+      const got = nanArray(want.length);
+      conv2dForwardWinograd(got, x, w, null, s, gemmFast);
+      expectSameNonFinite(got, want, winogradTolerance(s.CI), `forward ${label(s)}`);
+
+      const dy = poison(rng, randomArray(rng, want.length), 3);
+      const dxWant = new Float32Array(x.length);
+      conv2dBackwardInputDirect(dxWant, dy, w, s);
+      const dxGot = new Float32Array(x.length);
+      conv2dBackwardInputWinograd(dxGot, dy, w, s, gemmFast);
+      expectSameNonFinite(dxGot, dxWant, winogradTolerance(s.CO), `dx ${label(s)}`);
+    }
+  });
+
+  it('with a bias and the fused ReLU (which keeps NaN and clamps −Inf to 0), JS and SIMD channel counts', () => {
+    const rng = mulberry32(405);
+    for (const s of [shape(2, 7, 9, 8, 8, 'same'), shape(1, 6, 5, 3, 5, 'valid')]) {
+      const x = poison(rng, randomArray(rng, s.N * s.H * s.W * s.CI), 4);
+      const w = randomArray(rng, 9 * s.CI * s.CO);
+      const bias = randomArray(rng, s.CO);
+      const want = nanArray(s.N * s.OH * s.OW * s.CO);
+      conv2dForwardDirect(want, x, w, bias, s);
+      for (let i = 0; i < want.length; i++) if (want[i] < 0) want[i] = 0;
+      const got = nanArray(want.length);
+      conv2dForwardWinograd(got, x, w, bias, s, gemmFast, true);
+      expectSameNonFinite(got, want, winogradTolerance(s.CI), `forward+relu ${label(s)}`);
+    }
+  });
+
+  it('one +Inf input: ±Inf where the twin has it, not the Inf − Inf = NaN of the transforms', () => {
+    const s = shape(1, 6, 6, 1, 2, 'same');
+    const x = randomArray(mulberry32(5), 36);
+    x[2 * 6 + 3] = Infinity; // row 2, column 3: inside the tile rows 1..4 and 3..6 overlap
+    const w = randomArray(mulberry32(6), 18);
+    const want = nanArray(72);
+    conv2dForwardDirect(want, x, w, null, s);
+    const got = nanArray(72);
+    conv2dForwardWinograd(got, x, w, null, s, gemmFast);
+    expect(want.filter((v) => v === Infinity || v === -Infinity).length).toBe(18); // 3×3 pixels × 2 channels
+    expectSameNonFinite(got, want, winogradTolerance(1), 'one +Inf');
+  });
+
+  it('in the filter, including taps the direct loops skip at the padded border', () => {
+    const rng = mulberry32(8);
+    const s = shape(2, 5, 6, 3, 4, 'same');
+    const x = randomArray(rng, s.N * s.H * s.W * s.CI);
+    const w = randomArray(rng, 9 * s.CI * s.CO);
+    w[0 * 12 + 1 * 4 + 2] = NaN; // tap (0, 0), ci 1, co 2: padded for every top-row and left-column output
+    w[8 * 12 + 2 * 4 + 0] = Infinity; // tap (2, 2), ci 2, co 0
+    const want = nanArray(s.N * s.OH * s.OW * s.CO);
+    conv2dForwardDirect(want, x, w, null, s);
+    const got = nanArray(want.length);
+    conv2dForwardWinograd(got, x, w, null, s, gemmFast);
+    expectSameNonFinite(got, want, winogradTolerance(s.CI), 'forward, non-finite filter');
+    expect(want.some(Number.isFinite)).toBe(true); // the border outputs of channel 2 that skip the NaN tap
+    const dy = randomArray(rng, want.length);
+    const dxWant = new Float32Array(x.length);
+    conv2dBackwardInputDirect(dxWant, dy, w, s);
+    const dxGot = new Float32Array(x.length);
+    conv2dBackwardInputWinograd(dxGot, dy, w, s, gemmFast);
+    expectSameNonFinite(dxGot, dxWant, winogradTolerance(s.CO), 'dx, non-finite filter');
+  });
+});
