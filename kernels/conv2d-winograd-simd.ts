@@ -13,8 +13,11 @@
 // 8×56×56×64→64), the output transform half that. Here four channels go through each add. Operands
 // cross into the shared heap with one TypedArray.set each; the module (wasm/winograd-module.ts)
 // walks a run of tiles per call. Results may differ from the JS ones in the last bit (float32 adds).
+//
+// Both run on `heap` (default: the engine's) and answer null, having done nothing, when it cannot
+// grow: runPass (conv2d-winograd.ts) then runs the JS transforms for that chunk.
 
-import { heapViews, instantiateOnHeap, vec4Ceil } from './wasm/heap.js';
+import { engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
 import { winogradModuleBytes } from './wasm/winograd-module.js';
 
 interface WinogradExports {
@@ -22,20 +25,21 @@ interface WinogradExports {
   winograd_output(yt: number, m: number, count: number, ocVec: number, plane: number, bias: number, relu: number, flags: number): void;
 }
 
-// Instantiated at the first call, then reused.
-let wasm: WinogradExports | null = null;
-function exports(): WinogradExports {
-  if (wasm === null) wasm = instantiateOnHeap(winogradModuleBytes()) as unknown as WinogradExports;
-  return wasm;
-}
+// Built and instantiated on a heap at its first call there, then the same instance (WasmHeap.instance).
+const exports = (heap: WasmHeap): WinogradExports => heap.instance('winograd', winogradModuleBytes) as unknown as WinogradExports;
 
 /** The grid of tiles over a padded group of images (see conv2d-winograd.ts's runPass). */
 export interface TileGrid {
   readonly IC: number; readonly TH: number; readonly TW: number; readonly PH: number; readonly PW: number;
 }
 
-/** v [16, tc, IC] ← the input transforms of tiles t0 .. t0 + tc − 1 of `padded`. Needs IC % 4 = 0 and SIMD. */
-export function inputTransformChunkSimd(v: Float32Array, padded: Float32Array, t0: number, tc: number, grid: TileGrid): void {
+/**
+ * v [16, tc, IC] ← the input transforms of tiles t0 .. t0 + tc − 1 of `padded`; true, or false (v
+ * untouched) when `heap` cannot grow. Needs IC % 4 = 0 and SIMD.
+ */
+export function inputTransformChunkSimd(
+  v: Float32Array, padded: Float32Array, t0: number, tc: number, grid: TileGrid, heap: WasmHeap = engineHeap(),
+): boolean {
   const { IC, TH, TW, PH, PW } = grid;
   if (IC % 4 !== 0) throw new Error(`inputTransformChunkSimd: channels must be a multiple of 4, got ${IC}`);
   // Padded row where a tile starts (its first of 4 rows), counted over the group's images.
@@ -49,8 +53,10 @@ export function inputTransformChunkSimd(v: Float32Array, padded: Float32Array, t
   // Heap, in floats: the chunk's padded rows, then V.
   const P_AT = 0;
   const V_AT = vec4Ceil(to - from);
-  const k = exports();
-  const { f32 } = heapViews((V_AT + 16 * tc * IC) * 4);
+  const views = heap.views((V_AT + 16 * tc * IC) * 4);
+  if (views === null) return false; // the heap cannot grow (asked before instantiating: nothing is built)
+  const { f32 } = views;
+  const k = exports(heap);
   f32.set(padded.subarray(from, to), P_AT);
   // One call per run of tiles side by side in a tile row.
   for (let t = t0; t < t0 + tc;) {
@@ -61,6 +67,7 @@ export function inputTransformChunkSimd(v: Float32Array, padded: Float32Array, t
     t += count;
   }
   v.set(f32.subarray(V_AT, V_AT + 16 * tc * IC));
+  return true;
 }
 
 /** What {@link outputTransformChunkSimd} leaves in the shared heap (read both before the next heap kernel runs). */
@@ -73,17 +80,21 @@ export interface OutputChunk {
 
 /**
  * yt [tc, 2, 2, OC] ← Aᵀ m A + bias (then ReLU when `relu`, NaN kept as relu.ts) for the tc tiles of
- * mm [16, tc, OC], and each tile's finiteness test. Needs OC % 4 = 0 and SIMD.
+ * mm [16, tc, OC], and each tile's finiteness test; null when `heap` cannot grow. Needs OC % 4 = 0 and SIMD.
  */
-export function outputTransformChunkSimd(mm: Float32Array, tc: number, OC: number, bias: Float32Array | null, relu: boolean): OutputChunk {
+export function outputTransformChunkSimd(
+  mm: Float32Array, tc: number, OC: number, bias: Float32Array | null, relu: boolean, heap: WasmHeap = engineHeap(),
+): OutputChunk | null {
   if (OC % 4 !== 0) throw new Error(`outputTransformChunkSimd: channels must be a multiple of 4, got ${OC}`);
   // Heap, in floats: M [16, tc, OC], yt [tc, 2, 2, OC], the bias [OC] (zeros without one), flags [tc, 4].
   const M_AT = 0;
   const Y_AT = 16 * tc * OC;
   const B_AT = Y_AT + 4 * tc * OC;
   const F_AT = B_AT + OC;
-  const k = exports();
-  const { f32 } = heapViews((F_AT + 4 * tc) * 4);
+  const views = heap.views((F_AT + 4 * tc) * 4);
+  if (views === null) return null; // the heap cannot grow
+  const { f32 } = views;
+  const k = exports(heap);
   f32.set(mm.subarray(0, 16 * tc * OC), M_AT);
   if (bias === null) f32.fill(0, B_AT, B_AT + OC);
   else f32.set(bias.subarray(0, OC), B_AT);

@@ -15,7 +15,8 @@
 // [tiles, IC] · [IC, OC], run by the `gemm` the caller passes (the engine's fastest). The price
 // is the transforms, adds only, O(tiles·(IC + OC)): in JS they cost as much as the GEMMs, so with
 // channel counts that are multiples of 4 they run on WebAssembly SIMD (conv2d-winograd-simd.ts),
-// which also adds the bias and applies the ReLU. Profiled on 32×14×14×32→64: the GEMMs take about
+// which also adds the bias and applies the ReLU; on `heap` (default: the engine's), and in JS for
+// a chunk the heap cannot grow to hold (wasm/heap.ts). Profiled on 32×14×14×32→64: the GEMMs take about
 // 43% of the time, the JS loop that copies tiles into y 20%, the SIMD transforms 5%.
 //
 // Tiles run in chunks of `tc`, so a chunk's transformed inputs V [16, tc, IC] and products
@@ -43,6 +44,7 @@ import type { GemmLayout } from './gemm.js';
 import { filterTransform, inputTransform, outputTransformTile } from './conv2d-winograd-transforms.js';
 import { inputTransformChunkSimd, outputTransformChunkSimd } from './conv2d-winograd-simd.js';
 import { simdAvailable } from './gemm-simd.js';
+import { engineHeap, type WasmHeap } from './wasm/heap.js';
 
 /** The GEMM contract of gemm.ts: c [M, N] = (accumulate ? c : 0) + op(a) · op(b). */
 export type WinogradGemm = (
@@ -64,7 +66,7 @@ function requireApplies(op: string, s: Conv2dShape): void {
 /** y [N,OH,OW,CO] = conv(x, w) + bias, clamped at 0 when `relu`. Overwrites y. */
 export function conv2dForwardWinograd(
   y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape,
-  gemm: WinogradGemm, relu = false,
+  gemm: WinogradGemm, relu = false, heap: WasmHeap = engineHeap(),
 ): void {
   requireApplies('conv2dForwardWinograd', s);
   const u = new Float32Array(16 * s.CI * s.CO); // (16, CI, CO)
@@ -73,12 +75,12 @@ export function conv2dForwardWinograd(
     N: s.N, IH: s.H, IW: s.W, IC: s.CI, OH: s.OH, OW: s.OW, OC: s.CO,
     padTop: s.padTop, padLeft: s.padLeft, rotated: false,
   };
-  runPass(y, x, w, u, pass, bias, relu, false, gemm);
+  runPass(y, x, w, u, pass, bias, relu, false, gemm, heap);
 }
 
 /** dx [N,H,W,CI] += the gradient of y with respect to x, given dy [N,OH,OW,CO]. Accumulates. */
 export function conv2dBackwardInputWinograd(
-  dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape, gemm: WinogradGemm,
+  dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape, gemm: WinogradGemm, heap: WasmHeap = engineHeap(),
 ): void {
   requireApplies('conv2dBackwardInputWinograd', s);
   const u = new Float32Array(16 * s.CO * s.CI); // (16, CO, CI)
@@ -88,7 +90,7 @@ export function conv2dBackwardInputWinograd(
     N: s.N, IH: s.OH, IW: s.OW, IC: s.CO, OH: s.H, OW: s.W, OC: s.CI,
     padTop: 2 - s.padTop, padLeft: 2 - s.padLeft, rotated: true,
   };
-  runPass(dx, dy, w, u, pass, null, false, true, gemm);
+  runPass(dx, dy, w, u, pass, null, false, true, gemm, heap);
 }
 
 /**
@@ -108,7 +110,7 @@ const CHUNK_FLOATS = 1 << 19;
 
 function runPass(
   out: Float32Array, inp: Float32Array, w: Float32Array, u: Float32Array, p: Pass,
-  bias: Float32Array | null, relu: boolean, accumulate: boolean, gemm: WinogradGemm,
+  bias: Float32Array | null, relu: boolean, accumulate: boolean, gemm: WinogradGemm, heap: WasmHeap,
 ): void {
   const { N, IC, OH, OW, OC } = p;
   const TH = Math.ceil(OH / 2);
@@ -127,8 +129,9 @@ function runPass(
   const o = Int32Array.from({ length: 16 }, (_, q) => ((q >> 2) * PW + (q & 3)) * IC); // d[r][c] from the tile's corner
   const useSimd = simdAvailable && IC % 4 === 0;
   const useSimdOut = simdAvailable && OC % 4 === 0;
-  // The JS output transform's chunk of outputs; the SIMD one leaves its own in the shared heap.
-  const ytJs = new Float32Array(useSimdOut ? 0 : 4 * tc0 * OC); // (tc, 2, 2, OC)
+  // The JS output transform's chunk of outputs (the SIMD one leaves its own in the heap), made at
+  // the first chunk that runs it.
+  let ytJs: Float32Array | null = null;
   for (let n0 = 0; n0 < N; n0 += group) {
     const g = Math.min(group, N - n0);
     copyPadded(padded, inp, p, n0, g, PH, PW);
@@ -136,10 +139,8 @@ function runPass(
     for (let t0 = 0; t0 < T; t0 += tc0) {
       const tc = Math.min(tc0, T - t0);
       // 1. V = Bᵀ d B for every tile of the chunk (t = (image in group, th, tw)): four channels at a
-      // time in WebAssembly where it can, else tile by tile in JS.
-      if (useSimd) {
-        inputTransformChunkSimd(v, padded, t0, tc, { IC, TH, TW, PH, PW });
-      } else {
+      // time in WebAssembly where it can (and the heap holds the chunk), else tile by tile in JS.
+      if (!(useSimd && inputTransformChunkSimd(v, padded, t0, tc, { IC, TH, TW, PH, PW }, heap))) {
         for (let tl = 0; tl < tc; tl++) {
           const t = t0 + tl;
           const tw = t % TW;
@@ -159,12 +160,15 @@ function runPass(
       // 3. Y = Aᵀ M A for the chunk, then stored tile by tile (clipped to the image) unless a
       // non-finite value calls for the direct loops. In WebAssembly the bias, the ReLU and the
       // NaN/±Inf test come with the transform; in JS, with the store.
-      let yt: Float32Array = ytJs;
+      const chunkOut = useSimdOut ? outputTransformChunkSimd(m, tc, OC, bias, relu, heap) : null;
+      let yt: Float32Array;
       let flags: Float32Array | null = null;
-      if (useSimdOut) {
-        ({ yt, flags } = outputTransformChunkSimd(m, tc, OC, bias, relu));
+      if (chunkOut !== null) {
+        ({ yt, flags } = chunkOut);
       } else {
+        if (ytJs === null) ytJs = new Float32Array(4 * tc0 * OC); // (tc, 2, 2, OC)
         for (let tl = 0; tl < tc; tl++) outputTransformTile(ytJs, m, tl, tc, OC);
+        yt = ytJs;
       }
       for (let tl = 0; tl < tc; tl++) {
         const t = t0 + tl;

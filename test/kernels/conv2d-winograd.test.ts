@@ -7,6 +7,10 @@ import { gemmFast } from '../../kernels/gemm-fast.js';
 import { gemmNaive } from '../../kernels/gemm.js';
 import { compareArrays, expectClose, mulberry32, nanArray, randInt, randomArray, sumTolerance, type Rng, type Tolerance } from './helpers.js';
 import { expectSameNonFinite } from './non-finite.js';
+import { firstDifference } from './same-bits.js';
+import { spyHeap } from './heap-spy.js';
+import { createHeap, PAGE_BYTES, type WasmHeap } from '../../kernels/wasm/heap.js';
+import { simdAvailable } from '../../kernels/gemm-simd.js';
 
 const shape = (N: number, H: number, W: number, CI: number, CO: number, padding: Padding): Conv2dShape =>
   conv2dShape(N, H, W, CI, 3, 3, CO, [1, 1], [1, 1], padding);
@@ -208,5 +212,63 @@ describe('Winograd with NaN and ±Inf: the twin\'s non-finite results, at the tw
     const dxGot = new Float32Array(x.length);
     conv2dBackwardInputWinograd(dxGot, dy, w, s, gemmFast);
     expectSameNonFinite(dxGot, dxWant, winogradTolerance(s.CO), 'dx, non-finite filter');
+  });
+});
+
+describe('Winograd on a heap that cannot grow: the JS transforms', () => {
+  // 8 channels in and out, so both transforms run on SIMD where the heap holds a chunk. 2 images of
+  // 20×20 'same' are one chunk of 200 tiles: V alone is 16·200·8 floats (100 KiB), more than a page.
+  const s = shape(2, 20, 20, 8, 8, 'same');
+  const rng = mulberry32(1515);
+  const x = randomArray(rng, s.N * s.H * s.W * s.CI);
+  const w = randomArray(rng, 9 * s.CI * s.CO);
+  const bias = randomArray(rng, s.CO);
+  const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
+  const start = randomArray(rng, x.length);
+  /** A heap that refuses every request: runPass's JS transforms for every chunk. */
+  const refusing: WasmHeap = {
+    views: () => null,
+    instance: () => { throw new Error('the refusing heap instantiates nothing'); },
+    instantiate: () => { throw new Error('the refusing heap instantiates nothing'); },
+  };
+  /** y (forward with bias and ReLU) and dx (onto `start`) on `heap`. */
+  function run(heap?: WasmHeap): [Float32Array, Float32Array] {
+    const y = nanArray(dy.length);
+    conv2dForwardWinograd(y, x, w, bias, s, gemmFast, true, heap);
+    const dx = start.slice();
+    conv2dBackwardInputWinograd(dx, dy, w, s, gemmFast, heap);
+    return [y, dx];
+  }
+  const [yJs, dxJs] = run(refusing);
+  const [yBefore, dxBefore] = run(); // the engine heap, as callers run it
+
+  it('the JS path agrees with the direct twin (so the bits below are right ones)', () => {
+    const want = nanArray(dy.length);
+    conv2dForwardDirect(want, x, w, bias, s);
+    for (let i = 0; i < want.length; i++) if (want[i] < 0) want[i] = 0;
+    expectClose(yJs, want, winogradTolerance(s.CI), 'forward, JS transforms');
+    const dxWant = start.slice();
+    conv2dBackwardInputDirect(dxWant, dy, w, s);
+    expectClose(dxJs, dxWant, winogradTolerance(s.CO + 1), 'dx, JS transforms');
+  });
+
+  it('on a 1-page heap: asked, refused, nothing instantiated, the JS path\'s bits', () => {
+    const spy = spyHeap(createHeap({ maximumPages: 1 }));
+    const [y, dx] = run(spy.heap);
+    expect(firstDifference(y, yJs)).toBe(-1);
+    expect(firstDifference(dx, dxJs)).toBe(-1);
+    expect(spy.asked.length).toBe(simdAvailable ? 4 : 0); // input and output transform, forward and dx
+    expect(spy.asked.every((b) => b > PAGE_BYTES)).toBe(true);
+    expect(spy.answered.every((ok) => !ok)).toBe(true);
+    expect(spy.instances).toEqual([]);
+  });
+
+  it('on a heap that grows: the module is instantiated there, and the same bits as on the engine heap', () => {
+    const spy = spyHeap(createHeap());
+    const [y, dx] = run(spy.heap);
+    expect(firstDifference(y, yBefore)).toBe(-1);
+    expect(firstDifference(dx, dxBefore)).toBe(-1);
+    expect(spy.answered.every((ok) => ok)).toBe(true);
+    expect(spy.instances.length > 0).toBe(simdAvailable);
   });
 });

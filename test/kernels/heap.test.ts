@@ -2,7 +2,7 @@
 // null it answers when the memory cannot grow, and the GEMM's fallback to its JS twin then.
 
 import { describe, it, expect } from 'vitest';
-import { createHeap, engineHeap, PAGE_BYTES, type WasmHeap } from '../../kernels/wasm/heap.js';
+import { createHeap, engineHeap, PAGE_BYTES } from '../../kernels/wasm/heap.js';
 import { reluSimd } from '../../kernels/elementwise-simd.js';
 import { reluBackwardBiasSimd } from '../../kernels/relu-simd.js';
 import { maxPool2dForwardSimd } from '../../kernels/max-pool2d-simd.js';
@@ -15,6 +15,7 @@ import { gemmBlockedBias, gemmNaive, type GemmLayout } from '../../kernels/gemm.
 import { gemmSimdBias } from '../../kernels/gemm-simd.js';
 import { expectClose, mulberry32, nanArray, randomArray, sumTolerance } from './helpers.js';
 import { firstDifference } from './same-bits.js';
+import { spyHeap } from './heap-spy.js';
 
 describe('createHeap', () => {
   it('grows on demand, renews its views after a grow, and keeps the bytes', () => {
@@ -106,17 +107,6 @@ describe('the SIMD GEMM on a heap that cannot grow', () => {
   });
 });
 
-/** A heap that records what it was asked: sizes, and module names instantiated on it. */
-function spy(inner: WasmHeap): { heap: WasmHeap; asked: number[]; answered: boolean[]; instances: string[] } {
-  const asked: number[] = [], answered: boolean[] = [], instances: string[] = [];
-  const heap: WasmHeap = {
-    instance: (name, build) => { instances.push(name); return inner.instance(name, build); },
-    instantiate: (bytes) => inner.instantiate(bytes),
-    views: (bytes) => { asked.push(bytes); const v = inner.views(bytes); answered.push(v !== null); return v; },
-  };
-  return { heap, asked, answered, instances };
-}
-
 describe('the streaming SIMD kernels on a heap that cannot grow', () => {
   // Operands of 96 KiB and more against a 1-page (64 KiB) heap: each kernel must ask, be refused,
   // instantiate nothing, and give its JS twin's bits. The same calls on a heap that can grow
@@ -129,7 +119,7 @@ describe('the streaming SIMD kernels on a heap that cannot grow', () => {
   for (const grows of [false, true]) {
     const label = grows ? 'a heap that grows' : 'a 1-page heap';
     it(`reluSimd, reluBackwardBiasSimd, maxPool2dForwardSimd and adamUpdateSimd on ${label}`, () => {
-      const make = (): ReturnType<typeof spy> => spy(grows ? createHeap() : createHeap({ maximumPages: 1 }));
+      const make = (): ReturnType<typeof spyHeap> => spyHeap(grows ? createHeap() : createHeap({ maximumPages: 1 }));
 
       const relu = make();
       const y = nanArray(n);
