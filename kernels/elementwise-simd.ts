@@ -16,11 +16,16 @@
 // TypedArray.set, the pass handles four floats per instruction, and the result comes back with one
 // set (~0.5 ns per float in all).
 //
+// Each runs on `heap` (default: the engine's); when it cannot grow, the JS loops give the same
+// bits: reluInPlace, binaryBroadcast with add, and the module's float64 sums in row order (the
+// loop of conv2d.ts's conv2dBackwardBias).
+//
 // Only call these when simdAvailable (gemm-simd.ts); addRowsSimd and channelSumsSimd need C % 4 = 0.
 
 import { elementwiseModuleBytes } from './wasm/elementwise-module.js';
-import { engineHeap, heapViews, vec4Ceil, type WasmHeap } from './wasm/heap.js';
+import { engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
 import { reluInPlace } from './relu.js';
+import { binaryBroadcast, binaryFunctions } from './elementwise.js';
 
 /** The module's exports; addresses in bytes, counts ≥ 1. */
 interface ElementwiseExports {
@@ -55,25 +60,47 @@ export function reluSimd(y: Float32Array, x: Float32Array, heap: WasmHeap = engi
   y.set(f32.subarray(0, n));
 }
 
-/** y[r,c] = x[r,c] + b[c] over rows × C, C a multiple of 4; overwrites y. */
-export function addRowsSimd(y: Float32Array, x: Float32Array, b: Float32Array, rows: number, C: number): void {
+/**
+ * y[r,c] = x[r,c] + b[c] over rows × C, C a multiple of 4; overwrites y. On `heap` (default: the
+ * engine's); when it cannot grow, elementwise.ts's binaryBroadcast with add.
+ */
+export function addRowsSimd(y: Float32Array, x: Float32Array, b: Float32Array, rows: number, C: number, heap: WasmHeap = engineHeap()): void {
   const n = rows * C;
   if (n === 0) return;
-  const k = exports(engineHeap());
   // Heap, in floats: b [C], then x, which becomes y in place.
-  const { f32 } = heapViews((C + n) * 4, 'addRowsSimd');
+  const views = heap.views((C + n) * 4);
+  if (views === null) {
+    // The heap cannot grow: the naive twin, the same bits (one float32 addition per element).
+    binaryBroadcast(y, x, [rows, C], b, [C], [rows, C], binaryFunctions.add);
+    return;
+  }
+  const { f32 } = views;
+  const k = exports(heap);
   f32.set(b, 0);
   f32.set(x, C);
   k.add_rows(C * 4, C * 4, 0, rows, C / 4);
   y.set(f32.subarray(C, C + n));
 }
 
-/** sums[c] += Σ_r x[r,c] over rows × C, C a multiple of 4, rows added in order in float64; accumulates. */
-export function channelSumsSimd(sums: Float64Array, x: Float32Array, rows: number, C: number): void {
+/**
+ * sums[c] += Σ_r x[r,c] over rows × C, C a multiple of 4, rows added in order in float64; accumulates.
+ * On `heap` (default: the engine's); when it cannot grow, the same sums in a JS loop.
+ */
+export function channelSumsSimd(sums: Float64Array, x: Float32Array, rows: number, C: number, heap: WasmHeap = engineHeap()): void {
   if (rows === 0) return;
-  const k = exports(engineHeap());
   // Heap, in floats: the float64 sums [C] (2C floats), then x.
-  const { f32 } = heapViews((2 * C + rows * C) * 4, 'channelSumsSimd');
+  const views = heap.views((2 * C + rows * C) * 4);
+  if (views === null) {
+    // The heap cannot grow: conv2d.ts's conv2dBackwardBias loop, rows in order in float64 as the
+    // module adds them (each float32 widened exactly), so the same bits.
+    for (let r = 0; r < rows; r++) {
+      const off = r * C; // row r of x
+      for (let c = 0; c < C; c++) sums[c] += x[off + c];
+    }
+    return;
+  }
+  const { f32 } = views;
+  const k = exports(heap);
   const s = new Float64Array(f32.buffer, 0, C); // (C)
   s.set(sums);
   f32.set(x, 2 * C);

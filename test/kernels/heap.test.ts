@@ -3,14 +3,16 @@
 
 import { describe, it, expect } from 'vitest';
 import { createHeap, engineHeap, PAGE_BYTES } from '../../kernels/wasm/heap.js';
-import { reluSimd } from '../../kernels/elementwise-simd.js';
+import { reluSimd, addRowsSimd, channelSumsSimd } from '../../kernels/elementwise-simd.js';
+import { binaryBroadcast, binaryFunctions } from '../../kernels/elementwise.js';
+import { conv2dBackwardBias } from '../../kernels/conv2d.js';
 import { reluBackwardBiasSimd } from '../../kernels/relu-simd.js';
 import { maxPool2dForwardSimd } from '../../kernels/max-pool2d-simd.js';
 import { adamUpdateSimd } from '../../kernels/adam-simd.js';
 import { reluInPlace, reluBackwardBias } from '../../kernels/relu.js';
 import { maxPool2dForward } from '../../kernels/max-pool2d.js';
 import { adamUpdate } from '../../kernels/optimizers.js';
-import { pool2dShape } from '../../kernels/conv-shape.js';
+import { conv2dShape, pool2dShape } from '../../kernels/conv-shape.js';
 import { gemmBlockedBias, gemmNaive, type GemmLayout } from '../../kernels/gemm.js';
 import { gemmSimdBias } from '../../kernels/gemm-simd.js';
 import { expectClose, mulberry32, nanArray, randomArray, sumTolerance } from './helpers.js';
@@ -107,7 +109,7 @@ describe('the SIMD GEMM on a heap that cannot grow', () => {
   });
 });
 
-describe('the streaming SIMD kernels on a heap that cannot grow', () => {
+describe('the streaming and elementwise SIMD kernels on a heap that cannot grow', () => {
   // Operands of 96 KiB and more against a 1-page (64 KiB) heap: each kernel must ask, be refused,
   // instantiate nothing, and give its JS twin's bits. The same calls on a heap that can grow
   // instantiate their module, and give the same bits (these kernels are bit-exact twins).
@@ -118,7 +120,7 @@ describe('the streaming SIMD kernels on a heap that cannot grow', () => {
 
   for (const grows of [false, true]) {
     const label = grows ? 'a heap that grows' : 'a 1-page heap';
-    it(`reluSimd, reluBackwardBiasSimd, maxPool2dForwardSimd and adamUpdateSimd on ${label}`, () => {
+    it(`reluSimd, reluBackwardBiasSimd, maxPool2dForwardSimd, adamUpdateSimd, addRowsSimd and channelSumsSimd on ${label}`, () => {
       const make = (): ReturnType<typeof spyHeap> => spyHeap(grows ? createHeap() : createHeap({ maximumPages: 1 }));
 
       const relu = make();
@@ -158,7 +160,29 @@ describe('the streaming SIMD kernels on a heap that cannot grow', () => {
       expect(firstDifference(m, want.m)).toBe(-1);
       expect(firstDifference(v, want.v)).toBe(-1);
 
-      for (const [name, h] of [['relu', relu], ['reluBackward', rb], ['maxPool', mp], ['adam', ad]] as const) {
+      // A bias over 16 channels of 1,500 rows (96 KB): addRowsSimd against the naive broadcast, and
+      // channelSumsSimd as conv2dBackwardBiasFast uses it against conv2dBackwardBias (float64 sums
+      // in row order either way: the same bits).
+      const ar = make();
+      const [rows, cb] = [1500, 16];
+      const bRow = randomArray(rng, cb);
+      const sum = nanArray(n);
+      addRowsSimd(sum, x, bRow, rows, cb, ar.heap);
+      const sumWant = nanArray(n);
+      binaryBroadcast(sumWant, x, [rows, cb], bRow, [cb], [rows, cb], binaryFunctions.add);
+      expect(firstDifference(sum, sumWant)).toBe(-1);
+
+      const cs = make();
+      const prior = randomArray(rng, cb);
+      const sums = new Float64Array(cb);
+      channelSumsSimd(sums, x, rows, cb, cs.heap);
+      const dbSum = prior.slice();
+      for (let c = 0; c < cb; c++) dbSum[c] += sums[c];
+      const dbSumWant = prior.slice();
+      conv2dBackwardBias(dbSumWant, x, conv2dShape(1, rows, 1, 1, 1, 1, cb, [1, 1], [1, 1], 'valid'));
+      expect(firstDifference(dbSum, dbSumWant)).toBe(-1);
+
+      for (const [name, h] of [['relu', relu], ['reluBackward', rb], ['maxPool', mp], ['adam', ad], ['addRows', ar], ['channelSums', cs]] as const) {
         expect(h.asked.length, name).toBeGreaterThan(0);
         expect(h.asked.every((b) => b > PAGE_BYTES), name).toBe(true);
         expect(h.answered.every((ok) => ok === grows), name).toBe(true);
