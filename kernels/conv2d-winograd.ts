@@ -37,7 +37,7 @@
 // taps the direct loops skip. So a tile whose outputs are not all finite is recomputed by the
 // direct loops (its pixels only): the non-finite results are exactly the twin's, at its places.
 // This costs one add per output when all is finite, and makes a non-finite filter (every tile)
-// as slow as the direct loops: callers send those to im2col.
+// as slow as the direct loops: callers send those to the direct loops themselves.
 
 import type { Conv2dShape } from './conv-shape.js';
 import type { GemmLayout } from './gemm.js';

@@ -6,7 +6,8 @@
 import { allocFloat32, releaseFloat32 } from './storage.js';
 import type { Conv2dShape } from '../kernels/conv-shape.js';
 import { gemmFast } from '../kernels/gemm-fast.js';
-import { conv2dForwardIm2col, conv2dBackwardInputIm2col } from '../kernels/conv2d-im2col.js';
+import { conv2dForwardDirect, conv2dBackwardInputDirect } from '../kernels/conv2d.js';
+import { reluInPlace } from '../kernels/relu.js';
 import { conv2dDirectSimdApplies, conv2dDirectSimdInputApplies } from '../kernels/conv2d-direct-simd.js';
 import { conv2dKeptIsInput, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast } from '../kernels/conv2d-fast.js';
 import { conv2dForwardWinograd, conv2dBackwardInputWinograd, winogradApplies } from '../kernels/conv2d-winograd.js';
@@ -31,7 +32,7 @@ function winogradForward(s: Conv2dShape): boolean {
   return conv2dUsesWinograd(s) && !conv2dDirectSimdApplies(s);
 }
 
-/** True when every element is finite (a NaN or ±Inf in a filter sends Winograd tile by tile to its direct loops). */
+/** True when every element is finite (a NaN or ±Inf in a filter would send Winograd tile by tile to its direct loops). */
 function allFinite(a: Float32Array): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
   return true;
@@ -49,8 +50,9 @@ export function conv2dKeptWithWinograd(x: Float32Array, s: Conv2dShape): Float32
 
 /**
  * The conv forward of the fast table: Winograd where {@link winogradForward} (`kept` is x), else
- * kernels/conv2d-fast.ts's choice. A non-finite filter under Winograd runs im2col on a scratch
- * matrix: Winograd would recompute every tile directly.
+ * kernels/conv2d-fast.ts's choice. A non-finite filter under Winograd runs the naive direct loops
+ * (kernels/conv2d.ts): Winograd would recompute every tile with them anyway, and im2col's zero
+ * padding times a NaN or ±Inf tap would give NaN at borders where the loops skip the tap.
  */
 export function conv2dForwardWithWinograd(
   y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape, kept: Float32Array, relu: boolean,
@@ -60,17 +62,19 @@ export function conv2dForwardWithWinograd(
   } else if (allFinite(w)) {
     conv2dForwardWinograd(y, x, w, bias, s, gemmFast, relu);
   } else {
-    const cols = allocFloat32(s.N * s.OH * s.OW * 9 * s.CI); // (N·OH·OW, 9·CI)
-    conv2dForwardIm2col(y, x, w, bias, s, cols, relu);
-    releaseFloat32([cols]);
+    conv2dForwardDirect(y, x, w, bias, s);
+    if (relu) reluInPlace(y.subarray(0, s.N * s.OH * s.OW * s.CO));
   }
 }
 
-/** The input gradient of the fast table: Winograd where it pays, the direct kernels do not apply and the filter is finite. */
+/**
+ * The input gradient of the fast table: Winograd where it pays, the direct SIMD kernels do not apply
+ * and the filter is finite; the naive direct loops for a non-finite filter there (as the forward).
+ */
 export function conv2dBackwardInputWithWinograd(dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape): void {
   if (!conv2dUsesWinograd(s) || conv2dDirectSimdInputApplies(s)) conv2dBackwardInputFast(dx, dy, w, s);
   else if (allFinite(w)) conv2dBackwardInputWinograd(dx, dy, w, s, gemmFast);
-  else conv2dBackwardInputIm2col(dx, dy, w, s);
+  else conv2dBackwardInputDirect(dx, dy, w, s);
 }
 
 /** The filter gradient of the fast table: from x (`kept`) a few images at a time under Winograd, else kernels/conv2d-fast.ts's. */
