@@ -33,6 +33,7 @@
 
 import type { Conv2dShape } from './conv-shape.js';
 import { simdAvailable } from './gemm-simd.js';
+import { allFinite } from './all-finite.js';
 import { conv2dForwardDirect, conv2dBackwardInputDirect, conv2dBackwardFilterDirect } from './conv2d.js';
 import { reluInPlace } from './relu.js';
 import { conv2dDirectModuleBytes } from './wasm/conv2d-direct-module.js';
@@ -73,12 +74,6 @@ export function conv2dDirectSimdApplies(s: Conv2dShape): boolean {
 /** True where the input gradient runs here: as above with the channel roles swapped, at stride 1. */
 export function conv2dDirectSimdInputApplies(s: Conv2dShape): boolean {
   return conv2dDirectSimdApplies({ ...s, CO: s.CI }) && s.strideH === 1 && s.strideW === 1;
-}
-
-/** True when a[from .. from + n) holds no NaN and no ±Infinity. */
-function allFinite(a: Float32Array, from: number, n: number): boolean {
-  for (let i = from; i < from + n; i++) if (!Number.isFinite(a[i])) return false;
-  return true;
 }
 
 /** The padded input of a direct convolution: height, width (floats per image = Hp·Wp·C). */

@@ -8,6 +8,7 @@ import type { Conv2dShape } from '../kernels/conv-shape.js';
 import { gemmFast } from '../kernels/gemm-fast.js';
 import { conv2dForwardDirect, conv2dBackwardInputDirect } from '../kernels/conv2d.js';
 import { reluInPlace } from '../kernels/relu.js';
+import { allFinite } from '../kernels/all-finite.js';
 import { conv2dDirectSimdApplies, conv2dDirectSimdInputApplies } from '../kernels/conv2d-direct-simd.js';
 import { conv2dKeptIsInput, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast } from '../kernels/conv2d-fast.js';
 import { conv2dForwardWinograd, conv2dBackwardInputWinograd, winogradApplies } from '../kernels/conv2d-winograd.js';
@@ -32,12 +33,6 @@ function winogradForward(s: Conv2dShape): boolean {
   return conv2dUsesWinograd(s) && !conv2dDirectSimdApplies(s);
 }
 
-/** True when every element is finite (a NaN or ±Inf in a filter would send Winograd tile by tile to its direct loops). */
-function allFinite(a: Float32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
-  return true;
-}
-
 /**
  * What the filter gradient reads, allocated for the forward to fill: x itself under Winograd (which
  * makes no im2col matrix: its filter gradient rebuilds one from x, a few images at a time) and
@@ -59,7 +54,7 @@ export function conv2dForwardWithWinograd(
 ): void {
   if (!winogradForward(s)) {
     conv2dForwardFast(y, x, w, bias, s, kept, relu);
-  } else if (allFinite(w)) {
+  } else if (allFinite(w, 0, 9 * s.CI * s.CO)) {
     conv2dForwardWinograd(y, x, w, bias, s, gemmFast, relu);
   } else {
     conv2dForwardDirect(y, x, w, bias, s);
@@ -73,7 +68,7 @@ export function conv2dForwardWithWinograd(
  */
 export function conv2dBackwardInputWithWinograd(dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape): void {
   if (!conv2dUsesWinograd(s) || conv2dDirectSimdInputApplies(s)) conv2dBackwardInputFast(dx, dy, w, s);
-  else if (allFinite(w)) conv2dBackwardInputWinograd(dx, dy, w, s, gemmFast);
+  else if (allFinite(w, 0, 9 * s.CI * s.CO)) conv2dBackwardInputWinograd(dx, dy, w, s, gemmFast);
   else conv2dBackwardInputDirect(dx, dy, w, s);
 }
 
