@@ -17,12 +17,18 @@ import { conv2dBackwardFilterByImageGroups, filterGradScratchLength } from '../k
 /**
  * True when Winograd F(2×2, 3×3) (kernels/conv2d-winograd.ts) beats im2col on this convolution: a
  * 3×3 kernel at stride 1, at least 4 input and output channels, and at least 256 output pixels
- * (N·OH·OW). Measured on the final kernels (2026-11-29 05:43, one thread, same process, min of 21
- * calls, forward / dx over im2col): won 1.2× / 1.6× at 4→16 channels on 28×28, 2.8× / 3.1× at 8→8,
- * 2.5× / 2.7× at 16→16 on 14×14, 1.5× / 1.9× at 64→64 on 7×7 and 1.5× / 1.8× on 4×4 (batch 32),
- * 1.8× / 1.7× on Keras's convnet's second conv; lost with 1 input channel (the classic CNN's first
- * layer: 0.2–0.3×), 2 (0.7×) and 3 (0.8×), and on one 8×8 image (0.5×: 64 pixels, too little work
- * for the 16 GEMM calls); one 14×14 image 32→64 was even (1.0× / 1.5×).
+ * (N·OH·OW). Measured Winograd against im2col alone, on the winograd branch before the direct SIMD
+ * convolution was merged (2026-11-29 05:43, one thread, same process, min of 21 calls, forward / dx
+ * over im2col): won 1.2× / 1.6× at 4→16 channels on 28×28, 2.8× / 3.1× at 8→8, 2.5× / 2.7× at 16→16
+ * on 14×14, 1.5× / 1.9× at 64→64 on 7×7 and 1.5× / 1.8× on 4×4 (batch 32), 1.8× / 1.7× on Keras's
+ * convnet's second conv; lost with 1 input channel (the classic CNN's first layer: 0.2–0.3×), 2
+ * (0.7×) and 3 (0.8×), and on one 8×8 image (0.5×: 64 pixels, too little work for the 16 GEMM
+ * calls); one 14×14 image 32→64 was even (1.0× / 1.5×).
+ *
+ * The direct SIMD kernels come first where they apply (below), so of those wins the engine runs:
+ * at 4→16 the dx only (16 output channels take the forward direct, 4 input channels leave dx to
+ * Winograd); at 8→8 and 16→16 neither (both go direct); on Keras's convnet's second conv (32→64)
+ * the forward only (32 input channels take dx direct); at 64→64 both.
  */
 export function conv2dUsesWinograd(s: Conv2dShape): boolean {
   return winogradApplies(s) && s.CI >= 4 && s.CO >= 4 && s.N * s.OH * s.OW >= 256;
