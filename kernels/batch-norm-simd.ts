@@ -10,14 +10,15 @@
 // What it optimizes: the JS passes cost ~1–3 ns per float (scalar, with float32 ↔ float64
 // conversions); here each operand crosses into wasm memory with one TypedArray.set (~0.1 ns per
 // float), a pass handles four floats per instruction, and the result comes back with one set.
-// Where SIMD is missing, C is not a multiple of 4 (the vectors hold four channels) or there are no
-// rows, these run batch-norm-fast.ts's JS passes; the inference backward (a frozen layer) always does.
+// Where SIMD is missing, C is not a multiple of 4 (the vectors hold four channels), there are no
+// rows, or `heap` (default: the engine's) cannot grow to hold the operands, these run
+// batch-norm-fast.ts's JS passes; the inference backward (a frozen layer) always does.
 
 import {
   batchNormForwardTraining, batchNormForwardInference, batchNormBackward, shifts, moments, scaleShift, gradientConstants,
 } from './batch-norm-fast.js';
 import { batchNormModuleBytes } from './wasm/batch-norm-module.js';
-import { heapViews, instantiateOnHeap } from './wasm/heap.js';
+import { engineHeap, type WasmHeap } from './wasm/heap.js';
 import { simdAvailable } from './gemm-simd.js';
 
 /** The module's exports; addresses in bytes, counts ≥ 1. */
@@ -28,12 +29,9 @@ interface BatchNormExports {
   bn_dx(dx: number, dy: number, x: number, k: number, a: number, b: number, d: number, rows: number, cVec: number): void;
 }
 
-// Instantiated at the first call, then reused (compiling costs ~0.1 ms per call otherwise).
-let wasm: BatchNormExports | null = null;
-function exports(): BatchNormExports {
-  if (wasm === null) wasm = instantiateOnHeap(batchNormModuleBytes()) as unknown as BatchNormExports;
-  return wasm;
-}
+// Built and instantiated on a heap at its first call there, then the same instance (WasmHeap.instance;
+// compiling costs ~0.1 ms per call otherwise).
+const exports = (heap: WasmHeap): BatchNormExports => heap.instance('batch-norm', batchNormModuleBytes) as unknown as BatchNormExports;
 
 const usable = (R: number, C: number): boolean => simdAvailable && C % 4 === 0 && R > 0;
 
@@ -52,15 +50,17 @@ function place(f32: Float32Array, start: number, C: number, value: (c: number) =
 export function batchNormForwardTrainingSimd(
   y: Float32Array, mean: Float32Array, variance: Float32Array, invStd: Float32Array,
   x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, R: number, C: number, epsilon: number,
+  heap: WasmHeap = engineHeap(),
 ): void {
-  if (!usable(R, C)) {
+  const n = R * C;
+  const a = at(C);
+  const views = usable(R, C) ? heap.views((a.rows + n) * 4) : null;
+  if (views === null) {
     batchNormForwardTraining(y, mean, variance, invStd, x, gamma, beta, R, C, epsilon);
     return;
   }
-  const n = R * C;
-  const a = at(C);
-  const k = exports();
-  const { f32 } = heapViews((a.rows + n) * 4, 'batch norm (SIMD)');
+  const { f32 } = views;
+  const k = exports(heap);
   const K = shifts(x, C); // values of x: exact in float32
   place(f32, a.k, C, (c) => K[c]);
   f32.fill(0, a.s1, a.rows); // both float64 sums start at +0
@@ -80,15 +80,17 @@ export function batchNormForwardTrainingSimd(
 export function batchNormForwardInferenceSimd(
   y: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array,
   gamma: Float32Array | null, beta: Float32Array | null, R: number, C: number, epsilon: number,
+  heap: WasmHeap = engineHeap(),
 ): void {
-  if (!usable(R, C)) {
+  const n = R * C;
+  const a = at(C);
+  const views = usable(R, C) ? heap.views((a.rows + n) * 4) : null;
+  if (views === null) {
     batchNormForwardInference(y, x, mean, variance, gamma, beta, R, C, epsilon);
     return;
   }
-  const n = R * C;
-  const a = at(C);
-  const k = exports();
-  const { f32 } = heapViews((a.rows + n) * 4, 'batch norm (SIMD)');
+  const { f32 } = views;
+  const k = exports(heap);
   // y = γ·s·(x − μ) + β, with μ the float32 mean itself as the shift.
   place(f32, a.k, C, (c) => mean[c]);
   place(f32, a.a, C, (c) => (gamma === null ? 1 : gamma[c]) / Math.sqrt(variance[c] + epsilon));
@@ -102,17 +104,18 @@ export function batchNormForwardInferenceSimd(
 export function batchNormBackwardSimd(
   dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null,
   dy: Float32Array, x: Float32Array, mean: Float32Array, invStd: Float32Array, gamma: Float32Array | null,
-  R: number, C: number, training: boolean,
+  R: number, C: number, training: boolean, heap: WasmHeap = engineHeap(),
 ): void {
-  if (!training || !usable(R, C)) {
-    batchNormBackward(dx, dgamma, dbeta, dy, x, mean, invStd, gamma, R, C, training);
-    return;
-  }
   const n = R * C;
   const a = at(C);
   const DY = a.rows, X = a.rows + n, DX = a.rows + 2 * n; // (R, C) each
-  const k = exports();
-  const { f32 } = heapViews((DX + (dx === null ? 0 : n)) * 4, 'batch norm (SIMD)');
+  const views = training && usable(R, C) ? heap.views((DX + (dx === null ? 0 : n)) * 4) : null;
+  if (views === null) {
+    batchNormBackward(dx, dgamma, dbeta, dy, x, mean, invStd, gamma, R, C, training);
+    return;
+  }
+  const { f32 } = views;
+  const k = exports(heap);
   f32.fill(0, a.s1, a.rows);
   f32.set(dy, DY);
   f32.set(x, X);

@@ -11,6 +11,9 @@ import { batchNormForwardTraining, batchNormForwardInference, batchNormBackward 
 import { batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormBackwardSimd } from '../../kernels/batch-norm-simd.js';
 import { simdAvailable } from '../../kernels/gemm-simd.js';
 import { mulberry32, randInt, randomArray, nanArray, numericGradient, expectClose, compareArrays, type Rng } from './helpers.js';
+import { createHeap, PAGE_BYTES, type WasmHeap } from '../../kernels/wasm/heap.js';
+import { firstDifference } from './same-bits.js';
+import { spyHeap } from './heap-spy.js';
 
 const EPS = 1e-3;
 const TOL = { atol: 2e-5, rtol: 2e-5 };
@@ -167,4 +170,46 @@ describe('batch-norm naive backward', () => {
     batchNormBackwardNaive(wrong, null, null, dy, x, mean, invStd, null, R, C, false);
     expect(compareArrays(wrong, good, { atol: 1e-3, rtol: 1e-3 }).ok).toBe(false);
   });
+});
+
+describe('batch-norm SIMD on a heap that cannot grow', () => {
+  // 1,500 rows of 16 channels: 96 KB of x alone, more than a 1-page heap holds. On such a heap each
+  // pass must ask, be refused, instantiate nothing and give batch-norm-fast.ts's bits; on a heap that
+  // grows, the module runs there (the same bits as on the engine heap).
+  const [R, C] = [1500, 16];
+  const rng = mulberry32(1516);
+  const x = input(rng, R, C, true);
+  const dy = randomArray(rng, R * C);
+  const gamma = randomArray(rng, C, 0.5, 1.5), beta = randomArray(rng, C);
+  const dxStart = randomArray(rng, R * C), dgStart = randomArray(rng, C), dbStart = randomArray(rng, C);
+
+  /** Every output of the training forward, the inference forward and the training backward. */
+  function run(impl: 'fast' | WasmHeap | undefined): Float32Array[] {
+    const y = nanArray(R * C), mean = nanArray(C), variance = nanArray(C), invStd = nanArray(C), yInf = nanArray(R * C);
+    const dx = dxStart.slice(), dg = dgStart.slice(), db = dbStart.slice();
+    if (impl === 'fast') {
+      batchNormForwardTraining(y, mean, variance, invStd, x, gamma, beta, R, C, EPS);
+      batchNormForwardInference(yInf, x, mean, variance, gamma, beta, R, C, EPS);
+      batchNormBackward(dx, dg, db, dy, x, mean, invStd, gamma, R, C, true);
+    } else {
+      batchNormForwardTrainingSimd(y, mean, variance, invStd, x, gamma, beta, R, C, EPS, impl);
+      batchNormForwardInferenceSimd(yInf, x, mean, variance, gamma, beta, R, C, EPS, impl);
+      batchNormBackwardSimd(dx, dg, db, dy, x, mean, invStd, gamma, R, C, true, impl);
+    }
+    return [y, mean, variance, invStd, yInf, dx, dg, db];
+  }
+  const names = ['y', 'mean', 'variance', 'invStd', 'inference y', 'dx', 'dgamma', 'dbeta'];
+
+  for (const grows of [false, true]) {
+    it(grows ? 'on a heap that grows: the module runs there, the engine heap\'s bits' : 'on a 1-page heap: batch-norm-fast.ts\'s bits, nothing instantiated', () => {
+      const spy = spyHeap(grows ? createHeap() : createHeap({ maximumPages: 1 }));
+      const got = run(spy.heap);
+      const want = run(grows ? undefined : 'fast');
+      names.forEach((name, i) => expect(firstDifference(got[i], want[i]), name).toBe(-1));
+      expect(spy.asked.length).toBe(simdAvailable ? 3 : 0);
+      expect(spy.asked.every((b) => b > PAGE_BYTES)).toBe(true);
+      expect(spy.answered.every((ok) => ok === grows)).toBe(true);
+      expect(spy.instances.length > 0).toBe(grows && simdAvailable);
+    });
+  }
 });
