@@ -24,12 +24,17 @@
 // with the same w read as [KH, KW, CO, 1]. The input gradient then sums each group of M channels
 // of dxM back into dx.
 //
+// Each runs on `heap` (default: the engine's); when it cannot grow to hold the operands, the
+// channel-rows twin (depthwise-conv2d-rows.ts) runs instead. The heap is asked first, before any
+// expansion: its layout is that of the M = 1 convolution over CO channels whatever M is.
+//
 // Only call these when depthwiseSimdApplies (and simdAvailable); depthwise-conv2d-fast.ts chooses.
 // (The expanded input and dxM are allocated per call: M > 1 is the rarer case.)
 
 import type { DepthwiseConv2dShape } from './depthwise-conv2d.js';
+import { depthwiseConv2dForwardRows, depthwiseConv2dBackwardInputRows, depthwiseConv2dBackwardFilterRows } from './depthwise-conv2d-rows.js';
 import { depthwiseConv2dModuleBytes } from './wasm/depthwise-conv2d-module.js';
-import { heapViews, instantiateOnHeap, vec4Ceil } from './wasm/heap.js';
+import { engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
 
 /** The run arguments after the three buffers (bytes; see the module's header). */
 type RunArgs = [nPix: number, xPixStep: number, cVec: number, nKh: number, nKw: number, xRowStep: number, xColStep: number, wRowStep: number, wColStep: number];
@@ -40,12 +45,8 @@ interface DepthwiseExports {
   dw_filter_grad(dw: number, dy: number, x: number, unused: number, ...run: RunArgs): void;
 }
 
-// Instantiated at the first call, then reused.
-let wasm: DepthwiseExports | null = null;
-function exports(): DepthwiseExports {
-  if (wasm === null) wasm = instantiateOnHeap(depthwiseConv2dModuleBytes()) as unknown as DepthwiseExports;
-  return wasm;
-}
+// Built and instantiated on a heap at its first call there, then the same instance (WasmHeap.instance).
+const exports = (heap: WasmHeap): DepthwiseExports => heap.instance('depthwise-conv2d', depthwiseConv2dModuleBytes) as unknown as DepthwiseExports;
 
 /** True for the shapes these kernels compute: output channels CI·M a multiple of 4. */
 export function depthwiseSimdApplies(s: DepthwiseConv2dShape): boolean {
@@ -116,24 +117,29 @@ function forEachRun(s: DepthwiseConv2dShape, visit: (r: Run) => void, rowDone: (
   }
 }
 
-/** y [N,OH,OW,CO] = depthwise conv(x, w) + bias, CO % 4 = 0. Overwrites y. */
+/** y [N,OH,OW,CO] = depthwise conv(x, w) + bias, CO % 4 = 0. Overwrites y. The rows twin when `heap` cannot grow. */
 export function depthwiseConv2dForwardSimd(
-  y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: DepthwiseConv2dShape,
+  y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: DepthwiseConv2dShape, heap: WasmHeap = engineHeap(),
 ): void {
-  if (s.M > 1) {
-    depthwiseConv2dForwardSimd(y, expandChannels(x, s), w, bias, expandedShape(s));
-    return;
-  }
   const C = s.CO;
-  const wLen = s.KH * s.KW * C, xLen = s.N * s.H * s.W * C, yLen = s.N * s.OH * s.OW * C;
+  const wLen = s.KH * s.KW * C, xLen = s.N * s.H * s.W * C, yLen = s.N * s.OH * s.OW * C; // x: expanded when M > 1
   // Heap, in floats, every operand 16-byte aligned: w, bias, x, y.
   const W_AT = 0, B_AT = vec4Ceil(wLen), X_AT = B_AT + C, Y_AT = X_AT + xLen;
-  const { f32 } = heapViews((Y_AT + yLen) * 4, 'depthwise conv (SIMD)');
+  const views = heap.views((Y_AT + yLen) * 4);
+  if (views === null) {
+    depthwiseConv2dForwardRows(y, x, w, bias, s); // the heap cannot grow
+    return;
+  }
+  if (s.M > 1) {
+    depthwiseConv2dForwardSimd(y, expandChannels(x, s), w, bias, expandedShape(s), heap);
+    return;
+  }
+  const { f32 } = views;
   f32.set(w.subarray(0, wLen), W_AT);
   if (bias === null) f32.fill(0, B_AT, B_AT + C);
   else f32.set(bias.subarray(0, C), B_AT);
   f32.set(x.subarray(0, xLen), X_AT);
-  const k = exports();
+  const k = exports(heap);
   forEachRun(s, (r) => {
     const at = Y_AT + r.yAt;
     if (r.taps === null) {
@@ -145,13 +151,24 @@ export function depthwiseConv2dForwardSimd(
   y.set(f32.subarray(Y_AT, Y_AT + yLen));
 }
 
-/** dx [N,H,W,CI] += ∂(Σ y·dy)/∂x, CO % 4 = 0. Accumulates. */
-export function depthwiseConv2dBackwardInputSimd(dx: Float32Array, dy: Float32Array, w: Float32Array, s: DepthwiseConv2dShape): void {
+/** dx [N,H,W,CI] += ∂(Σ y·dy)/∂x, CO % 4 = 0. Accumulates. The rows twin when `heap` cannot grow. */
+export function depthwiseConv2dBackwardInputSimd(
+  dx: Float32Array, dy: Float32Array, w: Float32Array, s: DepthwiseConv2dShape, heap: WasmHeap = engineHeap(),
+): void {
+  const C = s.CO;
+  const wLen = s.KH * s.KW * C, xLen = s.N * s.H * s.W * C, yLen = s.N * s.OH * s.OW * C; // dx: expanded when M > 1
+  // Heap: w, dy, dx (copied in, so the kernel adds onto what the caller had).
+  const W_AT = 0, DY_AT = vec4Ceil(wLen), DX_AT = DY_AT + yLen;
+  const views = heap.views((DX_AT + xLen) * 4);
+  if (views === null) {
+    depthwiseConv2dBackwardInputRows(dx, dy, w, s); // the heap cannot grow
+    return;
+  }
   if (s.M > 1) {
     // dxM for the expanded input, then each input channel collects its M copies.
     const { CI, M, CO } = s;
     const dxM = new Float32Array(s.N * s.H * s.W * CO); // (N, H, W, CI·M)
-    depthwiseConv2dBackwardInputSimd(dxM, dy, w, expandedShape(s));
+    depthwiseConv2dBackwardInputSimd(dxM, dy, w, expandedShape(s), heap);
     for (let p = 0; p < s.N * s.H * s.W; p++) {
       for (let ci = 0; ci < CI; ci++) {
         let g = 0;
@@ -161,37 +178,43 @@ export function depthwiseConv2dBackwardInputSimd(dx: Float32Array, dy: Float32Ar
     }
     return;
   }
-  const C = s.CO;
-  const wLen = s.KH * s.KW * C, xLen = s.N * s.H * s.W * C, yLen = s.N * s.OH * s.OW * C;
-  // Heap: w, dy, dx (copied in, so the kernel adds onto what the caller had).
-  const W_AT = 0, DY_AT = vec4Ceil(wLen), DX_AT = DY_AT + yLen;
-  const { f32 } = heapViews((DX_AT + xLen) * 4, 'depthwise conv (SIMD)');
+  const { f32 } = views;
   f32.set(w.subarray(0, wLen), W_AT);
   f32.set(dy.subarray(0, yLen), DY_AT);
   f32.set(dx.subarray(0, xLen), DX_AT);
-  const k = exports();
+  const k = exports(heap);
   forEachRun(s, (r) => {
     if (r.taps !== null) k.dw_input_grad((DX_AT + r.xAt) * 4, (DY_AT + r.yAt) * 4, (W_AT + r.wAt) * 4, 0, ...r.taps);
   });
   dx.set(f32.subarray(DX_AT, DX_AT + xLen));
 }
 
-/** dw [KH,KW,CI,M] += ∂(Σ y·dy)/∂w, CO % 4 = 0; float32 per output row, float64 across rows. Accumulates. */
-export function depthwiseConv2dBackwardFilterSimd(dw: Float32Array, dy: Float32Array, x: Float32Array, s: DepthwiseConv2dShape): void {
-  if (s.M > 1) {
-    depthwiseConv2dBackwardFilterSimd(dw, dy, expandChannels(x, s), expandedShape(s));
-    return;
-  }
+/**
+ * dw [KH,KW,CI,M] += ∂(Σ y·dy)/∂w, CO % 4 = 0; float32 per output row, float64 across rows.
+ * Accumulates. The rows twin when `heap` cannot grow.
+ */
+export function depthwiseConv2dBackwardFilterSimd(
+  dw: Float32Array, dy: Float32Array, x: Float32Array, s: DepthwiseConv2dShape, heap: WasmHeap = engineHeap(),
+): void {
   const C = s.CO;
-  const wLen = s.KH * s.KW * C, xLen = s.N * s.H * s.W * C, yLen = s.N * s.OH * s.OW * C;
+  const wLen = s.KH * s.KW * C, xLen = s.N * s.H * s.W * C, yLen = s.N * s.OH * s.OW * C; // x: expanded when M > 1
   // Heap: the row's float32 sums [KH, KW, C], dy, x.
   const A_AT = 0, DY_AT = vec4Ceil(wLen), X_AT = DY_AT + yLen;
-  const { f32 } = heapViews((X_AT + xLen) * 4, 'depthwise conv (SIMD)');
+  const views = heap.views((X_AT + xLen) * 4);
+  if (views === null) {
+    depthwiseConv2dBackwardFilterRows(dw, dy, x, s); // the heap cannot grow
+    return;
+  }
+  if (s.M > 1) {
+    depthwiseConv2dBackwardFilterSimd(dw, dy, expandChannels(x, s), expandedShape(s), heap);
+    return;
+  }
+  const { f32 } = views;
   f32.fill(0, A_AT, A_AT + wLen);
   f32.set(dy.subarray(0, yLen), DY_AT);
   f32.set(x.subarray(0, xLen), X_AT);
   const total = new Float64Array(wLen); // (KH, KW, C)
-  const k = exports();
+  const k = exports(heap);
   forEachRun(s, (r) => {
     if (r.taps !== null) k.dw_filter_grad((A_AT + r.wAt) * 4, (DY_AT + r.yAt) * 4, (X_AT + r.xAt) * 4, 0, ...r.taps);
   }, () => {

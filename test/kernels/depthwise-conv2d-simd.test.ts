@@ -13,6 +13,10 @@ import {
   compareArrays, expectTwinsAgree, mulberry32, nanArray, randInt, randomArray, sumTolerance, type ConvKernels, type Rng,
 } from './helpers.js';
 import { expectNonFiniteTwinsAgree } from './non-finite.js';
+import { depthwiseConv2dForwardRows, depthwiseConv2dBackwardInputRows, depthwiseConv2dBackwardFilterRows } from '../../kernels/depthwise-conv2d-rows.js';
+import { createHeap, PAGE_BYTES, type WasmHeap } from '../../kernels/wasm/heap.js';
+import { firstDifference } from './same-bits.js';
+import { spyHeap } from './heap-spy.js';
 
 /** [N, H, W, C, KH, KW, M, strides, dilation, padding]. */
 type Spec = [number, number, number, number, number, number, number, [number, number], [number, number], Padding];
@@ -121,4 +125,39 @@ describe('the depthwise fast kernels choose a version that fits', () => {
       checkAgainstDirect(mulberry32(109), shapeOf(spec), FAST);
     }
   });
+});
+
+describe.runIf(simdAvailable)('the depthwise SIMD kernels on a heap that cannot grow', () => {
+  // 2 images of 20×20 with 16 output channels (M = 1, and 8 channels × M = 2): x alone is 50 KiB
+  // and y as much, more than a 1-page heap holds. There each kernel must ask, be refused,
+  // instantiate nothing and give the rows twin's bits (asked before M = 2 expands x); on a heap
+  // that grows the module runs there, with the engine heap's bits.
+  const ROWS: Kernels = { forward: depthwiseConv2dForwardRows, input: depthwiseConv2dBackwardInputRows, filter: depthwiseConv2dBackwardFilterRows };
+  /** y, dx (onto a prefill) and dw (onto a prefill) by `k` on `heap`. */
+  function run(k: Kernels, s: DepthwiseConv2dShape, heap?: WasmHeap): Float32Array[] {
+    const rng = mulberry32(1517);
+    const x = randomArray(rng, s.N * s.H * s.W * s.CI), w = randomArray(rng, s.KH * s.KW * s.CO);
+    const bias = randomArray(rng, s.CO), dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
+    const y = nanArray(dy.length), dx = randomArray(rng, x.length), dw = randomArray(rng, w.length);
+    k.forward(y, x, w, bias, s, heap);
+    k.input(dx, dy, w, s, heap);
+    k.filter(dw, dy, x, s, heap);
+    return [y, dx, dw];
+  }
+
+  for (const spec of [[2, 20, 20, 16, 3, 3, 1, [1, 1], [1, 1], 'same'], [2, 20, 20, 8, 3, 3, 2, [1, 1], [1, 1], 'same']] as Spec[]) {
+    const s = shapeOf(spec);
+    for (const grows of [false, true]) {
+      it(`${label(s)} on ${grows ? 'a heap that grows' : 'a 1-page heap'}`, () => {
+        const spy = spyHeap(grows ? createHeap() : createHeap({ maximumPages: 1 }));
+        const got = run(SIMD, s, spy.heap);
+        const want = grows ? run(SIMD, s) : run(ROWS, s);
+        ['y', 'dx', 'dw'].forEach((name, i) => expect(firstDifference(got[i], want[i]), name).toBe(-1));
+        expect(spy.asked.length).toBeGreaterThanOrEqual(3);
+        expect(spy.asked.every((b) => b > PAGE_BYTES)).toBe(true);
+        expect(spy.answered.every((ok) => ok === grows)).toBe(true);
+        expect(spy.instances.length > 0).toBe(grows);
+      });
+    }
+  }
 });
