@@ -106,18 +106,3 @@ export function engineHeap(): WasmHeap {
   if (theEngineHeap === null) theEngineHeap = createHeap();
   return theEngineHeap;
 }
-
-/** The exports of module bytes instantiated on the engine's heap (the streaming kernels keep them). */
-export function instantiateOnHeap(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Exports {
-  return engineHeap().instantiate(bytes);
-}
-
-/**
- * Views of the engine's heap at least `bytes` long (see {@link WasmHeap.views}); throws a clear
- * error naming `op` when the memory cannot grow.
- */
-export function heapViews(bytes: number, op = 'a SIMD kernel'): HeapViews {
-  const views = engineHeap().views(bytes);
-  if (views === null) throw new RangeError(`${op}: the WebAssembly heap cannot grow to ${bytes} bytes`);
-  return views;
-}
