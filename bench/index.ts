@@ -20,7 +20,8 @@
 // bench/results/latest-<family>.json.
 
 import { runFamily, familyNames, convKindNames, defaultRunOptions, quickTiming, type FamilyName, type RunOptions } from './run.js';
-import { convOpNames, parseConvSpec } from './conv.js';
+import { convOpNames } from './conv.js';
+import { parseConvSpec } from './conv-shapes.js';
 import { runModels, modelNames, type ModelName } from './models.js';
 import { formatModels, formatTargets, writeModels } from './models-report.js';
 import { machineInfo } from './report.js';

@@ -18,6 +18,8 @@ const EPSILON = 1e-7;
 export interface Constraint {
   /** Project the weight's values in place. */
   apply(w: Tensor): void;
+  /** Throw unless the constraint can project a weight of this shape (its axes in range). */
+  check(shape: readonly number[]): void;
   /** The Keras JSON form. */
   config(): { class_name: string; config: Record<string, unknown> };
 }
@@ -28,8 +30,7 @@ export interface Constraint {
  */
 function scaleByNorms(w: Tensor, axes: readonly number[], scale: (norm: number) => number): void {
   const shape = w.shape;
-  const reduced = new Set(axes.map((a) => (a < 0 ? a + shape.length : a)));
-  for (const a of reduced) if (a < 0 || a >= shape.length) throw new Error(`constraint: axis ${a} is out of range for a weight of shape [${shape.join(', ')}]`);
+  const reduced = reducedAxes(axes, shape);
   // The position of an element among the kept axes: its index with the reduced axes' coordinates dropped.
   const keptSize = shape.reduce((p, d, i) => (reduced.has(i) ? p : p * d), 1);
   const sums = new Float64Array(keptSize);
@@ -53,12 +54,22 @@ function scaleByNorms(w: Tensor, axes: readonly number[], scale: (norm: number) 
   for (let i = 0; i < w.size; i++) w.data[i] *= factors[positions[i]];
 }
 
+/** The reduced axes, counted from the front; throws for an axis out of range for `shape`. */
+function reducedAxes(axes: readonly number[], shape: readonly number[]): Set<number> {
+  const reduced = new Set(axes.map((a) => (a < 0 ? a + shape.length : a)));
+  for (const a of reduced) if (a < 0 || a >= shape.length) throw new Error(`constraint: axis ${a} is out of range for a weight of shape [${shape.join(', ')}]`);
+  return reduced;
+}
+
 const axisList = (axis: number | readonly number[]): number[] => (typeof axis === 'number' ? [axis] : [...axis]);
 
 export class MaxNorm implements Constraint {
   constructor(readonly maxValue = 2, readonly axis: number | readonly number[] = 0) {}
   apply(w: Tensor): void {
     scaleByNorms(w, axisList(this.axis), (n) => Math.min(Math.max(n, 0), this.maxValue) / (EPSILON + n));
+  }
+  check(shape: readonly number[]): void {
+    reducedAxes(axisList(this.axis), shape);
   }
   config() {
     return { class_name: 'MaxNorm', config: { max_value: this.maxValue, axis: this.axis } };
@@ -70,6 +81,9 @@ export class MinMaxNorm implements Constraint {
   apply(w: Tensor): void {
     scaleByNorms(w, axisList(this.axis), (n) => (this.rate * Math.min(Math.max(n, this.minValue), this.maxValue) + (1 - this.rate) * n) / (EPSILON + n));
   }
+  check(shape: readonly number[]): void {
+    reducedAxes(axisList(this.axis), shape);
+  }
   config() {
     return { class_name: 'MinMaxNorm', config: { min_value: this.minValue, max_value: this.maxValue, rate: this.rate, axis: this.axis } };
   }
@@ -79,6 +93,9 @@ export class UnitNorm implements Constraint {
   constructor(readonly axis: number | readonly number[] = 0) {}
   apply(w: Tensor): void {
     scaleByNorms(w, axisList(this.axis), (n) => 1 / (EPSILON + n));
+  }
+  check(shape: readonly number[]): void {
+    reducedAxes(axisList(this.axis), shape);
   }
   config() {
     return { class_name: 'UnitNorm', config: { axis: this.axis } };
@@ -90,6 +107,7 @@ export class NonNeg implements Constraint {
     // w · [w ≥ 0]: a negative value becomes −0, as Keras's product does.
     for (let i = 0; i < w.size; i++) if (w.data[i] < 0) w.data[i] *= 0;
   }
+  check(): void {}
   config() {
     return { class_name: 'NonNeg', config: {} };
   }

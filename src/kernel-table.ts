@@ -114,7 +114,7 @@ export interface KernelTable extends SharedKernels {
   reduceSumTo(out: Float32Array, x: Float32Array, from: readonly number[], to: readonly number[]): void;
   /** y = max(x, 0); overwrites y. */
   reluForward(y: Float32Array, x: Float32Array): void;
-  /** dz += dout where y > 0, and db [C] += the channel sums of that; see kernels/relu.ts. */
+  /** dz = dout where y > 0, else 0 (overwrites dz, which may be dout itself), and db [C] += the channel sums of that; see kernels/relu.ts. */
   reluBackwardBias(dz: Float32Array, db: Float32Array | null, dout: Float32Array, y: Float32Array, C: number): void;
   /** y = min(max(x, 0), top), NaN kept; overwrites y (kernels/clipped-relu.ts). */
   clippedReluForward(y: Float32Array, x: Float32Array, top: number): void;
@@ -122,7 +122,11 @@ export interface KernelTable extends SharedKernels {
   clippedReluBackward(dx: Float32Array, dout: Float32Array, x: Float32Array, top: number): void;
   /** c [M, N] = (accumulate ? c : 0) + op(a) · op(b); see kernels/gemm.ts. */
   gemm(c: Float32Array, a: Float32Array, b: Float32Array, M: number, N: number, K: number, layout: GemmLayout, accumulate: boolean): void;
-  /** What the conv's filter gradient reads, allocated for conv2dForward to fill: the im2col matrix ('fast') or x itself ('reference'). */
+  /**
+   * What the conv's filter gradient reads, allocated for conv2dForward to fill: the im2col matrix
+   * ('fast' on im2col shapes), or x itself ('reference', and 'fast' where the conv runs 1×1, direct
+   * SIMD or Winograd).
+   */
   conv2dKept(x: Float32Array, s: Conv2dShape): Float32Array;
   /** y = conv2d(x, w) + bias, clamped at 0 when `relu`; overwrites y and fills `kept`. */
   conv2dForward(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape, kept: Float32Array, relu: boolean): void;

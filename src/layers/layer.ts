@@ -212,6 +212,11 @@ export abstract class Layer {
 
   /** Create a weight (zeroed until the model initializes it), with the penalty and the constraint fit applies to it, if any. */
   protected addWeight(name: string, shape: readonly number[], initializer: Initializer, trainable = true, regularizer: L1L2 | null = null, constraint: Constraint | null = null): Tensor {
+    try {
+      constraint?.check(shape);
+    } catch (e) {
+      throw new Error(`${this.describe()}: ${name}: ${(e as Error).message}`);
+    }
     const value = new Tensor(allocFloat32(shapeSize(shape)), shape, false);
     this.weights.push({ name, value, trainable, initializer, initialized: false, regularizer, constraint });
     return value;

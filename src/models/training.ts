@@ -132,17 +132,13 @@ function batchLoss(compiled: Compiled, ys: readonly Tensor[], outs: readonly Ten
 }
 
 /**
- * The loss plus every weight regularizer's penalty (kernelRegularizer, biasRegularizer), as Keras and
+ * The loss plus the activity penalties the forward pass collected (Layer.addActivityPenalty) and,
+ * with `model`, every weight regularizer's penalty (kernelRegularizer, biasRegularizer), as Keras and
  * tfjs add them to the total loss in training; their gradients flow to the weights that train.
  */
-function withPenalties(model: Model, loss: Tensor): Tensor {
-  const penalties = model.layers.flatMap((l) => l.weights).flatMap((w) => (w.regularizer === null ? [] : [w.regularizer.penalty(w.value)]));
-  return penalties.reduce((a, b) => add(a, b), loss);
-}
-
-/** The loss plus the activity penalties the forward pass collected (Layer.addActivityPenalty). */
-function withActivityPenalties(loss: Tensor, penalties: readonly Tensor[]): Tensor {
-  return penalties.reduce((a, b) => add(a, b), loss);
+function withPenalties(loss: Tensor, activity: readonly Tensor[], model: Model | null = null): Tensor {
+  const weights = model === null ? [] : model.layers.flatMap((l) => l.weights).flatMap((w) => (w.regularizer === null ? [] : [w.regularizer.penalty(w.value)]));
+  return [...weights, ...activity].reduce((a, b) => add(a, b), loss);
 }
 
 /** The model's outputs from what it gave (the activation applied where the loss took logits), for the metrics. */
@@ -189,7 +185,7 @@ export function trainStep(
   const penalties: Tensor[] = [];
   const outs = model.callAll(xs, { training: true, rng, penalties }, compiled.outputs.map((h) => h.fromLogits));
   const { total: outputsLoss, parts } = batchLoss(compiled, ys, outs);
-  const total = withActivityPenalties(withPenalties(model, outputsLoss), penalties);
+  const total = withPenalties(outputsLoss, penalties, model);
   total.backward();
   compiled.optimizer.step(params);
   applyConstraints(model);
@@ -276,7 +272,7 @@ function evaluateSamples(model: Model, compiled: Compiled, data: Samples, batchS
       const penalties: Tensor[] = [];
       const outs = model.callAll(batch.xs, { training: false, rng, penalties }, compiled.outputs.map((h) => h.fromLogits));
       const { total, parts } = batchLoss(compiled, batch.ys, outs);
-      tracker.add(withActivityPenalties(total, penalties).item(), parts.map((p) => p.item()), batch.n, batch.ys, predictions(compiled, outs));
+      tracker.add(withPenalties(total, penalties).item(), parts.map((p) => p.item()), batch.n, batch.ys, predictions(compiled, outs));
     }
   });
   return tracker.logs(prefix);

@@ -46,7 +46,9 @@ function passIdentity(dout: Float32Array, a: Tensor, b: Tensor, shape: Shape, sc
     passGrad(b, dout, shape, scaleB, owned);
   } else {
     passGrad(b, dout, shape, scaleB);
-    passGrad(a, dout, shape, scaleA, owned);
+    // A broadcast a only reads dout (summed down into a buffer of its own): dout then stays
+    // backward()'s to give back, after this closure, so no allocation in between can be handed it.
+    passGrad(a, dout, shape, scaleA, owned && a.size === dout.length);
   }
 }
 

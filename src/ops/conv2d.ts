@@ -31,10 +31,12 @@ export interface Conv2dOptions {
  *
  *   y[n,oh,ow,co] = bias[co] + Σ_{kh,kw,ci} x[n, oh·sH − padTop + kh·dH, ow·sW − padLeft + kw·dW, ci] · w[kh,kw,ci,co]
  *
- * x [N, H, W, CI], filter [KH, KW, CI, CO] → [N, OH, OW, CO]. Runs as im2col + blocked GEMM; the
- * im2col matrix is kept for the filter gradient (dW = colsᵀ·dY) and dX = col2im(dY·Wᵀ). Stride-1 3×3
- * convs with ≥ 4 channels in and out and ≥ 256 output pixels run forward and dX as Winograd F(2×2, 3×3)
- * instead, and keep x (src/conv2d-winograd-choice.ts). Under
+ * x [N, H, W, CI], filter [KH, KW, CI, CO] → [N, OH, OW, CO]. The fast table picks by shape: a 1×1
+ * conv is one GEMM on x; few output channels (a multiple of 8, at most 32) run the direct SIMD conv
+ * (kernels/conv2d-direct-simd.ts, via kernels/conv2d-fast.ts); stride-1 3×3 convs with ≥ 4 channels
+ * in and out and ≥ 256 output pixels run forward and dX as Winograd F(2×2, 3×3)
+ * (src/conv2d-winograd-choice.ts); the rest run as im2col + GEMM, keeping the im2col matrix for the
+ * filter gradient (dW = colsᵀ·dY) and dX = col2im(dY·Wᵀ). The others keep x. Under
  * setKernels('reference') it runs the seven-loop direct kernels of kernels/conv2d.ts instead.
  * Matches tf.conv2d (TensorFlow.js) and Keras Conv2D.
  */
@@ -58,7 +60,7 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
     throw new Error(`conv2d: ${shapes}: ${(e as Error).message.replace(/^conv2d: /, '')}`);
   }
   const k = kernels();
-  // What the filter gradient will read: the im2col matrix (fast; x itself for a 1×1 conv), or x.
+  // What the filter gradient will read: the im2col matrix (fast, im2col shapes), or x.
   const cols = k.conv2dKept(x.data, s);
   const y = allocFloat32(N * s.OH * s.OW * CO); // (N, OH, OW, CO)
   // Fused ReLU: the GEMM clamps each block before storing it, instead of a second pass over y.

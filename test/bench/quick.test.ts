@@ -11,7 +11,8 @@ import { runCase } from '../../bench/harness.js';
 import type { Result } from '../../bench/case.js';
 import { formatTable } from '../../bench/report.js';
 import { gemmCases, gemmQuickShapes, type GemmKernel } from '../../bench/gemm.js';
-import { convCases, convQuickShapes, parseConvSpec, type ConvForwardKernel } from '../../bench/conv.js';
+import { convCases, type ConvForwardKernel } from '../../bench/conv.js';
+import { convQuickShapes, parseConvSpec } from '../../bench/conv-shapes.js';
 import { conv2dForwardDirect, gemmBlocked } from '../../kernels/index.js';
 
 const timing = { ...quickTiming, minSamples: 2, maxTime: 0.005, verbose: false };

@@ -130,5 +130,13 @@ describe('constraints in model files', () => {
     expect((await loadModel(withDense('max_norm'))).layers[2].weights[0].constraint).toEqual(new MaxNorm(2, 0));
     await expect(loadModel(withDense({ class_name: 'RadialConstraint', config: {} }))).rejects.toThrow(/kernel_constraint .*RadialConstraint.* is not supported/);
     await expect(loadModel(withDense({ class_name: 'MaxNorm', config: { max_value: 2, scale: 3 } }))).rejects.toThrow("kernel_constraint");
+    // An axis the weight does not have is refused when the layer is built, not at the first step.
+    await expect(loadModel(withDense({ class_name: 'MaxNorm', config: { max_value: 2, axis: [0, 1, 2] } }))).rejects.toThrow(
+      "Dense 'dense': kernel: constraint: axis 2 is out of range for a weight of shape [18, 3]",
+    );
+  });
+
+  test('a constraint axis out of range for its weight is refused when the layer is built', () => {
+    expect(() => new Sequential([new Dense({ inputShape: [4], units: 3, name: 'd', biasConstraint: new UnitNorm(1) })])).toThrow("Dense 'd': bias: constraint: axis 1 is out of range for a weight of shape [3]");
   });
 });
