@@ -89,3 +89,9 @@ export { pad2dForward, pad2dBackward, crop2dForward, crop2dBackward, type Box2d 
 export { resizeNearestForward, resizeNearestBackward, resizeBilinearForward, resizeBilinearBackward, type Resize2dShape } from './resize2d.js';
 export { layerNormForward, layerNormBackward, type LayerNormShape } from './layer-norm.js';
 export { affineTransformForward, affineTransformBackward, type AffineShape, type FillMode, type AffineInterpolation } from './affine-transform.js';
+export { winogradApplies, conv2dForwardWinograd, conv2dBackwardInputWinograd, type WinogradGemm } from './conv2d-winograd.js';
+export { filterTransform, inputTransform, outputTransformTile } from './conv2d-winograd-transforms.js';
+export { conv2dBackwardFilterByImageGroups, filterGradScratchLength } from './conv2d-winograd-filter.js';
+export { clippedReluForward, clippedReluBackward } from './clipped-relu.js';
+export { clippedReluForwardSimd, clippedReluBackwardSimd } from './clipped-relu-simd.js';
+export { allFinite } from './all-finite.js';
