@@ -17,7 +17,7 @@ import { Concatenate } from '../layers/concatenate.js';
 import type { ConfigReader } from './config-reader.js';
 import { DEPTHWISE_BUILDERS } from './conv-layers-config.js';
 import { CORE_MODERN_BUILDERS } from './modern-cnn-layers.js';
-import { readActivation, readInitializer } from './keras-values.js';
+import { readActivation, readInitializer, readNormalization } from './keras-values.js';
 import { readKernelBias } from './kernel-bias-config.js';
 import { show } from './safe-json.js';
 import { none, last, type BaseArgs, type BuiltLayer, type LayerBuilders } from './layer-from-config.js';
@@ -98,11 +98,7 @@ export const CORE_BUILDERS: LayerBuilders = {
     const layer = new BatchNormalization({
       ...base,
       momentum: r.number('momentum', 0.99, 0, 1),
-      epsilon: r.number('epsilon', 1e-3, 1e-12, 1),
-      center: r.bool('center', true),
-      scale: r.bool('scale', true),
-      betaInitializer: readInitializer(r, 'beta_initializer', 'zeros'),
-      gammaInitializer: readInitializer(r, 'gamma_initializer', 'ones'),
+      ...readNormalization(r),
     });
     return {
       layer,

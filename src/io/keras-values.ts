@@ -102,3 +102,17 @@ export function readInitializer(r: ConfigReader, key: string, fallback: string):
   }
   return INITIALIZERS[cls];
 }
+
+/**
+ * The keys BatchNormalization and LayerNormalization share: epsilon (Keras's default 1e-3), center,
+ * scale, and the beta and gamma initializers.
+ */
+export function readNormalization(r: ConfigReader): { epsilon: number; center: boolean; scale: boolean; betaInitializer: string; gammaInitializer: string } {
+  return {
+    epsilon: r.number('epsilon', 1e-3, 1e-12, 1),
+    center: r.bool('center', true),
+    scale: r.bool('scale', true),
+    betaInitializer: readInitializer(r, 'beta_initializer', 'zeros'),
+    gammaInitializer: readInitializer(r, 'gamma_initializer', 'ones'),
+  };
+}

@@ -5,7 +5,7 @@
  */
 import type { ConfigReader } from './config-reader.js';
 import { none, type LayerBuilders } from './layer-from-config.js';
-import { readInitializer } from './keras-values.js';
+import { readInitializer, readNormalization } from './keras-values.js';
 import { show } from './safe-json.js';
 import { ZeroPadding2D, Cropping2D, type SidesSpec } from '../layers/padding2d.js';
 import { ReLU, LeakyReLU, ELU, Softmax } from '../layers/advanced-activations.js';
@@ -111,11 +111,7 @@ export const MODERN_CNN_BUILDERS: LayerBuilders = {
     const layer = new LayerNormalization({
       ...base,
       axis: axis as number | number[],
-      epsilon: r.number('epsilon', 1e-3, 1e-12, 1),
-      center: r.bool('center', true),
-      scale: r.bool('scale', true),
-      betaInitializer: readInitializer(r, 'beta_initializer', 'zeros'),
-      gammaInitializer: readInitializer(r, 'gamma_initializer', 'ones'),
+      ...readNormalization(r),
     });
     return {
       layer,
