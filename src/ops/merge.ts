@@ -15,15 +15,22 @@ function checkList(op: string, xs: readonly Tensor[]): void {
   }
 }
 
-/** Σ_k x_k; backward: dout · scale into every input. */
+/**
+ * Σ_k x_k; backward: dout · scale into every input. Every input's gradient is the same g, so the
+ * last input that wants one takes g over as its gradient's storage (when g is handed over: an owned
+ * dout, or the scaled copy made here) after the others have read it, as add does (passIdentity in
+ * ./binary.ts): a residual block's Add copies dout once, not twice.
+ */
 function scaledSum(op: string, xs: readonly Tensor[], scale: number): Tensor {
   checkList(op, xs);
   const y = allocFloat32(xs[0].size);
   kernels().sumForward(y, xs.map((x) => x.data));
   if (scale !== 1) for (let i = 0; i < y.length; i++) y[i] *= scale;
-  return Tensor.fromOp(op, y, xs[0].shape, xs, (dout) => {
+  return Tensor.fromOp(op, y, xs[0].shape, xs, (dout, owned) => {
     const g = scale === 1 ? dout : dout.map((v) => v * scale);
-    for (const x of xs) accumulateGrad(x, g, false);
+    let taker = xs.length - 1;
+    while (taker > 0 && !xs[taker].requiresGrad) taker--;
+    xs.forEach((x, k) => accumulateGrad(x, g, k === taker && (owned || scale !== 1)));
   });
 }
 

@@ -9,6 +9,7 @@
 import { describe, it, expect } from 'vitest';
 import {
   Tensor, accumulateGrad, tensor, zeros, add, sub, mul, sum, mean, neg, relu, conv2d, maxPool2d, flatten, matmul, logSoftmax, Adam, Rng,
+  addN, averageN, Add,
 } from '../../src/index.js';
 import { allocFloat32 } from '../../src/storage.js';
 import { expectClose, uniformTensor } from '../helpers.js';
@@ -89,6 +90,66 @@ describe('add and sub hand the gradient on', () => {
     x.grad = null;
     sum(mul(sub(x, x), w)).backward();
     expectClose(x.grad!, [0, 0, 0], 0, 0);
+  });
+});
+
+describe('the Add merge (addN) hands the gradient to its last input', () => {
+  const CTX = { training: true, rng: new Rng(0) };
+
+  it('the last input gets the same buffer; the others read it into copies of their own', () => {
+    const rng = new Rng(5);
+    const [a, b, c] = [0, 1, 2].map(() => uniformTensor([2, 3], rng));
+    for (const t of [a, b, c]) t.requiresGrad = true;
+    const w = uniformTensor([2, 3], rng);
+    const [seenA, seenB, seenC, above]: Received[][] = [[], [], [], []];
+    const y = new Add().callInputs([spy(a, seenA), spy(b, seenB), spy(c, seenC)], CTX);
+    sum(mul(spy(y, above), w)).backward();
+    expect(above[0].owned).toBe(true);
+    expect(seenC[0].dout).toBe(above[0].dout); // no copy for the last input
+    expect(seenA[0].dout).not.toBe(above[0].dout);
+    expect(seenB[0].dout).not.toBe(above[0].dout);
+    expect(seenA[0].dout).not.toBe(seenB[0].dout);
+    for (const t of [a, b, c]) expectClose(t.grad!, w.data, 0, 0);
+    // None of the leaves' gradients was given back, also the one that took the buffer over.
+    const handedOut = drainFreeList(6);
+    expect(handedOut.some((d) => [a, b, c].some((t) => d.buffer === t.grad!.data.buffer))).toBe(false);
+    for (const t of [a, b, c]) expectClose(t.grad!, w.data, 0, 0);
+  });
+
+  it('when the last input wants no gradient, the last one that does takes the buffer', () => {
+    const a = tensor([1, 2, 3], undefined, { requiresGrad: true });
+    const w = tensor([2, 5, -7]);
+    const seen: Received[] = [];
+    const above: Received[] = [];
+    sum(mul(spy(addN([spy(a, seen), tensor([4, 5, 6])]), above), w)).backward();
+    expect(seen[0].dout).toBe(above[0].dout);
+    expectClose(a.grad!, [2, 5, -7], 0, 0);
+  });
+
+  it('a retained .grad is lent: every input gets a copy and the retained values stay', () => {
+    const a = tensor([1, -2, 3], undefined, { requiresGrad: true });
+    const b = tensor([0.5, 4, -1], undefined, { requiresGrad: true });
+    const w = tensor([2, 5, -7]);
+    const [seenA, seenB]: Received[][] = [[], []];
+    const h = addN([spy(a, seenA), spy(b, seenB)]).retainGrad();
+    sum(mul(h, w)).backward();
+    expect(seenB[0].dout).not.toBe(h.grad!.data);
+    expect(seenA[0].dout).not.toBe(h.grad!.data);
+    drainFreeList(3);
+    for (const t of [h, a, b]) expectClose(t.grad!, [2, 5, -7], 0, 0);
+  });
+
+  it('addN([x, x]) sums both contributions; averageN([x, x, y]) gives each input dout / 3 in buffers of its own', () => {
+    const x = tensor([1, -2, 3], undefined, { requiresGrad: true });
+    const y = tensor([0, 1, 0], undefined, { requiresGrad: true });
+    const w = tensor([3, 6, -9]);
+    sum(mul(addN([x, x]), w)).backward();
+    expectClose(x.grad!, [6, 12, -18], 0, 0); // 2w
+    x.grad = null;
+    sum(mul(averageN([x, x, y]), w)).backward();
+    expectClose(x.grad!, [2, 4, -6], 0, 0); // 2 · w/3
+    expectClose(y.grad!, [1, 2, -3], 0, 0); // w/3
+    expect(x.grad!.data).not.toBe(y.grad!.data);
   });
 });
 
