@@ -4,12 +4,15 @@
 //   reluSimd:         y[i] = x[i] < 0 ? +0 : x[i]   (max(x, 0), NaN and ±0 kept)      overwrites y
 //   addRowsSimd:      y[r,c] = x[r,c] + b[c]          (a bias over the channels)         overwrites y
 //   channelSumsSimd:  sums[c] += Σ_r x[r,c]           (a bias's gradient; float64 sums)   accumulates
+//   sumSimd:          y[i] = x_0[i] + x_1[i] + …      (the Add merge; y may be x_0, so    overwrites y
+//                                                      it also adds a gradient into another)
 //
 // x, y [rows, C] (or any length for reluSimd); b [C]; sums [C] float64. Naive twins: relu.ts's
 // reluInPlace on a copy (the same bits: the select is relu-module.ts's `v & ~(v < 0)`, the one the
 // GEMM applies to a conv's output), elementwise.ts's binaryBroadcast with add (the same bits: one
 // float32 addition, correctly rounded either way), reduce.ts's reduceSumTo (within a tolerance:
-// this adds the rows in order in float64, the twin in float32).
+// this adds the rows in order in float64, the twin in float32), merge.ts's sumForward (the same
+// bits: the same float32 additions in the same order).
 //
 // What they optimize: the JS loops cost ~1–6 ns per float (scalar; the ReLU's sign branch is
 // mispredicted half the time on random signs). Here the operand crosses into wasm memory with one
@@ -17,8 +20,8 @@
 // set (~0.5 ns per float in all).
 //
 // Each runs on `heap` (default: the engine's); when it cannot grow, the JS loops give the same
-// bits: reluInPlace, binaryBroadcast with add, and the module's float64 sums in row order (the
-// loop of conv2d.ts's conv2dBackwardBias).
+// bits: reluInPlace, binaryBroadcast with add, the module's float64 sums in row order (the
+// loop of conv2d.ts's conv2dBackwardBias), and sumForward.
 //
 // Only call these when simdAvailable (gemm-simd.ts); addRowsSimd and channelSumsSimd need C % 4 = 0.
 
@@ -26,6 +29,7 @@ import { elementwiseModuleBytes } from './wasm/elementwise-module.js';
 import { engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
 import { reluInPlace } from './relu.js';
 import { binaryBroadcast, binaryFunctions } from './elementwise.js';
+import { sumForward } from './merge.js';
 
 /** The module's exports; addresses in bytes, counts ≥ 1. */
 interface ElementwiseExports {
@@ -33,6 +37,8 @@ interface ElementwiseExports {
   add_rows(y: number, x: number, b: number, rows: number, cVec: number): void;
   channel_sums(x: number, s: number, rows: number, cVec: number): void;
 }
+
+const V128_BYTES = 16; // bytes per vector of four floats
 
 // Instantiated on a heap at its first call there, then reused (the heap keeps the instance).
 const exports = (heap: WasmHeap): ElementwiseExports =>
@@ -106,4 +112,32 @@ export function channelSumsSimd(sums: Float64Array, x: Float32Array, rows: numbe
   f32.set(x, 2 * C);
   k.channel_sums(2 * C * 4, 0, rows, C / 4);
   sums.set(s);
+}
+
+/**
+ * y = x_0 + x_1 + …, added input by input as merge.ts's sumForward; overwrites y, which may be x_0
+ * (y += x_1: how a gradient reaching a tensor from a second consumer is added in). Every xs[k] has
+ * y's length. On `heap` (default: the engine's); when it cannot grow, sumForward.
+ */
+export function sumSimd(y: Float32Array, xs: readonly Float32Array[], heap: WasmHeap = engineHeap()): void {
+  const n = y.length;
+  if (n === 0) return;
+  // Heap, in floats: the running sum, then the input being added, each rounded up to whole vectors
+  // (add_rows over one row of nVec vectors is an elementwise add; the lanes past n are never copied back).
+  const nVec = vec4Ceil(n) / 4;
+  const views = xs.length < 2 ? null : heap.views(2 * nVec * V128_BYTES);
+  if (views === null) {
+    // One input (a copy), or the heap cannot grow: the twin, the same bits.
+    sumForward(y, xs);
+    return;
+  }
+  const { f32 } = views;
+  const k = exports(heap);
+  const second = 4 * nVec; // where the input being added sits, in floats
+  f32.set(xs[0], 0);
+  for (let i = 1; i < xs.length; i++) {
+    f32.set(xs[i], second);
+    k.add_rows(0, 0, second * 4, 1, nVec);
+  }
+  y.set(f32.subarray(0, n));
 }

@@ -1,7 +1,7 @@
 /**
  * Elementwise merges of K inputs of one shape: Keras's Add, Average, Multiply, Maximum, Minimum.
  *
- *   sumForward:        y[i] = Σ_k x_k[i]                                   (overwrites y)
+ *   sumForward:        y[i] = Σ_k x_k[i]                  (overwrites y; y may be x_0: y += x_1)
  *   productForward:    y[i] = Π_k x_k[i]                                   (overwrites y)
  *   productBackward:   dx_k[i] += dout[i] · Π_{j≠k} x_j[i]                 (accumulates dx_k)
  *   extremeForward:    y[i] = max_k x_k[i] (or min_k), w[i] = the k that gave it   (overwrites y, w)

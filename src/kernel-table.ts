@@ -5,7 +5,7 @@ import type { DepthwiseConv2dShape } from '../kernels/depthwise-conv2d.js';
 import type { Conv2dTransposeShape } from '../kernels/conv2d-transpose.js';
 import type { BinaryKind } from '../kernels/elementwise.js';
 import { binaryBroadcastFast, broadcastToFast } from '../kernels/elementwise-fast.js';
-import { reluSimd } from '../kernels/elementwise-simd.js';
+import { reluSimd, sumSimd } from '../kernels/elementwise-simd.js';
 import { simdAvailable } from '../kernels/gemm-simd.js';
 import { gemmFast } from '../kernels/gemm-fast.js';
 import { reduceSumToFast } from '../kernels/reduce-fast.js';
@@ -81,7 +81,6 @@ export interface SharedKernels {
   scatterAddRows: typeof scatterAddRows;
   transpose: typeof transpose;
   concatBackward: typeof concatBackward;
-  sumForward: typeof sumForward;
   productForward: typeof productForward;
   productBackward: typeof productBackward;
   extremeBackward: typeof extremeBackward;
@@ -99,7 +98,7 @@ export const sharedKernels: SharedKernels = {
   pad2dForward, pad2dBackward, crop2dForward, crop2dBackward,
   resizeNearestForward, resizeNearestBackward, resizeBilinearForward, resizeBilinearBackward,
   gatherRows, scatterAddRows, transpose, affineTransformForward, affineTransformBackward,
-  concatBackward, sumForward, productForward, productBackward, extremeBackward,
+  concatBackward, productForward, productBackward, extremeBackward,
   sgdUpdate, rmspropUpdate,
 };
 
@@ -145,6 +144,8 @@ export interface KernelTable extends SharedKernels {
   /** dx += dy at each window's winner: 'fast' reads argmax, 'reference' re-finds it in x. */
   maxPool2dBackward(dx: Float32Array, dy: Float32Array, argmax: Int32Array, x: Float32Array, s: Pool2dShape): void;
   avgPool2dForward(y: Float32Array, x: Float32Array, s: Pool2dShape): void;
+  /** y = x_0 + x_1 + … elementwise; overwrites y, which may be x_0 (kernels/merge.ts). */
+  sumForward: typeof sumForward;
   /** y = the inputs side by side along the last axis (`widths` each), `outer` rows; overwrites y. */
   concatForward: typeof concatForward;
   /** y = the elementwise max (or min) of the inputs, w = which input won; overwrites both. */
@@ -201,6 +202,7 @@ export const fastKernels: KernelTable = {
   avgPool2dForward,
   avgPool2dBackward,
   concatForward,
+  sumForward: simdAvailable ? sumSimd : sumForward,
   extremeForward: extremeForwardStreaming,
   batchNormForwardTraining: batchNormForwardTrainingSimd,
   batchNormForwardInference: batchNormForwardInferenceSimd,

@@ -15,7 +15,7 @@ import { avgPool2dForwardNaive, avgPool2dBackwardNaive } from '../kernels/avg-po
 import { batchNormForwardTrainingNaive, batchNormForwardInferenceNaive, batchNormBackwardNaive } from '../kernels/batch-norm.js';
 import { adamUpdate } from '../kernels/optimizers.js';
 import { concatForwardNaive } from '../kernels/concat.js';
-import { extremeForwardNaive } from '../kernels/merge.js';
+import { sumForward, extremeForwardNaive } from '../kernels/merge.js';
 import { sharedKernels, selectKernels, fastKernels, type KernelTable, type KernelsName } from './kernel-table.js';
 
 /** The naive twins: plain loops written to be read, the reference every fast kernel is tested against. */
@@ -56,6 +56,7 @@ export const referenceKernels: KernelTable = {
   avgPool2dForward: avgPool2dForwardNaive,
   avgPool2dBackward: avgPool2dBackwardNaive,
   concatForward: concatForwardNaive,
+  sumForward,
   extremeForward: extremeForwardNaive,
   batchNormForwardTraining: batchNormForwardTrainingNaive,
   batchNormForwardInference: batchNormForwardInferenceNaive,

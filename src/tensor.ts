@@ -1,5 +1,6 @@
 import { allocFloat32, releaseFloat32 } from './storage.js';
 import { isGradEnabled } from './grad-mode.js';
+import { kernels } from './kernel-table.js';
 import { type Shape, shapeSize, shapeToString, assertValidShape, shapesEqual } from './shape.js';
 
 /**
@@ -230,8 +231,10 @@ export function accumulateGrad(t: Tensor, g: Float32Array, owned: boolean): void
     t.grad = new Tensor(data, t.shape);
     return;
   }
+  // A second consumer's share (a residual block's input: its conv path's and its shortcut's):
+  // acc += g, on SIMD in the fast table (kernels/elementwise-simd.ts's sumSimd).
   const acc = t.grad.data;
-  for (let i = 0; i < acc.length; i++) acc[i] += g[i];
+  kernels().sumForward(acc, [acc, g]);
 }
 
 /** Throw unless `t` has exactly `shape`; the error names the op. */

@@ -1,11 +1,15 @@
 /**
- * The merge kernels: the streaming Maximum/Minimum and the block-copy concatenation against their
- * naive twins (exact: both only move and compare values, so the bits must agree, NaN and ±Inf
+ * The merge kernels: the streaming Maximum/Minimum, the SIMD sum and the block-copy concatenation
+ * against their naive twins (exact: both only move and compare values, so the bits must agree, NaN and ±Inf
  * included), on ~50 seeded cases plus the awkward ones; and the backward kernels by hand.
  */
 import { describe, it, expect } from 'vitest';
 import { extremeForwardNaive, extremeForwardStreaming, extremeBackward, productBackward, sumForward } from '../../kernels/merge.js';
 import { concatForwardNaive, concatForward, concatBackward } from '../../kernels/concat.js';
+import { sumSimd } from '../../kernels/elementwise-simd.js';
+import { simdAvailable } from '../../kernels/gemm-simd.js';
+import { createHeap } from '../../kernels/wasm/heap.js';
+import { spyHeap } from './heap-spy.js';
 import { mulberry32, randInt, randomArray, nanArray, type Rng } from './helpers.js';
 import { firstDifference } from './same-bits.js';
 
@@ -90,6 +94,48 @@ describe('product and sum kernels', () => {
     const y = nanArray(2);
     sumForward(y, [Float32Array.of(1, 2), Float32Array.of(10, 20), Float32Array.of(100, 200)]);
     expect(Array.from(y)).toEqual([111, 222]);
+  });
+});
+
+describe.runIf(simdAvailable)('sumSimd equals sumForward, bit for bit', () => {
+  // sumForward into a NaN-filled y, and sumSimd the same, on one set of inputs (y = x_0 when `inPlace`).
+  function check(xs: Float32Array[], inPlace: boolean, heap = createHeap()): void {
+    const n = xs[0].length;
+    const want = inPlace ? Float32Array.from(xs[0]) : nanArray(n);
+    sumForward(want, inPlace ? [want, ...xs.slice(1)] : xs);
+    const got = inPlace ? Float32Array.from(xs[0]) : nanArray(n);
+    sumSimd(got, inPlace ? [got, ...xs.slice(1)] : xs, heap);
+    expectSame(got, want, `K ${xs.length} n ${n} in place ${inPlace}`);
+  }
+
+  it('on 50 seeded cases and the awkward ones (K = 1, n = 1, n not a multiple of 4, NaN, ±Inf, y = x_0)', () => {
+    const rng = mulberry32(21);
+    const cases: Array<[number, number]> = [[1, 1], [2, 1], [2, 3], [2, 4], [3, 5], [1, 9], [2, 0]];
+    for (let t = 0; t < 50; t++) cases.push([randInt(rng, 1, 4), randInt(rng, 1, 3000)]);
+    cases.push([2, 200_704]); // the zoo resnet's first block at batch 32: 32·28·28·8
+    for (const [K, n] of cases) {
+      for (const specials of [false, true]) {
+        const xs = Array.from({ length: K }, () => (specials ? awkwardArray(rng, n, true) : randomArray(rng, n)));
+        check(xs, false);
+        check(xs, true);
+      }
+    }
+  });
+
+  it('the sums are not exact: a kernel adding in another order would differ', () => {
+    // (1 + 2^-24) + 2^-24 rounds to 1 twice; 1 + (2^-24 + 2^-24) is 1 + 2^-23. Input order is pinned.
+    const xs = [Float32Array.of(1, 1, 1, 1, 1), Float32Array.of(2 ** -24, 0, 0, 0, 0), Float32Array.of(2 ** -24, 0, 0, 0, 0)];
+    const y = nanArray(5);
+    sumSimd(y, xs, createHeap());
+    expect(y[0]).toBe(1);
+    expect(Array.from(y.subarray(1))).toEqual([1, 1, 1, 1]);
+  });
+
+  it('when the heap cannot grow, falls back to sumForward (the same bits)', () => {
+    const rng = mulberry32(22);
+    const spy = spyHeap(createHeap({ maximumPages: 1 })); // 64 KiB: less than two inputs of 10,000 floats
+    check([randomArray(rng, 10_000), awkwardArray(rng, 10_000, true)], true, spy.heap);
+    expect(spy.answered).toEqual([false]);
   });
 });
 
