@@ -29,6 +29,8 @@
  * on-stack replacement kicks in, separately for each loop.
  */
 
+import { reluInPlace } from './relu.js';
+
 // Every pass walks the rows in blocks of ROWS, and within a block channel by channel down its
 // ROWS rows: a channel's constants are read, and its sums updated, once per block instead of once
 // per row (measured here: 2–3.5× faster than row by row). The last block may be shorter.
@@ -122,10 +124,11 @@ export function scaleShift(mu: ArrayLike<number>, s: ArrayLike<number>, gamma: F
   return P;
 }
 
-/** Training forward (batch-norm.ts batchNormForwardTrainingNaive): overwrites y, mean, variance, invStd. */
+/** Training forward (batch-norm.ts batchNormForwardTrainingNaive): overwrites y, mean, variance, invStd; then the ReLU when `relu`. */
 export function batchNormForwardTraining(
   y: Float32Array, mean: Float32Array, variance: Float32Array, invStd: Float32Array,
   x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, R: number, C: number, epsilon: number,
+  relu = false,
 ): void {
   // Pass 1: shifted sums Σ(x − K) and Σ(x − K)² per channel.
   const K = shifts(x, C);
@@ -135,6 +138,7 @@ export function batchNormForwardTraining(
   const { mu, s } = moments(mean, variance, invStd, K, S1, S2, R, C, epsilon);
   // Pass 2: y = A·x + B.
   affineRows(y, x, scaleShift(mu, s, gamma, beta, C), R, C);
+  if (relu) reluInPlace(y);
 }
 
 /** K[c]: the first row's value, 0 where that is NaN or ±∞ (an infinite shift would turn a −∞ mean into NaN). */
@@ -167,14 +171,16 @@ export function moments(
   return { mu, s };
 }
 
-/** Inference forward (batch-norm.ts batchNormForwardInferenceNaive); overwrites y. */
+/** Inference forward (batch-norm.ts batchNormForwardInferenceNaive); overwrites y; then the ReLU when `relu`. */
 export function batchNormForwardInference(
   y: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array,
   gamma: Float32Array | null, beta: Float32Array | null, R: number, C: number, epsilon: number,
+  relu = false,
 ): void {
   const s = new Float64Array(C); // (C)
   for (let c = 0; c < C; c++) s[c] = 1 / Math.sqrt(variance[c] + epsilon);
   affineRows(y, x, scaleShift(mean, s, gamma, beta, C), R, C);
+  if (relu) reluInPlace(y);
 }
 
 /** Backward of either mode (batch-norm.ts batchNormBackwardNaive); accumulates into dx, dγ, dβ. */

@@ -5,7 +5,8 @@
 //
 //   batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormBackwardSimd:
 //   the signatures and contracts of batch-norm-fast.ts's functions (forwards overwrite, the
-//   backward accumulates into dx, dγ, dβ).
+//   backward accumulates into dx, dγ, dβ). A fused ReLU (`relu`) runs on y while it is still in
+//   the heap, the module's relu_in_place: no second trip through wasm memory.
 //
 // What it optimizes: the JS passes cost ~1–3 ns per float (scalar, with float32 ↔ float64
 // conversions); here each operand crosses into wasm memory with one TypedArray.set (~0.1 ns per
@@ -27,6 +28,7 @@ interface BatchNormExports {
   bn_dsums(u: number, v: number, s1: number, s2: number, rows: number, cVec: number): void;
   bn_affine(y: number, x: number, k: number, a: number, b: number, rows: number, cVec: number): void;
   bn_dx(dx: number, dy: number, x: number, k: number, a: number, b: number, d: number, rows: number, cVec: number): void;
+  relu_in_place(p: number, nVec: number): void;
 }
 
 // Built and instantiated on a heap at its first call there, then the same instance (WasmHeap.instance;
@@ -46,17 +48,17 @@ function place(f32: Float32Array, start: number, C: number, value: (c: number) =
   for (let c = 0; c < C; c++) f32[start + c] = value(c);
 }
 
-/** The training forward of batch-norm-fast.ts on SIMD (its contract: overwrites y, mean, variance, invStd). */
+/** The training forward of batch-norm-fast.ts on SIMD (its contract: overwrites y, mean, variance, invStd; then the ReLU when `relu`). */
 export function batchNormForwardTrainingSimd(
   y: Float32Array, mean: Float32Array, variance: Float32Array, invStd: Float32Array,
   x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, R: number, C: number, epsilon: number,
-  heap: WasmHeap = engineHeap(),
+  relu = false, heap: WasmHeap = engineHeap(),
 ): void {
   const n = R * C;
   const a = at(C);
   const views = usable(R, C) ? heap.views((a.rows + n) * 4) : null;
   if (views === null) {
-    batchNormForwardTraining(y, mean, variance, invStd, x, gamma, beta, R, C, epsilon);
+    batchNormForwardTraining(y, mean, variance, invStd, x, gamma, beta, R, C, epsilon, relu);
     return;
   }
   const { f32 } = views;
@@ -73,20 +75,21 @@ export function batchNormForwardTrainingSimd(
   place(f32, a.a, C, (c) => P[2 * c]);
   place(f32, a.b, C, (c) => P[2 * c + 1] + P[2 * c] * K[c]);
   k.bn_affine(a.rows * 4, a.rows * 4, a.k * 4, a.a * 4, a.b * 4, R, C / 4);
+  if (relu) k.relu_in_place(a.rows * 4, n / 4);
   y.set(f32.subarray(a.rows, a.rows + n));
 }
 
-/** The inference forward of batch-norm-fast.ts on SIMD (overwrites y). */
+/** The inference forward of batch-norm-fast.ts on SIMD (overwrites y; then the ReLU when `relu`). */
 export function batchNormForwardInferenceSimd(
   y: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array,
   gamma: Float32Array | null, beta: Float32Array | null, R: number, C: number, epsilon: number,
-  heap: WasmHeap = engineHeap(),
+  relu = false, heap: WasmHeap = engineHeap(),
 ): void {
   const n = R * C;
   const a = at(C);
   const views = usable(R, C) ? heap.views((a.rows + n) * 4) : null;
   if (views === null) {
-    batchNormForwardInference(y, x, mean, variance, gamma, beta, R, C, epsilon);
+    batchNormForwardInference(y, x, mean, variance, gamma, beta, R, C, epsilon, relu);
     return;
   }
   const { f32 } = views;
@@ -97,6 +100,7 @@ export function batchNormForwardInferenceSimd(
   place(f32, a.b, C, (c) => (beta === null ? 0 : beta[c]));
   f32.set(x, a.rows);
   k.bn_affine(a.rows * 4, a.rows * 4, a.k * 4, a.a * 4, a.b * 4, R, C / 4);
+  if (relu) k.relu_in_place(a.rows * 4, n / 4);
   y.set(f32.subarray(a.rows, a.rows + n));
 }
 

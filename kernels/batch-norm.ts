@@ -16,6 +16,10 @@
  *   inference   dx[r,c] += γ[c]·s[c] · dy[r,c]
  * (training: the chain rule through μ and σ², e.g. Ioffe & Szegedy 2015, §3.)
  *
+ * With `relu` (a ReLU layer right after, fused by the model's graph: src/models/graph.ts) the
+ * forwards write max(y, 0) instead (relu.ts's reluInPlace: NaN and ±0 kept); its backward, dy masked
+ * where that output is 0, is the op's (src/ops/batch-norm.ts), so the backward kernels do not change.
+ *
  * Buffers: x, y, dy, dx [R, C]; γ, β, μ, σ², s, dγ, dβ [C]. Forwards overwrite y (and, in training,
  * μ, σ² and s); backwards accumulate into dx, dγ, dβ (any of which may be null: not wanted). All
  * sums and per-element arithmetic run in float64 and are rounded to float32 once when stored.
@@ -23,11 +27,13 @@
  * The naive versions below walk one channel at a time, as the formulas read (a strided walk down
  * the rows); batch-norm-fast.ts has the row-major versions.
  */
+import { reluInPlace } from './relu.js';
 
-/** Training forward: y, mean μ, biased variance σ², invStd s = 1/√(σ² + ε); overwrites all four. */
+/** Training forward: y, mean μ, biased variance σ², invStd s = 1/√(σ² + ε); overwrites all four. Then the ReLU when `relu`. */
 export function batchNormForwardTrainingNaive(
   y: Float32Array, mean: Float32Array, variance: Float32Array, invStd: Float32Array,
   x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, R: number, C: number, epsilon: number,
+  relu = false,
 ): void {
   for (let c = 0; c < C; c++) {
     let sum = 0;
@@ -47,12 +53,14 @@ export function batchNormForwardTrainingNaive(
     const b = beta === null ? 0 : beta[c];
     for (let r = 0; r < R; r++) y[r * C + c] = g * ((x[r * C + c] - mu) * s) + b;
   }
+  if (relu) reluInPlace(y);
 }
 
-/** Inference forward with given mean and variance: y = γ·(x − μ)/√(σ² + ε) + β; overwrites y. */
+/** Inference forward with given mean and variance: y = γ·(x − μ)/√(σ² + ε) + β; overwrites y. Then the ReLU when `relu`. */
 export function batchNormForwardInferenceNaive(
   y: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array,
   gamma: Float32Array | null, beta: Float32Array | null, R: number, C: number, epsilon: number,
+  relu = false,
 ): void {
   for (let c = 0; c < C; c++) {
     const mu = mean[c];
@@ -61,6 +69,7 @@ export function batchNormForwardInferenceNaive(
     const b = beta === null ? 0 : beta[c];
     for (let r = 0; r < R; r++) y[r * C + c] = g * ((x[r * C + c] - mu) * s) + b;
   }
+  if (relu) reluInPlace(y);
 }
 
 /**

@@ -28,6 +28,8 @@ export interface BatchNormalizationArgs extends LayerArgs {
  * A frozen layer (`trainable = false`, or inside a frozen model: ctx.frozen) runs in inference mode even
  * during fit, as Keras 2 (TF 2.x) and Keras 3 do.
  * Forward and backward are fused kernels (kernels/batch-norm.ts, one op in src/ops/batch-norm.ts).
+ * When a functional model's graph fuses the ReLU layer that follows (ctx.fusedRelu), the same kernels
+ * also apply it (src/models/graph.ts).
  */
 export class BatchNormalization extends Layer {
   readonly className = 'BatchNormalization';
@@ -76,8 +78,9 @@ export class BatchNormalization extends Layer {
   call(x: Tensor, ctx: CallContext): Tensor {
     const mm = this.movingMean as Tensor;
     const mv = this.movingVariance as Tensor;
-    if (!(ctx.training && this.trainable && ctx.frozen !== true)) return batchNormInference(x, mm, mv, this.gamma, this.beta, this.epsilon);
-    const { y, stats } = batchNormTraining(x, this.gamma, this.beta, this.epsilon);
+    const relu = ctx.fusedRelu === true;
+    if (!(ctx.training && this.trainable && ctx.frozen !== true)) return batchNormInference(x, mm, mv, this.gamma, this.beta, this.epsilon, relu);
+    const { y, stats } = batchNormTraining(x, this.gamma, this.beta, this.epsilon, relu);
     this.updateMoving(mm, stats.mean);
     this.updateMoving(mv, stats.variance);
     return y;

@@ -30,6 +30,12 @@ export interface CallContext {
    * frozen base; dropout and noise still follow `training` (default false).
    */
   readonly frozen?: boolean;
+  /**
+   * A ReLU layer follows this call and the model's graph fused it in (src/models/graph.ts): the layer
+   * returns max(output, 0) from its own pass. Set only on the layers the graph fuses
+   * (BatchNormalization); default false.
+   */
+  readonly fusedRelu?: boolean;
 }
 
 /**

@@ -13,10 +13,17 @@
  * depth is its deepest node's; layers are listed from the deepest (the inputs) to depth 0, and
  * within a depth in the order a depth-first walk from the outputs first meets them. Weights, model
  * files and summary() follow this order.
+ *
+ * One fusion, decided here by layer type: a BatchNormalization whose only consumer is an
+ * Activation('relu') (neither an output of the graph, neither with an activity penalty) applies the
+ * ReLU in its own pass (ctx.fusedRelu), and the ReLU node takes that value as it is: one pass over
+ * the activation instead of two each way, with the same values and gradients.
  */
 import type { Tensor } from '../tensor.js';
 import { Layer, SymbolicTensor, formatShape, type CallContext } from '../layers/layer.js';
 import { InputLayer } from '../layers/input.js';
+import { BatchNormalization } from '../layers/batch-normalization.js';
+import { Activation } from '../layers/activation.js';
 import { isGradEnabled } from '../grad-mode.js';
 import { releaseFloat32 } from '../storage.js';
 
@@ -29,6 +36,8 @@ export interface Graph {
   readonly order: readonly SymbolicTensor[];
   /** For each node, the position in `order` of its last consumer (outputs: never dropped). */
   readonly lastUse: ReadonlyMap<SymbolicTensor, number>;
+  /** The ReLU nodes fused into the BatchNormalization node before them (see above). */
+  readonly fusedRelu: ReadonlySet<SymbolicTensor>;
 }
 
 const describeTensor = (t: SymbolicTensor): string => `${t.layer.describe()} ${formatShape(t.shape)}`;
@@ -100,7 +109,19 @@ export function buildGraph(inputs: readonly SymbolicTensor[], outputs: readonly 
     for (const parent of node.inputs) lastUse.set(parent, i);
   });
   for (const out of outputs) lastUse.set(out, Infinity);
-  return { inputs, outputs, layers, order, lastUse };
+  return { inputs, outputs, layers, order, lastUse, fusedRelu: fusibleRelus(order, outputs) };
+}
+
+/** The Activation('relu') nodes whose input is a BatchNormalization node they alone consume (neither an output, neither penalized). */
+function fusibleRelus(order: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[]): Set<SymbolicTensor> {
+  const uses = new Map<SymbolicTensor, number>();
+  for (const node of order) for (const t of node.inputs) uses.set(t, (uses.get(t) ?? 0) + 1);
+  const plain = (node: SymbolicTensor): boolean => !outputs.includes(node) && node.layer.activityRegularizer === null;
+  return new Set(order.filter((node) => {
+    const [bn] = node.inputs;
+    return node.layer instanceof Activation && node.layer.activation === 'relu' && plain(node) &&
+      bn.layer instanceof BatchNormalization && plain(bn) && uses.get(bn) === 1;
+  }));
 }
 
 /**
@@ -113,15 +134,22 @@ export function runGraph(graph: Graph, xs: readonly Tensor[], ctx: CallContext, 
   const values = new Map<SymbolicTensor, Tensor>();
   graph.inputs.forEach((t, i) => values.set(t, xs[i]));
   const asLogits = new Set(graph.outputs.filter((_, o) => logits[o] === true));
-  const plain = { ...ctx, logits: false };
-  const raw = { ...ctx, logits: true };
+  const plain = { ...ctx, logits: false, fusedRelu: false };
+  const raw = { ...ctx, logits: true, fusedRelu: false };
+  const fusing = new Set([...graph.fusedRelu].map((relu) => relu.inputs[0]));
   // In inference nothing recorded can read a dropped activation again, so its storage serves the
   // next one (the next batch's conv output lands in pages already mapped). Never given back: the
   // caller's inputs and the weights.
   const kept = ctx.training || isGradEnabled() ? null : new Set([...xs, ...graph.layers.flatMap((l) => l.weights.map((w) => w.value))].map((t) => t.data.buffer));
   graph.order.forEach((node, i) => {
     const args = node.inputs.map((t) => values.get(t) as Tensor);
-    const callCtx = asLogits.has(node) ? raw : plain;
+    if (graph.fusedRelu.has(node)) {
+      // Its BatchNormalization applied it already: the same tensor.
+      values.set(node, args[0]);
+      values.delete(node.inputs[0]);
+      return;
+    }
+    const callCtx = fusing.has(node) ? { ...plain, fusedRelu: true } : asLogits.has(node) ? raw : plain;
     // A call made with training=False (or True) runs in that mode whatever the model runs in.
     const pinned = node.callArgs.training;
     const out = node.layer.callInputs(args, pinned === undefined ? callCtx : { ...callCtx, training: pinned });

@@ -9,6 +9,10 @@ import { kernels } from '../kernel-table.js';
  * The backward is the fused kernel: one pass for the two channel sums, one for dx. The kernels come
  * from src/kernel-table.ts: the WebAssembly SIMD ones (kernels/batch-norm-simd.ts, JS passes where SIMD
  * is missing), or the naive loops of kernels/batch-norm.ts under setKernels('reference').
+ *
+ * `relu`: a ReLU fused after it (chosen by the model's graph, src/models/graph.ts): the forward
+ * kernel writes max(y, 0), and the backward first masks dy where that output is 0 (in place when
+ * dy is handed over, as relu's own backward does), the same bits as the two ops one after the other.
  */
 function checkShapes(op: string, x: Tensor, params: ReadonlyArray<[string, Tensor | null]>): [number, number] {
   if (x.rank < 1) throw new Error(`${op}: input must have a channel axis, got shape ${shapeToString(x.shape)}`);
@@ -30,31 +34,38 @@ export interface BatchStatistics {
 }
 
 /** Training mode: normalize with the batch's own mean and biased variance; gradients flow through them. */
-export function batchNormTraining(x: Tensor, gamma: Tensor | null, beta: Tensor | null, epsilon: number): { y: Tensor; stats: BatchStatistics } {
+export function batchNormTraining(x: Tensor, gamma: Tensor | null, beta: Tensor | null, epsilon: number, relu = false): { y: Tensor; stats: BatchStatistics } {
   const [R, C] = checkShapes('batchNorm', x, [['gamma', gamma], ['beta', beta]]);
   const y = allocFloat32(x.size); // (..., C)
   const mean = allocFloat32(C);
   const variance = allocFloat32(C);
   const invStd = allocFloat32(C);
-  kernels().batchNormForwardTraining(y, mean, variance, invStd, x.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon);
+  kernels().batchNormForwardTraining(y, mean, variance, invStd, x.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon, relu);
   const inputs = [x, gamma, beta].filter((t): t is Tensor => t !== null);
-  const out = Tensor.fromOp('batchNorm', y, x.shape, inputs, (dy) => {
-    backward(dy, x, gamma, beta, mean, invStd, R, C, true);
+  const out = Tensor.fromOp('batchNorm', y, x.shape, inputs, (dout, owned) => {
+    backward(relu ? masked(dout, owned, y, C) : dout, x, gamma, beta, mean, invStd, R, C, true);
   });
   return { y: out, stats: { mean, variance } };
 }
 
 /** Inference mode: normalize with given statistics (the moving mean and variance), which get no gradient. */
-export function batchNormInference(x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor | null, beta: Tensor | null, epsilon: number): Tensor {
+export function batchNormInference(x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor | null, beta: Tensor | null, epsilon: number, relu = false): Tensor {
   const [R, C] = checkShapes('batchNorm', x, [['mean', mean], ['variance', variance], ['gamma', gamma], ['beta', beta]]);
   const y = allocFloat32(x.size); // (..., C)
-  kernels().batchNormForwardInference(y, x.data, mean.data, variance.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon);
+  kernels().batchNormForwardInference(y, x.data, mean.data, variance.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon, relu);
   const inputs = [x, gamma, beta].filter((t): t is Tensor => t !== null);
-  return Tensor.fromOp('batchNorm', y, x.shape, inputs, (dy) => {
+  return Tensor.fromOp('batchNorm', y, x.shape, inputs, (dout, owned) => {
     const invStd = allocFloat32(C); // (C)
     for (let c = 0; c < C; c++) invStd[c] = 1 / Math.sqrt(variance.data[c] + epsilon);
-    backward(dy, x, gamma, beta, mean.data, invStd, R, C, false);
+    backward(relu ? masked(dout, owned, y, C) : dout, x, gamma, beta, mean.data, invStd, R, C, false);
   });
+}
+
+/** The fused ReLU's backward: dout where the output y > 0, else 0; in dout itself when it is handed over. */
+function masked(dout: Float32Array, owned: boolean, y: Float32Array, C: number): Float32Array {
+  const dz = owned ? dout : allocFloat32(dout.length); // (..., C)
+  kernels().reluBackwardBias(dz, null, dout, y, C);
+  return dz;
 }
 
 function backward(

@@ -14,6 +14,7 @@ import { mulberry32, randInt, randomArray, nanArray, numericGradient, expectClos
 import { createHeap, PAGE_BYTES, type WasmHeap } from '../../kernels/wasm/heap.js';
 import { firstDifference } from './same-bits.js';
 import { spyHeap } from './heap-spy.js';
+import { reluInPlace } from '../../kernels/relu.js';
 
 const EPS = 1e-3;
 const TOL = { atol: 2e-5, rtol: 2e-5 };
@@ -120,6 +121,42 @@ for (const impl of impls) {
   });
 }
 
+describe('batch-norm forwards with a fused ReLU: the same forward, then relu.ts\'s reluInPlace, bit for bit', () => {
+  const sets: Impl[] = [{ name: 'naive', forwardTraining: batchNormForwardTrainingNaive, forwardInference: batchNormForwardInferenceNaive, backward: batchNormBackwardNaive }, ...impls];
+  for (const impl of sets) {
+    it(`${impl.name}: training and inference, on seeded shapes with NaN and ±∞`, () => {
+      const rng = mulberry32(23);
+      const shapes: Array<[number, number]> = [[1, 1], [9, 3], [5, 4], [33, 12], [32 * 6 * 6, 8]];
+      for (let t = 0; t < 12; t++) shapes.push([randInt(rng, 1, 120), t % 2 === 0 ? 4 * randInt(rng, 1, 10) : randInt(rng, 1, 40)]);
+      let zeros = 0;
+      for (const [R, C] of shapes) {
+        for (const special of [false, true]) {
+          const label = `${impl.name} R ${R} C ${C}${special ? ' with NaN/±∞' : ''}`;
+          const x = input(rng, R, C, special);
+          const gamma = randomArray(rng, C, 0.5, 2), beta = randomArray(rng, C);
+          const outs = () => [nanArray(R * C), nanArray(C), nanArray(C), nanArray(C)] as const;
+          const want = outs();
+          impl.forwardTraining(...want, x, gamma, beta, R, C, EPS);
+          reluInPlace(want[0]);
+          const got = outs();
+          impl.forwardTraining(...got, x, gamma, beta, R, C, EPS, true);
+          ['y', 'mean', 'variance', 'invStd'].forEach((name, k) => expect(firstDifference(got[k], want[k]), `training ${name} ${label}`).toBe(-1));
+          const mm = randomArray(rng, C), mv = randomArray(rng, C, 0.1, 3);
+          const yWant = nanArray(R * C);
+          impl.forwardInference(yWant, x, mm, mv, gamma, beta, R, C, EPS);
+          reluInPlace(yWant);
+          const yGot = nanArray(R * C);
+          impl.forwardInference(yGot, x, mm, mv, gamma, beta, R, C, EPS, true);
+          expect(firstDifference(yGot, yWant), `inference y ${label}`).toBe(-1);
+          zeros += got[0].filter((v) => v === 0).length;
+          expect(got[0].some((v) => v < 0), label).toBe(false);
+        }
+      }
+      expect(zeros).toBeGreaterThan(0); // the ReLU did cut something
+    });
+  }
+});
+
 it('the SIMD batch-norm kernels run on this engine (else the simd set above only re-tests the JS passes)', () => {
   expect(simdAvailable).toBe(true);
 });
@@ -192,8 +229,8 @@ describe('batch-norm SIMD on a heap that cannot grow', () => {
       batchNormForwardInference(yInf, x, mean, variance, gamma, beta, R, C, EPS);
       batchNormBackward(dx, dg, db, dy, x, mean, invStd, gamma, R, C, true);
     } else {
-      batchNormForwardTrainingSimd(y, mean, variance, invStd, x, gamma, beta, R, C, EPS, impl);
-      batchNormForwardInferenceSimd(yInf, x, mean, variance, gamma, beta, R, C, EPS, impl);
+      batchNormForwardTrainingSimd(y, mean, variance, invStd, x, gamma, beta, R, C, EPS, false, impl);
+      batchNormForwardInferenceSimd(yInf, x, mean, variance, gamma, beta, R, C, EPS, false, impl);
       batchNormBackwardSimd(dx, dg, db, dy, x, mean, invStd, gamma, R, C, true, impl);
     }
     return [y, mean, variance, invStd, yInf, dx, dg, db];
