@@ -151,7 +151,8 @@ export class InferenceModel {
   /**
    * Whether fit updates this model's weights (default true); false freezes every layer of it, and,
    * used as a layer of another model, runs its BatchNormalization layers in inference mode, as Keras
-   * does (nested-model.ts).
+   * does (nested-model.ts). Setting it sets every inner layer's flag too, nested models' included, as
+   * Keras's setter does: `base.trainable = true` unfreezes a base whose layers a file saved frozen.
    */
   get trainable(): boolean {
     return this.layer === null || this.layer.trainable;
@@ -159,6 +160,10 @@ export class InferenceModel {
 
   set trainable(value: boolean) {
     this.asLayer().trainable = value;
+    for (const layer of this.layers) {
+      if (layer instanceof NestedModel) layer.model.trainable = value;
+      else layer.trainable = value;
+    }
   }
 
   protected requireGraph(what: string): Graph {

@@ -1,12 +1,13 @@
 /**
  * ONNX export of graph models: the plan follows the real wiring (fan-out, several inputs and outputs,
- * a shared layer's calls as values of their own), and onnxruntime gives tatami's predictions (merge
- * layers: onnx-graph-models.test.ts).
+ * a shared layer's calls as values of their own, its weights written once), and onnxruntime gives
+ * tatami's predictions (merge layers: onnx-graph-models.test.ts).
  */
 import { describe, it, expect } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { toOnnx, onnxPlan, input, Model, Dense, Tensor, Rng, randomNormal } from '../../src/index.js';
 import { expectClose } from '../helpers.js';
+import { readOnnxGraph } from './onnx-reader.js';
 
 describe('ONNX export of graphs', () => {
   it('two inputs, a shared Dense, fan-out into two outputs: the plan and onnxruntime agree with tatami', async () => {
@@ -23,7 +24,10 @@ describe('ONNX export of graphs', () => {
     const rng = new Rng(4);
     const xs = [randomNormal([5, 3], rng), randomNormal([5, 3], rng)];
     const want = model.predict<Tensor[]>(xs);
-    const session = await ort.InferenceSession.create(toOnnx(model));
+    const bytes = toOnnx(model);
+    // The shared Dense's second call reuses its first call's weights: each weight is one initializer.
+    expect(readOnnxGraph(bytes).initializers.map((t) => t.name).sort()).toEqual(['left/bias', 'left/kernel', 'right/bias', 'right/kernel', 'shared/bias', 'shared/kernel']);
+    const session = await ort.InferenceSession.create(bytes);
     try {
       const out = await session.run({ a: new ort.Tensor('float32', Float32Array.from(xs[0].data), [5, 3]), b: new ort.Tensor('float32', Float32Array.from(xs[1].data), [5, 3]) });
       ['left', 'right', 'shared'].forEach((name, i) => expectClose(out[name].data as Float32Array, want[i].data, 1e-5, 1e-5, name));

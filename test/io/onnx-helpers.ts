@@ -15,8 +15,9 @@ beforeAll(async () => {
 export function randomizeWeights(model: Model, seed: number): void {
   const rng = new Rng(seed);
   const weights = model.getWeights();
-  const names = model.layers.flatMap((l) => l.weights.map((w) => w.name));
-  model.setWeights(weights.map((w, i) => (names[i] === 'moving_variance' ? randomUniform(w.shape, rng, 0.5, 2) : randomNormal(w.shape, rng, 0, 0.5))));
+  const names = model.layers.flatMap((l) => l.weights.map((w) => w.name)); // a nested model's: 'bn/moving_variance'
+  const isVariance = (name: string): boolean => name === 'moving_variance' || name.endsWith('/moving_variance');
+  model.setWeights(weights.map((w, i) => (isVariance(names[i]) ? randomUniform(w.shape, rng, 0.5, 2) : randomNormal(w.shape, rng, 0, 0.5))));
 }
 
 /** Run the exported bytes in onnxruntime on xs (one per graph input, in order); returns each output with its dims. */

@@ -138,4 +138,23 @@ describe('a frozen base (trainable = false)', () => {
     expect(base.getWeights().map(values)).toEqual(before);
     expect(values(model.layers[2].weights[0].value)).not.toEqual(head);
   });
+
+  it('sets every inner layer’s flag as Keras does, so `trainable = true` unfreezes a base saved frozen layer by layer', async () => {
+    const { model, base } = transfer({ frozen: true });
+    expect(base.layers.map((l) => l.trainable)).toEqual([false, false, false, false]);
+    // A Keras 2 file of a frozen base marks each inner layer non-trainable: the reloaded base is frozen
+    // by its layers' flags alone.
+    const reloaded = await loadModel(await model.save());
+    const inner = (reloaded.layers[1] as NestedModel).model;
+    // (Its InputLayer's config carries no trainable key, in Keras's files as in ours.)
+    expect(inner.layers.slice(1).map((l) => l.trainable)).toEqual([false, false, false]);
+    inner.trainable = true;
+    expect(inner.layers.map((l) => l.trainable)).toEqual([true, true, true, true]);
+    reloaded.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: 'mse' });
+    const before = inner.getWeights().map(values);
+    await reloaded.fit(X, Y, { epochs: 1, batchSize: 2, shuffle: false, verbose: 0, seed: 3 });
+    const after = inner.getWeights().map(values);
+    // The inner Dense's kernel (first weight) now trains.
+    expect(after[0]).not.toEqual(before[0]);
+  });
 });
