@@ -35,9 +35,11 @@ import { trainedTfTeachable, SHAPE } from './teachable-model.js';
  * SIMD convolution for few channels (its module 3.1 kB, its driver 2.6 kB, the naive conv loops it
  * falls back to for non-finite filters 1.2 kB) and the clipped ReLU's kernels (1.6 kB), which predict
  * uses too: 149.5 kB / 49.7 kB; with Winograd F(2×2, 3×3) for stride-1 3×3 convs (kernels/conv2d-winograd*.ts
- * with its SIMD module, src/conv2d-winograd-choice.ts: 9.6 kB minified in the bundle): 159.3 kB / 53.5 kB.
+ * with its SIMD module, src/conv2d-winograd-choice.ts: 9.6 kB minified in the bundle): 159.3 kB / 53.5 kB;
+ * main then at 160.5 kB / 54.0 kB; with the graph's BatchNormalization + ReLU fusion (which predict
+ * runs too) and the SIMD sum of the Add merge: 161.6 kB / 54.2 kB.
  */
-const MAX_MINIFIED = 161_000;
+const MAX_MINIFIED = 162_000;
 const MAX_GZIPPED = 54_500;
 
 /** Source folders and files of training that must not reach the bundle. */
