@@ -3,7 +3,7 @@
  */
 import { beforeAll, expect } from 'vitest';
 import type * as Ort from 'onnxruntime-node';
-import { toOnnx, Model, Tensor, Rng, randomNormal, randomUniform } from '../../src/index.js';
+import { toOnnx, Model, Tensor, Rng, randomNormal, randomUniform, Layer, type SymbolicShape } from '../../src/index.js';
 import { expectClose } from '../helpers.js';
 
 let ort: typeof Ort;
@@ -54,3 +54,14 @@ export async function expectSamePredictions(model: Model, makeInputs: (batch: nu
 }
 
 export const images = (shape: readonly number[], seed: number) => (batch: number): Tensor => randomNormal([batch, ...shape], new Rng(seed + batch));
+
+/** A custom layer with no ONNX form (y = 2x), for the refusals. */
+export class Doubler extends Layer {
+  readonly className = 'Doubler';
+  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    return inputShape;
+  }
+  call(x: Tensor): Tensor {
+    return new Tensor(x.data.map((v) => 2 * v), x.shape);
+  }
+}

@@ -9,10 +9,10 @@
 import { describe, it, expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import {
-  toOnnx, loadModel, input, Model, Sequential, Layer, Conv2D, DepthwiseConv2D, BatchNormalization, Activation, Dropout, GaussianNoise,
-  MaxPooling2D, GlobalAveragePooling2D, Flatten, Dense, Subtract, Tensor, Rng, randomNormal, type SymbolicShape,
+  toOnnx, loadModel, input, Model, Sequential, Conv2D, DepthwiseConv2D, BatchNormalization, Activation, Dropout, GaussianNoise,
+  MaxPooling2D, GlobalAveragePooling2D, Flatten, Dense, Subtract, Tensor, Rng, randomNormal,
 } from '../../src/index.js';
-import { randomizeWeights, expectSamePredictions, images, runOnnx } from './onnx-helpers.js';
+import { Doubler, randomizeWeights, expectSamePredictions, images, runOnnx } from './onnx-helpers.js';
 import { readOnnxGraph } from './onnx-reader.js';
 import { tfjsArtifacts, asModelJson, randomInput } from './io-helpers.js';
 import { SHAPE, trainedTfTeachable } from './teachable-model.js';
@@ -120,15 +120,6 @@ describe('toOnnx inlines nested models', () => {
   });
 
   it('a layer with no ONNX form inside nested models is refused, naming it and the models it sits in', () => {
-    class Doubler extends Layer {
-      readonly className = 'Doubler';
-      computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
-        return inputShape;
-      }
-      call(x: Tensor): Tensor {
-        return new Tensor(x.data.map((v) => 2 * v), x.shape);
-      }
-    }
     const inner = new Sequential([input({ shape: [3] }), new Doubler({ name: 'twice' })], { name: 'inner' });
     const outer = new Sequential([new Dense({ units: 3, inputShape: [3] }), inner], { name: 'outer' });
     const model = new Sequential([outer, new Dense({ units: 1 })]);

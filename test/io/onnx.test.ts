@@ -8,12 +8,11 @@
  */
 import { describe, it, expect } from 'vitest';
 import {
-  classicCnn, toOnnx, onnxPlan, input, Model, Sequential, Layer, Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D,
+  classicCnn, toOnnx, onnxPlan, input, Model, Sequential, Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D,
   BatchNormalization, Dense, Flatten, Reshape, Dropout, Activation, Embedding, Tensor,
-  type SymbolicShape,
 } from '../../src/index.js';
 import { ProtoWriter } from '../../src/io/onnx-proto.js';
-import { randomizeWeights, expectSamePredictions, images } from './onnx-helpers.js';
+import { Doubler, randomizeWeights, expectSamePredictions, images } from './onnx-helpers.js';
 
 /** Convs and pools with strides, dilation, TF 'same' padding where it is uneven, BN, Flatten of NHWC, Dense. */
 function convChain(): Model {
@@ -75,15 +74,6 @@ describe('toOnnx runs in onnxruntime with tatami\'s predictions', () => {
 });
 
 describe('toOnnx refuses what it cannot export, naming it', () => {
-  class Doubler extends Layer {
-    readonly className = 'Doubler';
-    computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
-      return inputShape;
-    }
-    call(x: Tensor): Tensor {
-      return new Tensor(x.data.map((v) => 2 * v), x.shape);
-    }
-  }
 
   it('a layer with no ONNX form, and an opset out of range', () => {
     const model = new Sequential([input({ shape: [3] }), new Dense({ units: 2 }), new Doubler({ name: 'twice' })]);
