@@ -21,13 +21,10 @@ import { maxPool2dForwardFast, maxPool2dBackwardFast } from '../kernels/max-pool
 import { avgPool2dForward, avgPool2dBackward } from '../kernels/avg-pool2d.js';
 import type { batchNormForwardTrainingNaive, batchNormForwardInferenceNaive, batchNormBackwardNaive } from '../kernels/batch-norm.js';
 import { batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormBackwardSimd } from '../kernels/batch-norm-simd.js';
-import type { adamUpdate } from '../kernels/optimizers.js';
-import { sgdUpdate, rmspropUpdate } from '../kernels/optimizers.js';
 import { unaryMap } from '../kernels/elementwise.js';
 import { reduceMax, reduceMaxBackward } from '../kernels/reduce.js';
 import type { conv2dBackwardBias } from '../kernels/conv2d.js';
 import { softmaxForward, softmaxBackward } from '../kernels/softmax.js';
-import { softmaxCrossEntropyForward, softmaxCrossEntropyBackward, sigmoidCrossEntropyForward, sigmoidCrossEntropyBackward } from '../kernels/cross-entropy.js';
 import { layerNormForward, layerNormBackward } from '../kernels/layer-norm.js';
 import { pad2dForward, pad2dBackward, crop2dForward, crop2dBackward } from '../kernels/pad2d.js';
 import { resizeNearestForward, resizeNearestBackward, resizeBilinearForward, resizeBilinearBackward } from '../kernels/resize2d.js';
@@ -36,7 +33,6 @@ import { transpose } from '../kernels/transpose.js';
 import { concatForward, concatBackward } from '../kernels/concat.js';
 import { sumForward, productForward, productBackward, extremeForwardStreaming, extremeBackward } from '../kernels/merge.js';
 import { affineTransformForward, affineTransformBackward } from '../kernels/affine-transform.js';
-import { adamSlotsFast, adamUpdateFast } from '../kernels/optimizers-fast.js';
 /**
  * Which kernels the ops run: every op reaches its kernel through this one table.
  *
@@ -44,9 +40,11 @@ import { adamSlotsFast, adamUpdateFast } from '../kernels/optimizers-fast.js';
  * - 'reference': the naive twins beside them in kernels/ (seven plain loops for a convolution, one dot
  *   product per GEMM output), so fit runs on exactly the code a learner reads. Many times slower.
  *
- * The kernels that have one version only (softmax, the cross-entropies, layer-norm, pad/crop, resize,
- * gather, transpose, max-reduction, SGD, RMSprop, ...) are that readable version already: both tables
- * share them ({@link sharedKernels}), so every op still finds its kernel here.
+ * The kernels that have one version only (softmax, layer-norm, pad/crop, resize, gather, transpose,
+ * max-reduction, ...) are that readable version already: both tables share them ({@link sharedKernels}),
+ * so every op still finds its kernel here. The optimizers' and losses' kernels follow the same choice
+ * from their own table (training-kernels.ts), so that tatami/infer, which reaches only this one,
+ * carries none of them.
  *
  * The choice is process-wide, as the issue pins it (`setKernels`), and kept in the one variable
  * below; ops read it with {@link kernels} when they run, so a change takes effect at the next op.
@@ -63,10 +61,6 @@ export interface SharedKernels {
   reduceMaxBackward: typeof reduceMaxBackward;
   softmaxForward: typeof softmaxForward;
   softmaxBackward: typeof softmaxBackward;
-  softmaxCrossEntropyForward: typeof softmaxCrossEntropyForward;
-  softmaxCrossEntropyBackward: typeof softmaxCrossEntropyBackward;
-  sigmoidCrossEntropyForward: typeof sigmoidCrossEntropyForward;
-  sigmoidCrossEntropyBackward: typeof sigmoidCrossEntropyBackward;
   layerNormForward: typeof layerNormForward;
   layerNormBackward: typeof layerNormBackward;
   pad2dForward: typeof pad2dForward;
@@ -86,20 +80,16 @@ export interface SharedKernels {
   extremeBackward: typeof extremeBackward;
   affineTransformForward: typeof affineTransformForward;
   affineTransformBackward: typeof affineTransformBackward;
-  sgdUpdate: typeof sgdUpdate;
-  rmspropUpdate: typeof rmspropUpdate;
 }
 
 export const sharedKernels: SharedKernels = {
   unaryMap, reduceMax, reduceMaxBackward,
   softmaxForward, softmaxBackward,
-  softmaxCrossEntropyForward, softmaxCrossEntropyBackward, sigmoidCrossEntropyForward, sigmoidCrossEntropyBackward,
   layerNormForward, layerNormBackward,
   pad2dForward, pad2dBackward, crop2dForward, crop2dBackward,
   resizeNearestForward, resizeNearestBackward, resizeBilinearForward, resizeBilinearBackward,
   gatherRows, scatterAddRows, transpose, affineTransformForward, affineTransformBackward,
   concatBackward, productForward, productBackward, extremeBackward,
-  sgdUpdate, rmspropUpdate,
 };
 
 /** The kernels that have a naive twin: each entry points at the fast version or at the twin. */
@@ -154,9 +144,6 @@ export interface KernelTable extends SharedKernels {
   batchNormForwardTraining: typeof batchNormForwardTrainingNaive;
   batchNormForwardInference: typeof batchNormForwardInferenceNaive;
   batchNormBackward: typeof batchNormBackwardNaive;
-  /** Adam's m and v for a parameter of P floats, zeroed. */
-  adamSlots(P: number): [Float32Array, Float32Array];
-  adamUpdate: typeof adamUpdate;
 }
 
 /** The optimized kernels: what tatami runs unless told otherwise. */
@@ -207,8 +194,6 @@ export const fastKernels: KernelTable = {
   batchNormForwardTraining: batchNormForwardTrainingSimd,
   batchNormForwardInference: batchNormForwardInferenceSimd,
   batchNormBackward: batchNormBackwardSimd,
-  adamSlots: adamSlotsFast,
-  adamUpdate: adamUpdateFast,
 };
 
 // The one piece of process-wide state: which of the two tables the ops read.

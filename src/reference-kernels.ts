@@ -13,7 +13,6 @@ import { conv2dTransposeForwardDirect, conv2dTransposeBackwardInputDirect, conv2
 import { maxPool2dForwardNaive, maxPool2dBackwardNaive } from '../kernels/max-pool2d.js';
 import { avgPool2dForwardNaive, avgPool2dBackwardNaive } from '../kernels/avg-pool2d.js';
 import { batchNormForwardTrainingNaive, batchNormForwardInferenceNaive, batchNormBackwardNaive } from '../kernels/batch-norm.js';
-import { adamUpdate } from '../kernels/optimizers.js';
 import { concatForwardNaive } from '../kernels/concat.js';
 import { sumForward, extremeForwardNaive } from '../kernels/merge.js';
 import { sharedKernels, selectKernels, fastKernels, type KernelTable, type KernelsName } from './kernel-table.js';
@@ -61,8 +60,6 @@ export const referenceKernels: KernelTable = {
   batchNormForwardTraining: batchNormForwardTrainingNaive,
   batchNormForwardInference: batchNormForwardInferenceNaive,
   batchNormBackward: batchNormBackwardNaive,
-  adamSlots: (P) => [new Float32Array(P), new Float32Array(P)],
-  adamUpdate,
 };
 
 /**

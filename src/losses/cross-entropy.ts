@@ -4,7 +4,7 @@ import { shapeToString, shapesEqual } from '../shape.js';
 import { add, sub, mul, div } from '../ops/binary.js';
 import { log, clip, neg } from '../ops/unary.js';
 import { sum, mean } from '../ops/reduce.js';
-import { kernels } from '../kernel-table.js';
+import { trainingKernels } from '../training-kernels.js';
 
 /** Keras's fuzz factor: probabilities are clipped to [ε, 1 − ε] before the log. */
 export const EPSILON = 1e-7;
@@ -20,10 +20,10 @@ function softmaxCrossEntropy(y: Tensor, z: Tensor): Tensor {
   const C = z.shape[z.rank - 1];
   const rows = z.size / C;
   const p = allocFloat32(z.size); // (rows, C)
-  const total = kernels().softmaxCrossEntropyForward(p, z.data, y.data, rows, C);
+  const total = trainingKernels().softmaxCrossEntropyForward(p, z.data, y.data, rows, C);
   return Tensor.fromOp('softmaxCrossEntropy', Float32Array.of(total / rows), [], [z], (dout) => {
     const dz = allocFloat32(z.size);
-    kernels().softmaxCrossEntropyBackward(dz, p, y.data, rows, C, dout[0] / rows);
+    trainingKernels().softmaxCrossEntropyBackward(dz, p, y.data, rows, C, dout[0] / rows);
     accumulateGrad(z, dz, true);
   });
 }
@@ -71,10 +71,10 @@ export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, from
 function sigmoidCrossEntropy(y: Tensor, z: Tensor): Tensor {
   const n = z.size;
   const p = allocFloat32(n);
-  const total = kernels().sigmoidCrossEntropyForward(p, z.data, y.data);
+  const total = trainingKernels().sigmoidCrossEntropyForward(p, z.data, y.data);
   return Tensor.fromOp('sigmoidCrossEntropy', Float32Array.of(total / n), [], [z], (dout) => {
     const dz = allocFloat32(n);
-    kernels().sigmoidCrossEntropyBackward(dz, p, y.data, dout[0] / n);
+    trainingKernels().sigmoidCrossEntropyBackward(dz, p, y.data, dout[0] / n);
     accumulateGrad(z, dz, true);
   });
 }

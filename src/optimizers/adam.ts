@@ -1,4 +1,4 @@
-import { kernels } from '../kernel-table.js';
+import { trainingKernels } from '../training-kernels.js';
 import { Optimizer } from './optimizer.js';
 
 export interface AdamArgs {
@@ -45,12 +45,12 @@ export class Adam extends Optimizer {
   }
 
   protected override createSlots(size: number): Float32Array[] {
-    return kernels().adamSlots(size);
+    return trainingKernels().adamSlots(size);
   }
 
   protected updateParameter(w: Float32Array, g: Float32Array, [m, v]: Float32Array[], t: number): void {
     const alpha = (this.learningRate * Math.sqrt(1 - Math.pow(this.beta2, t))) / (1 - Math.pow(this.beta1, t));
-    kernels().adamUpdate(w, g, m, v, alpha, this.beta1, this.beta2, this.epsilon);
+    trainingKernels().adamUpdate(w, g, m, v, alpha, this.beta1, this.beta2, this.epsilon);
   }
 
   getConfig(): Record<string, unknown> {

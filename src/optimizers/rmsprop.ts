@@ -1,4 +1,4 @@
-import { kernels } from '../kernel-table.js';
+import { trainingKernels } from '../training-kernels.js';
 import { Optimizer } from './optimizer.js';
 
 export interface RMSpropArgs {
@@ -36,7 +36,7 @@ export class RMSprop extends Optimizer {
   }
 
   protected updateParameter(w: Float32Array, g: Float32Array, [v]: Float32Array[]): void {
-    kernels().rmspropUpdate(w, g, v, this.learningRate, this.rho, this.epsilon);
+    trainingKernels().rmspropUpdate(w, g, v, this.learningRate, this.rho, this.epsilon);
   }
 
   getConfig(): Record<string, unknown> {

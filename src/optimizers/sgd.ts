@@ -1,4 +1,4 @@
-import { kernels } from '../kernel-table.js';
+import { trainingKernels } from '../training-kernels.js';
 import { Optimizer } from './optimizer.js';
 
 export interface SGDArgs {
@@ -38,7 +38,7 @@ export class SGD extends Optimizer {
   }
 
   protected updateParameter(w: Float32Array, g: Float32Array, slots: Float32Array[]): void {
-    kernels().sgdUpdate(w, g, slots[0] ?? null, this.learningRate, this.momentum, this.nesterov);
+    trainingKernels().sgdUpdate(w, g, slots[0] ?? null, this.learningRate, this.momentum, this.nesterov);
   }
 
   getConfig(): Record<string, unknown> {

@@ -9,6 +9,7 @@ import {
 } from '../../src/index.js';
 import { fastKernels, sharedKernels, kernels, type KernelTable } from '../../src/kernel-table.js';
 import { referenceKernels } from '../../src/reference-kernels.js';
+import { fastTrainingKernels, referenceTrainingKernels, sharedTrainingKernels, type TrainingKernels } from '../../src/training-kernels.js';
 import { gemmNaive } from '../../kernels/gemm.js';
 import { conv2dBackwardInputDirect, conv2dBackwardFilterDirect } from '../../kernels/conv2d.js';
 import { avgPool2dForwardNaive, avgPool2dBackwardNaive } from '../../kernels/avg-pool2d.js';
@@ -91,7 +92,10 @@ describe('setKernels / getKernels', () => {
     expect(referenceKernels.avgPool2dForward).toBe(avgPool2dForwardNaive);
     expect(referenceKernels.avgPool2dBackward).toBe(avgPool2dBackwardNaive);
     expect(referenceKernels.batchNormBackward).toBe(batchNormBackwardNaive);
-    expect(referenceKernels.adamUpdate).toBe(adamUpdate);
+    expect(referenceTrainingKernels.adamUpdate).toBe(adamUpdate);
+    for (const k of Object.keys(sharedTrainingKernels) as (keyof typeof sharedTrainingKernels)[]) {
+      expect(referenceTrainingKernels[k], k).toBe(fastTrainingKernels[k]);
+    }
     expect(referenceKernels.depthwiseConv2dForward).toBe(depthwiseConv2dForwardDirect);
     expect(referenceKernels.conv2dTransposeForward).toBe(conv2dTransposeForwardDirect);
   });
@@ -102,6 +106,9 @@ describe('setKernels / getKernels', () => {
       const [used, unused] = setting === 'reference' ? [referenceKernels, fastKernels] : [fastKernels, referenceKernels];
       const spy = (table: KernelTable, k: keyof KernelTable): MockInstance => vi.spyOn(table as unknown as Record<string, () => void>, k);
       const spies = new Map(entries.map((k) => [k, [spy(used, k), spy(unused, k)]] as const));
+      const [usedT, unusedT] = setting === 'reference' ? [referenceTrainingKernels, fastTrainingKernels] : [fastTrainingKernels, referenceTrainingKernels];
+      const spyT = (table: TrainingKernels, k: keyof TrainingKernels): MockInstance => vi.spyOn(table as unknown as Record<string, () => void>, k);
+      const trainingSpies = new Map((Object.keys(fastTrainingKernels) as (keyof TrainingKernels)[]).map((k) => [k, [spyT(usedT, k), spyT(unusedT, k)]] as const));
       setKernels(setting);
       await train();
       runTheRest();
@@ -109,6 +116,13 @@ describe('setKernels / getKernels', () => {
         // Every entry with two versions runs in this model's fit or in runTheRest.
         if (!(k in sharedKernels)) expect(own.mock.calls.length, `${setting} ${k}`).toBeGreaterThan(0);
         expect(other.mock.calls.length, `${setting}: the other table's ${k}`).toBe(0);
+        own.mockRestore();
+        other.mockRestore();
+      }
+      // The optimizers' table follows the same setting (Adam's slots and update have two versions).
+      for (const [k, [own, other]] of trainingSpies) {
+        if (!(k in sharedTrainingKernels)) expect(own.mock.calls.length, `${setting} ${k}`).toBeGreaterThan(0);
+        expect(other.mock.calls.length, `${setting}: the other training table's ${k}`).toBe(0);
         own.mockRestore();
         other.mockRestore();
       }
