@@ -19,6 +19,13 @@
 //     turned 180° and its channel axes swapped: dx[ih, iw] = Σ_{kh', kw'} dyp[ih + kh', iw + kw'] · w'[kh', kw']
 //     with dyp = dy padded by KH − 1 − padTop above and KW − 1 − padLeft on the left, and
 //     w'[kh', kw', co, ci] = w[KH−1−kh', KW−1−kw', ci, co]. It adds onto dx (conv_add).
+//     At stride sH × sW, dx splits into sH·sW phases (ih mod sH, iw mod sW): the pixels of phase
+//     (ph, pw) are reached only by the taps kh ≡ ph + padTop (mod sH), kw likewise, each from dy at
+//     oh = a + q − j for ih = ph + sH·a and kh = k0 + sH·j (q = ⌊(ph + padTop)/sH⌋). So each phase
+//     is a stride-1 convolution of dy with its own sub-filter, the same kernel again, writing every
+//     sH-th row and sW-th pixel of dx (its yRow and yCol). No zeros are inserted into dy, and the
+//     cols matrix and col2im's scatter of the im2col path are gone. Phases that no tap reaches
+//     (a 1×1 kernel at stride 2) keep dx as it was.
 //   - The filter gradient reads xp again (rebuilt from x, which the op keeps instead of cols), one
 //     tile of 4 taps × 8 channels per output row, summed in float32 lanes like the GEMM's.
 //
@@ -41,7 +48,7 @@ import { engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
 
 type ConvRowsFn = (
   y: number, x: number, w: number, bias: number, nRows: number, nTiles: number, nCo: number,
-  KH: number, kwci: number, xCol: number, xKh: number, xRow: number, coBytes: number, nImages: number, xImg: number,
+  KH: number, kwci: number, xCol: number, xKh: number, xRow: number, coBytes: number, nImages: number, xImg: number, yCol: number, yRow: number,
 ) => void;
 
 interface DirectExports {
@@ -71,9 +78,9 @@ export function conv2dDirectSimdApplies(s: Conv2dShape): boolean {
   return simdAvailable && !pointwise && s.dilationH === 1 && s.dilationW === 1 && s.CO % 8 === 0 && s.CO <= MAX_CHANNELS;
 }
 
-/** True where the input gradient runs here: as above with the channel roles swapped, at stride 1. */
+/** True where the input gradient runs here: as above with the channel roles swapped (CI a multiple of 8, ≤ 32). */
 export function conv2dDirectSimdInputApplies(s: Conv2dShape): boolean {
-  return conv2dDirectSimdApplies({ ...s, CO: s.CI }) && s.strideH === 1 && s.strideW === 1;
+  return conv2dDirectSimdApplies({ ...s, CO: s.CI });
 }
 
 /** The padded input of a direct convolution: height, width (floats per image = Hp·Wp·C). */
@@ -145,25 +152,51 @@ export function conv2dForwardDirectSimd(
   else f32.set(bias.subarray(0, CO), B_AT);
   placePadded(m, f32, X_AT, STAGE_AT, x, N, H, W, CI, s.padTop, s.padLeft, p);
   m.conv_bias(4 * Y_AT, 4 * X_AT, 4 * W_AT, 4 * B_AT, OH, OW4 / 4, CO / 8,
-    KH, KW * CI, 4 * strideW * CI, 4 * p.Wp * CI, 4 * strideH * p.Wp * CI, 4 * CO, N, 4 * p.Hp * p.Wp * CI);
+    KH, KW * CI, 4 * strideW * CI, 4 * p.Wp * CI, 4 * strideH * p.Wp * CI, 4 * CO, N, 4 * p.Hp * p.Wp * CI, 4 * CO, 4 * OW4 * CO);
   if (relu) m.relu_in_place(4 * Y_AT, yLen / 4);
   copyRowsOut(y, f32, Y_AT, N * OH, OW, OW4, CO);
 }
 
 /**
- * dx += ∂(Σ y·dy)/∂x at stride 1, as the forward kernel on the padded dy (see the header). Accumulates.
- * On `heap` (default: the engine's); the naive loops when it cannot grow or when w is not finite.
+ * The taps of one phase along one axis of the input gradient (see the header): the input positions
+ * i = phase + stride·a are reached by the taps k = k0 + stride·j, j < n, from the output positions
+ * o = a + q − j.
+ */
+interface PhaseTaps { k0: number; n: number; q: number }
+
+function phaseTaps(phase: number, pad: number, K: number, stride: number): PhaseTaps {
+  const k0 = (phase + pad) % stride;
+  return { k0, n: k0 < K ? Math.ceil((K - k0) / stride) : 0, q: Math.floor((phase + pad) / stride) };
+}
+
+/**
+ * dx += ∂(Σ y·dy)/∂x, as the forward kernel on the padded dy, one phase of dx at a time (see the
+ * header). Accumulates. On `heap` (default: the engine's); the naive loops when it cannot grow or
+ * when w is not finite.
  */
 export function conv2dBackwardInputDirectSimd(dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape, heap: WasmHeap = engineHeap()): void {
-  const { N, H, W, CI, KH, KW, CO, OH, OW } = s;
+  const { N, H, W, CI, KH, KW, CO, OH, OW, strideH: sH, strideW: sW } = s;
   const wLen = KH * KW * CI * CO;
   if (!allFinite(w, 0, wLen)) {
     conv2dBackwardInputDirect(dx, dy, w, s); // a non-finite weight must not meet dy's padding (see the header)
     return;
   }
-  const W4 = vec4Ceil(W);
-  const p = paddedSize(H, W4, KH, KW, 1, 1);
-  const dypLen = N * p.Hp * p.Wp * CO, dxLen = N * H * W4 * CI;
+  const rowTaps = Array.from({ length: sH }, (_, ph) => phaseTaps(ph, s.padTop, KH, sH));
+  const colTaps = Array.from({ length: sW }, (_, pw) => phaseTaps(pw, s.padLeft, KW, sW));
+  // Every phase computes A rows of B4 pixels (the first phase has the most), into a scratch dx of
+  // Hs × Ws pixels per image whose extra rows and pixels are dropped when copied out.
+  const A = Math.ceil(H / sH), B4 = vec4Ceil(Math.ceil(W / sW));
+  const Hs = A * sH, Ws = B4 * sW;
+  // dy padded so that every phase's windows lie inside: PT rows above (the longest reach back,
+  // n − 1 − q), and rows below up to the last window's last row (A − 1 + q + PT); likewise columns.
+  const reach = (taps: PhaseTaps[], outer: number, size: number): { before: number; total: number } => {
+    const used = taps.filter((t) => t.n > 0);
+    const before = Math.max(0, ...used.map((t) => t.n - 1 - t.q));
+    return { before, total: Math.max(before + size, ...used.map((t) => outer + t.q + before)) };
+  };
+  const rowsPad = reach(rowTaps, A, OH), colsPad = reach(colTaps, B4, OW);
+  const p: Padded = { Hp: rowsPad.total, Wp: colsPad.total };
+  const dypLen = N * p.Hp * p.Wp * CO, dxLen = N * Hs * Ws * CI;
   const W_AT = 0, DY_AT = vec4Ceil(wLen), DX_AT = DY_AT + vec4Ceil(dypLen);
   const STAGE_AT = DX_AT + dxLen; // dy before padding
   const views = heap.views((STAGE_AT + N * OH * OW * CO) * 4);
@@ -173,20 +206,33 @@ export function conv2dBackwardInputDirectSimd(dx: Float32Array, dy: Float32Array
   }
   const { f32 } = views;
   const m = exports(heap);
-  // w'[kh', kw', co, ci] = w[KH−1−kh', KW−1−kw', ci, co]: the filter turned 180°, channels swapped.
-  for (let kh = 0; kh < KH; kh++) {
-    for (let kw = 0; kw < KW; kw++) {
-      const src = ((KH - 1 - kh) * KW + (KW - 1 - kw)) * CI * CO; // w[KH−1−kh, KW−1−kw, 0, 0]
-      const dst = W_AT + (kh * KW + kw) * CO * CI; // w'[kh, kw, 0, 0]
-      for (let co = 0; co < CO; co++) for (let ci = 0; ci < CI; ci++) f32[dst + co * CI + ci] = w[src + ci * CO + co];
+  placePadded(m, f32, DY_AT, STAGE_AT, dy, N, OH, OW, CO, rowsPad.before, colsPad.before, p);
+  // dx's rows into the scratch, so conv_add adds onto them.
+  for (let n = 0; n < N; n++) {
+    for (let ih = 0; ih < H; ih++) f32.set(dx.subarray(((n * H + ih) * W) * CI, ((n * H + ih) * W + W) * CI), DX_AT + (n * Hs + ih) * Ws * CI);
+  }
+  for (let ph = 0; ph < sH; ph++) {
+    for (let pw = 0; pw < sW; pw++) {
+      const r = rowTaps[ph], c = colTaps[pw];
+      if (r.n === 0 || c.n === 0) continue; // no tap reaches these pixels: dx keeps its values
+      // w'[j', i', co, ci] = w[r.k0 + sH·(r.n−1−j'), c.k0 + sW·(c.n−1−i'), ci, co]: the phase's taps
+      // turned 180°, channels swapped, so the sum runs forward over dy like a stride-1 window.
+      for (let j = 0; j < r.n; j++) {
+        for (let i = 0; i < c.n; i++) {
+          const src = ((r.k0 + sH * (r.n - 1 - j)) * KW + (c.k0 + sW * (c.n - 1 - i))) * CI * CO; // w[kh, kw, 0, 0]
+          const dst = W_AT + (j * c.n + i) * CO * CI; // w'[j', i', 0, 0] (each phase's in turn, at the same place)
+          for (let co = 0; co < CO; co++) for (let ci = 0; ci < CI; ci++) f32[dst + co * CI + ci] = w[src + ci * CO + co];
+        }
+      }
+      // The window of the phase's pixel (a, b) starts at dyp row a + q − (n − 1) + PT, column likewise.
+      const origin = DY_AT + ((r.q - r.n + 1 + rowsPad.before) * p.Wp + (c.q - c.n + 1 + colsPad.before)) * CO;
+      m.conv_add(4 * (DX_AT + (ph * Ws + pw) * CI), 4 * origin, 4 * W_AT, 0, A, B4 / 4, CI / 8,
+        r.n, c.n * CO, 4 * CO, 4 * p.Wp * CO, 4 * p.Wp * CO, 4 * CI, N, 4 * p.Hp * p.Wp * CO, 4 * sW * CI, 4 * sH * Ws * CI);
     }
   }
-  placePadded(m, f32, DY_AT, STAGE_AT, dy, N, OH, OW, CO, KH - 1 - s.padTop, KW - 1 - s.padLeft, p);
-  // dx's rows into the scratch (rows of W4 pixels), so conv_add adds onto them.
-  for (let r = 0; r < N * H; r++) f32.set(dx.subarray(r * W * CI, (r + 1) * W * CI), DX_AT + r * W4 * CI);
-  m.conv_add(4 * DX_AT, 4 * DY_AT, 4 * W_AT, 0, H, W4 / 4, CI / 8,
-    KH, KW * CO, 4 * CO, 4 * p.Wp * CO, 4 * p.Wp * CO, 4 * CI, N, 4 * p.Hp * p.Wp * CO);
-  copyRowsOut(dx, f32, DX_AT, N * H, W, W4, CI);
+  for (let n = 0; n < N; n++) {
+    for (let ih = 0; ih < H; ih++) dx.set(f32.subarray(DX_AT + (n * Hs + ih) * Ws * CI, DX_AT + ((n * Hs + ih) * Ws + W) * CI), ((n * H + ih) * W) * CI);
+  }
 }
 
 /**
