@@ -17,8 +17,8 @@
 // x − k is exact whenever x and k are within a factor of 2 of each other (Sterbenz), so it does not.
 //
 // The sums widen each f32 lane exactly to f64 (f64x2.promote_low_f32x4, the upper two lanes
-// moved down first by a shuffle) and add into float64 sums in memory, as relu-module.ts does for
-// a bias gradient: a channel's sums add the rows in order. The per-element passes are float32
+// moved down first by a shuffle) and add them in f64x2 registers, a channel's rows in order, into
+// the float64 sums in memory. The per-element passes are float32
 // arithmetic (one rounding per operation), where batch-norm-fast.ts computes in float64: the two
 // agree within float32 tolerances, which is what the tests hold them to.
 
@@ -36,51 +36,50 @@ const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
 const set = (to: number, value: Instr): Instr => [...value, ...local.set(to)];
 const load = (p: number, offset = 0): Instr => [...local.get(p), ...v128.load(offset)];
 
-/** *(f64x2 at p + offset) += the f64x2 `value` leaves on the stack. */
-const addTo = (p: number, offset: number, value: Instr): Instr => [...local.get(p), ...load(p, offset), ...value, ...f64x2.add(), ...v128.store(offset)];
-
-/** Adds the four f32 lanes of local `v` into the f64 sums at p (lanes 0, 1 at +0; 2, 3 at +16). */
-const widenInto = (v: number, p: number): Instr[] => [
-  addTo(p, 0, [...local.get(v), ...f64x2.promote_low_f32x4()]),
-  addTo(p, V128, [...local.get(v), ...local.get(v), ...i8x16.shuffle(HIGH_HALF), ...f64x2.promote_low_f32x4()]),
-];
-
-/** The two sum passes share their shape: per row, per vector of four channels, two widened sums. */
+/**
+ * The two sum passes share their shape: per vector of four channels, down the rows, two widened
+ * sums kept in registers (four f64x2 locals) and added to s1, s2 once at the end. A channel's sums
+ * still add its rows in order, starting from what s1, s2 hold, so the bits are those of adding
+ * into memory row by row; but no sum waits on the store and reload of the row before it.
+ */
 function sumsFunction(name: string, squared: boolean): FunctionDef {
   // params: the row stream u, the second operand v (k for bn_sums: per channel; a stream for bn_dsums)
   const u = 0, v = 1, s1 = 2, s2 = 3, rows = 4, cVec = 5;
-  const pv = 6, p1 = 7, p2 = 8, j = 9; // i32 locals: per-row pointers and the vectors left
-  const first = 10, second = 11; // v128 locals: what goes into s1 and into s2
+  // i32 locals: the row pointers, the rows left, the vectors left, the bytes from one row to the next
+  const pu = 6, pv = 7, r = 8, j = 9, rowBytes = 10;
+  // v128 locals: what goes into s1 and into s2, then the sums (lanes 0, 1 and 2, 3 of s1 and of s2)
+  const first = 11, second = 12, s1lo = 13, s1hi = 14, s2lo = 15, s2hi = 16;
+  const high = (x: number): Instr => [...local.get(x), ...local.get(x), ...i8x16.shuffle(HIGH_HALF), ...f64x2.promote_low_f32x4()];
+  const low = (x: number): Instr => [...local.get(x), ...f64x2.promote_low_f32x4()];
+  const addInto = (acc: number, value: Instr): Instr => set(acc, [...local.get(acc), ...value, ...f64x2.add()]);
   return {
     name, params: new Array<ValType>(6).fill(valType.i32), results: [],
-    locals: [valType.i32, valType.i32, valType.i32, valType.i32, valType.v128, valType.v128],
+    locals: [...new Array<ValType>(5).fill(valType.i32), ...new Array<ValType>(6).fill(valType.v128)],
     body: [
-      loop(
-        // A row: the per-channel pointers restart (v restarts only for bn_sums, where it is k).
-        set(p1, local.get(s1)), set(p2, local.get(s2)), set(j, local.get(cVec)),
-        squared ? set(pv, local.get(v)) : [],
-        loop(
+      set(rowBytes, [...local.get(cVec), ...i32.const(4), ...i32.shl()]), set(j, local.get(cVec)),
+      loop( // vectors of four channels
+        set(s1lo, load(s1)), set(s1hi, load(s1, V128)), set(s2lo, load(s2)), set(s2hi, load(s2, V128)),
+        set(pu, local.get(u)), set(pv, local.get(v)), set(r, local.get(rows)),
+        // bn_sums: second = k, the channels' shift, for every row.
+        squared ? set(second, load(v)) : [],
+        loop( // rows
           squared
-            // bn_sums: first = u − k, second = first² (widened, then squared in f64 below).
-            ? set(first, [...load(u), ...load(pv), ...f32x4.sub()])
+            // bn_sums: first = u − k, squared in f64 below.
+            ? set(first, [...load(pu), ...local.get(second), ...f32x4.sub()])
             // bn_dsums: first = u, second = u·v (f32).
-            : set(first, load(u)),
-          squared ? [] : set(second, [...local.get(first), ...load(v), ...f32x4.mul()]),
-          ...widenInto(first, p1),
+            : [...set(first, load(pu)), ...set(second, [...local.get(first), ...load(pv), ...f32x4.mul()])],
+          addInto(s1lo, low(first)), addInto(s1hi, high(first)),
           ...(squared
-            ? [
-              addTo(p2, 0, [...local.get(first), ...f64x2.promote_low_f32x4(), ...local.get(first), ...f64x2.promote_low_f32x4(), ...f64x2.mul()]),
-              addTo(p2, V128, [
-                ...local.get(first), ...local.get(first), ...i8x16.shuffle(HIGH_HALF), ...f64x2.promote_low_f32x4(),
-                ...local.get(first), ...local.get(first), ...i8x16.shuffle(HIGH_HALF), ...f64x2.promote_low_f32x4(), ...f64x2.mul(),
-              ]),
-            ]
-            : widenInto(second, p2)),
-          increment(u, i32.const(V128)), increment(squared ? pv : v, i32.const(V128)),
-          increment(p1, i32.const(2 * V128)), increment(p2, i32.const(2 * V128)),
-          decrementAndLoop(j),
+            ? [addInto(s2lo, [...low(first), ...low(first), ...f64x2.mul()]), addInto(s2hi, [...high(first), ...high(first), ...f64x2.mul()])]
+            : [addInto(s2lo, low(second)), addInto(s2hi, high(second))]),
+          increment(pu, local.get(rowBytes)), squared ? [] : increment(pv, local.get(rowBytes)),
+          decrementAndLoop(r),
         ),
-        decrementAndLoop(rows),
+        [...local.get(s1), ...local.get(s1lo), ...v128.store()], [...local.get(s1), ...local.get(s1hi), ...v128.store(V128)],
+        [...local.get(s2), ...local.get(s2lo), ...v128.store()], [...local.get(s2), ...local.get(s2hi), ...v128.store(V128)],
+        increment(u, i32.const(V128)), increment(v, i32.const(V128)),
+        increment(s1, i32.const(2 * V128)), increment(s2, i32.const(2 * V128)),
+        decrementAndLoop(j),
       ),
     ],
   };
