@@ -6,7 +6,8 @@
 //   batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormBackwardSimd:
 //   the signatures and contracts of batch-norm-fast.ts's functions (forwards overwrite, the
 //   backward accumulates into dx, dγ, dβ). A fused ReLU (`relu`) runs on y while it is still in
-//   the heap, the module's relu_in_place: no second trip through wasm memory.
+//   the heap, the module's relu_in_place: no second trip through wasm memory; its gradient
+//   (`reluOut`) masks dy once dy is in the heap, the module's relu_mask (relu.ts's bits).
 //
 // What it optimizes: the JS passes cost ~1–3 ns per float (scalar, with float32 ↔ float64
 // conversions); here each operand crosses into wasm memory with one TypedArray.set (~0.1 ns per
@@ -29,6 +30,7 @@ interface BatchNormExports {
   bn_affine(y: number, x: number, k: number, a: number, b: number, rows: number, cVec: number): void;
   bn_dx(dx: number, dy: number, x: number, k: number, a: number, b: number, d: number, rows: number, cVec: number): void;
   relu_in_place(p: number, nVec: number): void;
+  relu_mask(dz: number, dout: number, y: number, nVec: number): void;
 }
 
 // Built and instantiated on a heap at its first call there, then the same instance (WasmHeap.instance;
@@ -104,25 +106,30 @@ export function batchNormForwardInferenceSimd(
   y.set(f32.subarray(a.rows, a.rows + n));
 }
 
-/** The backward of batch-norm-fast.ts on SIMD in training mode (accumulates into dx, dγ, dβ). */
+/** The backward of batch-norm-fast.ts on SIMD in training mode (accumulates into dx, dγ, dβ; dy masked by `reluOut` first when given). */
 export function batchNormBackwardSimd(
   dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null,
   dy: Float32Array, x: Float32Array, mean: Float32Array, invStd: Float32Array, gamma: Float32Array | null,
-  R: number, C: number, training: boolean, heap: WasmHeap = engineHeap(),
+  R: number, C: number, training: boolean, reluOut: Float32Array | null = null, heap: WasmHeap = engineHeap(),
 ): void {
   const n = R * C;
   const a = at(C);
-  const DY = a.rows, X = a.rows + n, DX = a.rows + 2 * n; // (R, C) each
-  const views = training && usable(R, C) ? heap.views((DX + (dx === null ? 0 : n)) * 4) : null;
+  const DY = a.rows, X = a.rows + n, DX = a.rows + 2 * n; // (R, C) each; DX holds reluOut until dx comes in
+  const views = training && usable(R, C) ? heap.views((DX + (dx === null && reluOut === null ? 0 : n)) * 4) : null;
   if (views === null) {
-    batchNormBackward(dx, dgamma, dbeta, dy, x, mean, invStd, gamma, R, C, training);
+    batchNormBackward(dx, dgamma, dbeta, dy, x, mean, invStd, gamma, R, C, training, reluOut);
     return;
   }
   const { f32 } = views;
   const k = exports(heap);
   f32.fill(0, a.s1, a.rows);
-  f32.set(dy, DY);
+  f32.set(dy.subarray(0, n), DY);
   f32.set(x, X);
+  if (reluOut !== null) {
+    // The fused ReLU's gradient, in place over dy in the heap.
+    f32.set(reluOut.subarray(0, n), DX);
+    k.relu_mask(DY * 4, DY * 4, DX * 4, n / 4);
+  }
   // Pass 1: Σ dy and Σ dy·x; dγ, dβ and the dx constants in float64 from them.
   k.bn_dsums(DY * 4, X * 4, a.s1 * 4, a.s2 * 4, R, C / 4);
   const P = gradientConstants(dgamma, dbeta, new Float64Array(f32.buffer, a.s1 * 4, C), new Float64Array(f32.buffer, a.s2 * 4, C), mean, invStd, gamma, R, C);

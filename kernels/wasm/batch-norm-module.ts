@@ -10,6 +10,8 @@
 //                                          dx[r,c] += a[c]·dy[r,c] + b[c]·(x[r,c] − k[c]) + d[c]   (f32)
 //   relu_in_place(p, nVec)                 p[i] ← p[i] < 0 ? +0 : p[i]   (relu-module.ts's: the ReLU
 //                                          fused after a BatchNormalization, on y still in the heap)
+//   relu_mask(dz, dout, y, nVec)           dz[i] = y[i] > 0 ? dout[i] : +0  (relu-module.ts's: that
+//                                          ReLU's gradient, on dy already in the heap)
 // Buffers: x, y, u, v, dy, dx [rows, C] f32; k, a, b, d [C] f32; s1, s2 [C] f64 (accumulated).
 //
 // Why x − k: k is a value near the channel's mean (a value of the data, or the mean itself).
@@ -27,7 +29,7 @@ import {
   type FunctionDef, type Instr, type ValType,
 } from './assembler.js';
 import { HEAP_IMPORT } from './heap.js';
-import { reluInPlaceFunction } from './relu-module.js';
+import { reluInPlaceFunction, reluMaskFunction } from './relu-module.js';
 
 const V128 = 16; // bytes per vector
 // Bytes 8..15 (lanes 2, 3) moved down to lanes 0, 1, so promote_low can widen them.
@@ -122,11 +124,11 @@ function affineFunction(name: string, accumulate: boolean): FunctionDef {
   };
 }
 
-/** Bytes of the batch-norm module: bn_sums, bn_dsums, bn_affine, bn_dx, relu_in_place (see the header). */
+/** Bytes of the batch-norm module: bn_sums, bn_dsums, bn_affine, bn_dx, relu_in_place, relu_mask (see the header). */
 export function batchNormModuleBytes(): Uint8Array<ArrayBuffer> {
   return assembleModule({
     memory: { ...HEAP_IMPORT, minPages: 1 },
     functions: [sumsFunction('bn_sums', true), sumsFunction('bn_dsums', false), affineFunction('bn_affine', false), affineFunction('bn_dx', true),
-      reluInPlaceFunction()],
+      reluInPlaceFunction(), reluMaskFunction()],
   });
 }
