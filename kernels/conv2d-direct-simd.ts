@@ -94,28 +94,49 @@ function paddedSize(OH: number, OW4: number, KH: number, KW: number, sH: number,
 /**
  * heap[at ..] ← src [N, rows, cols, C] zero-padded to [N, Hp, Wp, C] with `top` rows above and
  * `left` columns on the left (rows and columns past Hp, Wp are left out: no window reads them).
- * src is first copied whole to heap[stage ..] (one memcpy), then row by row within the heap by the
- * module's pad_rows (a few thousand rows per call, each one memory.copy).
  */
 function placePadded(
   m: DirectExports, heap: Float32Array, at: number, stage: number, src: Float32Array, N: number, rows: number, cols: number, C: number, top: number, left: number, p: Padded,
 ): void {
-  const image = p.Hp * p.Wp * C;
-  heap.set(src.subarray(0, N * rows * cols * C), stage);
-  heap.fill(0, at, at + N * image);
-  const rowFloats = Math.max(0, Math.min(cols, p.Wp - left)) * C; // the part of each source row that lands inside
+  heap.fill(0, at, at + N * p.Hp * p.Wp * C);
+  const nCols = Math.max(0, Math.min(cols, p.Wp - left)); // the part of each source row that lands inside
   const nRows = Math.max(0, Math.min(rows, p.Hp - top));
-  if (rowFloats === 0 || nRows === 0) return;
-  m.pad_rows(4 * (at + (top * p.Wp + left) * C), 4 * stage, N, nRows, 4 * rowFloats, 4 * cols * C, 4 * p.Wp * C, 4 * rows * cols * C, 4 * image);
+  if (nCols === 0 || nRows === 0) return;
+  placeRows(m, heap, at + (top * p.Wp + left) * C, stage, src, N, rows, cols, C, p.Hp, p.Wp, nRows, nCols);
 }
 
-/** out [N·R, OW, C] ← the heap rows [N·R, OW4, C] (dropping the padding pixels of each row). */
-function copyRowsOut(out: Float32Array, heap: Float32Array, at: number, rows: number, OW: number, OW4: number, C: number): void {
-  if (OW === OW4) {
-    out.set(heap.subarray(at, at + rows * OW * C));
+/**
+ * heap[at ..] [N, Hh, Wh, C] ← the first nRows × nCols pixels of each image of src [N, rows, cols, C],
+ * each row `at` + row·Wh·C on (the rest of the heap image is left as it is). src is copied whole to
+ * heap[stage ..] (one memcpy), then, unless the layouts are the same, row by row within the heap by
+ * the module's pad_rows (a few thousand rows per call, each one memory.copy): a JS loop of a
+ * subarray and a set per row cost ~4% of a ResNet training step.
+ */
+function placeRows(
+  m: DirectExports, heap: Float32Array, at: number, stage: number, src: Float32Array, N: number, rows: number, cols: number, C: number,
+  Hh: number, Wh: number, nRows = rows, nCols = cols,
+): void {
+  const n = N * rows * cols * C;
+  if (rows === Hh && cols === Wh && nRows === rows && nCols === cols) {
+    heap.set(src.subarray(0, n), at);
     return;
   }
-  for (let r = 0; r < rows; r++) out.set(heap.subarray(at + r * OW4 * C, at + (r * OW4 + OW) * C), r * OW * C);
+  heap.set(src.subarray(0, n), stage);
+  m.pad_rows(4 * at, 4 * stage, N, nRows, 4 * nCols * C, 4 * cols * C, 4 * Wh * C, 4 * rows * cols * C, 4 * Hh * Wh * C);
+}
+
+/**
+ * out [N, rows, cols, C] ← the first rows × cols pixels of each image of heap[at ..] [N, Hh, Wh, C]:
+ * gathered by pad_rows into heap[stage ..] unless the layouts are the same, then one set.
+ */
+function takeRows(m: DirectExports, out: Float32Array, heap: Float32Array, at: number, stage: number, N: number, rows: number, cols: number, C: number, Hh: number, Wh: number): void {
+  const n = N * rows * cols * C;
+  if (rows === Hh && cols === Wh) {
+    out.set(heap.subarray(at, at + n));
+    return;
+  }
+  m.pad_rows(4 * stage, 4 * at, N, rows, 4 * cols * C, 4 * Wh * C, 4 * cols * C, 4 * Hh * Wh * C, 4 * rows * cols * C);
+  out.set(heap.subarray(stage, stage + n));
 }
 
 /**
@@ -139,8 +160,8 @@ export function conv2dForwardDirectSimd(
   const p = paddedSize(OH, OW4, KH, KW, strideH, strideW);
   const xpLen = N * p.Hp * p.Wp * CI, yLen = N * OH * OW4 * CO;
   const W_AT = 0, B_AT = vec4Ceil(wLen), X_AT = B_AT + vec4Ceil(CO), Y_AT = X_AT + vec4Ceil(xpLen);
-  const STAGE_AT = Y_AT + yLen; // x before padding
-  const views = heap.views((STAGE_AT + N * H * W * CI) * 4);
+  const STAGE_AT = Y_AT + yLen; // x before padding, then y without its extra pixels
+  const views = heap.views((STAGE_AT + Math.max(N * H * W * CI, N * OH * OW * CO)) * 4);
   if (views === null) {
     naive(); // the heap cannot grow
     return;
@@ -154,7 +175,7 @@ export function conv2dForwardDirectSimd(
   m.conv_bias(4 * Y_AT, 4 * X_AT, 4 * W_AT, 4 * B_AT, OH, OW4 / 4, CO / 8,
     KH, KW * CI, 4 * strideW * CI, 4 * p.Wp * CI, 4 * strideH * p.Wp * CI, 4 * CO, N, 4 * p.Hp * p.Wp * CI, 4 * CO, 4 * OW4 * CO);
   if (relu) m.relu_in_place(4 * Y_AT, yLen / 4);
-  copyRowsOut(y, f32, Y_AT, N * OH, OW, OW4, CO);
+  takeRows(m, y, f32, Y_AT, STAGE_AT, N, OH, OW, CO, OH, OW4);
 }
 
 /**
@@ -198,8 +219,8 @@ export function conv2dBackwardInputDirectSimd(dx: Float32Array, dy: Float32Array
   const p: Padded = { Hp: rowsPad.total, Wp: colsPad.total };
   const dypLen = N * p.Hp * p.Wp * CO, dxLen = N * Hs * Ws * CI;
   const W_AT = 0, DY_AT = vec4Ceil(wLen), DX_AT = DY_AT + vec4Ceil(dypLen);
-  const STAGE_AT = DX_AT + dxLen; // dy before padding
-  const views = heap.views((STAGE_AT + N * OH * OW * CO) * 4);
+  const STAGE_AT = DX_AT + dxLen; // dy before padding, then dx
+  const views = heap.views((STAGE_AT + Math.max(N * OH * OW * CO, N * H * W * CI)) * 4);
   if (views === null) {
     conv2dBackwardInputDirect(dx, dy, w, s); // the heap cannot grow
     return;
@@ -207,10 +228,7 @@ export function conv2dBackwardInputDirectSimd(dx: Float32Array, dy: Float32Array
   const { f32 } = views;
   const m = exports(heap);
   placePadded(m, f32, DY_AT, STAGE_AT, dy, N, OH, OW, CO, rowsPad.before, colsPad.before, p);
-  // dx's rows into the scratch, so conv_add adds onto them.
-  for (let n = 0; n < N; n++) {
-    for (let ih = 0; ih < H; ih++) f32.set(dx.subarray(((n * H + ih) * W) * CI, ((n * H + ih) * W + W) * CI), DX_AT + (n * Hs + ih) * Ws * CI);
-  }
+  placeRows(m, f32, DX_AT, STAGE_AT, dx, N, H, W, CI, Hs, Ws); // dx into the scratch, so conv_add adds onto it
   for (let ph = 0; ph < sH; ph++) {
     for (let pw = 0; pw < sW; pw++) {
       const r = rowTaps[ph], c = colTaps[pw];
@@ -230,9 +248,7 @@ export function conv2dBackwardInputDirectSimd(dx: Float32Array, dy: Float32Array
         r.n, c.n * CO, 4 * CO, 4 * p.Wp * CO, 4 * p.Wp * CO, 4 * CI, N, 4 * p.Hp * p.Wp * CO, 4 * sW * CI, 4 * sH * Ws * CI);
     }
   }
-  for (let n = 0; n < N; n++) {
-    for (let ih = 0; ih < H; ih++) dx.set(f32.subarray(DX_AT + (n * Hs + ih) * Ws * CI, DX_AT + ((n * Hs + ih) * Ws + W) * CI), ((n * H + ih) * W) * CI);
-  }
+  takeRows(m, dx, f32, DX_AT, STAGE_AT, N, H, W, CI, Hs, Ws);
 }
 
 /**
