@@ -13,8 +13,10 @@
 // zero padding around it (xp, so no tap needs a bounds test), and the module
 // (wasm/conv2d-direct-module.ts) reads each window where it lies, 4 output pixels × 8 output
 // channels per register tile, as the GEMM's micro-kernel does with rows of cols.
-//   - Output rows are computed 4 pixels at a time: y goes through a scratch whose rows are OW
-//     rounded up to 4, and xp is wide enough for the extra pixels' windows; they are never copied out.
+//   - Output rows are computed 4 pixels at a time, and the 1 or 2 pixels left at the end of a row
+//     by a tile of 2 (3 left: a tile of 4): y goes through a scratch whose rows are OW rounded up
+//     that way (tiledWidth), and xp is wide enough for the extra pixels' windows; they are never
+//     copied out.
 //   - The input gradient at stride 1 is the same kernel run on the zero-padded dy with the filter
 //     turned 180° and its channel axes swapped: dx[ih, iw] = Σ_{kh', kw'} dyp[ih + kh', iw + kw'] · w'[kh', kw']
 //     with dyp = dy padded by KH − 1 − padTop above and KW − 1 − padLeft on the left, and
@@ -54,6 +56,8 @@ type ConvRowsFn = (
 interface DirectExports {
   conv_bias: ConvRowsFn;
   conv_add: ConvRowsFn;
+  conv_bias_2: ConvRowsFn;
+  conv_add_2: ConvRowsFn;
   conv_filter_grad(
     dw: number, x: number, dy: number, off: number, nRows: number, OW: number, nK4: number, nCo: number,
     xCol: number, xRow: number, coBytes: number, nImages: number, xImg: number,
@@ -86,9 +90,34 @@ export function conv2dDirectSimdInputApplies(s: Conv2dShape): boolean {
 /** The padded input of a direct convolution: height, width (floats per image = Hp·Wp·C). */
 interface Padded { Hp: number; Wp: number }
 
-/** The padded size that holds every window of OH × OW4 output pixels (OW4: OW rounded up to 4). */
-function paddedSize(OH: number, OW4: number, KH: number, KW: number, sH: number, sW: number): Padded {
-  return { Hp: (OH - 1) * sH + KH, Wp: (OW4 - 1) * sW + KW };
+/** The padded size that holds every window of OH × OWt output pixels (OWt: OW as tiled, tiledWidth). */
+function paddedSize(OH: number, OWt: number, KH: number, KW: number, sH: number, sW: number): Padded {
+  return { Hp: (OH - 1) * sH + KH, Wp: (OWt - 1) * sW + KW };
+}
+
+/**
+ * The row width the tiles cover: tiles of 4 pixels, and one of 2 when 1 or 2 pixels are left (14 →
+ * 14, not 16: the 14-pixel rows of the ResNet's second block did 1/8 more work than they keep).
+ */
+function tiledWidth(OW: number): number {
+  const rest = OW % 4;
+  return OW - rest + (rest === 0 ? 0 : rest <= 2 ? 2 : 4);
+}
+
+/**
+ * conv_bias (or conv_add, `add`) over rows of OWt = tiledWidth(…) pixels: the tiles of 4, then the
+ * tile of 2 at the end of each row, its x and y that many pixels on. Addresses and steps in bytes,
+ * the arguments of the module's functions (see its header) with the row width in pixels.
+ */
+function convTiles(
+  m: DirectExports, add: boolean, y: number, x: number, w: number, bias: number, nRows: number, OWt: number, nCo: number,
+  KH: number, kwci: number, xCol: number, xKh: number, xRow: number, coBytes: number, nImages: number, xImg: number, yCol: number, yRow: number,
+): void {
+  const n4 = Math.floor(OWt / 4);
+  if (n4 > 0) (add ? m.conv_add : m.conv_bias)(y, x, w, bias, nRows, n4, nCo, KH, kwci, xCol, xKh, xRow, coBytes, nImages, xImg, yCol, yRow);
+  if (OWt % 4 === 2) {
+    (add ? m.conv_add_2 : m.conv_bias_2)(y + 4 * n4 * yCol, x + 4 * n4 * xCol, w, bias, nRows, 1, nCo, KH, kwci, xCol, xKh, xRow, coBytes, nImages, xImg, yCol, yRow);
+  }
 }
 
 /**
@@ -156,9 +185,9 @@ export function conv2dForwardDirectSimd(
     naive(); // a non-finite weight must not meet the padding's zeros (see the header)
     return;
   }
-  const OW4 = vec4Ceil(OW);
-  const p = paddedSize(OH, OW4, KH, KW, strideH, strideW);
-  const xpLen = N * p.Hp * p.Wp * CI, yLen = N * OH * OW4 * CO;
+  const OWt = tiledWidth(OW);
+  const p = paddedSize(OH, OWt, KH, KW, strideH, strideW);
+  const xpLen = N * p.Hp * p.Wp * CI, yLen = N * OH * OWt * CO;
   const W_AT = 0, B_AT = vec4Ceil(wLen), X_AT = B_AT + vec4Ceil(CO), Y_AT = X_AT + vec4Ceil(xpLen);
   const STAGE_AT = Y_AT + yLen; // x before padding, then y without its extra pixels
   const views = heap.views((STAGE_AT + Math.max(N * H * W * CI, N * OH * OW * CO)) * 4);
@@ -172,10 +201,10 @@ export function conv2dForwardDirectSimd(
   if (bias === null) f32.fill(0, B_AT, B_AT + CO);
   else f32.set(bias.subarray(0, CO), B_AT);
   placePadded(m, f32, X_AT, STAGE_AT, x, N, H, W, CI, s.padTop, s.padLeft, p);
-  m.conv_bias(4 * Y_AT, 4 * X_AT, 4 * W_AT, 4 * B_AT, OH, OW4 / 4, CO / 8,
-    KH, KW * CI, 4 * strideW * CI, 4 * p.Wp * CI, 4 * strideH * p.Wp * CI, 4 * CO, N, 4 * p.Hp * p.Wp * CI, 4 * CO, 4 * OW4 * CO);
+  convTiles(m, false, 4 * Y_AT, 4 * X_AT, 4 * W_AT, 4 * B_AT, OH, OWt, CO / 8,
+    KH, KW * CI, 4 * strideW * CI, 4 * p.Wp * CI, 4 * strideH * p.Wp * CI, 4 * CO, N, 4 * p.Hp * p.Wp * CI, 4 * CO, 4 * OWt * CO);
   if (relu) m.relu_in_place(4 * Y_AT, yLen / 4);
-  takeRows(m, y, f32, Y_AT, STAGE_AT, N, OH, OW, CO, OH, OW4);
+  takeRows(m, y, f32, Y_AT, STAGE_AT, N, OH, OW, CO, OH, OWt);
 }
 
 /**
@@ -204,10 +233,10 @@ export function conv2dBackwardInputDirectSimd(dx: Float32Array, dy: Float32Array
   }
   const rowTaps = Array.from({ length: sH }, (_, ph) => phaseTaps(ph, s.padTop, KH, sH));
   const colTaps = Array.from({ length: sW }, (_, pw) => phaseTaps(pw, s.padLeft, KW, sW));
-  // Every phase computes A rows of B4 pixels (the first phase has the most), into a scratch dx of
+  // Every phase computes A rows of Bt pixels (the first phase has the most), into a scratch dx of
   // Hs × Ws pixels per image whose extra rows and pixels are dropped when copied out.
-  const A = Math.ceil(H / sH), B4 = vec4Ceil(Math.ceil(W / sW));
-  const Hs = A * sH, Ws = B4 * sW;
+  const A = Math.ceil(H / sH), Bt = tiledWidth(Math.ceil(W / sW));
+  const Hs = A * sH, Ws = Bt * sW;
   // dy padded so that every phase's windows lie inside: PT rows above (the longest reach back,
   // n − 1 − q), and rows below up to the last window's last row (A − 1 + q + PT); likewise columns.
   const reach = (taps: PhaseTaps[], outer: number, size: number): { before: number; total: number } => {
@@ -215,7 +244,7 @@ export function conv2dBackwardInputDirectSimd(dx: Float32Array, dy: Float32Array
     const before = Math.max(0, ...used.map((t) => t.n - 1 - t.q));
     return { before, total: Math.max(before + size, ...used.map((t) => outer + t.q + before)) };
   };
-  const rowsPad = reach(rowTaps, A, OH), colsPad = reach(colTaps, B4, OW);
+  const rowsPad = reach(rowTaps, A, OH), colsPad = reach(colTaps, Bt, OW);
   const p: Padded = { Hp: rowsPad.total, Wp: colsPad.total };
   const dypLen = N * p.Hp * p.Wp * CO, dxLen = N * Hs * Ws * CI;
   const W_AT = 0, DY_AT = vec4Ceil(wLen), DX_AT = DY_AT + vec4Ceil(dypLen);
@@ -244,7 +273,7 @@ export function conv2dBackwardInputDirectSimd(dx: Float32Array, dy: Float32Array
       }
       // The window of the phase's pixel (a, b) starts at dyp row a + q − (n − 1) + PT, column likewise.
       const origin = DY_AT + ((r.q - r.n + 1 + rowsPad.before) * p.Wp + (c.q - c.n + 1 + colsPad.before)) * CO;
-      m.conv_add(4 * (DX_AT + (ph * Ws + pw) * CI), 4 * origin, 4 * W_AT, 0, A, B4 / 4, CI / 8,
+      convTiles(m, true, 4 * (DX_AT + (ph * Ws + pw) * CI), 4 * origin, 4 * W_AT, 0, A, Bt, CI / 8,
         r.n, c.n * CO, 4 * CO, 4 * p.Wp * CO, 4 * p.Wp * CO, 4 * CI, N, 4 * p.Hp * p.Wp * CO, 4 * sW * CI, 4 * sH * Ws * CI);
     }
   }

@@ -16,6 +16,8 @@
 //       conv2d-direct-simd.ts writes every sH-th row and sW-th pixel of a wider dx). w's rows are
 //       coBytes apart. Overwrites y.
 //   conv_add(y, x, w, _, …)   the same sum added to what y holds (starts from y instead of bias).
+//   conv_bias_2, conv_add_2   the same with tiles of 2 pixels (nTiles of them per row): the last
+//                             one or two pixels of rows whose width leaves 1 or 2 over 4.
 //   conv_filter_grad(dw, x, dy, off, nRows, OW, nK4, nCo, xCol, xRow, coBytes, nImages, xImg)
 //       dw[k, co] += Σ_{images, r, p < OW} x[window(r, p) + off[k]] · dy[r, p, co]   for k < 4·nK4;
 //       off [4·nK4] holds each tap row's byte offset within a window; dy rows are OW·CO packed.
@@ -44,8 +46,8 @@ const add = (a: number, b: number): Instr => [...local.get(a), ...local.get(b), 
 const madd = (acc: number, s: number, v: number): Instr =>
   [...local.get(acc), ...local.get(s), ...local.get(v), ...f32x4.mul(), ...f32x4.add(), ...local.set(acc)];
 
-/** conv_bias or conv_add (see the header); `fromY` chooses where the sums start. */
-function convRows(name: string, fromY: boolean): FunctionDef {
+/** conv_bias or conv_add (see the header), `pixels` (4 or 2) output pixels per tile; `fromY` chooses where the sums start. */
+function convRows(name: string, fromY: boolean, pixels: number): FunctionDef {
   // Parameters.
   const y = 0, x = 1, w = 2, bias = 3, nRows = 4, nTiles = 5, nCo = 6, KH = 7, kwci = 8, xCol = 9, xKh = 10, xRow = 11, coBytes = 12;
   const nImages = 13, xImg = 14, yCol = 15, yRow = 16;
@@ -67,7 +69,7 @@ function convRows(name: string, fromY: boolean): FunctionDef {
   };
   const init: Instr[] = [];
   const store: Instr[] = [];
-  for (let j = 0; j < TILE_PIXELS; j++) {
+  for (let j = 0; j < pixels; j++) {
     init.push(fromY ? yAt(j) : []);
     for (let h = 0; h < 2; h++) {
       init.push(set(acc + 2 * j + h, fromY ? [...local.get(yp), ...v128.load(h * V128)] : [...add(bias, cb), ...v128.load(h * V128)]));
@@ -76,7 +78,7 @@ function convRows(name: string, fromY: boolean): FunctionDef {
     for (let h = 0; h < 2; h++) store.push([...local.get(yp), ...local.get(acc + 2 * j + h), ...v128.store(h * V128)]);
   }
   const taps: Instr[] = [set(w0, [...local.get(wp), ...v128.load()]), set(w1, [...local.get(wp), ...v128.load(V128)])];
-  for (let j = 0; j < TILE_PIXELS; j++) taps.push(tap(j), madd(acc + 2 * j, s, w0), madd(acc + 2 * j + 1, s, w1));
+  for (let j = 0; j < pixels; j++) taps.push(tap(j), madd(acc + 2 * j, s, w0), madd(acc + 2 * j + 1, s, w1));
   const body: Instr[] = [
     set(xCol2, add(xCol, xCol)), set(xCol3, [...add(xCol2, xCol)]),
     set(xi, local.get(x)), set(yr, local.get(y)),
@@ -103,9 +105,9 @@ function convRows(name: string, fromY: boolean): FunctionDef {
           increment(cb, i32.const(TILE_BYTES)),
           decrementAndLoop(cos),
         ),
-        // Next tile: 4 pixels on in x and in y.
-        increment(xt, [...local.get(xCol2), ...local.get(xCol2), ...i32.add()]),
-        increment(yt, [...local.get(yCol), ...i32.const(2), ...i32.shl()]),
+        // Next tile: 4 (or 2) pixels on in x and in y.
+        increment(xt, pixels === 4 ? [...local.get(xCol2), ...local.get(xCol2), ...i32.add()] : local.get(xCol2)),
+        increment(yt, [...local.get(yCol), ...i32.const(Math.log2(pixels)), ...i32.shl()]),
         decrementAndLoop(tiles),
       ),
       increment(xr, local.get(xRow)), increment(yr, local.get(yRow)),
@@ -206,10 +208,13 @@ function padRows(): FunctionDef {
   };
 }
 
-/** Bytes of the module: `conv_bias`, `conv_add`, `conv_filter_grad` and `pad_rows` (see the header), and relu-module.ts's `relu_in_place` for a fused ReLU. */
+/** Bytes of the module: `conv_bias`, `conv_add` (and their 2-pixel forms), `conv_filter_grad` and `pad_rows` (see the header), and relu-module.ts's `relu_in_place` for a fused ReLU. */
 export function conv2dDirectModuleBytes(): Uint8Array<ArrayBuffer> {
   return assembleModule({
     memory: { ...HEAP_IMPORT, minPages: 1 },
-    functions: [convRows('conv_bias', false), convRows('conv_add', true), filterGrad(), reluInPlaceFunction(), padRows()],
+    functions: [
+      convRows('conv_bias', false, 4), convRows('conv_add', true, 4), convRows('conv_bias_2', false, 2), convRows('conv_add_2', true, 2),
+      filterGrad(), reluInPlaceFunction(), padRows(),
+    ],
   });
 }
