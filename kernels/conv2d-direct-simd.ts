@@ -286,7 +286,7 @@ export function conv2dBackwardInputDirectSimd(dx: Float32Array, dy: Float32Array
  */
 export function conv2dBackwardFilterDirectSimd(dw: Float32Array, dy: Float32Array, x: Float32Array, s: Conv2dShape, heap: WasmHeap = engineHeap()): void {
   const { N, H, W, CI, KH, KW, CO, OH, OW, strideH, strideW } = s;
-  const p = paddedSize(OH, vec4Ceil(OW), KH, KW, strideH, strideW);
+  const p = paddedSize(OH, OW, KH, KW, strideH, strideW); // windows of the OW pixels only: the filter gradient has no tiles of pixels
   const KKC = KH * KW * CI;
   const KKC4 = vec4Ceil(KKC);
   const xpLen = N * p.Hp * p.Wp * CI, yLen = N * OH * OW * CO;
