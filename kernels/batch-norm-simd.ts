@@ -5,9 +5,9 @@
 //
 //   batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormBackwardSimd:
 //   the signatures and contracts of batch-norm-fast.ts's functions (forwards overwrite, the
-//   backward accumulates into dx, dγ, dβ). A fused ReLU (`relu`) runs on y while it is still in
-//   the heap, the module's relu_in_place: no second trip through wasm memory; its gradient
-//   (`reluOut`) masks dy once dy is in the heap, the module's relu_mask (relu.ts's bits).
+//   backward accumulates into dx, dγ, dβ). A fused ReLU (`relu`) runs in the pass that writes y
+//   (bn_affine_relu), and its gradient (`reluOut`) masks dy in the pass that sums it
+//   (bn_dsums_masked): relu.ts's bits, no pass of their own.
 //
 // What it optimizes: the JS passes cost ~1–3 ns per float (scalar, with float32 ↔ float64
 // conversions); here each operand crosses into wasm memory with one TypedArray.set (~0.1 ns per
@@ -29,8 +29,8 @@ interface BatchNormExports {
   bn_dsums(u: number, v: number, s1: number, s2: number, rows: number, cVec: number): void;
   bn_affine(y: number, x: number, k: number, a: number, b: number, rows: number, cVec: number): void;
   bn_dx(dx: number, dy: number, x: number, k: number, a: number, b: number, d: number, rows: number, cVec: number): void;
-  relu_in_place(p: number, nVec: number): void;
-  relu_mask(dz: number, dout: number, y: number, nVec: number): void;
+  bn_affine_relu(y: number, x: number, k: number, a: number, b: number, rows: number, cVec: number): void;
+  bn_dsums_masked(u: number, v: number, s1: number, s2: number, rows: number, cVec: number, m: number): void;
 }
 
 // Built and instantiated on a heap at its first call there, then the same instance (WasmHeap.instance;
@@ -76,8 +76,7 @@ export function batchNormForwardTrainingSimd(
   const P = scaleShift(mu, s, gamma, beta, C); // [A, B] per channel
   place(f32, a.a, C, (c) => P[2 * c]);
   place(f32, a.b, C, (c) => P[2 * c + 1] + P[2 * c] * K[c]);
-  k.bn_affine(a.rows * 4, a.rows * 4, a.k * 4, a.a * 4, a.b * 4, R, C / 4);
-  if (relu) k.relu_in_place(a.rows * 4, n / 4);
+  (relu ? k.bn_affine_relu : k.bn_affine)(a.rows * 4, a.rows * 4, a.k * 4, a.a * 4, a.b * 4, R, C / 4);
   y.set(f32.subarray(a.rows, a.rows + n));
 }
 
@@ -101,8 +100,7 @@ export function batchNormForwardInferenceSimd(
   place(f32, a.a, C, (c) => (gamma === null ? 1 : gamma[c]) / Math.sqrt(variance[c] + epsilon));
   place(f32, a.b, C, (c) => (beta === null ? 0 : beta[c]));
   f32.set(x, a.rows);
-  k.bn_affine(a.rows * 4, a.rows * 4, a.k * 4, a.a * 4, a.b * 4, R, C / 4);
-  if (relu) k.relu_in_place(a.rows * 4, n / 4);
+  (relu ? k.bn_affine_relu : k.bn_affine)(a.rows * 4, a.rows * 4, a.k * 4, a.a * 4, a.b * 4, R, C / 4);
   y.set(f32.subarray(a.rows, a.rows + n));
 }
 
@@ -125,13 +123,14 @@ export function batchNormBackwardSimd(
   f32.fill(0, a.s1, a.rows);
   f32.set(dy.subarray(0, n), DY);
   f32.set(x, X);
-  if (reluOut !== null) {
-    // The fused ReLU's gradient, in place over dy in the heap.
+  // Pass 1: Σ dy and Σ dy·x (dy masked by the fused ReLU's output first, in place); dγ, dβ and the
+  // dx constants in float64 from them.
+  if (reluOut === null) {
+    k.bn_dsums(DY * 4, X * 4, a.s1 * 4, a.s2 * 4, R, C / 4);
+  } else {
     f32.set(reluOut.subarray(0, n), DX);
-    k.relu_mask(DY * 4, DY * 4, DX * 4, n / 4);
+    k.bn_dsums_masked(DY * 4, X * 4, a.s1 * 4, a.s2 * 4, R, C / 4, DX * 4);
   }
-  // Pass 1: Σ dy and Σ dy·x; dγ, dβ and the dx constants in float64 from them.
-  k.bn_dsums(DY * 4, X * 4, a.s1 * 4, a.s2 * 4, R, C / 4);
   const P = gradientConstants(dgamma, dbeta, new Float64Array(f32.buffer, a.s1 * 4, C), new Float64Array(f32.buffer, a.s2 * 4, C), mean, invStd, gamma, R, C);
   if (dx === null) return;
   // Pass 2: dx += A·dy + B·(x − μ) + (D + B·μ), the training dx shifted by the float32 mean.

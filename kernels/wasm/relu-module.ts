@@ -52,8 +52,7 @@ export function reluInPlaceFunction(): FunctionDef {
   };
 }
 
-/** `relu_mask(dz, dout, y, nVec)` (see the header), for a module to include. */
-export function reluMaskFunction(): FunctionDef {
+function reluMask(): FunctionDef {
   const dz = 0, dout = 1, y = 2, nVec = 3;
   return {
     name: 'relu_mask', params: new Array<ValType>(4).fill(valType.i32), results: [], locals: [],
@@ -105,5 +104,5 @@ function reluMaskBias(): FunctionDef {
 
 /** Bytes of the ReLU module: `relu_mask`, `relu_mask_bias` (see the header). */
 export function reluModuleBytes(): Uint8Array<ArrayBuffer> {
-  return assembleModule({ memory: { ...HEAP_IMPORT, minPages: 1 }, functions: [reluMaskFunction(), reluMaskBias()] });
+  return assembleModule({ memory: { ...HEAP_IMPORT, minPages: 1 }, functions: [reluMask(), reluMaskBias()] });
 }
