@@ -1,4 +1,4 @@
-import { Tensor, accumulateGrad } from '../tensor.js';
+import { Tensor, accumulateGrad, accumulateFreshGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import { kernels } from '../kernel-table.js';
@@ -70,7 +70,7 @@ function backward(
   const dgamma = gamma !== null && gamma.requiresGrad ? allocFloat32(C) : null; // (C)
   const dbeta = beta !== null && beta.requiresGrad ? allocFloat32(C) : null; // (C)
   kernels().batchNormBackward(dx, dgamma, dbeta, dy, x.data, mean, invStd, gamma?.data ?? null, R, C, training, reluOut);
-  if (dx !== null) accumulateGrad(x, dx, true);
+  if (dx !== null) accumulateFreshGrad(x, dx);
   if (dgamma !== null) accumulateGrad(gamma as Tensor, dgamma, true);
   if (dbeta !== null) accumulateGrad(beta as Tensor, dbeta, true);
 }
