@@ -39,10 +39,12 @@ import { trainedTfTeachable, SHAPE } from './teachable-model.js';
  * main then at 160.5 kB / 54.0 kB; with the graph's BatchNormalization + ReLU fusion (which predict
  * runs too) and the SIMD sum of the Add merge: 161.6 kB / 54.2 kB; the optimizers' and losses' kernels
 (Adam's, SGD's, RMSprop's updates, the cross-entropies) moved out of the ops' table into their own
-(src/training-kernels.ts): 158.2 kB / 53.1 kB.
+(src/training-kernels.ts): 158.2 kB / 53.1 kB; issue #15's ResNet pass (the direct convolution's
+strided input gradient by phases and its 2-pixel tiles, the batch-norm module's fused ReLU passes,
+registers for the channel sums): 160.6 kB / 54.0 kB.
  */
-const MAX_MINIFIED = 159_000;
-const MAX_GZIPPED = 53_500;
+const MAX_MINIFIED = 161_500;
+const MAX_GZIPPED = 54_500;
 
 /** Source folders and files of training that must not reach the bundle. */
 const TRAINING_CODE = [
