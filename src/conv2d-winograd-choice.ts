@@ -28,7 +28,7 @@ import { conv2dBackwardFilterByImageGroups, filterGradScratchLength } from '../k
  * The direct SIMD kernels come first where they apply (below), so of those wins the engine runs:
  * at 4→16 the dx only (16 output channels take the forward direct, 4 input channels leave dx to
  * Winograd); at 8→8 and 16→16 neither (both go direct); on Keras's convnet's second conv (32→64)
- * the forward only (32 input channels take dx direct); at 64→64 both.
+ * both (its dx could run direct, but Winograd beats that: winogradInputGradBeatsDirect); at 64→64 both.
  */
 export function conv2dUsesWinograd(s: Conv2dShape): boolean {
   return winogradApplies(s) && s.CI >= 4 && s.CO >= 4 && s.N * s.OH * s.OW >= 256;
@@ -69,11 +69,27 @@ export function conv2dForwardWithWinograd(
 }
 
 /**
- * The input gradient of the fast table: Winograd where it pays, the direct SIMD kernels do not apply
- * and the filter is finite; the naive direct loops for a non-finite filter there (as the forward).
+ * True when the input gradient runs as Winograd rather than on the direct SIMD kernels, both
+ * applying: many output channels (the 16 GEMMs' K), at least 16 input channels (their N) and an
+ * image whose 2×2 tiles waste at most a fifth of the work. Measured here (2026-11-29 07:08, one
+ * process, median of 21, Winograd against direct, two rounds): Keras's convnet's second conv
+ * 32×13×13×32→64 'valid' 1.22× / 1.79×, 32×14×14×32→64 1.22× / 1.50×, 4×28×28×32→128 1.42× / 1.45×,
+ * 32×14×14×16→64 1.26× / 1.25×; lost or even on 32×7×7×32→64 (0.88×, 49 pixels in 64 tile
+ * pixels), 8×14×14×8→48 (0.66×) and 32×28×28×8→64 (0.95× / 1.01×).
+ */
+function winogradInputGradBeatsDirect(s: Conv2dShape): boolean {
+  const tilePixels = 4 * Math.ceil(s.H / 2) * Math.ceil(s.W / 2);
+  return s.CO >= 64 && s.CI >= 16 && tilePixels <= 1.2 * s.H * s.W;
+}
+
+/**
+ * The input gradient of the fast table: Winograd where it pays and the direct SIMD kernels do not
+ * apply or do worse (winogradInputGradBeatsDirect) and the filter is finite; the naive direct loops
+ * for a non-finite filter there (as the forward).
  */
 export function conv2dBackwardInputWithWinograd(dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape): void {
-  if (!conv2dUsesWinograd(s) || conv2dDirectSimdInputApplies(s)) conv2dBackwardInputFast(dx, dy, w, s);
+  const direct = conv2dDirectSimdInputApplies(s) && !winogradInputGradBeatsDirect(s);
+  if (!conv2dUsesWinograd(s) || direct) conv2dBackwardInputFast(dx, dy, w, s);
   else if (allFinite(w, 0, 9 * s.CI * s.CO)) conv2dBackwardInputWinograd(dx, dy, w, s, gemmFast);
   else conv2dBackwardInputDirect(dx, dy, w, s);
 }

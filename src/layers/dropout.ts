@@ -33,7 +33,13 @@ export class Dropout extends Layer {
     if (!ctx.training || this.rate === 0) return x;
     const scale = 1 / (1 - this.rate);
     const mask = allocFloat32(x.size);
-    for (let i = 0; i < mask.length; i++) mask[i] = ctx.rng.uniform() >= this.rate ? scale : 0;
+    // Element i is kept when the Rng's i-th uniform u/2^32 is ≥ rate, i.e. u ≥ rate·2^32 (exact: a
+    // power-of-two scale): the raw integers are drawn in one loop into the mask's own bytes, then
+    // each is read before its float overwrites it.
+    const bits = new Uint32Array(mask.buffer, mask.byteOffset, mask.length);
+    ctx.rng.fillUint32(bits);
+    const threshold = this.rate * 4294967296;
+    for (let i = 0; i < mask.length; i++) mask[i] = bits[i] >= threshold ? scale : 0;
     return mul(x, new Tensor(mask, x.shape));
   }
 

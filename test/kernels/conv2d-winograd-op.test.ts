@@ -5,7 +5,9 @@ import { conv2d, sum, mul, setKernels, randomNormal, Rng } from '../../src/index
 import { conv2dUsesWinograd, conv2dKeptWithWinograd, conv2dForwardWithWinograd, conv2dBackwardInputWithWinograd } from '../../src/conv2d-winograd-choice.js';
 import { conv2dShape, type Conv2dShape } from '../../kernels/conv-shape.js';
 import { conv2dForwardDirect, conv2dBackwardInputDirect, conv2dBackwardFilterDirect } from '../../kernels/conv2d.js';
-import { conv2dDirectSimdApplies, conv2dDirectSimdInputApplies } from '../../kernels/conv2d-direct-simd.js';
+import { conv2dDirectSimdApplies, conv2dDirectSimdInputApplies, conv2dBackwardInputDirectSimd } from '../../kernels/conv2d-direct-simd.js';
+import { conv2dBackwardInputWinograd } from '../../kernels/conv2d-winograd.js';
+import { gemmFast } from '../../kernels/gemm-fast.js';
 import { reluInPlace } from '../../kernels/relu.js';
 import { conv2dForwardIm2col, conv2dBackwardInputIm2col } from '../../kernels/conv2d-im2col.js';
 import { conv2dBackwardFilterByImageGroups, filterGradScratchLength } from '../../kernels/conv2d-winograd-filter.js';
@@ -29,6 +31,31 @@ describe('which convolutions run as Winograd', () => {
     expect(conv2dUsesWinograd(shape3x3(3, 8, 8, 16, 16))).toBe(false); // 192
     expect(conv2dUsesWinograd(conv2dShape(8, 28, 28, 32, 3, 3, 32, [2, 2], [1, 1], 'same'))).toBe(false);
     expect(conv2dUsesWinograd(conv2dShape(8, 28, 28, 32, 5, 5, 32, [1, 1], [1, 1], 'same'))).toBe(false);
+  });
+
+  it('the input gradient: Winograd over the direct SIMD kernels with ≥ 64 output and ≥ 16 input channels on images the 2×2 tiles fit (Keras convnet\'s conv 2), direct elsewhere', () => {
+    const rng = mulberry32(5);
+    const cases: [Conv2dShape, 'winograd' | 'direct'][] = [
+      [conv2dShape(3, 13, 13, 32, 3, 3, 64, [1, 1], [1, 1], 'valid'), 'winograd'], // 196 tile pixels for 169
+      [shape3x3(2, 14, 14, 16, 64), 'winograd'],
+      [shape3x3(6, 7, 7, 32, 64), 'direct'], // 64 tile pixels for 49
+      [shape3x3(2, 14, 14, 32, 48), 'direct'], // CO < 64
+      [shape3x3(2, 14, 14, 8, 64), 'direct'], // CI < 16
+    ];
+    for (const [s, which] of cases) {
+      expect(conv2dUsesWinograd(s) && conv2dDirectSimdInputApplies(s)).toBe(true);
+      const w = randomArray(rng, 9 * s.CI * s.CO);
+      const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
+      const prior = randomArray(rng, s.N * s.H * s.W * s.CI);
+      const got = prior.slice();
+      conv2dBackwardInputWithWinograd(got, dy, w, s);
+      const winograd = prior.slice();
+      conv2dBackwardInputWinograd(winograd, dy, w, s, gemmFast);
+      const direct = prior.slice();
+      conv2dBackwardInputDirectSimd(direct, dy, w, s);
+      expect(firstDifference(winograd, direct), 'the two kernels differ in their last bits here').not.toBe(-1);
+      expect(firstDifference(got, which === 'winograd' ? winograd : direct), `${which} CI=${s.CI} CO=${s.CO} ${s.H}x${s.W}`).toBe(-1);
+    }
   });
 
   it('keeps x (no im2col matrix) for Winograd shapes and allocates the matrix otherwise', () => {
