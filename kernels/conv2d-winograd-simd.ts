@@ -1,12 +1,15 @@
-// Winograd's input and output transforms (conv2d-winograd-transforms.ts's inputTransform and
-// outputTransformTile, their twins) on WebAssembly SIMD, for a chunk of tiles whose channel counts
-// are multiples of 4:
+// Winograd's input and output transforms (conv2d-winograd-transforms.ts's inputTransform,
+// outputTransformTile and gradOutputTransform, their twins) on WebAssembly SIMD, for a chunk of
+// tiles whose channel counts are multiples of 4:
 //
 //   inputTransformChunkSimd    v [16, tc, IC] ← (Bᵀ d B)[ξ] of tiles t0 .. t0 + tc − 1 (overwritten);
 //                              d = the tile's 4×4 pixels in padded [g, PH, PW, IC], tile (nl, th, tw)
 //                              starting at row 2·th, column 2·tw
 //   outputTransformChunkSimd   yt [tc, 2, 2, OC] ← Aᵀ m A + bias (then ReLU) of every tile, m from
 //                              mm [16, tc, OC], with a NaN/±Inf test per tile
+//   gradOutputTransformChunkSimd ed [16, tc, OC] ← (Ã e Ãᵀ)[ξ] of tiles t0 .. t0 + tc − 1 (overwritten);
+//                              e = the tile's 2×2 pixels of dy in padded [g, PH, PW, OC], the
+//                              filter gradient's (conv2d-winograd-dw.ts)
 //
 // What it optimizes: the JS transforms are scalar, with a float32 → float64 conversion per load and
 // back per store; the input transform alone cost about as much as the 16 GEMMs (profiled on
@@ -14,7 +17,7 @@
 // cross into the shared heap with one TypedArray.set each; the module (wasm/winograd-module.ts)
 // walks a run of tiles per call. Results may differ from the JS ones in the last bit (float32 adds).
 //
-// Both run on `heap` (default: the engine's) and answer null, having done nothing, when it cannot
+// All run on `heap` (default: the engine's) and answer null or false, having done nothing, when it cannot
 // grow: runPass (conv2d-winograd.ts) then runs the JS transforms for that chunk.
 
 import { engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
@@ -23,6 +26,7 @@ import { winogradModuleBytes } from './wasm/winograd-module.js';
 interface WinogradExports {
   winograd_input(v: number, src: number, count: number, icVec: number, rowStride: number, colStride: number, plane: number): void;
   winograd_output(yt: number, m: number, count: number, ocVec: number, plane: number, bias: number, relu: number, flags: number): void;
+  winograd_grad_output(ed: number, src: number, count: number, ocVec: number, rowStride: number, colStride: number, plane: number): void;
 }
 
 // Built and instantiated on a heap at its first call there, then the same instance (WasmHeap.instance).
@@ -40,33 +44,55 @@ export interface TileGrid {
 export function inputTransformChunkSimd(
   v: Float32Array, padded: Float32Array, t0: number, tc: number, grid: TileGrid, heap: WasmHeap = engineHeap(),
 ): boolean {
+  if (grid.IC % 4 !== 0) throw new Error(`inputTransformChunkSimd: channels must be a multiple of 4, got ${grid.IC}`);
+  return tileTransformChunk(v, padded, t0, tc, grid, 4, heap);
+}
+
+/**
+ * ed [16, tc, OC] ← the filter gradient's transforms Ã e Ãᵀ of tiles t0 .. t0 + tc − 1 of
+ * `padded` (dy zero-padded to [g, PH, PW, OC] with PH = 2·TH, PW = 2·TW; grid.IC is OC here); true,
+ * or false (ed untouched) when `heap` cannot grow. Needs OC % 4 = 0 and SIMD.
+ */
+export function gradOutputTransformChunkSimd(
+  ed: Float32Array, padded: Float32Array, t0: number, tc: number, grid: TileGrid, heap: WasmHeap = engineHeap(),
+): boolean {
+  if (grid.IC % 4 !== 0) throw new Error(`gradOutputTransformChunkSimd: channels must be a multiple of 4, got ${grid.IC}`);
+  return tileTransformChunk(ed, padded, t0, tc, grid, 2, heap);
+}
+
+/**
+ * The chunk of `padded` rows the tiles read, copied into the heap, then one module call per run
+ * of tiles side by side in a tile row: winograd_input for 4×4 tiles, winograd_grad_output for 2×2.
+ */
+function tileTransformChunk(
+  out: Float32Array, padded: Float32Array, t0: number, tc: number, grid: TileGrid, tileRows: 2 | 4, heap: WasmHeap,
+): boolean {
   const { IC, TH, TW, PH, PW } = grid;
-  if (IC % 4 !== 0) throw new Error(`inputTransformChunkSimd: channels must be a multiple of 4, got ${IC}`);
-  // Padded row where a tile starts (its first of 4 rows), counted over the group's images.
+  // Padded row where a tile starts (its first row), counted over the group's images.
   const firstRow = (t: number): number => {
     const rest = Math.floor(t / TW);
     return Math.floor(rest / TH) * PH + 2 * (rest % TH);
   };
   const rowFloats = PW * IC;
   const from = firstRow(t0) * rowFloats;
-  const to = (firstRow(t0 + tc - 1) + 4) * rowFloats; // the last tile's 4 rows, all in the copy
-  // Heap, in floats: the chunk's padded rows, then V.
+  const to = (firstRow(t0 + tc - 1) + tileRows) * rowFloats; // the last tile's rows, all in the copy
+  // Heap, in floats: the chunk's padded rows, then the 16 planes.
   const P_AT = 0;
   const V_AT = vec4Ceil(to - from);
   const views = heap.views((V_AT + 16 * tc * IC) * 4);
   if (views === null) return false; // the heap cannot grow (asked before instantiating: nothing is built)
   const { f32 } = views;
   const k = exports(heap);
+  const transform = tileRows === 4 ? k.winograd_input : k.winograd_grad_output;
   f32.set(padded.subarray(from, to), P_AT);
-  // One call per run of tiles side by side in a tile row.
   for (let t = t0; t < t0 + tc;) {
     const tw = t % TW;
     const count = Math.min(TW - tw, t0 + tc - t);
     const src = (P_AT + firstRow(t) * rowFloats - from + 2 * tw * IC) * 4;
-    k.winograd_input((V_AT + (t - t0) * IC) * 4, src, count, IC / 4, rowFloats * 4, IC * 4, tc * IC * 4);
+    transform((V_AT + (t - t0) * IC) * 4, src, count, IC / 4, rowFloats * 4, IC * 4, tc * IC * 4);
     t += count;
   }
-  v.set(f32.subarray(V_AT, V_AT + 16 * tc * IC));
+  out.set(f32.subarray(V_AT, V_AT + 16 * tc * IC));
   return true;
 }
 

@@ -98,7 +98,7 @@ export function conv2dBackwardInputWinograd(
  * (oh, ow) reads inp rows oh − padTop .. oh − padTop + 2 (and likewise columns), zero outside.
  * `rotated` says how the original filter w maps onto this pass (see filterTransform).
  */
-interface Pass {
+export interface Pass {
   readonly N: number; readonly IH: number; readonly IW: number; readonly IC: number;
   readonly OH: number; readonly OW: number; readonly OC: number;
   readonly padTop: number; readonly padLeft: number; readonly rotated: boolean;
@@ -254,7 +254,7 @@ function copyTile(
  * one memcpy per row (what lies outside PH × PW is never read). The borders are never written, so
  * they keep the zeros the buffer was made with.
  */
-function copyPadded(padded: Float32Array, inp: Float32Array, p: Pass, n0: number, g: number, PH: number, PW: number): void {
+export function copyPadded(padded: Float32Array, inp: Float32Array, p: Pass, n0: number, g: number, PH: number, PW: number): void {
   const { IH, IW, IC, padTop, padLeft } = p;
   const rows = Math.min(IH, PH - padTop);
   const rowFloats = Math.min(IW, PW - padLeft) * IC;

@@ -13,6 +13,11 @@
 //     lanes cleared (v & ~(v < 0), which keeps NaN, as relu.ts). The 2×2 outputs go to
 //     yt [count, 2, 2, 4·ocVec] as (dr, dc) = 0..3, and flags [count, 4] gets Σ (y + bias)·0 per
 //     tile: 0 when the tile's values are finite, NaN when one is not (the caller's NaN/±Inf test).
+//   winograd_grad_output(v, src, count, ocVec, rowStride, colStride, plane)
+//     the filter gradient's transform of dy (conv2d-winograd-transforms.ts's gradOutputTransform):
+//     for `count` tiles side by side in one tile row, tile k's 2×2 pixels e start at
+//     src + 2·k·colStride (as winograd_input's, rows rowStride apart), and the 16 vectors of
+//     Ã e Ãᵀ go to v + k·16·ocVec + ξ·plane.
 //
 // The arithmetic is that of the JS transforms, in float32 (each add rounded to float32 where the JS version
 // rounds once at the store), so the two may differ in the last bit of a value; conv2d-winograd's
@@ -155,7 +160,63 @@ function winogradOutput(): FunctionDef {
   };
 }
 
-/** The module's bytes: both functions, importing the shared heap. */
+function winogradGradOutput(): FunctionDef {
+  const v = 0, src = 1, count = 2, ocVec = 3, rowStride = 4, colStride = 5, plane = 6;
+  const p = 7, q = 8, k = 9, diag = 10; // the pixel-vector and output pointers, vectors left, rowStride + colStride
+  const pl = (n: number): number => 10 + n; // pl(ξ): ξ·plane, ξ = 1..15
+  const e = (r: number, c: number): number => 26 + 2 * r + c; // v128 locals: the tile's 2×2 pixels
+  const sum = (c: number): number => 30 + c; // v128: e0c + e1c (row 1 of Ã e)
+  const dif = (c: number): number => 32 + c; // v128: e0c − e1c (row 2 of Ã e)
+  const get = (x: number): Instr => local.get(x);
+  const setup: Instr[] = [[...get(rowStride), ...get(colStride), ...i32.add(), ...local.set(diag)]];
+  for (let n = 1; n < 16; n++) setup.push([...get(plane), ...i32.const(n), ...i32.mul(), ...local.set(pl(n))]);
+  const body: Instr[] = [
+    [...get(p), ...v128.load(), ...local.set(e(0, 0))],
+    [...get(p), ...get(colStride), ...i32.add(), ...v128.load(), ...local.set(e(0, 1))],
+    [...get(p), ...get(rowStride), ...i32.add(), ...v128.load(), ...local.set(e(1, 0))],
+    [...get(p), ...get(diag), ...i32.add(), ...v128.load(), ...local.set(e(1, 1))],
+  ];
+  for (let c = 0; c < 2; c++) {
+    body.push([...get(e(0, c)), ...get(e(1, c)), ...f32x4.add(), ...local.set(sum(c))]);
+    body.push([...get(e(0, c)), ...get(e(1, c)), ...f32x4.sub(), ...local.set(dif(c))]);
+  }
+  // Row i of r = Ã e is (a, b); the tile's row i of r Ãᵀ is a, a + b, a − b, b.
+  const rows: [number, number][] = [[e(0, 0), e(0, 1)], [sum(0), sum(1)], [dif(0), dif(1)], [e(1, 0), e(1, 1)]];
+  rows.forEach(([a, b], i) => {
+    const store = (j: number, value: Instr): Instr => {
+      const xi = 4 * i + j;
+      return [...(xi === 0 ? get(q) : [...get(q), ...get(pl(xi)), ...i32.add()]), ...value, ...v128.store()];
+    };
+    body.push(store(0, get(a)));
+    body.push(store(1, [...get(a), ...get(b), ...f32x4.add()]));
+    body.push(store(2, [...get(a), ...get(b), ...f32x4.sub()]));
+    body.push(store(3, get(b)));
+  });
+  const locals: ValType[] = [...new Array<ValType>(26 - 7).fill(valType.i32), ...new Array<ValType>(8).fill(valType.v128)];
+  return {
+    name: 'winograd_grad_output', params: new Array<ValType>(7).fill(valType.i32), results: [], locals,
+    body: [
+      ...setup,
+      loop(
+        [...get(src), ...local.set(p)],
+        [...get(v), ...local.set(q)],
+        [...get(ocVec), ...local.set(k)],
+        loop(
+          ...body,
+          increment(p, i32.const(V128)),
+          increment(q, i32.const(V128)),
+          decrementAndLoop(k),
+        ),
+        // The next tile: two pixels to the right; its vectors go OC floats (16·ocVec bytes) on in every plane.
+        increment(src, [...get(colStride), ...i32.const(2), ...i32.mul()]),
+        increment(v, [...get(ocVec), ...i32.const(V128), ...i32.mul()]),
+        decrementAndLoop(count),
+      ),
+    ],
+  };
+}
+
+/** The module's bytes: the three functions, importing the shared heap. */
 export function winogradModuleBytes(): Uint8Array<ArrayBuffer> {
-  return assembleModule({ memory: { ...HEAP_IMPORT, minPages: 1 }, functions: [winogradInput(), winogradOutput()] });
+  return assembleModule({ memory: { ...HEAP_IMPORT, minPages: 1 }, functions: [winogradInput(), winogradOutput(), winogradGradOutput()] });
 }
