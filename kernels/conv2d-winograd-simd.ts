@@ -5,8 +5,8 @@
 //   inputTransformChunkSimd    v [16, tc, IC] ← (Bᵀ d B)[ξ] of tiles t0 .. t0 + tc − 1 (overwritten);
 //                              d = the tile's 4×4 pixels in padded [g, PH, PW, IC], tile (nl, th, tw)
 //                              starting at row 2·th, column 2·tw
-//   outputTransformChunkSimd   yt [tc, 2, 2, OC] ← Aᵀ m A + bias (then ReLU) of every tile, m from
-//                              mm [16, tc, OC], with a NaN/±Inf test per tile
+//   outputTransformChunkSimd   yt ← Aᵀ m A + bias (then ReLU) of every tile, m from mm [16, tc, OC],
+//                              in bands of tiles side by side, with a NaN/±Inf test per tile
 //   gradOutputTransformChunkSimd ed [16, tc, OC] ← (Ã e Ãᵀ)[ξ] of tiles t0 .. t0 + tc − 1 (overwritten);
 //                              e = the tile's 2×2 pixels of dy in padded [g, PH, PW, OC], the
 //                              filter gradient's (conv2d-winograd-dw.ts)
@@ -25,7 +25,9 @@ import { winogradModuleBytes } from './wasm/winograd-module.js';
 
 interface WinogradExports {
   winograd_input(v: number, src: number, count: number, icVec: number, rowStride: number, colStride: number, plane: number): void;
-  winograd_output(yt: number, m: number, count: number, ocVec: number, plane: number, bias: number, relu: number, flags: number): void;
+  winograd_output(
+    yt: number, m: number, count: number, ocVec: number, plane: number, bias: number, relu: number, flags: number, rowBytes: number, tileBytes: number,
+  ): void;
   winograd_grad_output(ed: number, src: number, count: number, ocVec: number, rowStride: number, colStride: number, plane: number): void;
 }
 
@@ -98,21 +100,26 @@ function tileTransformChunk(
 
 /** What {@link outputTransformChunkSimd} leaves in the shared heap (read both before the next heap kernel runs). */
 export interface OutputChunk {
-  /** [tc, 2, 2, OC]: Aᵀ m A + bias, clamped at 0 when asked. */
+  /** [tc / bandTiles, 2, 2·bandTiles, OC]: Aᵀ m A + bias, clamped at 0 when asked; tiles side by side in bands of two rows. */
   readonly yt: Float32Array;
   /** [tc, 4]: per tile, 0 when all its values before the ReLU are finite, NaN when one is not. */
   readonly flags: Float32Array;
 }
 
 /**
- * yt [tc, 2, 2, OC] ← Aᵀ m A + bias (then ReLU when `relu`, NaN kept as relu.ts) for the tc tiles of
- * mm [16, tc, OC], and each tile's finiteness test; null when `heap` cannot grow. Needs OC % 4 = 0 and SIMD.
+ * yt ← Aᵀ m A + bias (then ReLU when `relu`, NaN kept as relu.ts) for the tc tiles of
+ * mm [16, tc, OC], and each tile's finiteness test; null when `heap` cannot grow. The tiles are
+ * laid out as they sit in the output: `bandTiles` side by side in a band of 2 rows
+ * (yt [tc / bandTiles, 2, 2·bandTiles, OC]; bandTiles = 1 gives [tc, 2, 2, OC]), so that a whole
+ * tile row of an image leaves as 2 runs of contiguous floats. Needs OC % 4 = 0, tc a multiple of
+ * bandTiles, and SIMD.
  */
 export function outputTransformChunkSimd(
-  mm: Float32Array, tc: number, OC: number, bias: Float32Array | null, relu: boolean, heap: WasmHeap = engineHeap(),
+  mm: Float32Array, tc: number, OC: number, bias: Float32Array | null, relu: boolean, bandTiles: number, heap: WasmHeap = engineHeap(),
 ): OutputChunk | null {
   if (OC % 4 !== 0) throw new Error(`outputTransformChunkSimd: channels must be a multiple of 4, got ${OC}`);
-  // Heap, in floats: M [16, tc, OC], yt [tc, 2, 2, OC], the bias [OC] (zeros without one), flags [tc, 4].
+  if (tc % bandTiles !== 0) throw new Error(`outputTransformChunkSimd: ${tc} tiles are not whole bands of ${bandTiles}`);
+  // Heap, in floats: M [16, tc, OC], yt (4·tc·OC), the bias [OC] (zeros without one), flags [tc, 4].
   const M_AT = 0;
   const Y_AT = 16 * tc * OC;
   const B_AT = Y_AT + 4 * tc * OC;
@@ -124,6 +131,11 @@ export function outputTransformChunkSimd(
   f32.set(mm.subarray(0, 16 * tc * OC), M_AT);
   if (bias === null) f32.fill(0, B_AT, B_AT + OC);
   else f32.set(bias.subarray(0, OC), B_AT);
-  k.winograd_output(Y_AT * 4, M_AT * 4, tc, OC / 4, tc * OC * 4, B_AT * 4, relu ? -1 : 0, F_AT * 4);
+  const rowFloats = 2 * bandTiles * OC;
+  // One call per band: its tiles are two pixels apart, its second row one yt row on.
+  for (let t = 0; t < tc; t += bandTiles) {
+    k.winograd_output((Y_AT + 2 * (t / bandTiles) * rowFloats) * 4, (M_AT + t * OC) * 4, bandTiles, OC / 4, tc * OC * 4,
+      B_AT * 4, relu ? -1 : 0, (F_AT + 4 * t) * 4, rowFloats * 4, 2 * OC * 4);
+  }
   return { yt: f32.subarray(Y_AT, Y_AT + 4 * tc * OC), flags: f32.subarray(F_AT, F_AT + 4 * tc) };
 }

@@ -120,10 +120,11 @@ function runPass(
   // at fixed distances with no edge tests: tile (th, tw) starts at padded row 2·th, column 2·tw.
   const PH = 2 * TH + 2;
   const PW = 2 * TW + 2;
-  const chunk = Math.max(1, Math.floor(CHUNK_FLOATS / (16 * (IC + OC)))); // tiles per chunk
+  // Tiles per chunk: whole tile rows (TW tiles), so a chunk's outputs are whole bands of 2 image rows.
+  const chunk = TW * Math.max(1, Math.floor(CHUNK_FLOATS / (16 * (IC + OC) * TW)));
   const group = Math.max(1, Math.min(N, Math.floor(chunk / perImage))); // images per padded copy
   const padded = new Float32Array(group * PH * PW * IC); // (group, PH, PW, IC), borders stay 0
-  const tc0 = Math.min(chunk, group * perImage);
+  const tc0 = Math.min(chunk, group * perImage); // a multiple of TW, as T below
   const v = new Float32Array(16 * tc0 * IC); // (16, tc, IC)
   const m = new Float32Array(16 * tc0 * OC); // (16, tc, OC)
   const o = Int32Array.from({ length: 16 }, (_, q) => ((q >> 2) * PW + (q & 3)) * IC); // d[r][c] from the tile's corner
@@ -157,18 +158,27 @@ function runPass(
           u.subarray(xi * IC * OC, (xi + 1) * IC * OC), tc, OC, IC, 'nn', false,
         );
       }
-      // 3. Y = Aᵀ M A for the chunk, then stored tile by tile (clipped to the image) unless a
-      // non-finite value calls for the direct loops. In WebAssembly the bias, the ReLU and the
-      // NaN/±Inf test come with the transform; in JS, with the store.
-      const chunkOut = useSimdOut ? outputTransformChunkSimd(m, tc, OC, bias, relu, heap) : null;
+      // 3. Y = Aᵀ M A for the chunk. In WebAssembly the bias, the ReLU and the NaN/±Inf test come
+      // with the transform, and the tiles come out in bands as they sit in the image: with every
+      // value finite, the chunk's rows are copied (or added) whole. Otherwise they are stored tile
+      // by tile (clipped to the image), and a tile with a non-finite value is recomputed by the
+      // direct loops; in JS the bias and the ReLU come with that store.
+      const chunkOut = useSimdOut ? outputTransformChunkSimd(m, tc, OC, bias, relu, TW, heap) : null;
+      if (chunkOut !== null && allZero(chunkOut.flags)) {
+        storeBands(out, chunkOut.yt, t0 / TW, tc / TW, n0, TH, OH, OW, OC, accumulate);
+        continue;
+      }
       let yt: Float32Array;
       let flags: Float32Array | null = null;
+      let ytRow: number; // floats from a tile's output row 0 to its row 1 in yt
       if (chunkOut !== null) {
         ({ yt, flags } = chunkOut);
+        ytRow = 2 * TW * OC;
       } else {
         if (ytJs === null) ytJs = new Float32Array(4 * tc0 * OC); // (tc, 2, 2, OC)
         for (let tl = 0; tl < tc; tl++) outputTransformTile(ytJs, m, tl, tc, OC);
         yt = ytJs;
+        ytRow = 2 * OC;
       }
       for (let tl = 0; tl < tc; tl++) {
         const t = t0 + tl;
@@ -180,17 +190,46 @@ function runPass(
         const ow0 = 2 * tw;
         const rows = Math.min(2, OH - oh0);
         const cols = Math.min(2, OW - ow0);
-        const y0 = 4 * tl * OC; // yt[tl, 0, 0, 0]
         const dst = ((n * OH + oh0) * OW + ow0) * OC; // out[n, oh0, ow0, 0]
         let stored: boolean;
         if (flags === null) {
-          stored = storeTile(out, dst, OW * OC, yt, y0, rows, cols, OC, bias, relu, accumulate);
+          stored = storeTile(out, dst, OW * OC, yt, 4 * tl * OC, rows, cols, OC, bias, relu, accumulate);
         } else {
           stored = flags[4 * tl] + flags[4 * tl + 1] + flags[4 * tl + 2] + flags[4 * tl + 3] === 0;
-          if (stored) copyTile(out, dst, OW * OC, yt, y0, rows, cols, OC, accumulate);
+          // yt[band of tl, row 0, pixel 2·tw, 0]: t0 is a multiple of TW, so tl − tw = band · TW.
+          if (stored) copyTile(out, dst, OW * OC, yt, (4 * (tl - tw) + 2 * tw) * OC, ytRow, rows, cols, OC, accumulate);
         }
         if (!stored) directTile(out, inp, w, p, bias, relu, accumulate, n, oh0, ow0, rows, cols);
       }
+    }
+  }
+}
+
+/** True when every flag is 0 (their sum is NaN as soon as one is NaN). */
+function allZero(flags: Float32Array): boolean {
+  let sum = 0;
+  for (let i = 0; i < flags.length; i++) sum += flags[i];
+  return sum === 0;
+}
+
+/**
+ * out = the chunk's outputs, or out += them: yt [bands, 2, 2·TW, OC] holds tile rows b0 .. b0 + bands − 1
+ * of the group starting at image n0, each two image rows wide, from which the real rows (below OH)
+ * and pixels (left of OW) are copied.
+ */
+function storeBands(
+  out: Float32Array, yt: Float32Array, b0: number, bands: number, n0: number, TH: number, OH: number, OW: number, OC: number, accumulate: boolean,
+): void {
+  const run = OW * OC; // one output row
+  const ytRow = 2 * Math.ceil(OW / 2) * OC;
+  for (let b = 0; b < bands; b++) {
+    const th = (b0 + b) % TH;
+    const n = n0 + (b0 + b - th) / TH;
+    for (let dr = 0; dr < 2 && 2 * th + dr < OH; dr++) {
+      const src = (2 * b + dr) * ytRow; // yt[b, dr, 0, 0]
+      const dst = (n * OH + 2 * th + dr) * run; // out[n, 2·th + dr, 0, 0]
+      if (accumulate) for (let i = 0; i < run; i++) out[dst + i] += yt[src + i];
+      else out.set(yt.subarray(src, src + run), dst);
     }
   }
 }
@@ -232,18 +271,19 @@ function storeTile(
 }
 
 /**
- * out = y, or out += y, for the `rows`×`cols` real pixels of a tile whose outputs yt[y0 ..] [2, 2, OC]
- * are final and finite (the SIMD transform added the bias, applied the ReLU and tested them). A tile
- * row's `cols` pixels are neighbours in yt and in out: one run of cols·OC floats each.
+ * out = y, or out += y, for the `rows`×`cols` real pixels of a tile whose outputs (dr, dc) are at
+ * yt[y0 + dr·ytRow + dc·OC ..] and are final and finite (the SIMD transform added the bias, applied
+ * the ReLU and tested them). A tile row's `cols` pixels are neighbours in yt and in out: one run of
+ * cols·OC floats each.
  */
 function copyTile(
-  out: Float32Array, dst: number, rowStride: number, yt: Float32Array, y0: number, rows: number, cols: number,
+  out: Float32Array, dst: number, rowStride: number, yt: Float32Array, y0: number, ytRow: number, rows: number, cols: number,
   OC: number, accumulate: boolean,
 ): void {
   const run = cols * OC;
   for (let dr = 0; dr < rows; dr++) {
     const o = dst + dr * rowStride; // out[n, oh0 + dr, ow0, 0]
-    const src = y0 + 2 * dr * OC; // yt[tl, dr, 0, 0]
+    const src = y0 + dr * ytRow; // the tile's output (dr, 0)
     if (accumulate) for (let i = 0; i < run; i++) out[o + i] += yt[src + i];
     else for (let i = 0; i < run; i++) out[o + i] = yt[src + i];
   }

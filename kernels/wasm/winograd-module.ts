@@ -7,12 +7,14 @@
 //     for `count` tiles side by side in one tile row: tile k's 4×4 pixels start at
 //     src + 2·k·colStride (pixel (r, c) at + r·rowStride + c·colStride, 4·icVec channels each),
 //     and its 16 transformed vectors of channels go to v + k·16·icVec + ξ·plane, ξ = 4·i + j.
-//   winograd_output(yt, m, count, ocVec, plane, bias, relu, flags)
+//   winograd_output(yt, m, count, ocVec, plane, bias, relu, flags, rowBytes, tileBytes)
 //     for `count` consecutive tiles: Y = Aᵀ m A (outputTransformTile), m[ξ] of tile k at
 //     m + k·16·ocVec + ξ·plane; then + bias [4·ocVec], then, when relu = −1 (0: off), negative
-//     lanes cleared (v & ~(v < 0), which keeps NaN, as relu.ts). The 2×2 outputs go to
-//     yt [count, 2, 2, 4·ocVec] as (dr, dc) = 0..3, and flags [count, 4] gets Σ (y + bias)·0 per
-//     tile: 0 when the tile's values are finite, NaN when one is not (the caller's NaN/±Inf test).
+//     lanes cleared (v & ~(v < 0), which keeps NaN, as relu.ts). Tile k's output (dr, dc) goes to
+//     yt + k·tileBytes + dr·rowBytes + dc·16·ocVec: tiles side by side in rows of an image when
+//     tileBytes is two pixels and rowBytes a row, or [count, 2, 2, 4·ocVec] (rowBytes = 32·ocVec,
+//     tileBytes = 64·ocVec). flags [count, 4] gets Σ (y + bias)·0 per tile: 0 when the tile's
+//     values are finite, NaN when one is not (the caller's NaN/±Inf test).
 //   winograd_grad_output(v, src, count, ocVec, rowStride, colStride, plane)
 //     the filter gradient's transform of dy (conv2d-winograd-transforms.ts's gradOutputTransform):
 //     for `count` tiles side by side in one tile row, tile k's 2×2 pixels e start at
@@ -96,16 +98,19 @@ function winogradInput(): FunctionDef {
 }
 
 function winogradOutput(): FunctionDef {
-  const yt = 0, m = 1, count = 2, ocVec = 3, plane = 4, bias = 5, relu = 6, flags = 7;
-  const p = 8, q = 9, k = 10, b = 11; // the m, yt and bias pointers of the channel vector, vectors left
-  const pl = (n: number): number => 11 + n; // pl(ξ): ξ·plane, ξ = 1..15
-  const ys = (n: number): number => 26 + n; // ys(1..3): n·OC·4 bytes, the (dr, dc) planes of yt
-  const mv = (n: number): number => 30 + n; // v128 locals: the 16 products of one tile and channel vector
-  const r = (j: number): number => 46 + j; // v128 locals: r = Aᵀ m, row 0 (j = 0..3) and row 1 (4..7)
-  const bv = 54, acc = 55, reluMask = 56, yv = 57; // v128: the bias vector, the tile's NaN test, relu's lanes, one output
+  const yt = 0, m = 1, count = 2, ocVec = 3, plane = 4, bias = 5, relu = 6, flags = 7, rowBytes = 8, tileBytes = 9;
+  const p = 10, q = 11, k = 12, b = 13; // the m, yt and bias pointers of the channel vector, vectors left
+  const pl = (n: number): number => 13 + n; // pl(ξ): ξ·plane, ξ = 1..15
+  const ys = (n: number): number => 28 + n; // ys(1..3): bytes from output (0, 0) to (0, 1), (1, 0), (1, 1)
+  const mv = (n: number): number => 32 + n; // v128 locals: the 16 products of one tile and channel vector
+  const r = (j: number): number => 48 + j; // v128 locals: r = Aᵀ m, row 0 (j = 0..3) and row 1 (4..7)
+  const bv = 56, acc = 57, reluMask = 58, yv = 59; // v128: the bias vector, the tile's NaN test, relu's lanes, one output
   const setup: Instr[] = [];
   for (let n = 1; n < 16; n++) setup.push([...local.get(plane), ...i32.const(n), ...i32.mul(), ...local.set(pl(n))]);
-  for (let n = 1; n < 4; n++) setup.push([...local.get(ocVec), ...i32.const(n * V128), ...i32.mul(), ...local.set(ys(n))]);
+  // (0, 1) is the next pixel, OC floats on; row 1 is rowBytes on.
+  setup.push([...local.get(ocVec), ...i32.const(V128), ...i32.mul(), ...local.set(ys(1))]);
+  setup.push([...local.get(rowBytes), ...local.set(ys(2))]);
+  setup.push([...local.get(rowBytes), ...local.get(ys(1)), ...i32.add(), ...local.set(ys(3))]);
   setup.push([...local.get(relu), ...i32x4.splat(), ...local.set(reluMask)]);
   const get = (x: number): Instr => local.get(x);
   const add = f32x4.add(), sub = f32x4.sub();
@@ -131,9 +136,9 @@ function winogradOutput(): FunctionDef {
     body.push([...a(0), ...a(1), ...add, ...a(2), ...add, ...finish(2 * i)]);
     body.push([...a(1), ...a(2), ...sub, ...a(3), ...sub, ...finish(2 * i + 1)]);
   }
-  const locals: ValType[] = [...new Array<ValType>(30 - 8).fill(valType.i32), ...new Array<ValType>(28).fill(valType.v128)];
+  const locals: ValType[] = [...new Array<ValType>(32 - 10).fill(valType.i32), ...new Array<ValType>(28).fill(valType.v128)];
   return {
-    name: 'winograd_output', params: new Array<ValType>(8).fill(valType.i32), results: [], locals,
+    name: 'winograd_output', params: new Array<ValType>(10).fill(valType.i32), results: [], locals,
     body: [
       ...setup,
       loop(
@@ -149,11 +154,11 @@ function winogradOutput(): FunctionDef {
           increment(b, i32.const(V128)),
           decrementAndLoop(k),
         ),
-        // The tile's test, then the next tile: OC floats on in every plane of m, 4·OC floats on in yt.
+        // The tile's test, then the next tile: OC floats on in every plane of m, tileBytes on in yt.
         [...get(flags), ...get(acc), ...v128.store()],
         increment(flags, i32.const(V128)),
         increment(m, [...get(ocVec), ...i32.const(V128), ...i32.mul()]),
-        increment(yt, [...get(ocVec), ...i32.const(4 * V128), ...i32.mul()]),
+        increment(yt, get(tileBytes)),
         decrementAndLoop(count),
       ),
     ],
