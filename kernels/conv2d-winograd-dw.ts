@@ -45,14 +45,15 @@ import { engineHeap, type WasmHeap } from './wasm/heap.js';
 // Floats of V and E per chunk, as the forward's (conv2d-winograd.ts): 2^19 floats = 2 MB.
 const CHUNK_FLOATS = 1 << 19;
 
-/** dw [3,3,CI,CO] += the gradient of y with respect to w, from x and dy. Accumulates. */
-export function conv2dBackwardFilterWinograd(
-  dw: Float32Array, dy: Float32Array, x: Float32Array, s: Conv2dShape, gemm: WinogradGemm, heap: WasmHeap = engineHeap(),
-): void {
-  if (!winogradApplies(s)) {
-    throw new Error(`conv2dBackwardFilterWinograd: Winograd F(2x2, 3x3) needs a 3x3 kernel, stride 1 and dilation 1, got kernel ` +
-      `${s.KH}x${s.KW}, stride ${s.strideH}x${s.strideW}, dilation ${s.dilationH}x${s.dilationW}`);
-  }
+/** How the filter gradient cuts its work: tiles, padded sizes, chunks, and the scratch they take. */
+interface FilterGradPlan {
+  readonly TH: number; readonly TW: number; readonly perImage: number;
+  readonly PH: number; readonly PW: number; readonly EH: number; readonly EW: number;
+  readonly group: number; readonly tc0: number;
+  readonly lengths: readonly [number, number, number, number]; // xPadded, dyPadded, v, ed
+}
+
+function planFilterGrad(s: Conv2dShape): FilterGradPlan {
   const { N, CI, CO, OH, OW } = s;
   const TH = Math.ceil(OH / 2);
   const TW = Math.ceil(OW / 2);
@@ -62,11 +63,40 @@ export function conv2dBackwardFilterWinograd(
   const EH = 2 * TH, EW = 2 * TW;
   const chunk = Math.max(1, Math.floor(CHUNK_FLOATS / (16 * (CI + CO)))); // tiles per chunk
   const group = Math.max(1, Math.min(N, Math.floor(chunk / perImage))); // images per padded copy
-  const xPadded = new Float32Array(group * PH * PW * CI); // (group, PH, PW, CI), borders stay 0
-  const dyPadded = new Float32Array(group * EH * EW * CO); // (group, EH, EW, CO), borders stay 0
   const tc0 = Math.min(chunk, group * perImage);
-  const v = new Float32Array(16 * tc0 * CI); // (16, tc, CI)
-  const ed = new Float32Array(16 * tc0 * CO); // (16, tc, CO)
+  return { TH, TW, perImage, PH, PW, EH, EW, group, tc0, lengths: [group * PH * PW * CI, group * EH * EW * CO, 16 * tc0 * CI, 16 * tc0 * CO] };
+}
+
+/** Floats of scratch {@link conv2dBackwardFilterWinograd} uses for shape s. */
+export function winogradFilterGradScratchLength(s: Conv2dShape): number {
+  return planFilterGrad(s).lengths.reduce((a, b) => a + b);
+}
+
+/**
+ * dw [3,3,CI,CO] += the gradient of y with respect to w, from x and dy. Accumulates. `scratch`: at
+ * least {@link winogradFilterGradScratchLength} floats the call may overwrite, or null to allocate them.
+ */
+export function conv2dBackwardFilterWinograd(
+  dw: Float32Array, dy: Float32Array, x: Float32Array, s: Conv2dShape, gemm: WinogradGemm, heap: WasmHeap = engineHeap(),
+  scratch: Float32Array | null = null,
+): void {
+  if (!winogradApplies(s)) {
+    throw new Error(`conv2dBackwardFilterWinograd: Winograd F(2x2, 3x3) needs a 3x3 kernel, stride 1 and dilation 1, got kernel ` +
+      `${s.KH}x${s.KW}, stride ${s.strideH}x${s.strideW}, dilation ${s.dilationH}x${s.dilationW}`);
+  }
+  const { N, CI, CO, OH, OW } = s;
+  const { TH, TW, perImage, PH, PW, EH, EW, group, tc0, lengths } = planFilterGrad(s);
+  const need = winogradFilterGradScratchLength(s);
+  if (scratch !== null && scratch.length < need) {
+    throw new Error(`conv2dBackwardFilterWinograd: scratch has ${scratch.length} floats, needs ${need} ` +
+      `for input [${N}, ${s.H}, ${s.W}, ${CI}] and filter [3, 3, ${CI}, ${CO}]`);
+  }
+  const buffer = scratch ?? new Float32Array(need);
+  const parts: Float32Array[] = [];
+  for (let i = 0, at = 0; i < 4; at += lengths[i++]) parts.push(buffer.subarray(at, at + lengths[i]));
+  const [xPadded, dyPadded, v, ed] = parts; // (group, PH, PW, CI), (group, EH, EW, CO), (16, tc, CI), (16, tc, CO)
+  xPadded.fill(0); // the borders stay 0
+  dyPadded.fill(0);
   const sums = new Float32Array(16 * CI * CO); // (16, CI, CO): S, summed over every tile
   const xPass: Pass = { N, IH: s.H, IW: s.W, IC: CI, OH, OW, OC: CO, padTop: s.padTop, padLeft: s.padLeft, rotated: false };
   const dyPass: Pass = { N, IH: OH, IW: OW, IC: CO, OH, OW, OC: CO, padTop: 0, padLeft: 0, rotated: false };

@@ -63,34 +63,45 @@ function requireApplies(op: string, s: Conv2dShape): void {
   }
 }
 
-/** y [N,OH,OW,CO] = conv(x, w) + bias, clamped at 0 when `relu`. Overwrites y. */
+/**
+ * y [N,OH,OW,CO] = conv(x, w) + bias, clamped at 0 when `relu`. Overwrites y. `scratch`: at least
+ * {@link winogradScratchLength} floats the call may overwrite (a caller that reuses it spares the
+ * fresh, page-faulting buffers), or null to allocate them.
+ */
 export function conv2dForwardWinograd(
   y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape,
-  gemm: WinogradGemm, relu = false, heap: WasmHeap = engineHeap(),
+  gemm: WinogradGemm, relu = false, heap: WasmHeap = engineHeap(), scratch: Float32Array | null = null,
 ): void {
   requireApplies('conv2dForwardWinograd', s);
   const u = new Float32Array(16 * s.CI * s.CO); // (16, CI, CO)
   filterTransform(u, w, s.CI, s.CO, false);
-  const pass: Pass = {
-    N: s.N, IH: s.H, IW: s.W, IC: s.CI, OH: s.OH, OW: s.OW, OC: s.CO,
-    padTop: s.padTop, padLeft: s.padLeft, rotated: false,
-  };
-  runPass(y, x, w, u, pass, bias, relu, false, gemm, heap);
+  runPass(y, x, w, u, forwardPass(s), bias, relu, false, gemm, heap, scratch);
 }
 
-/** dx [N,H,W,CI] += the gradient of y with respect to x, given dy [N,OH,OW,CO]. Accumulates. */
+/** dx [N,H,W,CI] += the gradient of y with respect to x, given dy [N,OH,OW,CO]. Accumulates. `scratch` as the forward's. */
 export function conv2dBackwardInputWinograd(
   dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape, gemm: WinogradGemm, heap: WasmHeap = engineHeap(),
+  scratch: Float32Array | null = null,
 ): void {
   requireApplies('conv2dBackwardInputWinograd', s);
   const u = new Float32Array(16 * s.CO * s.CI); // (16, CO, CI)
   filterTransform(u, w, s.CI, s.CO, true);
-  // dx[ih] gathers dy[ih + padTop − kh] for kh = 0..2, i.e. dy[ih − (2 − padTop) + kh'] with kh' = 2 − kh.
-  const pass: Pass = {
-    N: s.N, IH: s.OH, IW: s.OW, IC: s.CO, OH: s.H, OW: s.W, OC: s.CI,
-    padTop: 2 - s.padTop, padLeft: 2 - s.padLeft, rotated: true,
-  };
-  runPass(dx, dy, w, u, pass, null, false, true, gemm, heap);
+  runPass(dx, dy, w, u, inputPass(s), null, false, true, gemm, heap, scratch);
+}
+
+/** Floats of scratch the forward and the input gradient of shape s use (the larger of the two). */
+export function winogradScratchLength(s: Conv2dShape): number {
+  const floats = (q: PassPlan): number => q.paddedLength + q.vLength + q.mLength;
+  return Math.max(floats(planPass(forwardPass(s))), floats(planPass(inputPass(s))));
+}
+
+function forwardPass(s: Conv2dShape): Pass {
+  return { N: s.N, IH: s.H, IW: s.W, IC: s.CI, OH: s.OH, OW: s.OW, OC: s.CO, padTop: s.padTop, padLeft: s.padLeft, rotated: false };
+}
+
+/** dx[ih] gathers dy[ih + padTop − kh] for kh = 0..2, i.e. dy[ih − (2 − padTop) + kh'] with kh' = 2 − kh. */
+function inputPass(s: Conv2dShape): Pass {
+  return { N: s.N, IH: s.OH, IW: s.OW, IC: s.CO, OH: s.H, OW: s.W, OC: s.CI, padTop: 2 - s.padTop, padLeft: 2 - s.padLeft, rotated: true };
 }
 
 /**
@@ -108,10 +119,15 @@ export interface Pass {
 // than the L2-sized 2^17 on 32×14×14×32→64 and 8×56×56×64→64: fewer, larger GEMM calls.
 const CHUNK_FLOATS = 1 << 19;
 
-function runPass(
-  out: Float32Array, inp: Float32Array, w: Float32Array, u: Float32Array, p: Pass,
-  bias: Float32Array | null, relu: boolean, accumulate: boolean, gemm: WinogradGemm, heap: WasmHeap,
-): void {
+/** How runPass cuts a pass: its tiles, the padded copy's size, the chunks, and the scratch they take. */
+interface PassPlan {
+  readonly TH: number; readonly TW: number; readonly perImage: number; readonly PH: number; readonly PW: number;
+  /** Images per padded copy, and tiles per chunk (a multiple of TW). */
+  readonly group: number; readonly tc0: number;
+  readonly paddedLength: number; readonly vLength: number; readonly mLength: number;
+}
+
+function planPass(p: Pass): PassPlan {
   const { N, IC, OH, OW, OC } = p;
   const TH = Math.ceil(OH / 2);
   const TW = Math.ceil(OW / 2);
@@ -123,10 +139,24 @@ function runPass(
   // Tiles per chunk: whole tile rows (TW tiles), so a chunk's outputs are whole bands of 2 image rows.
   const chunk = TW * Math.max(1, Math.floor(CHUNK_FLOATS / (16 * (IC + OC) * TW)));
   const group = Math.max(1, Math.min(N, Math.floor(chunk / perImage))); // images per padded copy
-  const padded = new Float32Array(group * PH * PW * IC); // (group, PH, PW, IC), borders stay 0
-  const tc0 = Math.min(chunk, group * perImage); // a multiple of TW, as T below
-  const v = new Float32Array(16 * tc0 * IC); // (16, tc, IC)
-  const m = new Float32Array(16 * tc0 * OC); // (16, tc, OC)
+  const tc0 = Math.min(chunk, group * perImage); // a multiple of TW, as every chunk's tile count
+  return { TH, TW, perImage, PH, PW, group, tc0, paddedLength: group * PH * PW * IC, vLength: 16 * tc0 * IC, mLength: 16 * tc0 * OC };
+}
+
+function runPass(
+  out: Float32Array, inp: Float32Array, w: Float32Array, u: Float32Array, p: Pass,
+  bias: Float32Array | null, relu: boolean, accumulate: boolean, gemm: WinogradGemm, heap: WasmHeap, scratch: Float32Array | null,
+): void {
+  const { N, IC, OH, OW, OC } = p;
+  const { TH, TW, perImage, PH, PW, group, tc0, paddedLength, vLength, mLength } = planPass(p);
+  const need = paddedLength + vLength + mLength;
+  if (scratch !== null && scratch.length < need) {
+    throw new Error(`conv2d Winograd: scratch has ${scratch.length} floats, needs ${need} for ${N} images of ${p.IH}x${p.IW}x${IC} → ${OH}x${OW}x${OC}`);
+  }
+  const buffer = scratch ?? new Float32Array(need);
+  const padded = buffer.subarray(0, paddedLength).fill(0); // (group, PH, PW, IC), borders stay 0
+  const v = buffer.subarray(paddedLength, paddedLength + vLength); // (16, tc, IC)
+  const m = buffer.subarray(paddedLength + vLength, need); // (16, tc, OC)
   const o = Int32Array.from({ length: 16 }, (_, q) => ((q >> 2) * PW + (q & 3)) * IC); // d[r][c] from the tile's corner
   const useSimd = simdAvailable && IC % 4 === 0;
   const useSimdOut = simdAvailable && OC % 4 === 0;

@@ -3,16 +3,17 @@
 // (the direct SIMD kernels for few output channels, else im2col + GEMM) everywhere else. The direct
 // kernels keep their shapes: Winograd takes a shape only where they do not apply.
 
-import { allocFloat32 } from './storage.js';
+import { allocFloat32, releaseFloat32 } from './storage.js';
 import type { Conv2dShape } from '../kernels/conv-shape.js';
 import { gemmFast } from '../kernels/gemm-fast.js';
+import { engineHeap } from '../kernels/wasm/heap.js';
 import { conv2dForwardDirect, conv2dBackwardInputDirect } from '../kernels/conv2d.js';
 import { reluInPlace } from '../kernels/relu.js';
 import { allFinite } from '../kernels/all-finite.js';
 import { conv2dDirectSimdApplies, conv2dDirectSimdInputApplies } from '../kernels/conv2d-direct-simd.js';
 import { conv2dKeptIsInput, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast } from '../kernels/conv2d-fast.js';
-import { conv2dForwardWinograd, conv2dBackwardInputWinograd, winogradApplies } from '../kernels/conv2d-winograd.js';
-import { conv2dBackwardFilterWinograd } from '../kernels/conv2d-winograd-dw.js';
+import { conv2dForwardWinograd, conv2dBackwardInputWinograd, winogradApplies, winogradScratchLength } from '../kernels/conv2d-winograd.js';
+import { conv2dBackwardFilterWinograd, winogradFilterGradScratchLength } from '../kernels/conv2d-winograd-dw.js';
 
 /**
  * True when Winograd F(2×2, 3×3) (kernels/conv2d-winograd.ts) beats im2col on this convolution: a
@@ -61,7 +62,9 @@ export function conv2dForwardWithWinograd(
   if (!winogradForward(s)) {
     conv2dForwardFast(y, x, w, bias, s, kept, relu);
   } else if (allFinite(w, 0, 9 * s.CI * s.CO)) {
-    conv2dForwardWinograd(y, x, w, bias, s, gemmFast, relu);
+    const scratch = allocFloat32(winogradScratchLength(s));
+    conv2dForwardWinograd(y, x, w, bias, s, gemmFast, relu, engineHeap(), scratch);
+    releaseFloat32([scratch]); // the input gradient of the same shape takes it again
   } else {
     conv2dForwardDirect(y, x, w, bias, s);
     if (relu) reluInPlace(y.subarray(0, s.N * s.OH * s.OW * s.CO));
@@ -90,8 +93,13 @@ function winogradInputGradBeatsDirect(s: Conv2dShape): boolean {
 export function conv2dBackwardInputWithWinograd(dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape): void {
   const direct = conv2dDirectSimdInputApplies(s) && !winogradInputGradBeatsDirect(s);
   if (!conv2dUsesWinograd(s) || direct) conv2dBackwardInputFast(dx, dy, w, s);
-  else if (allFinite(w, 0, 9 * s.CI * s.CO)) conv2dBackwardInputWinograd(dx, dy, w, s, gemmFast);
-  else conv2dBackwardInputDirect(dx, dy, w, s);
+  else if (allFinite(w, 0, 9 * s.CI * s.CO)) {
+    const scratch = allocFloat32(winogradScratchLength(s));
+    conv2dBackwardInputWinograd(dx, dy, w, s, gemmFast, engineHeap(), scratch);
+    releaseFloat32([scratch]);
+  } else {
+    conv2dBackwardInputDirect(dx, dy, w, s);
+  }
 }
 
 /**
@@ -102,6 +110,11 @@ export function conv2dBackwardInputWithWinograd(dx: Float32Array, dy: Float32Arr
  * 32×14×14×32→64 2.16× / 1.71×, 8×56×56×64→64 2.53× / 2.23× faster.
  */
 export function conv2dBackwardFilterWithWinograd(dw: Float32Array, dy: Float32Array, kept: Float32Array, s: Conv2dShape): void {
-  if (winogradForward(s)) conv2dBackwardFilterWinograd(dw, dy, kept, s, gemmFast);
-  else conv2dBackwardFilterFast(dw, dy, kept, s);
+  if (!winogradForward(s)) {
+    conv2dBackwardFilterFast(dw, dy, kept, s);
+    return;
+  }
+  const scratch = allocFloat32(winogradFilterGradScratchLength(s));
+  conv2dBackwardFilterWinograd(dw, dy, kept, s, gemmFast, engineHeap(), scratch);
+  releaseFloat32([scratch]);
 }

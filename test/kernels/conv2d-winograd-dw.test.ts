@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { conv2dShape, type Conv2dShape, type Padding } from '../../kernels/conv-shape.js';
 import { conv2dBackwardFilterDirect } from '../../kernels/conv2d.js';
-import { conv2dBackwardFilterWinograd } from '../../kernels/conv2d-winograd-dw.js';
+import { conv2dBackwardFilterWinograd, winogradFilterGradScratchLength } from '../../kernels/conv2d-winograd-dw.js';
 import type { WinogradGemm } from '../../kernels/conv2d-winograd.js';
 import { gradOutputTransform, filterGradTransform } from '../../kernels/conv2d-winograd-transforms.js';
 import { gradOutputTransformChunkSimd } from '../../kernels/conv2d-winograd-simd.js';
@@ -100,6 +100,20 @@ describe('Winograd filter gradient against the direct twin', () => {
     const overwritten = nanArray(want.length).fill(0);
     conv2dBackwardFilterWinograd(overwritten, dy, x, s, gemmFast);
     expect(compareArrays(overwritten, want, dwTolerance(s)).ok).toBe(false);
+  });
+
+  it('a caller\'s scratch full of NaN (a reused buffer) gives the bits of a fresh one; too small a scratch is refused', () => {
+    const rng = mulberry32(97);
+    const s = shape(5, 9, 8, 8, 12, 'valid'); // odd OH: dy's padded row must be zero again
+    const x = randomArray(rng, s.N * s.H * s.W * s.CI);
+    const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
+    const fresh = new Float32Array(9 * s.CI * s.CO);
+    conv2dBackwardFilterWinograd(fresh, dy, x, s, gemmFast);
+    const reused = new Float32Array(fresh.length);
+    conv2dBackwardFilterWinograd(reused, dy, x, s, gemmFast, undefined, nanArray(winogradFilterGradScratchLength(s) + 3));
+    expect(firstDifference(reused, fresh)).toBe(-1);
+    expect(() => conv2dBackwardFilterWinograd(reused, dy, x, s, gemmFast, undefined, new Float32Array(10)))
+      .toThrow(`conv2dBackwardFilterWinograd: scratch has 10 floats, needs ${winogradFilterGradScratchLength(s)} for input [5, 9, 8, 8] and filter [3, 3, 8, 12]`);
   });
 
   it('only 3×3, stride 1, dilation 1: other shapes throw an error naming the op and the shape', () => {

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { conv2dShape, type Conv2dShape, type Padding } from '../../kernels/conv-shape.js';
 import { conv2dForwardDirect, conv2dBackwardInputDirect } from '../../kernels/conv2d.js';
-import { conv2dForwardWinograd, conv2dBackwardInputWinograd, winogradApplies, type WinogradGemm } from '../../kernels/conv2d-winograd.js';
+import { conv2dForwardWinograd, conv2dBackwardInputWinograd, winogradApplies, winogradScratchLength, type WinogradGemm } from '../../kernels/conv2d-winograd.js';
 import { filterTransform } from '../../kernels/conv2d-winograd-transforms.js';
 import { gemmFast } from '../../kernels/gemm-fast.js';
 import { gemmNaive } from '../../kernels/gemm.js';
@@ -112,6 +112,25 @@ describe('Winograd forward and input gradient against the direct twin', () => {
     expectAgreesWithTwin(rng, shape(1, 34, 33, 64, 64, 'same'));
     expectAgreesWithTwin(rng, shape(30, 6, 5, 64, 64, 'same'));
     expectAgreesWithTwin(rng, shape(1, 21, 22, 48, 40, 'valid'));
+  });
+
+  it('a caller\'s scratch full of NaN (a reused buffer) gives the bits of a fresh one; too small a scratch is refused', () => {
+    const rng = mulberry32(96);
+    const s = shape(5, 13, 13, 8, 12, 'valid'); // 11×11 out, 13×13 dx: both passes read padded borders
+    const x = randomArray(rng, s.N * s.H * s.W * s.CI);
+    const w = randomArray(rng, 9 * s.CI * s.CO);
+    const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
+    const scratch = (): Float32Array => nanArray(winogradScratchLength(s) + 5);
+    const y = nanArray(dy.length), yReused = nanArray(dy.length);
+    conv2dForwardWinograd(y, x, w, null, s, gemmFast);
+    conv2dForwardWinograd(yReused, x, w, null, s, gemmFast, false, undefined, scratch());
+    expect(firstDifference(yReused, y)).toBe(-1);
+    const dx = new Float32Array(x.length), dxReused = new Float32Array(x.length);
+    conv2dBackwardInputWinograd(dx, dy, w, s, gemmFast);
+    conv2dBackwardInputWinograd(dxReused, dy, w, s, gemmFast, undefined, scratch());
+    expect(firstDifference(dxReused, dx)).toBe(-1);
+    expect(() => conv2dBackwardInputWinograd(dx, dy, w, s, gemmFast, undefined, new Float32Array(7)))
+      .toThrow(/conv2d Winograd: scratch has 7 floats, needs \d+ for 5 images of 11x11x12 → 13x13x8/);
   });
 
   it('runs whatever GEMM it is given (the naive one here)', () => {
