@@ -23,7 +23,7 @@
 import { engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
 import { winogradModuleBytes } from './wasm/winograd-module.js';
 
-interface WinogradExports {
+export interface WinogradExports {
   winograd_input(v: number, src: number, count: number, icVec: number, rowStride: number, colStride: number, plane: number): void;
   winograd_output(
     yt: number, m: number, count: number, ocVec: number, plane: number, bias: number, relu: number, flags: number, rowBytes: number, tileBytes: number,
@@ -32,7 +32,7 @@ interface WinogradExports {
 }
 
 // Built and instantiated on a heap at its first call there, then the same instance (WasmHeap.instance).
-const exports = (heap: WasmHeap): WinogradExports => heap.instance('winograd', winogradModuleBytes) as unknown as WinogradExports;
+export const winogradExports = (heap: WasmHeap): WinogradExports => heap.instance('winograd', winogradModuleBytes) as unknown as WinogradExports;
 
 /** The grid of tiles over a padded group of images (see conv2d-winograd.ts's runPass). */
 export interface TileGrid {
@@ -84,7 +84,7 @@ function tileTransformChunk(
   const views = heap.views((V_AT + 16 * tc * IC) * 4);
   if (views === null) return false; // the heap cannot grow (asked before instantiating: nothing is built)
   const { f32 } = views;
-  const k = exports(heap);
+  const k = winogradExports(heap);
   const transform = tileRows === 4 ? k.winograd_input : k.winograd_grad_output;
   f32.set(padded.subarray(from, to), P_AT);
   for (let t = t0; t < t0 + tc;) {
@@ -127,7 +127,7 @@ export function outputTransformChunkSimd(
   const views = heap.views((F_AT + 4 * tc) * 4);
   if (views === null) return null; // the heap cannot grow
   const { f32 } = views;
-  const k = exports(heap);
+  const k = winogradExports(heap);
   f32.set(mm.subarray(0, 16 * tc * OC), M_AT);
   if (bias === null) f32.fill(0, B_AT, B_AT + OC);
   else f32.set(bias.subarray(0, OC), B_AT);

@@ -44,6 +44,8 @@ import type { GemmLayout } from './gemm.js';
 import { filterTransform, inputTransform, outputTransformTile } from './conv2d-winograd-transforms.js';
 import { inputTransformChunkSimd, outputTransformChunkSimd } from './conv2d-winograd-simd.js';
 import { simdAvailable } from './gemm-simd.js';
+import { gemmFast } from './gemm-fast.js';
+import { placeFilterInHeap, winogradChunkInHeap, winogradInHeapApplies } from './conv2d-winograd-heap.js';
 import { engineHeap, type WasmHeap } from './wasm/heap.js';
 
 /** The GEMM contract of gemm.ts: c [M, N] = (accumulate ? c : 0) + op(a) · op(b). */
@@ -160,6 +162,9 @@ function runPass(
   const o = Int32Array.from({ length: 16 }, (_, q) => ((q >> 2) * PW + (q & 3)) * IC); // d[r][c] from the tile's corner
   const useSimd = simdAvailable && IC % 4 === 0;
   const useSimdOut = simdAvailable && OC % 4 === 0;
+  // Given the engine's GEMM, whole chunks run in wasm memory (conv2d-winograd-heap.ts) where the
+  // channel counts allow; any other gemm is called as given, on the arrays below.
+  let inHeap = simdAvailable && gemm === gemmFast && winogradInHeapApplies(IC, OC) && placeFilterInHeap(u, IC, OC, heap);
   // The JS output transform's chunk of outputs (the SIMD one leaves its own in the heap), made at
   // the first chunk that runs it.
   let ytJs: Float32Array | null = null;
@@ -169,9 +174,12 @@ function runPass(
     const T = g * perImage;
     for (let t0 = 0; t0 < T; t0 += tc0) {
       const tc = Math.min(tc0, T - t0);
+      const heapOut = inHeap ? winogradChunkInHeap(padded, t0, tc, { IC, TH, TW, PH, PW }, OC, bias, relu, heap) : null;
+      // A chunk the heap could not hold: this one and the rest go the way below (which uses the heap from 0, over U).
+      if (heapOut === null) inHeap = false;
       // 1. V = Bᵀ d B for every tile of the chunk (t = (image in group, th, tw)): four channels at a
       // time in WebAssembly where it can (and the heap holds the chunk), else tile by tile in JS.
-      if (!(useSimd && inputTransformChunkSimd(v, padded, t0, tc, { IC, TH, TW, PH, PW }, heap))) {
+      if (heapOut === null && !(useSimd && inputTransformChunkSimd(v, padded, t0, tc, { IC, TH, TW, PH, PW }, heap))) {
         for (let tl = 0; tl < tc; tl++) {
           const t = t0 + tl;
           const tw = t % TW;
@@ -182,7 +190,7 @@ function runPass(
         }
       }
       // 2. M[ξ] = V[ξ] · U[ξ]: 16 independent [tc, IC] · [IC, OC] products.
-      for (let xi = 0; xi < 16; xi++) {
+      for (let xi = 0; heapOut === null && xi < 16; xi++) {
         gemm(
           m.subarray(xi * tc * OC, (xi + 1) * tc * OC), v.subarray(xi * tc * IC, (xi + 1) * tc * IC),
           u.subarray(xi * IC * OC, (xi + 1) * IC * OC), tc, OC, IC, 'nn', false,
@@ -193,7 +201,7 @@ function runPass(
       // value finite, the chunk's rows are copied (or added) whole. Otherwise they are stored tile
       // by tile (clipped to the image), and a tile with a non-finite value is recomputed by the
       // direct loops; in JS the bias and the ReLU come with that store.
-      const chunkOut = useSimdOut ? outputTransformChunkSimd(m, tc, OC, bias, relu, TW, heap) : null;
+      const chunkOut = heapOut ?? (useSimdOut ? outputTransformChunkSimd(m, tc, OC, bias, relu, TW, heap) : null);
       if (chunkOut !== null && allZero(chunkOut.flags)) {
         storeBands(out, chunkOut.yt, t0 / TW, tc / TW, n0, TH, OH, OW, OC, accumulate);
         continue;
