@@ -40,6 +40,8 @@ import { copyPadded, winogradApplies, type Pass, type WinogradGemm } from './con
 import { inputTransform, gradOutputTransform, filterGradTransform } from './conv2d-winograd-transforms.js';
 import { inputTransformChunkSimd, gradOutputTransformChunkSimd } from './conv2d-winograd-simd.js';
 import { simdAvailable } from './gemm-simd.js';
+import { gemmFast } from './gemm-fast.js';
+import { beginSumsInHeap, filterGradChunkInHeap, filterGradInHeapApplies, sumsInHeap } from './conv2d-winograd-heap.js';
 import { engineHeap, type WasmHeap } from './wasm/heap.js';
 
 // Floats of V and E per chunk, as the forward's (conv2d-winograd.ts): 2^19 floats = 2 MB.
@@ -103,6 +105,9 @@ export function conv2dBackwardFilterWinograd(
   const o = Int32Array.from({ length: 16 }, (_, q) => ((q >> 2) * PW + (q & 3)) * CI); // d[r][c] from the tile's corner
   const simdX = simdAvailable && CI % 4 === 0;
   const simdDy = simdAvailable && CO % 4 === 0;
+  // Given the engine's GEMM, the chunks run in wasm memory onto sums kept there (conv2d-winograd-heap.ts)
+  // where the channel counts allow; any other gemm is called as given, on the arrays.
+  let inHeap = simdAvailable && gemm === gemmFast && filterGradInHeapApplies(CI, CO) && beginSumsInHeap(CI, CO, heap);
   for (let n0 = 0; n0 < N; n0 += group) {
     const g = Math.min(group, N - n0);
     copyPadded(xPadded, x, xPass, n0, g, PH, PW);
@@ -110,6 +115,12 @@ export function conv2dBackwardFilterWinograd(
     const T = g * perImage;
     for (let t0 = 0; t0 < T; t0 += tc0) {
       const tc = Math.min(tc0, T - t0);
+      if (inHeap && filterGradChunkInHeap(xPadded, dyPadded, t0, tc, { IC: CI, TH, TW, PH, PW }, { IC: CO, TH, TW, PH: EH, PW: EW }, heap)) continue;
+      if (inHeap) {
+        // The heap could not hold this chunk: the sums so far come out before the transforms below use the heap.
+        sums.set(sumsInHeap(CI, CO, heap));
+        inHeap = false;
+      }
       // 1. V = Bᵀ d B and E = Ã e Ãᵀ for every tile of the chunk (t = (image in group, th, tw)).
       const vDone = simdX && inputTransformChunkSimd(v, xPadded, t0, tc, { IC: CI, TH, TW, PH, PW }, heap);
       const eDone = simdDy && gradOutputTransformChunkSimd(ed, dyPadded, t0, tc, { IC: CO, TH, TW, PH: EH, PW: EW }, heap);
@@ -133,6 +144,7 @@ export function conv2dBackwardFilterWinograd(
       }
     }
   }
+  if (inHeap) sums.set(sumsInHeap(CI, CO, heap));
   // 3. The 3×3 taps from the 16 sums; added to dw only when all are finite (see the header).
   const taps = new Float32Array(9 * CI * CO); // (3, 3, CI, CO)
   filterGradTransform(taps, sums, CI, CO);

@@ -1,4 +1,5 @@
-// One chunk of a Winograd pass (conv2d-winograd.ts's runPass) done entirely in WebAssembly memory:
+// One chunk of a Winograd pass (conv2d-winograd.ts's runPass; the filter gradient's below) done
+// entirely in WebAssembly memory:
 //
 //   V[ξ] = (Bᵀ d B)[ξ]      winograd_input, from the chunk's padded rows       [16, tcPad, IC]
 //   M[ξ] = V[ξ] · U[ξ]      the engine's GEMM kernel on V and U where they lie  [16, tcPad, OC]
@@ -82,7 +83,8 @@ export function winogradChunkInHeap(
   for (let xi = 0; xi < 16; xi++) f32.fill(0, V_AT + (xi * tcPad + tc) * IC, V_AT + (xi + 1) * tcPad * IC);
   // 2. M[ξ] = V[ξ] · U[ξ], 'nn': V[ξ] is [tc, IC] with rows IC floats apart.
   for (let xi = 0; xi < 16; xi++) {
-    gemmInHeap(heap, tc, OC, IC, V_AT + xi * tcPad * IC, IC, 1, filterAt(OC) + xi * IC * OC, M_AT + xi * tcPad * OC, zerosAt, false);
+    gemmInHeap(heap, tc, OC, IC, V_AT + xi * tcPad * IC, IC, 1, filterAt(OC) + xi * IC * OC, HEAP_GEMM_NR, IC * HEAP_GEMM_NR,
+      M_AT + xi * tcPad * OC, zerosAt, false);
   }
   // 3. Y in bands of TW tiles, with the bias, the ReLU and each tile's finiteness flag.
   if (bias === null) f32.fill(0, B_AT, B_AT + OC);
@@ -93,4 +95,73 @@ export function winogradChunkInHeap(
       B_AT * 4, relu ? -1 : 0, (F_AT + 4 * t) * 4, rowOut * 4, 2 * OC * 4);
   }
   return { yt: f32.subarray(Y_AT, Y_AT + 4 * tc * OC), flags: f32.subarray(F_AT, F_AT + 4 * tc) };
+}
+
+// The filter gradient's chunks (conv2d-winograd-dw.ts) in wasm memory: the 16 sums S[ξ] [CI, CO]
+// stay at the start of the heap over the whole pass, and each chunk adds V[ξ]ᵀ · E[ξ] onto them
+// ('tn': V[ξ] [tc, CI] is A stored [K, M]; E[ξ] [tc, CO] is B, read unpacked, as gemmSimd does
+// for M < 64). Layout: S [16, CI, CO] | the chunk: x's padded rows, dy's, V [16, tc, CI], E [16, tc, CO].
+
+/** True when the filter gradient's chunks can run here: CI a multiple of 4, CO of the GEMM's strip (8). */
+export function filterGradInHeapApplies(CI: number, CO: number): boolean {
+  return CI % 4 === 0 && CO % HEAP_GEMM_NR === 0;
+}
+
+/** Zeroes S at the start of `heap` before a filter gradient's first chunk; false when the heap cannot grow. */
+export function beginSumsInHeap(CI: number, CO: number, heap: WasmHeap): boolean {
+  const views = heap.views(16 * CI * CO * 4);
+  if (views === null) return false;
+  views.f32.fill(0, 0, 16 * CI * CO);
+  return true;
+}
+
+/** The sums S [16, CI, CO] so far, as a view of the heap (copy it before another kernel runs there). */
+export function sumsInHeap(CI: number, CO: number, heap: WasmHeap): Float32Array {
+  const views = heap.views(16 * CI * CO * 4);
+  if (views === null) throw new Error('sumsInHeap: the heap lost its sums (beginSumsInHeap was not called)');
+  return views.f32.subarray(0, 16 * CI * CO);
+}
+
+/**
+ * S[ξ] += V[ξ]ᵀ · E[ξ] for tiles t0 .. t0 + tc − 1: V from x's padded copy (grid `gx`, 4×4 tiles),
+ * E from dy's (grid `gy`, 2×2 tiles); false, having written nothing past S, when the heap cannot grow.
+ */
+export function filterGradChunkInHeap(
+  xPadded: Float32Array, dyPadded: Float32Array, t0: number, tc: number, gx: TileGrid, gy: TileGrid, heap: WasmHeap,
+): boolean {
+  const CI = gx.IC, CO = gy.IC;
+  const rows = (g: TileGrid, tileRows: number) => {
+    const firstRow = (t: number): number => {
+      const rest = Math.floor(t / g.TW);
+      return Math.floor(rest / g.TH) * g.PH + 2 * (rest % g.TH);
+    };
+    const rowFloats = g.PW * g.IC;
+    return { firstRow, rowFloats, from: firstRow(t0) * rowFloats, to: (firstRow(t0 + tc - 1) + tileRows) * rowFloats };
+  };
+  const rx = rows(gx, 4), ry = rows(gy, 2);
+  const X_AT = 16 * CI * CO;
+  const Y_AT = X_AT + vec4Ceil(rx.to - rx.from);
+  const V_AT = Y_AT + vec4Ceil(ry.to - ry.from); // (16, tc, CI)
+  const E_AT = V_AT + 16 * tc * CI; // (16, tc, CO)
+  const views = heap.views((E_AT + 16 * tc * CO) * 4);
+  if (views === null) return false;
+  const { f32 } = views;
+  const k = winogradExports(heap);
+  f32.set(xPadded.subarray(rx.from, rx.to), X_AT);
+  f32.set(dyPadded.subarray(ry.from, ry.to), Y_AT);
+  // V and E: one call each per run of tiles side by side in a tile row.
+  for (let t = t0; t < t0 + tc;) {
+    const tw = t % gx.TW;
+    const count = Math.min(gx.TW - tw, t0 + tc - t);
+    k.winograd_input((V_AT + (t - t0) * CI) * 4, (X_AT + rx.firstRow(t) * rx.rowFloats - rx.from + 2 * tw * CI) * 4,
+      count, CI / 4, rx.rowFloats * 4, CI * 4, tc * CI * 4);
+    k.winograd_grad_output((E_AT + (t - t0) * CO) * 4, (Y_AT + ry.firstRow(t) * ry.rowFloats - ry.from + 2 * tw * CO) * 4,
+      count, CO / 4, ry.rowFloats * 4, CO * 4, tc * CO * 4);
+    t += count;
+  }
+  // S[ξ] += V[ξ]ᵀ · E[ξ]: A(i, k) = V[ξ][k, i], B = E[ξ] as a plain [tc, CO] matrix.
+  for (let xi = 0; xi < 16; xi++) {
+    gemmInHeap(heap, CI, CO, tc, V_AT + xi * tc * CI, 1, CI, E_AT + xi * tc * CO, CO, HEAP_GEMM_NR, xi * CI * CO, 0, true);
+  }
+  return true;
 }

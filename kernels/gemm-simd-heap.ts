@@ -6,7 +6,8 @@
 //
 //   A(i, k) = f32[aAt + i·aI + k·aK]   any layout by its strides ('nn': aI = K, aK = 1; 'tn': aI = 1, aK = M);
 //                                      rows up to ⌈M/MR⌉·MR are read, so the caller keeps them finite
-//   B       packed by packStripsInHeap: ⌈N/NR⌉ strips [K, NR] from bAt
+//   B(k, j) = f32[bAt + ⌊j/NR⌋·bStrip + k·bK + j mod NR]: packed by packStripsInHeap (bK = NR,
+//           bStrip = K·NR), or a plain [K, N] matrix (bK = N, bStrip = NR)
 //   C       [⌈M/MR⌉·MR, N] rows N floats apart from cAt, N a multiple of NR: the rows past M are
 //           written too (padding the caller leaves room for and ignores)
 //   zeros   N floats of 0 at zerosAt (the kernel's bias row when it does not accumulate)
@@ -40,8 +41,8 @@ export function packStripsInHeap(f32: Float32Array, at: number, b: Float32Array,
 
 /** C = (accumulate ? C : 0) + op(A)·B on the heap's operands (see the header). Needs SIMD and N % NR = 0. */
 export function gemmInHeap(
-  heap: WasmHeap, M: number, N: number, K: number, aAt: number, aI: number, aK: number, bAt: number, cAt: number, zerosAt: number,
-  accumulate: boolean,
+  heap: WasmHeap, M: number, N: number, K: number, aAt: number, aI: number, aK: number, bAt: number, bK: number, bStrip: number,
+  cAt: number, zerosAt: number, accumulate: boolean,
 ): void {
   const t = HEAP_GEMM_TILE;
   const NR = HEAP_GEMM_NR;
@@ -55,7 +56,7 @@ export function gemmInHeap(
     const mStrips = Math.ceil(Math.min(MC, M - ic) / mr);
     for (let pc = 0; pc < K; pc += kBlock) {
       const kc = Math.min(kBlock, K - pc);
-      kernel((aAt + ic * aI + pc * aK) * 4, aI * 4, aK * 4, mr * aI * 4, (bAt + pc * NR) * 4, NR * 4, K * NR * 4,
+      kernel((aAt + ic * aI + pc * aK) * 4, aI * 4, aK * 4, mr * aI * 4, (bAt + pc * bK) * 4, bK * 4, bStrip * 4,
         (cAt + ic * N) * 4, N * 4, zerosAt * 4, mStrips, N / NR, kc, accumulate || pc > 0 ? 1 : 0);
     }
   }

@@ -116,6 +116,34 @@ describe('Winograd filter gradient against the direct twin', () => {
       .toThrow(`conv2dBackwardFilterWinograd: scratch has 10 floats, needs ${winogradFilterGradScratchLength(s)} for input [5, 9, 8, 8] and filter [3, 3, 8, 12]`);
   });
 
+  it('given the engine\'s GEMM, the chunks run in wasm memory onto sums kept there, with the bits of the arrays path', () => {
+    const rng = mulberry32(94);
+    // Anything but gemmFast itself takes the arrays path with the same GEMM kernel.
+    const viaArrays: WinogradGemm = (c, a, b, M, N, K, layout, acc) => gemmFast(c, a, b, M, N, K, layout, acc);
+    // Keras's convnet's conv 2; several chunks and groups (30 images of 9 tiles, chunks of 256); K blocks of ≤ 320 tiles (one 21×22 image: 110).
+    for (const s of [shape(3, 13, 13, 32, 64, 'valid'), shape(30, 6, 5, 64, 64, 'same'), shape(4, 21, 22, 8, 16, 'valid')]) {
+      const x = randomArray(rng, s.N * s.H * s.W * s.CI);
+      const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
+      const start = randomArray(rng, 9 * s.CI * s.CO);
+      const want = start.slice();
+      conv2dBackwardFilterWinograd(want, dy, x, s, viaArrays);
+      const got = start.slice();
+      conv2dBackwardFilterWinograd(got, dy, x, s, gemmFast);
+      expect(firstDifference(got, want), label(s)).toBe(-1);
+      // A heap of one page holds the sums (16·CI·CO floats) but not a chunk: the arrays path takes
+      // over (with the JS transforms, which the heap cannot hold either), the same bits as it alone.
+      if (16 * s.CI * s.CO * 4 <= PAGE_BYTES) {
+        const arrays = start.slice();
+        conv2dBackwardFilterWinograd(arrays, dy, x, s, viaArrays, createHeap({ maximumPages: 1 }));
+        const spy = spyHeap(createHeap({ maximumPages: 1 }));
+        const small = start.slice();
+        conv2dBackwardFilterWinograd(small, dy, x, s, gemmFast, spy.heap);
+        expect(firstDifference(small, arrays), `${label(s)} on one page`).toBe(-1);
+        if (simdAvailable) expect(spy.answered.slice(0, 2)).toEqual([true, false]); // the sums placed, the first chunk refused
+      }
+    }
+  });
+
   it('only 3×3, stride 1, dilation 1: other shapes throw an error naming the op and the shape', () => {
     const strided = conv2dShape(1, 5, 5, 1, 3, 3, 1, [2, 2], [1, 1], 'same');
     expect(() => conv2dBackwardFilterWinograd(new Float32Array(9), new Float32Array(9), new Float32Array(25), strided, gemmFast))
