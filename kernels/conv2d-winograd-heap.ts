@@ -43,13 +43,19 @@ export function placeFilterInHeap(u: Float32Array, IC: number, OC: number, heap:
   return true;
 }
 
+/** An output the chunk's results are added onto: out [N, OH, OW, OC], the group starting at image n0. */
+export interface OntoRows { readonly out: Float32Array; readonly n0: number; readonly OH: number; readonly OW: number }
+
 /**
  * The outputs of tiles t0 .. t0 + tc − 1 of `padded` (the grid's), as outputTransformChunkSimd
  * leaves them (bands of `grid.TW` tiles: tc a multiple of it), computed from U placed by
- * {@link placeFilterInHeap}; null, having written nothing past U, when the heap cannot grow.
+ * {@link placeFilterInHeap}; null, having written nothing past U, when the heap cannot grow. With
+ * `onto`, each output already includes the value at its place in onto.out (the flags test the
+ * chunk's own values), so that a store replaces instead of adding: two memcpys instead of a JS add.
  */
 export function winogradChunkInHeap(
   padded: Float32Array, t0: number, tc: number, grid: TileGrid, OC: number, bias: Float32Array | null, relu: boolean, heap: WasmHeap,
+  onto: OntoRows | null = null,
 ): OutputChunk | null {
   const { IC, TH, TW, PH, PW } = grid;
   // Padded row where a tile starts (its first of 4 rows), counted over the group's images.
@@ -90,8 +96,22 @@ export function winogradChunkInHeap(
   if (bias === null) f32.fill(0, B_AT, B_AT + OC);
   else f32.set(bias.subarray(0, OC), B_AT);
   const rowOut = 2 * TW * OC;
+  if (onto !== null) {
+    // The rows of onto.out under the chunk's bands (band b: tile row t0/TW + b of the group), placed
+    // where their outputs will land; what lies past OH or OW is never stored.
+    const { out, n0, OH, OW } = onto;
+    for (let b = 0; b < tc / TW; b++) {
+      const th = (t0 / TW + b) % TH;
+      const n = n0 + (t0 / TW + b - th) / TH;
+      for (let dr = 0; dr < 2 && 2 * th + dr < OH; dr++) {
+        const row = ((n * OH + 2 * th + dr) * OW) * OC; // out[n, 2·th + dr, 0, 0]
+        f32.set(out.subarray(row, row + OW * OC), Y_AT + (2 * b + dr) * rowOut);
+      }
+    }
+  }
+  const output = onto === null ? k.winograd_output : k.winograd_output_add;
   for (let t = 0; t < tc; t += TW) {
-    k.winograd_output((Y_AT + 2 * (t / TW) * rowOut) * 4, (M_AT + t * OC) * 4, TW, OC / 4, tcPad * OC * 4,
+    output((Y_AT + 2 * (t / TW) * rowOut) * 4, (M_AT + t * OC) * 4, TW, OC / 4, tcPad * OC * 4,
       B_AT * 4, relu ? -1 : 0, (F_AT + 4 * t) * 4, rowOut * 4, 2 * OC * 4);
   }
   return { yt: f32.subarray(Y_AT, Y_AT + 4 * tc * OC), flags: f32.subarray(F_AT, F_AT + 4 * tc) };

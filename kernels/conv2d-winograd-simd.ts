@@ -28,6 +28,9 @@ export interface WinogradExports {
   winograd_output(
     yt: number, m: number, count: number, ocVec: number, plane: number, bias: number, relu: number, flags: number, rowBytes: number, tileBytes: number,
   ): void;
+  winograd_output_add(
+    yt: number, m: number, count: number, ocVec: number, plane: number, bias: number, relu: number, flags: number, rowBytes: number, tileBytes: number,
+  ): void;
   winograd_grad_output(ed: number, src: number, count: number, ocVec: number, rowStride: number, colStride: number, plane: number): void;
 }
 

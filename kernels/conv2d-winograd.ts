@@ -174,9 +174,12 @@ function runPass(
     const T = g * perImage;
     for (let t0 = 0; t0 < T; t0 += tc0) {
       const tc = Math.min(tc0, T - t0);
-      const heapOut = inHeap ? winogradChunkInHeap(padded, t0, tc, { IC, TH, TW, PH, PW }, OC, bias, relu, heap) : null;
+      // In the heap, an accumulating pass's outputs come with out's values already added ('onto'):
+      // storing them replaces out's values instead of adding to them.
+      const heapOut = inHeap ? winogradChunkInHeap(padded, t0, tc, { IC, TH, TW, PH, PW }, OC, bias, relu, heap, accumulate ? { out, n0, OH, OW } : null) : null;
       // A chunk the heap could not hold: this one and the rest go the way below (which uses the heap from 0, over U).
       if (heapOut === null) inHeap = false;
+      const addOnStore = accumulate && heapOut === null;
       // 1. V = Bᵀ d B for every tile of the chunk (t = (image in group, th, tw)): four channels at a
       // time in WebAssembly where it can (and the heap holds the chunk), else tile by tile in JS.
       if (heapOut === null && !(useSimd && inputTransformChunkSimd(v, padded, t0, tc, { IC, TH, TW, PH, PW }, heap))) {
@@ -203,7 +206,7 @@ function runPass(
       // direct loops; in JS the bias and the ReLU come with that store.
       const chunkOut = heapOut ?? (useSimdOut ? outputTransformChunkSimd(m, tc, OC, bias, relu, TW, heap) : null);
       if (chunkOut !== null && allZero(chunkOut.flags)) {
-        storeBands(out, chunkOut.yt, t0 / TW, tc / TW, n0, TH, OH, OW, OC, accumulate);
+        storeBands(out, chunkOut.yt, t0 / TW, tc / TW, n0, TH, OH, OW, OC, addOnStore);
         continue;
       }
       let yt: Float32Array;
@@ -235,7 +238,7 @@ function runPass(
         } else {
           stored = flags[4 * tl] + flags[4 * tl + 1] + flags[4 * tl + 2] + flags[4 * tl + 3] === 0;
           // yt[band of tl, row 0, pixel 2·tw, 0]: t0 is a multiple of TW, so tl − tw = band · TW.
-          if (stored) copyTile(out, dst, OW * OC, yt, (4 * (tl - tw) + 2 * tw) * OC, ytRow, rows, cols, OC, accumulate);
+          if (stored) copyTile(out, dst, OW * OC, yt, (4 * (tl - tw) + 2 * tw) * OC, ytRow, rows, cols, OC, addOnStore);
         }
         if (!stored) directTile(out, inp, w, p, bias, relu, accumulate, n, oh0, ow0, rows, cols);
       }

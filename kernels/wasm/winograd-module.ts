@@ -15,6 +15,8 @@
 //     tileBytes is two pixels and rowBytes a row, or [count, 2, 2, 4·ocVec] (rowBytes = 32·ocVec,
 //     tileBytes = 64·ocVec). flags [count, 4] gets Σ (y + bias)·0 per tile: 0 when the tile's
 //     values are finite, NaN when one is not (the caller's NaN/±Inf test).
+//   winograd_output_add(...)  the same, adding each output (after the bias, before the ReLU) onto the
+//     value already at its place in yt; flags test the transform's values alone.
 //   winograd_grad_output(v, src, count, ocVec, rowStride, colStride, plane)
 //     the filter gradient's transform of dy (conv2d-winograd-transforms.ts's gradOutputTransform):
 //     for `count` tiles side by side in one tile row, tile k's 2×2 pixels e start at
@@ -97,7 +99,8 @@ function winogradInput(): FunctionDef {
   };
 }
 
-function winogradOutput(): FunctionDef {
+/** winograd_output, or with `onto` winograd_output_add, which adds each output onto the value already at its place. */
+function winogradOutput(onto: boolean): FunctionDef {
   const yt = 0, m = 1, count = 2, ocVec = 3, plane = 4, bias = 5, relu = 6, flags = 7, rowBytes = 8, tileBytes = 9;
   const p = 10, q = 11, k = 12, b = 13; // the m, yt and bias pointers of the channel vector, vectors left
   const pl = (n: number): number => 13 + n; // pl(ξ): ξ·plane, ξ = 1..15
@@ -124,10 +127,13 @@ function winogradOutput(): FunctionDef {
   }
   // y(i, 0) = ri0 + ri1 + ri2;  y(i, 1) = ri1 − ri2 − ri3, plus the bias; acc += y·0; stored at yt
   // plane 2·i + dc after the optional ReLU.
+  const at = (n: number): Instr => (n === 0 ? get(q) : [...get(q), ...get(ys(n)), ...i32.add()]);
   const finish = (n: number): Instr => [
     ...get(bv), ...add, ...local.set(yv),
     ...get(acc), ...get(yv), ...v128.zero(), ...f32x4.mul(), ...add, ...local.set(acc),
-    ...(n === 0 ? get(q) : [...get(q), ...get(ys(n)), ...i32.add()]),
+    // winograd_output_add: the value already there + y (the test above saw y alone).
+    ...(onto ? [...at(n), ...v128.load(), ...get(yv), ...add, ...local.set(yv)] : []),
+    ...at(n),
     ...get(yv), ...get(yv), ...v128.zero(), ...f32x4.lt(), ...get(reluMask), ...v128.and(), ...v128.andnot(),
     ...v128.store(),
   ];
@@ -138,7 +144,7 @@ function winogradOutput(): FunctionDef {
   }
   const locals: ValType[] = [...new Array<ValType>(32 - 10).fill(valType.i32), ...new Array<ValType>(28).fill(valType.v128)];
   return {
-    name: 'winograd_output', params: new Array<ValType>(10).fill(valType.i32), results: [], locals,
+    name: onto ? 'winograd_output_add' : 'winograd_output', params: new Array<ValType>(10).fill(valType.i32), results: [], locals,
     body: [
       ...setup,
       loop(
@@ -221,7 +227,7 @@ function winogradGradOutput(): FunctionDef {
   };
 }
 
-/** The module's bytes: the three functions, importing the shared heap. */
+/** The module's bytes: the four functions, importing the shared heap. */
 export function winogradModuleBytes(): Uint8Array<ArrayBuffer> {
-  return assembleModule({ memory: { ...HEAP_IMPORT, minPages: 1 }, functions: [winogradInput(), winogradOutput(), winogradGradOutput()] });
+  return assembleModule({ memory: { ...HEAP_IMPORT, minPages: 1 }, functions: [winogradInput(), winogradOutput(false), winogradOutput(true), winogradGradOutput()] });
 }
