@@ -33,17 +33,26 @@ export class Dropout extends Layer {
     if (!ctx.training || this.rate === 0) return x;
     const scale = 1 / (1 - this.rate);
     const mask = allocFloat32(x.size);
-    // Element i is kept when the Rng's i-th uniform u/2^32 is ≥ rate, i.e. u ≥ rate·2^32 (exact: a
-    // power-of-two scale): the raw integers are drawn in one loop into the mask's own bytes, then
-    // each is read before its float overwrites it.
-    const bits = new Uint32Array(mask.buffer, mask.byteOffset, mask.length);
-    ctx.rng.fillUint32(bits);
-    const threshold = this.rate * 4294967296;
-    for (let i = 0; i < mask.length; i++) mask[i] = bits[i] >= threshold ? scale : 0;
+    // The Rng's next raw integers, drawn in one loop into the mask's own bytes (see maskFromWords).
+    const words = new Uint32Array(mask.buffer, mask.byteOffset, mask.length);
+    ctx.rng.fillUint32(words);
+    maskFromWords(mask, words, this.rate, scale);
     return mul(x, new Tensor(mask, x.shape));
   }
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rate: this.rate, noise_shape: null, seed: null };
   }
+}
+
+/**
+ * mask[i] ← scale where the i-th uniform words[i]/2^32 is ≥ rate, i.e. words[i] ≥ rate·2^32 (exact: a
+ * power-of-two scale), else 0: the mask Keras's rule (and n calls of rng.uniform()) gives. words
+ * may view mask's own bytes: each word is read before its float overwrites it. A function of its
+ * own so its loop is optimized once, not thrown away with the layer's call at every step (V8 had
+ * compiled the loop inside call() while it ran, and dropped that code at the first line after it).
+ */
+function maskFromWords(mask: Float32Array, words: Uint32Array, rate: number, scale: number): void {
+  const threshold = rate * 4294967296;
+  for (let i = 0; i < mask.length; i++) mask[i] = words[i] >= threshold ? scale : 0;
 }
