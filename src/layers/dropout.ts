@@ -1,6 +1,7 @@
 import { Tensor } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { mul } from '../ops/binary.js';
+import { dropoutMaskSimd } from '../../kernels/dropout-mask-simd.js';
 import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
 export interface DropoutArgs extends LayerArgs {
@@ -33,10 +34,9 @@ export class Dropout extends Layer {
     if (!ctx.training || this.rate === 0) return x;
     const scale = 1 / (1 - this.rate);
     const mask = allocFloat32(x.size);
-    // The Rng's next raw integers, drawn in one loop into the mask's own bytes (see maskFromWords).
-    const words = new Uint32Array(mask.buffer, mask.byteOffset, mask.length);
-    ctx.rng.fillUint32(words);
-    maskFromWords(mask, words, this.rate, scale);
+    // Kept where the Rng's next uniform number is ≥ rate: its raw words, drawn in one loop, then
+    // compared on SIMD (kernels/dropout-mask.ts has the rule, dropout-mask-simd.ts the fast pass).
+    dropoutMaskSimd(mask, this.rate, scale, (words) => ctx.rng.fillUint32(words));
     return mul(x, new Tensor(mask, x.shape));
   }
 
@@ -45,14 +45,3 @@ export class Dropout extends Layer {
   }
 }
 
-/**
- * mask[i] ← scale where the i-th uniform words[i]/2^32 is ≥ rate, i.e. words[i] ≥ rate·2^32 (exact: a
- * power-of-two scale), else 0: the mask Keras's rule (and n calls of rng.uniform()) gives. words
- * may view mask's own bytes: each word is read before its float overwrites it. A function of its
- * own so its loop is optimized once, not thrown away with the layer's call at every step (V8 had
- * compiled the loop inside call() while it ran, and dropped that code at the first line after it).
- */
-function maskFromWords(mask: Float32Array, words: Uint32Array, rate: number, scale: number): void {
-  const threshold = rate * 4294967296;
-  for (let i = 0; i < mask.length; i++) mask[i] = words[i] >= threshold ? scale : 0;
-}
