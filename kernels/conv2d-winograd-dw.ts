@@ -36,7 +36,7 @@
 import type { Conv2dShape } from './conv-shape.js';
 import { conv2dBackwardFilterDirect } from './conv2d.js';
 import { allFinite } from './all-finite.js';
-import { copyPadded, winogradApplies, type Pass, type WinogradGemm } from './conv2d-winograd.js';
+import { copyPadded, lazyArray, winogradApplies, type Pass, type WinogradGemm } from './conv2d-winograd.js';
 import { inputTransform, gradOutputTransform, filterGradTransform } from './conv2d-winograd-transforms.js';
 import { inputTransformChunkSimd, gradOutputTransformChunkSimd } from './conv2d-winograd-simd.js';
 import { simdAvailable } from './gemm-simd.js';
@@ -52,7 +52,7 @@ interface FilterGradPlan {
   readonly TH: number; readonly TW: number; readonly perImage: number;
   readonly PH: number; readonly PW: number; readonly EH: number; readonly EW: number;
   readonly group: number; readonly tc0: number;
-  readonly lengths: readonly [number, number, number, number]; // xPadded, dyPadded, v, ed
+  readonly lengths: readonly [number, number]; // xPadded, dyPadded
 }
 
 function planFilterGrad(s: Conv2dShape): FilterGradPlan {
@@ -66,10 +66,14 @@ function planFilterGrad(s: Conv2dShape): FilterGradPlan {
   const chunk = Math.max(1, Math.floor(CHUNK_FLOATS / (16 * (CI + CO)))); // tiles per chunk
   const group = Math.max(1, Math.min(N, Math.floor(chunk / perImage))); // images per padded copy
   const tc0 = Math.min(chunk, group * perImage);
-  return { TH, TW, perImage, PH, PW, EH, EW, group, tc0, lengths: [group * PH * PW * CI, group * EH * EW * CO, 16 * tc0 * CI, 16 * tc0 * CO] };
+  return { TH, TW, perImage, PH, PW, EH, EW, group, tc0, lengths: [group * PH * PW * CI, group * EH * EW * CO] };
 }
 
-/** Floats of scratch {@link conv2dBackwardFilterWinograd} uses for shape s. */
+/**
+ * Floats of scratch {@link conv2dBackwardFilterWinograd} uses for shape s: the zero-padded copies of
+ * a group of images of x and dy. (V, E and the sums live in the heap; arrays for them are made only
+ * for chunks that do not run there.)
+ */
 export function winogradFilterGradScratchLength(s: Conv2dShape): number {
   return planFilterGrad(s).lengths.reduce((a, b) => a + b);
 }
@@ -94,11 +98,10 @@ export function conv2dBackwardFilterWinograd(
       `for input [${N}, ${s.H}, ${s.W}, ${CI}] and filter [3, 3, ${CI}, ${CO}]`);
   }
   const buffer = scratch ?? new Float32Array(need);
-  const parts: Float32Array[] = [];
-  for (let i = 0, at = 0; i < 4; at += lengths[i++]) parts.push(buffer.subarray(at, at + lengths[i]));
-  const [xPadded, dyPadded, v, ed] = parts; // (group, PH, PW, CI), (group, EH, EW, CO), (16, tc, CI), (16, tc, CO)
-  xPadded.fill(0); // the borders stay 0
-  dyPadded.fill(0);
+  const xPadded = buffer.subarray(0, lengths[0]).fill(0); // (group, PH, PW, CI), borders stay 0
+  const dyPadded = buffer.subarray(lengths[0], need).fill(0); // (group, EH, EW, CO), borders stay 0
+  const v = lazyArray(16 * tc0 * CI); // (16, tc, CI), made at the first chunk that does not run in the heap
+  const ed = lazyArray(16 * tc0 * CO); // (16, tc, CO)
   const sums = new Float32Array(16 * CI * CO); // (16, CI, CO): S, summed over every tile
   const xPass: Pass = { N, IH: s.H, IW: s.W, IC: CI, OH, OW, OC: CO, padTop: s.padTop, padLeft: s.padLeft, rotated: false };
   const dyPass: Pass = { N, IH: OH, IW: OW, IC: CO, OH, OW, OC: CO, padTop: 0, padLeft: 0, rotated: false };
@@ -122,8 +125,8 @@ export function conv2dBackwardFilterWinograd(
         inHeap = false;
       }
       // 1. V = Bᵀ d B and E = Ã e Ãᵀ for every tile of the chunk (t = (image in group, th, tw)).
-      const vDone = simdX && inputTransformChunkSimd(v, xPadded, t0, tc, { IC: CI, TH, TW, PH, PW }, heap);
-      const eDone = simdDy && gradOutputTransformChunkSimd(ed, dyPadded, t0, tc, { IC: CO, TH, TW, PH: EH, PW: EW }, heap);
+      const vDone = simdX && inputTransformChunkSimd(v(), xPadded, t0, tc, { IC: CI, TH, TW, PH, PW }, heap);
+      const eDone = simdDy && gradOutputTransformChunkSimd(ed(), dyPadded, t0, tc, { IC: CO, TH, TW, PH: EH, PW: EW }, heap);
       if (!vDone || !eDone) {
         for (let tl = 0; tl < tc; tl++) {
           const t = t0 + tl;
@@ -131,15 +134,15 @@ export function conv2dBackwardFilterWinograd(
           const rest = (t - tw) / TW;
           const th = rest % TH;
           const nl = (rest - th) / TH;
-          if (!vDone) inputTransform(v, tl, tc, CI, xPadded, ((nl * PH + 2 * th) * PW + 2 * tw) * CI, o);
-          if (!eDone) gradOutputTransform(ed, tl, tc, CO, dyPadded, ((nl * EH + 2 * th) * EW + 2 * tw) * CO, EW * CO, CO);
+          if (!vDone) inputTransform(v(), tl, tc, CI, xPadded, ((nl * PH + 2 * th) * PW + 2 * tw) * CI, o);
+          if (!eDone) gradOutputTransform(ed(), tl, tc, CO, dyPadded, ((nl * EH + 2 * th) * EW + 2 * tw) * CO, EW * CO, CO);
         }
       }
       // 2. S[ξ] += V[ξ]ᵀ · E[ξ]: 16 independent [CI, tc] · [tc, CO] products.
       for (let xi = 0; xi < 16; xi++) {
         gemm(
-          sums.subarray(xi * CI * CO, (xi + 1) * CI * CO), v.subarray(xi * tc * CI, (xi + 1) * tc * CI),
-          ed.subarray(xi * tc * CO, (xi + 1) * tc * CO), CI, CO, tc, 'tn', true,
+          sums.subarray(xi * CI * CO, (xi + 1) * CI * CO), v().subarray(xi * tc * CI, (xi + 1) * tc * CI),
+          ed().subarray(xi * tc * CO, (xi + 1) * tc * CO), CI, CO, tc, 'tn', true,
         );
       }
     }

@@ -91,10 +91,19 @@ export function conv2dBackwardInputWinograd(
   runPass(dx, dy, w, u, inputPass(s), null, false, true, gemm, heap, scratch);
 }
 
-/** Floats of scratch the forward and the input gradient of shape s use (the larger of the two). */
+/**
+ * Floats of scratch the forward and the input gradient of shape s use (the larger of the two): the
+ * zero-padded copy of a group of images. (V and M live in the heap; arrays for them are made only
+ * for chunks that do not run there.)
+ */
 export function winogradScratchLength(s: Conv2dShape): number {
-  const floats = (q: PassPlan): number => q.paddedLength + q.vLength + q.mLength;
-  return Math.max(floats(planPass(forwardPass(s))), floats(planPass(inputPass(s))));
+  return Math.max(planPass(forwardPass(s)).paddedLength, planPass(inputPass(s)).paddedLength);
+}
+
+/** A Float32Array of n floats made at the first call, the same one after. */
+export function lazyArray(n: number): () => Float32Array {
+  let a: Float32Array | null = null;
+  return () => (a ??= new Float32Array(n));
 }
 
 function forwardPass(s: Conv2dShape): Pass {
@@ -126,7 +135,7 @@ interface PassPlan {
   readonly TH: number; readonly TW: number; readonly perImage: number; readonly PH: number; readonly PW: number;
   /** Images per padded copy, and tiles per chunk (a multiple of TW). */
   readonly group: number; readonly tc0: number;
-  readonly paddedLength: number; readonly vLength: number; readonly mLength: number;
+  readonly paddedLength: number;
 }
 
 function planPass(p: Pass): PassPlan {
@@ -142,7 +151,7 @@ function planPass(p: Pass): PassPlan {
   const chunk = TW * Math.max(1, Math.floor(CHUNK_FLOATS / (16 * (IC + OC) * TW)));
   const group = Math.max(1, Math.min(N, Math.floor(chunk / perImage))); // images per padded copy
   const tc0 = Math.min(chunk, group * perImage); // a multiple of TW, as every chunk's tile count
-  return { TH, TW, perImage, PH, PW, group, tc0, paddedLength: group * PH * PW * IC, vLength: 16 * tc0 * IC, mLength: 16 * tc0 * OC };
+  return { TH, TW, perImage, PH, PW, group, tc0, paddedLength: group * PH * PW * IC };
 }
 
 function runPass(
@@ -150,24 +159,22 @@ function runPass(
   bias: Float32Array | null, relu: boolean, accumulate: boolean, gemm: WinogradGemm, heap: WasmHeap, scratch: Float32Array | null,
 ): void {
   const { N, IC, OH, OW, OC } = p;
-  const { TH, TW, perImage, PH, PW, group, tc0, paddedLength, vLength, mLength } = planPass(p);
-  const need = paddedLength + vLength + mLength;
-  if (scratch !== null && scratch.length < need) {
-    throw new Error(`conv2d Winograd: scratch has ${scratch.length} floats, needs ${need} for ${N} images of ${p.IH}x${p.IW}x${IC} → ${OH}x${OW}x${OC}`);
+  const { TH, TW, perImage, PH, PW, group, tc0, paddedLength } = planPass(p);
+  if (scratch !== null && scratch.length < paddedLength) {
+    throw new Error(`conv2d Winograd: scratch has ${scratch.length} floats, needs ${paddedLength} for ${N} images of ${p.IH}x${p.IW}x${IC} → ${OH}x${OW}x${OC}`);
   }
-  const buffer = scratch ?? new Float32Array(need);
-  const padded = buffer.subarray(0, paddedLength).fill(0); // (group, PH, PW, IC), borders stay 0
-  const v = buffer.subarray(paddedLength, paddedLength + vLength); // (16, tc, IC)
-  const m = buffer.subarray(paddedLength + vLength, need); // (16, tc, OC)
+  const padded = (scratch ?? new Float32Array(paddedLength)).subarray(0, paddedLength).fill(0); // (group, PH, PW, IC), borders stay 0
+  // V [16, tc, IC] and M [16, tc, OC] as arrays, made at the first chunk that does not run in the heap.
+  const v = lazyArray(16 * tc0 * IC);
+  const m = lazyArray(16 * tc0 * OC);
   const o = Int32Array.from({ length: 16 }, (_, q) => ((q >> 2) * PW + (q & 3)) * IC); // d[r][c] from the tile's corner
   const useSimd = simdAvailable && IC % 4 === 0;
   const useSimdOut = simdAvailable && OC % 4 === 0;
   // Given the engine's GEMM, whole chunks run in wasm memory (conv2d-winograd-heap.ts) where the
   // channel counts allow; any other gemm is called as given, on the arrays below.
   let inHeap = simdAvailable && gemm === gemmFast && winogradInHeapApplies(IC, OC) && placeFilterInHeap(u, IC, OC, heap);
-  // The JS output transform's chunk of outputs (the SIMD one leaves its own in the heap), made at
-  // the first chunk that runs it.
-  let ytJs: Float32Array | null = null;
+  // The JS output transform's chunk of outputs [tc, 2, 2, OC] (the SIMD one leaves its own in the heap).
+  const ytJs = lazyArray(4 * tc0 * OC);
   for (let n0 = 0; n0 < N; n0 += group) {
     const g = Math.min(group, N - n0);
     copyPadded(padded, inp, p, n0, g, PH, PW);
@@ -182,20 +189,20 @@ function runPass(
       const addOnStore = accumulate && heapOut === null;
       // 1. V = Bᵀ d B for every tile of the chunk (t = (image in group, th, tw)): four channels at a
       // time in WebAssembly where it can (and the heap holds the chunk), else tile by tile in JS.
-      if (heapOut === null && !(useSimd && inputTransformChunkSimd(v, padded, t0, tc, { IC, TH, TW, PH, PW }, heap))) {
+      if (heapOut === null && !(useSimd && inputTransformChunkSimd(v(), padded, t0, tc, { IC, TH, TW, PH, PW }, heap))) {
         for (let tl = 0; tl < tc; tl++) {
           const t = t0 + tl;
           const tw = t % TW;
           const rest = (t - tw) / TW;
           const th = rest % TH;
           const nl = (rest - th) / TH;
-          inputTransform(v, tl, tc, IC, padded, ((nl * PH + 2 * th) * PW + 2 * tw) * IC, o);
+          inputTransform(v(), tl, tc, IC, padded, ((nl * PH + 2 * th) * PW + 2 * tw) * IC, o);
         }
       }
       // 2. M[ξ] = V[ξ] · U[ξ]: 16 independent [tc, IC] · [IC, OC] products.
       for (let xi = 0; heapOut === null && xi < 16; xi++) {
         gemm(
-          m.subarray(xi * tc * OC, (xi + 1) * tc * OC), v.subarray(xi * tc * IC, (xi + 1) * tc * IC),
+          m().subarray(xi * tc * OC, (xi + 1) * tc * OC), v().subarray(xi * tc * IC, (xi + 1) * tc * IC),
           u.subarray(xi * IC * OC, (xi + 1) * IC * OC), tc, OC, IC, 'nn', false,
         );
       }
@@ -204,7 +211,7 @@ function runPass(
       // value finite, the chunk's rows are copied (or added) whole. Otherwise they are stored tile
       // by tile (clipped to the image), and a tile with a non-finite value is recomputed by the
       // direct loops; in JS the bias and the ReLU come with that store.
-      const chunkOut = heapOut ?? (useSimdOut ? outputTransformChunkSimd(m, tc, OC, bias, relu, TW, heap) : null);
+      const chunkOut = heapOut ?? (useSimdOut ? outputTransformChunkSimd(m(), tc, OC, bias, relu, TW, heap) : null);
       if (chunkOut !== null && allZero(chunkOut.flags)) {
         storeBands(out, chunkOut.yt, t0 / TW, tc / TW, n0, TH, OH, OW, OC, addOnStore);
         continue;
@@ -216,9 +223,8 @@ function runPass(
         ({ yt, flags } = chunkOut);
         ytRow = 2 * TW * OC;
       } else {
-        if (ytJs === null) ytJs = new Float32Array(4 * tc0 * OC); // (tc, 2, 2, OC)
-        for (let tl = 0; tl < tc; tl++) outputTransformTile(ytJs, m, tl, tc, OC);
-        yt = ytJs;
+        yt = ytJs();
+        for (let tl = 0; tl < tc; tl++) outputTransformTile(yt, m(), tl, tc, OC);
         ytRow = 2 * OC;
       }
       for (let tl = 0; tl < tc; tl++) {
