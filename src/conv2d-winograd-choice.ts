@@ -73,16 +73,18 @@ export function conv2dForwardWithWinograd(
 
 /**
  * True when the input gradient runs as Winograd rather than on the direct SIMD kernels, both
- * applying: many output channels (the 16 GEMMs' K), at least 16 input channels (their N) and an
- * image whose 2×2 tiles waste at most a fifth of the work. Measured here (2026-11-29 07:08, one
- * process, median of 21, Winograd against direct, two rounds): Keras's convnet's second conv
- * 32×13×13×32→64 'valid' 1.22× / 1.79×, 32×14×14×32→64 1.22× / 1.50×, 4×28×28×32→128 1.42× / 1.45×,
- * 32×14×14×16→64 1.26× / 1.25×; lost or even on 32×7×7×32→64 (0.88×, 49 pixels in 64 tile
- * pixels), 8×14×14×8→48 (0.66×) and 32×28×28×8→64 (0.95× / 1.01×).
+ * applying: enough channel pairs for the 16 GEMMs (CI·CO ≥ 512) and an image whose 2×2 tiles waste
+ * at most a fifth of the work. Measured here with the Winograd chunks in wasm memory (2026-11-29
+ * 07:43, one process, median of 21, Winograd's time against direct's, two rounds): Keras's convnet's
+ * second conv 32×13×13×32→64 'valid' 1.56× / 1.65× faster, 32×14×14×32→64 1.65× / 1.78×,
+ * 32×14×14×32→32 1.54× / 1.54×, 32×14×14×16→64 1.64× / 1.65×, 32×28×28×8→64 1.49× / 1.46×; even or
+ * mixed below 512 pairs or on 7×7 (64 tile pixels for 49): 32×14×14×16→16 1.06× / 1.01×,
+ * 32×7×7×32→32 1.20× / 0.83×, 32×14×14×8→16 0.64× / 1.03×; lost at 32×28×28×8→8 (0.70× / 0.79×).
+ * So the zoo resnet's layers (8 and 16 channels) keep the direct kernels.
  */
 function winogradInputGradBeatsDirect(s: Conv2dShape): boolean {
   const tilePixels = 4 * Math.ceil(s.H / 2) * Math.ceil(s.W / 2);
-  return s.CO >= 64 && s.CI >= 16 && tilePixels <= 1.2 * s.H * s.W;
+  return s.CI * s.CO >= 512 && tilePixels <= 1.2 * s.H * s.W;
 }
 
 /**

@@ -33,14 +33,15 @@ describe('which convolutions run as Winograd', () => {
     expect(conv2dUsesWinograd(conv2dShape(8, 28, 28, 32, 5, 5, 32, [1, 1], [1, 1], 'same'))).toBe(false);
   });
 
-  it('the input gradient: Winograd over the direct SIMD kernels with ≥ 64 output and ≥ 16 input channels on images the 2×2 tiles fit (Keras convnet\'s conv 2), direct elsewhere', () => {
+  it('the input gradient: Winograd over the direct SIMD kernels with ≥ 512 channel pairs on images the 2×2 tiles fit (Keras convnet\'s conv 2), direct elsewhere', () => {
     const rng = mulberry32(5);
     const cases: [Conv2dShape, 'winograd' | 'direct'][] = [
       [conv2dShape(3, 13, 13, 32, 3, 3, 64, [1, 1], [1, 1], 'valid'), 'winograd'], // 196 tile pixels for 169
       [shape3x3(2, 14, 14, 16, 64), 'winograd'],
+      [shape3x3(2, 14, 14, 32, 16), 'winograd'], // 512 pairs
       [shape3x3(6, 7, 7, 32, 64), 'direct'], // 64 tile pixels for 49
-      [shape3x3(2, 14, 14, 32, 48), 'direct'], // CO < 64
-      [shape3x3(2, 14, 14, 8, 64), 'direct'], // CI < 16
+      [shape3x3(2, 14, 14, 16, 16), 'direct'], // 256 pairs: the zoo resnet's second block
+      [shape3x3(2, 28, 28, 8, 8), 'direct'], // its first
     ];
     for (const [s, which] of cases) {
       expect(conv2dUsesWinograd(s) && conv2dDirectSimdInputApplies(s)).toBe(true);
