@@ -92,7 +92,6 @@ export { affineTransformForward, affineTransformBackward, type AffineShape, type
 export { winogradApplies, conv2dForwardWinograd, conv2dBackwardInputWinograd, type WinogradGemm } from './conv2d-winograd.js';
 export { filterTransform, inputTransform, outputTransformTile, gradOutputTransform, filterGradTransform } from './conv2d-winograd-transforms.js';
 export { conv2dBackwardFilterWinograd } from './conv2d-winograd-dw.js';
-export { conv2dBackwardFilterByImageGroups, filterGradScratchLength } from './conv2d-winograd-filter.js';
 export { clippedReluForward, clippedReluBackward } from './clipped-relu.js';
 export { clippedReluForwardSimd, clippedReluBackwardSimd } from './clipped-relu-simd.js';
 export { allFinite } from './all-finite.js';

@@ -4,13 +4,12 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { conv2d, sum, mul, setKernels, randomNormal, Rng } from '../../src/index.js';
 import { conv2dUsesWinograd, conv2dKeptWithWinograd, conv2dForwardWithWinograd, conv2dBackwardInputWithWinograd } from '../../src/conv2d-winograd-choice.js';
 import { conv2dShape, type Conv2dShape } from '../../kernels/conv-shape.js';
-import { conv2dForwardDirect, conv2dBackwardInputDirect, conv2dBackwardFilterDirect } from '../../kernels/conv2d.js';
+import { conv2dForwardDirect, conv2dBackwardInputDirect } from '../../kernels/conv2d.js';
 import { conv2dDirectSimdApplies, conv2dDirectSimdInputApplies, conv2dBackwardInputDirectSimd } from '../../kernels/conv2d-direct-simd.js';
 import { conv2dBackwardInputWinograd } from '../../kernels/conv2d-winograd.js';
 import { gemmFast } from '../../kernels/gemm-fast.js';
 import { reluInPlace } from '../../kernels/relu.js';
 import { conv2dForwardIm2col, conv2dBackwardInputIm2col } from '../../kernels/conv2d-im2col.js';
-import { conv2dBackwardFilterByImageGroups, filterGradScratchLength } from '../../kernels/conv2d-winograd-filter.js';
 import { expectClose, mulberry32, nanArray, randomArray, sumTolerance } from './helpers.js';
 import { firstDifference } from './same-bits.js';
 
@@ -100,31 +99,6 @@ describe('which convolutions run as Winograd', () => {
     conv2dBackwardInputWithWinograd(dxGot, dy, w, s);
     expect(firstDifference(dxGot, dxWant), 'dx').toBe(-1);
     expect(dxWant.some(Number.isFinite) && dxWant.some(Number.isNaN) && dxWant.some((v) => v === Infinity || v === -Infinity)).toBe(true);
-  });
-});
-
-describe('conv2dBackwardFilterByImageGroups', () => {
-  it('equals the direct filter gradient with one image a group (3 groups) and many images a group', () => {
-    const rng = mulberry32(11);
-    // 16·16·9·256 = 589,824 floats of cols an image, more than half of a 2^20-float group: one image each.
-    for (const s of [shape3x3(3, 16, 16, 256, 2), shape3x3(5, 6, 7, 4, 3)]) {
-      const x = randomArray(rng, s.N * s.H * s.W * s.CI);
-      const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
-      const start = randomArray(rng, 9 * s.CI * s.CO);
-      const want = start.slice();
-      conv2dBackwardFilterDirect(want, dy, x, s);
-      const got = start.slice();
-      conv2dBackwardFilterByImageGroups(got, dy, x, s, new Float32Array(filterGradScratchLength(s)));
-      // Each element sums N·OH·OW products (and the prefill).
-      expectClose(got, want, sumTolerance(s.N * s.OH * s.OW + 1), `N=${s.N} CI=${s.CI}`);
-    }
-    expect(filterGradScratchLength(shape3x3(3, 16, 16, 256, 2))).toBe(16 * 16 * 9 * 256);
-  });
-
-  it('names the op and the shapes when the scratch is too small', () => {
-    const s = shape3x3(2, 4, 4, 2, 3);
-    expect(() => conv2dBackwardFilterByImageGroups(new Float32Array(54), new Float32Array(96), new Float32Array(64), s, new Float32Array(10)))
-      .toThrow('conv2dBackwardFilterByImageGroups: scratch has 10 floats, needs 576 for input [2, 4, 4, 2] and filter [3, 3, 2, 3]');
   });
 });
 
