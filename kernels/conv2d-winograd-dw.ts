@@ -13,7 +13,7 @@
 //   S[ξ] [CI, CO] += V[ξ]ᵀ · E[ξ]        V = Bᵀ d B (the forward's input transform), E = Ã e Ãᵀ
 //   dw            += G̃ᵀ S G̃             once per call, after every tile
 //
-// What it optimizes: im2col + GEMM (conv2d-winograd-filter.ts, what ran before) multiplies 9·CI·CO
+// What it optimizes: im2col + GEMM by groups of images (what ran before) multiplies 9·CI·CO
 // per output pixel and first copies each pixel's 9·CI taps out of x in JS; here a 2×2 tile costs
 // 16·CI·CO multiplies where im2col spends 36·CI·CO (2.25× fewer), the 16 products S[ξ] are GEMMs
 // with K = the chunk's tiles, and the transforms are adds on WebAssembly SIMD (four channels per
