@@ -7,7 +7,6 @@ import { conv2dShape, type Conv2dShape } from '../../kernels/conv-shape.js';
 import { conv2dForwardDirect, conv2dBackwardInputDirect } from '../../kernels/conv2d.js';
 import { conv2dDirectSimdApplies, conv2dDirectSimdInputApplies, conv2dBackwardInputDirectSimd } from '../../kernels/conv2d-direct-simd.js';
 import { conv2dBackwardInputWinograd } from '../../kernels/conv2d-winograd.js';
-import { gemmFast } from '../../kernels/gemm-fast.js';
 import { reluInPlace } from '../../kernels/relu.js';
 import { conv2dForwardIm2col, conv2dBackwardInputIm2col } from '../../kernels/conv2d-im2col.js';
 import { expectClose, mulberry32, nanArray, randomArray, sumTolerance } from './helpers.js';
@@ -50,7 +49,7 @@ describe('which convolutions run as Winograd', () => {
       const got = prior.slice();
       conv2dBackwardInputWithWinograd(got, dy, w, s);
       const winograd = prior.slice();
-      conv2dBackwardInputWinograd(winograd, dy, w, s, gemmFast);
+      conv2dBackwardInputWinograd(winograd, dy, w, s, 'engine');
       const direct = prior.slice();
       conv2dBackwardInputDirectSimd(direct, dy, w, s);
       expect(firstDifference(winograd, direct), 'the two kernels differ in their last bits here').not.toBe(-1);
