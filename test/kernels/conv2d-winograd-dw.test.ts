@@ -11,7 +11,7 @@ import { gemmFast } from '../../kernels/gemm-fast.js';
 import { gemmNaive } from '../../kernels/gemm.js';
 import { simdAvailable } from '../../kernels/gemm-simd.js';
 import { createHeap, PAGE_BYTES } from '../../kernels/wasm/heap.js';
-import { compareArrays, expectClose, mulberry32, nanArray, randInt, randomArray, sumTolerance, type Rng, type Tolerance } from './helpers.js';
+import { compareArrays, expectClose, mulberry32, nanArray, randInt, randomArray, sumTolerance, winogradFilterGradTerms, type Rng, type Tolerance } from './helpers.js';
 import { expectSameNonFinite } from './non-finite.js';
 import { firstDifference } from './same-bits.js';
 import { spyHeap } from './heap-spy.js';
@@ -23,12 +23,10 @@ const label = (s: Conv2dShape): string =>
 
 /**
  * The tolerance against the twin, x and dy in [−1, 1], dw prefilled in [−1, 1]. sumTolerance(terms)
- * allows 2e-7 per summed product of magnitude ≤ 1. Each of the 16 sums S[ξ] adds T = N·⌈OH/2⌉·⌈OW/2⌉
- * products V·E with |V| ≤ 4 (Bᵀ d B adds 4 inputs with signs per entry) and |E| ≤ 4 (Ã e Ãᵀ adds up
- * to 4 of the tile's 4 values); a tap is G̃ᵀ S G̃, 16 sums with weights whose magnitudes add up to
- * (1 + ½ + ½)² = 4. So 4·16·T unit terms, plus the prefill's one.
+ * allows 2e-7 per summed product of magnitude ≤ 1: Winograd's 64·T unit terms (winogradFilterGradTerms,
+ * T = N·⌈OH/2⌉·⌈OW/2⌉ tiles), plus the prefill's one.
  */
-const dwTolerance = (s: Conv2dShape): Tolerance => sumTolerance(64 * s.N * Math.ceil(s.OH / 2) * Math.ceil(s.OW / 2) + 1);
+const dwTolerance = (s: Conv2dShape): Tolerance => sumTolerance(winogradFilterGradTerms(s) + 1);
 
 /** dw (random prefill: the kernel must add) from random x and dy, against the twin. */
 function expectAgreesWithTwin(rng: Rng, s: Conv2dShape, gemm: WinogradGemmChoice = 'engine'): void {
