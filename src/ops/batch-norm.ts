@@ -1,7 +1,8 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
-import { kernels } from '../kernel-table.js';
+import { batchNormKernels } from '../kernel-tables/batch-norm.js';
+import { reluKernels } from '../kernel-tables/relu.js';
 
 /**
  * Batch normalization over the last axis as one op (kernels/batch-norm.ts has the formulas):
@@ -40,7 +41,7 @@ export function batchNormTraining(x: Tensor, gamma: Tensor | null, beta: Tensor 
   const mean = allocFloat32(C);
   const variance = allocFloat32(C);
   const invStd = allocFloat32(C);
-  kernels().batchNormForwardTraining(y, mean, variance, invStd, x.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon, relu);
+  batchNormKernels().batchNormForwardTraining(y, mean, variance, invStd, x.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon, relu);
   const inputs = [x, gamma, beta].filter((t): t is Tensor => t !== null);
   const out = Tensor.fromOp('batchNorm', y, x.shape, inputs, (dout, owned) => {
     backward(relu ? masked(dout, owned, y, C) : dout, x, gamma, beta, mean, invStd, R, C, true);
@@ -52,7 +53,7 @@ export function batchNormTraining(x: Tensor, gamma: Tensor | null, beta: Tensor 
 export function batchNormInference(x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor | null, beta: Tensor | null, epsilon: number, relu = false): Tensor {
   const [R, C] = checkShapes('batchNorm', x, [['mean', mean], ['variance', variance], ['gamma', gamma], ['beta', beta]]);
   const y = allocFloat32(x.size); // (..., C)
-  kernels().batchNormForwardInference(y, x.data, mean.data, variance.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon, relu);
+  batchNormKernels().batchNormForwardInference(y, x.data, mean.data, variance.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon, relu);
   const inputs = [x, gamma, beta].filter((t): t is Tensor => t !== null);
   return Tensor.fromOp('batchNorm', y, x.shape, inputs, (dout, owned) => {
     const invStd = allocFloat32(C); // (C)
@@ -64,7 +65,7 @@ export function batchNormInference(x: Tensor, mean: Tensor, variance: Tensor, ga
 /** The fused ReLU's backward: dout where the output y > 0, else 0; in dout itself when it is handed over. */
 function masked(dout: Float32Array, owned: boolean, y: Float32Array, C: number): Float32Array {
   const dz = owned ? dout : allocFloat32(dout.length); // (..., C)
-  kernels().reluBackwardBias(dz, null, dout, y, C);
+  reluKernels().reluBackwardBias(dz, null, dout, y, C);
   return dz;
 }
 
@@ -75,7 +76,7 @@ function backward(
   const dx = x.requiresGrad ? allocFloat32(x.size) : null; // (..., C)
   const dgamma = gamma !== null && gamma.requiresGrad ? allocFloat32(C) : null; // (C)
   const dbeta = beta !== null && beta.requiresGrad ? allocFloat32(C) : null; // (C)
-  kernels().batchNormBackward(dx, dgamma, dbeta, dy, x.data, mean, invStd, gamma?.data ?? null, R, C, training);
+  batchNormKernels().batchNormBackward(dx, dgamma, dbeta, dy, x.data, mean, invStd, gamma?.data ?? null, R, C, training);
   if (dx !== null) accumulateGrad(x, dx, true);
   if (dgamma !== null) accumulateGrad(gamma as Tensor, dgamma, true);
   if (dbeta !== null) accumulateGrad(beta as Tensor, dbeta, true);
