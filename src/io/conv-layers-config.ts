@@ -51,7 +51,7 @@ function readOne(r: ConfigReader, key: string, fallback: number | undefined): nu
   return d;
 }
 
-/** The depthwise convolution (MobileNet's): in tatami/infer's core set. */
+/** The depthwise convolution (MobileNet's): in tatami/infer's modernCnnLayers (modern-cnn-set.ts). */
 export const DEPTHWISE_BUILDERS: LayerBuilders = {
   DepthwiseConv2D(r, base) {
     r.nulls('bias_constraint', 'depthwise_constraint');

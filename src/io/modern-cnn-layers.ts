@@ -32,7 +32,7 @@ function readFill(r: ConfigReader): RandomTransformArgs {
   };
 }
 
-/** ZeroPadding2D, ReLU and GlobalMaxPooling2D (MobileNet's and Teachable Machine's): in tatami/infer's core set. */
+/** ZeroPadding2D, ReLU and GlobalMaxPooling2D (MobileNet's and Teachable Machine's): in tatami/infer's modernCnnLayers (modern-cnn-set.ts). */
 export const CORE_MODERN_BUILDERS: LayerBuilders = {
   ZeroPadding2D: (r, base) => ({ layer: new ZeroPadding2D({ ...base, padding: r.get('padding') as SidesSpec }), weights: none }),
 
