@@ -1,10 +1,10 @@
 /**
  * tatami/infer/layers: the layer sets for tatami/infer's loadModel beyond its default, which holds
  * only the layers of a plain CNN classifier (Conv2D, Dense, the max and average pools, Flatten,
- * Reshape, Activation; dropout, noise and augmentation as the identity). Each set holds the default
- * too; importing one adds its layers' code to a bundle, and only that.
+ * Reshape, Activation, ReLU, Softmax; dropout, noise and augmentation as the identity). Each set
+ * holds the default too; importing one adds its layers' code to a bundle, and only that.
  *
- * - `modernCnnLayers`: and BatchNormalization, DepthwiseConv2D, ZeroPadding2D, ReLU, the global pools
+ * - `modernCnnLayers`: and BatchNormalization, DepthwiseConv2D, ZeroPadding2D, the global pools
  *   and the merges (Add, Concatenate, ...): ResNets, MobileNets, Teachable Machine's image models.
  * - `allLayers`: every layer class tatami can load.
  *

@@ -1,7 +1,7 @@
 /**
  * Builders of the core layers, the ones a plain CNN classifier is made of (the digit classifier of
  * `npm run train`, the CLI zoo's classic CNN and convnet): Conv2D, Dense, the max and average pools,
- * Flatten, Reshape and Activation. tatami/infer knows these by default (inference-layers.ts); the
+ * Flatten, Reshape, Activation, ReLU and Softmax. tatami/infer knows these by default (inference-layers.ts); the
  * layers of modern CNNs come with its opt-in set (modern-cnn-set.ts), and the full engine knows
  * them all (all-layers.ts).
  */
@@ -11,6 +11,7 @@ import { MaxPooling2D, AveragePooling2D } from '../layers/pooling.js';
 import { Flatten } from '../layers/flatten.js';
 import { Reshape } from '../layers/reshape.js';
 import { Activation } from '../layers/activation.js';
+import { ReLU, Softmax } from '../layers/advanced-activations.js';
 import type { ConfigReader } from './config-reader.js';
 import { readActivation } from './keras-values.js';
 import { readKernelBias } from './kernel-bias-config.js';
@@ -64,6 +65,24 @@ export const CORE_BUILDERS: LayerBuilders = {
 
   Activation: (r, base) => ({ layer: new Activation({ ...base, activation: readActivation(r) }), weights: none }),
 
+  ReLU(r, base) {
+    const maxValue = r.get('max_value');
+    if (maxValue !== null && maxValue !== undefined && typeof maxValue !== 'number') r.fail(`max_value must be a number or null, got ${show(maxValue)}`);
+    const layer = new ReLU({
+      ...base,
+      maxValue: (maxValue as number | null | undefined) ?? null,
+      negativeSlope: r.number('negative_slope', 0, 0, Infinity),
+      threshold: r.number('threshold', 0, -Infinity, Infinity),
+    });
+    return { layer, weights: none };
+  },
+
+  Softmax(r, base) {
+    const a = r.get('axis');
+    const axis = Array.isArray(a) && a.length === 1 ? a[0] : a ?? -1;
+    if (typeof axis !== 'number' || !Number.isInteger(axis)) r.fail(`axis ${show(a)} is not supported (tatami normalizes over one axis)`);
+    return { layer: new Softmax({ ...base, axis }), weights: none };
+  },
 };
 
 function pooling(r: ConfigReader, base: BaseArgs, Cls: typeof MaxPooling2D | typeof AveragePooling2D): BuiltLayer {

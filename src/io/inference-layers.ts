@@ -14,10 +14,10 @@ import { none, type Builder, type LayerBuilders } from './layer-from-config.js';
 const TRAINING_ONLY = 'Dropout SpatialDropout2D GaussianNoise GaussianDropout RandomFlip RandomTranslation RandomRotation RandomZoom RandomContrast'.split(' ');
 
 /** The classes `modernCnnLayers` adds to the core (test/io/infer-bundle.test.ts checks the list against the set). */
-export const MODERN_CNN_LAYERS = 'BatchNormalization DepthwiseConv2D ZeroPadding2D ReLU GlobalAveragePooling2D GlobalMaxPooling2D Add Subtract Multiply Average Maximum Minimum Concatenate'.split(' ');
+export const MODERN_CNN_LAYERS = 'BatchNormalization DepthwiseConv2D ZeroPadding2D GlobalAveragePooling2D GlobalMaxPooling2D Add Subtract Multiply Average Maximum Minimum Concatenate'.split(' ');
 
 /** The other classes tatami supports, which only `allLayers` brings (the test checks the list). */
-export const OPT_IN_LAYERS = 'Embedding SeparableConv2D Conv2DTranspose Cropping2D Conv1D LeakyReLU ELU Softmax PReLU Rescaling UpSampling2D Resizing CenterCrop LayerNormalization Permute RepeatVector'.split(' ');
+export const OPT_IN_LAYERS = 'Embedding SeparableConv2D Conv2DTranspose Cropping2D Conv1D LeakyReLU ELU PReLU Rescaling UpSampling2D Resizing CenterCrop LayerNormalization Permute RepeatVector'.split(' ');
 
 const identity = (className: string): Builder => (r, base) => {
   // Its options only shape the training behaviour, which this layer does not have.

@@ -1,7 +1,7 @@
 /**
  * tatami/infer's opt-in set `modernCnnLayers`: the core layers (inference-layers.ts) and the layers
  * the CLI zoo's ResNet and MobileNet and Teachable Machine's image models add to them:
- * BatchNormalization, DepthwiseConv2D, ZeroPadding2D, ReLU, the global pools, and the merges of graph
+ * BatchNormalization, DepthwiseConv2D, ZeroPadding2D, the global pools, and the merges of graph
  * models (issue 12). The full engine's loader knows these builders too (all-layers.ts).
  */
 import { BatchNormalization } from '../layers/batch-normalization.js';
