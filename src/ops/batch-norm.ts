@@ -8,7 +8,7 @@ import { reluKernels } from '../kernel-tables/relu.js';
  * Batch normalization over the last axis as one op (kernels/batch-norm.ts has the formulas):
  * x [..., C]; gamma, beta [C] or null (absent: γ = 1, β = 0); in inference also mean, variance [C].
  * The backward is the fused kernel: one pass for the two channel sums, one for dx. The kernels come
- * from src/kernel-table.ts: the WebAssembly SIMD ones (kernels/batch-norm-simd.ts, JS passes where SIMD
+ * from src/kernel-tables/batch-norm.ts: the WebAssembly SIMD ones (kernels/batch-norm-simd.ts, JS passes where SIMD
  * is missing), or the naive loops of kernels/batch-norm.ts under setKernels('reference').
  *
  * `relu`: a ReLU fused after it (chosen by the model's graph, src/models/graph.ts): the forward

@@ -8,7 +8,7 @@ import { type Operand, asTensor, passGrad } from './operand.js';
 /**
  * Elementwise binary ops with NumPy broadcasting: y = a ∘ b.
  *
- * The forward is one call to the table's binaryBroadcast (src/kernel-table.ts). Each op's backward, written under it, forms the
+ * The forward is one call to the table's binaryBroadcast (src/kernel-tables/elementwise.ts). Each op's backward, written under it, forms the
  * gradient of each input over the output's shape (dout · ∂y/∂input) and passes it down with
  * passGrad, which sums it back to the input's shape (the backward of broadcasting). Gradients that
  * are dout itself (add, sub) are passed without forming anything (passIdentity).
