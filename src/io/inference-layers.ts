@@ -8,6 +8,7 @@
  */
 import { TrainingOnly } from '../layers/training-only.js';
 import { CORE_BUILDERS } from './core-layers-config.js';
+import type { ConstraintReader } from './config-reader.js';
 import { none, type Builder, type LayerBuilders } from './layer-from-config.js';
 
 /** Classes that act in training only: the identity in inference. */
@@ -26,6 +27,16 @@ const identity = (className: string): Builder => (r, base) => {
 };
 
 export const coreLayers: LayerBuilders = { ...CORE_BUILDERS, ...Object.fromEntries(TRAINING_ONLY.map((c) => [c, identity(c)])) };
+
+/**
+ * A weight constraint is a projection fit applies after each step; inference takes no step, so
+ * tatami/infer accepts the key whatever its value and builds the layer without one, as it loads
+ * the layers above that act only in training.
+ */
+export const inertConstraint: ConstraintReader = (r, key) => {
+  r.accept(key);
+  return null;
+};
 
 /** For a class tatami supports outside a loader's set: the import that brings it. */
 export function importFor(cls: string): string | undefined {

@@ -1,12 +1,11 @@
 /**
  * The keys every layer with a kernel and a bias shares in Keras configs (Dense, Conv2D,
  * Conv2DTranspose, Conv1D; see KernelBias): activation, use_bias, both initializers, both
- * regularizers and both constraints.
+ * regularizers and both constraints (read as the loader says: ConfigReader.constraint).
  */
 import type { ConfigReader } from './config-reader.js';
 import { readActivation, readInitializer } from './keras-values.js';
 import { readRegularizer } from './regularizer-config.js';
-import { readConstraint } from './constraint-config.js';
 import type { KernelBiasArgs } from '../layers/kernel-bias.js';
 
 export function readKernelBias(r: ConfigReader): KernelBiasArgs {
@@ -17,7 +16,7 @@ export function readKernelBias(r: ConfigReader): KernelBiasArgs {
     biasInitializer: readInitializer(r, 'bias_initializer', 'zeros'),
     kernelRegularizer: readRegularizer(r, 'kernel_regularizer'),
     biasRegularizer: readRegularizer(r, 'bias_regularizer'),
-    kernelConstraint: readConstraint(r, 'kernel_constraint'),
-    biasConstraint: readConstraint(r, 'bias_constraint'),
+    kernelConstraint: r.constraint('kernel_constraint'),
+    biasConstraint: r.constraint('bias_constraint'),
   };
 }

@@ -9,7 +9,7 @@
  * core ones (inference-layers.ts), so a bundle carries only the layers it can build.
  */
 import type { Layer, SymbolicShape } from '../layers/layer.js';
-import { ConfigReader } from './config-reader.js';
+import { ConfigReader, type ConstraintReader } from './config-reader.js';
 import { refuseOutOfScope } from './out-of-scope.js';
 import { readDtype } from './keras-values.js';
 import { readRegularizer } from './regularizer-config.js';
@@ -40,6 +40,12 @@ export type LayerBuilders = Readonly<Record<string, Builder>>;
 /** What a loader builds layers from: its builders, and where to find the ones it lacks. */
 export interface LayerSet {
   readonly builders: LayerBuilders;
+  /**
+   * How weight constraints are read: the full engine reads them (constraint-config.ts), for fit to
+   * project the weights after each step; tatami/infer, which never steps, takes them as inert
+   * (inference-layers.ts), so it carries none of their code.
+   */
+  readonly constraints: ConstraintReader;
   /** For a class tatami supports but `builders` lacks: how to get it (e.g. which import), if anywhere. */
   readonly elsewhere?: (className: string) => string | undefined;
 }
@@ -86,7 +92,7 @@ export function layerFromConfig(className: string, config: Record<string, unknow
     if (where !== undefined) throw new Error(`${prefix}: layer '${name}' has class ${className}, which this loader was not given: ${where}`);
     throw new Error(`${prefix}: layer '${name}' has class ${className}, which tatami does not support (supported: ${Object.keys(set.builders).join(', ')})`);
   }
-  const r = new ConfigReader(config, `${prefix}: layer '${name}' (${className})`, kerasMajor);
+  const r = new ConfigReader(config, `${prefix}: layer '${name}' (${className})`, kerasMajor, set.constraints);
   let built: BuiltLayer;
   try {
     built = set.builders[cls](r, readCommon(r, name));
