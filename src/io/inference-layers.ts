@@ -26,6 +26,7 @@ const identity = (className: string): Builder => (r, base) => {
   return { layer: new TrainingOnly(className, base), weights: none };
 };
 
+/** tatami/infer's default: the core builders, and the training-only layers as the identity. */
 export const coreLayers: LayerBuilders = { ...CORE_BUILDERS, ...Object.fromEntries(TRAINING_ONLY.map((c) => [c, identity(c)])) };
 
 /**
