@@ -1,8 +1,9 @@
 /**
  * Every layer class tatami loads, by Keras class name: the core layers (core-layers-config.ts), those
- * of modern CNNs (BatchNormalization, DepthwiseConv2D, ZeroPadding2D, ReLU, the global pools, the
- * merges: modern-cnn-set.ts) and the rest: Dropout and the other layers that act in training only, Embedding, the transposed and
- * 1-D convolutions, SeparableConv2D, resizing, normalization, noise and augmentation. The full
+ * of modern CNNs (BatchNormalization, DepthwiseConv2D, ZeroPadding2D, the global pools, the merges:
+ * modern-cnn-set.ts) and the rest: Dropout and the other layers that act in training only,
+ * Embedding, the transposed and 1-D convolutions, SeparableConv2D, resizing, normalization, noise and
+ * augmentation. The full
  * engine's loadModel knows all of them; tatami/infer takes them when asked
  * (`loadModel(source, { layers: allLayers })`, with allLayers from 'tatami/infer/layers').
  */

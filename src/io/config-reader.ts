@@ -4,20 +4,15 @@
  * neutral one (a regularizer that must be null, `groups` that must be 1) are checked, not ignored.
  */
 import { type JsonObject, own, show } from './safe-json.js';
-import type { Constraint } from '../constraints.js';
-
-/** How a loader reads a weight constraint under `key` (kernel_constraint, bias_constraint). */
-export type ConstraintReader = (r: ConfigReader, key: string) => Constraint | null;
 
 export class ConfigReader {
   private readonly seen = new Set<string>();
 
   /**
    * `who` prefixes every error, e.g. "loadModel: layer 'conv2d' (Conv2D)"; `kerasMajor` is the Keras
-   * version whose meanings the file uses (io/keras-flavor.ts); `constraints` reads weight constraints,
-   * as the loader says (layer-from-config.ts's LayerSet); without it only null is taken.
+   * version whose meanings the file uses (io/keras-flavor.ts).
    */
-  constructor(readonly config: JsonObject, readonly who: string, readonly kerasMajor: 2 | 3 = 2, private readonly constraints?: ConstraintReader) {}
+  constructor(readonly config: JsonObject, readonly who: string, readonly kerasMajor: 2 | 3 = 2) {}
 
   fail(message: string): never {
     throw new Error(`${this.who}: ${message}`);
@@ -48,13 +43,6 @@ export class ConfigReader {
   /** Keys that must be null or absent, such as regularizers and constraints. */
   nulls(...keys: string[]): void {
     for (const k of keys) this.only(k, [null], `${k}`);
-  }
-
-  /** The weight constraint under `key`, read by the loader's reader, or null. */
-  constraint(key: string): Constraint | null {
-    if (this.constraints !== undefined) return this.constraints(this, key);
-    this.nulls(key);
-    return null;
   }
 
   int(key: string, fallback?: number, min = 1, max = 2 ** 31 - 1): number {

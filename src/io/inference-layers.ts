@@ -8,8 +8,7 @@
  */
 import { TrainingOnly } from '../layers/training-only.js';
 import { CORE_BUILDERS } from './core-layers-config.js';
-import type { ConstraintReader } from './config-reader.js';
-import { none, type Builder, type LayerBuilders } from './layer-from-config.js';
+import { none, type Builder, type ConstraintReader, type LayerBuilders } from './layer-from-config.js';
 
 /** Classes that act in training only: the identity in inference. */
 const TRAINING_ONLY = 'Dropout SpatialDropout2D GaussianNoise GaussianDropout RandomFlip RandomTranslation RandomRotation RandomZoom RandomContrast'.split(' ');

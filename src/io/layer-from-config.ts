@@ -9,11 +9,12 @@
  * core ones (inference-layers.ts), so a bundle carries only the layers it can build.
  */
 import type { Layer, SymbolicShape } from '../layers/layer.js';
-import { ConfigReader, type ConstraintReader } from './config-reader.js';
+import { ConfigReader } from './config-reader.js';
 import { refuseOutOfScope } from './out-of-scope.js';
 import { readDtype } from './keras-values.js';
 import { readRegularizer } from './regularizer-config.js';
 import type { L1L2, ActivityReduction } from '../regularizers.js';
+import type { Constraint } from '../constraints.js';
 
 /** A weight a layer will create: its Keras name and shape. */
 export type WeightShape = readonly [name: string, shape: readonly number[]];
@@ -32,7 +33,11 @@ export interface BaseArgs {
   readonly activityReduction: ActivityReduction;
 }
 
-export type Builder = (r: ConfigReader, base: BaseArgs) => BuiltLayer;
+/** How a loader reads a weight constraint (kernel_constraint, bias_constraint) under `key`. */
+export type ConstraintReader = (r: ConfigReader, key: string) => Constraint | null;
+
+/** A class's builder: its config, the keys every layer shares, and how this loader reads weight constraints. */
+export type Builder = (r: ConfigReader, base: BaseArgs, constraints: ConstraintReader) => BuiltLayer;
 
 /** The builders a loader knows, by Keras class name. */
 export type LayerBuilders = Readonly<Record<string, Builder>>;
@@ -92,10 +97,10 @@ export function layerFromConfig(className: string, config: Record<string, unknow
     if (where !== undefined) throw new Error(`${prefix}: layer '${name}' has class ${className}, which this loader was not given: ${where}`);
     throw new Error(`${prefix}: layer '${name}' has class ${className}, which tatami does not support (supported: ${Object.keys(set.builders).join(', ')})`);
   }
-  const r = new ConfigReader(config, `${prefix}: layer '${name}' (${className})`, kerasMajor, set.constraints);
+  const r = new ConfigReader(config, `${prefix}: layer '${name}' (${className})`, kerasMajor);
   let built: BuiltLayer;
   try {
-    built = set.builders[cls](r, readCommon(r, name));
+    built = set.builders[cls](r, readCommon(r, name), set.constraints);
   } catch (e) {
     // A tatami constructor's own message (e.g. "Dense: units must be ...") gets the layer's name.
     const msg = (e as Error).message;
