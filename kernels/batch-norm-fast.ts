@@ -29,7 +29,7 @@
  * on-stack replacement kicks in, separately for each loop.
  */
 
-import { reluInPlace } from './relu.js';
+import { reluInPlace, reluBackwardBias } from './relu.js';
 
 // Every pass walks the rows in blocks of ROWS, and within a block channel by channel down its
 // ROWS rows: a channel's constants are read, and its sums updated, once per block instead of once
@@ -183,12 +183,17 @@ export function batchNormForwardInference(
   if (relu) reluInPlace(y);
 }
 
-/** Backward of either mode (batch-norm.ts batchNormBackwardNaive); accumulates into dx, dγ, dβ. */
+/** Backward of either mode (batch-norm.ts batchNormBackwardNaive, `reluOut` included); accumulates into dx, dγ, dβ. */
 export function batchNormBackward(
   dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null,
-  dy: Float32Array, x: Float32Array, mean: Float32Array, invStd: Float32Array, gamma: Float32Array | null,
-  R: number, C: number, training: boolean,
+  dyIn: Float32Array, x: Float32Array, mean: Float32Array, invStd: Float32Array, gamma: Float32Array | null,
+  R: number, C: number, training: boolean, reluOut: Float32Array | null = null,
 ): void {
+  let dy = dyIn;
+  if (reluOut !== null) {
+    dy = new Float32Array(R * C); // (R, C) the fused ReLU's gradient, as batch-norm.ts
+    reluBackwardBias(dy, null, dyIn, reluOut, C);
+  }
   // Pass 1: Σ dy and Σ dy·x per channel.
   const S1 = new Float64Array(C); // (C) Σ dy
   const S2 = new Float64Array(C); // (C) Σ dy·x

@@ -5,8 +5,9 @@
 //
 //   batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormBackwardSimd:
 //   the signatures and contracts of batch-norm-fast.ts's functions (forwards overwrite, the
-//   backward accumulates into dx, dγ, dβ). A fused ReLU (`relu`) runs on y while it is still in
-//   the heap, the module's relu_in_place: no second trip through wasm memory.
+//   backward accumulates into dx, dγ, dβ). A fused ReLU (`relu`) runs in the pass that writes y
+//   (bn_affine_relu), and its gradient (`reluOut`) masks dy in the pass that sums it
+//   (bn_dsums_masked): relu.ts's bits, no pass of their own.
 //
 // What it optimizes: the JS passes cost ~1–3 ns per float (scalar, with float32 ↔ float64
 // conversions); here each operand crosses into wasm memory with one TypedArray.set (~0.1 ns per
@@ -28,7 +29,8 @@ interface BatchNormExports {
   bn_dsums(u: number, v: number, s1: number, s2: number, rows: number, cVec: number): void;
   bn_affine(y: number, x: number, k: number, a: number, b: number, rows: number, cVec: number): void;
   bn_dx(dx: number, dy: number, x: number, k: number, a: number, b: number, d: number, rows: number, cVec: number): void;
-  relu_in_place(p: number, nVec: number): void;
+  bn_affine_relu(y: number, x: number, k: number, a: number, b: number, rows: number, cVec: number): void;
+  bn_dsums_masked(u: number, v: number, s1: number, s2: number, rows: number, cVec: number, m: number): void;
 }
 
 // Built and instantiated on a heap at its first call there, then the same instance (WasmHeap.instance;
@@ -74,8 +76,7 @@ export function batchNormForwardTrainingSimd(
   const P = scaleShift(mu, s, gamma, beta, C); // [A, B] per channel
   place(f32, a.a, C, (c) => P[2 * c]);
   place(f32, a.b, C, (c) => P[2 * c + 1] + P[2 * c] * K[c]);
-  k.bn_affine(a.rows * 4, a.rows * 4, a.k * 4, a.a * 4, a.b * 4, R, C / 4);
-  if (relu) k.relu_in_place(a.rows * 4, n / 4);
+  (relu ? k.bn_affine_relu : k.bn_affine)(a.rows * 4, a.rows * 4, a.k * 4, a.a * 4, a.b * 4, R, C / 4);
   y.set(f32.subarray(a.rows, a.rows + n));
 }
 
@@ -99,32 +100,37 @@ export function batchNormForwardInferenceSimd(
   place(f32, a.a, C, (c) => (gamma === null ? 1 : gamma[c]) / Math.sqrt(variance[c] + epsilon));
   place(f32, a.b, C, (c) => (beta === null ? 0 : beta[c]));
   f32.set(x, a.rows);
-  k.bn_affine(a.rows * 4, a.rows * 4, a.k * 4, a.a * 4, a.b * 4, R, C / 4);
-  if (relu) k.relu_in_place(a.rows * 4, n / 4);
+  (relu ? k.bn_affine_relu : k.bn_affine)(a.rows * 4, a.rows * 4, a.k * 4, a.a * 4, a.b * 4, R, C / 4);
   y.set(f32.subarray(a.rows, a.rows + n));
 }
 
-/** The backward of batch-norm-fast.ts on SIMD in training mode (accumulates into dx, dγ, dβ). */
+/** The backward of batch-norm-fast.ts on SIMD in training mode (accumulates into dx, dγ, dβ; dy masked by `reluOut` first when given). */
 export function batchNormBackwardSimd(
   dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null,
   dy: Float32Array, x: Float32Array, mean: Float32Array, invStd: Float32Array, gamma: Float32Array | null,
-  R: number, C: number, training: boolean, heap: WasmHeap = engineHeap(),
+  R: number, C: number, training: boolean, reluOut: Float32Array | null = null, heap: WasmHeap = engineHeap(),
 ): void {
   const n = R * C;
   const a = at(C);
-  const DY = a.rows, X = a.rows + n, DX = a.rows + 2 * n; // (R, C) each
-  const views = training && usable(R, C) ? heap.views((DX + (dx === null ? 0 : n)) * 4) : null;
+  const DY = a.rows, X = a.rows + n, DX = a.rows + 2 * n; // (R, C) each; DX holds reluOut until dx comes in
+  const views = training && usable(R, C) ? heap.views((DX + (dx === null && reluOut === null ? 0 : n)) * 4) : null;
   if (views === null) {
-    batchNormBackward(dx, dgamma, dbeta, dy, x, mean, invStd, gamma, R, C, training);
+    batchNormBackward(dx, dgamma, dbeta, dy, x, mean, invStd, gamma, R, C, training, reluOut);
     return;
   }
   const { f32 } = views;
   const k = exports(heap);
   f32.fill(0, a.s1, a.rows);
-  f32.set(dy, DY);
+  f32.set(dy.subarray(0, n), DY);
   f32.set(x, X);
-  // Pass 1: Σ dy and Σ dy·x; dγ, dβ and the dx constants in float64 from them.
-  k.bn_dsums(DY * 4, X * 4, a.s1 * 4, a.s2 * 4, R, C / 4);
+  // Pass 1: Σ dy and Σ dy·x (dy masked by the fused ReLU's output first, in place); dγ, dβ and the
+  // dx constants in float64 from them.
+  if (reluOut === null) {
+    k.bn_dsums(DY * 4, X * 4, a.s1 * 4, a.s2 * 4, R, C / 4);
+  } else {
+    f32.set(reluOut.subarray(0, n), DX);
+    k.bn_dsums_masked(DY * 4, X * 4, a.s1 * 4, a.s2 * 4, R, C / 4, DX * 4);
+  }
   const P = gradientConstants(dgamma, dbeta, new Float64Array(f32.buffer, a.s1 * 4, C), new Float64Array(f32.buffer, a.s2 * 4, C), mean, invStd, gamma, R, C);
   if (dx === null) return;
   // Pass 2: dx += A·dy + B·(x − μ) + (D + B·μ), the training dx shifted by the float32 mean.

@@ -17,8 +17,10 @@
  * (training: the chain rule through μ and σ², e.g. Ioffe & Szegedy 2015, §3.)
  *
  * With `relu` (a ReLU layer right after, fused by the model's graph: src/models/graph.ts) the
- * forwards write max(y, 0) instead (relu.ts's reluInPlace: NaN and ±0 kept); its backward, dy masked
- * where that output is 0, is the op's (src/ops/batch-norm.ts), so the backward kernels do not change.
+ * forwards write max(y, 0) instead (relu.ts's reluInPlace: NaN and ±0 kept); the backwards, given
+ * that output (`reluOut`), first mask dy where it is not > 0 (relu.ts's reluBackwardBias), so the
+ * fused pair has the same gradient as the two layers one after the other.
+ *   with relu   dy[r,c] ← reluOut[r,c] > 0 ? dy[r,c] : 0    before the formulas below (dy itself is not written)
  *
  * Buffers: x, y, dy, dx [R, C]; γ, β, μ, σ², s, dγ, dβ [C]. Forwards overwrite y (and, in training,
  * μ, σ² and s); backwards accumulate into dx, dγ, dβ (any of which may be null: not wanted). All
@@ -27,7 +29,7 @@
  * The naive versions below walk one channel at a time, as the formulas read (a strided walk down
  * the rows); batch-norm-fast.ts has the row-major versions.
  */
-import { reluInPlace } from './relu.js';
+import { reluInPlace, reluBackwardBias } from './relu.js';
 
 /** Training forward: y, mean μ, biased variance σ², invStd s = 1/√(σ² + ε); overwrites all four. Then the ReLU when `relu`. */
 export function batchNormForwardTrainingNaive(
@@ -76,12 +78,18 @@ export function batchNormForwardInferenceNaive(
  * Backward of either mode; accumulates into dx, dγ, dβ (each may be null). `training` says whether
  * μ and σ² were the batch's own (their gradient flows into dx) or given. μ is the mean used by the
  * forward and s its 1/√(σ² + ε) (in inference: computed from the moving variance by the caller).
+ * `reluOut`: the forward's output when a ReLU was fused (dy is masked by it first), else null.
  */
 export function batchNormBackwardNaive(
   dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null,
-  dy: Float32Array, x: Float32Array, mean: Float32Array, invStd: Float32Array, gamma: Float32Array | null,
-  R: number, C: number, training: boolean,
+  dyIn: Float32Array, x: Float32Array, mean: Float32Array, invStd: Float32Array, gamma: Float32Array | null,
+  R: number, C: number, training: boolean, reluOut: Float32Array | null = null,
 ): void {
+  let dy = dyIn;
+  if (reluOut !== null) {
+    dy = new Float32Array(R * C); // (R, C) the fused ReLU's gradient
+    reluBackwardBias(dy, null, dyIn, reluOut, C);
+  }
   for (let c = 0; c < C; c++) {
     const mu = mean[c];
     const s = invStd[c];

@@ -13,12 +13,21 @@
 // zero padding around it (xp, so no tap needs a bounds test), and the module
 // (wasm/conv2d-direct-module.ts) reads each window where it lies, 4 output pixels × 8 output
 // channels per register tile, as the GEMM's micro-kernel does with rows of cols.
-//   - Output rows are computed 4 pixels at a time: y goes through a scratch whose rows are OW
-//     rounded up to 4, and xp is wide enough for the extra pixels' windows; they are never copied out.
+//   - Output rows are computed 4 pixels at a time, and the 1 or 2 pixels left at the end of a row
+//     by a tile of 2 (3 left: a tile of 4): y goes through a scratch whose rows are OW rounded up
+//     that way (tiledWidth), and xp is wide enough for the extra pixels' windows; they are never
+//     copied out.
 //   - The input gradient at stride 1 is the same kernel run on the zero-padded dy with the filter
 //     turned 180° and its channel axes swapped: dx[ih, iw] = Σ_{kh', kw'} dyp[ih + kh', iw + kw'] · w'[kh', kw']
 //     with dyp = dy padded by KH − 1 − padTop above and KW − 1 − padLeft on the left, and
 //     w'[kh', kw', co, ci] = w[KH−1−kh', KW−1−kw', ci, co]. It adds onto dx (conv_add).
+//     At stride sH × sW, dx splits into sH·sW phases (ih mod sH, iw mod sW): the pixels of phase
+//     (ph, pw) are reached only by the taps kh ≡ ph + padTop (mod sH), kw likewise, each from dy at
+//     oh = a + q − j for ih = ph + sH·a and kh = k0 + sH·j (q = ⌊(ph + padTop)/sH⌋). So each phase
+//     is a stride-1 convolution of dy with its own sub-filter, the same kernel again, writing every
+//     sH-th row and sW-th pixel of dx (its yRow and yCol). No zeros are inserted into dy, and the
+//     cols matrix and col2im's scatter of the im2col path are gone. Phases that no tap reaches
+//     (a 1×1 kernel at stride 2) keep dx as it was.
 //   - The filter gradient reads xp again (rebuilt from x, which the op keeps instead of cols), one
 //     tile of 4 taps × 8 channels per output row, summed in float32 lanes like the GEMM's.
 //
@@ -41,12 +50,14 @@ import { engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
 
 type ConvRowsFn = (
   y: number, x: number, w: number, bias: number, nRows: number, nTiles: number, nCo: number,
-  KH: number, kwci: number, xCol: number, xKh: number, xRow: number, coBytes: number, nImages: number, xImg: number,
+  KH: number, kwci: number, xCol: number, xKh: number, xRow: number, coBytes: number, nImages: number, xImg: number, yCol: number, yRow: number,
 ) => void;
 
 interface DirectExports {
   conv_bias: ConvRowsFn;
   conv_add: ConvRowsFn;
+  conv_bias_2: ConvRowsFn;
+  conv_add_2: ConvRowsFn;
   conv_filter_grad(
     dw: number, x: number, dy: number, off: number, nRows: number, OW: number, nK4: number, nCo: number,
     xCol: number, xRow: number, coBytes: number, nImages: number, xImg: number,
@@ -71,44 +82,90 @@ export function conv2dDirectSimdApplies(s: Conv2dShape): boolean {
   return simdAvailable && !pointwise && s.dilationH === 1 && s.dilationW === 1 && s.CO % 8 === 0 && s.CO <= MAX_CHANNELS;
 }
 
-/** True where the input gradient runs here: as above with the channel roles swapped, at stride 1. */
+/** True where the input gradient runs here: as above with the channel roles swapped (CI a multiple of 8, ≤ 32). */
 export function conv2dDirectSimdInputApplies(s: Conv2dShape): boolean {
-  return conv2dDirectSimdApplies({ ...s, CO: s.CI }) && s.strideH === 1 && s.strideW === 1;
+  return conv2dDirectSimdApplies({ ...s, CO: s.CI });
 }
 
 /** The padded input of a direct convolution: height, width (floats per image = Hp·Wp·C). */
 interface Padded { Hp: number; Wp: number }
 
-/** The padded size that holds every window of OH × OW4 output pixels (OW4: OW rounded up to 4). */
-function paddedSize(OH: number, OW4: number, KH: number, KW: number, sH: number, sW: number): Padded {
-  return { Hp: (OH - 1) * sH + KH, Wp: (OW4 - 1) * sW + KW };
+/** The padded size that holds every window of OH × OWt output pixels (OWt: OW as tiled, tiledWidth). */
+function paddedSize(OH: number, OWt: number, KH: number, KW: number, sH: number, sW: number): Padded {
+  return { Hp: (OH - 1) * sH + KH, Wp: (OWt - 1) * sW + KW };
+}
+
+/**
+ * The row width the tiles cover: tiles of 4 pixels, and one of 2 when 1 or 2 pixels are left (14 →
+ * 14, not 16: the 14-pixel rows of the ResNet's second block did 1/8 more work than they keep).
+ */
+function tiledWidth(OW: number): number {
+  const rest = OW % 4;
+  return OW - rest + (rest === 0 ? 0 : rest <= 2 ? 2 : 4);
+}
+
+/**
+ * conv_bias (or conv_add, `add`) over rows of OWt = tiledWidth(…) pixels: the tiles of 4, then the
+ * tile of 2 at the end of each row, its x and y that many pixels on. Addresses and steps in bytes,
+ * the arguments of the module's functions (see its header) with the row width in pixels.
+ */
+function convTiles(
+  m: DirectExports, add: boolean, y: number, x: number, w: number, bias: number, nRows: number, OWt: number, nCo: number,
+  KH: number, kwci: number, xCol: number, xKh: number, xRow: number, coBytes: number, nImages: number, xImg: number, yCol: number, yRow: number,
+): void {
+  const n4 = Math.floor(OWt / 4);
+  if (n4 > 0) (add ? m.conv_add : m.conv_bias)(y, x, w, bias, nRows, n4, nCo, KH, kwci, xCol, xKh, xRow, coBytes, nImages, xImg, yCol, yRow);
+  if (OWt % 4 === 2) {
+    (add ? m.conv_add_2 : m.conv_bias_2)(y + 4 * n4 * yCol, x + 4 * n4 * xCol, w, bias, nRows, 1, nCo, KH, kwci, xCol, xKh, xRow, coBytes, nImages, xImg, yCol, yRow);
+  }
 }
 
 /**
  * heap[at ..] ← src [N, rows, cols, C] zero-padded to [N, Hp, Wp, C] with `top` rows above and
  * `left` columns on the left (rows and columns past Hp, Wp are left out: no window reads them).
- * src is first copied whole to heap[stage ..] (one memcpy), then row by row within the heap by the
- * module's pad_rows (a few thousand rows per call, each one memory.copy).
  */
 function placePadded(
   m: DirectExports, heap: Float32Array, at: number, stage: number, src: Float32Array, N: number, rows: number, cols: number, C: number, top: number, left: number, p: Padded,
 ): void {
-  const image = p.Hp * p.Wp * C;
-  heap.set(src.subarray(0, N * rows * cols * C), stage);
-  heap.fill(0, at, at + N * image);
-  const rowFloats = Math.max(0, Math.min(cols, p.Wp - left)) * C; // the part of each source row that lands inside
+  heap.fill(0, at, at + N * p.Hp * p.Wp * C);
+  const nCols = Math.max(0, Math.min(cols, p.Wp - left)); // the part of each source row that lands inside
   const nRows = Math.max(0, Math.min(rows, p.Hp - top));
-  if (rowFloats === 0 || nRows === 0) return;
-  m.pad_rows(4 * (at + (top * p.Wp + left) * C), 4 * stage, N, nRows, 4 * rowFloats, 4 * cols * C, 4 * p.Wp * C, 4 * rows * cols * C, 4 * image);
+  if (nCols === 0 || nRows === 0) return;
+  placeRows(m, heap, at + (top * p.Wp + left) * C, stage, src, N, rows, cols, C, p.Hp, p.Wp, nRows, nCols);
 }
 
-/** out [N·R, OW, C] ← the heap rows [N·R, OW4, C] (dropping the padding pixels of each row). */
-function copyRowsOut(out: Float32Array, heap: Float32Array, at: number, rows: number, OW: number, OW4: number, C: number): void {
-  if (OW === OW4) {
-    out.set(heap.subarray(at, at + rows * OW * C));
+/**
+ * heap[at ..] [N, Hh, Wh, C] ← the first nRows × nCols pixels of each image of src [N, rows, cols, C],
+ * each row `at` + row·Wh·C on (the rest of the heap image is left as it is). src is copied whole to
+ * heap[stage ..] (one memcpy), then, unless the layouts are the same, row by row within the heap by
+ * the module's pad_rows (a few thousand rows per call, each one memory.copy): a JS loop of a
+ * subarray and a set per row cost ~4% of a ResNet training step.
+ */
+function placeRows(
+  m: DirectExports, heap: Float32Array, at: number, stage: number, src: Float32Array, N: number, rows: number, cols: number, C: number,
+  Hh: number, Wh: number, nRows = rows, nCols = cols,
+): void {
+  const n = N * rows * cols * C;
+  if (rows === Hh && cols === Wh && nRows === rows && nCols === cols) {
+    heap.set(src.subarray(0, n), at);
     return;
   }
-  for (let r = 0; r < rows; r++) out.set(heap.subarray(at + r * OW4 * C, at + (r * OW4 + OW) * C), r * OW * C);
+  heap.set(src.subarray(0, n), stage);
+  m.pad_rows(4 * at, 4 * stage, N, nRows, 4 * nCols * C, 4 * cols * C, 4 * Wh * C, 4 * rows * cols * C, 4 * Hh * Wh * C);
+}
+
+/**
+ * out [N, rows, cols, C] ← the first rows × cols pixels of each image of heap[at ..] [N, Hh, Wh, C]:
+ * gathered by pad_rows into heap[stage ..] unless the layouts are the same, then one set.
+ */
+function takeRows(m: DirectExports, out: Float32Array, heap: Float32Array, at: number, stage: number, N: number, rows: number, cols: number, C: number, Hh: number, Wh: number): void {
+  const n = N * rows * cols * C;
+  if (rows === Hh && cols === Wh) {
+    out.set(heap.subarray(at, at + n));
+    return;
+  }
+  m.pad_rows(4 * stage, 4 * at, N, rows, 4 * cols * C, 4 * Wh * C, 4 * cols * C, 4 * Hh * Wh * C, 4 * rows * cols * C);
+  out.set(heap.subarray(stage, stage + n));
 }
 
 /**
@@ -128,12 +185,12 @@ export function conv2dForwardDirectSimd(
     naive(); // a non-finite weight must not meet the padding's zeros (see the header)
     return;
   }
-  const OW4 = vec4Ceil(OW);
-  const p = paddedSize(OH, OW4, KH, KW, strideH, strideW);
-  const xpLen = N * p.Hp * p.Wp * CI, yLen = N * OH * OW4 * CO;
+  const OWt = tiledWidth(OW);
+  const p = paddedSize(OH, OWt, KH, KW, strideH, strideW);
+  const xpLen = N * p.Hp * p.Wp * CI, yLen = N * OH * OWt * CO;
   const W_AT = 0, B_AT = vec4Ceil(wLen), X_AT = B_AT + vec4Ceil(CO), Y_AT = X_AT + vec4Ceil(xpLen);
-  const STAGE_AT = Y_AT + yLen; // x before padding
-  const views = heap.views((STAGE_AT + N * H * W * CI) * 4);
+  const STAGE_AT = Y_AT + yLen; // x before padding, then y without its extra pixels
+  const views = heap.views((STAGE_AT + Math.max(N * H * W * CI, N * OH * OW * CO)) * 4);
   if (views === null) {
     naive(); // the heap cannot grow
     return;
@@ -144,49 +201,83 @@ export function conv2dForwardDirectSimd(
   if (bias === null) f32.fill(0, B_AT, B_AT + CO);
   else f32.set(bias.subarray(0, CO), B_AT);
   placePadded(m, f32, X_AT, STAGE_AT, x, N, H, W, CI, s.padTop, s.padLeft, p);
-  m.conv_bias(4 * Y_AT, 4 * X_AT, 4 * W_AT, 4 * B_AT, OH, OW4 / 4, CO / 8,
-    KH, KW * CI, 4 * strideW * CI, 4 * p.Wp * CI, 4 * strideH * p.Wp * CI, 4 * CO, N, 4 * p.Hp * p.Wp * CI);
+  convTiles(m, false, 4 * Y_AT, 4 * X_AT, 4 * W_AT, 4 * B_AT, OH, OWt, CO / 8,
+    KH, KW * CI, 4 * strideW * CI, 4 * p.Wp * CI, 4 * strideH * p.Wp * CI, 4 * CO, N, 4 * p.Hp * p.Wp * CI, 4 * CO, 4 * OWt * CO);
   if (relu) m.relu_in_place(4 * Y_AT, yLen / 4);
-  copyRowsOut(y, f32, Y_AT, N * OH, OW, OW4, CO);
+  takeRows(m, y, f32, Y_AT, STAGE_AT, N, OH, OW, CO, OH, OWt);
 }
 
 /**
- * dx += ∂(Σ y·dy)/∂x at stride 1, as the forward kernel on the padded dy (see the header). Accumulates.
- * On `heap` (default: the engine's); the naive loops when it cannot grow or when w is not finite.
+ * The taps of one phase along one axis of the input gradient (see the header): the input positions
+ * i = phase + stride·a are reached by the taps k = k0 + stride·j, j < n, from the output positions
+ * o = a + q − j.
+ */
+interface PhaseTaps { k0: number; n: number; q: number }
+
+function phaseTaps(phase: number, pad: number, K: number, stride: number): PhaseTaps {
+  const k0 = (phase + pad) % stride;
+  return { k0, n: k0 < K ? Math.ceil((K - k0) / stride) : 0, q: Math.floor((phase + pad) / stride) };
+}
+
+/**
+ * dx += ∂(Σ y·dy)/∂x, as the forward kernel on the padded dy, one phase of dx at a time (see the
+ * header). Accumulates. On `heap` (default: the engine's); the naive loops when it cannot grow or
+ * when w is not finite.
  */
 export function conv2dBackwardInputDirectSimd(dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape, heap: WasmHeap = engineHeap()): void {
-  const { N, H, W, CI, KH, KW, CO, OH, OW } = s;
+  const { N, H, W, CI, KH, KW, CO, OH, OW, strideH: sH, strideW: sW } = s;
   const wLen = KH * KW * CI * CO;
   if (!allFinite(w, 0, wLen)) {
     conv2dBackwardInputDirect(dx, dy, w, s); // a non-finite weight must not meet dy's padding (see the header)
     return;
   }
-  const W4 = vec4Ceil(W);
-  const p = paddedSize(H, W4, KH, KW, 1, 1);
-  const dypLen = N * p.Hp * p.Wp * CO, dxLen = N * H * W4 * CI;
+  const rowTaps = Array.from({ length: sH }, (_, ph) => phaseTaps(ph, s.padTop, KH, sH));
+  const colTaps = Array.from({ length: sW }, (_, pw) => phaseTaps(pw, s.padLeft, KW, sW));
+  // Every phase computes A rows of Bt pixels (the first phase has the most), into a scratch dx of
+  // Hs × Ws pixels per image whose extra rows and pixels are dropped when copied out.
+  const A = Math.ceil(H / sH), Bt = tiledWidth(Math.ceil(W / sW));
+  const Hs = A * sH, Ws = Bt * sW;
+  // dy padded so that every phase's windows lie inside: PT rows above (the longest reach back,
+  // n − 1 − q), and rows below up to the last window's last row (A − 1 + q + PT); likewise columns.
+  const reach = (taps: PhaseTaps[], outer: number, size: number): { before: number; total: number } => {
+    const used = taps.filter((t) => t.n > 0);
+    const before = Math.max(0, ...used.map((t) => t.n - 1 - t.q));
+    return { before, total: Math.max(before + size, ...used.map((t) => outer + t.q + before)) };
+  };
+  const rowsPad = reach(rowTaps, A, OH), colsPad = reach(colTaps, Bt, OW);
+  const p: Padded = { Hp: rowsPad.total, Wp: colsPad.total };
+  const dypLen = N * p.Hp * p.Wp * CO, dxLen = N * Hs * Ws * CI;
   const W_AT = 0, DY_AT = vec4Ceil(wLen), DX_AT = DY_AT + vec4Ceil(dypLen);
-  const STAGE_AT = DX_AT + dxLen; // dy before padding
-  const views = heap.views((STAGE_AT + N * OH * OW * CO) * 4);
+  const STAGE_AT = DX_AT + dxLen; // dy before padding, then dx
+  const views = heap.views((STAGE_AT + Math.max(N * OH * OW * CO, N * H * W * CI)) * 4);
   if (views === null) {
     conv2dBackwardInputDirect(dx, dy, w, s); // the heap cannot grow
     return;
   }
   const { f32 } = views;
   const m = exports(heap);
-  // w'[kh', kw', co, ci] = w[KH−1−kh', KW−1−kw', ci, co]: the filter turned 180°, channels swapped.
-  for (let kh = 0; kh < KH; kh++) {
-    for (let kw = 0; kw < KW; kw++) {
-      const src = ((KH - 1 - kh) * KW + (KW - 1 - kw)) * CI * CO; // w[KH−1−kh, KW−1−kw, 0, 0]
-      const dst = W_AT + (kh * KW + kw) * CO * CI; // w'[kh, kw, 0, 0]
-      for (let co = 0; co < CO; co++) for (let ci = 0; ci < CI; ci++) f32[dst + co * CI + ci] = w[src + ci * CO + co];
+  placePadded(m, f32, DY_AT, STAGE_AT, dy, N, OH, OW, CO, rowsPad.before, colsPad.before, p);
+  placeRows(m, f32, DX_AT, STAGE_AT, dx, N, H, W, CI, Hs, Ws); // dx into the scratch, so conv_add adds onto it
+  for (let ph = 0; ph < sH; ph++) {
+    for (let pw = 0; pw < sW; pw++) {
+      const r = rowTaps[ph], c = colTaps[pw];
+      if (r.n === 0 || c.n === 0) continue; // no tap reaches these pixels: dx keeps its values
+      // w'[j', i', co, ci] = w[r.k0 + sH·(r.n−1−j'), c.k0 + sW·(c.n−1−i'), ci, co]: the phase's taps
+      // turned 180°, channels swapped, so the sum runs forward over dy like a stride-1 window.
+      for (let j = 0; j < r.n; j++) {
+        for (let i = 0; i < c.n; i++) {
+          const src = ((r.k0 + sH * (r.n - 1 - j)) * KW + (c.k0 + sW * (c.n - 1 - i))) * CI * CO; // w[kh, kw, 0, 0]
+          const dst = W_AT + (j * c.n + i) * CO * CI; // w'[j', i', 0, 0] (each phase's in turn, at the same place)
+          for (let co = 0; co < CO; co++) for (let ci = 0; ci < CI; ci++) f32[dst + co * CI + ci] = w[src + ci * CO + co];
+        }
+      }
+      // The window of the phase's pixel (a, b) starts at dyp row a + q − (n − 1) + PT, column likewise.
+      const origin = DY_AT + ((r.q - r.n + 1 + rowsPad.before) * p.Wp + (c.q - c.n + 1 + colsPad.before)) * CO;
+      convTiles(m, true, 4 * (DX_AT + (ph * Ws + pw) * CI), 4 * origin, 4 * W_AT, 0, A, Bt, CI / 8,
+        r.n, c.n * CO, 4 * CO, 4 * p.Wp * CO, 4 * p.Wp * CO, 4 * CI, N, 4 * p.Hp * p.Wp * CO, 4 * sW * CI, 4 * sH * Ws * CI);
     }
   }
-  placePadded(m, f32, DY_AT, STAGE_AT, dy, N, OH, OW, CO, KH - 1 - s.padTop, KW - 1 - s.padLeft, p);
-  // dx's rows into the scratch (rows of W4 pixels), so conv_add adds onto them.
-  for (let r = 0; r < N * H; r++) f32.set(dx.subarray(r * W * CI, (r + 1) * W * CI), DX_AT + r * W4 * CI);
-  m.conv_add(4 * DX_AT, 4 * DY_AT, 4 * W_AT, 0, H, W4 / 4, CI / 8,
-    KH, KW * CO, 4 * CO, 4 * p.Wp * CO, 4 * p.Wp * CO, 4 * CI, N, 4 * p.Hp * p.Wp * CO);
-  copyRowsOut(dx, f32, DX_AT, N * H, W, W4, CI);
+  takeRows(m, dx, f32, DX_AT, STAGE_AT, N, H, W, CI, Hs, Ws);
 }
 
 /**
@@ -195,7 +286,7 @@ export function conv2dBackwardInputDirectSimd(dx: Float32Array, dy: Float32Array
  */
 export function conv2dBackwardFilterDirectSimd(dw: Float32Array, dy: Float32Array, x: Float32Array, s: Conv2dShape, heap: WasmHeap = engineHeap()): void {
   const { N, H, W, CI, KH, KW, CO, OH, OW, strideH, strideW } = s;
-  const p = paddedSize(OH, vec4Ceil(OW), KH, KW, strideH, strideW);
+  const p = paddedSize(OH, OW, KH, KW, strideH, strideW); // windows of the OW pixels only: the filter gradient has no tiles of pixels
   const KKC = KH * KW * CI;
   const KKC4 = vec4Ceil(KKC);
   const xpLen = N * p.Hp * p.Wp * CI, yLen = N * OH * OW * CO;

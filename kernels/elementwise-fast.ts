@@ -137,6 +137,9 @@ export function binaryBroadcastFast(
   }
 }
 
+// Contiguous runs shorter than this are copied float by float, not by TypedArray.set on a subarray.
+const SHORT_RUN = 32;
+
 /** out (outShape) = x (xShape) stretched by broadcasting; overwrites out. Each run is one copy or one fill. */
 export function broadcastToFast(out: Float32Array, x: Float32Array, xShape: readonly number[], outShape: readonly number[]): void {
   if (out.length === 0) return;
@@ -144,13 +147,21 @@ export function broadcastToFast(out: Float32Array, x: Float32Array, xShape: read
   const [xs] = strides;
   const rank = dims.length;
   const inner = dims[rank - 1];
+  // Where the axis next to the run is stretched (a per-image value over its pixels, as a global
+  // average pool's gradient), its runs are all the same: the first is written, then doubled by
+  // copyWithin (log₂ of the count memcpys instead of one write per run).
+  const repeat = rank >= 2 && xs[rank - 2] === 0 ? dims[rank - 2] : 1;
+  const block = repeat * inner; // floats of out per step of the loop
   const counter = new Int32Array(rank);
   let ix = 0;
-  for (let o = 0; o < out.length; o += inner) {
-    // A contiguous run is a block copy (memcpy); a stretched one repeats one value.
-    if (xs[rank - 1] === 1) out.set(x.subarray(ix, ix + inner), o);
+  for (let o = 0; o < out.length; o += block) {
+    // A contiguous run is a block copy (memcpy; a short one, such as a pixel's channels, a plain
+    // loop: a subarray per run costs more than the copy); a stretched one repeats one value.
+    if (xs[rank - 1] === 1 && inner < SHORT_RUN) for (let k = 0; k < inner; k++) out[o + k] = x[ix + k];
+    else if (xs[rank - 1] === 1) out.set(x.subarray(ix, ix + inner), o);
     else out.fill(x[ix], o, o + inner);
-    for (let ax = rank - 2; ax >= 0; ax--) {
+    for (let done = inner; done < block; done *= 2) out.copyWithin(o + done, o, o + Math.min(done, block - done));
+    for (let ax = repeat > 1 ? rank - 3 : rank - 2; ax >= 0; ax--) {
       counter[ax]++;
       ix += xs[ax];
       if (counter[ax] < dims[ax]) break;

@@ -76,6 +76,14 @@ export function reduceSumToFast(out: Float32Array, x: Float32Array, from: readon
     for (let k = 0; k < out.length; k++) out[k] += sums[k];
     return;
   }
+  if (rank === 3 && os[0] === inner && os[1] === 0 && innerKept && simdAvailable && inner % 4 === 0) {
+    // [A, R, C] → [A, C] (a global average pool's sums): the channel sums of each leading index on
+    // SIMD, rows in order in float64 as the runs below add them, so the same bits.
+    const block = dims[1] * inner; // (R, C)
+    for (let a = 0; a < dims[0]; a++) channelSumsSimd(sums.subarray(a * inner, (a + 1) * inner), x.subarray(a * block, (a + 1) * block), dims[1], inner);
+    for (let k = 0; k < out.length; k++) out[k] += sums[k];
+    return;
+  }
   const counter = new Int32Array(rank); // position over the leading rank−1 merged axes
   let j = 0;
   for (let i = 0; i < x.length; i += inner) {

@@ -237,6 +237,18 @@ export function accumulateGrad(t: Tensor, g: Float32Array, owned: boolean): void
   elementwiseKernels().sumForward(acc, [acc, g]);
 }
 
+/**
+ * accumulateGrad for a buffer the op allocated for this gradient alone and reads no more (a conv's
+ * or a batch norm's dx): it becomes t's gradient, or, when added into one t already has (a second
+ * consumer's share, as a residual block's input gets), goes back to storage.ts at once rather than
+ * to the garbage collector: 2 of the 16 activation-sized buffers a ResNet step allocated were lost so.
+ */
+export function accumulateFreshGrad(t: Tensor, g: Float32Array): void {
+  const summed = t.grad !== null;
+  accumulateGrad(t, g, true);
+  if (summed) releaseFloat32([g]);
+}
+
 /** Throw unless `t` has exactly `shape`; the error names the op. */
 export function assertShape(op: string, t: Tensor, shape: Shape, what = 'input'): void {
   if (!shapesEqual(t.shape, shape)) {

@@ -8,8 +8,13 @@
 //   bn_affine(y, x, k, a, b, rows, cVec)   y[r,c] = a[c]·(x[r,c] − k[c]) + b[c]    (f32; y may be x)
 //   bn_dx(dx, dy, x, k, a, b, d, rows, cVec)
 //                                          dx[r,c] += a[c]·dy[r,c] + b[c]·(x[r,c] − k[c]) + d[c]   (f32)
-//   relu_in_place(p, nVec)                 p[i] ← p[i] < 0 ? +0 : p[i]   (relu-module.ts's: the ReLU
-//                                          fused after a BatchNormalization, on y still in the heap)
+//   bn_affine_relu(y, x, k, a, b, rows, cVec)
+//                                          bn_affine, then v & ~(v < 0) (relu-module.ts's relu_in_place:
+//                                          negative lanes +0, NaN and ±0 kept) before the store: the
+//                                          ReLU fused after a BatchNormalization, in the same pass
+//   bn_dsums_masked(u, v, s1, s2, rows, cVec, m)
+//                                          u[r,c] ← m[r,c] > 0 ? u[r,c] : +0 (relu-module.ts's relu_mask:
+//                                          that ReLU's gradient, m its output), then bn_dsums on it
 // Buffers: x, y, u, v, dy, dx [rows, C] f32; k, a, b, d [C] f32; s1, s2 [C] f64 (accumulated).
 //
 // Why x − k: k is a value near the channel's mean (a value of the data, or the mean itself).
@@ -17,8 +22,8 @@
 // x − k is exact whenever x and k are within a factor of 2 of each other (Sterbenz), so it does not.
 //
 // The sums widen each f32 lane exactly to f64 (f64x2.promote_low_f32x4, the upper two lanes
-// moved down first by a shuffle) and add into float64 sums in memory, as relu-module.ts does for
-// a bias gradient: a channel's sums add the rows in order. The per-element passes are float32
+// moved down first by a shuffle) and add them in f64x2 registers, a channel's rows in order, into
+// the float64 sums in memory. The per-element passes are float32
 // arithmetic (one rounding per operation), where batch-norm-fast.ts computes in float64: the two
 // agree within float32 tolerances, which is what the tests hold them to.
 
@@ -27,7 +32,6 @@ import {
   type FunctionDef, type Instr, type ValType,
 } from './assembler.js';
 import { HEAP_IMPORT } from './heap.js';
-import { reluInPlaceFunction } from './relu-module.js';
 
 const V128 = 16; // bytes per vector
 // Bytes 8..15 (lanes 2, 3) moved down to lanes 0, 1, so promote_low can widen them.
@@ -36,58 +40,63 @@ const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
 const set = (to: number, value: Instr): Instr => [...value, ...local.set(to)];
 const load = (p: number, offset = 0): Instr => [...local.get(p), ...v128.load(offset)];
 
-/** *(f64x2 at p + offset) += the f64x2 `value` leaves on the stack. */
-const addTo = (p: number, offset: number, value: Instr): Instr => [...local.get(p), ...load(p, offset), ...value, ...f64x2.add(), ...v128.store(offset)];
-
-/** Adds the four f32 lanes of local `v` into the f64 sums at p (lanes 0, 1 at +0; 2, 3 at +16). */
-const widenInto = (v: number, p: number): Instr[] => [
-  addTo(p, 0, [...local.get(v), ...f64x2.promote_low_f32x4()]),
-  addTo(p, V128, [...local.get(v), ...local.get(v), ...i8x16.shuffle(HIGH_HALF), ...f64x2.promote_low_f32x4()]),
-];
-
-/** The two sum passes share their shape: per row, per vector of four channels, two widened sums. */
-function sumsFunction(name: string, squared: boolean): FunctionDef {
-  // params: the row stream u, the second operand v (k for bn_sums: per channel; a stream for bn_dsums)
-  const u = 0, v = 1, s1 = 2, s2 = 3, rows = 4, cVec = 5;
-  const pv = 6, p1 = 7, p2 = 8, j = 9; // i32 locals: per-row pointers and the vectors left
-  const first = 10, second = 11; // v128 locals: what goes into s1 and into s2
+/**
+ * The two sum passes share their shape: per vector of four channels, down the rows, two widened
+ * sums kept in registers (four f64x2 locals) and added to s1, s2 once at the end. A channel's sums
+ * still add its rows in order, starting from what s1, s2 hold, so the bits are those of adding
+ * into memory row by row; but no sum waits on the store and reload of the row before it.
+ */
+function sumsFunction(name: string, squared: boolean, masked = false): FunctionDef {
+  // params: the row stream u, the second operand v (k for bn_sums: per channel; a stream for
+  // bn_dsums), and for bn_dsums_masked the stream m whose lanes > 0 keep u's
+  const u = 0, v = 1, s1 = 2, s2 = 3, rows = 4, cVec = 5, m = 6;
+  const params = masked ? 7 : 6;
+  // i32 locals: the row pointers, the rows left, the vectors left, the bytes from one row to the next
+  const pu = params, pv = params + 1, r = params + 2, j = params + 3, rowBytes = params + 4, pm = params + 5;
+  // v128 locals: what goes into s1 and into s2, then the sums (lanes 0, 1 and 2, 3 of s1 and of s2)
+  const first = params + 6, second = first + 1, s1lo = first + 2, s1hi = first + 3, s2lo = first + 4, s2hi = first + 5;
+  const high = (x: number): Instr => [...local.get(x), ...local.get(x), ...i8x16.shuffle(HIGH_HALF), ...f64x2.promote_low_f32x4()];
+  const low = (x: number): Instr => [...local.get(x), ...f64x2.promote_low_f32x4()];
+  const addInto = (acc: number, value: Instr): Instr => set(acc, [...local.get(acc), ...value, ...f64x2.add()]);
   return {
-    name, params: new Array<ValType>(6).fill(valType.i32), results: [],
-    locals: [valType.i32, valType.i32, valType.i32, valType.i32, valType.v128, valType.v128],
+    name, params: new Array<ValType>(params).fill(valType.i32), results: [],
+    locals: [...new Array<ValType>(6).fill(valType.i32), ...new Array<ValType>(6).fill(valType.v128)],
     body: [
-      loop(
-        // A row: the per-channel pointers restart (v restarts only for bn_sums, where it is k).
-        set(p1, local.get(s1)), set(p2, local.get(s2)), set(j, local.get(cVec)),
-        squared ? set(pv, local.get(v)) : [],
-        loop(
+      set(rowBytes, [...local.get(cVec), ...i32.const(4), ...i32.shl()]), set(j, local.get(cVec)),
+      loop( // vectors of four channels
+        set(s1lo, load(s1)), set(s1hi, load(s1, V128)), set(s2lo, load(s2)), set(s2hi, load(s2, V128)),
+        set(pu, local.get(u)), set(pv, local.get(v)), set(r, local.get(rows)), masked ? set(pm, local.get(m)) : [],
+        // bn_sums: second = k, the channels' shift, for every row.
+        squared ? set(second, load(v)) : [],
+        loop( // rows
           squared
-            // bn_sums: first = u − k, second = first² (widened, then squared in f64 below).
-            ? set(first, [...load(u), ...load(pv), ...f32x4.sub()])
-            // bn_dsums: first = u, second = u·v (f32).
-            : set(first, load(u)),
-          squared ? [] : set(second, [...local.get(first), ...load(v), ...f32x4.mul()]),
-          ...widenInto(first, p1),
+            // bn_sums: first = u − k, squared in f64 below.
+            ? set(first, [...load(pu), ...local.get(second), ...f32x4.sub()])
+            // bn_dsums: first = u, second = u·v (f32); masked: u & (m > 0) first, written back to u.
+            : [
+              ...set(first, masked ? [...load(pu), ...load(pm), ...v128.zero(), ...f32x4.gt(), ...v128.and()] : load(pu)),
+              ...(masked ? [...local.get(pu), ...local.get(first), ...v128.store()] : []),
+              ...set(second, [...local.get(first), ...load(pv), ...f32x4.mul()]),
+            ],
+          addInto(s1lo, low(first)), addInto(s1hi, high(first)),
           ...(squared
-            ? [
-              addTo(p2, 0, [...local.get(first), ...f64x2.promote_low_f32x4(), ...local.get(first), ...f64x2.promote_low_f32x4(), ...f64x2.mul()]),
-              addTo(p2, V128, [
-                ...local.get(first), ...local.get(first), ...i8x16.shuffle(HIGH_HALF), ...f64x2.promote_low_f32x4(),
-                ...local.get(first), ...local.get(first), ...i8x16.shuffle(HIGH_HALF), ...f64x2.promote_low_f32x4(), ...f64x2.mul(),
-              ]),
-            ]
-            : widenInto(second, p2)),
-          increment(u, i32.const(V128)), increment(squared ? pv : v, i32.const(V128)),
-          increment(p1, i32.const(2 * V128)), increment(p2, i32.const(2 * V128)),
-          decrementAndLoop(j),
+            ? [addInto(s2lo, [...low(first), ...low(first), ...f64x2.mul()]), addInto(s2hi, [...high(first), ...high(first), ...f64x2.mul()])]
+            : [addInto(s2lo, low(second)), addInto(s2hi, high(second))]),
+          increment(pu, local.get(rowBytes)), squared ? [] : increment(pv, local.get(rowBytes)), masked ? increment(pm, local.get(rowBytes)) : [],
+          decrementAndLoop(r),
         ),
-        decrementAndLoop(rows),
+        [...local.get(s1), ...local.get(s1lo), ...v128.store()], [...local.get(s1), ...local.get(s1hi), ...v128.store(V128)],
+        [...local.get(s2), ...local.get(s2lo), ...v128.store()], [...local.get(s2), ...local.get(s2hi), ...v128.store(V128)],
+        increment(u, i32.const(V128)), increment(v, i32.const(V128)), masked ? increment(m, i32.const(V128)) : [],
+        increment(s1, i32.const(2 * V128)), increment(s2, i32.const(2 * V128)),
+        decrementAndLoop(j),
       ),
     ],
   };
 }
 
-/** bn_affine and bn_dx: per row, per vector of four channels, a multiply-add with per-channel k, a, b (, d). */
-function affineFunction(name: string, accumulate: boolean): FunctionDef {
+/** bn_affine (then the ReLU, with `relu`) and bn_dx: per row, per vector of four channels, a multiply-add with per-channel k, a, b (, d). */
+function affineFunction(name: string, accumulate: boolean, relu = false): FunctionDef {
   // bn_affine(y, x, k, a, b, rows, cVec); bn_dx(dx, dy, x, k, a, b, d, rows, cVec)
   const out = 0, u = 1;
   const w = accumulate ? 2 : 1; // the stream k is subtracted from: bn_dx's x, bn_affine's x
@@ -95,6 +104,7 @@ function affineFunction(name: string, accumulate: boolean): FunctionDef {
   const rows = accumulate ? 7 : 5, cVec = rows + 1;
   const params = cVec + 1;
   const pk = params, pa = params + 1, pb = params + 2, pd = params + 3, j = params + 4;
+  const out4 = params + 5; // v128: the four values, before the ReLU clears their negative lanes
   // b·(w − k)
   const shifted: Instr = [...load(pb), ...load(w), ...load(pk), ...f32x4.sub(), ...f32x4.mul()];
   const value: Instr = accumulate
@@ -106,13 +116,16 @@ function affineFunction(name: string, accumulate: boolean): FunctionDef {
   const firstOf = accumulate ? [k, a, b, d] : [k, a, b];
   return {
     name, params: new Array<ValType>(params).fill(valType.i32), results: [],
-    locals: new Array<ValType>(5).fill(valType.i32),
+    locals: [...new Array<ValType>(5).fill(valType.i32), valType.v128],
     body: [
       loop(
         // A row: the per-channel pointers restart.
         ...perChannel.map((p, i) => set(p, local.get(firstOf[i]))), set(j, local.get(cVec)),
         loop(
-          [...local.get(out), ...value, ...v128.store()],
+          relu
+            // v & ~(v < 0), relu_in_place's bits (see relu-module.ts).
+            ? [...set(out4, value), ...local.get(out), ...local.get(out4), ...local.get(out4), ...v128.zero(), ...f32x4.lt(), ...v128.andnot(), ...v128.store()]
+            : [...local.get(out), ...value, ...v128.store()],
           increment(out, i32.const(V128)), increment(u, i32.const(V128)), accumulate ? increment(w, i32.const(V128)) : [],
           ...perChannel.map((p) => increment(p, i32.const(V128))),
           decrementAndLoop(j),
@@ -123,11 +136,11 @@ function affineFunction(name: string, accumulate: boolean): FunctionDef {
   };
 }
 
-/** Bytes of the batch-norm module: bn_sums, bn_dsums, bn_affine, bn_dx, relu_in_place (see the header). */
+/** Bytes of the batch-norm module: bn_sums, bn_dsums, bn_affine, bn_dx, bn_affine_relu, bn_dsums_masked (see the header). */
 export function batchNormModuleBytes(): Uint8Array<ArrayBuffer> {
   return assembleModule({
     memory: { ...HEAP_IMPORT, minPages: 1 },
     functions: [sumsFunction('bn_sums', true), sumsFunction('bn_dsums', false), affineFunction('bn_affine', false), affineFunction('bn_dx', true),
-      reluInPlaceFunction()],
+      affineFunction('bn_affine_relu', false, true), sumsFunction('bn_dsums_masked', false, true)],
   });
 }

@@ -8,11 +8,16 @@
 // starting kh·xKh further (dilation 1). w is [KH·KW·CI, CO] row-major (HWIO), CO = 8·nCo.
 //
 // Exports (counts ≥ 1):
-//   conv_bias(y, x, w, bias, nRows, nTiles, nCo, KH, kwci, xCol, xKh, xRow, coBytes, nImages, xImg)
+//   conv_bias(y, x, w, bias, nRows, nTiles, nCo, KH, kwci, xCol, xKh, xRow, coBytes, nImages, xImg, yCol, yRow)
 //       y[r, p, co] = bias[co] + Σ_{kh, t < kwci} x[window(r, p) + kh·xKh + 4t] · w[kh·kwci + t, co]
 //       for nImages images (xImg bytes apart in x) of nRows output rows r of 4·nTiles pixels p each;
-//       y rows are 4·nTiles·CO floats, packed, one image after the other. Overwrites y.
+//       output pixel (r, p) starts at y + r·yRow + p·yCol, counting r on from one image to the next
+//       (packed rows: yCol = coBytes, yRow = 4·nTiles·coBytes; the strided input gradient of
+//       conv2d-direct-simd.ts writes every sH-th row and sW-th pixel of a wider dx). w's rows are
+//       coBytes apart. Overwrites y.
 //   conv_add(y, x, w, _, …)   the same sum added to what y holds (starts from y instead of bias).
+//   conv_bias_2, conv_add_2   the same with tiles of 2 pixels (nTiles of them per row): the last
+//                             one or two pixels of rows whose width leaves 1 or 2 over 4.
 //   conv_filter_grad(dw, x, dy, off, nRows, OW, nK4, nCo, xCol, xRow, coBytes, nImages, xImg)
 //       dw[k, co] += Σ_{images, r, p < OW} x[window(r, p) + off[k]] · dy[r, p, co]   for k < 4·nK4;
 //       off [4·nK4] holds each tap row's byte offset within a window; dy rows are OW·CO packed.
@@ -41,29 +46,30 @@ const add = (a: number, b: number): Instr => [...local.get(a), ...local.get(b), 
 const madd = (acc: number, s: number, v: number): Instr =>
   [...local.get(acc), ...local.get(s), ...local.get(v), ...f32x4.mul(), ...f32x4.add(), ...local.set(acc)];
 
-/** conv_bias or conv_add (see the header); `fromY` chooses where the sums start. */
-function convRows(name: string, fromY: boolean): FunctionDef {
+/** conv_bias or conv_add (see the header), `pixels` (4 or 2) output pixels per tile; `fromY` chooses where the sums start. */
+function convRows(name: string, fromY: boolean, pixels: number): FunctionDef {
   // Parameters.
   const y = 0, x = 1, w = 2, bias = 3, nRows = 4, nTiles = 5, nCo = 6, KH = 7, kwci = 8, xCol = 9, xKh = 10, xRow = 11, coBytes = 12;
-  const nImages = 13, xImg = 14;
+  const nImages = 13, xImg = 14, yCol = 15, yRow = 16;
   // i32 locals: image and row bases of the windows, tile base, y of the tile, channel byte offset,
-  // counters, the weight pointer, the kernel-row base and the tap pointer; the steps 2·xCol, 3·xCol.
-  const xi = 15, rows = 16, xr = 17, xt = 18, yt = 19, cb = 20, tiles = 21, cos = 22, kh = 23, t = 24, wp = 25, xk = 26, p = 27, xCol2 = 28, xCol3 = 29, yp = 30;
+  // counters, the weight pointer, the kernel-row base and the tap pointer; the steps 2·xCol, 3·xCol;
+  // y's pixel pointer and row base.
+  const xi = 17, rows = 18, xr = 19, xt = 20, yt = 21, cb = 22, tiles = 23, cos = 24, kh = 25, t = 26, wp = 27, xk = 28, p = 29, xCol2 = 30, xCol3 = 31, yp = 32, yr = 33;
   // v128 locals: the 4 × 2 sums, the two weight vectors of a tap row, the splatted input.
-  const acc = 31; // acc + 2·j + h: pixel j, channel half h
-  const w0 = 39, w1 = 40, s = 41;
+  const acc = 34; // acc + 2·j + h: pixel j, channel half h
+  const w0 = 42, w1 = 43, s = 44;
   const pixelStep = [null, xCol, xCol2, xCol3];
   // The tap of pixel j: p (+ j·xCol) as a splat.
   const tap = (j: number): Instr => [...(j === 0 ? local.get(p) : add(p, pixelStep[j] as number)), ...v128.load32_splat(), ...local.set(s)];
   // yp ← the y address of pixel j of the tile at channel offset cb.
   const yAt = (j: number): Instr => {
     const base = add(yt, cb);
-    const steps: Instr[] = new Array<Instr>(j).fill([...local.get(coBytes), ...i32.add()]);
+    const steps: Instr[] = new Array<Instr>(j).fill([...local.get(yCol), ...i32.add()]);
     return set(yp, [...base, ...steps.flat()]);
   };
   const init: Instr[] = [];
   const store: Instr[] = [];
-  for (let j = 0; j < TILE_PIXELS; j++) {
+  for (let j = 0; j < pixels; j++) {
     init.push(fromY ? yAt(j) : []);
     for (let h = 0; h < 2; h++) {
       init.push(set(acc + 2 * j + h, fromY ? [...local.get(yp), ...v128.load(h * V128)] : [...add(bias, cb), ...v128.load(h * V128)]));
@@ -72,14 +78,14 @@ function convRows(name: string, fromY: boolean): FunctionDef {
     for (let h = 0; h < 2; h++) store.push([...local.get(yp), ...local.get(acc + 2 * j + h), ...v128.store(h * V128)]);
   }
   const taps: Instr[] = [set(w0, [...local.get(wp), ...v128.load()]), set(w1, [...local.get(wp), ...v128.load(V128)])];
-  for (let j = 0; j < TILE_PIXELS; j++) taps.push(tap(j), madd(acc + 2 * j, s, w0), madd(acc + 2 * j + 1, s, w1));
+  for (let j = 0; j < pixels; j++) taps.push(tap(j), madd(acc + 2 * j, s, w0), madd(acc + 2 * j + 1, s, w1));
   const body: Instr[] = [
     set(xCol2, add(xCol, xCol)), set(xCol3, [...add(xCol2, xCol)]),
-    set(xi, local.get(x)), set(yt, local.get(y)),
+    set(xi, local.get(x)), set(yr, local.get(y)),
     loop( // images (y's rows follow on from one image to the next)
     set(xr, local.get(xi)), set(rows, local.get(nRows)),
     loop( // output rows
-      set(xt, local.get(xr)), set(tiles, local.get(nTiles)),
+      set(xt, local.get(xr)), set(yt, local.get(yr)), set(tiles, local.get(nTiles)),
       loop( // tiles of 4 pixels along the row
         set(cb, i32.const(0)), set(cos, local.get(nCo)),
         loop( // tiles of 8 output channels
@@ -99,12 +105,12 @@ function convRows(name: string, fromY: boolean): FunctionDef {
           increment(cb, i32.const(TILE_BYTES)),
           decrementAndLoop(cos),
         ),
-        // Next tile: 4 pixels on in x and in y (a y pixel is CO floats = coBytes).
-        increment(xt, [...local.get(xCol2), ...local.get(xCol2), ...i32.add()]),
-        increment(yt, [...local.get(coBytes), ...i32.const(2), ...i32.shl()]),
+        // Next tile: 4 (or 2) pixels on in x and in y.
+        increment(xt, pixels === 4 ? [...local.get(xCol2), ...local.get(xCol2), ...i32.add()] : local.get(xCol2)),
+        increment(yt, [...local.get(yCol), ...i32.const(Math.log2(pixels)), ...i32.shl()]),
         decrementAndLoop(tiles),
       ),
-      increment(xr, local.get(xRow)),
+      increment(xr, local.get(xRow)), increment(yr, local.get(yRow)),
       decrementAndLoop(rows),
     ),
     increment(xi, local.get(xImg)),
@@ -112,8 +118,8 @@ function convRows(name: string, fromY: boolean): FunctionDef {
     ),
   ];
   return {
-    name, params: new Array<ValType>(15).fill(valType.i32), results: [],
-    locals: [...new Array<ValType>(16).fill(valType.i32), ...new Array<ValType>(11).fill(valType.v128)], body,
+    name, params: new Array<ValType>(17).fill(valType.i32), results: [],
+    locals: [...new Array<ValType>(17).fill(valType.i32), ...new Array<ValType>(11).fill(valType.v128)], body,
   };
 }
 
@@ -202,10 +208,13 @@ function padRows(): FunctionDef {
   };
 }
 
-/** Bytes of the module: `conv_bias`, `conv_add`, `conv_filter_grad` and `pad_rows` (see the header), and relu-module.ts's `relu_in_place` for a fused ReLU. */
+/** Bytes of the module: `conv_bias`, `conv_add` (and their 2-pixel forms), `conv_filter_grad` and `pad_rows` (see the header), and relu-module.ts's `relu_in_place` for a fused ReLU. */
 export function conv2dDirectModuleBytes(): Uint8Array<ArrayBuffer> {
   return assembleModule({
     memory: { ...HEAP_IMPORT, minPages: 1 },
-    functions: [convRows('conv_bias', false), convRows('conv_add', true), filterGrad(), reluInPlaceFunction(), padRows()],
+    functions: [
+      convRows('conv_bias', false, 4), convRows('conv_add', true, 4), convRows('conv_bias_2', false, 2), convRows('conv_add_2', true, 2),
+      filterGrad(), reluInPlaceFunction(), padRows(),
+    ],
   });
 }

@@ -42,27 +42,34 @@ function addRows(): FunctionDef {
   };
 }
 
+/**
+ * channel_sums: per vector of four channels, down the rows, the two f64x2 sums kept in registers and
+ * added to s once at the end. A channel still adds its rows in order, starting from what s holds,
+ * so the bits are those of adding into memory row by row; but no sum waits on the store and reload
+ * of the row before it (measured: 0.087 ms for the conv bias gradient of 25,088 × 8 before).
+ */
 function channelSums(): FunctionDef {
   const x = 0, s = 1, rows = 2, cVec = 3;
-  const ps = 4, j = 5; // the sums pointer (restarts each row) and the vectors left in the row
-  const v = 6; // v128: four channels of the row
-  // *(f64x2 at ps + offset) += widen(the two f32 lanes on the stack's low half)
-  const addPair = (widen: Instr, offset: number): Instr => [
-    ...local.get(ps), ...load(ps, offset), ...widen, ...f64x2.promote_low_f32x4(), ...f64x2.add(), ...v128.store(offset),
-  ];
+  const px = 4, r = 5, rowBytes = 6; // the row pointer, the rows left, the bytes from one row to the next
+  const v = 7, lo = 8, hi = 9; // v128: four channels of the row; the sums of lanes 0, 1 and 2, 3
+  const addInto = (acc: number, widen: Instr): Instr => set(acc, [...local.get(acc), ...widen, ...f64x2.promote_low_f32x4(), ...f64x2.add()]);
   return {
-    name: 'channel_sums', params: new Array<ValType>(4).fill(valType.i32), results: [], locals: [valType.i32, valType.i32, valType.v128],
+    name: 'channel_sums', params: new Array<ValType>(4).fill(valType.i32), results: [],
+    locals: [valType.i32, valType.i32, valType.i32, valType.v128, valType.v128, valType.v128],
     body: [
-      loop(
-        set(ps, local.get(s)), set(j, local.get(cVec)),
-        loop(
-          set(v, load(x)),
-          addPair(local.get(v), 0),
-          addPair([...local.get(v), ...local.get(v), ...i8x16.shuffle(HIGH_HALF)], V128),
-          increment(x, i32.const(V128)), increment(ps, i32.const(2 * V128)),
-          decrementAndLoop(j),
+      set(rowBytes, [...local.get(cVec), ...i32.const(4), ...i32.shl()]),
+      loop( // vectors of four channels
+        set(lo, load(s)), set(hi, load(s, V128)), set(px, local.get(x)), set(r, local.get(rows)),
+        loop( // rows
+          set(v, load(px)),
+          addInto(lo, local.get(v)),
+          addInto(hi, [...local.get(v), ...local.get(v), ...i8x16.shuffle(HIGH_HALF)]),
+          increment(px, local.get(rowBytes)),
+          decrementAndLoop(r),
         ),
-        decrementAndLoop(rows),
+        [...local.get(s), ...local.get(lo), ...v128.store()], [...local.get(s), ...local.get(hi), ...v128.store(V128)],
+        increment(x, i32.const(V128)), increment(s, i32.const(2 * V128)),
+        decrementAndLoop(cVec),
       ),
     ],
   };

@@ -1,8 +1,7 @@
-import { Tensor, accumulateGrad } from '../tensor.js';
+import { Tensor, accumulateGrad, accumulateFreshGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import { batchNormKernels } from '../kernel-tables/batch-norm.js';
-import { reluKernels } from '../kernel-tables/relu.js';
 
 /**
  * Batch normalization over the last axis as one op (kernels/batch-norm.ts has the formulas):
@@ -12,8 +11,8 @@ import { reluKernels } from '../kernel-tables/relu.js';
  * is missing), or the naive loops of kernels/batch-norm.ts under setKernels('reference').
  *
  * `relu`: a ReLU fused after it (chosen by the model's graph, src/models/graph.ts): the forward
- * kernel writes max(y, 0), and the backward first masks dy where that output is 0 (in place when
- * dy is handed over, as relu's own backward does), the same bits as the two ops one after the other.
+ * kernel writes max(y, 0), and the backward kernel, given that output, first masks dy where it is
+ * not > 0: the same bits as the two ops one after the other.
  */
 function checkShapes(op: string, x: Tensor, params: ReadonlyArray<[string, Tensor | null]>): [number, number] {
   if (x.rank < 1) throw new Error(`${op}: input must have a channel axis, got shape ${shapeToString(x.shape)}`);
@@ -43,8 +42,8 @@ export function batchNormTraining(x: Tensor, gamma: Tensor | null, beta: Tensor 
   const invStd = allocFloat32(C);
   batchNormKernels().batchNormForwardTraining(y, mean, variance, invStd, x.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon, relu);
   const inputs = [x, gamma, beta].filter((t): t is Tensor => t !== null);
-  const out = Tensor.fromOp('batchNorm', y, x.shape, inputs, (dout, owned) => {
-    backward(relu ? masked(dout, owned, y, C) : dout, x, gamma, beta, mean, invStd, R, C, true);
+  const out = Tensor.fromOp('batchNorm', y, x.shape, inputs, (dout) => {
+    backward(dout, relu ? y : null, x, gamma, beta, mean, invStd, R, C, true);
   });
   return { y: out, stats: { mean, variance } };
 }
@@ -55,29 +54,23 @@ export function batchNormInference(x: Tensor, mean: Tensor, variance: Tensor, ga
   const y = allocFloat32(x.size); // (..., C)
   batchNormKernels().batchNormForwardInference(y, x.data, mean.data, variance.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon, relu);
   const inputs = [x, gamma, beta].filter((t): t is Tensor => t !== null);
-  return Tensor.fromOp('batchNorm', y, x.shape, inputs, (dout, owned) => {
+  return Tensor.fromOp('batchNorm', y, x.shape, inputs, (dout) => {
     const invStd = allocFloat32(C); // (C)
     for (let c = 0; c < C; c++) invStd[c] = 1 / Math.sqrt(variance.data[c] + epsilon);
-    backward(relu ? masked(dout, owned, y, C) : dout, x, gamma, beta, mean.data, invStd, R, C, false);
+    backward(dout, relu ? y : null, x, gamma, beta, mean.data, invStd, R, C, false);
   });
 }
 
-/** The fused ReLU's backward: dout where the output y > 0, else 0; in dout itself when it is handed over. */
-function masked(dout: Float32Array, owned: boolean, y: Float32Array, C: number): Float32Array {
-  const dz = owned ? dout : allocFloat32(dout.length); // (..., C)
-  reluKernels().reluBackwardBias(dz, null, dout, y, C);
-  return dz;
-}
-
+/** dy: the output's gradient; reluOut: the output itself when a ReLU is fused (the kernel masks dy by it). */
 function backward(
-  dy: Float32Array, x: Tensor, gamma: Tensor | null, beta: Tensor | null,
+  dy: Float32Array, reluOut: Float32Array | null, x: Tensor, gamma: Tensor | null, beta: Tensor | null,
   mean: Float32Array, invStd: Float32Array, R: number, C: number, training: boolean,
 ): void {
   const dx = x.requiresGrad ? allocFloat32(x.size) : null; // (..., C)
   const dgamma = gamma !== null && gamma.requiresGrad ? allocFloat32(C) : null; // (C)
   const dbeta = beta !== null && beta.requiresGrad ? allocFloat32(C) : null; // (C)
-  batchNormKernels().batchNormBackward(dx, dgamma, dbeta, dy, x.data, mean, invStd, gamma?.data ?? null, R, C, training);
-  if (dx !== null) accumulateGrad(x, dx, true);
+  batchNormKernels().batchNormBackward(dx, dgamma, dbeta, dy, x.data, mean, invStd, gamma?.data ?? null, R, C, training, reluOut);
+  if (dx !== null) accumulateFreshGrad(x, dx);
   if (dgamma !== null) accumulateGrad(gamma as Tensor, dgamma, true);
   if (dbeta !== null) accumulateGrad(beta as Tensor, dbeta, true);
 }

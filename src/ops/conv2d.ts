@@ -1,4 +1,4 @@
-import { Tensor, accumulateGrad } from '../tensor.js';
+import { Tensor, accumulateGrad, accumulateFreshGrad } from '../tensor.js';
 import { allocFloat32, releaseFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import { conv2dShape, type Conv2dShape, type Padding } from '../../kernels/conv-shape.js';
@@ -83,7 +83,7 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
     if (x.requiresGrad) {
       const dx = allocFloat32(x.size); // (N, H, W, CI)
       k.conv2dBackwardInput(dx, dy, filter.data, s);
-      accumulateGrad(x, dx, true);
+      accumulateFreshGrad(x, dx);
     }
     if (filter.requiresGrad) {
       const dw = allocFloat32(filter.size); // (KH, KW, CI, CO)

@@ -49,9 +49,11 @@ export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   const inv = 1 / plan.count;
   for (let i = 0; i < y.length; i++) y[i] *= inv;
   return Tensor.fromOp('mean', y, plan.outShape, [x], (dout) => {
+    // dout/count first, then stretched: the same float32 products, one per output value instead of one per input.
+    const scaled = allocFloat32(dout.length); // (outShape)
+    for (let i = 0; i < dout.length; i++) scaled[i] = dout[i] * inv;
     const dx = allocFloat32(x.size);
-    elementwiseKernels().broadcastTo(dx, dout, plan.keptShape, x.shape);
-    for (let i = 0; i < dx.length; i++) dx[i] *= inv;
+    elementwiseKernels().broadcastTo(dx, scaled, plan.keptShape, x.shape);
     accumulateGrad(x, dx, true);
   });
 }

@@ -10,6 +10,7 @@ import {
   conv2d, maxPool2d, flatten, matmul, relu, sum,
 } from '../../src/index.js';
 import { allocFloat32, releaseFloat32 } from '../../src/storage.js';
+import { accumulateFreshGrad } from '../../src/tensor.js';
 import { recycleGraph } from '../../src/recycle.js';
 import { KERNEL_SETTINGS, useKernels } from '../kernel-settings.js';
 
@@ -24,6 +25,18 @@ describe('allocFloat32 and releaseFloat32', () => {
     expect(allocFloat32(1001)).not.toBe(a); // taken once only
     releaseFloat32([allocFloat32(1002)]);
     expect(allocFloat32(1003).length).toBe(1003);
+  });
+
+  it('accumulateFreshGrad keeps a first gradient as the storage, gives a summed-in one back', () => {
+    const t = new Tensor(new Float32Array(1013), [1013], true);
+    const first = allocFloat32(1013).fill(1);
+    accumulateFreshGrad(t, first);
+    expect(t.grad!.data).toBe(first);
+    const second = allocFloat32(1013).fill(2);
+    accumulateFreshGrad(t, second); // a second consumer's share: added in, its buffer given back
+    expect(t.grad!.data).toBe(first);
+    expect(Array.from(new Set(first))).toEqual([3]);
+    expect(allocFloat32(1013)).toBe(second);
   });
 
   it('ignores subarrays, empty arrays and a buffer given back twice', () => {

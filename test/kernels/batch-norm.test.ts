@@ -14,7 +14,7 @@ import { mulberry32, randInt, randomArray, nanArray, numericGradient, expectClos
 import { createHeap, PAGE_BYTES, type WasmHeap } from '../../kernels/wasm/heap.js';
 import { firstDifference } from './same-bits.js';
 import { spyHeap } from './heap-spy.js';
-import { reluInPlace } from '../../kernels/relu.js';
+import { reluInPlace, reluBackwardBias } from '../../kernels/relu.js';
 
 const EPS = 1e-3;
 const TOL = { atol: 2e-5, rtol: 2e-5 };
@@ -157,6 +157,45 @@ describe('batch-norm forwards with a fused ReLU: the same forward, then relu.ts\
   }
 });
 
+describe('batch-norm backwards with a fused ReLU: relu.ts\'s mask of dy, then the same backward, bit for bit', () => {
+  const sets: Impl[] = [{ name: 'naive', forwardTraining: batchNormForwardTrainingNaive, forwardInference: batchNormForwardInferenceNaive, backward: batchNormBackwardNaive }, ...impls];
+  for (const impl of sets) {
+    it(`${impl.name}: training and inference, on seeded shapes with NaN and ±∞ in the output and in dy`, () => {
+      const rng = mulberry32(27);
+      const shapes: Array<[number, number]> = [[1, 1], [9, 3], [5, 4], [33, 12], [32 * 6 * 6, 8]];
+      for (let t = 0; t < 12; t++) shapes.push([randInt(rng, 1, 120), t % 2 === 0 ? 4 * randInt(rng, 1, 10) : randInt(rng, 1, 40)]);
+      let masked = 0;
+      for (const [R, C] of shapes) {
+        for (const special of [false, true]) {
+          const label = `${impl.name} R ${R} C ${C}${special ? ' with NaN/±∞' : ''}`;
+          const x = input(rng, R, C, special), gamma = randomArray(rng, C, 0.5, 2);
+          const mean = randomArray(rng, C), invStd = randomArray(rng, C, 0.2, 2);
+          const reluOut = input(rng, R, C, special); // the forward's output: its signs (and NaN) choose the mask
+          for (let i = 0; i < reluOut.length; i += 7) reluOut[i] = i % 2 === 0 ? 0 : -0; // ±0 are cut too
+          const dy = input(rng, R, C, special);
+          const dyBefore = dy.slice();
+          const dz = nanArray(R * C);
+          reluBackwardBias(dz, null, dy, reluOut, C);
+          masked += dz.filter((v, i) => v === 0 && dy[i] !== 0).length;
+          for (const training of [true, false]) {
+            const priors = [randomArray(rng, R * C), randomArray(rng, C), randomArray(rng, C)];
+            const want = priors.map((p) => p.slice());
+            impl.backward(want[0], want[1], want[2], dz, x, mean, invStd, gamma, R, C, training);
+            const got = priors.map((p) => p.slice());
+            impl.backward(got[0], got[1], got[2], dy, x, mean, invStd, gamma, R, C, training, reluOut);
+            ['dx', 'dgamma', 'dbeta'].forEach((name, k) => expect(firstDifference(got[k], want[k]), `${training ? 'training' : 'inference'} ${name} ${label}`).toBe(-1));
+            const dxOnly = priors[0].slice();
+            impl.backward(dxOnly, null, null, dy, x, mean, invStd, gamma, R, C, training, reluOut);
+            expect(firstDifference(dxOnly, want[0]), `dx alone ${label}`).toBe(-1);
+          }
+          expect(firstDifference(dy, dyBefore), `dy left as it was, ${label}`).toBe(-1);
+        }
+      }
+      expect(masked).toBeGreaterThan(0); // the mask did cut something
+    });
+  }
+});
+
 it('the SIMD batch-norm kernels run on this engine (else the simd set above only re-tests the JS passes)', () => {
   expect(simdAvailable).toBe(true);
 });
@@ -231,7 +270,7 @@ describe('batch-norm SIMD on a heap that cannot grow', () => {
     } else {
       batchNormForwardTrainingSimd(y, mean, variance, invStd, x, gamma, beta, R, C, EPS, false, impl);
       batchNormForwardInferenceSimd(yInf, x, mean, variance, gamma, beta, R, C, EPS, false, impl);
-      batchNormBackwardSimd(dx, dg, db, dy, x, mean, invStd, gamma, R, C, true, impl);
+      batchNormBackwardSimd(dx, dg, db, dy, x, mean, invStd, gamma, R, C, true, null, impl);
     }
     return [y, mean, variance, invStd, yInf, dx, dg, db];
   }

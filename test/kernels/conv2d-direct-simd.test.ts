@@ -24,7 +24,7 @@ const DIRECT = (s: Conv2dShape): ConvKernels => ({
   input: (dx, dy, w) => conv2dBackwardInputDirect(dx, dy, w, s),
   filter: (dw, dy, x) => conv2dBackwardFilterDirect(dw, dy, x, s),
 });
-/** The SIMD kernels; the input gradient only where it applies (stride 1), else the naive one, so the other two are still checked. */
+/** The SIMD kernels; the input gradient only where it applies (CI a multiple of 8), else the naive one, so the other two are still checked. */
 const SIMD = (s: Conv2dShape): ConvKernels => ({
   forward: (y, x, w, bias) => conv2dForwardDirectSimd(y, x, w, bias, s),
   input: (dx, dy, w) => (conv2dDirectSimdInputApplies(s) ? conv2dBackwardInputDirectSimd(dx, dy, w, s) : conv2dBackwardInputDirect(dx, dy, w, s)),
@@ -42,6 +42,7 @@ describe.runIf(simdAvailable)('the direct SIMD convolution equals the naive twin
     const rng = mulberry32(211);
     let done = 0;
     let inputChecked = 0;
+    let stridedInputChecked = 0;
     while (done < 50) {
       const CI = rng() < 0.5 ? 8 * randInt(rng, 1, 2) : randInt(rng, 1, 5);
       const spec: Spec = [
@@ -56,10 +57,12 @@ describe.runIf(simdAvailable)('the direct SIMD convolution equals the naive twin
       }
       if (!conv2dDirectSimdApplies(s)) continue; // a plain 1×1 conv: the GEMM's case
       if (conv2dDirectSimdInputApplies(s)) inputChecked++;
+      if (conv2dDirectSimdInputApplies(s) && s.strideH * s.strideW > 1) stridedInputChecked++;
       check(rng, s);
       done++;
     }
     expect(inputChecked).toBeGreaterThan(10);
+    expect(stridedInputChecked).toBeGreaterThan(5);
   });
 
   const awkward: [string, Spec][] = [
@@ -72,6 +75,10 @@ describe.runIf(simdAvailable)('the direct SIMD convolution equals the naive twin
     ['3×1 and 1×5 kernels', [2, 6, 9, 16, 3, 1, 8, [1, 1], [1, 1], 'same']],
     ['1×5 valid', [1, 4, 9, 8, 1, 5, 24, [1, 1], [1, 1], 'valid']],
     ['stride 3 > 2×2 kernel', [2, 9, 9, 3, 2, 2, 8, [3, 3], [1, 1], 'valid']],
+    ['stride 3 > 2×2 kernel, 8 input channels (input gradient phases that no tap reaches)', [2, 10, 11, 8, 2, 2, 8, [3, 3], [1, 1], 'valid']],
+    ["stride 2 × 1, 5×3 'same' kernel, 16 → 8 (one phase has 3 row taps, the other 2)", [2, 9, 7, 16, 5, 3, 8, [2, 1], [1, 1], 'same']],
+    ["4×4 'same' stride 2 on an odd 7×9 (pads 1 above: the phases start on different taps)", [3, 7, 9, 8, 4, 4, 16, [2, 2], [1, 1], 'same']],
+    ['1×1 stride 2 on 1×1 images (phase 1 of each axis has no pixel)', [3, 1, 1, 8, 1, 1, 16, [2, 2], [1, 1], 'same']],
     ["even 4×4 'same' (pads 1 above, 2 below)", [2, 7, 6, 8, 4, 4, 16, [1, 1], [1, 1], 'same']],
     ["kernel wider than the image under 'same'", [2, 3, 2, 8, 5, 5, 8, [1, 1], [1, 1], 'same']],
     ['32 channels in and out, a tap row of 96 floats', [1, 6, 6, 32, 3, 3, 32, [1, 1], [1, 1], 'same']],
@@ -173,7 +180,7 @@ describe('the fast convolution chooses a version that fits', () => {
     expect(applies([1, 8, 8, 8, 3, 3, 64, [1, 1], [1, 1], 'same'])).toBe(false); // wide: im2col pays off
     expect(applies([1, 8, 8, 8, 3, 3, 16, [1, 1], [2, 2], 'same'])).toBe(false); // dilation
     expect(applies([1, 8, 8, 8, 1, 1, 16, [1, 1], [1, 1], 'valid'])).toBe(false); // x already is cols
-    expect(conv2dDirectSimdInputApplies(shapeOf([1, 8, 8, 8, 3, 3, 16, [2, 2], [1, 1], 'same']))).toBe(false); // stride 2
+    expect(conv2dDirectSimdInputApplies(shapeOf([1, 8, 8, 8, 3, 3, 16, [2, 2], [1, 1], 'same']))).toBe(simdAvailable); // stride 2: by phases
     expect(conv2dDirectSimdInputApplies(shapeOf([1, 8, 8, 4, 3, 3, 16, [1, 1], [1, 1], 'same']))).toBe(false); // CI = 4
     expect(conv2dKeptIsInput(shapeOf([1, 8, 8, 3, 3, 3, 64, [1, 1], [1, 1], 'same']))).toBe(false);
     const FAST = (s: Conv2dShape): ConvKernels => {

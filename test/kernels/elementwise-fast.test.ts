@@ -54,6 +54,8 @@ const namedPairs: Array<[number[], number[]]> = [
   [[], [7, 3, 5]], // scalar on the left
   [[4, 6, 6, 12], [12]], // a bias over the channels
   [[12], [4, 6, 6, 12]],
+  [[3, 5, 7, 16], [3, 1, 1, 16]], // a global average pool's gradient: short runs of one pixel's channels
+  [[2, 4, 40], [2, 1, 40]], // runs of 40, copied by TypedArray.set
   [[9, 10], [9, 1]], // a per-row value (logSumExp, a row max)
   [[9, 1], [1, 10]], // an outer sum
   [[1, 1, 1], [1]], // every axis 1
@@ -140,6 +142,7 @@ describe('reduceSumToFast equals its naive twin', () => {
       [[32, 26, 26, 8], [8]], [[4, 6, 6, 12], [1, 1, 1, 12]], [[9, 10], [9, 1]], [[7, 3, 5], []],
       [[1, 1], [1]], [[], []], [[0, 3], [3]], [[3, 5, 7, 9], [5, 1, 9]], [[2, 1, 4, 1, 3], [1, 1, 3]], [[200, 3], [3]],
       [[7, 5], [5]], [[3, 2, 5], [1, 5]], [[1, 9], [9]], // channel sums whose rows no block of four divides
+      [[5, 7, 3, 16], [5, 1, 1, 16]], [[2, 9, 8], [2, 1, 8]], [[3, 4, 6], [3, 1, 6]], // per-image channel sums (a global average pool), C = 6 in JS
     ];
     for (const [from, to] of named) {
       checkSum(rng, from, to, false);
