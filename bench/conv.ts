@@ -12,6 +12,7 @@ import {
   type Conv2dShape, type Padding,
 } from '../kernels/index.js';
 import { conv2dForwardWinograd, conv2dBackwardInputWinograd, winogradApplies } from '../kernels/conv2d-winograd.js';
+import { conv2dBackwardFilterWinograd } from '../kernels/conv2d-winograd-dw.js';
 import { gemmFast } from '../kernels/gemm-fast.js';
 import type { Case, Version } from './case.js';
 import { uniform, prior, minusPrior, pick } from './data.js';
@@ -66,6 +67,7 @@ export const convInputGradVersions: KernelVersion<ConvInputGradKernel>[] = [
 export const convFilterGradVersions: KernelVersion<ConvFilterGradKernel>[] = [
   { name: 'im2col', fn: (dw, dy, _x, s, cols) => conv2dBackwardFilterIm2col(dw, dy, cols, s), note: 'cols from the forward pass (as in training)' },
   { name: 'im2col+cols', fn: (dw, dy, x, s, cols) => { im2col(cols, x, s); conv2dBackwardFilterIm2col(dw, dy, cols, s); }, note: 'im2col(x) inside the timed call' },
+  { name: 'winograd', fn: (dw, dy, x, s) => conv2dBackwardFilterWinograd(dw, dy, x, s, gemmFast), note: 'F(2x2, 3x3) read backwards, from x', unsupported: winogradUnsupported },
 ];
 
 /** im2col + the plain-SIMD GEMM, to race beside the relaxed one that conv2dForwardIm2col runs when it can. */
@@ -139,6 +141,8 @@ function inputGradVersion(d: ConvData, k: KernelVersion<ConvInputGradKernel>): V
 }
 
 function filterGradVersion(d: ConvData, k: KernelVersion<ConvFilterGradKernel>): Version {
+  const unsupported = unsupportedVersion(d, k);
+  if (unsupported !== null) return unsupported;
   let dw = new Float32Array(0);
   let p: Float32Array = new Float32Array(0);
   let cols = new Float32Array(0);

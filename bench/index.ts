@@ -11,6 +11,7 @@
 //   npm run bench -- --quick            small shapes, few samples (seconds, not minutes)
 //   npm run bench -- models             whole models: training steps and predict at batch 32 and 1,
 //                                       beside PyTorch and tfjs-cpu (bench/models.ts; not in the default run)
+//   npm run bench -- ceiling            the 128-bit WebAssembly SIMD ceiling: a loop of multiply-adds (bench/simd-ceiling.ts)
 //   npm run bench -- models --models classic3,ownloop
 //                                       only those models' rows (the target ratios are still measured)
 //   options: --no-peers (tatami only), --samples N (Benchmark.js minSamples, default 5),
@@ -25,8 +26,9 @@ import { parseConvSpec } from './conv-shapes.js';
 import { runModels, modelNames, type ModelName } from './models.js';
 import { formatModels, formatTargets, writeModels } from './models-report.js';
 import { machineInfo } from './report.js';
+import { measureCeiling, formatCeiling } from './simd-ceiling.js';
 
-const usage = `usage: npm run bench -- [conv|pool|gemm|train|models ...] [--quick] [--shape NxHxWxCI:CO:KHxKW:valid|same[:stride]]
+const usage = `usage: npm run bench -- [conv|pool|gemm|train|models|ceiling ...] [--quick] [--shape NxHxWxCI:CO:KHxKW:valid|same[:stride]]
                        [--kinds conv2d,depthwise,transposed] [--ops forward,dx,dw] [--models ${modelNames.join(',')}]
                        [--no-peers] [--samples N] [--max-time SECONDS] [--no-write]`;
 
@@ -38,10 +40,11 @@ function parseNames<T extends string>(flag: string, allowed: readonly T[], text:
   return names as T[];
 }
 
-function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOptions; models: boolean; modelRows: readonly ModelName[]; maxTime?: number } {
+function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOptions; models: boolean; ceiling: boolean; modelRows: readonly ModelName[]; maxTime?: number } {
   const options = defaultRunOptions();
   const families: FamilyName[] = [];
   let models = false;
+  let ceiling = false;
   let modelRows: readonly ModelName[] = modelNames;
   const shapes: string[] = [];
   let samples: number | undefined;
@@ -55,6 +58,7 @@ function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOption
     };
     if ((familyNames as readonly string[]).includes(a)) families.push(a as FamilyName);
     else if (a === 'models') models = true;
+    else if (a === 'ceiling') ceiling = true;
     else if (a === '--quick') options.quick = true;
     else if (a === '--no-peers') options.peers = false;
     else if (a === '--no-write') options.write = false;
@@ -82,7 +86,7 @@ function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOption
     if (families.length === 0) families.push('conv');
   }
   if (options.convKinds !== undefined && families.length === 0) families.push('conv');
-  return { families: families.length > 0 || models ? families : [...familyNames], options, models, modelRows, maxTime };
+  return { families: families.length > 0 || models || ceiling ? families : [...familyNames], options, models, ceiling, modelRows, maxTime };
 }
 
 /** The models family: its own runner (whole models and a Python peer do not fit the kernel harness). */
@@ -110,6 +114,11 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   for (const family of parsed.families) await runFamily(family, parsed.options);
+  if (parsed.ceiling) {
+    const m = machineInfo();
+    parsed.options.print(`\n## ceiling — ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${new Date().toISOString()}`);
+    parsed.options.print(formatCeiling(measureCeiling()));
+  }
   if (parsed.models) await runModelsFamily(parsed.options, parsed.modelRows, parsed.maxTime);
 }
 

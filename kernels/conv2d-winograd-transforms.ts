@@ -17,7 +17,24 @@
 //   Y             = Aᵀ M A                        outputTransformTile (adds only)
 //
 // Buffers here are a chunk's: V and M hold `tc` tiles, plane ξ at offset ξ·tc·IC (ξ·tc·OC), so each
-// plane is a contiguous row-major matrix the GEMM reads as is. All three transforms overwrite.
+// plane is a contiguous row-major matrix the GEMM reads as is. All these transforms overwrite.
+//
+// The filter gradient (conv2d-winograd-dw.ts) uses the same identity read the other way. Per tile,
+// dw[kh,kw] += Σ_{a,b} e[a][b] · d[a + kh][b + kw] with e the 2×2 output gradient (dy) of the tile:
+// the trilinear form Σ e·g·d behind Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A gives, for the filter's slot,
+//
+//   dW = Gᵀ [ Σ_tiles (A e Aᵀ) ⊙ (Bᵀ d B) ] G                   (Lavin & Gray, section 4.2's duality)
+//
+// so V is the forward's input transform, the output gradient goes through the output transform
+// transposed, and the sum over tiles is 16 GEMMs S[ξ] [IC, OC] += V[ξ]ᵀ · E[ξ] (K = tiles). A has
+// a −1 in its last row only; negating that row (Ã = A with row 3 → (0, 1)) and G's last row
+// (G̃: row 3 → (0, 0, −1)) flips the sign of the same products twice, so the transforms need no
+// negation:
+//
+//         ⎡ 1  0 ⎤              ⎡ 1    0    0  ⎤
+//   Ã  =  ⎢ 1  1 ⎥       G̃  =   ⎢ ½    ½    ½  ⎥       E = Ã e Ãᵀ  (gradOutputTransform)
+//         ⎢ 1 −1 ⎥              ⎢ ½   −½    ½  ⎥       dW = G̃ᵀ S G̃  (filterGradTransform)
+//         ⎣ 0  1 ⎦              ⎣ 0    0   −1  ⎦
 //
 // Exactness: Bᵀ and Aᵀ hold 0 and ±1, G holds 0, ±½ and 1 (a power of two), so no constant is
 // rounded; the only rounding is that of the float32 additions, and the multiplies drop from 36 to
@@ -134,5 +151,68 @@ export function outputTransformTile(yt: Float32Array, mm: Float32Array, tl: numb
     yt[y0 + OC + oc] = r01 - r02 - r03;
     yt[y0 + 2 * OC + oc] = r10 + r11 + r12;
     yt[y0 + 3 * OC + oc] = r11 - r12 - r13;
+  }
+}
+
+/**
+ * Tile `tl` of a chunk of `tc` tiles: ed[ξ, tl, oc] = (Ã e Ãᵀ)[ξ] for every oc (the filter
+ * gradient's transform of dy, see the header), where the 2×2 pixels e[r][c] are
+ * src[at + r·rowStride + c·colStride + oc]. Overwrites those 16·OC floats of ed [16, tc, OC].
+ */
+export function gradOutputTransform(
+  ed: Float32Array, tl: number, tc: number, OC: number, src: Float32Array, at: number, rowStride: number, colStride: number,
+): void {
+  const plane = tc * OC;
+  for (let oc = 0, dst = tl * OC; oc < OC; oc++, dst++) {
+    const e00 = src[at + oc], e01 = src[at + colStride + oc];
+    const e10 = src[at + rowStride + oc], e11 = src[at + rowStride + colStride + oc];
+    // r = Ã e (4×2): rows e0, e0 + e1, e0 − e1, e1.
+    const r10 = e00 + e10, r11 = e01 + e11;
+    const r20 = e00 - e10, r21 = e01 - e11;
+    // E = r Ãᵀ: row (a, b) of r becomes a, a + b, a − b, b.
+    ed[dst] = e00;
+    ed[dst + plane] = e00 + e01;
+    ed[dst + 2 * plane] = e00 - e01;
+    ed[dst + 3 * plane] = e01;
+    ed[dst + 4 * plane] = r10;
+    ed[dst + 5 * plane] = r10 + r11;
+    ed[dst + 6 * plane] = r10 - r11;
+    ed[dst + 7 * plane] = r11;
+    ed[dst + 8 * plane] = r20;
+    ed[dst + 9 * plane] = r20 + r21;
+    ed[dst + 10 * plane] = r20 - r21;
+    ed[dst + 11 * plane] = r21;
+    ed[dst + 12 * plane] = e10;
+    ed[dst + 13 * plane] = e10 + e11;
+    ed[dst + 14 * plane] = e10 - e11;
+    ed[dst + 15 * plane] = e11;
+  }
+}
+
+/**
+ * g [3, 3, IC, OC] (HWIO) = G̃ᵀ S G̃ for every (ic, oc), from the tile sums S [16, IC, OC] (see the
+ * header). Overwrites g.
+ */
+export function filterGradTransform(g: Float32Array, sums: Float32Array, IC: number, OC: number): void {
+  const plane = IC * OC;
+  for (let i = 0; i < plane; i++) {
+    const s00 = sums[i], s01 = sums[i + plane], s02 = sums[i + 2 * plane], s03 = sums[i + 3 * plane];
+    const s10 = sums[i + 4 * plane], s11 = sums[i + 5 * plane], s12 = sums[i + 6 * plane], s13 = sums[i + 7 * plane];
+    const s20 = sums[i + 8 * plane], s21 = sums[i + 9 * plane], s22 = sums[i + 10 * plane], s23 = sums[i + 11 * plane];
+    const s30 = sums[i + 12 * plane], s31 = sums[i + 13 * plane], s32 = sums[i + 14 * plane], s33 = sums[i + 15 * plane];
+    // t = G̃ᵀ S (3×4): rows s0 + (s1 + s2)/2, (s1 − s2)/2, (s1 + s2)/2 − s3.
+    const t00 = s00 + 0.5 * (s10 + s20), t01 = s01 + 0.5 * (s11 + s21), t02 = s02 + 0.5 * (s12 + s22), t03 = s03 + 0.5 * (s13 + s23);
+    const t10 = 0.5 * (s10 - s20), t11 = 0.5 * (s11 - s21), t12 = 0.5 * (s12 - s22), t13 = 0.5 * (s13 - s23);
+    const t20 = 0.5 * (s10 + s20) - s30, t21 = 0.5 * (s11 + s21) - s31, t22 = 0.5 * (s12 + s22) - s32, t23 = 0.5 * (s13 + s23) - s33;
+    // dW = t G̃: the same combination along each row of t; tap (kh, kw) at g[(3·kh + kw)·plane + i].
+    g[i] = t00 + 0.5 * (t01 + t02);
+    g[i + plane] = 0.5 * (t01 - t02);
+    g[i + 2 * plane] = 0.5 * (t01 + t02) - t03;
+    g[i + 3 * plane] = t10 + 0.5 * (t11 + t12);
+    g[i + 4 * plane] = 0.5 * (t11 - t12);
+    g[i + 5 * plane] = 0.5 * (t11 + t12) - t13;
+    g[i + 6 * plane] = t20 + 0.5 * (t21 + t22);
+    g[i + 7 * plane] = 0.5 * (t21 - t22);
+    g[i + 8 * plane] = 0.5 * (t21 + t22) - t23;
   }
 }

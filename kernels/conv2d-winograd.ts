@@ -44,6 +44,8 @@ import type { GemmLayout } from './gemm.js';
 import { filterTransform, inputTransform, outputTransformTile } from './conv2d-winograd-transforms.js';
 import { inputTransformChunkSimd, outputTransformChunkSimd } from './conv2d-winograd-simd.js';
 import { simdAvailable } from './gemm-simd.js';
+import { gemmFast } from './gemm-fast.js';
+import { placeFilterInHeap, winogradChunkInHeap, winogradInHeapApplies } from './conv2d-winograd-heap.js';
 import { engineHeap, type WasmHeap } from './wasm/heap.js';
 
 /** The GEMM contract of gemm.ts: c [M, N] = (accumulate ? c : 0) + op(a) · op(b). */
@@ -63,34 +65,54 @@ function requireApplies(op: string, s: Conv2dShape): void {
   }
 }
 
-/** y [N,OH,OW,CO] = conv(x, w) + bias, clamped at 0 when `relu`. Overwrites y. */
+/**
+ * y [N,OH,OW,CO] = conv(x, w) + bias, clamped at 0 when `relu`. Overwrites y. `scratch`: at least
+ * {@link winogradScratchLength} floats the call may overwrite (a caller that reuses it spares the
+ * fresh, page-faulting buffers), or null to allocate them.
+ */
 export function conv2dForwardWinograd(
   y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape,
-  gemm: WinogradGemm, relu = false, heap: WasmHeap = engineHeap(),
+  gemm: WinogradGemm, relu = false, heap: WasmHeap = engineHeap(), scratch: Float32Array | null = null,
 ): void {
   requireApplies('conv2dForwardWinograd', s);
   const u = new Float32Array(16 * s.CI * s.CO); // (16, CI, CO)
   filterTransform(u, w, s.CI, s.CO, false);
-  const pass: Pass = {
-    N: s.N, IH: s.H, IW: s.W, IC: s.CI, OH: s.OH, OW: s.OW, OC: s.CO,
-    padTop: s.padTop, padLeft: s.padLeft, rotated: false,
-  };
-  runPass(y, x, w, u, pass, bias, relu, false, gemm, heap);
+  runPass(y, x, w, u, forwardPass(s), bias, relu, false, gemm, heap, scratch);
 }
 
-/** dx [N,H,W,CI] += the gradient of y with respect to x, given dy [N,OH,OW,CO]. Accumulates. */
+/** dx [N,H,W,CI] += the gradient of y with respect to x, given dy [N,OH,OW,CO]. Accumulates. `scratch` as the forward's. */
 export function conv2dBackwardInputWinograd(
   dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape, gemm: WinogradGemm, heap: WasmHeap = engineHeap(),
+  scratch: Float32Array | null = null,
 ): void {
   requireApplies('conv2dBackwardInputWinograd', s);
   const u = new Float32Array(16 * s.CO * s.CI); // (16, CO, CI)
   filterTransform(u, w, s.CI, s.CO, true);
-  // dx[ih] gathers dy[ih + padTop − kh] for kh = 0..2, i.e. dy[ih − (2 − padTop) + kh'] with kh' = 2 − kh.
-  const pass: Pass = {
-    N: s.N, IH: s.OH, IW: s.OW, IC: s.CO, OH: s.H, OW: s.W, OC: s.CI,
-    padTop: 2 - s.padTop, padLeft: 2 - s.padLeft, rotated: true,
-  };
-  runPass(dx, dy, w, u, pass, null, false, true, gemm, heap);
+  runPass(dx, dy, w, u, inputPass(s), null, false, true, gemm, heap, scratch);
+}
+
+/**
+ * Floats of scratch the forward and the input gradient of shape s use (the larger of the two): the
+ * zero-padded copy of a group of images. (V and M live in the heap; arrays for them are made only
+ * for chunks that do not run there.)
+ */
+export function winogradScratchLength(s: Conv2dShape): number {
+  return Math.max(planPass(forwardPass(s)).paddedLength, planPass(inputPass(s)).paddedLength);
+}
+
+/** A Float32Array of n floats made at the first call, the same one after. */
+export function lazyArray(n: number): () => Float32Array {
+  let a: Float32Array | null = null;
+  return () => (a ??= new Float32Array(n));
+}
+
+function forwardPass(s: Conv2dShape): Pass {
+  return { N: s.N, IH: s.H, IW: s.W, IC: s.CI, OH: s.OH, OW: s.OW, OC: s.CO, padTop: s.padTop, padLeft: s.padLeft, rotated: false };
+}
+
+/** dx[ih] gathers dy[ih + padTop − kh] for kh = 0..2, i.e. dy[ih − (2 − padTop) + kh'] with kh' = 2 − kh. */
+function inputPass(s: Conv2dShape): Pass {
+  return { N: s.N, IH: s.OH, IW: s.OW, IC: s.CO, OH: s.H, OW: s.W, OC: s.CI, padTop: 2 - s.padTop, padLeft: 2 - s.padLeft, rotated: true };
 }
 
 /**
@@ -98,7 +120,7 @@ export function conv2dBackwardInputWinograd(
  * (oh, ow) reads inp rows oh − padTop .. oh − padTop + 2 (and likewise columns), zero outside.
  * `rotated` says how the original filter w maps onto this pass (see filterTransform).
  */
-interface Pass {
+export interface Pass {
   readonly N: number; readonly IH: number; readonly IW: number; readonly IC: number;
   readonly OH: number; readonly OW: number; readonly OC: number;
   readonly padTop: number; readonly padLeft: number; readonly rotated: boolean;
@@ -108,10 +130,15 @@ interface Pass {
 // than the L2-sized 2^17 on 32×14×14×32→64 and 8×56×56×64→64: fewer, larger GEMM calls.
 const CHUNK_FLOATS = 1 << 19;
 
-function runPass(
-  out: Float32Array, inp: Float32Array, w: Float32Array, u: Float32Array, p: Pass,
-  bias: Float32Array | null, relu: boolean, accumulate: boolean, gemm: WinogradGemm, heap: WasmHeap,
-): void {
+/** How runPass cuts a pass: its tiles, the padded copy's size, the chunks, and the scratch they take. */
+interface PassPlan {
+  readonly TH: number; readonly TW: number; readonly perImage: number; readonly PH: number; readonly PW: number;
+  /** Images per padded copy, and tiles per chunk (a multiple of TW). */
+  readonly group: number; readonly tc0: number;
+  readonly paddedLength: number;
+}
+
+function planPass(p: Pass): PassPlan {
   const { N, IC, OH, OW, OC } = p;
   const TH = Math.ceil(OH / 2);
   const TW = Math.ceil(OW / 2);
@@ -120,55 +147,85 @@ function runPass(
   // at fixed distances with no edge tests: tile (th, tw) starts at padded row 2·th, column 2·tw.
   const PH = 2 * TH + 2;
   const PW = 2 * TW + 2;
-  const chunk = Math.max(1, Math.floor(CHUNK_FLOATS / (16 * (IC + OC)))); // tiles per chunk
+  // Tiles per chunk: whole tile rows (TW tiles), so a chunk's outputs are whole bands of 2 image rows.
+  const chunk = TW * Math.max(1, Math.floor(CHUNK_FLOATS / (16 * (IC + OC) * TW)));
   const group = Math.max(1, Math.min(N, Math.floor(chunk / perImage))); // images per padded copy
-  const padded = new Float32Array(group * PH * PW * IC); // (group, PH, PW, IC), borders stay 0
-  const tc0 = Math.min(chunk, group * perImage);
-  const v = new Float32Array(16 * tc0 * IC); // (16, tc, IC)
-  const m = new Float32Array(16 * tc0 * OC); // (16, tc, OC)
+  const tc0 = Math.min(chunk, group * perImage); // a multiple of TW, as every chunk's tile count
+  return { TH, TW, perImage, PH, PW, group, tc0, paddedLength: group * PH * PW * IC };
+}
+
+function runPass(
+  out: Float32Array, inp: Float32Array, w: Float32Array, u: Float32Array, p: Pass,
+  bias: Float32Array | null, relu: boolean, accumulate: boolean, gemm: WinogradGemm, heap: WasmHeap, scratch: Float32Array | null,
+): void {
+  const { N, IC, OH, OW, OC } = p;
+  const { TH, TW, perImage, PH, PW, group, tc0, paddedLength } = planPass(p);
+  if (scratch !== null && scratch.length < paddedLength) {
+    throw new Error(`conv2d Winograd: scratch has ${scratch.length} floats, needs ${paddedLength} for ${N} images of ${p.IH}x${p.IW}x${IC} → ${OH}x${OW}x${OC}`);
+  }
+  const padded = (scratch ?? new Float32Array(paddedLength)).subarray(0, paddedLength).fill(0); // (group, PH, PW, IC), borders stay 0
+  // V [16, tc, IC] and M [16, tc, OC] as arrays, made at the first chunk that does not run in the heap.
+  const v = lazyArray(16 * tc0 * IC);
+  const m = lazyArray(16 * tc0 * OC);
   const o = Int32Array.from({ length: 16 }, (_, q) => ((q >> 2) * PW + (q & 3)) * IC); // d[r][c] from the tile's corner
   const useSimd = simdAvailable && IC % 4 === 0;
   const useSimdOut = simdAvailable && OC % 4 === 0;
-  // The JS output transform's chunk of outputs (the SIMD one leaves its own in the heap), made at
-  // the first chunk that runs it.
-  let ytJs: Float32Array | null = null;
+  // Given the engine's GEMM, whole chunks run in wasm memory (conv2d-winograd-heap.ts) where the
+  // channel counts allow; any other gemm is called as given, on the arrays below.
+  let inHeap = simdAvailable && gemm === gemmFast && winogradInHeapApplies(IC, OC) && placeFilterInHeap(u, IC, OC, heap);
+  // The JS output transform's chunk of outputs [tc, 2, 2, OC] (the SIMD one leaves its own in the heap).
+  const ytJs = lazyArray(4 * tc0 * OC);
   for (let n0 = 0; n0 < N; n0 += group) {
     const g = Math.min(group, N - n0);
     copyPadded(padded, inp, p, n0, g, PH, PW);
     const T = g * perImage;
     for (let t0 = 0; t0 < T; t0 += tc0) {
       const tc = Math.min(tc0, T - t0);
+      // In the heap, an accumulating pass's outputs come with out's values already added ('onto'):
+      // storing them replaces out's values instead of adding to them.
+      const heapOut = inHeap ? winogradChunkInHeap(padded, t0, tc, { IC, TH, TW, PH, PW }, OC, bias, relu, heap, accumulate ? { out, n0, OH, OW } : null) : null;
+      // A chunk the heap could not hold: this one and the rest go the way below (which uses the heap from 0, over U).
+      if (heapOut === null) inHeap = false;
+      const addOnStore = accumulate && heapOut === null;
       // 1. V = Bᵀ d B for every tile of the chunk (t = (image in group, th, tw)): four channels at a
       // time in WebAssembly where it can (and the heap holds the chunk), else tile by tile in JS.
-      if (!(useSimd && inputTransformChunkSimd(v, padded, t0, tc, { IC, TH, TW, PH, PW }, heap))) {
+      if (heapOut === null && !(useSimd && inputTransformChunkSimd(v(), padded, t0, tc, { IC, TH, TW, PH, PW }, heap))) {
         for (let tl = 0; tl < tc; tl++) {
           const t = t0 + tl;
           const tw = t % TW;
           const rest = (t - tw) / TW;
           const th = rest % TH;
           const nl = (rest - th) / TH;
-          inputTransform(v, tl, tc, IC, padded, ((nl * PH + 2 * th) * PW + 2 * tw) * IC, o);
+          inputTransform(v(), tl, tc, IC, padded, ((nl * PH + 2 * th) * PW + 2 * tw) * IC, o);
         }
       }
       // 2. M[ξ] = V[ξ] · U[ξ]: 16 independent [tc, IC] · [IC, OC] products.
-      for (let xi = 0; xi < 16; xi++) {
+      for (let xi = 0; heapOut === null && xi < 16; xi++) {
         gemm(
-          m.subarray(xi * tc * OC, (xi + 1) * tc * OC), v.subarray(xi * tc * IC, (xi + 1) * tc * IC),
+          m().subarray(xi * tc * OC, (xi + 1) * tc * OC), v().subarray(xi * tc * IC, (xi + 1) * tc * IC),
           u.subarray(xi * IC * OC, (xi + 1) * IC * OC), tc, OC, IC, 'nn', false,
         );
       }
-      // 3. Y = Aᵀ M A for the chunk, then stored tile by tile (clipped to the image) unless a
-      // non-finite value calls for the direct loops. In WebAssembly the bias, the ReLU and the
-      // NaN/±Inf test come with the transform; in JS, with the store.
-      const chunkOut = useSimdOut ? outputTransformChunkSimd(m, tc, OC, bias, relu, heap) : null;
+      // 3. Y = Aᵀ M A for the chunk. In WebAssembly the bias, the ReLU and the NaN/±Inf test come
+      // with the transform, and the tiles come out in bands as they sit in the image: with every
+      // value finite, the chunk's rows are copied (or added) whole. Otherwise they are stored tile
+      // by tile (clipped to the image), and a tile with a non-finite value is recomputed by the
+      // direct loops; in JS the bias and the ReLU come with that store.
+      const chunkOut = heapOut ?? (useSimdOut ? outputTransformChunkSimd(m(), tc, OC, bias, relu, TW, heap) : null);
+      if (chunkOut !== null && allZero(chunkOut.flags)) {
+        storeBands(out, chunkOut.yt, t0 / TW, tc / TW, n0, TH, OH, OW, OC, addOnStore);
+        continue;
+      }
       let yt: Float32Array;
       let flags: Float32Array | null = null;
+      let ytRow: number; // floats from a tile's output row 0 to its row 1 in yt
       if (chunkOut !== null) {
         ({ yt, flags } = chunkOut);
+        ytRow = 2 * TW * OC;
       } else {
-        if (ytJs === null) ytJs = new Float32Array(4 * tc0 * OC); // (tc, 2, 2, OC)
-        for (let tl = 0; tl < tc; tl++) outputTransformTile(ytJs, m, tl, tc, OC);
-        yt = ytJs;
+        yt = ytJs();
+        for (let tl = 0; tl < tc; tl++) outputTransformTile(yt, m(), tl, tc, OC);
+        ytRow = 2 * OC;
       }
       for (let tl = 0; tl < tc; tl++) {
         const t = t0 + tl;
@@ -180,17 +237,46 @@ function runPass(
         const ow0 = 2 * tw;
         const rows = Math.min(2, OH - oh0);
         const cols = Math.min(2, OW - ow0);
-        const y0 = 4 * tl * OC; // yt[tl, 0, 0, 0]
         const dst = ((n * OH + oh0) * OW + ow0) * OC; // out[n, oh0, ow0, 0]
         let stored: boolean;
         if (flags === null) {
-          stored = storeTile(out, dst, OW * OC, yt, y0, rows, cols, OC, bias, relu, accumulate);
+          stored = storeTile(out, dst, OW * OC, yt, 4 * tl * OC, rows, cols, OC, bias, relu, accumulate);
         } else {
           stored = flags[4 * tl] + flags[4 * tl + 1] + flags[4 * tl + 2] + flags[4 * tl + 3] === 0;
-          if (stored) copyTile(out, dst, OW * OC, yt, y0, rows, cols, OC, accumulate);
+          // yt[band of tl, row 0, pixel 2·tw, 0]: t0 is a multiple of TW, so tl − tw = band · TW.
+          if (stored) copyTile(out, dst, OW * OC, yt, (4 * (tl - tw) + 2 * tw) * OC, ytRow, rows, cols, OC, addOnStore);
         }
         if (!stored) directTile(out, inp, w, p, bias, relu, accumulate, n, oh0, ow0, rows, cols);
       }
+    }
+  }
+}
+
+/** True when every flag is 0 (their sum is NaN as soon as one is NaN). */
+function allZero(flags: Float32Array): boolean {
+  let sum = 0;
+  for (let i = 0; i < flags.length; i++) sum += flags[i];
+  return sum === 0;
+}
+
+/**
+ * out = the chunk's outputs, or out += them: yt [bands, 2, 2·TW, OC] holds tile rows b0 .. b0 + bands − 1
+ * of the group starting at image n0, each two image rows wide, from which the real rows (below OH)
+ * and pixels (left of OW) are copied.
+ */
+function storeBands(
+  out: Float32Array, yt: Float32Array, b0: number, bands: number, n0: number, TH: number, OH: number, OW: number, OC: number, accumulate: boolean,
+): void {
+  const run = OW * OC; // one output row
+  const ytRow = 2 * Math.ceil(OW / 2) * OC;
+  for (let b = 0; b < bands; b++) {
+    const th = (b0 + b) % TH;
+    const n = n0 + (b0 + b - th) / TH;
+    for (let dr = 0; dr < 2 && 2 * th + dr < OH; dr++) {
+      const src = (2 * b + dr) * ytRow; // yt[b, dr, 0, 0]
+      const dst = (n * OH + 2 * th + dr) * run; // out[n, 2·th + dr, 0, 0]
+      if (accumulate) for (let i = 0; i < run; i++) out[dst + i] += yt[src + i];
+      else out.set(yt.subarray(src, src + run), dst);
     }
   }
 }
@@ -232,18 +318,19 @@ function storeTile(
 }
 
 /**
- * out = y, or out += y, for the `rows`×`cols` real pixels of a tile whose outputs yt[y0 ..] [2, 2, OC]
- * are final and finite (the SIMD transform added the bias, applied the ReLU and tested them). A tile
- * row's `cols` pixels are neighbours in yt and in out: one run of cols·OC floats each.
+ * out = y, or out += y, for the `rows`×`cols` real pixels of a tile whose outputs (dr, dc) are at
+ * yt[y0 + dr·ytRow + dc·OC ..] and are final and finite (the SIMD transform added the bias, applied
+ * the ReLU and tested them). A tile row's `cols` pixels are neighbours in yt and in out: one run of
+ * cols·OC floats each.
  */
 function copyTile(
-  out: Float32Array, dst: number, rowStride: number, yt: Float32Array, y0: number, rows: number, cols: number,
+  out: Float32Array, dst: number, rowStride: number, yt: Float32Array, y0: number, ytRow: number, rows: number, cols: number,
   OC: number, accumulate: boolean,
 ): void {
   const run = cols * OC;
   for (let dr = 0; dr < rows; dr++) {
     const o = dst + dr * rowStride; // out[n, oh0 + dr, ow0, 0]
-    const src = y0 + 2 * dr * OC; // yt[tl, dr, 0, 0]
+    const src = y0 + dr * ytRow; // the tile's output (dr, 0)
     if (accumulate) for (let i = 0; i < run; i++) out[o + i] += yt[src + i];
     else for (let i = 0; i < run; i++) out[o + i] = yt[src + i];
   }
@@ -254,7 +341,7 @@ function copyTile(
  * one memcpy per row (what lies outside PH × PW is never read). The borders are never written, so
  * they keep the zeros the buffer was made with.
  */
-function copyPadded(padded: Float32Array, inp: Float32Array, p: Pass, n0: number, g: number, PH: number, PW: number): void {
+export function copyPadded(padded: Float32Array, inp: Float32Array, p: Pass, n0: number, g: number, PH: number, PW: number): void {
   const { IH, IW, IC, padTop, padLeft } = p;
   const rows = Math.min(IH, PH - padTop);
   const rowFloats = Math.min(IW, PW - padLeft) * IC;

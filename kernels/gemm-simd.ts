@@ -61,8 +61,8 @@ import { gemmDotRows, gemmOuter } from './gemm-simd-thin.js';
 import { engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
 
 // Block sizes, in floats (4 bytes):
-const KC = 320; // most depth of a K block: an A strip [KC, MR] (5 KB) + a B strip [KC, NR] (10 KB) sit in L1 (32 KB)
-const MC = 128; // rows of an A block: [MC, KC] ≤ 160 KB, in L2 (512 KB+); also the C block's height
+export const KC = 320; // most depth of a K block: an A strip [KC, MR] (5 KB) + a B strip [KC, NR] (10 KB) sit in L1 (32 KB)
+export const MC = 128; // rows of an A block: [MC, KC] ≤ 160 KB, in L2 (512 KB+); also the C block's height
 const NC_FLOATS = 256; // columns of a C block, rounded to whole strips: [MC, NC] = 128 KB stays in L2 beside A
 // Block sizes could not be told apart under this machine's load (KC 128/512, MC 64/256 and
 // NC 512 all within noise of these), so they are the sizes the cache arithmetic suggests.
@@ -102,7 +102,7 @@ export const RELAXED_TILE: GemmTile = { mr: 4, nv: 2, fma: true };
 // largest call seen, and when it cannot grow the call runs gemmBlockedBias instead.
 // ---------------------------------------------------------------------------------------------
 
-function gemmExports(heap: WasmHeap, t: GemmTile): GemmModuleExports {
+export function gemmExports(heap: WasmHeap, t: GemmTile): GemmModuleExports {
   const name = `gemm ${t.mr}x${4 * t.nv}${t.fma ? ' fma' : ''}`;
   return heap.instance(name, () => gemmModuleBytes(t.mr, t.nv, t.fma)) as unknown as GemmModuleExports;
 }

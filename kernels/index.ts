@@ -90,8 +90,8 @@ export { resizeNearestForward, resizeNearestBackward, resizeBilinearForward, res
 export { layerNormForward, layerNormBackward, type LayerNormShape } from './layer-norm.js';
 export { affineTransformForward, affineTransformBackward, type AffineShape, type FillMode, type AffineInterpolation } from './affine-transform.js';
 export { winogradApplies, conv2dForwardWinograd, conv2dBackwardInputWinograd, type WinogradGemm } from './conv2d-winograd.js';
-export { filterTransform, inputTransform, outputTransformTile } from './conv2d-winograd-transforms.js';
-export { conv2dBackwardFilterByImageGroups, filterGradScratchLength } from './conv2d-winograd-filter.js';
+export { filterTransform, inputTransform, outputTransformTile, gradOutputTransform, filterGradTransform } from './conv2d-winograd-transforms.js';
+export { conv2dBackwardFilterWinograd } from './conv2d-winograd-dw.js';
 export { clippedReluForward, clippedReluBackward } from './clipped-relu.js';
 export { clippedReluForwardSimd, clippedReluBackwardSimd } from './clipped-relu-simd.js';
 export { allFinite } from './all-finite.js';

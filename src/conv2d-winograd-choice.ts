@@ -6,13 +6,14 @@
 import { allocFloat32, releaseFloat32 } from './storage.js';
 import type { Conv2dShape } from '../kernels/conv-shape.js';
 import { gemmFast } from '../kernels/gemm-fast.js';
+import { engineHeap } from '../kernels/wasm/heap.js';
 import { conv2dForwardDirect, conv2dBackwardInputDirect } from '../kernels/conv2d.js';
 import { reluInPlace } from '../kernels/relu.js';
 import { allFinite } from '../kernels/all-finite.js';
 import { conv2dDirectSimdApplies, conv2dDirectSimdInputApplies } from '../kernels/conv2d-direct-simd.js';
 import { conv2dKeptIsInput, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast } from '../kernels/conv2d-fast.js';
-import { conv2dForwardWinograd, conv2dBackwardInputWinograd, winogradApplies } from '../kernels/conv2d-winograd.js';
-import { conv2dBackwardFilterByImageGroups, filterGradScratchLength } from '../kernels/conv2d-winograd-filter.js';
+import { conv2dForwardWinograd, conv2dBackwardInputWinograd, winogradApplies, winogradScratchLength } from '../kernels/conv2d-winograd.js';
+import { conv2dBackwardFilterWinograd, winogradFilterGradScratchLength } from '../kernels/conv2d-winograd-dw.js';
 
 /**
  * True when Winograd F(2×2, 3×3) (kernels/conv2d-winograd.ts) beats im2col on this convolution: a
@@ -28,7 +29,7 @@ import { conv2dBackwardFilterByImageGroups, filterGradScratchLength } from '../k
  * The direct SIMD kernels come first where they apply (below), so of those wins the engine runs:
  * at 4→16 the dx only (16 output channels take the forward direct, 4 input channels leave dx to
  * Winograd); at 8→8 and 16→16 neither (both go direct); on Keras's convnet's second conv (32→64)
- * the forward only (32 input channels take dx direct); at 64→64 both.
+ * both (its dx could run direct, but Winograd beats that: winogradInputGradBeatsDirect); at 64→64 both.
  */
 export function conv2dUsesWinograd(s: Conv2dShape): boolean {
   return winogradApplies(s) && s.CI >= 4 && s.CO >= 4 && s.N * s.OH * s.OW >= 256;
@@ -41,7 +42,7 @@ function winogradForward(s: Conv2dShape): boolean {
 
 /**
  * What the filter gradient reads, allocated for the forward to fill: x itself under Winograd (which
- * makes no im2col matrix: its filter gradient rebuilds one from x, a few images at a time) and
+ * makes no im2col matrix: its filter gradient transforms x as the forward does) and
  * where kernels/conv2d-fast.ts says so, else the im2col matrix.
  */
 export function conv2dKeptWithWinograd(x: Float32Array, s: Conv2dShape): Float32Array {
@@ -61,7 +62,9 @@ export function conv2dForwardWithWinograd(
   if (!winogradForward(s)) {
     conv2dForwardFast(y, x, w, bias, s, kept, relu);
   } else if (allFinite(w, 0, 9 * s.CI * s.CO)) {
-    conv2dForwardWinograd(y, x, w, bias, s, gemmFast, relu);
+    const scratch = allocFloat32(winogradScratchLength(s));
+    conv2dForwardWinograd(y, x, w, bias, s, gemmFast, relu, engineHeap(), scratch);
+    releaseFloat32([scratch]); // the input gradient of the same shape takes it again
   } else {
     conv2dForwardDirect(y, x, w, bias, s);
     if (relu) reluInPlace(y.subarray(0, s.N * s.OH * s.OW * s.CO));
@@ -69,22 +72,51 @@ export function conv2dForwardWithWinograd(
 }
 
 /**
- * The input gradient of the fast table: Winograd where it pays, the direct SIMD kernels do not apply
- * and the filter is finite; the naive direct loops for a non-finite filter there (as the forward).
+ * True when the input gradient runs as Winograd rather than on the direct SIMD kernels, both
+ * applying: enough channel pairs for the 16 GEMMs (CI·CO ≥ 512) and an image whose 2×2 tiles waste
+ * at most a fifth of the work. Measured here with the Winograd chunks in wasm memory (2026-11-29
+ * 07:43, one process, median of 21, Winograd's time against direct's, two rounds): Keras's convnet's
+ * second conv 32×13×13×32→64 'valid' 1.56× / 1.65× faster, 32×14×14×32→64 1.65× / 1.78×,
+ * 32×14×14×32→32 1.54× / 1.54×, 32×14×14×16→64 1.64× / 1.65×, 32×28×28×8→64 1.49× / 1.46×; even or
+ * mixed below 512 pairs or on 7×7 (64 tile pixels for 49): 32×14×14×16→16 1.06× / 1.01×,
+ * 32×7×7×32→32 1.20× / 0.83×, 32×14×14×8→16 0.64× / 1.03×; lost at 32×28×28×8→8 (0.70× / 0.79×).
+ * So the zoo resnet's layers (8 and 16 channels) keep the direct kernels.
  */
-export function conv2dBackwardInputWithWinograd(dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape): void {
-  if (!conv2dUsesWinograd(s) || conv2dDirectSimdInputApplies(s)) conv2dBackwardInputFast(dx, dy, w, s);
-  else if (allFinite(w, 0, 9 * s.CI * s.CO)) conv2dBackwardInputWinograd(dx, dy, w, s, gemmFast);
-  else conv2dBackwardInputDirect(dx, dy, w, s);
+function winogradInputGradBeatsDirect(s: Conv2dShape): boolean {
+  const tilePixels = 4 * Math.ceil(s.H / 2) * Math.ceil(s.W / 2);
+  return s.CI * s.CO >= 512 && tilePixels <= 1.2 * s.H * s.W;
 }
 
-/** The filter gradient of the fast table: from x (`kept`) a few images at a time under Winograd, else kernels/conv2d-fast.ts's. */
+/**
+ * The input gradient of the fast table: Winograd where it pays and the direct SIMD kernels do not
+ * apply or do worse (winogradInputGradBeatsDirect) and the filter is finite; the naive direct loops
+ * for a non-finite filter there (as the forward).
+ */
+export function conv2dBackwardInputWithWinograd(dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape): void {
+  const direct = conv2dDirectSimdInputApplies(s) && !winogradInputGradBeatsDirect(s);
+  if (!conv2dUsesWinograd(s) || direct) conv2dBackwardInputFast(dx, dy, w, s);
+  else if (allFinite(w, 0, 9 * s.CI * s.CO)) {
+    const scratch = allocFloat32(winogradScratchLength(s));
+    conv2dBackwardInputWinograd(dx, dy, w, s, gemmFast, engineHeap(), scratch);
+    releaseFloat32([scratch]);
+  } else {
+    conv2dBackwardInputDirect(dx, dy, w, s);
+  }
+}
+
+/**
+ * The filter gradient of the fast table: Winograd (kernels/conv2d-winograd-dw.ts, from x, which is
+ * `kept`) where the forward ran as Winograd, else kernels/conv2d-fast.ts's. Measured against what ran
+ * here before, im2col rebuilt from x a few images at a time + the 'tn' GEMM (2026-11-29 07:20, one
+ * process, median of 21, two rounds): Keras's convnet's 32×13×13×32→64 'valid' 1.43× / 1.89×,
+ * 32×14×14×32→64 2.16× / 1.71×, 8×56×56×64→64 2.53× / 2.23× faster.
+ */
 export function conv2dBackwardFilterWithWinograd(dw: Float32Array, dy: Float32Array, kept: Float32Array, s: Conv2dShape): void {
   if (!winogradForward(s)) {
     conv2dBackwardFilterFast(dw, dy, kept, s);
     return;
   }
-  const cols = allocFloat32(filterGradScratchLength(s)); // (images per group · OH·OW, 9·CI)
-  conv2dBackwardFilterByImageGroups(dw, dy, kept, s, cols);
-  releaseFloat32([cols]);
+  const scratch = allocFloat32(winogradFilterGradScratchLength(s));
+  conv2dBackwardFilterWinograd(dw, dy, kept, s, gemmFast, engineHeap(), scratch);
+  releaseFloat32([scratch]);
 }

@@ -204,6 +204,8 @@ export const i32x4 = {
   /** Copies an i32 to all four lanes. */
   splat: (): Instr => simd(0x11),
   add: (): Instr => simd(0xae),
+  /** Lane-wise a ≥ b, the lanes read as unsigned 32-bit integers: all-ones (true) or all-zeros. */
+  ge_u: (): Instr => simd(0x40),
 };
 
 export const f32x4 = {

@@ -1,6 +1,7 @@
 import { Tensor } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { mul } from '../ops/binary.js';
+import { dropoutMaskSimd } from '../../kernels/dropout-mask-simd.js';
 import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
 export interface DropoutArgs extends LayerArgs {
@@ -33,7 +34,9 @@ export class Dropout extends Layer {
     if (!ctx.training || this.rate === 0) return x;
     const scale = 1 / (1 - this.rate);
     const mask = allocFloat32(x.size);
-    for (let i = 0; i < mask.length; i++) mask[i] = ctx.rng.uniform() >= this.rate ? scale : 0;
+    // Kept where the Rng's next uniform number is ≥ rate: its raw words, drawn in one loop, then
+    // compared on SIMD (kernels/dropout-mask.ts has the rule, dropout-mask-simd.ts the fast pass).
+    dropoutMaskSimd(mask, this.rate, scale, (words) => ctx.rng.fillUint32(words));
     return mul(x, new Tensor(mask, x.shape));
   }
 
@@ -41,3 +44,4 @@ export class Dropout extends Layer {
     return { ...super.getConfig(), rate: this.rate, noise_shape: null, seed: null };
   }
 }
+

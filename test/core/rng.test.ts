@@ -43,6 +43,20 @@ describe('Rng', () => {
     expect(a.filter((v, i) => v === b[i]).length).toBe(0);
   });
 
+  it('fillUint32 gives the numbers nextUint32 would, in order, and moves the state past them', () => {
+    for (const seed of [0, 5, 2 ** 31 + 5]) {
+      const r = new Rng(seed);
+      const ref = new Rng(seed);
+      const out = new Uint32Array(1003).fill(7);
+      r.fillUint32(out, 1000); // n < length: the last three stay
+      expect(Array.from(out.subarray(0, 1000))).toEqual(draws(1000, () => ref.nextUint32()));
+      expect(Array.from(out.subarray(1000))).toEqual([7, 7, 7]);
+      expect(draws(5, () => r.nextUint32())).toEqual(draws(5, () => ref.nextUint32()));
+      r.fillUint32(out); // the default n: the whole array
+      expect(Array.from(out)).toEqual(draws(1003, () => ref.nextUint32()));
+    }
+  });
+
   it('nextUint32 is an unsigned 32-bit integer', () => {
     const r = new Rng(3);
     const bad = draws(10000, () => r.nextUint32()).filter((v) => !(Number.isInteger(v) && v >= 0 && v < 2 ** 32));

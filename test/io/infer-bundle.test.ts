@@ -25,8 +25,8 @@ import { randomInput, tfjsArtifacts, asModelJson } from './io-helpers.js';
 import { trainedTfTeachable, SHAPE } from './teachable-model.js';
 
 /**
- * Ceilings just above the size measured (2026-11-29, esbuild 0.28): 124.7 kB minified, 43.9 kB
- * gzipped for the default; 155.1 kB / 53.4 kB with modernCnnLayers.
+ * Ceilings just above the size measured (2026-11-29, esbuild 0.28): 133.6 kB minified, 47.5 kB
+ * gzipped for the default; 164.1 kB / 57.0 kB with modernCnnLayers.
  * The issue asks ≤ 25 kB gzipped; see the README's Embed section for where the bytes still are.
  * History: 101 kB / 35 kB with the first 12 layer types; 203 kB / 63.2 kB once the loader carried
  * every layer, both kernel tables and the training Model (fit, compile, progbar, optimizer state).
@@ -50,17 +50,20 @@ import { trainedTfTeachable, SHAPE } from './teachable-model.js';
  * BatchNormalization; package.json "sideEffects": false, so that importing one set of
  * 'tatami/infer/layers' does not keep allLayers): 123.7 kB / 43.6 kB; the ReLU and Softmax layers
  * in the default (1.8 kB, 0.5 kB gzipped): 125.5 kB / 44.1 kB; weight constraints read as inert by
- * tatami/infer's loader (their classes and config reader out): 122.9 kB / 43.2 kB (main then, with
- * the one table and every core layer, at 160.6 kB / 54.0 kB after issue #15's ResNet pass: the
- * direct convolution's strided input gradient by phases and its 2-pixel tiles, the batch-norm
- * module's fused ReLU passes, registers for the channel sums); both merged: 124.7 kB / 43.9 kB, and
- * 155.1 kB / 53.4 kB with modernCnnLayers.
+ * tatami/infer's loader (their classes and config reader out): 122.9 kB / 43.2 kB. Main then, with
+ * the one table and every core layer: 160.6 kB / 54.0 kB after issue #15's ResNet pass (the direct
+ * convolution's strided input gradient by phases and its 2-pixel tiles, the batch-norm module's fused
+ * ReLU passes, registers for the channel sums), 169.5 kB / 57.4 kB after issue #16's convnet work (the
+ * Winograd filter gradient and dy's transform, chunks run in wasm memory with the GEMM on heap
+ * operands, the banded output store; the conv table's backward entries ride along). Both merged:
+ * 124.7 kB / 43.9 kB (155.1 / 53.4 with modernCnnLayers) after the first, 133.6 kB / 47.5 kB
+ * (164.1 / 57.0) after the second.
  */
-const MAX_MINIFIED = 125_300;
-const MAX_GZIPPED = 44_300;
+const MAX_MINIFIED = 134_300;
+const MAX_GZIPPED = 47_900;
 /** With modernCnnLayers. */
-const MAX_MODERN_MINIFIED = 155_800;
-const MAX_MODERN_GZIPPED = 53_800;
+const MAX_MODERN_MINIFIED = 164_800;
+const MAX_MODERN_GZIPPED = 57_400;
 
 /** Source folders and files of training that must not reach the bundle. */
 const TRAINING_CODE = [

@@ -4,11 +4,12 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { conv2d, sum, mul, setKernels, randomNormal, Rng } from '../../src/index.js';
 import { conv2dUsesWinograd, conv2dKeptWithWinograd, conv2dForwardWithWinograd, conv2dBackwardInputWithWinograd } from '../../src/conv2d-winograd-choice.js';
 import { conv2dShape, type Conv2dShape } from '../../kernels/conv-shape.js';
-import { conv2dForwardDirect, conv2dBackwardInputDirect, conv2dBackwardFilterDirect } from '../../kernels/conv2d.js';
-import { conv2dDirectSimdApplies, conv2dDirectSimdInputApplies } from '../../kernels/conv2d-direct-simd.js';
+import { conv2dForwardDirect, conv2dBackwardInputDirect } from '../../kernels/conv2d.js';
+import { conv2dDirectSimdApplies, conv2dDirectSimdInputApplies, conv2dBackwardInputDirectSimd } from '../../kernels/conv2d-direct-simd.js';
+import { conv2dBackwardInputWinograd } from '../../kernels/conv2d-winograd.js';
+import { gemmFast } from '../../kernels/gemm-fast.js';
 import { reluInPlace } from '../../kernels/relu.js';
 import { conv2dForwardIm2col, conv2dBackwardInputIm2col } from '../../kernels/conv2d-im2col.js';
-import { conv2dBackwardFilterByImageGroups, filterGradScratchLength } from '../../kernels/conv2d-winograd-filter.js';
 import { expectClose, mulberry32, nanArray, randomArray, sumTolerance } from './helpers.js';
 import { firstDifference } from './same-bits.js';
 
@@ -29,6 +30,32 @@ describe('which convolutions run as Winograd', () => {
     expect(conv2dUsesWinograd(shape3x3(3, 8, 8, 16, 16))).toBe(false); // 192
     expect(conv2dUsesWinograd(conv2dShape(8, 28, 28, 32, 3, 3, 32, [2, 2], [1, 1], 'same'))).toBe(false);
     expect(conv2dUsesWinograd(conv2dShape(8, 28, 28, 32, 5, 5, 32, [1, 1], [1, 1], 'same'))).toBe(false);
+  });
+
+  it('the input gradient: Winograd over the direct SIMD kernels with ≥ 512 channel pairs on images the 2×2 tiles fit (Keras convnet\'s conv 2), direct elsewhere', () => {
+    const rng = mulberry32(5);
+    const cases: [Conv2dShape, 'winograd' | 'direct'][] = [
+      [conv2dShape(3, 13, 13, 32, 3, 3, 64, [1, 1], [1, 1], 'valid'), 'winograd'], // 196 tile pixels for 169
+      [shape3x3(2, 14, 14, 16, 64), 'winograd'],
+      [shape3x3(2, 14, 14, 32, 16), 'winograd'], // 512 pairs
+      [shape3x3(6, 7, 7, 32, 64), 'direct'], // 64 tile pixels for 49
+      [shape3x3(2, 14, 14, 16, 16), 'direct'], // 256 pairs: the zoo resnet's second block
+      [shape3x3(2, 28, 28, 8, 8), 'direct'], // its first
+    ];
+    for (const [s, which] of cases) {
+      expect(conv2dUsesWinograd(s) && conv2dDirectSimdInputApplies(s)).toBe(true);
+      const w = randomArray(rng, 9 * s.CI * s.CO);
+      const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
+      const prior = randomArray(rng, s.N * s.H * s.W * s.CI);
+      const got = prior.slice();
+      conv2dBackwardInputWithWinograd(got, dy, w, s);
+      const winograd = prior.slice();
+      conv2dBackwardInputWinograd(winograd, dy, w, s, gemmFast);
+      const direct = prior.slice();
+      conv2dBackwardInputDirectSimd(direct, dy, w, s);
+      expect(firstDifference(winograd, direct), 'the two kernels differ in their last bits here').not.toBe(-1);
+      expect(firstDifference(got, which === 'winograd' ? winograd : direct), `${which} CI=${s.CI} CO=${s.CO} ${s.H}x${s.W}`).toBe(-1);
+    }
   });
 
   it('keeps x (no im2col matrix) for Winograd shapes and allocates the matrix otherwise', () => {
@@ -72,31 +99,6 @@ describe('which convolutions run as Winograd', () => {
     conv2dBackwardInputWithWinograd(dxGot, dy, w, s);
     expect(firstDifference(dxGot, dxWant), 'dx').toBe(-1);
     expect(dxWant.some(Number.isFinite) && dxWant.some(Number.isNaN) && dxWant.some((v) => v === Infinity || v === -Infinity)).toBe(true);
-  });
-});
-
-describe('conv2dBackwardFilterByImageGroups', () => {
-  it('equals the direct filter gradient with one image a group (3 groups) and many images a group', () => {
-    const rng = mulberry32(11);
-    // 16·16·9·256 = 589,824 floats of cols an image, more than half of a 2^20-float group: one image each.
-    for (const s of [shape3x3(3, 16, 16, 256, 2), shape3x3(5, 6, 7, 4, 3)]) {
-      const x = randomArray(rng, s.N * s.H * s.W * s.CI);
-      const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
-      const start = randomArray(rng, 9 * s.CI * s.CO);
-      const want = start.slice();
-      conv2dBackwardFilterDirect(want, dy, x, s);
-      const got = start.slice();
-      conv2dBackwardFilterByImageGroups(got, dy, x, s, new Float32Array(filterGradScratchLength(s)));
-      // Each element sums N·OH·OW products (and the prefill).
-      expectClose(got, want, sumTolerance(s.N * s.OH * s.OW + 1), `N=${s.N} CI=${s.CI}`);
-    }
-    expect(filterGradScratchLength(shape3x3(3, 16, 16, 256, 2))).toBe(16 * 16 * 9 * 256);
-  });
-
-  it('names the op and the shapes when the scratch is too small', () => {
-    const s = shape3x3(2, 4, 4, 2, 3);
-    expect(() => conv2dBackwardFilterByImageGroups(new Float32Array(54), new Float32Array(96), new Float32Array(64), s, new Float32Array(10)))
-      .toThrow('conv2dBackwardFilterByImageGroups: scratch has 10 floats, needs 576 for input [2, 4, 4, 2] and filter [3, 3, 2, 3]');
   });
 });
 

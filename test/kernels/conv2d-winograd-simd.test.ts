@@ -6,6 +6,7 @@ import { inputTransformChunkSimd, outputTransformChunkSimd } from '../../kernels
 import { simdAvailable } from '../../kernels/gemm-simd.js';
 import { expectClose, mulberry32, nanArray, randomArray, type Rng } from './helpers.js';
 import { expectSameNonFinite } from './non-finite.js';
+import { firstDifference } from './same-bits.js';
 
 /** `count` elements of a set to NaN, +Inf, −Inf in turn. */
 function poison(rng: Rng, a: Float32Array, count: number): void {
@@ -61,7 +62,7 @@ describe.runIf(simdAvailable)('Winograd transforms on WebAssembly SIMD', () => {
         const y = nanArray(4 * tc * OC);
         for (let tl = 0; tl < tc; tl++) outputTransformTile(y, mm, tl, tc, OC);
         const want = y.map((v, i) => Math.fround(v + bias[i % OC])).map((v) => (relu && v < 0 ? 0 : v));
-        const chunk = outputTransformChunkSimd(mm, tc, OC, bias, relu)!; // the engine heap grows
+        const chunk = outputTransformChunkSimd(mm, tc, OC, bias, relu, 1)!; // the engine heap grows; one tile a band: [tc, 2, 2, OC]
         const got = Float32Array.from(chunk.yt);
         const flags = Float32Array.from(chunk.flags);
         const label = `tc=${tc} OC=${OC} relu=${relu}`;
@@ -77,9 +78,28 @@ describe.runIf(simdAvailable)('Winograd transforms on WebAssembly SIMD', () => {
     }
   });
 
+  it('output transform in bands: tiles side by side as they sit in two image rows, the same values as one tile a band', () => {
+    const rng = mulberry32(14);
+    const tc = 12, OC = 8, bandTiles = 3;
+    const mm = randomArray(rng, 16 * tc * OC);
+    const bias = randomArray(rng, OC);
+    const one = Float32Array.from(outputTransformChunkSimd(mm, tc, OC, bias, true, 1)!.yt); // [tc, 2, 2, OC]
+    const banded = outputTransformChunkSimd(mm, tc, OC, bias, true, bandTiles)!;
+    expect(banded.flags.every((f) => f === 0)).toBe(true);
+    const want = nanArray(4 * tc * OC); // [tc / 3, 2, 6, OC]: tile t, output (dr, dc) at band ⌊t/3⌋, row dr, pixel 2·(t % 3) + dc
+    for (let t = 0; t < tc; t++) {
+      for (let q = 0; q < 4; q++) {
+        const at = ((Math.floor(t / bandTiles) * 2 + (q >> 1)) * 2 * bandTiles + 2 * (t % bandTiles) + (q & 1)) * OC;
+        want.set(one.subarray((4 * t + q) * OC, (4 * t + q + 1) * OC), at);
+      }
+    }
+    expect(firstDifference(banded.yt, want)).toBe(-1);
+  });
+
   it('refuses channel counts that are not multiples of 4, naming the function', () => {
     expect(() => inputTransformChunkSimd(new Float32Array(16), new Float32Array(100), 0, 1, { IC: 3, TH: 1, TW: 1, PH: 4, PW: 4 }))
       .toThrow('inputTransformChunkSimd: channels must be a multiple of 4, got 3');
-    expect(() => outputTransformChunkSimd(new Float32Array(16 * 6), 1, 6, null, false)).toThrow('outputTransformChunkSimd: channels must be a multiple of 4, got 6');
+    expect(() => outputTransformChunkSimd(new Float32Array(16 * 6), 1, 6, null, false, 1)).toThrow('outputTransformChunkSimd: channels must be a multiple of 4, got 6');
+    expect(() => outputTransformChunkSimd(new Float32Array(16 * 3 * 4), 3, 4, null, false, 2)).toThrow('outputTransformChunkSimd: 3 tiles are not whole bands of 2');
   });
 });

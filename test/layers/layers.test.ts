@@ -117,6 +117,17 @@ describe('Dropout', () => {
     expect(Array.from(a.data)).not.toEqual(Array.from(c.data));
   });
 
+  it('keeps element i exactly when the Rng\'s i-th uniform() is ≥ rate, and leaves the Rng where 10000 uniform() calls would', () => {
+    for (const rate of [0.5, 0.3, 0.1 + 0.2]) {
+      const rng = new Rng(11);
+      const y = new Dropout({ rate }).call(x, { training: true, rng });
+      const ref = new Rng(11);
+      const want = Array.from({ length: x.size }, () => (ref.uniform() >= rate ? Math.fround(1 / (1 - rate)) : 0));
+      expect(Array.from(y.data)).toEqual(want);
+      expect(rng.nextUint32()).toBe(ref.nextUint32());
+    }
+  });
+
   it('gradient is the mask (same Rng stream every call)', () => {
     checkLayerGrad(new Dropout({ rate: 0.4 }), randomNormal([3, 5], new Rng(8)), () => ({ training: true, rng: new Rng(9) }));
   });
