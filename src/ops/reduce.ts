@@ -1,5 +1,5 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
-import { allocFloat32 } from '../storage.js';
+import { allocFloat32, releaseFloat32 } from '../storage.js';
 import { type Shape, shapeSize, normalizeAxis } from '../shape.js';
 import { elementwiseKernels } from '../kernel-tables/elementwise.js';
 
@@ -54,6 +54,7 @@ export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
     for (let i = 0; i < dout.length; i++) scaled[i] = dout[i] * inv;
     const dx = allocFloat32(x.size);
     elementwiseKernels().broadcastTo(dx, scaled, plan.keptShape, x.shape);
+    releaseFloat32([scaled]);
     accumulateGrad(x, dx, true);
   });
 }

@@ -26,7 +26,7 @@ import { trainedTfTeachable, SHAPE } from './teachable-model.js';
 
 /**
  * Ceilings just above the size measured (2026-11-29, esbuild 0.28): 133.6 kB minified, 47.5 kB
- * gzipped for the default; 164.1 kB / 57.0 kB with modernCnnLayers.
+ * gzipped for the default; 165.5 kB / 57.3 kB with modernCnnLayers.
  * The issue asks ≤ 25 kB gzipped; see the README's Embed section for where the bytes still are.
  * History: 101 kB / 35 kB with the first 12 layer types; 203 kB / 63.2 kB once the loader carried
  * every layer, both kernel tables and the training Model (fit, compile, progbar, optimizer state).
@@ -55,15 +55,18 @@ import { trainedTfTeachable, SHAPE } from './teachable-model.js';
  * convolution's strided input gradient by phases and its 2-pixel tiles, the batch-norm module's fused
  * ReLU passes, registers for the channel sums), 169.5 kB / 57.4 kB after issue #16's convnet work (the
  * Winograd filter gradient and dy's transform, chunks run in wasm memory with the GEMM on heap
- * operands, the banded output store; the conv table's backward entries ride along). Both merged:
- * 124.7 kB / 43.9 kB (155.1 / 53.4 with modernCnnLayers) after the first, 133.6 kB / 47.5 kB
- * (164.1 / 57.0) after the second.
+ * operands, the banded output store; the conv table's backward entries ride along), 170.9 kB /
+ * 57.8 kB after the ResNet's second pass (the batch-norm module's per-element passes eight channels
+ * at a time, which predict's batch norm runs too). Both merged: 124.7 kB / 43.9 kB (155.1 / 53.4 with
+ * modernCnnLayers) after the first, 133.6 kB / 47.5 kB (164.1 / 57.0) after the second, and after
+ * the third the default unchanged (it holds no batch-norm code), 165.5 kB / 57.3 kB with
+ * modernCnnLayers.
  */
 const MAX_MINIFIED = 134_300;
 const MAX_GZIPPED = 47_900;
 /** With modernCnnLayers. */
-const MAX_MODERN_MINIFIED = 164_800;
-const MAX_MODERN_GZIPPED = 57_400;
+const MAX_MODERN_MINIFIED = 166_100;
+const MAX_MODERN_GZIPPED = 57_700;
 
 /** Source folders and files of training that must not reach the bundle. */
 const TRAINING_CODE = [

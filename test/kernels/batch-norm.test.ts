@@ -12,6 +12,7 @@ import { batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormB
 import { simdAvailable } from '../../kernels/gemm-simd.js';
 import { mulberry32, randInt, randomArray, nanArray, numericGradient, expectClose, compareArrays, type Rng } from './helpers.js';
 import { createHeap, PAGE_BYTES, type WasmHeap } from '../../kernels/wasm/heap.js';
+import { batchNormModuleBytes } from '../../kernels/wasm/batch-norm-module.js';
 import { firstDifference } from './same-bits.js';
 import { spyHeap } from './heap-spy.js';
 import { reluInPlace, reluBackwardBias } from '../../kernels/relu.js';
@@ -198,6 +199,34 @@ describe('batch-norm backwards with a fused ReLU: relu.ts\'s mask of dy, then th
 
 it('the SIMD batch-norm kernels run on this engine (else the simd set above only re-tests the JS passes)', () => {
   expect(simdAvailable).toBe(true);
+});
+
+it('the module\'s pair passes (8 channels a step, constants in registers) give the bits of its row-by-row passes, NaN and ±∞ included', () => {
+  // Called on a heap of their own, with the same operands and the same starting dx.
+  type Pass = (...args: number[]) => void;
+  const heap = createHeap();
+  const m = heap.instance('batch-norm', batchNormModuleBytes) as unknown as Record<string, Pass>;
+  const rng = mulberry32(808);
+  for (const [R, C] of [[1, 8], [7, 16], [25, 24], [3, 32], [101, 8], [32 * 14 * 14, 16]]) {
+    const n = R * C;
+    const views = heap.views((4 * C + 4 * n) * 4);
+    if (views === null) throw new Error('the test heap cannot grow');
+    const { f32 } = views;
+    const K = 0, A = C, B = 2 * C, D = 3 * C, X = 4 * C, U = X + n, OUT = U + n, OUT2 = OUT + n;
+    const special = [NaN, Infinity, -Infinity, -0];
+    for (let i = 0; i < OUT; i++) f32[i] = rng() < 0.03 ? special[i % 4] : (rng() - 0.5) * 10;
+    const start = randomArray(rng, n);
+    for (const [name, accumulate] of [['bn_affine', false], ['bn_affine_relu', false], ['bn_dx', true]] as const) {
+      const run = (fn: string, out: number): Float32Array => {
+        f32.set(start, out);
+        if (accumulate) m[fn](4 * out, 4 * X, 4 * U, 4 * K, 4 * A, 4 * B, 4 * D, R, C / 4);
+        else m[fn](4 * out, 4 * X, 4 * K, 4 * A, 4 * B, R, C / 4);
+        return f32.slice(out, out + n);
+      };
+      const want = run(name, OUT), got = run(`${name}_pairs`, OUT2);
+      expect(firstDifference(got, want), `${name}_pairs R ${R} C ${C}`).toBe(-1);
+    }
+  }
 });
 
 describe('batch-norm naive backward', () => {
