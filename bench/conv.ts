@@ -13,7 +13,6 @@ import {
 } from '../kernels/index.js';
 import { conv2dForwardWinograd, conv2dBackwardInputWinograd, winogradApplies } from '../kernels/conv2d-winograd.js';
 import { conv2dBackwardFilterWinograd } from '../kernels/conv2d-winograd-dw.js';
-import { gemmFast } from '../kernels/gemm-fast.js';
 import type { Case, Version } from './case.js';
 import { uniform, prior, minusPrior, pick } from './data.js';
 import { tfVersion, hasKernel } from './peers/tfjs.js';
@@ -58,16 +57,16 @@ export const convReference = {
 export const convForwardVersions: KernelVersion<ConvForwardKernel>[] = [
   { name: 'im2col', fn: conv2dForwardIm2col, note: relaxedSimdAvailable ? 'GEMM on relaxed SIMD (FMA)' : undefined },
   ...(relaxedSimdAvailable ? [{ name: 'im2col plain-simd', fn: conv2dForwardIm2colPlainSimd, note: 'GEMM on plain SIMD (mul + add)' }] : []),
-  { name: 'winograd', fn: (y, x, w, bias, s) => conv2dForwardWinograd(y, x, w, bias, s, gemmFast), note: 'F(2x2, 3x3), GEMMs by gemmFast', unsupported: winogradUnsupported },
+  { name: 'winograd', fn: (y, x, w, bias, s) => conv2dForwardWinograd(y, x, w, bias, s, 'engine'), note: 'F(2x2, 3x3), GEMMs by gemmFast', unsupported: winogradUnsupported },
 ];
 export const convInputGradVersions: KernelVersion<ConvInputGradKernel>[] = [
   { name: 'im2col', fn: conv2dBackwardInputIm2col },
-  { name: 'winograd', fn: (dx, dy, w, s) => conv2dBackwardInputWinograd(dx, dy, w, s, gemmFast), note: 'F(2x2, 3x3), GEMMs by gemmFast', unsupported: winogradUnsupported },
+  { name: 'winograd', fn: (dx, dy, w, s) => conv2dBackwardInputWinograd(dx, dy, w, s, 'engine'), note: 'F(2x2, 3x3), GEMMs by gemmFast', unsupported: winogradUnsupported },
 ];
 export const convFilterGradVersions: KernelVersion<ConvFilterGradKernel>[] = [
   { name: 'im2col', fn: (dw, dy, _x, s, cols) => conv2dBackwardFilterIm2col(dw, dy, cols, s), note: 'cols from the forward pass (as in training)' },
   { name: 'im2col+cols', fn: (dw, dy, x, s, cols) => { im2col(cols, x, s); conv2dBackwardFilterIm2col(dw, dy, cols, s); }, note: 'im2col(x) inside the timed call' },
-  { name: 'winograd', fn: (dw, dy, x, s) => conv2dBackwardFilterWinograd(dw, dy, x, s, gemmFast), note: 'F(2x2, 3x3) read backwards, from x', unsupported: winogradUnsupported },
+  { name: 'winograd', fn: (dw, dy, x, s) => conv2dBackwardFilterWinograd(dw, dy, x, s, 'engine'), note: 'F(2x2, 3x3) read backwards, from x', unsupported: winogradUnsupported },
 ];
 
 /** im2col + the plain-SIMD GEMM, to race beside the relaxed one that conv2dForwardIm2col runs when it can. */

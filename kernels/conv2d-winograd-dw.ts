@@ -36,12 +36,13 @@
 import type { Conv2dShape } from './conv-shape.js';
 import { conv2dBackwardFilterDirect } from './conv2d.js';
 import { allFinite } from './all-finite.js';
-import { copyPadded, lazyArray, winogradApplies, type Pass, type WinogradGemm } from './conv2d-winograd.js';
+import { copyPadded, lazyArray, winogradApplies, type Pass, type WinogradGemmChoice } from './conv2d-winograd.js';
 import { inputTransform, gradOutputTransform, filterGradTransform } from './conv2d-winograd-transforms.js';
 import { inputTransformChunkSimd, gradOutputTransformChunkSimd } from './conv2d-winograd-simd.js';
+import { tileStart, type TileGrid } from './conv2d-winograd-tiles.js';
 import { simdAvailable } from './gemm-simd.js';
 import { gemmFast } from './gemm-fast.js';
-import { beginSumsInHeap, filterGradChunkInHeap, filterGradInHeapApplies, sumsInHeap } from './conv2d-winograd-heap.js';
+import { beginSumsInHeap, filterGradChunkInHeap, sumsInHeap, winogradInHeapApplies } from './conv2d-winograd-heap.js';
 import { engineHeap, type WasmHeap } from './wasm/heap.js';
 
 // Floats of V and E per chunk, as the forward's (conv2d-winograd.ts): 2^19 floats = 2 MB.
@@ -83,7 +84,7 @@ export function winogradFilterGradScratchLength(s: Conv2dShape): number {
  * least {@link winogradFilterGradScratchLength} floats the call may overwrite, or null to allocate them.
  */
 export function conv2dBackwardFilterWinograd(
-  dw: Float32Array, dy: Float32Array, x: Float32Array, s: Conv2dShape, gemm: WinogradGemm, heap: WasmHeap = engineHeap(),
+  dw: Float32Array, dy: Float32Array, x: Float32Array, s: Conv2dShape, gemm: WinogradGemmChoice, heap: WasmHeap = engineHeap(),
   scratch: Float32Array | null = null,
 ): void {
   if (!winogradApplies(s)) {
@@ -105,12 +106,15 @@ export function conv2dBackwardFilterWinograd(
   const sums = new Float32Array(16 * CI * CO); // (16, CI, CO): S, summed over every tile
   const xPass: Pass = { N, IH: s.H, IW: s.W, IC: CI, OH, OW, OC: CO, padTop: s.padTop, padLeft: s.padLeft, rotated: false };
   const dyPass: Pass = { N, IH: OH, IW: OW, IC: CO, OH, OW, OC: CO, padTop: 0, padLeft: 0, rotated: false };
+  const gx: TileGrid = { IC: CI, TH, TW, PH, PW }; // x's 4×4 tiles
+  const gy: TileGrid = { IC: CO, TH, TW, PH: EH, PW: EW }; // dy's 2×2 tiles
   const o = Int32Array.from({ length: 16 }, (_, q) => ((q >> 2) * PW + (q & 3)) * CI); // d[r][c] from the tile's corner
   const simdX = simdAvailable && CI % 4 === 0;
   const simdDy = simdAvailable && CO % 4 === 0;
-  // Given the engine's GEMM, the chunks run in wasm memory onto sums kept there (conv2d-winograd-heap.ts)
-  // where the channel counts allow; any other gemm is called as given, on the arrays.
-  let inHeap = simdAvailable && gemm === gemmFast && filterGradInHeapApplies(CI, CO) && beginSumsInHeap(CI, CO, heap);
+  // The engine's GEMM runs the chunks in wasm memory onto sums kept there (conv2d-winograd-heap.ts)
+  // where the channel counts allow; the GEMM on the arrays below is gemmFast for it, else the one given.
+  let inHeap = gemm === 'engine' && simdAvailable && winogradInHeapApplies(CI, CO) && beginSumsInHeap(CI, CO, heap);
+  const gemmArrays = gemm === 'engine' ? gemmFast : gemm;
   for (let n0 = 0; n0 < N; n0 += group) {
     const g = Math.min(group, N - n0);
     copyPadded(xPadded, x, xPass, n0, g, PH, PW);
@@ -118,29 +122,22 @@ export function conv2dBackwardFilterWinograd(
     const T = g * perImage;
     for (let t0 = 0; t0 < T; t0 += tc0) {
       const tc = Math.min(tc0, T - t0);
-      if (inHeap && filterGradChunkInHeap(xPadded, dyPadded, t0, tc, { IC: CI, TH, TW, PH, PW }, { IC: CO, TH, TW, PH: EH, PW: EW }, heap)) continue;
+      if (inHeap && filterGradChunkInHeap(xPadded, dyPadded, t0, tc, gx, gy, heap)) continue;
       if (inHeap) {
         // The heap could not hold this chunk: the sums so far come out before the transforms below use the heap.
         sums.set(sumsInHeap(CI, CO, heap));
         inHeap = false;
       }
       // 1. V = Bᵀ d B and E = Ã e Ãᵀ for every tile of the chunk (t = (image in group, th, tw)).
-      const vDone = simdX && inputTransformChunkSimd(v(), xPadded, t0, tc, { IC: CI, TH, TW, PH, PW }, heap);
-      const eDone = simdDy && gradOutputTransformChunkSimd(ed(), dyPadded, t0, tc, { IC: CO, TH, TW, PH: EH, PW: EW }, heap);
-      if (!vDone || !eDone) {
-        for (let tl = 0; tl < tc; tl++) {
-          const t = t0 + tl;
-          const tw = t % TW;
-          const rest = (t - tw) / TW;
-          const th = rest % TH;
-          const nl = (rest - th) / TH;
-          if (!vDone) inputTransform(v(), tl, tc, CI, xPadded, ((nl * PH + 2 * th) * PW + 2 * tw) * CI, o);
-          if (!eDone) gradOutputTransform(ed(), tl, tc, CO, dyPadded, ((nl * EH + 2 * th) * EW + 2 * tw) * CO, EW * CO, CO);
-        }
+      const vDone = simdX && inputTransformChunkSimd(v(), xPadded, t0, tc, gx, heap);
+      const eDone = simdDy && gradOutputTransformChunkSimd(ed(), dyPadded, t0, tc, gy, heap);
+      for (let tl = 0; !(vDone && eDone) && tl < tc; tl++) {
+        if (!vDone) inputTransform(v(), tl, tc, CI, xPadded, tileStart(gx, t0 + tl), o);
+        if (!eDone) gradOutputTransform(ed(), tl, tc, CO, dyPadded, tileStart(gy, t0 + tl), EW * CO, CO);
       }
       // 2. S[ξ] += V[ξ]ᵀ · E[ξ]: 16 independent [CI, tc] · [tc, CO] products.
       for (let xi = 0; xi < 16; xi++) {
-        gemm(
+        gemmArrays(
           sums.subarray(xi * CI * CO, (xi + 1) * CI * CO), v().subarray(xi * tc * CI, (xi + 1) * tc * CI),
           ed().subarray(xi * tc * CO, (xi + 1) * tc * CO), CI, CO, tc, 'tn', true,
         );

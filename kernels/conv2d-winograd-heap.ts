@@ -18,10 +18,15 @@
 // rows; V's extra rows are zeroed so they stay finite (they only reach M's extra rows, never read).
 
 import { gemmInHeap, packStripsInHeap, HEAP_GEMM_NR } from './gemm-simd-heap.js';
-import { winogradExports, type OutputChunk, type TileGrid } from './conv2d-winograd-simd.js';
+import { winogradExports, type OutputChunk } from './conv2d-winograd-simd.js';
+import { chunkRows, forEachTileRun, tileStart, type TileGrid } from './conv2d-winograd-tiles.js';
 import { vec4Ceil, type WasmHeap } from './wasm/heap.js';
 
-/** True when the chunks of a pass with these channel counts can run here: IC a multiple of 4, OC of the GEMM's strip (8). */
+/**
+ * True when the chunks of a pass can run here: the channels it transforms as 4×4 input tiles (IC:
+ * the forward's CI, the input gradient's CO, the filter gradient's CI) a multiple of 4, and the
+ * GEMM's output columns (OC: CO, CI, CO) a multiple of its strip (8).
+ */
 export function winogradInHeapApplies(IC: number, OC: number): boolean {
   return IC % 4 === 0 && OC % HEAP_GEMM_NR === 0;
 }
@@ -57,15 +62,8 @@ export function winogradChunkInHeap(
   padded: Float32Array, t0: number, tc: number, grid: TileGrid, OC: number, bias: Float32Array | null, relu: boolean, heap: WasmHeap,
   onto: OntoRows | null = null,
 ): OutputChunk | null {
-  const { IC, TH, TW, PH, PW } = grid;
-  // Padded row where a tile starts (its first of 4 rows), counted over the group's images.
-  const firstRow = (t: number): number => {
-    const rest = Math.floor(t / TW);
-    return Math.floor(rest / TH) * PH + 2 * (rest % TH);
-  };
-  const rowFloats = PW * IC;
-  const from = firstRow(t0) * rowFloats;
-  const to = (firstRow(t0 + tc - 1) + 4) * rowFloats; // the last tile's 4 rows
+  const { IC, TH, TW, PW } = grid;
+  const { from, to } = chunkRows(grid, t0, tc, 4); // the last tile's 4 rows
   const tcPad = Math.ceil(tc / 4) * 4;
   const P_AT = chunkAt(IC, OC);
   const V_AT = P_AT + vec4Ceil(to - from); // (16, tcPad, IC)
@@ -79,13 +77,10 @@ export function winogradChunkInHeap(
   const k = winogradExports(heap);
   f32.set(padded.subarray(from, to), P_AT);
   // 1. V: one call per run of tiles side by side in a tile row; the planes' extra rows zeroed.
-  for (let t = t0; t < t0 + tc;) {
-    const tw = t % TW;
-    const count = Math.min(TW - tw, t0 + tc - t);
-    const src = (P_AT + firstRow(t) * rowFloats - from + 2 * tw * IC) * 4;
-    k.winograd_input((V_AT + (t - t0) * IC) * 4, src, count, IC / 4, rowFloats * 4, IC * 4, tcPad * IC * 4);
-    t += count;
-  }
+  forEachTileRun(TW, t0, tc, (t, count) => {
+    const src = (P_AT + tileStart(grid, t) - from) * 4;
+    k.winograd_input((V_AT + (t - t0) * IC) * 4, src, count, IC / 4, PW * IC * 4, IC * 4, tcPad * IC * 4);
+  });
   for (let xi = 0; xi < 16; xi++) f32.fill(0, V_AT + (xi * tcPad + tc) * IC, V_AT + (xi + 1) * tcPad * IC);
   // 2. M[ξ] = V[ξ] · U[ξ], 'nn': V[ξ] is [tc, IC] with rows IC floats apart.
   for (let xi = 0; xi < 16; xi++) {
@@ -122,11 +117,6 @@ export function winogradChunkInHeap(
 // ('tn': V[ξ] [tc, CI] is A stored [K, M]; E[ξ] [tc, CO] is B, read unpacked, as gemmSimd does
 // for M < 64). Layout: S [16, CI, CO] | the chunk: x's padded rows, dy's, V [16, tc, CI], E [16, tc, CO].
 
-/** True when the filter gradient's chunks can run here: CI a multiple of 4, CO of the GEMM's strip (8). */
-export function filterGradInHeapApplies(CI: number, CO: number): boolean {
-  return CI % 4 === 0 && CO % HEAP_GEMM_NR === 0;
-}
-
 /** Zeroes S at the start of `heap` before a filter gradient's first chunk; false when the heap cannot grow. */
 export function beginSumsInHeap(CI: number, CO: number, heap: WasmHeap): boolean {
   const views = heap.views(16 * CI * CO * 4);
@@ -135,10 +125,13 @@ export function beginSumsInHeap(CI: number, CO: number, heap: WasmHeap): boolean
   return true;
 }
 
-/** The sums S [16, CI, CO] so far, as a view of the heap (copy it before another kernel runs there). */
+/**
+ * The sums S [16, CI, CO] so far, as a view of the heap (copy it before another kernel runs there).
+ * Read them only after beginSumsInHeap answered true: the heap then holds them (it never shrinks).
+ */
 export function sumsInHeap(CI: number, CO: number, heap: WasmHeap): Float32Array {
   const views = heap.views(16 * CI * CO * 4);
-  if (views === null) throw new Error('sumsInHeap: the heap lost its sums (beginSumsInHeap was not called)');
+  if (views === null) throw new Error(`sumsInHeap: the heap cannot hold the sums [16, ${CI}, ${CO}] (${16 * CI * CO} floats)`);
   return views.f32.subarray(0, 16 * CI * CO);
 }
 
@@ -150,15 +143,7 @@ export function filterGradChunkInHeap(
   xPadded: Float32Array, dyPadded: Float32Array, t0: number, tc: number, gx: TileGrid, gy: TileGrid, heap: WasmHeap,
 ): boolean {
   const CI = gx.IC, CO = gy.IC;
-  const rows = (g: TileGrid, tileRows: number) => {
-    const firstRow = (t: number): number => {
-      const rest = Math.floor(t / g.TW);
-      return Math.floor(rest / g.TH) * g.PH + 2 * (rest % g.TH);
-    };
-    const rowFloats = g.PW * g.IC;
-    return { firstRow, rowFloats, from: firstRow(t0) * rowFloats, to: (firstRow(t0 + tc - 1) + tileRows) * rowFloats };
-  };
-  const rx = rows(gx, 4), ry = rows(gy, 2);
+  const rx = chunkRows(gx, t0, tc, 4), ry = chunkRows(gy, t0, tc, 2);
   const X_AT = 16 * CI * CO;
   const Y_AT = X_AT + vec4Ceil(rx.to - rx.from);
   const V_AT = Y_AT + vec4Ceil(ry.to - ry.from); // (16, tc, CI)
@@ -169,16 +154,13 @@ export function filterGradChunkInHeap(
   const k = winogradExports(heap);
   f32.set(xPadded.subarray(rx.from, rx.to), X_AT);
   f32.set(dyPadded.subarray(ry.from, ry.to), Y_AT);
-  // V and E: one call each per run of tiles side by side in a tile row.
-  for (let t = t0; t < t0 + tc;) {
-    const tw = t % gx.TW;
-    const count = Math.min(gx.TW - tw, t0 + tc - t);
-    k.winograd_input((V_AT + (t - t0) * CI) * 4, (X_AT + rx.firstRow(t) * rx.rowFloats - rx.from + 2 * tw * CI) * 4,
-      count, CI / 4, rx.rowFloats * 4, CI * 4, tc * CI * 4);
-    k.winograd_grad_output((E_AT + (t - t0) * CO) * 4, (Y_AT + ry.firstRow(t) * ry.rowFloats - ry.from + 2 * tw * CO) * 4,
-      count, CO / 4, ry.rowFloats * 4, CO * 4, tc * CO * 4);
-    t += count;
-  }
+  // V and E: one call each per run of tiles side by side in a tile row (the two grids share TH and TW).
+  forEachTileRun(gx.TW, t0, tc, (t, count) => {
+    k.winograd_input((V_AT + (t - t0) * CI) * 4, (X_AT + tileStart(gx, t) - rx.from) * 4,
+      count, CI / 4, gx.PW * CI * 4, CI * 4, tc * CI * 4);
+    k.winograd_grad_output((E_AT + (t - t0) * CO) * 4, (Y_AT + tileStart(gy, t) - ry.from) * 4,
+      count, CO / 4, gy.PW * CO * 4, CO * 4, tc * CO * 4);
+  });
   // S[ξ] += V[ξ]ᵀ · E[ξ]: A(i, k) = V[ξ][k, i], B = E[ξ] as a plain [tc, CO] matrix.
   for (let xi = 0; xi < 16; xi++) {
     gemmInHeap(heap, CI, CO, tc, V_AT + xi * tc * CI, 1, CI, E_AT + xi * tc * CO, CO, HEAP_GEMM_NR, xi * CI * CO, 0, true);

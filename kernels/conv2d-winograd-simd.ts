@@ -22,8 +22,9 @@
 
 import { engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
 import { winogradModuleBytes } from './wasm/winograd-module.js';
+import { chunkRows, forEachTileRun, tileStart, type TileGrid } from './conv2d-winograd-tiles.js';
 
-export interface WinogradExports {
+interface WinogradExports {
   winograd_input(v: number, src: number, count: number, icVec: number, rowStride: number, colStride: number, plane: number): void;
   winograd_output(
     yt: number, m: number, count: number, ocVec: number, plane: number, bias: number, relu: number, flags: number, rowBytes: number, tileBytes: number,
@@ -36,11 +37,6 @@ export interface WinogradExports {
 
 // Built and instantiated on a heap at its first call there, then the same instance (WasmHeap.instance).
 export const winogradExports = (heap: WasmHeap): WinogradExports => heap.instance('winograd', winogradModuleBytes) as unknown as WinogradExports;
-
-/** The grid of tiles over a padded group of images (see conv2d-winograd.ts's runPass). */
-export interface TileGrid {
-  readonly IC: number; readonly TH: number; readonly TW: number; readonly PH: number; readonly PW: number;
-}
 
 /**
  * v [16, tc, IC] ← the input transforms of tiles t0 .. t0 + tc − 1 of `padded`; true, or false (v
@@ -72,15 +68,8 @@ export function gradOutputTransformChunkSimd(
 function tileTransformChunk(
   out: Float32Array, padded: Float32Array, t0: number, tc: number, grid: TileGrid, tileRows: 2 | 4, heap: WasmHeap,
 ): boolean {
-  const { IC, TH, TW, PH, PW } = grid;
-  // Padded row where a tile starts (its first row), counted over the group's images.
-  const firstRow = (t: number): number => {
-    const rest = Math.floor(t / TW);
-    return Math.floor(rest / TH) * PH + 2 * (rest % TH);
-  };
-  const rowFloats = PW * IC;
-  const from = firstRow(t0) * rowFloats;
-  const to = (firstRow(t0 + tc - 1) + tileRows) * rowFloats; // the last tile's rows, all in the copy
+  const { IC, TW, PW } = grid;
+  const { from, to } = chunkRows(grid, t0, tc, tileRows); // the last tile's rows, all in the copy
   // Heap, in floats: the chunk's padded rows, then the 16 planes.
   const P_AT = 0;
   const V_AT = vec4Ceil(to - from);
@@ -90,13 +79,10 @@ function tileTransformChunk(
   const k = winogradExports(heap);
   const transform = tileRows === 4 ? k.winograd_input : k.winograd_grad_output;
   f32.set(padded.subarray(from, to), P_AT);
-  for (let t = t0; t < t0 + tc;) {
-    const tw = t % TW;
-    const count = Math.min(TW - tw, t0 + tc - t);
-    const src = (P_AT + firstRow(t) * rowFloats - from + 2 * tw * IC) * 4;
-    transform((V_AT + (t - t0) * IC) * 4, src, count, IC / 4, rowFloats * 4, IC * 4, tc * IC * 4);
-    t += count;
-  }
+  forEachTileRun(TW, t0, tc, (t, count) => {
+    const src = (P_AT + tileStart(grid, t) - from) * 4;
+    transform((V_AT + (t - t0) * IC) * 4, src, count, IC / 4, PW * IC * 4, IC * 4, tc * IC * 4);
+  });
   out.set(f32.subarray(V_AT, V_AT + 16 * tc * IC));
   return true;
 }

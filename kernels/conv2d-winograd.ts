@@ -12,12 +12,14 @@
 //
 // What it optimizes: every output pair of rows and columns (a 2×2 tile) costs 16 multiplies per
 // (input, output) channel pair instead of 36, 2.25× fewer; the multiplies become 16 GEMMs
-// [tiles, IC] · [IC, OC], run by the `gemm` the caller passes (the engine's fastest). The price
+// [tiles, IC] · [IC, OC], run by the GEMM the caller chooses (WinogradGemmChoice). The price
 // is the transforms, adds only, O(tiles·(IC + OC)): in JS they cost as much as the GEMMs, so with
 // channel counts that are multiples of 4 they run on WebAssembly SIMD (conv2d-winograd-simd.ts),
 // which also adds the bias and applies the ReLU; on `heap` (default: the engine's), and in JS for
-// a chunk the heap cannot grow to hold (wasm/heap.ts). Profiled on 32×14×14×32→64: the GEMMs take about
-// 43% of the time, the JS loop that copies tiles into y 20%, the SIMD transforms 5%.
+// a chunk the heap cannot grow to hold (wasm/heap.ts). Profiled on the forward of 32×14×14×32→64 with
+// bias and ReLU, chunks in wasm memory (node --cpu-prof, 1,000 calls, 2026-11-29 08:06 UTC, load 4.3):
+// the GEMM kernel takes about 79% of the time, the SIMD transforms 9%, the JS filter transform 4%,
+// the padded copy of x and the stores of whole output rows (storeBands) 3%.
 //
 // Tiles run in chunks of `tc`, so a chunk's transformed inputs V [16, tc, IC] and products
 // M [16, tc, OC] stay in L2 between the transform, the GEMMs and the output transform. They read
@@ -43,6 +45,7 @@ import type { Conv2dShape } from './conv-shape.js';
 import type { GemmLayout } from './gemm.js';
 import { filterTransform, inputTransform, outputTransformTile } from './conv2d-winograd-transforms.js';
 import { inputTransformChunkSimd, outputTransformChunkSimd } from './conv2d-winograd-simd.js';
+import { tileStart, type TileGrid } from './conv2d-winograd-tiles.js';
 import { simdAvailable } from './gemm-simd.js';
 import { gemmFast } from './gemm-fast.js';
 import { placeFilterInHeap, winogradChunkInHeap, winogradInHeapApplies } from './conv2d-winograd-heap.js';
@@ -52,6 +55,14 @@ import { engineHeap, type WasmHeap } from './wasm/heap.js';
 export type WinogradGemm = (
   c: Float32Array, a: Float32Array, b: Float32Array, M: number, N: number, K: number, layout: GemmLayout, accumulate: boolean,
 ) => void;
+
+/**
+ * Which GEMM runs a pass's 16 products. 'engine': the engine's own, whose kernel can also run on
+ * operands left in wasm memory, so whole chunks run there (conv2d-winograd-heap.ts, the same bits)
+ * where the channel counts allow, and gemmFast on arrays elsewhere. A function: called as given,
+ * on arrays, every chunk (a test's or a benchmark's GEMM, gemmFast included).
+ */
+export type WinogradGemmChoice = 'engine' | WinogradGemm;
 
 /** True for the convolutions this kernel computes: a 3×3 kernel, stride 1, dilation 1 (any padding rule). */
 export function winogradApplies(s: Conv2dShape): boolean {
@@ -72,7 +83,7 @@ function requireApplies(op: string, s: Conv2dShape): void {
  */
 export function conv2dForwardWinograd(
   y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape,
-  gemm: WinogradGemm, relu = false, heap: WasmHeap = engineHeap(), scratch: Float32Array | null = null,
+  gemm: WinogradGemmChoice, relu = false, heap: WasmHeap = engineHeap(), scratch: Float32Array | null = null,
 ): void {
   requireApplies('conv2dForwardWinograd', s);
   const u = new Float32Array(16 * s.CI * s.CO); // (16, CI, CO)
@@ -82,7 +93,7 @@ export function conv2dForwardWinograd(
 
 /** dx [N,H,W,CI] += the gradient of y with respect to x, given dy [N,OH,OW,CO]. Accumulates. `scratch` as the forward's. */
 export function conv2dBackwardInputWinograd(
-  dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape, gemm: WinogradGemm, heap: WasmHeap = engineHeap(),
+  dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape, gemm: WinogradGemmChoice, heap: WasmHeap = engineHeap(),
   scratch: Float32Array | null = null,
 ): void {
   requireApplies('conv2dBackwardInputWinograd', s);
@@ -156,10 +167,11 @@ function planPass(p: Pass): PassPlan {
 
 function runPass(
   out: Float32Array, inp: Float32Array, w: Float32Array, u: Float32Array, p: Pass,
-  bias: Float32Array | null, relu: boolean, accumulate: boolean, gemm: WinogradGemm, heap: WasmHeap, scratch: Float32Array | null,
+  bias: Float32Array | null, relu: boolean, accumulate: boolean, gemm: WinogradGemmChoice, heap: WasmHeap, scratch: Float32Array | null,
 ): void {
   const { N, IC, OH, OW, OC } = p;
   const { TH, TW, perImage, PH, PW, group, tc0, paddedLength } = planPass(p);
+  const grid: TileGrid = { IC, TH, TW, PH, PW };
   if (scratch !== null && scratch.length < paddedLength) {
     throw new Error(`conv2d Winograd: scratch has ${scratch.length} floats, needs ${paddedLength} for ${N} images of ${p.IH}x${p.IW}x${IC} → ${OH}x${OW}x${OC}`);
   }
@@ -170,9 +182,10 @@ function runPass(
   const o = Int32Array.from({ length: 16 }, (_, q) => ((q >> 2) * PW + (q & 3)) * IC); // d[r][c] from the tile's corner
   const useSimd = simdAvailable && IC % 4 === 0;
   const useSimdOut = simdAvailable && OC % 4 === 0;
-  // Given the engine's GEMM, whole chunks run in wasm memory (conv2d-winograd-heap.ts) where the
-  // channel counts allow; any other gemm is called as given, on the arrays below.
-  let inHeap = simdAvailable && gemm === gemmFast && winogradInHeapApplies(IC, OC) && placeFilterInHeap(u, IC, OC, heap);
+  // The engine's GEMM runs whole chunks in wasm memory (conv2d-winograd-heap.ts) where the channel
+  // counts allow; the GEMM on the arrays below is gemmFast for it, else the one given.
+  let inHeap = gemm === 'engine' && simdAvailable && winogradInHeapApplies(IC, OC) && placeFilterInHeap(u, IC, OC, heap);
+  const gemmArrays = gemm === 'engine' ? gemmFast : gemm;
   // The JS output transform's chunk of outputs [tc, 2, 2, OC] (the SIMD one leaves its own in the heap).
   const ytJs = lazyArray(4 * tc0 * OC);
   for (let n0 = 0; n0 < N; n0 += group) {
@@ -183,25 +196,18 @@ function runPass(
       const tc = Math.min(tc0, T - t0);
       // In the heap, an accumulating pass's outputs come with out's values already added ('onto'):
       // storing them replaces out's values instead of adding to them.
-      const heapOut = inHeap ? winogradChunkInHeap(padded, t0, tc, { IC, TH, TW, PH, PW }, OC, bias, relu, heap, accumulate ? { out, n0, OH, OW } : null) : null;
+      const heapOut = inHeap ? winogradChunkInHeap(padded, t0, tc, grid, OC, bias, relu, heap, accumulate ? { out, n0, OH, OW } : null) : null;
       // A chunk the heap could not hold: this one and the rest go the way below (which uses the heap from 0, over U).
       if (heapOut === null) inHeap = false;
       const addOnStore = accumulate && heapOut === null;
       // 1. V = Bᵀ d B for every tile of the chunk (t = (image in group, th, tw)): four channels at a
       // time in WebAssembly where it can (and the heap holds the chunk), else tile by tile in JS.
-      if (heapOut === null && !(useSimd && inputTransformChunkSimd(v(), padded, t0, tc, { IC, TH, TW, PH, PW }, heap))) {
-        for (let tl = 0; tl < tc; tl++) {
-          const t = t0 + tl;
-          const tw = t % TW;
-          const rest = (t - tw) / TW;
-          const th = rest % TH;
-          const nl = (rest - th) / TH;
-          inputTransform(v(), tl, tc, IC, padded, ((nl * PH + 2 * th) * PW + 2 * tw) * IC, o);
-        }
+      if (heapOut === null && !(useSimd && inputTransformChunkSimd(v(), padded, t0, tc, grid, heap))) {
+        for (let tl = 0; tl < tc; tl++) inputTransform(v(), tl, tc, IC, padded, tileStart(grid, t0 + tl), o);
       }
       // 2. M[ξ] = V[ξ] · U[ξ]: 16 independent [tc, IC] · [IC, OC] products.
       for (let xi = 0; heapOut === null && xi < 16; xi++) {
-        gemm(
+        gemmArrays(
           m().subarray(xi * tc * OC, (xi + 1) * tc * OC), v().subarray(xi * tc * IC, (xi + 1) * tc * IC),
           u.subarray(xi * IC * OC, (xi + 1) * IC * OC), tc, OC, IC, 'nn', false,
         );

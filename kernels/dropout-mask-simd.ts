@@ -19,6 +19,8 @@ interface DropoutExports { dropout_mask(p: number, nVec: number, threshold: numb
 /**
  * mask ← scale where the word `draw` put at i is ≥ rate·2^32, else 0 (dropout-mask.ts's rule).
  * `draw(words)` must fill all of words (n = mask.length of them, e.g. Rng.fillUint32). Overwrites mask.
+ * `words` may view `heap`'s memory, so `draw` must not run a kernel on that heap: one that grows
+ * it detaches the view (the words then land nowhere), and any would overwrite them.
  */
 export function dropoutMaskSimd(
   mask: Float32Array, rate: number, scale: number, draw: (words: Uint32Array) => void, heap: WasmHeap = engineHeap(),

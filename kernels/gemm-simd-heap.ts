@@ -19,7 +19,7 @@ import { gemmExports, KC, MC, RELAXED_TILE, SIMD_TILE, relaxedSimdAvailable, typ
 import type { WasmHeap } from './wasm/heap.js';
 
 /** The tile gemmFast runs on this engine (relaxed SIMD's FMA where it validates), so the heap GEMM gives its bits. Needs SIMD. */
-export const HEAP_GEMM_TILE: GemmTile = relaxedSimdAvailable ? RELAXED_TILE : SIMD_TILE;
+const HEAP_GEMM_TILE: GemmTile = relaxedSimdAvailable ? RELAXED_TILE : SIMD_TILE;
 
 /** Columns of a strip of packed B: N must be a multiple of it. */
 export const HEAP_GEMM_NR = 4 * HEAP_GEMM_TILE.nv;

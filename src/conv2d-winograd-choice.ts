@@ -1,11 +1,11 @@
 // The fast 2-D convolution entries (src/kernel-tables/conv2d.ts): Winograd F(2×2, 3×3) for the
 // stride-1 3×3 convolutions where it measured faster than im2col, and kernels/conv2d-fast.ts's choice
 // (the direct SIMD kernels for few output channels, else im2col + GEMM) everywhere else. The direct
-// kernels keep their shapes: Winograd takes a shape only where they do not apply.
+// kernels keep the forward and filter gradient wherever they apply; the input gradient they keep
+// unless Winograd measured faster there (winogradInputGradBeatsDirect).
 
 import { allocFloat32, releaseFloat32 } from './storage.js';
 import type { Conv2dShape } from '../kernels/conv-shape.js';
-import { gemmFast } from '../kernels/gemm-fast.js';
 import { engineHeap } from '../kernels/wasm/heap.js';
 import { conv2dForwardDirect, conv2dBackwardInputDirect } from '../kernels/conv2d.js';
 import { reluInPlace } from '../kernels/relu.js';
@@ -63,7 +63,7 @@ export function conv2dForwardWithWinograd(
     conv2dForwardFast(y, x, w, bias, s, kept, relu);
   } else if (allFinite(w, 0, 9 * s.CI * s.CO)) {
     const scratch = allocFloat32(winogradScratchLength(s));
-    conv2dForwardWinograd(y, x, w, bias, s, gemmFast, relu, engineHeap(), scratch);
+    conv2dForwardWinograd(y, x, w, bias, s, 'engine', relu, engineHeap(), scratch);
     releaseFloat32([scratch]); // the input gradient of the same shape takes it again
   } else {
     conv2dForwardDirect(y, x, w, bias, s);
@@ -97,7 +97,7 @@ export function conv2dBackwardInputWithWinograd(dx: Float32Array, dy: Float32Arr
   if (!conv2dUsesWinograd(s) || direct) conv2dBackwardInputFast(dx, dy, w, s);
   else if (allFinite(w, 0, 9 * s.CI * s.CO)) {
     const scratch = allocFloat32(winogradScratchLength(s));
-    conv2dBackwardInputWinograd(dx, dy, w, s, gemmFast, engineHeap(), scratch);
+    conv2dBackwardInputWinograd(dx, dy, w, s, 'engine', engineHeap(), scratch);
     releaseFloat32([scratch]);
   } else {
     conv2dBackwardInputDirect(dx, dy, w, s);
@@ -117,6 +117,6 @@ export function conv2dBackwardFilterWithWinograd(dw: Float32Array, dy: Float32Ar
     return;
   }
   const scratch = allocFloat32(winogradFilterGradScratchLength(s));
-  conv2dBackwardFilterWinograd(dw, dy, kept, s, gemmFast, engineHeap(), scratch);
+  conv2dBackwardFilterWinograd(dw, dy, kept, s, 'engine', engineHeap(), scratch);
   releaseFloat32([scratch]);
 }

@@ -58,6 +58,9 @@ export class Rng {
    * (dropout draws one per activation).
    */
   fillUint32(out: Uint32Array, n = out.length): void {
+    if (!(Number.isInteger(n) && n >= 0 && n <= out.length)) {
+      throw new Error(`Rng.fillUint32: n must be an integer from 0 to out.length (${out.length}), got ${n}`);
+    }
     const state = Int32Array.of(this.a, this.b, this.c, this.d);
     sfc32Fill(out, n, state);
     // Stored as signed words: nextUint32 reads them only through mod-2^32 operations.

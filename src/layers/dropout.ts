@@ -44,4 +44,3 @@ export class Dropout extends Layer {
     return { ...super.getConfig(), rate: this.rate, noise_shape: null, seed: null };
   }
 }
-

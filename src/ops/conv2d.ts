@@ -35,10 +35,11 @@ export interface Conv2dOptions {
  *
  * x [N, H, W, CI], filter [KH, KW, CI, CO] → [N, OH, OW, CO]. The fast table picks by shape: a 1×1
  * conv is one GEMM on x; few output channels (a multiple of 8, at most 32) run the direct SIMD conv
- * (kernels/conv2d-direct-simd.ts, via kernels/conv2d-fast.ts); stride-1 3×3 convs with ≥ 4 channels
- * in and out and ≥ 256 output pixels run forward and dX as Winograd F(2×2, 3×3)
- * (src/conv2d-winograd-choice.ts); the rest run as im2col + GEMM, keeping the im2col matrix for the
- * filter gradient (dW = colsᵀ·dY) and dX = col2im(dY·Wᵀ). The others keep x. Under
+ * (kernels/conv2d-direct-simd.ts, via kernels/conv2d-fast.ts), and few input channels its dX (by stride
+ * phases, no col2im); stride-1 3×3 convs with ≥ 4 channels in and out and ≥ 256 output pixels run as
+ * Winograd F(2×2, 3×3) (src/conv2d-winograd-choice.ts) their forward and dW where the direct conv
+ * does not apply, their dX where its direct kernel does not apply or measured slower; the rest run as
+ * im2col + GEMM, keeping the im2col matrix for dW = colsᵀ·dY; dX = col2im(dY·Wᵀ). The others keep x. Under
  * setKernels('reference') it runs the seven-loop direct kernels of kernels/conv2d.ts instead.
  * Matches tf.conv2d (TensorFlow.js) and Keras Conv2D.
  */

@@ -57,6 +57,19 @@ describe('Rng', () => {
     }
   });
 
+  it('fillUint32 refuses an n past out.length (or not a count), naming it, and leaves the state alone', () => {
+    const r = new Rng(9);
+    const ref = new Rng(9);
+    const out = new Uint32Array(4);
+    expect(() => r.fillUint32(out, 5)).toThrow('Rng.fillUint32: n must be an integer from 0 to out.length (4), got 5');
+    expect(() => r.fillUint32(out, -1)).toThrow('got -1');
+    expect(() => r.fillUint32(out, 2.5)).toThrow('got 2.5');
+    expect(Array.from(out)).toEqual([0, 0, 0, 0]);
+    expect(draws(5, () => r.nextUint32())).toEqual(draws(5, () => ref.nextUint32()));
+    r.fillUint32(out, 0); // nothing drawn
+    expect(r.nextUint32()).toBe(ref.nextUint32());
+  });
+
   it('nextUint32 is an unsigned 32-bit integer', () => {
     const r = new Rng(3);
     const bad = draws(10000, () => r.nextUint32()).filter((v) => !(Number.isInteger(v) && v >= 0 && v < 2 ** 32));

@@ -4,14 +4,14 @@ import { describe, it, expect } from 'vitest';
 import { conv2dShape, type Conv2dShape, type Padding } from '../../kernels/conv-shape.js';
 import { conv2dBackwardFilterDirect } from '../../kernels/conv2d.js';
 import { conv2dBackwardFilterWinograd, winogradFilterGradScratchLength } from '../../kernels/conv2d-winograd-dw.js';
-import type { WinogradGemm } from '../../kernels/conv2d-winograd.js';
+import type { WinogradGemm, WinogradGemmChoice } from '../../kernels/conv2d-winograd.js';
 import { gradOutputTransform, filterGradTransform } from '../../kernels/conv2d-winograd-transforms.js';
 import { gradOutputTransformChunkSimd } from '../../kernels/conv2d-winograd-simd.js';
 import { gemmFast } from '../../kernels/gemm-fast.js';
 import { gemmNaive } from '../../kernels/gemm.js';
 import { simdAvailable } from '../../kernels/gemm-simd.js';
 import { createHeap, PAGE_BYTES } from '../../kernels/wasm/heap.js';
-import { compareArrays, expectClose, mulberry32, nanArray, randInt, randomArray, sumTolerance, type Rng, type Tolerance } from './helpers.js';
+import { compareArrays, expectClose, mulberry32, nanArray, randInt, randomArray, sumTolerance, winogradFilterGradTerms, type Rng, type Tolerance } from './helpers.js';
 import { expectSameNonFinite } from './non-finite.js';
 import { firstDifference } from './same-bits.js';
 import { spyHeap } from './heap-spy.js';
@@ -23,15 +23,13 @@ const label = (s: Conv2dShape): string =>
 
 /**
  * The tolerance against the twin, x and dy in [−1, 1], dw prefilled in [−1, 1]. sumTolerance(terms)
- * allows 2e-7 per summed product of magnitude ≤ 1. Each of the 16 sums S[ξ] adds T = N·⌈OH/2⌉·⌈OW/2⌉
- * products V·E with |V| ≤ 4 (Bᵀ d B adds 4 inputs with signs per entry) and |E| ≤ 4 (Ã e Ãᵀ adds up
- * to 4 of the tile's 4 values); a tap is G̃ᵀ S G̃, 16 sums with weights whose magnitudes add up to
- * (1 + ½ + ½)² = 4. So 4·16·T unit terms, plus the prefill's one.
+ * allows 2e-7 per summed product of magnitude ≤ 1: Winograd's 64·T unit terms (winogradFilterGradTerms,
+ * T = N·⌈OH/2⌉·⌈OW/2⌉ tiles), plus the prefill's one.
  */
-const dwTolerance = (s: Conv2dShape): Tolerance => sumTolerance(64 * s.N * Math.ceil(s.OH / 2) * Math.ceil(s.OW / 2) + 1);
+const dwTolerance = (s: Conv2dShape): Tolerance => sumTolerance(winogradFilterGradTerms(s) + 1);
 
 /** dw (random prefill: the kernel must add) from random x and dy, against the twin. */
-function expectAgreesWithTwin(rng: Rng, s: Conv2dShape, gemm: WinogradGemm = gemmFast): void {
+function expectAgreesWithTwin(rng: Rng, s: Conv2dShape, gemm: WinogradGemmChoice = 'engine'): void {
   const x = randomArray(rng, s.N * s.H * s.W * s.CI);
   const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
   const start = randomArray(rng, 9 * s.CI * s.CO);
@@ -77,6 +75,21 @@ describe('Winograd filter gradient against the direct twin', () => {
     expectAgreesWithTwin(rng, shape(1, 21, 22, 48, 40, 'valid'));
   });
 
+  it.runIf(simdAvailable)('the GEMM choice decides the path: \'engine\' runs the GEMMs on the heap given, a function (gemmFast too) on arrays', () => {
+    const rng = mulberry32(93);
+    const s = shape(2, 10, 10, 8, 16, 'same'); // channel counts the heap path takes
+    const x = randomArray(rng, s.N * s.H * s.W * s.CI);
+    const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
+    /** The GEMM modules the filter gradient instantiated on a heap of its own. */
+    const gemmModules = (gemm: WinogradGemmChoice): string[] => {
+      const spy = spyHeap(createHeap());
+      conv2dBackwardFilterWinograd(new Float32Array(9 * s.CI * s.CO), dy, x, s, gemm, spy.heap);
+      return spy.instances.filter((name) => name.startsWith('gemm'));
+    };
+    expect(gemmModules('engine').length).toBeGreaterThan(0);
+    expect(gemmModules(gemmFast)).toEqual([]);
+  });
+
   it('runs whatever GEMM it is given (the naive one here)', () => {
     expectAgreesWithTwin(mulberry32(8), shape(2, 9, 6, 5, 8, 'same'), gemmNaive);
   });
@@ -98,7 +111,7 @@ describe('Winograd filter gradient against the direct twin', () => {
     conv2dBackwardFilterWinograd(got, dy, x, s, skewed);
     expect(compareArrays(got, want, dwTolerance(s)).ok).toBe(false);
     const overwritten = nanArray(want.length).fill(0);
-    conv2dBackwardFilterWinograd(overwritten, dy, x, s, gemmFast);
+    conv2dBackwardFilterWinograd(overwritten, dy, x, s, 'engine');
     expect(compareArrays(overwritten, want, dwTolerance(s)).ok).toBe(false);
   });
 
@@ -108,36 +121,35 @@ describe('Winograd filter gradient against the direct twin', () => {
     const x = randomArray(rng, s.N * s.H * s.W * s.CI);
     const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
     const fresh = new Float32Array(9 * s.CI * s.CO);
-    conv2dBackwardFilterWinograd(fresh, dy, x, s, gemmFast);
+    conv2dBackwardFilterWinograd(fresh, dy, x, s, 'engine');
     const reused = new Float32Array(fresh.length);
-    conv2dBackwardFilterWinograd(reused, dy, x, s, gemmFast, undefined, nanArray(winogradFilterGradScratchLength(s) + 3));
+    conv2dBackwardFilterWinograd(reused, dy, x, s, 'engine', undefined, nanArray(winogradFilterGradScratchLength(s) + 3));
     expect(firstDifference(reused, fresh)).toBe(-1);
-    expect(() => conv2dBackwardFilterWinograd(reused, dy, x, s, gemmFast, undefined, new Float32Array(10)))
+    expect(() => conv2dBackwardFilterWinograd(reused, dy, x, s, 'engine', undefined, new Float32Array(10)))
       .toThrow(`conv2dBackwardFilterWinograd: scratch has 10 floats, needs ${winogradFilterGradScratchLength(s)} for input [5, 9, 8, 8] and filter [3, 3, 8, 12]`);
   });
 
   it('given the engine\'s GEMM, the chunks run in wasm memory onto sums kept there, with the bits of the arrays path', () => {
     const rng = mulberry32(94);
-    // Anything but gemmFast itself takes the arrays path with the same GEMM kernel.
-    const viaArrays: WinogradGemm = (c, a, b, M, N, K, layout, acc) => gemmFast(c, a, b, M, N, K, layout, acc);
+    // gemmFast given as a function runs the arrays path, chunk by chunk, with the same GEMM kernel.
     // Keras's convnet's conv 2; several chunks and groups (30 images of 9 tiles, chunks of 256); K blocks of ≤ 320 tiles (one 21×22 image: 110).
     for (const s of [shape(3, 13, 13, 32, 64, 'valid'), shape(30, 6, 5, 64, 64, 'same'), shape(4, 21, 22, 8, 16, 'valid')]) {
       const x = randomArray(rng, s.N * s.H * s.W * s.CI);
       const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
       const start = randomArray(rng, 9 * s.CI * s.CO);
       const want = start.slice();
-      conv2dBackwardFilterWinograd(want, dy, x, s, viaArrays);
+      conv2dBackwardFilterWinograd(want, dy, x, s, gemmFast);
       const got = start.slice();
-      conv2dBackwardFilterWinograd(got, dy, x, s, gemmFast);
+      conv2dBackwardFilterWinograd(got, dy, x, s, 'engine');
       expect(firstDifference(got, want), label(s)).toBe(-1);
       // A heap of one page holds the sums (16·CI·CO floats) but not a chunk: the arrays path takes
       // over (with the JS transforms, which the heap cannot hold either), the same bits as it alone.
       if (16 * s.CI * s.CO * 4 <= PAGE_BYTES) {
         const arrays = start.slice();
-        conv2dBackwardFilterWinograd(arrays, dy, x, s, viaArrays, createHeap({ maximumPages: 1 }));
+        conv2dBackwardFilterWinograd(arrays, dy, x, s, gemmFast, createHeap({ maximumPages: 1 }));
         const spy = spyHeap(createHeap({ maximumPages: 1 }));
         const small = start.slice();
-        conv2dBackwardFilterWinograd(small, dy, x, s, gemmFast, spy.heap);
+        conv2dBackwardFilterWinograd(small, dy, x, s, 'engine', spy.heap);
         expect(firstDifference(small, arrays), `${label(s)} on one page`).toBe(-1);
         if (simdAvailable) expect(spy.answered.slice(0, 2)).toEqual([true, false]); // the sums placed, the first chunk refused
       }
@@ -146,7 +158,7 @@ describe('Winograd filter gradient against the direct twin', () => {
 
   it('only 3×3, stride 1, dilation 1: other shapes throw an error naming the op and the shape', () => {
     const strided = conv2dShape(1, 5, 5, 1, 3, 3, 1, [2, 2], [1, 1], 'same');
-    expect(() => conv2dBackwardFilterWinograd(new Float32Array(9), new Float32Array(9), new Float32Array(25), strided, gemmFast))
+    expect(() => conv2dBackwardFilterWinograd(new Float32Array(9), new Float32Array(9), new Float32Array(25), strided, 'engine'))
       .toThrow('conv2dBackwardFilterWinograd: Winograd F(2x2, 3x3) needs a 3x3 kernel, stride 1 and dilation 1, got kernel 3x3, stride 2x2, dilation 1x1');
   });
 });
@@ -172,7 +184,7 @@ describe('Winograd filter gradient with NaN and ±Inf: the twin\'s result, bit f
         const want = start.slice();
         conv2dBackwardFilterDirect(want, dy, x, s);
         const got = start.slice();
-        conv2dBackwardFilterWinograd(got, dy, x, s, gemmFast);
+        conv2dBackwardFilterWinograd(got, dy, x, s, 'engine');
         expectSameNonFinite(got, want, dwTolerance(s), `${where} ${label(s)}`);
         expect(firstDifference(got, want), `${where} ${label(s)}: the twin ran`).toBe(-1);
       }
@@ -188,7 +200,7 @@ describe('Winograd filter gradient with NaN and ±Inf: the twin\'s result, bit f
     conv2dBackwardFilterDirect(want, dy, x, s);
     expect(Array.from(want, (v) => v === Infinity)).toEqual([false, false, false, false, true, true, false, true, true]);
     const got = new Float32Array(9);
-    conv2dBackwardFilterWinograd(got, dy, x, s, gemmFast);
+    conv2dBackwardFilterWinograd(got, dy, x, s, 'engine');
     expect(firstDifference(got, want)).toBe(-1);
   });
 });
@@ -239,7 +251,7 @@ describe('the filter gradient\'s transforms', () => {
     conv2dBackwardFilterDirect(want, dy, x, s);
     const spy = spyHeap(createHeap({ maximumPages: 1 }));
     const got = new Float32Array(want.length);
-    conv2dBackwardFilterWinograd(got, dy, x, s, gemmFast, spy.heap);
+    conv2dBackwardFilterWinograd(got, dy, x, s, 'engine', spy.heap);
     expectClose(got, want, dwTolerance(s), `dw on a one-page heap ${label(s)}`);
     if (simdAvailable) expect(spy.asked.some((bytes) => bytes > PAGE_BYTES)).toBe(true); // it asked, and was refused
     expect(spy.instances).toEqual([]);

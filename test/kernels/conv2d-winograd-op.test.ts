@@ -7,10 +7,10 @@ import { conv2dShape, type Conv2dShape } from '../../kernels/conv-shape.js';
 import { conv2dForwardDirect, conv2dBackwardInputDirect } from '../../kernels/conv2d.js';
 import { conv2dDirectSimdApplies, conv2dDirectSimdInputApplies, conv2dBackwardInputDirectSimd } from '../../kernels/conv2d-direct-simd.js';
 import { conv2dBackwardInputWinograd } from '../../kernels/conv2d-winograd.js';
-import { gemmFast } from '../../kernels/gemm-fast.js';
+import { winogradInHeapApplies } from '../../kernels/conv2d-winograd-heap.js';
 import { reluInPlace } from '../../kernels/relu.js';
 import { conv2dForwardIm2col, conv2dBackwardInputIm2col } from '../../kernels/conv2d-im2col.js';
-import { expectClose, mulberry32, nanArray, randomArray, sumTolerance } from './helpers.js';
+import { expectClose, mulberry32, nanArray, randomArray, sumTolerance, winogradFilterGradTerms } from './helpers.js';
 import { firstDifference } from './same-bits.js';
 
 afterEach(() => setKernels('fast'));
@@ -50,7 +50,7 @@ describe('which convolutions run as Winograd', () => {
       const got = prior.slice();
       conv2dBackwardInputWithWinograd(got, dy, w, s);
       const winograd = prior.slice();
-      conv2dBackwardInputWinograd(winograd, dy, w, s, gemmFast);
+      conv2dBackwardInputWinograd(winograd, dy, w, s, 'engine');
       const direct = prior.slice();
       conv2dBackwardInputDirectSimd(direct, dy, w, s);
       expect(firstDifference(winograd, direct), 'the two kernels differ in their last bits here').not.toBe(-1);
@@ -104,28 +104,37 @@ describe('which convolutions run as Winograd', () => {
 
 describe("conv2d on a Winograd shape: 'fast' against 'reference'", () => {
   /** y = conv2d(x, w, bias, relu), L = Σ y·r; returns y and the gradients of x, w and bias. */
-  function run(kernels: 'fast' | 'reference', padding: 'same' | 'valid'): Float32Array[] {
+  function run(kernels: 'fast' | 'reference', padding: 'same' | 'valid', CO: number): Float32Array[] {
     setKernels(kernels);
     const x = randomNormal([3, 12, 11, 16], new Rng(1), 0, 1, { requiresGrad: true });
-    const w = randomNormal([3, 3, 16, 20], new Rng(2), 0, 0.1, { requiresGrad: true });
-    const b = randomNormal([20], new Rng(3), 0, 0.1, { requiresGrad: true });
+    const w = randomNormal([3, 3, 16, CO], new Rng(2), 0, 0.1, { requiresGrad: true });
+    const b = randomNormal([CO], new Rng(3), 0, 0.1, { requiresGrad: true });
     const y = conv2d(x, w, { padding, bias: b, relu: true });
     const r = randomNormal(y.shape, new Rng(4));
     sum(mul(y, r)).backward();
     return [y.data, x.grad!.data, w.grad!.data, b.grad!.data];
   }
 
+  // 16 → 20 channels: the forward and filter gradient run as Winograd (20 output channels are not
+  // the direct kernels'), the filter gradient on arrays (20 is no multiple of the heap GEMM's 8);
+  // 16 → 40: the same, the filter gradient's chunks in wasm memory.
   for (const padding of ['same', 'valid'] as const) {
-    it(`${padding}: output and all three gradients agree`, () => {
-      expect(conv2dUsesWinograd(conv2dShape(3, 12, 11, 16, 3, 3, 20, [1, 1], [1, 1], padding))).toBe(true);
-      const fast = run('fast', padding);
-      const ref = run('reference', padding);
-      // Operands of magnitude ≲ 4 (x ~ N(0, 1)) and ≲ 0.4 (w): Winograd's 81·CI unit terms (see
-      // conv2d-winograd.test.ts) scaled by that product, 1.6; dx sums over CO = 20, dw over ≤ 3·12·11 pixels.
-      const names = ['y', 'dx', 'dw', 'db'];
-      const terms = [81 * 16 * 1.6, 81 * 20 * 1.6, 3 * 12 * 11 * 4, 3 * 12 * 11 * 4];
-      names.forEach((name, i) => expectClose(fast[i], ref[i], sumTolerance(terms[i]), `${padding} ${name}`));
-    });
+    for (const [CO, dwInHeap] of [[20, false], [40, true]] as const) {
+      it(`${padding}, 16 → ${CO} channels: output and all three gradients agree`, () => {
+        const s = conv2dShape(3, 12, 11, 16, 3, 3, CO, [1, 1], [1, 1], padding);
+        expect(conv2dUsesWinograd(s) && !conv2dDirectSimdApplies(s)).toBe(true);
+        expect(winogradInHeapApplies(s.CI, s.CO)).toBe(dwInHeap);
+        const fast = run('fast', padding, CO);
+        const ref = run('reference', padding, CO);
+        // Operands of magnitude ≲ 4 (x and r ~ N(0, 1), so dy too) and ≲ 0.4 (w). y and dx: Winograd's
+        // 81·CI unit terms (see conv2d-winograd.test.ts) scaled by |x|·|w| = 1.6, dx summing over CO;
+        // dw: the Winograd filter gradient's 64·N·⌈OH/2⌉·⌈OW/2⌉ (winogradFilterGradTerms) scaled by
+        // |x|·|dy| = 16; db: N·OH·OW values of dy.
+        const names = ['y', 'dx', 'dw', 'db'];
+        const terms = [81 * 16 * 1.6, 81 * CO * 1.6, winogradFilterGradTerms(s) * 16, s.N * s.OH * s.OW * 4];
+        names.forEach((name, i) => expectClose(fast[i], ref[i], sumTolerance(terms[i]), `${padding} CO=${CO} ${name}`));
+      });
+    }
   }
 });
 

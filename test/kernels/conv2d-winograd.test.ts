@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { conv2dShape, type Conv2dShape, type Padding } from '../../kernels/conv-shape.js';
 import { conv2dForwardDirect, conv2dBackwardInputDirect } from '../../kernels/conv2d.js';
-import { conv2dForwardWinograd, conv2dBackwardInputWinograd, winogradApplies, winogradScratchLength, type WinogradGemm } from '../../kernels/conv2d-winograd.js';
+import { conv2dForwardWinograd, conv2dBackwardInputWinograd, winogradApplies, winogradScratchLength, type WinogradGemm, type WinogradGemmChoice } from '../../kernels/conv2d-winograd.js';
 import { filterTransform } from '../../kernels/conv2d-winograd-transforms.js';
 import { gemmFast } from '../../kernels/gemm-fast.js';
 import { gemmNaive } from '../../kernels/gemm.js';
@@ -29,7 +29,7 @@ const label = (s: Conv2dShape): string =>
 const winogradTolerance = (IC: number): Tolerance => sumTolerance(81 * IC);
 
 /** Forward (NaN-filled y, with bias half of the time, with ReLU a quarter) and dx (random prefill) against the twin. */
-function expectAgreesWithTwin(rng: Rng, s: Conv2dShape, gemm: WinogradGemm = gemmFast): void {
+function expectAgreesWithTwin(rng: Rng, s: Conv2dShape, gemm: WinogradGemmChoice = 'engine'): void {
   const x = randomArray(rng, s.N * s.H * s.W * s.CI);
   const w = randomArray(rng, 9 * s.CI * s.CO);
   const bias = rng() < 0.5 ? randomArray(rng, s.CO) : null;
@@ -64,7 +64,7 @@ describe('Winograd F(2x2, 3x3) transforms, by hand', () => {
   it('all-ones 4×4 image, all-ones filter, CI = 2: every valid output is 9·2 = 18', () => {
     const s = shape(1, 4, 4, 2, 1, 'valid');
     const y = nanArray(4);
-    conv2dForwardWinograd(y, new Float32Array(32).fill(1), new Float32Array(18).fill(1), null, s, gemmFast);
+    conv2dForwardWinograd(y, new Float32Array(32).fill(1), new Float32Array(18).fill(1), null, s, 'engine');
     expect(Array.from(y)).toEqual([18, 18, 18, 18]);
   });
 
@@ -74,9 +74,9 @@ describe('Winograd F(2x2, 3x3) transforms, by hand', () => {
     const dilated = conv2dShape(1, 7, 7, 1, 3, 3, 1, [1, 1], [2, 2], 'valid');
     const wide = conv2dShape(1, 5, 5, 1, 5, 5, 1, [1, 1], [1, 1], 'valid');
     for (const s of [strided, dilated, wide]) expect(winogradApplies(s)).toBe(false);
-    expect(() => conv2dForwardWinograd(new Float32Array(9), new Float32Array(25), new Float32Array(9), null, strided, gemmFast))
+    expect(() => conv2dForwardWinograd(new Float32Array(9), new Float32Array(25), new Float32Array(9), null, strided, 'engine'))
       .toThrow('conv2dForwardWinograd: Winograd F(2x2, 3x3) needs a 3x3 kernel, stride 1 and dilation 1, got kernel 3x3, stride 2x2, dilation 1x1');
-    expect(() => conv2dBackwardInputWinograd(new Float32Array(25), new Float32Array(1), new Float32Array(25), wide, gemmFast))
+    expect(() => conv2dBackwardInputWinograd(new Float32Array(25), new Float32Array(1), new Float32Array(25), wide, 'engine'))
       .toThrow(/conv2dBackwardInputWinograd: .* got kernel 5x5/);
   });
 });
@@ -122,21 +122,20 @@ describe('Winograd forward and input gradient against the direct twin', () => {
     const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
     const scratch = (): Float32Array => nanArray(winogradScratchLength(s) + 5);
     const y = nanArray(dy.length), yReused = nanArray(dy.length);
-    conv2dForwardWinograd(y, x, w, null, s, gemmFast);
-    conv2dForwardWinograd(yReused, x, w, null, s, gemmFast, false, undefined, scratch());
+    conv2dForwardWinograd(y, x, w, null, s, 'engine');
+    conv2dForwardWinograd(yReused, x, w, null, s, 'engine', false, undefined, scratch());
     expect(firstDifference(yReused, y)).toBe(-1);
     const dx = new Float32Array(x.length), dxReused = new Float32Array(x.length);
-    conv2dBackwardInputWinograd(dx, dy, w, s, gemmFast);
-    conv2dBackwardInputWinograd(dxReused, dy, w, s, gemmFast, undefined, scratch());
+    conv2dBackwardInputWinograd(dx, dy, w, s, 'engine');
+    conv2dBackwardInputWinograd(dxReused, dy, w, s, 'engine', undefined, scratch());
     expect(firstDifference(dxReused, dx)).toBe(-1);
-    expect(() => conv2dBackwardInputWinograd(dx, dy, w, s, gemmFast, undefined, new Float32Array(7)))
+    expect(() => conv2dBackwardInputWinograd(dx, dy, w, s, 'engine', undefined, new Float32Array(7)))
       .toThrow(/conv2d Winograd: scratch has 7 floats, needs \d+ for 5 images of 11x11x12 → 13x13x8/);
   });
 
   it('given the engine\'s GEMM, chunks run in wasm memory (conv2d-winograd-heap.ts) with the bits of the chunk-by-chunk arrays path', () => {
     const rng = mulberry32(95);
-    // Anything but gemmFast itself takes the arrays path with the same GEMM kernel.
-    const viaArrays: WinogradGemm = (c, a, b, M, N, K, layout, acc) => gemmFast(c, a, b, M, N, K, layout, acc);
+    // gemmFast given as a function runs the arrays path, chunk by chunk, with the same GEMM kernel.
     // 8 and 16 output channels run in the heap (OC a multiple of 8); 1 tile (M < 4 rows); several chunks of 289-tile images.
     for (const s of [shape(3, 13, 13, 32, 64, 'valid'), shape(1, 2, 2, 8, 8, 'same'), shape(2, 34, 33, 64, 16, 'same'), shape(3, 7, 9, 4, 8, 'valid')]) {
       const x = randomArray(rng, s.N * s.H * s.W * s.CI);
@@ -144,18 +143,37 @@ describe('Winograd forward and input gradient against the direct twin', () => {
       const w = randomArray(rng, 9 * s.CI * s.CO);
       const bias = randomArray(rng, s.CO);
       const want = nanArray(s.N * s.OH * s.OW * s.CO);
-      conv2dForwardWinograd(want, x, w, bias, s, viaArrays, true);
+      conv2dForwardWinograd(want, x, w, bias, s, gemmFast, true);
       const got = nanArray(want.length);
-      conv2dForwardWinograd(got, x, w, bias, s, gemmFast, true);
+      conv2dForwardWinograd(got, x, w, bias, s, 'engine', true);
       expect(firstDifference(got, want), `forward ${label(s)}`).toBe(-1);
       const dy = randomArray(rng, want.length);
       dy[dy.length - 3] = Infinity; // tiles recomputed by the direct loops onto dx's prior values (the heap path adds them itself elsewhere)
       const dxWant = randomArray(rng, x.length);
       const dxGot = dxWant.slice();
-      conv2dBackwardInputWinograd(dxWant, dy, w, s, viaArrays);
-      conv2dBackwardInputWinograd(dxGot, dy, w, s, gemmFast);
+      conv2dBackwardInputWinograd(dxWant, dy, w, s, gemmFast);
+      conv2dBackwardInputWinograd(dxGot, dy, w, s, 'engine');
       expect(firstDifference(dxGot, dxWant), `dx ${label(s)}`).toBe(-1);
     }
+  });
+
+  it.runIf(simdAvailable)('the GEMM choice decides the path: \'engine\' runs the GEMMs on the heap given, a function (gemmFast too) on arrays', () => {
+    const rng = mulberry32(93);
+    const s = shape(2, 10, 10, 8, 16, 'same'); // channel counts the heap path takes
+    const x = randomArray(rng, s.N * s.H * s.W * s.CI);
+    const w = randomArray(rng, 9 * s.CI * s.CO);
+    const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
+    /** The GEMM modules each pass instantiated on a heap of its own. */
+    const gemmModules = (gemm: WinogradGemmChoice): [string[], string[]] => {
+      const forward = spyHeap(createHeap());
+      conv2dForwardWinograd(nanArray(dy.length), x, w, null, s, gemm, false, forward.heap);
+      const input = spyHeap(createHeap());
+      conv2dBackwardInputWinograd(new Float32Array(x.length), dy, w, s, gemm, input.heap);
+      return [forward, input].map((spy) => spy.instances.filter((name) => name.startsWith('gemm'))) as [string[], string[]];
+    };
+    const [forward, input] = gemmModules('engine');
+    expect(forward.length > 0 && input.length > 0).toBe(true);
+    expect(gemmModules(gemmFast)).toEqual([[], []]);
   });
 
   it('runs whatever GEMM it is given (the naive one here)', () => {
@@ -197,14 +215,14 @@ describe('Winograd with NaN and ±Inf: the twin\'s non-finite results, at the tw
       const want = nanArray(s.N * s.OH * s.OW * s.CO);
       conv2dForwardDirect(want, x, w, null, s);
       const got = nanArray(want.length);
-      conv2dForwardWinograd(got, x, w, null, s, gemmFast);
+      conv2dForwardWinograd(got, x, w, null, s, 'engine');
       expectSameNonFinite(got, want, winogradTolerance(s.CI), `forward ${label(s)}`);
 
       const dy = poison(rng, randomArray(rng, want.length), 3);
       const dxWant = new Float32Array(x.length);
       conv2dBackwardInputDirect(dxWant, dy, w, s);
       const dxGot = new Float32Array(x.length);
-      conv2dBackwardInputWinograd(dxGot, dy, w, s, gemmFast);
+      conv2dBackwardInputWinograd(dxGot, dy, w, s, 'engine');
       expectSameNonFinite(dxGot, dxWant, winogradTolerance(s.CO), `dx ${label(s)}`);
     }
   });
@@ -219,7 +237,7 @@ describe('Winograd with NaN and ±Inf: the twin\'s non-finite results, at the tw
       conv2dForwardDirect(want, x, w, bias, s);
       for (let i = 0; i < want.length; i++) if (want[i] < 0) want[i] = 0;
       const got = nanArray(want.length);
-      conv2dForwardWinograd(got, x, w, bias, s, gemmFast, true);
+      conv2dForwardWinograd(got, x, w, bias, s, 'engine', true);
       expectSameNonFinite(got, want, winogradTolerance(s.CI), `forward+relu ${label(s)}`);
     }
   });
@@ -232,7 +250,7 @@ describe('Winograd with NaN and ±Inf: the twin\'s non-finite results, at the tw
     const want = nanArray(72);
     conv2dForwardDirect(want, x, w, null, s);
     const got = nanArray(72);
-    conv2dForwardWinograd(got, x, w, null, s, gemmFast);
+    conv2dForwardWinograd(got, x, w, null, s, 'engine');
     expect(want.filter((v) => v === Infinity || v === -Infinity).length).toBe(18); // 3×3 pixels × 2 channels
     expectSameNonFinite(got, want, winogradTolerance(1), 'one +Inf');
   });
@@ -247,14 +265,14 @@ describe('Winograd with NaN and ±Inf: the twin\'s non-finite results, at the tw
     const want = nanArray(s.N * s.OH * s.OW * s.CO);
     conv2dForwardDirect(want, x, w, null, s);
     const got = nanArray(want.length);
-    conv2dForwardWinograd(got, x, w, null, s, gemmFast);
+    conv2dForwardWinograd(got, x, w, null, s, 'engine');
     expectSameNonFinite(got, want, winogradTolerance(s.CI), 'forward, non-finite filter');
     expect(want.some(Number.isFinite)).toBe(true); // the border outputs of channel 2 that skip the NaN tap
     const dy = randomArray(rng, want.length);
     const dxWant = new Float32Array(x.length);
     conv2dBackwardInputDirect(dxWant, dy, w, s);
     const dxGot = new Float32Array(x.length);
-    conv2dBackwardInputWinograd(dxGot, dy, w, s, gemmFast);
+    conv2dBackwardInputWinograd(dxGot, dy, w, s, 'engine');
     expectSameNonFinite(dxGot, dxWant, winogradTolerance(s.CO), 'dx, non-finite filter');
   });
 });
@@ -278,9 +296,9 @@ describe('Winograd on a heap that cannot grow: the JS transforms', () => {
   /** y (forward with bias and ReLU) and dx (onto `start`) on `heap`. */
   function run(heap?: WasmHeap): [Float32Array, Float32Array] {
     const y = nanArray(dy.length);
-    conv2dForwardWinograd(y, x, w, bias, s, gemmFast, true, heap);
+    conv2dForwardWinograd(y, x, w, bias, s, 'engine', true, heap);
     const dx = start.slice();
-    conv2dBackwardInputWinograd(dx, dy, w, s, gemmFast, heap);
+    conv2dBackwardInputWinograd(dx, dy, w, s, 'engine', heap);
     return [y, dx];
   }
   const [yJs, dxJs] = run(refusing);

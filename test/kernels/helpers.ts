@@ -2,6 +2,7 @@
 // check every fast-vs-naive comparison goes through (so the checker itself can be tested).
 
 import { expect } from 'vitest';
+import type { Conv2dShape } from '../../kernels/conv-shape.js';
 
 /** mulberry32, a tiny seeded 32-bit generator returning floats in [0, 1): the benchmarks' own. */
 export { seededRandom as mulberry32 } from '../../bench/data.js';
@@ -79,6 +80,17 @@ export function expectClose(
 /** Tolerance for sums of `terms` products of values in [−1, 1], computed two different ways. */
 export function sumTolerance(terms: number): Tolerance {
   return { atol: 1e-5 + 2e-7 * terms, rtol: 1e-4 };
+}
+
+/**
+ * Unit terms in the rounding bound of the Winograd filter gradient (kernels/conv2d-winograd-dw.ts's
+ * header) for x and dy of magnitude ≤ 1 (scale it by max|x|·max|dy| otherwise). Each of the 16 sums
+ * S[ξ] adds T = N·⌈OH/2⌉·⌈OW/2⌉ products V·E with |V| ≤ 4 (Bᵀ d B adds 4 inputs with signs per entry)
+ * and |E| ≤ 4 (Ã e Ãᵀ adds up to 4 of the tile's 4 values); a tap is G̃ᵀ S G̃, 16 sums with weights
+ * whose magnitudes add up to (1 + ½ + ½)² = 4. So 4·16·T.
+ */
+export function winogradFilterGradTerms(s: Conv2dShape): number {
+  return 64 * s.N * Math.ceil(s.OH / 2) * Math.ceil(s.OW / 2);
 }
 
 /** Σ a[i]·b[i] in float64. */
