@@ -6,17 +6,17 @@
 //
 //   npx tsx bench/winograd-step.ts [convnet|convnet_bn|resnet|classic3|...] [seconds = 20]
 
-import { fastKernels, type KernelTable } from '../src/kernel-table.js';
+import { fastConv2dKernels, type Conv2dKernels } from '../src/kernel-tables/conv2d.js';
 import { allocFloat32 } from '../src/storage.js';
 import { conv2dKeptIsInput, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast } from '../kernels/conv2d-fast.js';
 import { makeBatches, alternate, median, modelNames, type ModelName } from './models.js';
 import { tatamiStep } from './models-tatami.js';
 
-type ConvEntries = Pick<KernelTable, 'conv2dKept' | 'conv2dForward' | 'conv2dBackwardInput' | 'conv2dBackwardFilter'>;
+type ConvEntries = Conv2dKernels;
 const entries = (t: ConvEntries): ConvEntries => ({
   conv2dKept: t.conv2dKept, conv2dForward: t.conv2dForward, conv2dBackwardInput: t.conv2dBackwardInput, conv2dBackwardFilter: t.conv2dBackwardFilter,
 });
-const withWinograd = entries(fastKernels);
+const withWinograd = entries(fastConv2dKernels);
 const withoutWinograd: ConvEntries = {
   conv2dKept: (x, s) => (conv2dKeptIsInput(s) ? x : allocFloat32(s.N * s.OH * s.OW * s.KH * s.KW * s.CI)), // (N·OH·OW, KH·KW·CI)
   conv2dForward: conv2dForwardFast,
@@ -31,7 +31,7 @@ const data = makeBatches(32, 4);
 // Two models from the same seed, one per side, so neither side's Adam state feeds the other.
 const steps = [tatamiStep(name, 'train', data), tatamiStep(name, 'train', data)];
 const side = (i: number, table: ConvEntries) => async (): Promise<number[]> => {
-  Object.assign(fastKernels, table); // the entries this side runs, put back before each step
+  Object.assign(fastConv2dKernels, table); // the entries this side runs, put back before each step
   const t0 = performance.now();
   await steps[i]();
   return [performance.now() - t0];
@@ -42,5 +42,5 @@ try {
   console.log(`${name} training step, batch 32, ${tw.length} alternated steps each: with Winograd ${mw.toFixed(2)} ms (${(32000 / mw).toFixed(0)} img/s), ` +
     `without Winograd ${mi.toFixed(2)} ms (${(32000 / mi).toFixed(0)} img/s): ${(mi / mw).toFixed(2)}×`);
 } finally {
-  Object.assign(fastKernels, withWinograd);
+  Object.assign(fastConv2dKernels, withWinograd);
 }

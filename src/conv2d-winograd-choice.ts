@@ -1,4 +1,4 @@
-// The fast kernel table's 2-D convolution entries (src/kernel-table.ts): Winograd F(2×2, 3×3) for the
+// The fast 2-D convolution entries (src/kernel-tables/conv2d.ts): Winograd F(2×2, 3×3) for the
 // stride-1 3×3 convolutions where it measured faster than im2col, and kernels/conv2d-fast.ts's choice
 // (the direct SIMD kernels for few output channels, else im2col + GEMM) everywhere else. The direct
 // kernels keep the forward and filter gradient wherever they apply; the input gradient they keep

@@ -2,8 +2,9 @@
  * tatami/infer: the inference-only entry, for embedding a trained classifier in a browser page, an
  * extension, an edge function or a CLI. `loadModel` from a URL or from artifacts in memory (a folder
  * path too, in Node), then `model.predict(x)`. No Node imports, and nothing of training: no
- * optimizer, loss, fit or reference kernels. The core layers are known by default; the rest come
- * with `allLayers` from 'tatami/infer/layers'.
+ * optimizer, loss, fit or reference kernels. The layers of a plain CNN classifier are known by
+ * default; 'tatami/infer/layers' has the others (`modernCnnLayers` for ResNets, MobileNets and
+ * Teachable Machine's image models, `allLayers`).
  *
  *   import { loadModel, tensor } from 'tatami/infer';
  *   const model = await loadModel('https://example.com/mnist/model.json');

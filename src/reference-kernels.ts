@@ -1,10 +1,11 @@
 /**
- * The 'reference' kernel table (the naive twins) and the switch to it, setKernels. Apart from
- * kernel-table.ts, so that what imports only the fast table (tatami/infer) carries no naive twin.
+ * The 'reference' kernel tables (the naive twins) and the switch to them, setKernels. Apart from the
+ * family modules of src/kernel-tables/, so that what imports only the fast tables (tatami/infer)
+ * carries no naive twin.
  */
-import { binaryBroadcast, binaryFunctions, broadcastTo } from '../kernels/elementwise.js';
+import { binaryBroadcast, binaryFunctions, broadcastTo, unaryMap } from '../kernels/elementwise.js';
 import { gemmNaive } from '../kernels/gemm.js';
-import { reduceSumTo } from '../kernels/reduce.js';
+import { reduceSumTo, reduceMax, reduceMaxBackward } from '../kernels/reduce.js';
 import { reluInPlace, reluBackwardBias } from '../kernels/relu.js';
 import { conv2dForwardDirect, conv2dBackwardInputDirect, conv2dBackwardFilterDirect, conv2dBackwardBias } from '../kernels/conv2d.js';
 import { clippedReluForward, clippedReluBackward } from '../kernels/clipped-relu.js';
@@ -13,53 +14,99 @@ import { conv2dTransposeForwardDirect, conv2dTransposeBackwardInputDirect, conv2
 import { maxPool2dForwardNaive, maxPool2dBackwardNaive } from '../kernels/max-pool2d.js';
 import { avgPool2dForwardNaive, avgPool2dBackwardNaive } from '../kernels/avg-pool2d.js';
 import { batchNormForwardTrainingNaive, batchNormForwardInferenceNaive, batchNormBackwardNaive } from '../kernels/batch-norm.js';
-import { concatForwardNaive } from '../kernels/concat.js';
-import { sumForward, extremeForwardNaive } from '../kernels/merge.js';
-import { sharedKernels, selectKernels, fastKernels, type KernelTable, type KernelsName } from './kernel-table.js';
+import { transpose } from '../kernels/transpose.js';
+import { concatForwardNaive, concatBackward } from '../kernels/concat.js';
+import { sumForward, productForward, productBackward, extremeForwardNaive, extremeBackward } from '../kernels/merge.js';
+import { selectKernels, type KernelTables, type KernelsName } from './kernel-table.js';
+import { fastElementwiseKernels } from './kernel-tables/elementwise.js';
+import { fastReluKernels } from './kernel-tables/relu.js';
+import { fastGemmKernels } from './kernel-tables/gemm.js';
+import { fastBiasGradientKernels } from './kernel-tables/bias-gradient.js';
+import { fastConv2dKernels } from './kernel-tables/conv2d.js';
+import { fastDepthwiseConv2dKernels } from './kernel-tables/depthwise-conv2d.js';
+import { fastConv2dTransposeKernels } from './kernel-tables/conv2d-transpose.js';
+import { fastPool2dKernels } from './kernel-tables/pool2d.js';
+import { fastBatchNormKernels } from './kernel-tables/batch-norm.js';
+import { fastMergeKernels } from './kernel-tables/merge.js';
+import { fastLayoutKernels } from './kernel-tables/layout.js';
 
-/** The naive twins: plain loops written to be read, the reference every fast kernel is tested against. */
-export const referenceKernels: KernelTable = {
-  ...sharedKernels,
+/** Every family's optimized table: what tatami runs unless told otherwise. */
+export const fastKernels: KernelTables = {
+  name: 'fast',
+  elementwise: fastElementwiseKernels,
+  relu: fastReluKernels,
+  gemm: fastGemmKernels,
+  biasGradient: fastBiasGradientKernels,
+  conv2d: fastConv2dKernels,
+  depthwiseConv2d: fastDepthwiseConv2dKernels,
+  conv2dTranspose: fastConv2dTransposeKernels,
+  pool2d: fastPool2dKernels,
+  batchNorm: fastBatchNormKernels,
+  merge: fastMergeKernels,
+  layout: fastLayoutKernels,
+};
+
+/**
+ * The naive twins: plain loops written to be read, the reference every fast kernel is tested against.
+ * The entries with one version (the map, the max-reduction, transpose, the product merge, the
+ * backward of concat and of max/min) are the same functions as in the fast tables.
+ */
+export const referenceKernels: KernelTables = {
   name: 'reference',
-  binaryBroadcast: (out, kind, a, aShape, b, bShape, outShape) => binaryBroadcast(out, a, aShape, b, bShape, outShape, binaryFunctions[kind]),
-  broadcastTo,
-  reduceSumTo,
-  reluForward(y, x) {
-    y.set(x);
-    reluInPlace(y);
+  elementwise: {
+    binaryBroadcast: (out, kind, a, aShape, b, bShape, outShape) => binaryBroadcast(out, a, aShape, b, bShape, outShape, binaryFunctions[kind]),
+    broadcastTo,
+    reduceSumTo,
+    sumForward,
+    unaryMap, reduceMax, reduceMaxBackward,
   },
-  reluBackwardBias,
-  clippedReluForward,
-  clippedReluBackward,
-  gemm: gemmNaive,
-  // The direct convolution's filter gradient reads x itself: nothing to allocate.
-  conv2dKept: (x) => x,
-  conv2dForward(y, x, w, bias, s, _kept, relu) {
-    conv2dForwardDirect(y, x, w, bias, s);
-    if (relu) reluInPlace(y);
+  relu: {
+    reluForward(y, x) {
+      y.set(x);
+      reluInPlace(y);
+    },
+    reluBackwardBias,
+    clippedReluForward,
+    clippedReluBackward,
   },
-  conv2dBackwardInput: conv2dBackwardInputDirect,
-  conv2dBackwardFilter: conv2dBackwardFilterDirect,
-  conv2dBackwardBias,
-  depthwiseConv2dForward: depthwiseConv2dForwardDirect,
-  depthwiseConv2dBackwardInput: depthwiseConv2dBackwardInputDirect,
-  depthwiseConv2dBackwardFilter: depthwiseConv2dBackwardFilterDirect,
-  conv2dTransposeForward: conv2dTransposeForwardDirect,
-  conv2dTransposeBackward(dx, dw, dy, x, w, s) {
-    if (dx !== null) conv2dTransposeBackwardInputDirect(dx, dy, w, s);
-    if (dw !== null) conv2dTransposeBackwardFilterDirect(dw, dy, x, s);
+  gemm: { gemm: gemmNaive },
+  biasGradient: { conv2dBackwardBias },
+  conv2d: {
+    // The direct convolution's filter gradient reads x itself: nothing to allocate.
+    conv2dKept: (x) => x,
+    conv2dForward(y, x, w, bias, s, _kept, relu) {
+      conv2dForwardDirect(y, x, w, bias, s);
+      if (relu) reluInPlace(y);
+    },
+    conv2dBackwardInput: conv2dBackwardInputDirect,
+    conv2dBackwardFilter: conv2dBackwardFilterDirect,
   },
-  // The naive forward always records the winners; with no backward to serve, into a buffer dropped after.
-  maxPool2dForward: (y, argmax, x, s) => maxPool2dForwardNaive(y, argmax ?? new Int32Array(y.length), x, s),
-  maxPool2dBackward: (dx, dy, _argmax, x, s) => maxPool2dBackwardNaive(dx, dy, x, s),
-  avgPool2dForward: avgPool2dForwardNaive,
-  avgPool2dBackward: avgPool2dBackwardNaive,
-  concatForward: concatForwardNaive,
-  sumForward,
-  extremeForward: extremeForwardNaive,
-  batchNormForwardTraining: batchNormForwardTrainingNaive,
-  batchNormForwardInference: batchNormForwardInferenceNaive,
-  batchNormBackward: batchNormBackwardNaive,
+  depthwiseConv2d: {
+    depthwiseConv2dForward: depthwiseConv2dForwardDirect,
+    depthwiseConv2dBackwardInput: depthwiseConv2dBackwardInputDirect,
+    depthwiseConv2dBackwardFilter: depthwiseConv2dBackwardFilterDirect,
+  },
+  conv2dTranspose: {
+    conv2dTransposeForward: conv2dTransposeForwardDirect,
+    conv2dTransposeBackward(dx, dw, dy, x, w, s) {
+      if (dx !== null) conv2dTransposeBackwardInputDirect(dx, dy, w, s);
+      if (dw !== null) conv2dTransposeBackwardFilterDirect(dw, dy, x, s);
+    },
+  },
+  pool2d: {
+    // The naive forward always records the winners; with no backward to serve, into a buffer dropped after.
+    maxPool2dForward: (y, argmax, x, s) => maxPool2dForwardNaive(y, argmax ?? new Int32Array(y.length), x, s),
+    maxPool2dBackward: (dx, dy, _argmax, x, s) => maxPool2dBackwardNaive(dx, dy, x, s),
+    avgPool2dForward: avgPool2dForwardNaive,
+    avgPool2dBackward: avgPool2dBackwardNaive,
+  },
+  batchNorm: {
+    batchNormForwardTraining: batchNormForwardTrainingNaive,
+    batchNormForwardInference: batchNormForwardInferenceNaive,
+    batchNormBackward: batchNormBackwardNaive,
+  },
+  merge: { productForward, productBackward, extremeForward: extremeForwardNaive, extremeBackward },
+  layout: { transpose, concatForward: concatForwardNaive, concatBackward },
 };
 
 /**
@@ -71,4 +118,3 @@ export function setKernels(name: KernelsName): void {
   else if (name === 'fast') selectKernels(fastKernels);
   else throw new Error(`setKernels: expected 'reference' or 'fast', got ${JSON.stringify(name)}`);
 }
-

@@ -1,6 +1,6 @@
 import { allocFloat32, releaseFloat32 } from './storage.js';
 import { isGradEnabled } from './grad-mode.js';
-import { kernels } from './kernel-table.js';
+import { elementwiseKernels } from './kernel-tables/elementwise.js';
 import { type Shape, shapeSize, shapeToString, assertValidShape, shapesEqual } from './shape.js';
 
 /**
@@ -234,7 +234,7 @@ export function accumulateGrad(t: Tensor, g: Float32Array, owned: boolean): void
   // A second consumer's share (a residual block's input: its conv path's and its shortcut's):
   // acc += g, on SIMD in the fast table (kernels/elementwise-simd.ts's sumSimd).
   const acc = t.grad.data;
-  kernels().sumForward(acc, [acc, g]);
+  elementwiseKernels().sumForward(acc, [acc, g]);
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * The optimizers' and the losses' kernels: Adam's, SGD's and RMSprop's updates and the fused
- * softmax / sigmoid cross-entropies. They sit apart from the ops' table (kernel-table.ts), so that
- * tatami/infer, which reaches only that table, carries no optimizer or loss code; they follow its
- * choice (setKernels): under 'fast' Adam keeps big parameters' m and v in wasm memory and updates
+ * softmax / sigmoid cross-entropies. They sit apart from the ops' tables (src/kernel-tables/), so
+ * that tatami/infer, which reaches only those, carries no optimizer or loss code; they follow their
+ * choice (setKernels, kept in kernel-table.ts): under 'fast' Adam keeps big parameters' m and v in wasm memory and updates
  * them on SIMD, under 'reference' it runs the plain loop of kernels/optimizers.ts. The others have
  * one version, the readable loop, in both.
  */

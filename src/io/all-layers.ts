@@ -1,7 +1,9 @@
 /**
- * Every layer class tatami loads, by Keras class name: the core layers (core-layers-config.ts) and
- * the rest: Dropout and the other layers that act in training only, Embedding, the transposed and
- * 1-D convolutions, SeparableConv2D, resizing, normalization, noise and augmentation. The full
+ * Every layer class tatami loads, by Keras class name: the core layers (core-layers-config.ts), those
+ * of modern CNNs (BatchNormalization, DepthwiseConv2D, ZeroPadding2D, the global pools, the merges:
+ * modern-cnn-set.ts) and the rest: Dropout and the other layers that act in training only,
+ * Embedding, the transposed and 1-D convolutions, SeparableConv2D, resizing, normalization, noise and
+ * augmentation. The full
  * engine's loadModel knows all of them; tatami/infer takes them when asked
  * (`loadModel(source, { layers: allLayers })`, with allLayers from 'tatami/infer/layers').
  */
@@ -10,12 +12,14 @@ import { Embedding } from '../layers/embedding.js';
 import { readInitializer } from './keras-values.js';
 import { readRegularizer } from './regularizer-config.js';
 import { CORE_BUILDERS } from './core-layers-config.js';
+import { MODERN_CNN_SET_BUILDERS } from './modern-cnn-set.js';
 import { CONV_BUILDERS } from './conv-layers-config.js';
 import { MODERN_CNN_BUILDERS } from './modern-cnn-layers.js';
 import { none, type LayerBuilders } from './layer-from-config.js';
 
 export const allLayers: LayerBuilders = {
   ...CORE_BUILDERS,
+  ...MODERN_CNN_SET_BUILDERS,
   Dropout(r, base) {
     r.nulls('noise_shape');
     // A dropout seed only shapes training noise; tatami draws it from the model's Rng.

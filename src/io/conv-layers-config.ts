@@ -51,7 +51,7 @@ function readOne(r: ConfigReader, key: string, fallback: number | undefined): nu
   return d;
 }
 
-/** The depthwise convolution (MobileNet's): in tatami/infer's core set. */
+/** The depthwise convolution (MobileNet's): in tatami/infer's modernCnnLayers (modern-cnn-set.ts). */
 export const DEPTHWISE_BUILDERS: LayerBuilders = {
   DepthwiseConv2D(r, base) {
     r.nulls('bias_constraint', 'depthwise_constraint');
@@ -102,18 +102,18 @@ export const CONV_BUILDERS: LayerBuilders = {
     };
   },
 
-  Conv2DTranspose(r, base) {
+  Conv2DTranspose(r, base, constraints) {
     const layer = new Conv2DTranspose({
       ...base,
       filters: r.int('filters'),
       ...readWindow(r),
       outputPadding: readOutputPadding(r),
-      ...readKernelBias(r),
+      ...readKernelBias(r, constraints),
     });
     return { layer, weights: (s) => withBias(layer.useBias, [['kernel', [...layer.window.kernelSize, layer.filters, last(s)]]], layer.filters) };
   },
 
-  Conv1D(r, base) {
+  Conv1D(r, base, constraints) {
     r.only('groups', [1], 'groups');
     // Keras 3's Conv1D, like its Conv2D, may carry LoRA keys; lora_alpha only matters with a lora_rank.
     r.nulls('lora_rank');
@@ -128,7 +128,7 @@ export const CONV_BUILDERS: LayerBuilders = {
       strides: readOne(r, 'strides', 1),
       padding: p,
       dilationRate: readOne(r, 'dilation_rate', 1),
-      ...readKernelBias(r),
+      ...readKernelBias(r, constraints),
     });
     return { layer, weights: (s) => withBias(layer.useBias, [['kernel', [layer.kernelSize, last(s), layer.filters]]], layer.filters) };
   },

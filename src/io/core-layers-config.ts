@@ -1,40 +1,25 @@
 /**
- * Builders of the core layers, the ones every classifier of the CLI zoo and every Teachable Machine
- * export is made of: Conv2D, DepthwiseConv2D, Dense, the pools (the global ones too),
- * BatchNormalization, Activation, ReLU, ZeroPadding2D, Flatten, Reshape and the merges. tatami/infer
- * knows these by default (inference-layers.ts); the full engine knows them and the rest
- * (all-layers.ts).
+ * Builders of the core layers, the ones a plain CNN classifier is made of (the digit classifier of
+ * `npm run train`, the CLI zoo's classic CNN and convnet): Conv2D, Dense, the max and average pools,
+ * Flatten, Reshape, Activation, ReLU and Softmax. tatami/infer knows these by default (inference-layers.ts); the
+ * layers of modern CNNs come with its opt-in set (modern-cnn-set.ts), and the full engine knows
+ * them all (all-layers.ts).
  */
 import { Conv2D } from '../layers/conv2d.js';
 import { Dense } from '../layers/dense.js';
-import { MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D } from '../layers/pooling.js';
+import { MaxPooling2D, AveragePooling2D } from '../layers/pooling.js';
 import { Flatten } from '../layers/flatten.js';
 import { Reshape } from '../layers/reshape.js';
 import { Activation } from '../layers/activation.js';
-import { BatchNormalization } from '../layers/batch-normalization.js';
-import { Add, Subtract, Multiply, Average, Maximum, Minimum } from '../layers/merge.js';
-import { Concatenate } from '../layers/concatenate.js';
+import { ReLU, Softmax } from '../layers/advanced-activations.js';
 import type { ConfigReader } from './config-reader.js';
-import { DEPTHWISE_BUILDERS } from './conv-layers-config.js';
-import { CORE_MODERN_BUILDERS } from './modern-cnn-layers.js';
-import { readActivation, readInitializer, readNormalization } from './keras-values.js';
+import { readActivation } from './keras-values.js';
 import { readKernelBias } from './kernel-bias-config.js';
 import { show } from './safe-json.js';
 import { none, last, type BaseArgs, type BuiltLayer, type LayerBuilders } from './layer-from-config.js';
 
-/** The merge layers: no weights, no options but Concatenate's axis. */
-const MERGES = { Add, Subtract, Multiply, Average, Maximum, Minimum };
-const MERGE_BUILDERS: LayerBuilders = {
-  ...Object.fromEntries(Object.entries(MERGES).map(([cls, Cls]) => [cls, (_r: ConfigReader, base: BaseArgs) => ({ layer: new Cls(base), weights: none })])),
-  Concatenate(r: ConfigReader, base) {
-    const axis = r.get('axis') ?? -1;
-    if (typeof axis !== 'number' || !Number.isInteger(axis) || Math.abs(axis) > 8) r.fail(`axis must be an integer, got ${show(axis)}`);
-    return { layer: new Concatenate({ ...base, axis }), weights: none };
-  },
-};
-
 export const CORE_BUILDERS: LayerBuilders = {
-  Conv2D(r, base) {
+  Conv2D(r, base, constraints) {
     r.nulls('lora_rank');
     r.only('groups', [1], 'groups');
     const layer = new Conv2D({
@@ -44,7 +29,7 @@ export const CORE_BUILDERS: LayerBuilders = {
       strides: r.pair('strides', [1, 1]),
       padding: r.padding(),
       dilationRate: r.pair('dilation_rate', [1, 1]),
-      ...readKernelBias(r),
+      ...readKernelBias(r, constraints),
     });
     return {
       layer,
@@ -52,14 +37,14 @@ export const CORE_BUILDERS: LayerBuilders = {
     };
   },
 
-  Dense(r, base) {
+  Dense(r, base, constraints) {
     r.nulls('lora_rank', 'quantization_config');
     // lora_alpha only matters when lora_rank is set, which is refused above.
     r.accept('lora_alpha');
     const layer = new Dense({
       ...base,
       units: r.int('units'),
-      ...readKernelBias(r),
+      ...readKernelBias(r, constraints),
     });
     return {
       layer,
@@ -69,11 +54,6 @@ export const CORE_BUILDERS: LayerBuilders = {
 
   MaxPooling2D: (r, base) => pooling(r, base, MaxPooling2D),
   AveragePooling2D: (r, base) => pooling(r, base, AveragePooling2D),
-
-  GlobalAveragePooling2D(r, base) {
-    r.only('keepdims', [false], 'keepdims');
-    return { layer: new GlobalAveragePooling2D(base), weights: none };
-  },
 
   Flatten: (_r, base) => ({ layer: new Flatten(base), weights: none }),
 
@@ -85,42 +65,24 @@ export const CORE_BUILDERS: LayerBuilders = {
 
   Activation: (r, base) => ({ layer: new Activation({ ...base, activation: readActivation(r) }), weights: none }),
 
-  BatchNormalization(r, base) {
-    r.nulls('beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint', 'virtual_batch_size', 'adjustment', 'renorm_clipping');
-    r.only('synchronized', [false], 'synchronized');
-    r.only('renorm', [false], 'renorm');
-    // renorm_momentum only matters with renorm (refused above); fused is an implementation choice.
-    r.accept('renorm_momentum', 'fused');
-    const axis = r.get('axis');
-    const movingMean = readInitializer(r, 'moving_mean_initializer', 'zeros');
-    const movingVariance = readInitializer(r, 'moving_variance_initializer', 'ones');
-    if (movingMean !== 'zeros' || movingVariance !== 'ones') r.fail(`moving_mean_initializer / moving_variance_initializer must be Zeros / Ones`);
-    const layer = new BatchNormalization({
+  ReLU(r, base) {
+    const maxValue = r.get('max_value');
+    if (maxValue !== null && maxValue !== undefined && typeof maxValue !== 'number') r.fail(`max_value must be a number or null, got ${show(maxValue)}`);
+    const layer = new ReLU({
       ...base,
-      momentum: r.number('momentum', 0.99, 0, 1),
-      ...readNormalization(r),
+      maxValue: (maxValue as number | null | undefined) ?? null,
+      negativeSlope: r.number('negative_slope', 0, 0, Infinity),
+      threshold: r.number('threshold', 0, -Infinity, Infinity),
     });
-    return {
-      layer,
-      weights(s) {
-        // Keras 2 writes the axis it resolved when built ([3] for NHWC); tatami normalizes the last axis.
-        const a = Array.isArray(axis) && axis.length === 1 ? axis[0] : axis;
-        if (a !== undefined && a !== -1 && a !== s.length - 1) r.fail(`axis ${show(axis)} is not supported (tatami normalizes the last axis, ${s.length - 1} here)`);
-        const c = [last(s)];
-        return [
-          ...(layer.scale ? [['gamma', c] as const] : []),
-          ...(layer.center ? [['beta', c] as const] : []),
-          ['moving_mean', c],
-          ['moving_variance', c],
-        ];
-      },
-    };
+    return { layer, weights: none };
   },
 
-  ...DEPTHWISE_BUILDERS,
-  ...CORE_MODERN_BUILDERS,
-  // The merge layers of graph models (issue 12).
-  ...MERGE_BUILDERS,
+  Softmax(r, base) {
+    const a = r.get('axis');
+    const axis = Array.isArray(a) && a.length === 1 ? a[0] : a ?? -1;
+    if (typeof axis !== 'number' || !Number.isInteger(axis)) r.fail(`axis ${show(a)} is not supported (tatami normalizes over one axis)`);
+    return { layer: new Softmax({ ...base, axis }), weights: none };
+  },
 };
 
 function pooling(r: ConfigReader, base: BaseArgs, Cls: typeof MaxPooling2D | typeof AveragePooling2D): BuiltLayer {

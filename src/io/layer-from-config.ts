@@ -14,6 +14,7 @@ import { refuseOutOfScope } from './out-of-scope.js';
 import { readDtype } from './keras-values.js';
 import { readRegularizer } from './regularizer-config.js';
 import type { L1L2, ActivityReduction } from '../regularizers.js';
+import type { Constraint } from '../constraints.js';
 
 /** A weight a layer will create: its Keras name and shape. */
 export type WeightShape = readonly [name: string, shape: readonly number[]];
@@ -32,7 +33,11 @@ export interface BaseArgs {
   readonly activityReduction: ActivityReduction;
 }
 
-export type Builder = (r: ConfigReader, base: BaseArgs) => BuiltLayer;
+/** How a loader reads a weight constraint (kernel_constraint, bias_constraint) under `key`. */
+export type ConstraintReader = (r: ConfigReader, key: string) => Constraint | null;
+
+/** A class's builder: its config, the keys every layer shares, and how this loader reads weight constraints. */
+export type Builder = (r: ConfigReader, base: BaseArgs, constraints: ConstraintReader) => BuiltLayer;
 
 /** The builders a loader knows, by Keras class name. */
 export type LayerBuilders = Readonly<Record<string, Builder>>;
@@ -40,6 +45,12 @@ export type LayerBuilders = Readonly<Record<string, Builder>>;
 /** What a loader builds layers from: its builders, and where to find the ones it lacks. */
 export interface LayerSet {
   readonly builders: LayerBuilders;
+  /**
+   * How weight constraints are read: the full engine reads them (constraint-config.ts), for fit to
+   * project the weights after each step; tatami/infer, which never steps, takes them as inert
+   * (inference-layers.ts), so it carries none of their code.
+   */
+  readonly constraints: ConstraintReader;
   /** For a class tatami supports but `builders` lacks: how to get it (e.g. which import), if anywhere. */
   readonly elsewhere?: (className: string) => string | undefined;
 }
@@ -89,7 +100,7 @@ export function layerFromConfig(className: string, config: Record<string, unknow
   const r = new ConfigReader(config, `${prefix}: layer '${name}' (${className})`, kerasMajor);
   let built: BuiltLayer;
   try {
-    built = set.builders[cls](r, readCommon(r, name));
+    built = set.builders[cls](r, readCommon(r, name), set.constraints);
   } catch (e) {
     // A tatami constructor's own message (e.g. "Dense: units must be ...") gets the layer's name.
     const msg = (e as Error).message;

@@ -1,11 +1,11 @@
 /**
  * tatami/infer's `loadModel(source)`: a model in the TensorFlow.js Layers format → an InferenceModel
- * (load and predict, nothing of training), with the core layers unless given more
+ * (load and predict, nothing of training), with the core layers unless given others
  * (inference-layers.ts; read-layers-model.ts has the steps).
  */
 import { InferenceModel } from '../models/inference-model.js';
 import { readLayersModel, type ReadOptions } from './read-layers-model.js';
-import { inferenceLayers } from './inference-layers.js';
+import { coreLayers, importFor, inertConstraint } from './inference-layers.js';
 import type { LayerBuilders } from './layer-from-config.js';
 import type { ModelKit } from './build-model.js';
 import type { ModelSource } from './sources.js';
@@ -13,7 +13,8 @@ import type { ModelSource } from './sources.js';
 export interface InferLoadOptions extends ReadOptions {
   /**
    * The layer classes to build, by Keras class name (default: the core set, see inference-layers.ts).
-   * `allLayers` from 'tatami/infer/layers' holds every class tatami supports.
+   * 'tatami/infer/layers' has `modernCnnLayers` (the core and BatchNormalization, DepthwiseConv2D,
+   * ZeroPadding2D, the global pools, the merges) and `allLayers` (every class tatami supports).
    */
   layers?: LayerBuilders;
 }
@@ -24,7 +25,8 @@ export interface InferLoadOptions extends ReadOptions {
  */
 export async function loadModel(source: ModelSource, options: InferLoadOptions = {}): Promise<InferenceModel> {
   const kit: ModelKit<InferenceModel> = {
-    layers: options.layers === undefined ? inferenceLayers : { builders: options.layers },
+    // A class outside the set given is refused naming the set that brings it.
+    layers: { builders: options.layers ?? coreLayers, constraints: inertConstraint, elsewhere: importFor },
     functional: (args) => new InferenceModel(args),
     chain: (items, name) => InferenceModel.chain(items, name),
   };

@@ -8,6 +8,7 @@ import { Model } from '../models/model.js';
 import { Sequential } from '../models/sequential.js';
 import { readLayersModel, type ReadOptions } from './read-layers-model.js';
 import { allLayers } from './all-layers.js';
+import { readConstraint } from './constraint-config.js';
 import type { ModelKit } from './build-model.js';
 import type { ModelSource } from './sources.js';
 import { restoreTrainingState, trainingManifest } from './optimizer-state.js';
@@ -22,7 +23,7 @@ export interface LoadOptions extends ReadOptions {
 }
 
 const TRAINING_KIT: ModelKit<Model> = {
-  layers: { builders: allLayers },
+  layers: { builders: allLayers, constraints: readConstraint },
   functional: (args) => new Model(args),
   chain: (items, name) => new Sequential(items, { name }),
 };

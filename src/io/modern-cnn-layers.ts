@@ -8,7 +8,7 @@ import { none, type LayerBuilders } from './layer-from-config.js';
 import { readInitializer, readNormalization } from './keras-values.js';
 import { show } from './safe-json.js';
 import { ZeroPadding2D, Cropping2D, type SidesSpec } from '../layers/padding2d.js';
-import { ReLU, LeakyReLU, ELU, Softmax } from '../layers/advanced-activations.js';
+import { LeakyReLU, ELU } from '../layers/advanced-activations.js';
 import { PReLU } from '../layers/prelu.js';
 import { Rescaling } from '../layers/rescaling.js';
 import { UpSampling2D } from '../layers/up-sampling2d.js';
@@ -32,21 +32,9 @@ function readFill(r: ConfigReader): RandomTransformArgs {
   };
 }
 
-/** ZeroPadding2D, ReLU and GlobalMaxPooling2D (MobileNet's and Teachable Machine's): in tatami/infer's core set. */
+/** ZeroPadding2D and GlobalMaxPooling2D (MobileNet's and Teachable Machine's): in tatami/infer's modernCnnLayers (modern-cnn-set.ts). */
 export const CORE_MODERN_BUILDERS: LayerBuilders = {
   ZeroPadding2D: (r, base) => ({ layer: new ZeroPadding2D({ ...base, padding: r.get('padding') as SidesSpec }), weights: none }),
-
-  ReLU(r, base) {
-    const maxValue = r.get('max_value');
-    if (maxValue !== null && maxValue !== undefined && typeof maxValue !== 'number') r.fail(`max_value must be a number or null, got ${show(maxValue)}`);
-    const layer = new ReLU({
-      ...base,
-      maxValue: (maxValue as number | null | undefined) ?? null,
-      negativeSlope: r.number('negative_slope', 0, 0, Infinity),
-      threshold: r.number('threshold', 0, -Infinity, Infinity),
-    });
-    return { layer, weights: none };
-  },
 
   GlobalMaxPooling2D: (r, base) => ({ layer: new GlobalMaxPooling2D({ ...base, keepdims: r.bool('keepdims', false) }), weights: none }),
 };
@@ -62,13 +50,6 @@ export const MODERN_CNN_BUILDERS: LayerBuilders = {
   },
 
   ELU: (r, base) => ({ layer: new ELU({ ...base, alpha: r.number('alpha', 1, -Infinity, Infinity) }), weights: none }),
-
-  Softmax(r, base) {
-    const a = r.get('axis');
-    const axis = Array.isArray(a) && a.length === 1 ? a[0] : a ?? -1;
-    if (typeof axis !== 'number' || !Number.isInteger(axis)) r.fail(`axis ${show(a)} is not supported (tatami normalizes over one axis)`);
-    return { layer: new Softmax({ ...base, axis }), weights: none };
-  },
 
   PReLU(r, base) {
     r.nulls('alpha_regularizer', 'alpha_constraint');

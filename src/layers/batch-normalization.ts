@@ -33,6 +33,7 @@ export interface BatchNormalizationArgs extends LayerArgs {
  */
 export class BatchNormalization extends Layer {
   readonly className = 'BatchNormalization';
+  override readonly fusesRelu = true;
   readonly momentum: number;
   readonly epsilon: number;
   readonly center: boolean;

@@ -126,6 +126,11 @@ export abstract class Layer {
   /** The symbolic outputs of this layer's calls, in call order (Keras's inbound nodes). */
   readonly nodes: SymbolicTensor[] = [];
   built = false;
+  /**
+   * Whether this layer can apply a ReLU that follows it in its own pass (CallContext.fusedRelu), so
+   * that the model's graph may fuse an Activation('relu') into it (src/models/graph.ts). Default false.
+   */
+  readonly fusesRelu: boolean = false;
 
   constructor(args: LayerArgs = {}) {
     this.name = args.name ?? '';

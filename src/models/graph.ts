@@ -14,15 +14,16 @@
  * within a depth in the order a depth-first walk from the outputs first meets them. Weights, model
  * files and summary() follow this order.
  *
- * One fusion, decided here by layer type: a BatchNormalization whose only consumer is an
- * Activation('relu') (neither an output of the graph, neither with an activity penalty) applies the
- * ReLU in its own pass (ctx.fusedRelu), and the ReLU node takes that value as it is: one pass over
- * the activation instead of two each way, with the same values and gradients.
+ * One fusion, decided here by what the layers say: a layer that can apply a following ReLU in its
+ * own pass (Layer.fusesRelu: BatchNormalization) and whose only consumer is an Activation('relu')
+ * (neither an output of the graph, neither with an activity penalty) applies the ReLU (ctx.fusedRelu),
+ * and the ReLU node takes that value as it is: one pass over the activation instead of two each way,
+ * with the same values and gradients. Asking the layer, not naming its class, keeps the graph from
+ * importing BatchNormalization, so a bundle of a model without one carries none of its code.
  */
 import type { Tensor } from '../tensor.js';
 import { Layer, SymbolicTensor, formatShape, type CallContext } from '../layers/layer.js';
 import { InputLayer } from '../layers/input.js';
-import { BatchNormalization } from '../layers/batch-normalization.js';
 import { Activation } from '../layers/activation.js';
 import { isGradEnabled } from '../grad-mode.js';
 import { releaseFloat32 } from '../storage.js';
@@ -36,7 +37,7 @@ export interface Graph {
   readonly order: readonly SymbolicTensor[];
   /** For each node, the position in `order` of its last consumer (outputs: never dropped). */
   readonly lastUse: ReadonlyMap<SymbolicTensor, number>;
-  /** The ReLU nodes fused into the BatchNormalization node before them (see above). */
+  /** The ReLU nodes fused into the node before them (see above). */
   readonly fusedRelu: ReadonlySet<SymbolicTensor>;
 }
 
@@ -112,7 +113,7 @@ export function buildGraph(inputs: readonly SymbolicTensor[], outputs: readonly 
   return { inputs, outputs, layers, order, lastUse, fusedRelu: fusibleRelus(order, outputs) };
 }
 
-/** The Activation('relu') nodes whose input is a BatchNormalization node they alone consume (neither an output, neither penalized). */
+/** The Activation('relu') nodes whose input is a node of a layer that fuses ReLUs (BatchNormalization), which they alone consume (neither an output, neither penalized). */
 function fusibleRelus(order: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[]): Set<SymbolicTensor> {
   const uses = new Map<SymbolicTensor, number>();
   for (const node of order) for (const t of node.inputs) uses.set(t, (uses.get(t) ?? 0) + 1);
@@ -120,7 +121,7 @@ function fusibleRelus(order: readonly SymbolicTensor[], outputs: readonly Symbol
   return new Set(order.filter((node) => {
     const [bn] = node.inputs;
     return node.layer instanceof Activation && node.layer.activation === 'relu' && plain(node) &&
-      bn.layer instanceof BatchNormalization && plain(bn) && uses.get(bn) === 1;
+      bn.layer.fusesRelu && plain(bn) && uses.get(bn) === 1;
   }));
 }
 

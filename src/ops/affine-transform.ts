@@ -2,7 +2,7 @@ import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import type { AffineShape, FillMode, AffineInterpolation } from '../../kernels/affine-transform.js';
-import { kernels } from '../kernel-table.js';
+import { affineTransformKernels } from '../kernel-tables/single-version.js';
 
 export type { FillMode, AffineInterpolation };
 
@@ -37,10 +37,10 @@ export function affineTransform(x: Tensor, transforms: Float64Array, options: Af
   if (transforms.length !== N * 8) throw new Error(`affineTransform: expected ${N * 8} transform values (8 per image) for input ${shapeToString(x.shape)}, got ${transforms.length}`);
   const s: AffineShape = { N, H, W, C, ...checkAffineOptions('affineTransform', options) };
   const y = allocFloat32(x.size);
-  kernels().affineTransformForward(y, x.data, transforms, s);
+  affineTransformKernels.affineTransformForward(y, x.data, transforms, s);
   return Tensor.fromOp('affineTransform', y, x.shape, [x], (dout) => {
     const dx = allocFloat32(x.size);
-    kernels().affineTransformBackward(dx, dout, transforms, s);
+    affineTransformKernels.affineTransformBackward(dx, dout, transforms, s);
     accumulateGrad(x, dx, true);
   });
 }

@@ -1,13 +1,13 @@
 import { Tensor, accumulateGrad, accumulateFreshGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
-import { kernels } from '../kernel-table.js';
+import { batchNormKernels } from '../kernel-tables/batch-norm.js';
 
 /**
  * Batch normalization over the last axis as one op (kernels/batch-norm.ts has the formulas):
  * x [..., C]; gamma, beta [C] or null (absent: γ = 1, β = 0); in inference also mean, variance [C].
  * The backward is the fused kernel: one pass for the two channel sums, one for dx. The kernels come
- * from src/kernel-table.ts: the WebAssembly SIMD ones (kernels/batch-norm-simd.ts, JS passes where SIMD
+ * from src/kernel-tables/batch-norm.ts: the WebAssembly SIMD ones (kernels/batch-norm-simd.ts, JS passes where SIMD
  * is missing), or the naive loops of kernels/batch-norm.ts under setKernels('reference').
  *
  * `relu`: a ReLU fused after it (chosen by the model's graph, src/models/graph.ts): the forward
@@ -40,7 +40,7 @@ export function batchNormTraining(x: Tensor, gamma: Tensor | null, beta: Tensor 
   const mean = allocFloat32(C);
   const variance = allocFloat32(C);
   const invStd = allocFloat32(C);
-  kernels().batchNormForwardTraining(y, mean, variance, invStd, x.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon, relu);
+  batchNormKernels().batchNormForwardTraining(y, mean, variance, invStd, x.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon, relu);
   const inputs = [x, gamma, beta].filter((t): t is Tensor => t !== null);
   const out = Tensor.fromOp('batchNorm', y, x.shape, inputs, (dout) => {
     backward(dout, relu ? y : null, x, gamma, beta, mean, invStd, R, C, true);
@@ -52,7 +52,7 @@ export function batchNormTraining(x: Tensor, gamma: Tensor | null, beta: Tensor 
 export function batchNormInference(x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor | null, beta: Tensor | null, epsilon: number, relu = false): Tensor {
   const [R, C] = checkShapes('batchNorm', x, [['mean', mean], ['variance', variance], ['gamma', gamma], ['beta', beta]]);
   const y = allocFloat32(x.size); // (..., C)
-  kernels().batchNormForwardInference(y, x.data, mean.data, variance.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon, relu);
+  batchNormKernels().batchNormForwardInference(y, x.data, mean.data, variance.data, gamma?.data ?? null, beta?.data ?? null, R, C, epsilon, relu);
   const inputs = [x, gamma, beta].filter((t): t is Tensor => t !== null);
   return Tensor.fromOp('batchNorm', y, x.shape, inputs, (dout) => {
     const invStd = allocFloat32(C); // (C)
@@ -69,7 +69,7 @@ function backward(
   const dx = x.requiresGrad ? allocFloat32(x.size) : null; // (..., C)
   const dgamma = gamma !== null && gamma.requiresGrad ? allocFloat32(C) : null; // (C)
   const dbeta = beta !== null && beta.requiresGrad ? allocFloat32(C) : null; // (C)
-  kernels().batchNormBackward(dx, dgamma, dbeta, dy, x.data, mean, invStd, gamma?.data ?? null, R, C, training, reluOut);
+  batchNormKernels().batchNormBackward(dx, dgamma, dbeta, dy, x.data, mean, invStd, gamma?.data ?? null, R, C, training, reluOut);
   if (dx !== null) accumulateFreshGrad(x, dx);
   if (dgamma !== null) accumulateGrad(gamma as Tensor, dgamma, true);
   if (dbeta !== null) accumulateGrad(beta as Tensor, dbeta, true);

@@ -2,13 +2,13 @@ import { Tensor } from '../tensor.js';
 import { allocFloat32, releaseFloat32 } from '../storage.js';
 import { type Shape, shapeToString, shapeSize } from '../shape.js';
 import { type BinaryKind, broadcastShape } from '../../kernels/elementwise.js';
-import { kernels } from '../kernel-table.js';
+import { elementwiseKernels } from '../kernel-tables/elementwise.js';
 import { type Operand, asTensor, passGrad } from './operand.js';
 
 /**
  * Elementwise binary ops with NumPy broadcasting: y = a ∘ b.
  *
- * The forward is one call to the table's binaryBroadcast (src/kernel-table.ts). Each op's backward, written under it, forms the
+ * The forward is one call to the table's binaryBroadcast (src/kernel-tables/elementwise.ts). Each op's backward, written under it, forms the
  * gradient of each input over the output's shape (dout · ∂y/∂input) and passes it down with
  * passGrad, which sums it back to the input's shape (the backward of broadcasting). Gradients that
  * are dout itself (add, sub) are passed without forming anything (passIdentity).
@@ -23,14 +23,14 @@ function binaryOp(kind: BinaryKind, aIn: Operand, bIn: Operand, backward: Binary
     throw new Error(`${kind}: shapes ${shapeToString(a.shape)} and ${shapeToString(b.shape)} cannot be broadcast together`);
   }
   const y = allocFloat32(shapeSize(outShape)); // (outShape)
-  kernels().binaryBroadcast(y, kind, a.data, a.shape, b.data, b.shape, outShape);
+  elementwiseKernels().binaryBroadcast(y, kind, a.data, a.shape, b.data, b.shape, outShape);
   return Tensor.fromOp(kind, y, outShape, [a, b], (dout, owned) => backward(dout, a, b, y, outShape, owned));
 }
 
 /** dout ∘ t over `shape` (t broadcast), in a fresh buffer. */
 function withOperand(kind: BinaryKind, dout: Float32Array, t: Tensor, shape: Shape): Float32Array {
   const g = allocFloat32(dout.length); // (shape)
-  kernels().binaryBroadcast(g, kind, dout, shape, t.data, t.shape, shape);
+  elementwiseKernels().binaryBroadcast(g, kind, dout, shape, t.data, t.shape, shape);
   return g;
 }
 
@@ -77,8 +77,8 @@ export function div(a: Operand, b: Operand): Tensor {
     if (b.requiresGrad) {
       // −(dout · y) / b, formed in one buffer: dout · y (same shape), then divided in place.
       const g = allocFloat32(y.length); // (shape)
-      kernels().binaryBroadcast(g, 'mul', dout, shape, y, shape, shape);
-      kernels().binaryBroadcast(g, 'div', g, shape, b.data, b.shape, shape);
+      elementwiseKernels().binaryBroadcast(g, 'mul', dout, shape, y, shape, shape);
+      elementwiseKernels().binaryBroadcast(g, 'div', g, shape, b.data, b.shape, shape);
       passGrad(b, g, shape, -1, true);
     }
   });
@@ -94,7 +94,7 @@ function selectBackward(dout: Float32Array, a: Tensor, b: Tensor, y: Float32Arra
   let aOver = a.data; // (shape): a laid out over the output
   if (a.size !== n) {
     aOver = allocFloat32(n);
-    kernels().broadcastTo(aOver, a.data, a.shape, shape);
+    elementwiseKernels().broadcastTo(aOver, a.data, a.shape, shape);
   }
   const da = a.requiresGrad ? allocFloat32(n) : null; // (shape)
   const db = b.requiresGrad ? allocFloat32(n) : null; // (shape)

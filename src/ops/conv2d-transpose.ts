@@ -3,7 +3,8 @@ import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import type { Padding } from '../../kernels/conv-shape.js';
 import { conv2dTransposeShape, type Conv2dTransposeShape } from '../../kernels/conv2d-transpose.js';
-import { kernels } from '../kernel-table.js';
+import { conv2dTransposeKernels } from '../kernel-tables/conv2d-transpose.js';
+import { biasGradientKernels } from '../kernel-tables/bias-gradient.js';
 import { type Size2, pair } from './conv2d.js';
 
 export interface Conv2dTransposeOptions {
@@ -51,7 +52,7 @@ export function conv2dTranspose(x: Tensor, filter: Tensor, options: Conv2dTransp
     throw new Error(`conv2dTranspose: ${shapes}: ${(e as Error).message.replace(/^conv2dTranspose: /, '')}`);
   }
   const y = allocFloat32(N * s.OH * s.OW * CO); // (N, OH, OW, CO)
-  const k = kernels();
+  const k = conv2dTransposeKernels();
   k.conv2dTransposeForward(y, x.data, filter.data, bias === null ? null : bias.data, s);
   const inputs = bias === null ? [x, filter] : [x, filter, bias];
   return Tensor.fromOp('conv2dTranspose', y, [N, s.OH, s.OW, CO], inputs, (dy) => {
@@ -62,7 +63,7 @@ export function conv2dTranspose(x: Tensor, filter: Tensor, options: Conv2dTransp
     if (dw !== null) accumulateGrad(filter, dw, true);
     if (bias !== null && bias.requiresGrad) {
       const db = allocFloat32(CO); // (CO)
-      kernels().conv2dBackwardBias(db, dy, s);
+      biasGradientKernels().conv2dBackwardBias(db, dy, s);
       accumulateGrad(bias, db, true);
     }
   });

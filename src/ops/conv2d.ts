@@ -2,7 +2,9 @@ import { Tensor, accumulateGrad, accumulateFreshGrad } from '../tensor.js';
 import { allocFloat32, releaseFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import { conv2dShape, type Conv2dShape, type Padding } from '../../kernels/conv-shape.js';
-import { kernels } from '../kernel-table.js';
+import { conv2dKernels } from '../kernel-tables/conv2d.js';
+import { reluKernels } from '../kernel-tables/relu.js';
+import { biasGradientKernels } from '../kernel-tables/bias-gradient.js';
 
 /** A size given once for both spatial axes, or as [height, width]. */
 export type Size2 = number | readonly [number, number];
@@ -60,7 +62,7 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
   } catch (e) {
     throw new Error(`conv2d: ${shapes}: ${(e as Error).message.replace(/^conv2d: /, '')}`);
   }
-  const k = kernels();
+  const k = conv2dKernels();
   // What the filter gradient will read: the im2col matrix (fast, im2col shapes), or x.
   const cols = k.conv2dKept(x.data, s);
   const y = allocFloat32(N * s.OH * s.OW * CO); // (N, OH, OW, CO)
@@ -75,9 +77,9 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
     let dy = dout;
     if (relu) {
       dy = owned ? dout : allocFloat32(y.length); // (N, OH, OW, CO)
-      k.reluBackwardBias(dy, db, dout, y, CO);
+      reluKernels().reluBackwardBias(dy, db, dout, y, CO);
     } else if (db !== null) {
-      k.conv2dBackwardBias(db, dy, s);
+      biasGradientKernels().conv2dBackwardBias(db, dy, s);
     }
     if (x.requiresGrad) {
       const dx = allocFloat32(x.size); // (N, H, W, CI)

@@ -3,7 +3,8 @@ import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import type { Padding } from '../../kernels/conv-shape.js';
 import { depthwiseConv2dShape, type DepthwiseConv2dShape } from '../../kernels/depthwise-conv2d.js';
-import { kernels } from '../kernel-table.js';
+import { depthwiseConv2dKernels } from '../kernel-tables/depthwise-conv2d.js';
+import { biasGradientKernels } from '../kernel-tables/bias-gradient.js';
 import { type Size2, pair } from './conv2d.js';
 
 export interface DepthwiseConv2dOptions {
@@ -47,22 +48,22 @@ export function depthwiseConv2d(x: Tensor, filter: Tensor, options: DepthwiseCon
     throw new Error(`depthwiseConv2d: ${shapes}: ${(e as Error).message.replace(/^depthwiseConv2d: /, '')}`);
   }
   const y = allocFloat32(N * s.OH * s.OW * s.CO); // (N, OH, OW, CI·M)
-  kernels().depthwiseConv2dForward(y, x.data, filter.data, bias === null ? null : bias.data, s);
+  depthwiseConv2dKernels().depthwiseConv2dForward(y, x.data, filter.data, bias === null ? null : bias.data, s);
   const inputs = bias === null ? [x, filter] : [x, filter, bias];
   return Tensor.fromOp('depthwiseConv2d', y, [N, s.OH, s.OW, s.CO], inputs, (dy) => {
     if (x.requiresGrad) {
       const dx = allocFloat32(x.size); // (N, H, W, CI)
-      kernels().depthwiseConv2dBackwardInput(dx, dy, filter.data, s);
+      depthwiseConv2dKernels().depthwiseConv2dBackwardInput(dx, dy, filter.data, s);
       accumulateGrad(x, dx, true);
     }
     if (filter.requiresGrad) {
       const dw = allocFloat32(filter.size); // (KH, KW, CI, M)
-      kernels().depthwiseConv2dBackwardFilter(dw, dy, x.data, s);
+      depthwiseConv2dKernels().depthwiseConv2dBackwardFilter(dw, dy, x.data, s);
       accumulateGrad(filter, dw, true);
     }
     if (bias !== null && bias.requiresGrad) {
       const db = allocFloat32(s.CO); // (CI·M)
-      kernels().conv2dBackwardBias(db, dy, s);
+      biasGradientKernels().conv2dBackwardBias(db, dy, s);
       accumulateGrad(bias, db, true);
     }
   });

@@ -1,7 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeSize, shapeToString } from '../shape.js';
-import { kernels } from '../kernel-table.js';
+import { gatherKernels } from '../kernel-tables/single-version.js';
 
 /**
  * Rows of `params` picked by integer `indices` (the embedding lookup):
@@ -23,10 +23,10 @@ export function gather(params: Tensor, indices: Tensor | ArrayLike<number>): Ten
   }
   const width = shapeSize(params.shape.slice(1));
   const y = allocFloat32(idx.length * width);
-  kernels().gatherRows(y, params.data, idx, width);
+  gatherKernels.gatherRows(y, params.data, idx, width);
   return Tensor.fromOp('gather', y, [...idxShape, ...params.shape.slice(1)], [params], (dout) => {
     const dparams = allocFloat32(params.size);
-    kernels().scatterAddRows(dparams, dout, idx, width);
+    gatherKernels.scatterAddRows(dparams, dout, idx, width);
     accumulateGrad(params, dparams, true);
   });
 }

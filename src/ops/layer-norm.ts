@@ -2,7 +2,7 @@ import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import type { LayerNormShape } from '../../kernels/layer-norm.js';
-import { kernels } from '../kernel-table.js';
+import { layerNormKernels } from '../kernel-tables/single-version.js';
 
 /**
  * Normalize the last `count` axes of x to mean 0 and variance 1 (biased, over those axes together),
@@ -22,13 +22,13 @@ export function layerNorm(x: Tensor, count: number, gamma: Tensor | null, beta: 
   const y = allocFloat32(x.size);
   const mean = new Float32Array(s.R); // (R,)
   const invStd = new Float32Array(s.R); // (R,)
-  kernels().layerNormForward(y, mean, invStd, x.data, gamma?.data ?? null, beta?.data ?? null, s);
+  layerNormKernels.layerNormForward(y, mean, invStd, x.data, gamma?.data ?? null, beta?.data ?? null, s);
   const inputs = [x, ...(gamma === null ? [] : [gamma]), ...(beta === null ? [] : [beta])];
   return Tensor.fromOp('layerNorm', y, x.shape, inputs, (dout) => {
     const dx = x.requiresGrad ? allocFloat32(x.size) : null;
     const dgamma = gamma?.requiresGrad ? allocFloat32(L) : null;
     const dbeta = beta?.requiresGrad ? allocFloat32(L) : null;
-    kernels().layerNormBackward(dx, dgamma, dbeta, dout, x.data, gamma?.data ?? null, mean, invStd, s);
+    layerNormKernels.layerNormBackward(dx, dgamma, dbeta, dout, x.data, gamma?.data ?? null, mean, invStd, s);
     if (dx !== null) accumulateGrad(x, dx, true);
     if (dgamma !== null) accumulateGrad(gamma as Tensor, dgamma, true);
     if (dbeta !== null) accumulateGrad(beta as Tensor, dbeta, true);

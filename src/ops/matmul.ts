@@ -1,7 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString, shapesEqual, shapeSize } from '../shape.js';
-import { kernels } from '../kernel-table.js';
+import { gemmKernels } from '../kernel-tables/gemm.js';
 
 /**
  * Matrix product over the last two axes: [..., M, K] · [..., K, N] → [..., M, N].
@@ -26,7 +26,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   // Per-entry offsets: a shared matrix (no batch axes) stays at offset 0.
   const aStep = aBatch.length > 0 ? M * K : 0;
   const bStep = bBatch.length > 0 ? K * N : 0;
-  const { gemm } = kernels();
+  const { gemm } = gemmKernels();
   const y = allocFloat32(batch * M * N); // (..., M, N)
   for (let i = 0; i < batch; i++) {
     gemm(y.subarray(i * M * N, (i + 1) * M * N), a.data.subarray(i * aStep, i * aStep + M * K), b.data.subarray(i * bStep, i * bStep + K * N), M, N, K, 'nn', false);

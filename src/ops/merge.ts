@@ -1,7 +1,8 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString, shapesEqual } from '../shape.js';
-import { kernels } from '../kernel-table.js';
+import { elementwiseKernels } from '../kernel-tables/elementwise.js';
+import { mergeKernels } from '../kernel-tables/merge.js';
 
 /**
  * Elementwise ops on a list of tensors of one shape (no broadcasting): the ops under Keras's merge
@@ -24,7 +25,7 @@ function checkList(op: string, xs: readonly Tensor[]): void {
 function scaledSum(op: string, xs: readonly Tensor[], scale: number): Tensor {
   checkList(op, xs);
   const y = allocFloat32(xs[0].size);
-  kernels().sumForward(y, xs.map((x) => x.data));
+  elementwiseKernels().sumForward(y, xs.map((x) => x.data));
   if (scale !== 1) for (let i = 0; i < y.length; i++) y[i] *= scale;
   return Tensor.fromOp(op, y, xs[0].shape, xs, (dout, owned) => {
     const g = scale === 1 ? dout : dout.map((v) => v * scale);
@@ -49,12 +50,12 @@ export function multiplyN(xs: readonly Tensor[]): Tensor {
   checkList('multiplyN', xs);
   const data = xs.map((x) => x.data);
   const y = allocFloat32(xs[0].size);
-  kernels().productForward(y, data);
+  mergeKernels().productForward(y, data);
   return Tensor.fromOp('multiplyN', y, xs[0].shape, xs, (dout) => {
     xs.forEach((x, k) => {
       if (!x.requiresGrad) return;
       const dx = allocFloat32(x.size);
-      kernels().productBackward(dx, dout, data, k);
+      mergeKernels().productBackward(dx, dout, data, k);
       accumulateGrad(x, dx, true);
     });
   });
@@ -64,12 +65,12 @@ function extreme(op: string, xs: readonly Tensor[], max: boolean): Tensor {
   checkList(op, xs);
   const y = allocFloat32(xs[0].size);
   const winner = new Int32Array(y.length);
-  kernels().extremeForward(y, winner, xs.map((x) => x.data), max);
+  mergeKernels().extremeForward(y, winner, xs.map((x) => x.data), max);
   return Tensor.fromOp(op, y, xs[0].shape, xs, (dout) => {
     xs.forEach((x, k) => {
       if (!x.requiresGrad) return;
       const dx = allocFloat32(x.size);
-      kernels().extremeBackward(dx, dout, winner, k);
+      mergeKernels().extremeBackward(dx, dout, winner, k);
       accumulateGrad(x, dx, true);
     });
   });

@@ -1,7 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32, releaseFloat32 } from '../storage.js';
 import type { Shape } from '../shape.js';
-import { kernels } from '../kernel-table.js';
+import { elementwiseKernels } from '../kernel-tables/elementwise.js';
 
 /** A tensor or a plain number (treated as a scalar tensor). */
 export type Operand = Tensor | number;
@@ -29,7 +29,7 @@ export function passGrad(input: Tensor, g: Float32Array, shape: Shape, scale: 1 
     gi = owned ? g : allocFloat32(g.length);
   } else {
     gi = allocFloat32(input.size);
-    kernels().reduceSumTo(gi, g, shape, input.shape);
+    elementwiseKernels().reduceSumTo(gi, g, shape, input.shape);
     if (owned) releaseFloat32([g]);
     if (scale === 1) {
       accumulateGrad(input, gi, true);

@@ -2,7 +2,7 @@ import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import type { Box2d } from '../../kernels/pad2d.js';
-import { kernels } from '../kernel-table.js';
+import { pad2dKernels } from '../kernel-tables/single-version.js';
 
 /** Rows and columns at each side of an NHWC image: [[top, bottom], [left, right]], as Keras writes it. */
 export type Sides2 = readonly [readonly [number, number], readonly [number, number]];
@@ -22,10 +22,10 @@ export function zeroPad2d(x: Tensor, padding: Sides2): Tensor {
   const box: Box2d = { N, H, W, C, top: padding[0][0], bottom: padding[0][1], left: padding[1][0], right: padding[1][1] };
   const outShape = [N, H + box.top + box.bottom, W + box.left + box.right, C];
   const y = allocFloat32(outShape[0] * outShape[1] * outShape[2] * C);
-  kernels().pad2dForward(y, x.data, box);
+  pad2dKernels.pad2dForward(y, x.data, box);
   return Tensor.fromOp('zeroPad2d', y, outShape, [x], (dout) => {
     const dx = allocFloat32(x.size);
-    kernels().pad2dBackward(dx, dout, box);
+    pad2dKernels.pad2dBackward(dx, dout, box);
     accumulateGrad(x, dx, true);
   });
 }
@@ -39,10 +39,10 @@ export function crop2d(x: Tensor, cropping: Sides2): Tensor {
   if (H < 1 || W < 1) throw new Error(`crop2d: cropping ${JSON.stringify(cropping)} leaves nothing of input ${shapeToString(x.shape)}`);
   const box: Box2d = { N, H, W, C, top: cropping[0][0], bottom: cropping[0][1], left: cropping[1][0], right: cropping[1][1] };
   const y = allocFloat32(N * H * W * C);
-  kernels().crop2dForward(y, x.data, box);
+  pad2dKernels.crop2dForward(y, x.data, box);
   return Tensor.fromOp('crop2d', y, [N, H, W, C], [x], (dout) => {
     const dx = allocFloat32(x.size);
-    kernels().crop2dBackward(dx, dout, box);
+    pad2dKernels.crop2dBackward(dx, dout, box);
     accumulateGrad(x, dx, true);
   });
 }

@@ -3,7 +3,7 @@ import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import { isGradEnabled } from '../grad-mode.js';
 import { pool2dShape, type Pool2dShape, type Padding } from '../../kernels/conv-shape.js';
-import { kernels } from '../kernel-table.js';
+import { pool2dKernels } from '../kernel-tables/pool2d.js';
 import { type Size2, pair } from './conv2d.js';
 
 export interface Pool2dOptions {
@@ -39,7 +39,7 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   const y = allocFloat32(n); // (N, OH, OW, C)
   // The argmax only serves the backward, which runs only when x wants a gradient (Tensor.fromOp).
   const argmax = isGradEnabled() && x.requiresGrad ? new Int32Array(n) : null; // (N, OH, OW, C): flat index into x
-  const k = kernels();
+  const k = pool2dKernels();
   k.maxPool2dForward(y, argmax, x.data, s);
   return Tensor.fromOp('maxPool2d', y, [s.N, s.OH, s.OW, s.C], [x], (dy) => {
     const dx = allocFloat32(x.size);
@@ -56,7 +56,7 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
 export function avgPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   const s = poolShape('avgPool2d', x, options);
   const y = allocFloat32(s.N * s.OH * s.OW * s.C); // (N, OH, OW, C)
-  const k = kernels();
+  const k = pool2dKernels();
   k.avgPool2dForward(y, x.data, s);
   return Tensor.fromOp('avgPool2d', y, [s.N, s.OH, s.OW, s.C], [x], (dy) => {
     const dx = allocFloat32(x.size);

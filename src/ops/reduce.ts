@@ -1,7 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32, releaseFloat32 } from '../storage.js';
 import { type Shape, shapeSize, normalizeAxis } from '../shape.js';
-import { kernels } from '../kernel-table.js';
+import { elementwiseKernels } from '../kernel-tables/elementwise.js';
 
 /** Which axes to reduce: one axis, several, or all when omitted. Negative axes count from the end. */
 export type Axes = number | readonly number[] | undefined;
@@ -32,11 +32,11 @@ function planReduction(op: string, shape: Shape, axes: Axes, keepDims: boolean):
 export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   const plan = planReduction('sum', x.shape, axes, keepDims);
   const y = allocFloat32(shapeSize(plan.outShape));
-  kernels().reduceSumTo(y, x.data, x.shape, plan.keptShape);
+  elementwiseKernels().reduceSumTo(y, x.data, x.shape, plan.keptShape);
   return Tensor.fromOp('sum', y, plan.outShape, [x], (dout) => {
     // Every input element contributed once: its gradient is the upstream gradient of its output.
     const dx = allocFloat32(x.size);
-    kernels().broadcastTo(dx, dout, plan.keptShape, x.shape);
+    elementwiseKernels().broadcastTo(dx, dout, plan.keptShape, x.shape);
     accumulateGrad(x, dx, true);
   });
 }
@@ -45,7 +45,7 @@ export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
 export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   const plan = planReduction('mean', x.shape, axes, keepDims);
   const y = allocFloat32(shapeSize(plan.outShape));
-  kernels().reduceSumTo(y, x.data, x.shape, plan.keptShape);
+  elementwiseKernels().reduceSumTo(y, x.data, x.shape, plan.keptShape);
   const inv = 1 / plan.count;
   for (let i = 0; i < y.length; i++) y[i] *= inv;
   return Tensor.fromOp('mean', y, plan.outShape, [x], (dout) => {
@@ -53,7 +53,7 @@ export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
     const scaled = allocFloat32(dout.length); // (outShape)
     for (let i = 0; i < dout.length; i++) scaled[i] = dout[i] * inv;
     const dx = allocFloat32(x.size);
-    kernels().broadcastTo(dx, scaled, plan.keptShape, x.shape);
+    elementwiseKernels().broadcastTo(dx, scaled, plan.keptShape, x.shape);
     releaseFloat32([scaled]);
     accumulateGrad(x, dx, true);
   });
@@ -64,10 +64,10 @@ export function max(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   const plan = planReduction('max', x.shape, axes, keepDims);
   if (x.size === 0) throw new Error('max: cannot reduce an empty tensor');
   const y = allocFloat32(shapeSize(plan.outShape));
-  kernels().reduceMax(y, x.data, x.shape, plan.reduced);
+  elementwiseKernels().reduceMax(y, x.data, x.shape, plan.reduced);
   return Tensor.fromOp('max', y, plan.outShape, [x], (dout) => {
     const dx = allocFloat32(x.size);
-    kernels().reduceMaxBackward(dx, dout, x.data, y, x.shape, plan.reduced);
+    elementwiseKernels().reduceMaxBackward(dx, dout, x.data, y, x.shape, plan.reduced);
     accumulateGrad(x, dx, true);
   });
 }

@@ -2,7 +2,7 @@ import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import type { Resize2dShape } from '../../kernels/resize2d.js';
-import { kernels } from '../kernel-table.js';
+import { resize2dKernels } from '../kernel-tables/single-version.js';
 
 export type ResizeInterpolation = 'nearest' | 'bilinear';
 
@@ -21,12 +21,12 @@ export function resize2d(x: Tensor, size: readonly [number, number], interpolati
   const [N, H, W, C] = x.shape;
   const s: Resize2dShape = { N, H, W, C, OH, OW };
   const y = allocFloat32(N * OH * OW * C);
-  if (interpolation === 'nearest') kernels().resizeNearestForward(y, x.data, s);
-  else kernels().resizeBilinearForward(y, x.data, s);
+  if (interpolation === 'nearest') resize2dKernels.resizeNearestForward(y, x.data, s);
+  else resize2dKernels.resizeBilinearForward(y, x.data, s);
   return Tensor.fromOp(`resize2d(${interpolation})`, y, [N, OH, OW, C], [x], (dout) => {
     const dx = allocFloat32(x.size);
-    if (interpolation === 'nearest') kernels().resizeNearestBackward(dx, dout, s);
-    else kernels().resizeBilinearBackward(dx, dout, s);
+    if (interpolation === 'nearest') resize2dKernels.resizeNearestBackward(dx, dout, s);
+    else resize2dKernels.resizeBilinearBackward(dx, dout, s);
     accumulateGrad(x, dx, true);
   });
 }

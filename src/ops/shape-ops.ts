@@ -1,7 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { type Shape, shapeSize, shapeToString, normalizeAxis } from '../shape.js';
-import { kernels } from '../kernel-table.js';
+import { layoutKernels } from '../kernel-tables/layout.js';
 
 /**
  * Ops that move data without arithmetic: reshape, flatten, transpose, concat, slice.
@@ -37,13 +37,13 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   }
   const outShape = p.map((a) => x.shape[a]);
   const y = allocFloat32(x.size);
-  kernels().transpose(y, x.data, x.shape, p);
+  layoutKernels().transpose(y, x.data, x.shape, p);
   return Tensor.fromOp('transpose', y, outShape, [x], (dout) => {
     // The inverse permutation undoes the move.
     const inverse = new Array<number>(p.length);
     p.forEach((a, k) => (inverse[a] = k));
     const dx = allocFloat32(x.size);
-    kernels().transpose(dx, dout, outShape, inverse);
+    layoutKernels().transpose(dx, dout, outShape, inverse);
     accumulateGrad(x, dx, true);
   });
 }
@@ -66,12 +66,12 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const outShape = first.shape.map((d, i) => (i === ax ? total / inner : d));
   const y = allocFloat32(outer * total);
   const data = tensors.map((t) => t.data);
-  kernels().concatForward(y, data, outer, widths);
+  layoutKernels().concatForward(y, data, outer, widths);
   return Tensor.fromOp('concat', y, outShape, tensors, (dout) => {
     tensors.forEach((t, k) => {
       if (!t.requiresGrad) return;
       const dx = allocFloat32(t.size);
-      kernels().concatBackward(dx, dout, outer, widths, k);
+      layoutKernels().concatBackward(dx, dout, outer, widths, k);
       accumulateGrad(t, dx, true);
     });
   });

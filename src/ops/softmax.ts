@@ -1,7 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeSize, normalizeAxis } from '../shape.js';
-import { kernels } from '../kernel-table.js';
+import { softmaxKernels } from '../kernel-tables/single-version.js';
 
 function softmaxOp(op: string, x: Tensor, axis: number, log: boolean): Tensor {
   const ax = normalizeAxis(op, axis, x.rank);
@@ -10,12 +10,12 @@ function softmaxOp(op: string, x: Tensor, axis: number, log: boolean): Tensor {
   const len = x.shape[ax];
   const inner = shapeSize(x.shape.slice(ax + 1));
   const y = allocFloat32(x.size);
-  kernels().softmaxForward(y, x.data, outer, len, inner, log);
+  softmaxKernels.softmaxForward(y, x.data, outer, len, inner, log);
   // The axis shows in the op's name (summaries, errors) unless it is the last, the usual one.
   const name = ax === x.rank - 1 ? op : `${op}(axis=${ax})`;
   return Tensor.fromOp(name, y, x.shape, [x], (dout) => {
     const dx = allocFloat32(x.size);
-    kernels().softmaxBackward(dx, dout, y, outer, len, inner, log);
+    softmaxKernels.softmaxBackward(dx, dout, y, outer, len, inner, log);
     accumulateGrad(x, dx, true);
   });
 }

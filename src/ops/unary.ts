@@ -1,6 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
-import { kernels } from '../kernel-table.js';
+import { elementwiseKernels } from '../kernel-tables/elementwise.js';
+import { reluKernels } from '../kernel-tables/relu.js';
 import { erf } from '../../kernels/erf.js';
 
 /**
@@ -11,7 +12,7 @@ import { erf } from '../../kernels/erf.js';
  */
 function unaryOp(op: string, x: Tensor, f: (v: number) => number, df: (v: number, y: number) => number): Tensor {
   const y = allocFloat32(x.size);
-  kernels().unaryMap(y, x.data, f);
+  elementwiseKernels().unaryMap(y, x.data, f);
   return Tensor.fromOp(op, y, x.shape, [x], (dout) => {
     const dx = allocFloat32(x.size);
     const xd = x.data;
@@ -51,11 +52,11 @@ export function clip(x: Tensor, min: number, max: number): Tensor {
 export function relu(x: Tensor): Tensor {
   const xd = x.data;
   const y = allocFloat32(x.size);
-  kernels().reluForward(y, xd);
+  reluKernels().reluForward(y, xd);
   return Tensor.fromOp('relu', y, x.shape, [x], (dout, owned) => {
     // An owned dout is masked in place and handed on (see Tensor's BackwardFn): no fresh buffer.
     const dx = owned ? dout : allocFloat32(x.size);
-    kernels().reluBackwardBias(dx, null, dout, xd, 1);
+    reluKernels().reluBackwardBias(dx, null, dout, xd, 1);
     accumulateGrad(x, dx, true);
   });
 }
@@ -108,10 +109,10 @@ export function reluGeneral(x: Tensor, options: ReluOptions = {}): Tensor {
 function clippedRelu(x: Tensor, top: number): Tensor {
   const xd = x.data;
   const y = allocFloat32(x.size); // (x.shape)
-  kernels().clippedReluForward(y, xd, top);
+  reluKernels().clippedReluForward(y, xd, top);
   return Tensor.fromOp('reluGeneral', y, x.shape, [x], (dout) => {
     const dx = allocFloat32(x.size); // (x.shape)
-    kernels().clippedReluBackward(dx, dout, xd, top);
+    reluKernels().clippedReluBackward(dx, dout, xd, top);
     accumulateGrad(x, dx, true);
   });
 }

@@ -15,6 +15,7 @@ import {
 import { tfjsArtifacts, asModelJson, loadIntoTfjs, randomInput, predictionDiff } from './io-helpers.js';
 import { SHAPE, CLASSES, tfTeachable, trainedTfTeachable } from './teachable-model.js';
 import { loadModel as inferLoad, tensor as inferTensor } from '../../src/infer.js';
+import { modernCnnLayers } from '../../src/infer-layers.js';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -74,7 +75,7 @@ describe('a Teachable Machine-shaped nested model', () => {
     // An image of bytes 0..255, scaled to [−1, 1] as Teachable Machine does.
     const rgb = Uint8Array.from({ length: SHAPE[0] * SHAPE[1] * 3 }, (_, i) => (i * 37) % 256);
     const x = Float32Array.from(rgb, (v) => v / 127.5 - 1);
-    const model = await inferLoad(dir);
+    const model = await inferLoad(dir, { layers: modernCnnLayers });
     const probs = model.predict(inferTensor(x, [1, ...SHAPE])).data;
     const want = (theirs.predict(tf.tensor(x, [1, ...SHAPE])) as tf.Tensor).dataSync();
     expect(Array.from(probs).map((p, i) => Math.abs(p - want[i]) <= 1e-5)).toEqual([true, true, true]);

@@ -1,0 +1,16 @@
+/** The bias gradient the convolutions share (ops/conv2d.ts, ops/depthwise-conv2d.ts, ops/conv2d-transpose.ts). */
+import type { conv2dBackwardBias } from '../../kernels/conv2d.js';
+import { conv2dBackwardBiasFast } from '../../kernels/conv2d-fast.js';
+import { chosenKernels } from '../kernel-table.js';
+
+export interface BiasGradientKernels {
+  /** db [CO] += the channel sums of dy (kernels/conv2d.ts). */
+  conv2dBackwardBias: typeof conv2dBackwardBias;
+}
+
+export const fastBiasGradientKernels: BiasGradientKernels = { conv2dBackwardBias: conv2dBackwardBiasFast };
+
+/** The table the ops call into now (kernel-table.ts). */
+export function biasGradientKernels(): BiasGradientKernels {
+  return chosenKernels()?.biasGradient ?? fastBiasGradientKernels;
+}

@@ -1,0 +1,26 @@
+/** The poolings' kernels (ops/pool2d.ts). */
+import type { Pool2dShape } from '../../kernels/conv-shape.js';
+import { maxPool2dForwardFast, maxPool2dBackwardFast } from '../../kernels/max-pool2d-fast.js';
+import { avgPool2dForward, avgPool2dBackward } from '../../kernels/avg-pool2d.js';
+import { chosenKernels } from '../kernel-table.js';
+
+export interface Pool2dKernels {
+  /** y = each window's max; argmax (when not null: a backward will need it) = the winner's flat index in x. */
+  maxPool2dForward(y: Float32Array, argmax: Int32Array | null, x: Float32Array, s: Pool2dShape): void;
+  /** dx += dy at each window's winner: 'fast' reads argmax, 'reference' re-finds it in x. */
+  maxPool2dBackward(dx: Float32Array, dy: Float32Array, argmax: Int32Array, x: Float32Array, s: Pool2dShape): void;
+  avgPool2dForward(y: Float32Array, x: Float32Array, s: Pool2dShape): void;
+  avgPool2dBackward(dx: Float32Array, dy: Float32Array, s: Pool2dShape): void;
+}
+
+export const fastPool2dKernels: Pool2dKernels = {
+  maxPool2dForward: maxPool2dForwardFast,
+  maxPool2dBackward: (dx, dy, argmax, _x, s) => maxPool2dBackwardFast(dx, dy, argmax, s),
+  avgPool2dForward,
+  avgPool2dBackward,
+};
+
+/** The table the ops call into now (kernel-table.ts). */
+export function pool2dKernels(): Pool2dKernels {
+  return chosenKernels()?.pool2d ?? fastPool2dKernels;
+}
