@@ -32,6 +32,7 @@ import type { Pool2dKernels } from './kernel-tables/pool2d.js';
 import type { BatchNormKernels } from './kernel-tables/batch-norm.js';
 import type { MergeKernels } from './kernel-tables/merge.js';
 import type { LayoutKernels } from './kernel-tables/layout.js';
+import type { DropoutKernels } from './kernel-tables/dropout.js';
 
 export type KernelsName = 'reference' | 'fast';
 
@@ -49,6 +50,7 @@ export interface KernelTables {
   readonly batchNorm: BatchNormKernels;
   readonly merge: MergeKernels;
   readonly layout: LayoutKernels;
+  readonly dropout: DropoutKernels;
 }
 
 // The one piece of process-wide state: the tables setKernels chose, or null before any choice

@@ -1,7 +1,5 @@
 import { Tensor } from '../tensor.js';
-import { allocFloat32 } from '../storage.js';
-import { mul } from '../ops/binary.js';
-import { dropoutMaskSimd } from '../../kernels/dropout-mask-simd.js';
+import { dropout } from '../ops/dropout.js';
 import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
 export interface DropoutArgs extends LayerArgs {
@@ -32,12 +30,7 @@ export class Dropout extends Layer {
 
   call(x: Tensor, ctx: CallContext): Tensor {
     if (!ctx.training || this.rate === 0) return x;
-    const scale = 1 / (1 - this.rate);
-    const mask = allocFloat32(x.size);
-    // Kept where the Rng's next uniform number is ≥ rate: its raw words, drawn in one loop, then
-    // compared on SIMD (kernels/dropout-mask.ts has the rule, dropout-mask-simd.ts the fast pass).
-    dropoutMaskSimd(mask, this.rate, scale, (words) => ctx.rng.fillUint32(words));
-    return mul(x, new Tensor(mask, x.shape));
+    return dropout(x, this.rate, ctx.rng);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -5,7 +5,7 @@
  */
 import { describe, it, expect, vi, afterEach, type MockInstance } from 'vitest';
 import {
-  Tensor, Sequential, input, Conv2D, MaxPool2D, AvgPool2D, DepthwiseConv2D, Conv2DTranspose, BatchNormalization, Flatten, Dense, Adam,
+  Tensor, Sequential, input, Conv2D, Dropout, MaxPool2D, AvgPool2D, DepthwiseConv2D, Conv2DTranspose, BatchNormalization, Flatten, Dense, Adam,
   randomNormal, Rng, setKernels, getKernels, relu, relu6, sum, concat, maximumN,
 } from '../../src/index.js';
 import { getKernels as chosenName, type KernelTables } from '../../src/kernel-table.js';
@@ -21,6 +21,7 @@ import { pool2dKernels } from '../../src/kernel-tables/pool2d.js';
 import { batchNormKernels } from '../../src/kernel-tables/batch-norm.js';
 import { mergeKernels } from '../../src/kernel-tables/merge.js';
 import { layoutKernels } from '../../src/kernel-tables/layout.js';
+import { dropoutKernels } from '../../src/kernel-tables/dropout.js';
 import { fastTrainingKernels, referenceTrainingKernels, sharedTrainingKernels, type TrainingKernels } from '../../src/training-kernels.js';
 import { gemmNaive } from '../../kernels/gemm.js';
 import { conv2dBackwardInputDirect, conv2dBackwardFilterDirect } from '../../kernels/conv2d.js';
@@ -38,7 +39,7 @@ type Family = Exclude<keyof KernelTables, 'name'>;
 const getters: Record<Family, () => object> = {
   elementwise: elementwiseKernels, relu: reluKernels, gemm: gemmKernels, biasGradient: biasGradientKernels, conv2d: conv2dKernels,
   depthwiseConv2d: depthwiseConv2dKernels, conv2dTranspose: conv2dTransposeKernels, pool2d: pool2dKernels, batchNorm: batchNormKernels,
-  merge: mergeKernels, layout: layoutKernels,
+  merge: mergeKernels, layout: layoutKernels, dropout: dropoutKernels,
 };
 const families = Object.keys(getters) as Family[];
 
@@ -51,7 +52,7 @@ const ONE_VERSION = [
 /** Every entry of every family as [family, entry]. */
 const entries = families.flatMap((f) => Object.keys(fastKernels[f]).map((k) => [f, k] as const));
 
-/** A model that reaches every kind of table entry: conv (fused ReLU), depthwise, transposed conv, both poolings, batch-norm, GEMM, Adam. */
+/** A model that reaches every kind of table entry: conv (fused ReLU), depthwise, transposed conv, both poolings, batch-norm, dropout, GEMM, Adam. */
 function model(): Sequential {
   return new Sequential([
     input({ shape: [8, 8, 2] }),
@@ -65,6 +66,7 @@ function model(): Sequential {
     new MaxPool2D(),
     new AvgPool2D(),
     new Flatten(),
+    new Dropout({ rate: 0.25 }),
     new Dense({ units: 3, activation: 'softmax' }),
   ], { seed: 7 });
 }
