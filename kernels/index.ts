@@ -89,7 +89,7 @@ export { pad2dForward, pad2dBackward, crop2dForward, crop2dBackward, type Box2d 
 export { resizeNearestForward, resizeNearestBackward, resizeBilinearForward, resizeBilinearBackward, type Resize2dShape } from './resize2d.js';
 export { layerNormForward, layerNormBackward, type LayerNormShape } from './layer-norm.js';
 export { affineTransformForward, affineTransformBackward, type AffineShape, type FillMode, type AffineInterpolation } from './affine-transform.js';
-export { winogradApplies, conv2dForwardWinograd, conv2dBackwardInputWinograd, type WinogradGemm } from './conv2d-winograd.js';
+export { winogradApplies, conv2dForwardWinograd, conv2dBackwardInputWinograd, type WinogradGemm, type WinogradGemmChoice } from './conv2d-winograd.js';
 export { filterTransform, inputTransform, outputTransformTile, gradOutputTransform, filterGradTransform } from './conv2d-winograd-transforms.js';
 export { conv2dBackwardFilterWinograd } from './conv2d-winograd-dw.js';
 export { clippedReluForward, clippedReluBackward } from './clipped-relu.js';
