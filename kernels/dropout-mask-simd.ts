@@ -9,7 +9,7 @@
 // TypedArray.set. Falls back to the JS loop without SIMD, when the heap cannot grow, and when no
 // word can reach the threshold (rate·2^32 rounded up is 2^32, past a u32).
 
-import { dropoutMaskFromWords } from './dropout-mask.js';
+import { dropoutMask } from './dropout-mask.js';
 import { simdAvailable } from './gemm-simd.js';
 import { dropoutModuleBytes } from './wasm/dropout-module.js';
 import { engineHeap, type WasmHeap } from './wasm/heap.js';
@@ -30,9 +30,7 @@ export function dropoutMaskSimd(
   const nVec = Math.ceil(n / 4);
   const views = simdAvailable && threshold < 4294967296 && n > 0 ? heap.views(nVec * 16) : null;
   if (views === null) {
-    const words = new Uint32Array(mask.buffer, mask.byteOffset, n);
-    draw(words);
-    dropoutMaskFromWords(mask, words, rate, scale);
+    dropoutMask(mask, rate, scale, draw);
     return;
   }
   const k = heap.instance('dropout', dropoutModuleBytes) as unknown as DropoutExports;

@@ -12,3 +12,13 @@ export function dropoutMaskFromWords(mask: Float32Array, words: Uint32Array, rat
   const threshold = rate * 4294967296;
   for (let i = 0; i < mask.length; i++) mask[i] = words[i] >= threshold ? scale : 0;
 }
+
+/**
+ * The mask from words `draw` puts in mask's own bytes (mask.length of them, e.g. Rng.fillUint32),
+ * then the rule above: dropout-mask-simd.ts's signature, its naive twin.
+ */
+export function dropoutMask(mask: Float32Array, rate: number, scale: number, draw: (words: Uint32Array) => void): void {
+  const words = new Uint32Array(mask.buffer, mask.byteOffset, mask.length);
+  draw(words);
+  dropoutMaskFromWords(mask, words, rate, scale);
+}

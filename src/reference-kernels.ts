@@ -16,7 +16,7 @@ import { avgPool2dForwardNaive, avgPool2dBackwardNaive } from '../kernels/avg-po
 import { batchNormForwardTrainingNaive, batchNormForwardInferenceNaive, batchNormBackwardNaive } from '../kernels/batch-norm.js';
 import { transpose } from '../kernels/transpose.js';
 import { concatForwardNaive, concatBackward } from '../kernels/concat.js';
-import { dropoutMaskFromWords } from '../kernels/dropout-mask.js';
+import { dropoutMask } from '../kernels/dropout-mask.js';
 import { sumForward, productForward, productBackward, extremeForwardNaive, extremeBackward } from '../kernels/merge.js';
 import { selectKernels, type KernelTables, type KernelsName } from './kernel-table.js';
 import { fastElementwiseKernels } from './kernel-tables/elementwise.js';
@@ -110,14 +110,7 @@ export const referenceKernels: KernelTables = {
   },
   merge: { productForward, productBackward, extremeForward: extremeForwardNaive, extremeBackward },
   layout: { transpose, concatForward: concatForwardNaive, concatBackward },
-  dropout: {
-    // The words drawn into the mask's own bytes, then the readable rule, each word read before its float overwrites it.
-    dropoutMask(mask, rate, scale, draw) {
-      const words = new Uint32Array(mask.buffer, mask.byteOffset, mask.length);
-      draw(words);
-      dropoutMaskFromWords(mask, words, rate, scale);
-    },
-  },
+  dropout: { dropoutMask },
 };
 
 /**

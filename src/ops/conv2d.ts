@@ -62,7 +62,10 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
   } catch (e) {
     throw new Error(`conv2d: ${shapes}: ${(e as Error).message.replace(/^conv2d: /, '')}`);
   }
+  // The tables of the setting in force now, for the backward too (a setKernels in between does not mix them).
   const k = conv2dKernels();
+  const reluK = reluKernels();
+  const biasK = biasGradientKernels();
   // What the filter gradient will read: the im2col matrix (fast, im2col shapes), or x.
   const cols = k.conv2dKept(x.data, s);
   const y = allocFloat32(N * s.OH * s.OW * CO); // (N, OH, OW, CO)
@@ -77,9 +80,9 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
     let dy = dout;
     if (relu) {
       dy = owned ? dout : allocFloat32(y.length); // (N, OH, OW, CO)
-      reluKernels().reluBackwardBias(dy, db, dout, y, CO);
+      reluK.reluBackwardBias(dy, db, dout, y, CO);
     } else if (db !== null) {
-      biasGradientKernels().conv2dBackwardBias(db, dy, s);
+      biasK.conv2dBackwardBias(db, dy, s);
     }
     if (x.requiresGrad) {
       const dx = allocFloat32(x.size); // (N, H, W, CI)

@@ -1,7 +1,7 @@
 // Dropout's mask from random words: the SIMD pass (kernels/dropout-mask-simd.ts) against its JS twin
 // (kernels/dropout-mask.ts), which is checked by hand, and the layer's rule in test/layers/layers.test.ts.
 import { describe, it, expect } from 'vitest';
-import { dropoutMaskFromWords } from '../../kernels/dropout-mask.js';
+import { dropoutMaskFromWords, dropoutMask } from '../../kernels/dropout-mask.js';
 import { dropoutMaskSimd } from '../../kernels/dropout-mask-simd.js';
 import { createHeap } from '../../kernels/wasm/heap.js';
 import { mulberry32, nanArray, randInt } from './helpers.js';
@@ -26,6 +26,17 @@ describe('dropout mask', () => {
     const m3 = nanArray(2);
     dropoutMaskFromWords(m3, Uint32Array.of(1288490188, 1288490189), 0.3, 1 / 0.7);
     expect(Array.from(m3)).toEqual([0, Math.fround(1 / 0.7)]);
+  });
+
+  it('the twin with the drawing signature: words drawn into the mask itself, then the rule', () => {
+    const w = words(3, 37, 0.3);
+    const want = nanArray(37);
+    dropoutMaskFromWords(want, w, 0.3, 1 / 0.7);
+    const got = nanArray(37);
+    let drawn = -1;
+    dropoutMask(got, 0.3, 1 / 0.7, (into) => { drawn = into.length; expect(into.buffer).toBe(got.buffer); into.set(w); });
+    expect(drawn).toBe(37);
+    expect(firstDifference(got, want)).toBe(-1);
   });
 
   it('SIMD equals the twin bit for bit: lengths 1–5 and seeded ones up to 5000, rates at and near the edges, words at the threshold', () => {
