@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { loadMnist, loadModel, Tensor, type Model } from '../../src/index.js';
+import { loadMnist, loadModel, resnet, Tensor, type Model } from '../../src/index.js';
 import { encodePng } from '../../src/node/png.js';
 import { toDigit } from '../../examples/embed/digit.js';
 
@@ -151,6 +151,16 @@ describe('examples/embed/node.ts', () => {
     expect(run.stderr).toMatch(/five\.png: light background: inverted/);
     expect(run.stderr).toMatch(/five\.png: 112×112: cropped to the ink, fitted into 20×20/);
     expect(run.stderr).not.toMatch(/three\.png/);
+  }, 120_000);
+
+  it("loads the zoo's ResNet too (batch-norm, merges: the modern CNN layers), as predict classifies", async () => {
+    const zoo = resnet({ seed: 3 });
+    const zooDir = join(dir, 'resnet');
+    await zoo.save(zooDir);
+    const run = await example(['--model', zooDir, join(dir, 'three.png')]);
+    expect(run.code, run.stderr).toBe(0);
+    const three = zoo.predict(new Tensor(Float32Array.from(bytes.subarray(3 * 784, 4 * 784), (v) => v / 255), [1, 28, 28, 1]));
+    expectMatch(parse(run.stdout).get('three.png'), three.data, 'three.png (resnet)');
   }, 120_000);
 
   it('with --labels, shows each label, marks the misses and counts the right ones', async () => {
