@@ -14,7 +14,7 @@ import { readRegularizer } from './regularizer-config.js';
 import { CORE_BUILDERS } from './core-layers-config.js';
 import { MODERN_CNN_SET_BUILDERS } from './modern-cnn-set.js';
 import { CONV_BUILDERS } from './conv-layers-config.js';
-import { MODERN_CNN_BUILDERS } from './modern-cnn-layers.js';
+import { EXTRA_LAYER_BUILDERS } from './extra-layers-config.js';
 import { none, type LayerBuilders } from './layer-from-config.js';
 
 export const allLayers: LayerBuilders = {
@@ -45,8 +45,8 @@ export const allLayers: LayerBuilders = {
   },
 
   ...CONV_BUILDERS,
-  // The layers of modern CNNs (issue 13), in their own file.
-  ...MODERN_CNN_BUILDERS,
+  // The other layers of modern CNNs (issue 13), in their own file.
+  ...EXTRA_LAYER_BUILDERS,
 };
 
 /** Layer classes a model file may use (besides InputLayer). */

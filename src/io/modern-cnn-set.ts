@@ -6,11 +6,12 @@
  */
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { GlobalAveragePooling2D } from '../layers/pooling.js';
+import { GlobalMaxPooling2D } from '../layers/global-max-pooling2d.js';
+import { ZeroPadding2D, type SidesSpec } from '../layers/padding2d.js';
 import { Add, Subtract, Multiply, Average, Maximum, Minimum } from '../layers/merge.js';
 import { Concatenate } from '../layers/concatenate.js';
 import type { ConfigReader } from './config-reader.js';
 import { DEPTHWISE_BUILDERS } from './conv-layers-config.js';
-import { CORE_MODERN_BUILDERS } from './modern-cnn-layers.js';
 import { readInitializer, readNormalization } from './keras-values.js';
 import { show } from './safe-json.js';
 import { none, last, type BaseArgs, type LayerBuilders } from './layer-from-config.js';
@@ -66,8 +67,11 @@ export const MODERN_CNN_SET_BUILDERS: LayerBuilders = {
     return { layer: new GlobalAveragePooling2D(base), weights: none };
   },
 
+  GlobalMaxPooling2D: (r, base) => ({ layer: new GlobalMaxPooling2D({ ...base, keepdims: r.bool('keepdims', false) }), weights: none }),
+
+  ZeroPadding2D: (r, base) => ({ layer: new ZeroPadding2D({ ...base, padding: r.get('padding') as SidesSpec }), weights: none }),
+
   ...DEPTHWISE_BUILDERS,
-  ...CORE_MODERN_BUILDERS,
   ...MERGE_BUILDERS,
 };
 

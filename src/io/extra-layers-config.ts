@@ -1,19 +1,20 @@
 /**
- * Builders for the layers of modern CNNs (issue 13): padding and resizing, activation layers,
- * normalization, noise and augmentation. Each reads every key of its Keras 2 and Keras 3 configs,
- * as the builders in layer-from-config.ts do, and states the weights its layer will create.
+ * Builders for the other layers of modern CNNs (issue 13) that tatami/infer takes only with
+ * `allLayers`: cropping and resizing, activation layers, layer normalization, noise and augmentation,
+ * permute/repeat (ZeroPadding2D and GlobalMaxPooling2D are in modern-cnn-set.ts). Each reads every
+ * key of its Keras 2 and Keras 3 configs, as the builders in layer-from-config.ts do, and states the
+ * weights its layer will create.
  */
 import type { ConfigReader } from './config-reader.js';
 import { none, type LayerBuilders } from './layer-from-config.js';
 import { readInitializer, readNormalization } from './keras-values.js';
 import { show } from './safe-json.js';
-import { ZeroPadding2D, Cropping2D, type SidesSpec } from '../layers/padding2d.js';
+import { Cropping2D, type SidesSpec } from '../layers/padding2d.js';
 import { LeakyReLU, ELU } from '../layers/advanced-activations.js';
 import { PReLU } from '../layers/prelu.js';
 import { Rescaling } from '../layers/rescaling.js';
 import { UpSampling2D } from '../layers/up-sampling2d.js';
 import { Resizing, CenterCrop } from '../layers/resizing.js';
-import { GlobalMaxPooling2D } from '../layers/global-max-pooling2d.js';
 import { LayerNormalization } from '../layers/layer-normalization.js';
 import { GaussianNoise, GaussianDropout, SpatialDropout2D } from '../layers/noise.js';
 import { RandomFlip, RandomTranslation, RandomRotation, RandomZoom, type Factor, type FlipMode, type RandomTransformArgs } from '../layers/random-geometry.js';
@@ -32,15 +33,8 @@ function readFill(r: ConfigReader): RandomTransformArgs {
   };
 }
 
-/** ZeroPadding2D and GlobalMaxPooling2D (MobileNet's and Teachable Machine's): in tatami/infer's modernCnnLayers (modern-cnn-set.ts). */
-export const CORE_MODERN_BUILDERS: LayerBuilders = {
-  ZeroPadding2D: (r, base) => ({ layer: new ZeroPadding2D({ ...base, padding: r.get('padding') as SidesSpec }), weights: none }),
-
-  GlobalMaxPooling2D: (r, base) => ({ layer: new GlobalMaxPooling2D({ ...base, keepdims: r.bool('keepdims', false) }), weights: none }),
-};
-
-/** The other layers of modern CNNs. */
-export const MODERN_CNN_BUILDERS: LayerBuilders = {
+/** The builders of this file (allLayers). */
+export const EXTRA_LAYER_BUILDERS: LayerBuilders = {
   Cropping2D: (r, base) => ({ layer: new Cropping2D({ ...base, cropping: r.get('cropping') as SidesSpec }), weights: none }),
 
   LeakyReLU(r, base) {
