@@ -33,6 +33,8 @@ interface BatchNormExports {
   bn_dsums_masked(u: number, v: number, s1: number, s2: number, rows: number, cVec: number, m: number): void;
   bn_affine_pairs: BatchNormExports['bn_affine'];
   bn_dx_pairs: BatchNormExports['bn_dx'];
+  bn_dx_fresh: BatchNormExports['bn_dx'];
+  bn_dx_fresh_pairs: BatchNormExports['bn_dx'];
   bn_affine_relu_pairs: BatchNormExports['bn_affine'];
 }
 
@@ -41,8 +43,8 @@ interface BatchNormExports {
  * registers where C is a multiple of 8 (the module's `_pairs` exports, the same bits, about twice
  * as fast at 8 and 16 channels), else row by row.
  */
-function elementPasses(k: BatchNormExports, C: number): Pick<BatchNormExports, 'bn_affine' | 'bn_dx' | 'bn_affine_relu'> {
-  return C % 8 === 0 ? { bn_affine: k.bn_affine_pairs, bn_dx: k.bn_dx_pairs, bn_affine_relu: k.bn_affine_relu_pairs } : k;
+function elementPasses(k: BatchNormExports, C: number): Pick<BatchNormExports, 'bn_affine' | 'bn_dx' | 'bn_affine_relu' | 'bn_dx_fresh'> {
+  return C % 8 === 0 ? { bn_affine: k.bn_affine_pairs, bn_dx: k.bn_dx_pairs, bn_affine_relu: k.bn_affine_relu_pairs, bn_dx_fresh: k.bn_dx_fresh_pairs } : k;
 }
 
 // Built and instantiated on a heap at its first call there, then the same instance (WasmHeap.instance;
@@ -116,11 +118,16 @@ export function batchNormForwardInferenceSimd(
   y.set(f32.subarray(a.rows, a.rows + n));
 }
 
-/** The backward of batch-norm-fast.ts on SIMD in training mode (accumulates into dx, dγ, dβ; dy masked by `reluOut` first when given). */
+/**
+ * The backward of batch-norm-fast.ts on SIMD in training mode (accumulates into dx, dγ, dβ; dy
+ * masked by `reluOut` first when given). `dxZero`: the caller promises dx holds only +0 (the op's
+ * freshly allocated dx), so the pass adds its values to a +0 register (bn_dx_fresh) instead of
+ * copying dx into the heap and loading it: the same bits, one copy of R·C floats fewer.
+ */
 export function batchNormBackwardSimd(
   dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null,
   dy: Float32Array, x: Float32Array, mean: Float32Array, invStd: Float32Array, gamma: Float32Array | null,
-  R: number, C: number, training: boolean, reluOut: Float32Array | null = null, heap: WasmHeap = engineHeap(),
+  R: number, C: number, training: boolean, reluOut: Float32Array | null = null, dxZero = false, heap: WasmHeap = engineHeap(),
 ): void {
   const n = R * C;
   const a = at(C);
@@ -150,7 +157,7 @@ export function batchNormBackwardSimd(
   place(f32, a.a, C, (c) => P[3 * c]);
   place(f32, a.b, C, (c) => P[3 * c + 1]);
   place(f32, a.d, C, (c) => P[3 * c + 2] + P[3 * c + 1] * mean[c]);
-  f32.set(dx, DX);
-  elementPasses(k, C).bn_dx(DX * 4, DY * 4, X * 4, a.k * 4, a.a * 4, a.b * 4, a.d * 4, R, C / 4);
+  if (!dxZero) f32.set(dx, DX);
+  (dxZero ? elementPasses(k, C).bn_dx_fresh : elementPasses(k, C).bn_dx)(DX * 4, DY * 4, X * 4, a.k * 4, a.a * 4, a.b * 4, a.d * 4, R, C / 4);
   dx.set(f32.subarray(DX, DX + n));
 }

@@ -15,9 +15,14 @@
 //   bn_dsums_masked(u, v, s1, s2, rows, cVec, m)
 //                                          u[r,c] ← m[r,c] > 0 ? u[r,c] : +0 (relu-module.ts's relu_mask:
 //                                          that ReLU's gradient, m its output), then bn_dsums on it
-//   bn_affine_pairs, bn_affine_relu_pairs, bn_dx_pairs (same arguments, cVec even)
-//                                          bn_affine, bn_affine_relu, bn_dx eight channels at a time
-//                                          down the rows, their constants in registers: the same bits
+//   bn_dx_fresh(dx, dy, x, k, a, b, d, rows, cVec)
+//                                          bn_dx into a dx of zeros without reading it: the +0 is a
+//                                          register (v128.zero), added first as bn_dx adds the loaded
+//                                          +0, so the bits are bn_dx's on a zeroed dx (a −0 sum comes
+//                                          out +0 there too, since +0 + −0 = +0)
+//   bn_affine_pairs, bn_affine_relu_pairs, bn_dx_pairs, bn_dx_fresh_pairs (same arguments, cVec even)
+//                                          bn_affine, bn_affine_relu, bn_dx, bn_dx_fresh eight channels
+//                                          at a time down the rows, their constants in registers: the same bits
 // Buffers: x, y, u, v, dy, dx [rows, C] f32; k, a, b, d [C] f32; s1, s2 [C] f64 (accumulated).
 //
 // Why x − k: k is a value near the channel's mean (a value of the data, or the mean itself).
@@ -99,7 +104,7 @@ function sumsFunction(name: string, squared: boolean, masked = false): FunctionD
 }
 
 /** bn_affine (then the ReLU, with `relu`) and bn_dx: per row, per vector of four channels, a multiply-add with per-channel k, a, b (, d). */
-function affineFunction(name: string, accumulate: boolean, relu = false): FunctionDef {
+function affineFunction(name: string, accumulate: boolean, relu = false, fresh = false): FunctionDef {
   // bn_affine(y, x, k, a, b, rows, cVec); bn_dx(dx, dy, x, k, a, b, d, rows, cVec)
   const out = 0, u = 1;
   const w = accumulate ? 2 : 1; // the stream k is subtracted from: bn_dx's x, bn_affine's x
@@ -111,8 +116,8 @@ function affineFunction(name: string, accumulate: boolean, relu = false): Functi
   // b·(w − k)
   const shifted: Instr = [...load(pb), ...load(w), ...load(pk), ...f32x4.sub(), ...f32x4.mul()];
   const value: Instr = accumulate
-    // dx + ((a·dy + b·(x − k)) + d)
-    ? [...load(out), ...load(pa), ...load(u), ...f32x4.mul(), ...shifted, ...f32x4.add(), ...load(pd), ...f32x4.add(), ...f32x4.add()]
+    // dx + ((a·dy + b·(x − k)) + d); fresh: +0 in place of dx, not read from memory
+    ? [...(fresh ? v128.zero() : load(out)), ...load(pa), ...load(u), ...f32x4.mul(), ...shifted, ...f32x4.add(), ...load(pd), ...f32x4.add(), ...f32x4.add()]
     // a·(x − k) + b
     : [...load(pa), ...load(u), ...load(pk), ...f32x4.sub(), ...f32x4.mul(), ...load(pb), ...f32x4.add()];
   const perChannel = accumulate ? [pk, pa, pb, pd] : [pk, pa, pb];
@@ -151,7 +156,7 @@ function affineFunction(name: string, accumulate: boolean, relu = false): Functi
  * norm): bn_affine_relu 0.042 → 0.020 ms, bn_dx 0.061 → 0.031 ms. (Two vectors a row step in the sum
  * passes did not pay: they stayed at 0.042–0.049 ms, bound by the widening, not by the adds' latency.)
  */
-function affinePairsFunction(name: string, accumulate: boolean, relu = false): FunctionDef {
+function affinePairsFunction(name: string, accumulate: boolean, relu = false, fresh = false): FunctionDef {
   // the same parameters as affineFunction's
   const out = 0, u = 1;
   const w = accumulate ? 2 : 1;
@@ -169,8 +174,8 @@ function affinePairsFunction(name: string, accumulate: boolean, relu = false): F
     // b·(w − k)
     const shifted: Instr = [...local.get(reg(b, half)), ...load(pw, at), ...local.get(reg(k, half)), ...f32x4.sub(), ...f32x4.mul()];
     return accumulate
-      // dx + ((a·dy + b·(x − k)) + d)
-      ? [...load(po, at), ...local.get(reg(a, half)), ...load(pu, at), ...f32x4.mul(), ...shifted, ...f32x4.add(), ...local.get(reg(d, half)), ...f32x4.add(), ...f32x4.add()]
+      // dx + ((a·dy + b·(x − k)) + d); fresh: +0 in place of dx, not read from memory
+      ? [...(fresh ? v128.zero() : load(po, at)), ...local.get(reg(a, half)), ...load(pu, at), ...f32x4.mul(), ...shifted, ...f32x4.add(), ...local.get(reg(d, half)), ...f32x4.add(), ...f32x4.add()]
       // a·(x − k) + b
       : [...local.get(reg(a, half)), ...load(pu, at), ...local.get(reg(k, half)), ...f32x4.sub(), ...f32x4.mul(), ...local.get(reg(b, half)), ...f32x4.add()];
   };
@@ -199,12 +204,13 @@ function affinePairsFunction(name: string, accumulate: boolean, relu = false): F
   };
 }
 
-/** Bytes of the batch-norm module: bn_sums, bn_dsums, bn_affine, bn_dx, bn_affine_relu, bn_dsums_masked (see the header). */
+/** Bytes of the batch-norm module: bn_sums, bn_dsums, bn_affine, bn_dx, bn_affine_relu, bn_dsums_masked, bn_dx_fresh and the pairs (see the header). */
 export function batchNormModuleBytes(): Uint8Array<ArrayBuffer> {
   return assembleModule({
     memory: { ...HEAP_IMPORT, minPages: 1 },
     functions: [sumsFunction('bn_sums', true), sumsFunction('bn_dsums', false), affineFunction('bn_affine', false), affineFunction('bn_dx', true),
       affineFunction('bn_affine_relu', false, true), sumsFunction('bn_dsums_masked', false, true),
-      affinePairsFunction('bn_affine_pairs', false), affinePairsFunction('bn_dx_pairs', true), affinePairsFunction('bn_affine_relu_pairs', false, true)],
+      affinePairsFunction('bn_affine_pairs', false), affinePairsFunction('bn_dx_pairs', true), affinePairsFunction('bn_affine_relu_pairs', false, true),
+      affineFunction('bn_dx_fresh', true, false, true), affinePairsFunction('bn_dx_fresh_pairs', true, false, true)],
   });
 }

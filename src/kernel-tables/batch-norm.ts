@@ -6,7 +6,11 @@ import { chosenKernels } from '../kernel-table.js';
 export interface BatchNormKernels {
   batchNormForwardTraining: typeof batchNormForwardTrainingNaive;
   batchNormForwardInference: typeof batchNormForwardInferenceNaive;
-  batchNormBackward: typeof batchNormBackwardNaive;
+  /**
+   * batchNormBackwardNaive's arguments, then `dxZero`: dx holds only +0 (a fast kernel may then
+   * skip reading it; accumulating into it, as the naive twin does, gives the same values).
+   */
+  batchNormBackward: (...args: [...Parameters<typeof batchNormBackwardNaive>, dxZero?: boolean]) => void;
 }
 
 export const fastBatchNormKernels: BatchNormKernels = {

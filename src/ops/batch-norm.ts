@@ -69,7 +69,8 @@ function backward(
   const dx = x.requiresGrad ? allocFloat32(x.size) : null; // (..., C)
   const dgamma = gamma !== null && gamma.requiresGrad ? allocFloat32(C) : null; // (C)
   const dbeta = beta !== null && beta.requiresGrad ? allocFloat32(C) : null; // (C)
-  batchNormKernels().batchNormBackward(dx, dgamma, dbeta, dy, x.data, mean, invStd, gamma?.data ?? null, R, C, training, reluOut);
+  // dx is fresh from allocFloat32 (all +0), so the kernel need not read it.
+  batchNormKernels().batchNormBackward(dx, dgamma, dbeta, dy, x.data, mean, invStd, gamma?.data ?? null, R, C, training, reluOut, true);
   if (dx !== null) accumulateFreshGrad(x, dx);
   if (dgamma !== null) accumulateGrad(gamma as Tensor, dgamma, true);
   if (dbeta !== null) accumulateGrad(beta as Tensor, dbeta, true);

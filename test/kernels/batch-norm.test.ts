@@ -299,7 +299,7 @@ describe('batch-norm SIMD on a heap that cannot grow', () => {
     } else {
       batchNormForwardTrainingSimd(y, mean, variance, invStd, x, gamma, beta, R, C, EPS, false, impl);
       batchNormForwardInferenceSimd(yInf, x, mean, variance, gamma, beta, R, C, EPS, false, impl);
-      batchNormBackwardSimd(dx, dg, db, dy, x, mean, invStd, gamma, R, C, true, null, impl);
+      batchNormBackwardSimd(dx, dg, db, dy, x, mean, invStd, gamma, R, C, true, null, false, impl);
     }
     return [y, mean, variance, invStd, yInf, dx, dg, db];
   }
@@ -317,4 +317,73 @@ describe('batch-norm SIMD on a heap that cannot grow', () => {
       expect(spy.instances.length > 0).toBe(grows && simdAvailable);
     });
   }
+});
+
+describe('batch-norm SIMD backward into a dx of zeros (dxZero, bn_dx_fresh)', () => {
+  // The op hands the backward a fresh dx of +0; with dxZero the pass adds its values to a +0
+  // register instead of copying dx into the heap. It must give the bits of the accumulating pass on
+  // a zeroed dx. dx starts NaN-filled here, so a pass that still read it would show NaN.
+  function both(R: number, C: number, dy: Float32Array, x: Float32Array, gamma: Float32Array | null, reluOut: Float32Array | null): [Float32Array, Float32Array] {
+    const mean = new Float32Array(C), variance = new Float32Array(C), invStd = new Float32Array(C);
+    batchNormForwardTrainingNaive(new Float32Array(R * C), mean, variance, invStd, x, gamma, null, R, C, EPS);
+    const want = new Float32Array(R * C);
+    batchNormBackwardSimd(want, null, null, dy, x, mean, invStd, gamma, R, C, true, reluOut);
+    const got = nanArray(R * C);
+    batchNormBackwardSimd(got, null, null, dy, x, mean, invStd, gamma, R, C, true, reluOut, true);
+    return [got, want];
+  }
+
+  it('equals the accumulating pass on zeros bit for bit, on seeded shapes with NaN/±∞, fused ReLU or not', () => {
+    const rng = mulberry32(1717);
+    const shapes: Array<[number, number]> = [[1, 4], [1, 8], [3, 12], [7, 16], [33, 8], [50, 20], [25088 / 64, 24]];
+    for (let i = 0; i < 30; i++) shapes.push([randInt(rng, 1, 300), 4 * randInt(rng, 1, 10)]);
+    // (the SIMD pass's agreement with the naive twin is the tests above; here the bits of the two SIMD passes)
+    for (const [R, C] of shapes) {
+      for (const relu of [false, true]) {
+        const x = input(rng, R, C, true);
+        const dy = input(rng, R, C, true);
+        const gamma = randomArray(rng, C, -2, 2);
+        const reluOut = relu ? input(rng, R, C, true) : null;
+        const [got, want] = both(R, C, dy, x, gamma, reluOut);
+        const at = firstDifference(got, want);
+        expect(at, `R ${R} C ${C}${relu ? ' relu' : ''}: [${at}] got ${got[at]}, want ${want[at]}`).toBe(-1);
+      }
+    }
+  });
+
+  it('the module\'s bn_dx_fresh and bn_dx_fresh_pairs give bn_dx\'s bits on a zero dx, NaN, ±∞ and −0 included, without reading dx', () => {
+    // Module level, so every operand can be chosen; the op cannot produce a −0 before dx (its last
+    // constant d is +0 whenever the sums are 0). The first case's values are all −0 before dx
+    // (a·(−0) + (−0)·(+0) + (−0)): bn_dx on +0 gives +0, and so must the fresh passes, which
+    // start from a NaN-filled dx they must not read.
+    type Pass = (...args: number[]) => void;
+    const heap = createHeap();
+    const m = heap.instance('batch-norm', batchNormModuleBytes) as unknown as Record<string, Pass>;
+    const rng = mulberry32(1718);
+    for (const [R, C, allNegativeZero] of [[5, 8, true], [1, 8, false], [7, 16, false], [25, 24, false], [101, 8, false], [32 * 14 * 14, 16, false]] as const) {
+      const n = R * C;
+      const views = heap.views((4 * C + 3 * n) * 4);
+      if (views === null) throw new Error('the test heap cannot grow');
+      const { f32 } = views;
+      const K = 0, A = C, B = 2 * C, D = 3 * C, X = 4 * C, U = X + n, OUT = U + n;
+      const special = [NaN, Infinity, -Infinity, -0];
+      for (let i = 0; i < OUT; i++) f32[i] = rng() < 0.03 ? special[i % 4] : (rng() - 0.5) * 10;
+      if (allNegativeZero) {
+        f32.fill(1, K, A); f32.fill(1, A, B); f32.fill(-0, B, X); // k = 1, a = 1, b = d = −0
+        f32.fill(-0, X, U); f32.fill(1, U, OUT); // dy = −0, x = k
+      }
+      const run = (fn: string, start: number): Float32Array => {
+        f32.fill(start, OUT, OUT + n);
+        m[fn](4 * OUT, 4 * X, 4 * U, 4 * K, 4 * A, 4 * B, 4 * D, R, C / 4);
+        return f32.slice(OUT, OUT + n);
+      };
+      const want = run('bn_dx', 0);
+      if (allNegativeZero) expect(want.every((v) => Object.is(v, 0))).toBe(true);
+      for (const fn of ['bn_dx_fresh', 'bn_dx_fresh_pairs']) {
+        const got = run(fn, NaN);
+        const at = firstDifference(got, want);
+        expect(at, `${fn} R ${R} C ${C}: [${at}] got ${got[at]}, want ${want[at]}`).toBe(-1);
+      }
+    }
+  });
 });
