@@ -105,13 +105,25 @@ export function channelSumsSimd(sums: Float64Array, x: Float32Array, rows: numbe
     }
     return;
   }
-  const { f32 } = views;
-  const k = exports(heap);
-  const s = new Float64Array(f32.buffer, 0, C); // (C)
-  s.set(sums);
-  f32.set(x, 2 * C);
-  k.channel_sums(2 * C * 4, 0, rows, C / 4);
-  sums.set(s);
+  f32Sums(views.f32, 0, C).set(sums);
+  views.f32.set(x, 2 * C);
+  channelSumsInHeap(sums, heap, 2 * C, 0, rows, C);
+}
+
+/** The float64 sums [C] at float index `at` of the heap (8-byte aligned: `at` even). */
+const f32Sums = (f32: Float32Array, at: number, C: number): Float64Array => new Float64Array(f32.buffer, at * 4, C);
+
+/**
+ * channelSumsSimd on rows × C floats already in the heap at float index xAt (a kernel that placed
+ * them for its own use, e.g. conv2d-direct-simd.ts's dy): the float64 sums [C] start from heap[sAt ..]
+ * (sAt even, 2C floats, the caller's starting values) and end in `sums` (overwritten). The same
+ * module function, so the same bits as channelSumsSimd from those starting values.
+ */
+export function channelSumsInHeap(sums: Float64Array, heap: WasmHeap, xAt: number, sAt: number, rows: number, C: number): void {
+  const views = heap.views((Math.max(xAt + rows * C, sAt + 2 * C)) * 4);
+  if (views === null) throw new Error('channelSumsInHeap: the heap does not hold the operands it was given');
+  exports(heap).channel_sums(xAt * 4, sAt * 4, rows, C / 4);
+  sums.set(f32Sums(views.f32, sAt, C));
 }
 
 /**

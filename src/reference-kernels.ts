@@ -83,6 +83,11 @@ export const referenceKernels: KernelTables = {
     },
     conv2dBackwardInput: conv2dBackwardInputDirect,
     conv2dBackwardFilter: conv2dBackwardFilterDirect,
+    // The two entries one after the other (the filter gradient's looked up at the call, as the fast table's).
+    conv2dBackwardFilterBias(dw, db, dy, kept, s) {
+      if (db !== null) conv2dBackwardBias(db, dy, s);
+      if (dw !== null) referenceKernels.conv2d.conv2dBackwardFilter(dw, dy, kept, s);
+    },
   },
   depthwiseConv2d: {
     depthwiseConv2dForward: depthwiseConv2dForwardDirect,

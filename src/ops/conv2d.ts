@@ -81,19 +81,23 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
     if (relu) {
       dy = owned ? dout : allocFloat32(y.length); // (N, OH, OW, CO)
       reluK.reluBackwardBias(dy, db, dout, y, CO);
-    } else if (db !== null) {
-      biasK.conv2dBackwardBias(db, dy, s);
     }
     if (x.requiresGrad) {
       const dx = allocFloat32(x.size); // (N, H, W, CI)
       k.conv2dBackwardInput(dx, dy, filter.data, s);
       accumulateFreshGrad(x, dx);
     }
-    if (filter.requiresGrad) {
-      const dw = allocFloat32(filter.size); // (KH, KW, CI, CO)
-      k.conv2dBackwardFilter(dw, dy, cols, s);
-      accumulateGrad(filter, dw, true);
+    // Without the ReLU the bias gradient is dy's channel sums: with the filter gradient in one call
+    // where the table has one (it shares dy's copy in wasm memory), else after it.
+    const dw = filter.requiresGrad ? allocFloat32(filter.size) : null; // (KH, KW, CI, CO)
+    const dbSums = relu ? null : db;
+    if (k.conv2dBackwardFilterBias !== undefined) {
+      k.conv2dBackwardFilterBias(dw, dbSums, dy, cols, s);
+    } else {
+      if (dw !== null) k.conv2dBackwardFilter(dw, dy, cols, s);
+      if (dbSums !== null) biasK.conv2dBackwardBias(dbSums, dy, s);
     }
+    if (dw !== null) accumulateGrad(filter, dw, true);
     if (bias !== null && db !== null) accumulateGrad(bias, db, true);
     if (dy !== dout) releaseFloat32([dy]);
   }).holdScratch(cols); // fit gives cols back with the finished step (src/recycle.ts)

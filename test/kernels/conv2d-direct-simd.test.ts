@@ -3,7 +3,7 @@ import { conv2dShape, type Conv2dShape, type Padding } from '../../kernels/conv-
 import { conv2dForwardDirect, conv2dBackwardInputDirect, conv2dBackwardFilterDirect, conv2dBackwardBias } from '../../kernels/conv2d.js';
 import {
   conv2dDirectSimdApplies, conv2dDirectSimdInputApplies,
-  conv2dForwardDirectSimd, conv2dBackwardInputDirectSimd, conv2dBackwardFilterDirectSimd,
+  conv2dForwardDirectSimd, conv2dBackwardInputDirectSimd, conv2dBackwardFilterDirectSimd, conv2dBackwardFilterBiasDirectSimd,
 } from '../../kernels/conv2d-direct-simd.js';
 import { conv2dKeptIsInput, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast, conv2dBackwardBiasFast } from '../../kernels/conv2d-fast.js';
 import { reluInPlace } from '../../kernels/relu.js';
@@ -212,5 +212,70 @@ describe('the fast convolution chooses a version that fits', () => {
       conv2dBackwardBiasFast(got, dy, s);
       expect(firstDifference(got, want), label(s)).toBe(-1);
     }
+  });
+});
+
+describe.runIf(simdAvailable)('the filter and bias gradients from one copy of dy (conv2dBackwardFilterBiasDirectSimd)', () => {
+  /**
+   * dw, db from the shared call against conv2dBackwardFilterDirectSimd (the naive loops on a heap
+   * that cannot grow, `naive`) and the naive bias sums, onto random priors: the same bits.
+   */
+  function same(s: Conv2dShape, rng: Rng, dy: Float32Array, x: Float32Array, heap = createHeap(), naive = false): void {
+    const dwStart = randomArray(rng, s.KH * s.KW * s.CI * s.CO), dbStart = randomArray(rng, s.CO);
+    const dwWant = dwStart.slice(), dbWant = dbStart.slice();
+    (naive ? conv2dBackwardFilterDirect : conv2dBackwardFilterDirectSimd)(dwWant, dy, x, s);
+    conv2dBackwardBias(dbWant, dy, s);
+    const dwGot = dwStart.slice(), dbGot = dbStart.slice();
+    conv2dBackwardFilterBiasDirectSimd(dwGot, dbGot, dy, x, s, heap);
+    const at = firstDifference(dbGot, dbWant);
+    expect(at, `db ${label(s)}: [${at}] got ${dbGot[at]}, want ${dbWant[at]}`).toBe(-1);
+    expect(firstDifference(dwGot, dwWant), `dw ${label(s)}`).toBe(-1);
+    // without db: dw alone, the same bits
+    const dwAlone = dwStart.slice();
+    conv2dBackwardFilterBiasDirectSimd(dwAlone, null, dy, x, s, heap);
+    expect(firstDifference(dwAlone, dwWant), `dw without db ${label(s)}`).toBe(-1);
+  }
+
+  it('equals the filter gradient and conv2d.ts\'s bias sums bit for bit, on seeded shapes with NaN and ±∞ in dy', () => {
+    const rng = mulberry32(1919);
+    const specs: Spec[] = [
+      [32, 28, 28, 8, 3, 3, 8, [1, 1], [1, 1], 'same'], [32, 28, 28, 8, 3, 3, 16, [2, 2], [1, 1], 'same'], [1, 1, 1, 1, 1, 1, 8, [2, 2], [1, 1], 'valid'],
+      [1, 3, 5, 3, 3, 1, 24, [1, 1], [1, 1], 'same'], [2, 7, 6, 5, 1, 5, 32, [1, 2], [1, 1], 'same'],
+    ];
+    while (specs.length < 40) {
+      const spec: Spec = [randInt(rng, 1, 3), randInt(rng, 1, 11), randInt(rng, 1, 11), randInt(rng, 1, 9), randInt(rng, 1, 4), randInt(rng, 1, 4), 8 * randInt(rng, 1, 4),
+        rng() < 0.6 ? [1, 1] : [randInt(rng, 1, 3), randInt(rng, 1, 3)], [1, 1], rng() < 0.5 ? 'valid' : 'same'];
+      try {
+        if (conv2dDirectSimdApplies(shapeOf(spec))) specs.push(spec);
+      } catch { /* kernel larger than the input under 'valid': draw again */ }
+    }
+    for (const spec of specs) {
+      const s = shapeOf(spec);
+      const x = randomArray(rng, s.N * s.H * s.W * s.CI);
+      const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO, -100, 100);
+      if (rng() < 0.5) for (let i = 0; i < dy.length; i++) {
+        const r = rng();
+        if (r < 0.01) dy[i] = NaN;
+        else if (r < 0.02) dy[i] = Infinity;
+        else if (r < 0.03) dy[i] = -Infinity;
+      }
+      same(s, rng, dy, x);
+    }
+  });
+
+  it('on a heap that cannot grow: the naive loops, the same bits', () => {
+    const s = shapeOf([2, 20, 20, 8, 3, 3, 8, [1, 1], [1, 1], 'same']);
+    const rng = mulberry32(1920);
+    same(s, rng, randomArray(rng, 6400), randomArray(rng, 6400), createHeap({ maximumPages: 1 }), true);
+  });
+
+  it('the check rejects sums that skip the last row', () => {
+    const s = shapeOf([2, 5, 5, 8, 3, 3, 8, [1, 1], [1, 1], 'same']);
+    const rng = mulberry32(1921);
+    const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
+    const want = new Float32Array(8), got = new Float32Array(8);
+    conv2dBackwardBias(want, dy, s);
+    conv2dBackwardFilterBiasDirectSimd(new Float32Array(576), got, dy, randomArray(rng, 400), { ...s, OH: s.OH - 1 });
+    expect(firstDifference(got, want)).not.toBe(-1);
   });
 });
