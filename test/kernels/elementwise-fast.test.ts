@@ -218,3 +218,24 @@ describe('addRowsSimd and channelSumsSimd against their naive twins', () => {
     }
   });
 });
+
+describe('channelSumsSimd adds in float64, rows in order: the bits of that JS loop', () => {
+  // Eight channels a row step (channel_sums_pairs) where C is a multiple of 8, four otherwise
+  // (channel_sums): both must give, bit for bit, sums[c] += x[r,c] for r = 0, 1, … in float64 (the
+  // loop conv2d.ts's conv2dBackwardBias runs), onto a prior, NaN and ±∞ included.
+  it('on seeded [rows, C] shapes, C = 4 … 64', () => {
+    const rng = mulberry32(2323);
+    for (let t = 0; t < 40; t++) {
+      const rows = t < 3 ? t + 1 : randInt(rng, 1, 2000);
+      const C = t < 8 ? [4, 8, 12, 16, 24, 32, 8, 16][t] : 4 * randInt(rng, 1, 16);
+      const x = operand(rng, rows * C, t % 2 === 0);
+      const prior = Float64Array.from(randomArray(rng, C));
+      const want = prior.slice();
+      for (let r = 0; r < rows; r++) for (let c = 0; c < C; c++) want[c] += x[r * C + c];
+      const got = prior.slice();
+      channelSumsSimd(got, x, rows, C);
+      const i = firstDifference(got, want);
+      expect(i, `rows ${rows} C ${C}: [${i}] got ${got[i]}, want ${want[i]}`).toBe(-1);
+    }
+  });
+});
