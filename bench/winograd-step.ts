@@ -15,6 +15,7 @@ import { tatamiStep } from './models-tatami.js';
 type ConvEntries = Conv2dKernels;
 const entries = (t: ConvEntries): ConvEntries => ({
   conv2dKept: t.conv2dKept, conv2dForward: t.conv2dForward, conv2dBackwardInput: t.conv2dBackwardInput, conv2dBackwardFilter: t.conv2dBackwardFilter,
+  conv2dBackwardFilterBias: t.conv2dBackwardFilterBias,
 });
 const withWinograd = entries(fastConv2dKernels);
 const withoutWinograd: ConvEntries = {
@@ -22,6 +23,8 @@ const withoutWinograd: ConvEntries = {
   conv2dForward: conv2dForwardFast,
   conv2dBackwardInput: conv2dBackwardInputFast,
   conv2dBackwardFilter: conv2dBackwardFilterFast,
+  // The fast table's own: it runs the filter entry in force at the call (this side's, put back below).
+  conv2dBackwardFilterBias: fastConv2dKernels.conv2dBackwardFilterBias,
 };
 
 const name = (process.argv[2] ?? 'convnet') as ModelName;

@@ -17,11 +17,10 @@ export interface Conv2dKernels {
   conv2dBackwardInput(dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape): void;
   conv2dBackwardFilter(dw: Float32Array, dy: Float32Array, kept: Float32Array, s: Conv2dShape): void;
   /**
-   * Optional: dw (filter gradient) and db (the bias's channel sums of dy, the bias-gradient table's
+   * dw (filter gradient) and db (the bias's channel sums of dy, the bias-gradient table's
    * conv2dBackwardBias), either null when not wanted, in one call that may share dy between them.
-   * Tables without it run the two entries one after the other.
    */
-  conv2dBackwardFilterBias?(dw: Float32Array | null, db: Float32Array | null, dy: Float32Array, kept: Float32Array, s: Conv2dShape): void;
+  conv2dBackwardFilterBias(dw: Float32Array | null, db: Float32Array | null, dy: Float32Array, kept: Float32Array, s: Conv2dShape): void;
 }
 
 export const fastConv2dKernels: Conv2dKernels = {

@@ -4,7 +4,6 @@ import { shapeToString } from '../shape.js';
 import { conv2dShape, type Conv2dShape, type Padding } from '../../kernels/conv-shape.js';
 import { conv2dKernels } from '../kernel-tables/conv2d.js';
 import { reluKernels } from '../kernel-tables/relu.js';
-import { biasGradientKernels } from '../kernel-tables/bias-gradient.js';
 
 /** A size given once for both spatial axes, or as [height, width]. */
 export type Size2 = number | readonly [number, number];
@@ -65,7 +64,6 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
   // The tables of the setting in force now, for the backward too (a setKernels in between does not mix them).
   const k = conv2dKernels();
   const reluK = reluKernels();
-  const biasK = biasGradientKernels();
   // What the filter gradient will read: the im2col matrix (fast, im2col shapes), or x.
   const cols = k.conv2dKept(x.data, s);
   const y = allocFloat32(N * s.OH * s.OW * CO); // (N, OH, OW, CO)
@@ -87,16 +85,10 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
       k.conv2dBackwardInput(dx, dy, filter.data, s);
       accumulateFreshGrad(x, dx);
     }
-    // Without the ReLU the bias gradient is dy's channel sums: with the filter gradient in one call
-    // where the table has one (it shares dy's copy in wasm memory), else after it.
+    // Without the ReLU the bias gradient is dy's channel sums, taken with the filter gradient in one
+    // call (the direct SIMD kernels share dy's copy in wasm memory).
     const dw = filter.requiresGrad ? allocFloat32(filter.size) : null; // (KH, KW, CI, CO)
-    const dbSums = relu ? null : db;
-    if (k.conv2dBackwardFilterBias !== undefined) {
-      k.conv2dBackwardFilterBias(dw, dbSums, dy, cols, s);
-    } else {
-      if (dw !== null) k.conv2dBackwardFilter(dw, dy, cols, s);
-      if (dbSums !== null) biasK.conv2dBackwardBias(dbSums, dy, s);
-    }
+    k.conv2dBackwardFilterBias(dw, relu ? null : db, dy, cols, s);
     if (dw !== null) accumulateGrad(filter, dw, true);
     if (bias !== null && db !== null) accumulateGrad(bias, db, true);
     if (dy !== dout) releaseFloat32([dy]);
