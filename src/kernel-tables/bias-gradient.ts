@@ -1,4 +1,4 @@
-/** The bias gradient the convolutions share (ops/conv2d.ts, ops/depthwise-conv2d.ts, ops/conv2d-transpose.ts). */
+/** The bias gradient of the depthwise and transposed convolutions (ops/depthwise-conv2d.ts, ops/conv2d-transpose.ts); ops/conv2d.ts takes its own with the filter gradient (kernel-tables/conv2d.ts). */
 import type { conv2dBackwardBias } from '../../kernels/conv2d.js';
 import { conv2dBackwardBiasFast } from '../../kernels/conv2d-fast.js';
 import { chosenKernels } from '../kernel-table.js';
