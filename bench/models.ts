@@ -106,17 +106,20 @@ export interface ModelsOptions {
 export interface TargetRatio { what: string; ratio: number; target: number; rounds: number }
 
 /**
- * Alternates one step of `a` and one of `b`: two warm-up rounds, then rounds until `budget` seconds
- * have passed and at least `minRounds` were timed (at most 200). Returns each side's milliseconds;
- * both sides see the same load of the shared machine.
+ * Alternates one step of `a` and one of `b`: `warmUp` untimed rounds (V8 optimizes the JS and tiers
+ * the wasm up meanwhile), then rounds until `budget` seconds have passed and at least `minRounds`
+ * were timed (at most 200). Returns each side's milliseconds; both sides see the same load of the
+ * shared machine.
  */
-export async function alternate(a: () => Promise<number[]>, b: () => Promise<number[]>, budget: number, minRounds: number): Promise<[number[], number[]]> {
+export async function alternate(
+  a: () => Promise<number[]>, b: () => Promise<number[]>, budget: number, minRounds: number, warmUp = 2,
+): Promise<[number[], number[]]> {
   const ta: number[] = [];
   const tb: number[] = [];
-  await a();
-  await b();
-  await a();
-  await b();
+  for (let r = 0; r < warmUp; r++) {
+    await a();
+    await b();
+  }
   const start = performance.now();
   for (let r = 0; r < 200 && (r < minRounds || performance.now() - start < budget * 1000); r++) {
     // Every other round b goes first, so whatever one side leaves behind (garbage to collect, a
@@ -132,9 +135,9 @@ export async function alternate(a: () => Promise<number[]>, b: () => Promise<num
   return [ta, tb];
 }
 
-/** The speed of `a` over `b` (median ms of b ÷ median ms of a) from `rounds` alternated steps. */
-export async function pairedRatio(a: () => Promise<number[]>, b: () => Promise<number[]>, rounds: number): Promise<number> {
-  const [ta, tb] = await alternate(a, b, 0, rounds);
+/** The speed of `a` over `b` (median ms of b ÷ median ms of a) from `rounds` alternated steps after `warmUp` untimed ones. */
+export async function pairedRatio(a: () => Promise<number[]>, b: () => Promise<number[]>, rounds: number, warmUp: number): Promise<number> {
+  const [ta, tb] = await alternate(a, b, 0, rounds, warmUp);
   return median(tb) / median(ta);
 }
 
@@ -149,11 +152,14 @@ function oneStep(step: Step): () => Promise<number[]> {
 
 /** The targets, each from its own alternated run at batch 32 (PyTorch's only when it runs). */
 async function measureTargets(o: ModelsOptions, data: Batches, peer: TorchPeer | null): Promise<TargetRatio[]> {
-  const rounds = 25;
+  // 60 timed rounds after 10 untimed ones: with 25 after 2 (until 2026-11-29) a ratio read from one
+  // run to the next swung by ±0.05, the first steps of a model new to the process among them.
+  const rounds = 60;
+  const warmUp = 10;
   const out: TargetRatio[] = [];
   const pair = async (what: string, target: number, a: () => Promise<number[]>, b: () => Promise<number[]>): Promise<void> => {
     o.log(`models: target ${what}`);
-    out.push({ what, ratio: await pairedRatio(a, b, rounds), target, rounds });
+    out.push({ what, ratio: await pairedRatio(a, b, rounds, warmUp), target, rounds });
   };
   await pair('own op loop ÷ fit step, classic 3×3', 0.7, oneStep(tatamiStep('ownloop', 'train', data)), oneStep(tatamiStep('classic3', 'train', data)));
   await pair('convnet + BatchNorm ÷ convnet', 0.8, oneStep(tatamiStep('convnet_bn', 'train', data)), oneStep(tatamiStep('convnet', 'train', data)));

@@ -36,12 +36,12 @@ describe('bench models --quick', () => {
   });
 
   it('pairedRatio is the speed of a over b from alternated steps, warm-up rounds left out', async () => {
-    // a takes 2 ms a step, b 6 ms: a runs 3× as fast. The two warm-up rounds (100 ms each) are dropped.
+    // a takes 2 ms a step, b 6 ms: a runs 3× as fast. The four warm-up rounds (100 ms each) are dropped.
     let calls = 0;
-    const a = async (): Promise<number[]> => (calls++ < 2 ? [100] : [2]);
+    const a = async (): Promise<number[]> => (calls++ < 4 ? [100] : [2]);
     const b = async (): Promise<number[]> => [6];
-    expect(await pairedRatio(a, b, 5)).toBe(3);
-    expect(calls).toBe(7);
+    expect(await pairedRatio(a, b, 5, 4)).toBe(3);
+    expect(calls).toBe(9);
   });
 
   it('the own op loop, the convnet + BatchNorm and the zoo resnet and mobilenet train: the loss falls on a repeated batch', () => {
