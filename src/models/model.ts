@@ -10,9 +10,15 @@ import { saveModel, type SaveTarget } from '../io/save.js';
 import type { SaveOptions } from '../io/model-to-json.js';
 import type { SavedArtifacts } from '../io/artifacts.js';
 import { InferenceModel } from './inference-model.js';
+import { installKernels } from '../kernel-table.js';
+import { fastKernels } from '../fast-kernels.js';
 
 export type { CompileArgs, Compiled } from './compile.js';
 export type { ModelArgs } from './inference-model.js';
+
+// A Model trains: its module gives every op the fast kernels, backward included (kernel-table.ts),
+// for the code that imports it without 'tatami' (the CLI, deep imports); a setKernels made before is kept.
+installKernels(fastKernels);
 
 /**
  * A model that trains: the graph of layer calls of InferenceModel (inference-model.ts: building,
