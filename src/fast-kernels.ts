@@ -2,7 +2,7 @@
  * The fast tables, forward and backward: what 'tatami' runs unless setKernels says 'reference'.
  * Each family's forward half is tatami/infer's fast table (kernel-tables/fast-inference.ts); the
  * backward half is here only, so that tatami/infer, which never imports this module, carries no
- * backward kernel. src/index.ts and the Model class install these tables when they are imported
+ * backward kernel. The Model class's module (models/model.ts) installs these tables when it is imported
  * (kernel-table.ts's installKernels).
  */
 import type { Conv2dShape } from '../kernels/conv-shape.js';

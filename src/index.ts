@@ -10,8 +10,6 @@ export { noGrad, isGradEnabled } from './grad-mode.js';
 export { gradCheck, type GradCheckOptions, type GradCheckResult } from './gradcheck.js';
 export { getKernels, type KernelsName } from './kernel-table.js';
 export { setKernels } from './reference-kernels.js';
-import { installKernels } from './kernel-table.js';
-import { fastKernels } from './fast-kernels.js';
 
 export { add, sub, mul, div, maximum, minimum } from './ops/binary.js';
 export { neg, exp, log, sqrt, square, pow, abs, clip, relu, leakyRelu, elu, sigmoid, tanh } from './ops/unary.js';
@@ -108,7 +106,3 @@ export { type ModelArtifacts, type SavedArtifacts, type ModelJson } from './io/a
 export { modelCheckpoint, type ModelCheckpointArgs } from './io/model-checkpoint.js';
 export { readTrainingInfo, type TrainingInfo } from './io/training-info.js';
 export { SUPPORTED_LAYERS } from './io/all-layers.js';
-
-// 'tatami' trains: every op gets its fast kernels, backward included (kernel-table.ts), also in a
-// process that imported tatami/infer first; a setKernels made before is kept.
-installKernels(fastKernels);

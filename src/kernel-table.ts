@@ -15,10 +15,10 @@
  *   (im2col + the SIMD GEMM for every convolution, max-pool on SIMD, readable loops elsewhere), or the
  *   fast forwards from 'tatami/infer/kernels' (kernel-tables/fast-inference.ts).
  *
- * The backward kernels reach a process only through the tables the training side installs: src/index.ts
- * and the Model class (models/model.ts) install the fast ones when they are imported, setKernels
- * (reference-kernels.ts) switches between 'fast' and 'reference'. So importing 'tatami' anywhere in a
- * process gives every op its fast kernels, with or without tatami/infer beside it.
+ * The backward kernels reach a process only through the tables the training side installs: the
+ * Model class's module (models/model.ts, which 'tatami' and the CLI import) installs the fast ones,
+ * setKernels (reference-kernels.ts) switches between 'fast' and 'reference'. So importing 'tatami'
+ * anywhere in a process gives every op its fast kernels, with or without tatami/infer beside it.
  *
  * The kernels that have one version only (softmax, layer-norm, pad/crop, resize, gather, affine) sit
  * in kernel-tables/single-version.ts; their backwards are one more family here. The optimizers' and
@@ -78,7 +78,7 @@ export function selectKernels(tables: KernelTables): void {
 
 /**
  * Make `tables` the ones the ops call into unless the ops already run on tables that train and
- * `tables` do not. So the training side's install (src/index.ts, models/model.ts) replaces
+ * `tables` do not. So the training side's install (models/model.ts) replaces
  * tatami/infer's tables but never undoes a setKernels, and tatami/infer's fast kernels never
  * replace tables that train.
  */

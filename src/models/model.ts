@@ -16,8 +16,10 @@ import { fastKernels } from '../fast-kernels.js';
 export type { CompileArgs, Compiled } from './compile.js';
 export type { ModelArgs } from './inference-model.js';
 
-// A Model trains: its module gives every op the fast kernels, backward included (kernel-table.ts),
-// for the code that imports it without 'tatami' (the CLI, deep imports); a setKernels made before is kept.
+// A Model trains: importing its module, as 'tatami' (src/index.ts) and the CLI do, gives every op
+// the fast kernels, backward included, also in a process that imported tatami/infer first; a
+// setKernels made before is kept (kernel-table.ts). package.json lists this module and src/index.ts
+// under "sideEffects", so that a bundler keeps this line wherever 'tatami' is imported.
 installKernels(fastKernels);
 
 /**
