@@ -5,7 +5,7 @@
  */
 import { InferenceModel } from '../models/inference-model.js';
 import { readLayersModel, type ReadOptions } from './read-layers-model.js';
-import { coreLayers, importFor, inertConstraint } from './inference-layers.js';
+import { coreLayers, importFor, inertFitOptions } from './inference-layers.js';
 import type { LayerBuilders } from './layer-from-config.js';
 import type { ModelKit } from './build-model.js';
 import type { ModelSource } from './sources.js';
@@ -39,7 +39,7 @@ export async function loadModel(source: ModelSource, options: InferLoadOptions =
   if (options.kernels !== undefined) installKernels(options.kernels);
   const kit: ModelKit<InferenceModel> = {
     // A class outside the set given is refused naming the set that brings it.
-    layers: { builders: options.layers ?? coreLayers, constraints: inertConstraint, elsewhere: importFor },
+    layers: { builders: options.layers ?? coreLayers, fitOptions: inertFitOptions, elsewhere: importFor },
     functional: (args) => new InferenceModel(args),
     chain: (items, name) => InferenceModel.chain(items, name),
   };
