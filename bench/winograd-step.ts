@@ -6,7 +6,8 @@
 //
 //   npx tsx bench/winograd-step.ts [convnet|convnet_bn|resnet|classic3|...] [seconds = 20]
 
-import { fastConv2dKernels, type Conv2dKernels } from '../src/kernel-tables/conv2d.js';
+import { type Conv2dKernels } from '../src/kernel-tables/conv2d.js';
+import { fastConv2dKernels } from '../src/fast-kernels.js';
 import { allocFloat32 } from '../src/storage.js';
 import { conv2dKeptIsInput, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast } from '../kernels/conv2d-fast.js';
 import { makeBatches, alternate, median, modelNames, type ModelName } from './models.js';

@@ -2,9 +2,11 @@
  * tatami/infer: the inference-only entry, for embedding a trained classifier in a browser page, an
  * extension, an edge function or a CLI. `loadModel` from a URL or from artifacts in memory (a folder
  * path too, in Node), then `model.predict(x)`. No Node imports, and nothing of training: no
- * optimizer, loss, fit or reference kernels. The layers of a plain CNN classifier are known by
+ * optimizer, loss, fit, backward or reference kernels. The layers of a plain CNN classifier are known by
  * default; 'tatami/infer/layers' has the others (`modernCnnLayers` for ResNets, MobileNets and
- * Teachable Machine's image models, `allLayers`).
+ * Teachable Machine's image models, `allLayers`). Its default kernels run every convolution as
+ * im2col + the SIMD GEMM; 'tatami/infer/kernels' has `fastKernels` (Winograd, the direct SIMD
+ * convolution, SIMD ReLU and elementwise passes), as 'tatami' runs them.
  *
  *   import { loadModel, tensor } from 'tatami/infer';
  *   const model = await loadModel('https://example.com/mnist/model.json');

@@ -4,16 +4,25 @@
  * that a bundle carries only the kernels of the ops its layers reach (tatami/infer with a plain CNN
  * carries no batch-norm or depthwise code).
  *
- * - 'fast' (the default): im2col + GEMM, the WebAssembly SIMD modules, the blocked and unrolled loops.
- *   Each family module holds its fast table and gives it when nothing else was chosen.
- * - 'reference': the naive twins beside them in kernels/ (seven plain loops for a convolution, one dot
- *   product per GEMM output), so fit runs on exactly the code a learner reads. Many times slower.
- *   setKernels (reference-kernels.ts, which tatami/infer does not reach) puts every family's
- *   reference table here at once.
+ * Three kinds of tables, one in force at a time:
+ * - 'fast' (src/fast-kernels.ts, what 'tatami' runs): im2col + GEMM, Winograd, the direct SIMD
+ *   convolutions, the WebAssembly SIMD modules, the blocked and unrolled loops; forward and backward.
+ * - 'reference' (reference-kernels.ts): the naive twins beside them in kernels/ (seven plain loops for
+ *   a convolution, one dot product per GEMM output), so fit runs on exactly the code a learner reads.
+ *   Many times slower.
+ * - tatami/infer's, which carry no backward or training-mode kernel (those entries throw, naming
+ *   themselves and 'tatami'): the lean default each family module gives when nothing is installed
+ *   (im2col + the SIMD GEMM for every convolution, max-pool on SIMD, readable loops elsewhere), or the
+ *   fast forwards from 'tatami/infer/kernels' (kernel-tables/fast-inference.ts).
+ *
+ * The backward kernels reach a process only through the tables the training side installs: the
+ * Model class's module (models/model.ts, which 'tatami' and the CLI import) installs the fast ones,
+ * setKernels (reference-kernels.ts) switches between 'fast' and 'reference'. So importing 'tatami'
+ * anywhere in a process gives every op its fast kernels, with or without tatami/infer beside it.
  *
  * The kernels that have one version only (softmax, layer-norm, pad/crop, resize, gather, affine) sit
- * in kernel-tables/single-version.ts, the same under both settings. The optimizers' and losses'
- * kernels follow the same choice from their own table (training-kernels.ts).
+ * in kernel-tables/single-version.ts; their backwards are one more family here. The optimizers' and
+ * losses' kernels follow the same choice from their own table (training-kernels.ts).
  *
  * The choice is process-wide, as the issue pins it (`setKernels`), and kept in the one variable
  * below; ops read their family's table when they run, so a change takes effect at the next op.
@@ -33,12 +42,15 @@ import type { BatchNormKernels } from './kernel-tables/batch-norm.js';
 import type { MergeKernels } from './kernel-tables/merge.js';
 import type { LayoutKernels } from './kernel-tables/layout.js';
 import type { DropoutKernels } from './kernel-tables/dropout.js';
+import type { OneVersionBackwardKernels } from './kernel-tables/single-version.js';
 
 export type KernelsName = 'reference' | 'fast';
 
-/** One table per family of ops that has two versions: every family's fast tables, or every family's naive ones. */
+/** One table per family of ops: every family's fast tables, every family's naive ones, or tatami/infer's. */
 export interface KernelTables {
   readonly name: KernelsName;
+  /** True when every entry is a kernel (the training side's tables); false for tatami/infer's, whose backward and training-mode entries throw. */
+  readonly trains: boolean;
   readonly elementwise: ElementwiseKernels;
   readonly relu: ReluKernels;
   readonly gemm: GemmKernels;
@@ -51,10 +63,12 @@ export interface KernelTables {
   readonly merge: MergeKernels;
   readonly layout: LayoutKernels;
   readonly dropout: DropoutKernels;
+  /** The one-version ops' backwards (the same functions in 'fast' and 'reference'). */
+  readonly oneVersionBackward: OneVersionBackwardKernels;
 }
 
-// The one piece of process-wide state: the tables setKernels chose, or null before any choice
-// (each family then gives its fast table).
+// The one piece of process-wide state: the tables in force, or null before any was installed
+// (each family then gives tatami/infer's lean default).
 let chosen: KernelTables | null = null;
 
 /** Make `tables` the ones the ops call into (setKernels, in reference-kernels.ts, is the public switch). */
@@ -62,7 +76,17 @@ export function selectKernels(tables: KernelTables): void {
   chosen = tables;
 }
 
-/** The tables setKernels chose, or null: the fast ones (for the family modules' getters). */
+/**
+ * Make `tables` the ones the ops call into unless the ops already run on tables that train and
+ * `tables` do not. So the training side's install (models/model.ts) replaces
+ * tatami/infer's tables but never undoes a setKernels, and tatami/infer's fast kernels never
+ * replace tables that train.
+ */
+export function installKernels(tables: KernelTables): void {
+  if (chosen === null || (tables.trains && !chosen.trains)) chosen = tables;
+}
+
+/** The tables in force, or null: tatami/infer's lean default (for the family modules' getters). */
 export function chosenKernels(): KernelTables | null {
   return chosen;
 }

@@ -1,7 +1,7 @@
 /**
- * The 'reference' kernel tables (the naive twins) and the switch to them, setKernels. Apart from the
- * family modules of src/kernel-tables/, so that what imports only the fast tables (tatami/infer)
- * carries no naive twin.
+ * The 'reference' kernel tables (the naive twins) and the switch between them and the fast ones
+ * (src/fast-kernels.ts), setKernels. Apart from the family modules of src/kernel-tables/, so that
+ * what imports only those (tatami/infer) carries no naive twin.
  */
 import { binaryBroadcast, binaryFunctions, broadcastTo, unaryMap } from '../kernels/elementwise.js';
 import { gemmNaive } from '../kernels/gemm.js';
@@ -19,35 +19,7 @@ import { concatForwardNaive, concatBackward } from '../kernels/concat.js';
 import { dropoutMask } from '../kernels/dropout-mask.js';
 import { sumForward, productForward, productBackward, extremeForwardNaive, extremeBackward } from '../kernels/merge.js';
 import { selectKernels, type KernelTables, type KernelsName } from './kernel-table.js';
-import { fastElementwiseKernels } from './kernel-tables/elementwise.js';
-import { fastReluKernels } from './kernel-tables/relu.js';
-import { fastGemmKernels } from './kernel-tables/gemm.js';
-import { fastBiasGradientKernels } from './kernel-tables/bias-gradient.js';
-import { fastConv2dKernels } from './kernel-tables/conv2d.js';
-import { fastDepthwiseConv2dKernels } from './kernel-tables/depthwise-conv2d.js';
-import { fastConv2dTransposeKernels } from './kernel-tables/conv2d-transpose.js';
-import { fastPool2dKernels } from './kernel-tables/pool2d.js';
-import { fastBatchNormKernels } from './kernel-tables/batch-norm.js';
-import { fastMergeKernels } from './kernel-tables/merge.js';
-import { fastLayoutKernels } from './kernel-tables/layout.js';
-import { fastDropoutKernels } from './kernel-tables/dropout.js';
-
-/** Every family's optimized table: what tatami runs unless told otherwise. */
-export const fastKernels: KernelTables = {
-  name: 'fast',
-  elementwise: fastElementwiseKernels,
-  relu: fastReluKernels,
-  gemm: fastGemmKernels,
-  biasGradient: fastBiasGradientKernels,
-  conv2d: fastConv2dKernels,
-  depthwiseConv2d: fastDepthwiseConv2dKernels,
-  conv2dTranspose: fastConv2dTransposeKernels,
-  pool2d: fastPool2dKernels,
-  batchNorm: fastBatchNormKernels,
-  merge: fastMergeKernels,
-  layout: fastLayoutKernels,
-  dropout: fastDropoutKernels,
-};
+import { fastKernels, oneVersionBackwardKernels } from './fast-kernels.js';
 
 /**
  * The naive twins: plain loops written to be read, the reference every fast kernel is tested against.
@@ -56,6 +28,7 @@ export const fastKernels: KernelTables = {
  */
 export const referenceKernels: KernelTables = {
   name: 'reference',
+  trains: true,
   elementwise: {
     binaryBroadcast: (out, kind, a, aShape, b, bShape, outShape) => binaryBroadcast(out, a, aShape, b, bShape, outShape, binaryFunctions[kind]),
     broadcastTo,
@@ -116,6 +89,7 @@ export const referenceKernels: KernelTables = {
   merge: { productForward, productBackward, extremeForward: extremeForwardNaive, extremeBackward },
   layout: { transpose, concatForward: concatForwardNaive, concatBackward },
   dropout: { dropoutMask },
+  oneVersionBackward: oneVersionBackwardKernels,
 };
 
 /**

@@ -10,7 +10,6 @@
 import { Dropout } from '../layers/dropout.js';
 import { Embedding } from '../layers/embedding.js';
 import { readInitializer } from './keras-values.js';
-import { readRegularizer } from './regularizer-config.js';
 import { CORE_BUILDERS } from './core-layers-config.js';
 import { MODERN_CNN_SET_BUILDERS } from './modern-cnn-set.js';
 import { CONV_BUILDERS } from './conv-layers-config.js';
@@ -28,7 +27,7 @@ export const allLayers: LayerBuilders = {
     return { layer: new Dropout({ ...base, rate }), weights: none };
   },
 
-  Embedding(r, base) {
+  Embedding(r, base, fit) {
     r.nulls('embeddings_constraint', 'lora_rank', 'quantization_config');
     r.only('mask_zero', [false], 'mask_zero');
     r.only('sparse', [false], 'sparse');
@@ -39,7 +38,7 @@ export const allLayers: LayerBuilders = {
       inputDim: r.int('input_dim'),
       outputDim: r.int('output_dim'),
       embeddingsInitializer: readInitializer(r, 'embeddings_initializer', 'random_uniform'),
-      embeddingsRegularizer: readRegularizer(r, 'embeddings_regularizer'),
+      embeddingsRegularizer: fit.regularizer(r, 'embeddings_regularizer'),
     });
     return { layer, weights: () => [['embeddings', [layer.inputDim, layer.outputDim]]] };
   },

@@ -11,7 +11,6 @@ import { Conv2DTranspose } from '../layers/conv2d-transpose.js';
 import { Conv1D } from '../layers/conv1d.js';
 import type { ConfigReader } from './config-reader.js';
 import { readActivation, readInitializer } from './keras-values.js';
-import { readRegularizer } from './regularizer-config.js';
 import { readKernelBias } from './kernel-bias-config.js';
 import { show } from './safe-json.js';
 import { last, type LayerBuilders, type WeightShape } from './layer-from-config.js';
@@ -53,7 +52,7 @@ function readOne(r: ConfigReader, key: string, fallback: number | undefined): nu
 
 /** The depthwise convolution (MobileNet's): in tatami/infer's modernCnnLayers (modern-cnn-set.ts). */
 export const DEPTHWISE_BUILDERS: LayerBuilders = {
-  DepthwiseConv2D(r, base) {
+  DepthwiseConv2D(r, base, fit) {
     r.nulls('bias_constraint', 'depthwise_constraint');
     const layer = new DepthwiseConv2D({
       ...base,
@@ -63,8 +62,8 @@ export const DEPTHWISE_BUILDERS: LayerBuilders = {
       useBias: r.bool('use_bias', true),
       depthwiseInitializer: readInitializer(r, 'depthwise_initializer', 'glorot_uniform'),
       biasInitializer: readInitializer(r, 'bias_initializer', 'zeros'),
-      depthwiseRegularizer: readRegularizer(r, 'depthwise_regularizer'),
-      biasRegularizer: readRegularizer(r, 'bias_regularizer'),
+      depthwiseRegularizer: fit.regularizer(r, 'depthwise_regularizer'),
+      biasRegularizer: fit.regularizer(r, 'bias_regularizer'),
     });
     const m = layer.depthMultiplier;
     return { layer, weights: (s) => withBias(layer.useBias, [['depthwise_kernel', [...layer.window.kernelSize, last(s), m]]], last(s) * m) };
@@ -74,7 +73,7 @@ export const DEPTHWISE_BUILDERS: LayerBuilders = {
 
 /** The separable, transposed and 1-D convolutions. */
 export const CONV_BUILDERS: LayerBuilders = {
-  SeparableConv2D(r, base) {
+  SeparableConv2D(r, base, fit) {
     // Keras 2's SeparableConv2D inherits Conv's kernel_initializer and kernel_regularizer keys but never uses them.
     r.nulls('kernel_regularizer', 'bias_constraint', 'depthwise_constraint', 'pointwise_constraint', 'kernel_constraint');
     r.accept('kernel_initializer');
@@ -87,9 +86,9 @@ export const CONV_BUILDERS: LayerBuilders = {
       useBias: r.bool('use_bias', true),
       depthwiseInitializer: readInitializer(r, 'depthwise_initializer', 'glorot_uniform'),
       pointwiseInitializer: readInitializer(r, 'pointwise_initializer', 'glorot_uniform'),
-      depthwiseRegularizer: readRegularizer(r, 'depthwise_regularizer'),
-      pointwiseRegularizer: readRegularizer(r, 'pointwise_regularizer'),
-      biasRegularizer: readRegularizer(r, 'bias_regularizer'),
+      depthwiseRegularizer: fit.regularizer(r, 'depthwise_regularizer'),
+      pointwiseRegularizer: fit.regularizer(r, 'pointwise_regularizer'),
+      biasRegularizer: fit.regularizer(r, 'bias_regularizer'),
       biasInitializer: readInitializer(r, 'bias_initializer', 'zeros'),
     });
     const m = layer.depthMultiplier;
@@ -102,18 +101,18 @@ export const CONV_BUILDERS: LayerBuilders = {
     };
   },
 
-  Conv2DTranspose(r, base, constraints) {
+  Conv2DTranspose(r, base, fit) {
     const layer = new Conv2DTranspose({
       ...base,
       filters: r.int('filters'),
       ...readWindow(r),
       outputPadding: readOutputPadding(r),
-      ...readKernelBias(r, constraints),
+      ...readKernelBias(r, fit),
     });
     return { layer, weights: (s) => withBias(layer.useBias, [['kernel', [...layer.window.kernelSize, layer.filters, last(s)]]], layer.filters) };
   },
 
-  Conv1D(r, base, constraints) {
+  Conv1D(r, base, fit) {
     r.only('groups', [1], 'groups');
     // Keras 3's Conv1D, like its Conv2D, may carry LoRA keys; lora_alpha only matters with a lora_rank.
     r.nulls('lora_rank');
@@ -128,7 +127,7 @@ export const CONV_BUILDERS: LayerBuilders = {
       strides: readOne(r, 'strides', 1),
       padding: p,
       dilationRate: readOne(r, 'dilation_rate', 1),
-      ...readKernelBias(r, constraints),
+      ...readKernelBias(r, fit),
     });
     return { layer, weights: (s) => withBias(layer.useBias, [['kernel', [layer.kernelSize, last(s), layer.filters]]], layer.filters) };
   },

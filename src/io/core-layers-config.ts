@@ -19,7 +19,7 @@ import { show } from './safe-json.js';
 import { none, last, type BaseArgs, type BuiltLayer, type LayerBuilders } from './layer-from-config.js';
 
 export const CORE_BUILDERS: LayerBuilders = {
-  Conv2D(r, base, constraints) {
+  Conv2D(r, base, fit) {
     r.nulls('lora_rank');
     r.only('groups', [1], 'groups');
     const layer = new Conv2D({
@@ -29,7 +29,7 @@ export const CORE_BUILDERS: LayerBuilders = {
       strides: r.pair('strides', [1, 1]),
       padding: r.padding(),
       dilationRate: r.pair('dilation_rate', [1, 1]),
-      ...readKernelBias(r, constraints),
+      ...readKernelBias(r, fit),
     });
     return {
       layer,
@@ -37,14 +37,14 @@ export const CORE_BUILDERS: LayerBuilders = {
     };
   },
 
-  Dense(r, base, constraints) {
+  Dense(r, base, fit) {
     r.nulls('lora_rank', 'quantization_config');
     // lora_alpha only matters when lora_rank is set, which is refused above.
     r.accept('lora_alpha');
     const layer = new Dense({
       ...base,
       units: r.int('units'),
-      ...readKernelBias(r, constraints),
+      ...readKernelBias(r, fit),
     });
     return {
       layer,

@@ -8,7 +8,8 @@
  */
 import { TrainingOnly } from '../layers/training-only.js';
 import { CORE_BUILDERS } from './core-layers-config.js';
-import { none, type Builder, type ConstraintReader, type LayerBuilders } from './layer-from-config.js';
+import { none, type Builder, type FitOptionReaders, type LayerBuilders } from './layer-from-config.js';
+import type { ConfigReader } from './config-reader.js';
 
 /** Classes that act in training only: the identity in inference. */
 const TRAINING_ONLY = 'Dropout SpatialDropout2D GaussianNoise GaussianDropout RandomFlip RandomTranslation RandomRotation RandomZoom RandomContrast'.split(' ');
@@ -29,14 +30,16 @@ const identity = (className: string): Builder => (r, base) => {
 export const coreLayers: LayerBuilders = { ...CORE_BUILDERS, ...Object.fromEntries(TRAINING_ONLY.map((c) => [c, identity(c)])) };
 
 /**
- * A weight constraint is a projection fit applies after each step; inference takes no step, so
- * tatami/infer accepts the key whatever its value and builds the layer without one, as it loads
- * the layers above that act only in training.
+ * A weight constraint is a projection fit applies after each step, a regularizer a penalty fit adds
+ * to the loss; inference does neither, so tatami/infer accepts their keys whatever their values and
+ * builds the layer without them, as it loads the layers above that act only in training.
  */
-export const inertConstraint: ConstraintReader = (r, key) => {
+export const inertFitOptions: FitOptionReaders = { constraint: inert, regularizer: inert };
+
+function inert(r: ConfigReader, key: string): null {
   r.accept(key);
   return null;
-};
+}
 
 /** For a class tatami supports outside a loader's set: the import that brings it. */
 export function importFor(cls: string): string | undefined {

@@ -12,7 +12,6 @@ import type { Layer, SymbolicShape } from '../layers/layer.js';
 import { ConfigReader } from './config-reader.js';
 import { refuseOutOfScope } from './out-of-scope.js';
 import { readDtype } from './keras-values.js';
-import { readRegularizer } from './regularizer-config.js';
 import type { L1L2, ActivityReduction } from '../regularizers.js';
 import type { Constraint } from '../constraints.js';
 
@@ -33,11 +32,18 @@ export interface BaseArgs {
   readonly activityReduction: ActivityReduction;
 }
 
-/** How a loader reads a weight constraint (kernel_constraint, bias_constraint) under `key`. */
-export type ConstraintReader = (r: ConfigReader, key: string) => Constraint | null;
+/**
+ * How a loader reads the options that act in fit only, under `key`: weight constraints
+ * (kernel_constraint, ...), which fit projects the weights with after each step, and regularizers
+ * (kernel_regularizer, activity_regularizer, ...), whose penalties fit adds to the loss.
+ */
+export interface FitOptionReaders {
+  readonly constraint: (r: ConfigReader, key: string) => Constraint | null;
+  readonly regularizer: (r: ConfigReader, key: string) => L1L2 | null;
+}
 
-/** A class's builder: its config, the keys every layer shares, and how this loader reads weight constraints. */
-export type Builder = (r: ConfigReader, base: BaseArgs, constraints: ConstraintReader) => BuiltLayer;
+/** A class's builder: its config, the keys every layer shares, and how this loader reads the options of fit. */
+export type Builder = (r: ConfigReader, base: BaseArgs, fit: FitOptionReaders) => BuiltLayer;
 
 /** The builders a loader knows, by Keras class name. */
 export type LayerBuilders = Readonly<Record<string, Builder>>;
@@ -46,11 +52,11 @@ export type LayerBuilders = Readonly<Record<string, Builder>>;
 export interface LayerSet {
   readonly builders: LayerBuilders;
   /**
-   * How weight constraints are read: the full engine reads them (constraint-config.ts), for fit to
-   * project the weights after each step; tatami/infer, which never steps, takes them as inert
-   * (inference-layers.ts), so it carries none of their code.
+   * How the options of fit are read: the full engine reads them (constraint-config.ts,
+   * regularizer-config.ts); tatami/infer, which never fits, takes them as inert
+   * (inference-layers.ts), so it carries none of their readers.
    */
-  readonly constraints: ConstraintReader;
+  readonly fitOptions: FitOptionReaders;
   /** For a class tatami supports but `builders` lacks: how to get it (e.g. which import), if anywhere. */
   readonly elsewhere?: (className: string) => string | undefined;
 }
@@ -63,14 +69,14 @@ export const last = (s: SymbolicShape): number => s[s.length - 1] ?? 0;
  * activity_regularizer means what the file's Keras version means by it: divided by the batch size in
  * Keras 2 (and tfjs's format), not in Keras 3.
  */
-function readCommon(r: ConfigReader, name: string): BaseArgs {
+function readCommon(r: ConfigReader, name: string, fit: FitOptionReaders): BaseArgs {
   readDtype(r);
   r.accept('name', 'batch_input_shape', 'batch_shape', 'input_dtype');
   r.only('data_format', ['channels_last', null], 'data_format');
   return {
     name,
     trainable: r.bool('trainable', true),
-    activityRegularizer: readRegularizer(r, 'activity_regularizer'),
+    activityRegularizer: fit.regularizer(r, 'activity_regularizer'),
     activityReduction: r.kerasMajor === 3 ? 'sum' : 'sum_over_batch_size',
   };
 }
@@ -100,7 +106,7 @@ export function layerFromConfig(className: string, config: Record<string, unknow
   const r = new ConfigReader(config, `${prefix}: layer '${name}' (${className})`, kerasMajor);
   let built: BuiltLayer;
   try {
-    built = set.builders[cls](r, readCommon(r, name), set.constraints);
+    built = set.builders[cls](r, readCommon(r, name, set.fitOptions), set.fitOptions);
   } catch (e) {
     // A tatami constructor's own message (e.g. "Dense: units must be ...") gets the layer's name.
     const msg = (e as Error).message;

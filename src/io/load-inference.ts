@@ -5,10 +5,11 @@
  */
 import { InferenceModel } from '../models/inference-model.js';
 import { readLayersModel, type ReadOptions } from './read-layers-model.js';
-import { coreLayers, importFor, inertConstraint } from './inference-layers.js';
+import { coreLayers, importFor, inertFitOptions } from './inference-layers.js';
 import type { LayerBuilders } from './layer-from-config.js';
 import type { ModelKit } from './build-model.js';
 import type { ModelSource } from './sources.js';
+import { installKernels, type KernelTables } from '../kernel-table.js';
 
 export interface InferLoadOptions extends ReadOptions {
   /**
@@ -17,16 +18,28 @@ export interface InferLoadOptions extends ReadOptions {
    * ZeroPadding2D, the global pools, the merges) and `allLayers` (every class tatami supports).
    */
   layers?: LayerBuilders;
+  /**
+   * The kernels to predict with (default: im2col + the SIMD GEMM for every convolution, max-pool on
+   * SIMD, plain loops elsewhere). 'tatami/infer/kernels' has `fastKernels`: Winograd and the direct
+   * SIMD convolutions, the SIMD ReLUs and elementwise loops, as 'tatami' runs them. The choice is the
+   * process's (every model predicts with it from then on); in a process that also imports 'tatami',
+   * whose kernels train, it changes nothing.
+   */
+  kernels?: KernelTables;
 }
 
 /**
  * Load a model for inference: a folder path or model.json path (Node), a URL (fetch), or
- * `{ modelJson, weights }`; predictions are the full engine's, bit for bit.
+ * `{ modelJson, weights }`. With `fastKernels` its predictions are the full engine's, bit for bit; with
+ * the default kernels they differ from them by rounding where 'tatami' runs Winograd or a direct SIMD
+ * convolution (a stride-1 3×3 conv with ≥ 4 channels in and out, few output channels), and equal
+ * them elsewhere (the classic CNN: its convolution runs im2col + GEMM in both).
  */
 export async function loadModel(source: ModelSource, options: InferLoadOptions = {}): Promise<InferenceModel> {
+  if (options.kernels !== undefined) installKernels(options.kernels);
   const kit: ModelKit<InferenceModel> = {
     // A class outside the set given is refused naming the set that brings it.
-    layers: { builders: options.layers ?? coreLayers, constraints: inertConstraint, elsewhere: importFor },
+    layers: { builders: options.layers ?? coreLayers, fitOptions: inertFitOptions, elsewhere: importFor },
     functional: (args) => new InferenceModel(args),
     chain: (items, name) => InferenceModel.chain(items, name),
   };

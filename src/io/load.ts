@@ -9,7 +9,9 @@ import { Sequential } from '../models/sequential.js';
 import { readLayersModel, type ReadOptions } from './read-layers-model.js';
 import { allLayers } from './all-layers.js';
 import { readConstraint } from './constraint-config.js';
+import { readRegularizer } from './regularizer-config.js';
 import type { ModelKit } from './build-model.js';
+import type { FitOptionReaders } from './layer-from-config.js';
 import type { ModelSource } from './sources.js';
 import { restoreTrainingState, trainingManifest } from './optimizer-state.js';
 import { isObject, own, type JsonObject } from './safe-json.js';
@@ -22,8 +24,11 @@ export interface LoadOptions extends ReadOptions {
   includeOptimizer?: boolean;
 }
 
+/** The full engine reads the options of fit (constraints, regularizers), for fit to act on them. */
+export const FIT_OPTIONS: FitOptionReaders = { constraint: readConstraint, regularizer: readRegularizer };
+
 const TRAINING_KIT: ModelKit<Model> = {
-  layers: { builders: allLayers, constraints: readConstraint },
+  layers: { builders: allLayers, fitOptions: FIT_OPTIONS },
   functional: (args) => new Model(args),
   chain: (items, name) => new Sequential(items, { name }),
 };

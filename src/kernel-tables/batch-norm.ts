@@ -1,7 +1,8 @@
 /** Batch normalization's kernels (ops/batch-norm.ts). */
 import type { batchNormForwardTrainingNaive, batchNormForwardInferenceNaive, batchNormBackwardNaive } from '../../kernels/batch-norm.js';
-import { batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormBackwardSimd } from '../../kernels/batch-norm-simd.js';
+import { batchNormForwardInferenceSimd } from '../../kernels/batch-norm-simd.js';
 import { chosenKernels } from '../kernel-table.js';
+import { inferenceOnly } from './inference-only.js';
 
 export interface BatchNormKernels {
   batchNormForwardTraining: typeof batchNormForwardTrainingNaive;
@@ -13,13 +14,14 @@ export interface BatchNormKernels {
   batchNormBackward: (...args: [...Parameters<typeof batchNormBackwardNaive>, dxZero?: boolean]) => void;
 }
 
-export const fastBatchNormKernels: BatchNormKernels = {
-  batchNormForwardTraining: batchNormForwardTrainingSimd,
+/** The fast inference forward (SIMD); tatami/infer's default and the fast tables' forward half. */
+export const inferenceBatchNormKernels: BatchNormKernels = {
+  batchNormForwardTraining: inferenceOnly('batchNormForwardTraining'),
   batchNormForwardInference: batchNormForwardInferenceSimd,
-  batchNormBackward: batchNormBackwardSimd,
+  batchNormBackward: inferenceOnly('batchNormBackward'),
 };
 
 /** The table the ops call into now (kernel-table.ts). */
 export function batchNormKernels(): BatchNormKernels {
-  return chosenKernels()?.batchNorm ?? fastBatchNormKernels;
+  return chosenKernels()?.batchNorm ?? inferenceBatchNormKernels;
 }

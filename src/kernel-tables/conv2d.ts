@@ -1,9 +1,9 @@
 /** The 2-D convolution's kernels (ops/conv2d.ts). */
 import type { Conv2dShape } from '../../kernels/conv-shape.js';
-import { conv2dKeptWithWinograd, conv2dForwardWithWinograd, conv2dBackwardInputWithWinograd, conv2dBackwardFilterWithWinograd } from '../conv2d-winograd-choice.js';
+import { im2colIsIdentity, conv2dForwardIm2col } from '../../kernels/conv2d-im2col.js';
+import { allocFloat32 } from '../storage.js';
 import { chosenKernels } from '../kernel-table.js';
-import { conv2dDirectSimdApplies, conv2dBackwardFilterBiasDirectSimd } from '../../kernels/conv2d-direct-simd.js';
-import { conv2dBackwardBiasFast } from '../../kernels/conv2d-fast.js';
+import { inferenceOnly } from './inference-only.js';
 
 export interface Conv2dKernels {
   /**
@@ -23,32 +23,20 @@ export interface Conv2dKernels {
   conv2dBackwardFilterBias(dw: Float32Array | null, db: Float32Array | null, dy: Float32Array, kept: Float32Array, s: Conv2dShape): void;
 }
 
-export const fastConv2dKernels: Conv2dKernels = {
-  // Winograd for the stride-1 3×3 convs where it pays, else the direct SIMD kernels or im2col
-  // (src/conv2d-winograd-choice.ts, kernels/conv2d-fast.ts).
-  conv2dKept: conv2dKeptWithWinograd,
-  conv2dForward: conv2dForwardWithWinograd,
-  conv2dBackwardInput: conv2dBackwardInputWithWinograd,
-  conv2dBackwardFilter: conv2dBackwardFilterWithWinograd,
-  conv2dBackwardFilterBias,
-};
-
 /**
- * Where the direct SIMD kernels take the filter gradient (there Winograd never does), dw and db
- * from one copy of dy in wasm memory (kernels/conv2d-direct-simd.ts); elsewhere the fast bias
- * gradient, then the table's filter-gradient entry (looked up at the call, so a bench that swaps
- * the entries, bench/winograd-step.ts, still runs its own). The same bits either way.
+ * tatami/infer's default: im2col + GEMM for every shape (one GEMM on x for a plain 1×1 conv), with
+ * the bias and ReLU in the GEMM's store; the Winograd and direct SIMD forwards come with the fast
+ * tables (src/kernel-tables/fast-inference.ts for tatami/infer, src/fast-kernels.ts for training).
  */
-function conv2dBackwardFilterBias(dw: Float32Array | null, db: Float32Array | null, dy: Float32Array, kept: Float32Array, s: Conv2dShape): void {
-  if (dw !== null && conv2dDirectSimdApplies(s)) {
-    conv2dBackwardFilterBiasDirectSimd(dw, db, dy, kept, s);
-    return;
-  }
-  if (db !== null) conv2dBackwardBiasFast(db, dy, s);
-  if (dw !== null) fastConv2dKernels.conv2dBackwardFilter(dw, dy, kept, s);
-}
+export const inferenceConv2dKernels: Conv2dKernels = {
+  conv2dKept: (x, s) => (im2colIsIdentity(s) ? x : allocFloat32(s.N * s.OH * s.OW * s.KH * s.KW * s.CI)), // (N·OH·OW, KH·KW·CI)
+  conv2dForward: conv2dForwardIm2col,
+  conv2dBackwardInput: inferenceOnly('conv2dBackwardInput'),
+  conv2dBackwardFilter: inferenceOnly('conv2dBackwardFilter'),
+  conv2dBackwardFilterBias: inferenceOnly('conv2dBackwardFilterBias'),
+};
 
 /** The table the ops call into now (kernel-table.ts). */
 export function conv2dKernels(): Conv2dKernels {
-  return chosenKernels()?.conv2d ?? fastConv2dKernels;
+  return chosenKernels()?.conv2d ?? inferenceConv2dKernels;
 }

@@ -1,7 +1,8 @@
 /** The depthwise convolution's kernels (ops/depthwise-conv2d.ts). */
 import type { DepthwiseConv2dShape } from '../../kernels/depthwise-conv2d.js';
-import { depthwiseConv2dForwardFast, depthwiseConv2dBackwardInputFast, depthwiseConv2dBackwardFilterFast } from '../../kernels/depthwise-conv2d-fast.js';
+import { depthwiseConv2dForwardFast } from '../../kernels/depthwise-conv2d-fast.js';
 import { chosenKernels } from '../kernel-table.js';
+import { inferenceOnly } from './inference-only.js';
 
 export interface DepthwiseConv2dKernels {
   depthwiseConv2dForward(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: DepthwiseConv2dShape): void;
@@ -9,13 +10,14 @@ export interface DepthwiseConv2dKernels {
   depthwiseConv2dBackwardFilter(dw: Float32Array, dy: Float32Array, x: Float32Array, s: DepthwiseConv2dShape): void;
 }
 
-export const fastDepthwiseConv2dKernels: DepthwiseConv2dKernels = {
+/** The fast forward; tatami/infer's default and the fast tables' forward half. */
+export const inferenceDepthwiseConv2dKernels: DepthwiseConv2dKernels = {
   depthwiseConv2dForward: depthwiseConv2dForwardFast,
-  depthwiseConv2dBackwardInput: depthwiseConv2dBackwardInputFast,
-  depthwiseConv2dBackwardFilter: depthwiseConv2dBackwardFilterFast,
+  depthwiseConv2dBackwardInput: inferenceOnly('depthwiseConv2dBackwardInput'),
+  depthwiseConv2dBackwardFilter: inferenceOnly('depthwiseConv2dBackwardFilter'),
 };
 
 /** The table the ops call into now (kernel-table.ts). */
 export function depthwiseConv2dKernels(): DepthwiseConv2dKernels {
-  return chosenKernels()?.depthwiseConv2d ?? fastDepthwiseConv2dKernels;
+  return chosenKernels()?.depthwiseConv2d ?? inferenceDepthwiseConv2dKernels;
 }

@@ -1,6 +1,6 @@
 /** Inverted dropout's mask (ops/dropout.ts). */
-import { dropoutMaskSimd } from '../../kernels/dropout-mask-simd.js';
 import { chosenKernels } from '../kernel-table.js';
+import { inferenceOnly } from './inference-only.js';
 
 export interface DropoutKernels {
   /**
@@ -10,11 +10,10 @@ export interface DropoutKernels {
   dropoutMask(mask: Float32Array, rate: number, scale: number, draw: (words: Uint32Array) => void): void;
 }
 
-export const fastDropoutKernels: DropoutKernels = {
-  dropoutMask: (mask, rate, scale, draw) => dropoutMaskSimd(mask, rate, scale, draw),
-};
+/** tatami/infer's: dropout is the identity in inference. */
+export const inferenceDropoutKernels: DropoutKernels = { dropoutMask: inferenceOnly('dropoutMask') };
 
 /** The table the ops call into now (kernel-table.ts). */
 export function dropoutKernels(): DropoutKernels {
-  return chosenKernels()?.dropout ?? fastDropoutKernels;
+  return chosenKernels()?.dropout ?? inferenceDropoutKernels;
 }

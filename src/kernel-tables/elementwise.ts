@@ -4,14 +4,11 @@
  * backward (sums down to a shape), the elementwise sum, and the one-version map and max-reduction.
  */
 import type { BinaryKind } from '../../kernels/elementwise.js';
-import { unaryMap } from '../../kernels/elementwise.js';
-import { binaryBroadcastFast, broadcastToFast } from '../../kernels/elementwise-fast.js';
-import { sumSimd } from '../../kernels/elementwise-simd.js';
-import { simdAvailable } from '../../kernels/gemm-simd.js';
-import { reduceSumToFast } from '../../kernels/reduce-fast.js';
-import { reduceMax, reduceMaxBackward } from '../../kernels/reduce.js';
+import { unaryMap, binaryBroadcast, binaryFunctions, broadcastTo } from '../../kernels/elementwise.js';
+import { reduceSumTo, reduceMax, type reduceMaxBackward } from '../../kernels/reduce.js';
 import { sumForward } from '../../kernels/merge.js';
 import { chosenKernels } from '../kernel-table.js';
+import { inferenceOnly } from './inference-only.js';
 
 export interface ElementwiseKernels {
   /** y = a ∘ b under broadcasting; overwrites y. */
@@ -29,15 +26,18 @@ export interface ElementwiseKernels {
   reduceMaxBackward: typeof reduceMaxBackward;
 }
 
-export const fastElementwiseKernels: ElementwiseKernels = {
-  binaryBroadcast: binaryBroadcastFast,
-  broadcastTo: broadcastToFast,
-  reduceSumTo: reduceSumToFast,
-  sumForward: simdAvailable ? sumSimd : sumForward,
-  unaryMap, reduceMax, reduceMaxBackward,
+/**
+ * tatami/infer's default: the readable loops (a plain CNN's elementwise work is a Dense layer's bias
+ * and its activation, small next to the convolutions); the broadcasting and SIMD versions come with
+ * the fast tables.
+ */
+export const inferenceElementwiseKernels: ElementwiseKernels = {
+  binaryBroadcast: (out, kind, a, aShape, b, bShape, outShape) => binaryBroadcast(out, a, aShape, b, bShape, outShape, binaryFunctions[kind]),
+  broadcastTo, reduceSumTo, sumForward, unaryMap, reduceMax,
+  reduceMaxBackward: inferenceOnly('reduceMaxBackward'),
 };
 
 /** The table the ops call into now (kernel-table.ts). */
 export function elementwiseKernels(): ElementwiseKernels {
-  return chosenKernels()?.elementwise ?? fastElementwiseKernels;
+  return chosenKernels()?.elementwise ?? inferenceElementwiseKernels;
 }

@@ -1,7 +1,8 @@
 /** The kernels that move data without arithmetic (ops/shape-ops.ts): transpose and concatenation. */
 import { transpose } from '../../kernels/transpose.js';
-import { concatForward, concatBackward } from '../../kernels/concat.js';
+import { concatForward, type concatBackward } from '../../kernels/concat.js';
 import { chosenKernels } from '../kernel-table.js';
+import { inferenceOnly } from './inference-only.js';
 
 export interface LayoutKernels {
   /** One version. */
@@ -12,9 +13,10 @@ export interface LayoutKernels {
   concatBackward: typeof concatBackward;
 }
 
-export const fastLayoutKernels: LayoutKernels = { transpose, concatForward, concatBackward };
+/** The fast forwards; tatami/infer's default and the fast tables' forward half. */
+export const inferenceLayoutKernels: LayoutKernels = { transpose, concatForward, concatBackward: inferenceOnly('concatBackward') };
 
 /** The table the ops call into now (kernel-table.ts). */
 export function layoutKernels(): LayoutKernels {
-  return chosenKernels()?.layout ?? fastLayoutKernels;
+  return chosenKernels()?.layout ?? inferenceLayoutKernels;
 }

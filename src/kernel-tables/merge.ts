@@ -1,6 +1,8 @@
 /** The product and max/min merges' kernels (ops/merge.ts; its sum is elementwise.ts's). */
-import { productForward, productBackward, extremeForwardStreaming, extremeBackward } from '../../kernels/merge.js';
+import { productForward, extremeForwardStreaming } from '../../kernels/merge.js';
+import type { productBackward, extremeBackward } from '../../kernels/merge.js';
 import { chosenKernels } from '../kernel-table.js';
+import { inferenceOnly } from './inference-only.js';
 
 export interface MergeKernels {
   /** One version: y = x_0 · x_1 · … and its backward. */
@@ -12,9 +14,13 @@ export interface MergeKernels {
   extremeBackward: typeof extremeBackward;
 }
 
-export const fastMergeKernels: MergeKernels = { productForward, productBackward, extremeForward: extremeForwardStreaming, extremeBackward };
+/** The fast forwards; tatami/infer's default and the fast tables' forward half. */
+export const inferenceMergeKernels: MergeKernels = {
+  productForward, extremeForward: extremeForwardStreaming,
+  productBackward: inferenceOnly('productBackward'), extremeBackward: inferenceOnly('extremeBackward'),
+};
 
 /** The table the ops call into now (kernel-table.ts). */
 export function mergeKernels(): MergeKernels {
-  return chosenKernels()?.merge ?? fastMergeKernels;
+  return chosenKernels()?.merge ?? inferenceMergeKernels;
 }

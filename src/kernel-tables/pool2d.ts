@@ -1,8 +1,9 @@
 /** The poolings' kernels (ops/pool2d.ts). */
 import type { Pool2dShape } from '../../kernels/conv-shape.js';
-import { maxPool2dForwardFast, maxPool2dBackwardFast } from '../../kernels/max-pool2d-fast.js';
-import { avgPool2dForward, avgPool2dBackward } from '../../kernels/avg-pool2d.js';
+import { maxPool2dForwardFast } from '../../kernels/max-pool2d-fast.js';
+import { avgPool2dForward } from '../../kernels/avg-pool2d.js';
 import { chosenKernels } from '../kernel-table.js';
+import { inferenceOnly } from './inference-only.js';
 
 export interface Pool2dKernels {
   /** y = each window's max; argmax (when not null: a backward will need it) = the winner's flat index in x. */
@@ -13,14 +14,15 @@ export interface Pool2dKernels {
   avgPool2dBackward(dx: Float32Array, dy: Float32Array, s: Pool2dShape): void;
 }
 
-export const fastPool2dKernels: Pool2dKernels = {
+/** The fast forwards (max-pool on SIMD); tatami/infer's default and the fast tables' forward half. */
+export const inferencePool2dKernels: Pool2dKernels = {
   maxPool2dForward: maxPool2dForwardFast,
-  maxPool2dBackward: (dx, dy, argmax, _x, s) => maxPool2dBackwardFast(dx, dy, argmax, s),
+  maxPool2dBackward: inferenceOnly('maxPool2dBackward'),
   avgPool2dForward,
-  avgPool2dBackward,
+  avgPool2dBackward: inferenceOnly('avgPool2dBackward'),
 };
 
 /** The table the ops call into now (kernel-table.ts). */
 export function pool2dKernels(): Pool2dKernels {
-  return chosenKernels()?.pool2d ?? fastPool2dKernels;
+  return chosenKernels()?.pool2d ?? inferencePool2dKernels;
 }

@@ -2,13 +2,10 @@
  * The ReLU family's kernels (ops/unary.ts's relu and relu6, and the backward of the ReLUs fused
  * into a convolution or a batch-norm).
  */
-import { reluSimd } from '../../kernels/elementwise-simd.js';
-import { simdAvailable } from '../../kernels/gemm-simd.js';
 import { reluInPlace } from '../../kernels/relu.js';
-import { reluBackwardBiasFast } from '../../kernels/relu-fast.js';
-import { clippedReluForward, clippedReluBackward } from '../../kernels/clipped-relu.js';
-import { clippedReluForwardSimd, clippedReluBackwardSimd } from '../../kernels/clipped-relu-simd.js';
+import { clippedReluForward } from '../../kernels/clipped-relu.js';
 import { chosenKernels } from '../kernel-table.js';
+import { inferenceOnly } from './inference-only.js';
 
 export interface ReluKernels {
   /** y = max(x, 0); overwrites y. */
@@ -21,21 +18,21 @@ export interface ReluKernels {
   clippedReluBackward(dx: Float32Array, dout: Float32Array, x: Float32Array, top: number): void;
 }
 
-export const fastReluKernels: ReluKernels = {
+/**
+ * tatami/infer's default: the readable loops (a conv's ReLU runs fused in its GEMM; a standalone one
+ * follows a Dense layer); the SIMD versions come with the fast tables.
+ */
+export const inferenceReluKernels: ReluKernels = {
   reluForward(y, x) {
-    if (simdAvailable) {
-      reluSimd(y, x);
-    } else {
-      y.set(x);
-      reluInPlace(y);
-    }
+    y.set(x);
+    reluInPlace(y);
   },
-  reluBackwardBias: reluBackwardBiasFast,
-  clippedReluForward: simdAvailable ? clippedReluForwardSimd : clippedReluForward,
-  clippedReluBackward: simdAvailable ? clippedReluBackwardSimd : clippedReluBackward,
+  reluBackwardBias: inferenceOnly('reluBackwardBias'),
+  clippedReluForward,
+  clippedReluBackward: inferenceOnly('clippedReluBackward'),
 };
 
 /** The table the ops call into now (kernel-table.ts). */
 export function reluKernels(): ReluKernels {
-  return chosenKernels()?.relu ?? fastReluKernels;
+  return chosenKernels()?.relu ?? inferenceReluKernels;
 }

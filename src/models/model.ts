@@ -10,9 +10,17 @@ import { saveModel, type SaveTarget } from '../io/save.js';
 import type { SaveOptions } from '../io/model-to-json.js';
 import type { SavedArtifacts } from '../io/artifacts.js';
 import { InferenceModel } from './inference-model.js';
+import { installKernels } from '../kernel-table.js';
+import { fastKernels } from '../fast-kernels.js';
 
 export type { CompileArgs, Compiled } from './compile.js';
 export type { ModelArgs } from './inference-model.js';
+
+// A Model trains: importing its module, as 'tatami' (src/index.ts) and the CLI do, gives every op
+// the fast kernels, backward included, also in a process that imported tatami/infer first; a
+// setKernels made before is kept (kernel-table.ts). package.json lists this module and src/index.ts
+// under "sideEffects", so that a bundler keeps this line wherever 'tatami' is imported.
+installKernels(fastKernels);
 
 /**
  * A model that trains: the graph of layer calls of InferenceModel (inference-model.ts: building,

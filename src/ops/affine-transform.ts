@@ -2,7 +2,7 @@ import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import type { AffineShape, FillMode, AffineInterpolation } from '../../kernels/affine-transform.js';
-import { affineTransformKernels } from '../kernel-tables/single-version.js';
+import { affineTransformKernels, oneVersionBackwardKernels } from '../kernel-tables/single-version.js';
 
 export type { FillMode, AffineInterpolation };
 
@@ -40,7 +40,7 @@ export function affineTransform(x: Tensor, transforms: Float64Array, options: Af
   affineTransformKernels.affineTransformForward(y, x.data, transforms, s);
   return Tensor.fromOp('affineTransform', y, x.shape, [x], (dout) => {
     const dx = allocFloat32(x.size);
-    affineTransformKernels.affineTransformBackward(dx, dout, transforms, s);
+    oneVersionBackwardKernels().affineTransformBackward(dx, dout, transforms, s);
     accumulateGrad(x, dx, true);
   });
 }

@@ -1,7 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeSize, shapeToString } from '../shape.js';
-import { gatherKernels } from '../kernel-tables/single-version.js';
+import { gatherKernels, oneVersionBackwardKernels } from '../kernel-tables/single-version.js';
 
 /**
  * Rows of `params` picked by integer `indices` (the embedding lookup):
@@ -26,7 +26,7 @@ export function gather(params: Tensor, indices: Tensor | ArrayLike<number>): Ten
   gatherKernels.gatherRows(y, params.data, idx, width);
   return Tensor.fromOp('gather', y, [...idxShape, ...params.shape.slice(1)], [params], (dout) => {
     const dparams = allocFloat32(params.size);
-    gatherKernels.scatterAddRows(dparams, dout, idx, width);
+    oneVersionBackwardKernels().scatterAddRows(dparams, dout, idx, width);
     accumulateGrad(params, dparams, true);
   });
 }

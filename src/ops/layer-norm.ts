@@ -2,7 +2,7 @@ import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import type { LayerNormShape } from '../../kernels/layer-norm.js';
-import { layerNormKernels } from '../kernel-tables/single-version.js';
+import { layerNormKernels, oneVersionBackwardKernels } from '../kernel-tables/single-version.js';
 
 /**
  * Normalize the last `count` axes of x to mean 0 and variance 1 (biased, over those axes together),
@@ -28,7 +28,7 @@ export function layerNorm(x: Tensor, count: number, gamma: Tensor | null, beta: 
     const dx = x.requiresGrad ? allocFloat32(x.size) : null;
     const dgamma = gamma?.requiresGrad ? allocFloat32(L) : null;
     const dbeta = beta?.requiresGrad ? allocFloat32(L) : null;
-    layerNormKernels.layerNormBackward(dx, dgamma, dbeta, dout, x.data, gamma?.data ?? null, mean, invStd, s);
+    oneVersionBackwardKernels().layerNormBackward(dx, dgamma, dbeta, dout, x.data, gamma?.data ?? null, mean, invStd, s);
     if (dx !== null) accumulateGrad(x, dx, true);
     if (dgamma !== null) accumulateGrad(gamma as Tensor, dgamma, true);
     if (dbeta !== null) accumulateGrad(beta as Tensor, dbeta, true);

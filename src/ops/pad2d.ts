@@ -2,7 +2,7 @@ import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import type { Box2d } from '../../kernels/pad2d.js';
-import { pad2dKernels } from '../kernel-tables/single-version.js';
+import { pad2dKernels, oneVersionBackwardKernels } from '../kernel-tables/single-version.js';
 
 /** Rows and columns at each side of an NHWC image: [[top, bottom], [left, right]], as Keras writes it. */
 export type Sides2 = readonly [readonly [number, number], readonly [number, number]];
@@ -25,7 +25,7 @@ export function zeroPad2d(x: Tensor, padding: Sides2): Tensor {
   pad2dKernels.pad2dForward(y, x.data, box);
   return Tensor.fromOp('zeroPad2d', y, outShape, [x], (dout) => {
     const dx = allocFloat32(x.size);
-    pad2dKernels.pad2dBackward(dx, dout, box);
+    oneVersionBackwardKernels().pad2dBackward(dx, dout, box);
     accumulateGrad(x, dx, true);
   });
 }
@@ -42,7 +42,7 @@ export function crop2d(x: Tensor, cropping: Sides2): Tensor {
   pad2dKernels.crop2dForward(y, x.data, box);
   return Tensor.fromOp('crop2d', y, [N, H, W, C], [x], (dout) => {
     const dx = allocFloat32(x.size);
-    pad2dKernels.crop2dBackward(dx, dout, box);
+    oneVersionBackwardKernels().crop2dBackward(dx, dout, box);
     accumulateGrad(x, dx, true);
   });
 }

@@ -2,7 +2,7 @@ import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeToString } from '../shape.js';
 import type { Resize2dShape } from '../../kernels/resize2d.js';
-import { resize2dKernels } from '../kernel-tables/single-version.js';
+import { resize2dKernels, oneVersionBackwardKernels } from '../kernel-tables/single-version.js';
 
 export type ResizeInterpolation = 'nearest' | 'bilinear';
 
@@ -25,8 +25,8 @@ export function resize2d(x: Tensor, size: readonly [number, number], interpolati
   else resize2dKernels.resizeBilinearForward(y, x.data, s);
   return Tensor.fromOp(`resize2d(${interpolation})`, y, [N, OH, OW, C], [x], (dout) => {
     const dx = allocFloat32(x.size);
-    if (interpolation === 'nearest') resize2dKernels.resizeNearestBackward(dx, dout, s);
-    else resize2dKernels.resizeBilinearBackward(dx, dout, s);
+    if (interpolation === 'nearest') oneVersionBackwardKernels().resizeNearestBackward(dx, dout, s);
+    else oneVersionBackwardKernels().resizeBilinearBackward(dx, dout, s);
     accumulateGrad(x, dx, true);
   });
 }

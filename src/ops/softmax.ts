@@ -1,7 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { shapeSize, normalizeAxis } from '../shape.js';
-import { softmaxKernels } from '../kernel-tables/single-version.js';
+import { softmaxKernels, oneVersionBackwardKernels } from '../kernel-tables/single-version.js';
 
 function softmaxOp(op: string, x: Tensor, axis: number, log: boolean): Tensor {
   const ax = normalizeAxis(op, axis, x.rank);
@@ -15,7 +15,7 @@ function softmaxOp(op: string, x: Tensor, axis: number, log: boolean): Tensor {
   const name = ax === x.rank - 1 ? op : `${op}(axis=${ax})`;
   return Tensor.fromOp(name, y, x.shape, [x], (dout) => {
     const dx = allocFloat32(x.size);
-    softmaxKernels.softmaxBackward(dx, dout, y, outer, len, inner, log);
+    oneVersionBackwardKernels().softmaxBackward(dx, dout, y, outer, len, inner, log);
     accumulateGrad(x, dx, true);
   });
 }

@@ -9,7 +9,9 @@ import {
   randomNormal, Rng, setKernels, getKernels, relu, relu6, sum, concat, maximumN,
 } from '../../src/index.js';
 import { getKernels as chosenName, type KernelTables } from '../../src/kernel-table.js';
-import { fastKernels, referenceKernels } from '../../src/reference-kernels.js';
+import { referenceKernels } from '../../src/reference-kernels.js';
+import { fastKernels } from '../../src/fast-kernels.js';
+import { oneVersionBackwardKernels } from '../../src/kernel-tables/single-version.js';
 import { elementwiseKernels } from '../../src/kernel-tables/elementwise.js';
 import { reluKernels } from '../../src/kernel-tables/relu.js';
 import { gemmKernels } from '../../src/kernel-tables/gemm.js';
@@ -35,13 +37,13 @@ import { simdAvailable } from '../../kernels/gemm-simd.js';
 
 afterEach(() => setKernels('fast'));
 
-type Family = Exclude<keyof KernelTables, 'name'>;
+type Family = Exclude<keyof KernelTables, 'name' | 'trains'>;
 
 /** Each family's getter, which its ops call. */
 const getters: Record<Family, () => object> = {
   elementwise: elementwiseKernels, relu: reluKernels, gemm: gemmKernels, biasGradient: biasGradientKernels, conv2d: conv2dKernels,
   depthwiseConv2d: depthwiseConv2dKernels, conv2dTranspose: conv2dTransposeKernels, pool2d: pool2dKernels, batchNorm: batchNormKernels,
-  merge: mergeKernels, layout: layoutKernels, dropout: dropoutKernels,
+  merge: mergeKernels, layout: layoutKernels, dropout: dropoutKernels, oneVersionBackward: oneVersionBackwardKernels,
 };
 const families = Object.keys(getters) as Family[];
 
@@ -49,6 +51,7 @@ const families = Object.keys(getters) as Family[];
 const ONE_VERSION = [
   'elementwise.unaryMap', 'elementwise.reduceMax', 'elementwise.reduceMaxBackward', 'merge.productForward', 'merge.productBackward',
   'merge.extremeBackward', 'layout.transpose', 'layout.concatBackward',
+  ...Object.keys(fastKernels.oneVersionBackward).map((k) => `oneVersionBackward.${k}`),
 ];
 
 /** Entries whose fast version is the readable one too when the engine has no WebAssembly SIMD. */

@@ -10,10 +10,10 @@ import {
   GlobalAveragePooling2D, Tensor,
 } from '../../src/index.js';
 import { layerFromConfig as buildLayer } from '../../src/io/layer-from-config.js';
-import { readConstraint } from '../../src/io/constraint-config.js';
+import { FIT_OPTIONS } from '../../src/io/load.js';
 import { allLayers } from '../../src/io/all-layers.js';
 
-const layerFromConfig = (cls: string, config: Record<string, unknown>, name: string, prefix: string) => buildLayer(cls, config, name, prefix, 2, { builders: allLayers, constraints: readConstraint });
+const layerFromConfig = (cls: string, config: Record<string, unknown>, name: string, prefix: string) => buildLayer(cls, config, name, prefix, 2, { builders: allLayers, fitOptions: FIT_OPTIONS });
 import { tfjsArtifacts, asModelJson, loadIntoTfjs, randomInput, predictionDiff, maxDiff } from './io-helpers.js';
 
 function convModel(): Model {

@@ -1,0 +1,67 @@
+/**
+ * tatami/infer's fast kernels, public as `fastKernels` from 'tatami/infer/kernels': the forwards of
+ * the fast tables (src/fast-kernels.ts, what 'tatami' runs), the backward and training-mode entries
+ * throwing as in tatami/infer's default. Over that default they add Winograd F(2×2, 3×3) and the
+ * direct SIMD convolutions (src/conv2d-winograd-choice.ts), the SIMD ReLUs and the broadcasting and
+ * SIMD elementwise loops: the ResNet and MobileNet forwards run as fast as in 'tatami', at the price
+ * of their bytes in a bundle. The other families' default already is their fast forward.
+ */
+import type { KernelTables } from '../kernel-table.js';
+import { conv2dKeptWithWinograd, conv2dForwardWithWinograd } from '../conv2d-winograd-choice.js';
+import { reluInPlace } from '../../kernels/relu.js';
+import { clippedReluForwardSimd } from '../../kernels/clipped-relu-simd.js';
+import { clippedReluForward } from '../../kernels/clipped-relu.js';
+import { reluSimd, sumSimd } from '../../kernels/elementwise-simd.js';
+import { binaryBroadcastFast, broadcastToFast } from '../../kernels/elementwise-fast.js';
+import { reduceSumToFast } from '../../kernels/reduce-fast.js';
+import { simdAvailable } from '../../kernels/gemm-simd.js';
+import { inferenceElementwiseKernels } from './elementwise.js';
+import { inferenceReluKernels } from './relu.js';
+import { fastGemmKernels } from './gemm.js';
+import { inferenceBiasGradientKernels } from './bias-gradient.js';
+import { inferenceConv2dKernels } from './conv2d.js';
+import { inferenceDepthwiseConv2dKernels } from './depthwise-conv2d.js';
+import { inferenceConv2dTransposeKernels } from './conv2d-transpose.js';
+import { inferencePool2dKernels } from './pool2d.js';
+import { inferenceBatchNormKernels } from './batch-norm.js';
+import { inferenceMergeKernels } from './merge.js';
+import { inferenceLayoutKernels } from './layout.js';
+import { inferenceDropoutKernels } from './dropout.js';
+import { inferenceOneVersionBackwardKernels } from './single-version.js';
+
+export const fastInferenceKernels: KernelTables = {
+  name: 'fast',
+  trains: false,
+  elementwise: {
+    ...inferenceElementwiseKernels,
+    binaryBroadcast: binaryBroadcastFast,
+    broadcastTo: broadcastToFast,
+    reduceSumTo: reduceSumToFast,
+    sumForward: simdAvailable ? sumSimd : inferenceElementwiseKernels.sumForward,
+  },
+  relu: {
+    ...inferenceReluKernels,
+    reluForward(y, x) {
+      if (simdAvailable) {
+        reluSimd(y, x);
+      } else {
+        y.set(x);
+        reluInPlace(y);
+      }
+    },
+    clippedReluForward: simdAvailable ? clippedReluForwardSimd : clippedReluForward,
+  },
+  gemm: fastGemmKernels,
+  biasGradient: inferenceBiasGradientKernels,
+  // Winograd for the stride-1 3×3 convs where it pays, else the direct SIMD kernels or im2col
+  // (src/conv2d-winograd-choice.ts, kernels/conv2d-fast.ts).
+  conv2d: { ...inferenceConv2dKernels, conv2dKept: conv2dKeptWithWinograd, conv2dForward: conv2dForwardWithWinograd },
+  depthwiseConv2d: inferenceDepthwiseConv2dKernels,
+  conv2dTranspose: inferenceConv2dTransposeKernels,
+  pool2d: inferencePool2dKernels,
+  batchNorm: inferenceBatchNormKernels,
+  merge: inferenceMergeKernels,
+  layout: inferenceLayoutKernels,
+  dropout: inferenceDropoutKernels,
+  oneVersionBackward: inferenceOneVersionBackwardKernels,
+};
