@@ -2,7 +2,9 @@
 // stride-1 3×3 convolutions where it measured faster than im2col, and kernels/conv2d-fast.ts's choice
 // (the direct SIMD kernels for few output channels, else im2col + GEMM) everywhere else. The direct
 // kernels keep the forward and filter gradient wherever they apply; the input gradient they keep
-// unless Winograd measured faster there (winogradInputGradBeatsDirect).
+// unless Winograd measured faster there (winogradInputGradBeatsDirect). Between 8 and 32 channels the
+// fused small-channel Winograd (kernels/conv2d-winograd-small.ts) takes the forward and the input
+// gradient from both where it measured faster (winogradSmallPays).
 
 import { allocFloat32, releaseFloat32 } from './storage.js';
 import type { Conv2dShape } from '../kernels/conv-shape.js';
@@ -14,6 +16,7 @@ import { conv2dDirectSimdApplies, conv2dDirectSimdInputApplies } from '../kernel
 import { conv2dKeptIsInput, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast } from '../kernels/conv2d-fast.js';
 import { conv2dForwardWinograd, conv2dBackwardInputWinograd, winogradApplies, winogradScratchLength } from '../kernels/conv2d-winograd.js';
 import { conv2dBackwardFilterWinograd, winogradFilterGradScratchLength } from '../kernels/conv2d-winograd-dw.js';
+import { conv2dForwardWinogradSmall, conv2dBackwardInputWinogradSmall, winogradSmallApplies } from '../kernels/conv2d-winograd-small.js';
 
 /**
  * True when Winograd F(2×2, 3×3) (kernels/conv2d-winograd.ts) beats im2col on this convolution: a
@@ -41,6 +44,25 @@ function winogradForward(s: Conv2dShape): boolean {
 }
 
 /**
+ * True when the fused small-channel Winograd (kernels/conv2d-winograd-small.ts) runs this
+ * convolution's forward and input gradient: 3×3, stride 1, channel counts multiples of 8 with at
+ * most 512 pairs (U [16, CI, CO] ≤ 32 KB, about L1), and 2×2 tiles that waste at most half the work.
+ * Measured here against the direct SIMD kernels, which ran these layers before, and the chunked
+ * Winograd (2026-11-29 09:25–09:30, one process, alternated, median of 36, load 1.1–1.5; relaxed
+ * SIMD; forward / dx ms): the zoo resnet's 32×28×28×8→8 0.57 / 0.59 direct against 0.37 / 0.40
+ * (1.51× / 1.48×) and 32×14×14×16→16 0.54 / 0.56 against 0.34 / 0.35 (1.60× / 1.61×); 28×28 8→16
+ * 1.60× / 1.55×, 14×14 16→8 1.45× / 1.58×, 16→32 1.64× / 1.56×, 32→16 1.57× / 1.65×, 32→32 1.51× /
+ * 1.63×, 13×13 16→16 1.44× / 1.47×, 9×9 8→8 1.22× / 1.23×, 7×7 16→16 (31% of the tiles' pixels past
+ * the image) 1.38× / 1.44×, 5×5 (44%) 1.15× / 1.7×; even on 3×3 (78%), so not there. Against the
+ * chunked Winograd, which took dx from 512 pairs: 16→32 dx 0.72 against 1.25 ms, 32→16 0.67 against
+ * 1.00, 32→32 1.36 against 1.45.
+ */
+export function winogradSmallPays(s: Conv2dShape): boolean {
+  const tilePixels = 4 * Math.ceil(s.OH / 2) * Math.ceil(s.OW / 2);
+  return winogradSmallApplies(s) && s.CI <= 32 && s.CO <= 32 && s.CI * s.CO <= 512 && tilePixels <= 1.5 * s.OH * s.OW;
+}
+
+/**
  * What the filter gradient reads, allocated for the forward to fill: x itself under Winograd (which
  * makes no im2col matrix: its filter gradient transforms x as the forward does) and
  * where kernels/conv2d-fast.ts says so, else the im2col matrix.
@@ -59,7 +81,9 @@ export function conv2dKeptWithWinograd(x: Float32Array, s: Conv2dShape): Float32
 export function conv2dForwardWithWinograd(
   y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape, kept: Float32Array, relu: boolean,
 ): void {
-  if (!winogradForward(s)) {
+  if (winogradSmallPays(s)) {
+    conv2dForwardWinogradSmall(y, x, w, bias, s, relu); // x is `kept`: the direct kernels apply (CO ≤ 32, a multiple of 8)
+  } else if (!winogradForward(s)) {
     conv2dForwardFast(y, x, w, bias, s, kept, relu);
   } else if (allFinite(w, 0, 9 * s.CI * s.CO)) {
     const scratch = allocFloat32(winogradScratchLength(s));
@@ -94,7 +118,8 @@ function winogradInputGradBeatsDirect(s: Conv2dShape): boolean {
  */
 export function conv2dBackwardInputWithWinograd(dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape): void {
   const direct = conv2dDirectSimdInputApplies(s) && !winogradInputGradBeatsDirect(s);
-  if (!conv2dUsesWinograd(s) || direct) conv2dBackwardInputFast(dx, dy, w, s);
+  if (winogradSmallPays(s)) conv2dBackwardInputWinogradSmall(dx, dy, w, s);
+  else if (!conv2dUsesWinograd(s) || direct) conv2dBackwardInputFast(dx, dy, w, s);
   else if (allFinite(w, 0, 9 * s.CI * s.CO)) {
     const scratch = allocFloat32(winogradScratchLength(s));
     conv2dBackwardInputWinograd(dx, dy, w, s, 'engine', engineHeap(), scratch);
