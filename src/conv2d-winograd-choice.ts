@@ -1,10 +1,10 @@
 // The fast 2-D convolution entries (src/kernel-tables/conv2d.ts): Winograd F(2×2, 3×3) for the
 // stride-1 3×3 convolutions where it measured faster than im2col, and kernels/conv2d-fast.ts's choice
 // (the direct SIMD kernels for few output channels, else im2col + GEMM) everywhere else. The direct
-// kernels keep the forward and filter gradient wherever they apply; the input gradient they keep
-// unless Winograd measured faster there (winogradInputGradBeatsDirect). Between 8 and 32 channels the
-// fused small-channel Winograd (kernels/conv2d-winograd-small.ts) takes the forward and the input
-// gradient from both where it measured faster (winogradSmallPays).
+// kernels keep the filter gradient wherever they apply, and the forward and the input gradient unless
+// a Winograd measured faster there: the fused small-channel one (kernels/conv2d-winograd-small.ts)
+// between 8 and 32 channels a side (winogradSmallPays), the chunked one for the input gradient of
+// more channel pairs (winogradInputGradBeatsDirect).
 
 import { allocFloat32, releaseFloat32 } from './storage.js';
 import type { Conv2dShape } from '../kernels/conv-shape.js';
@@ -73,8 +73,9 @@ export function conv2dKeptWithWinograd(x: Float32Array, s: Conv2dShape): Float32
 }
 
 /**
- * The conv forward of the fast table: Winograd where {@link winogradForward} (`kept` is x), else
- * kernels/conv2d-fast.ts's choice. A non-finite filter under Winograd runs the naive direct loops
+ * The conv forward of the fast table: the fused small-channel Winograd where winogradSmallPays
+ * (it sends a non-finite filter to the naive loops itself); the chunked Winograd where
+ * {@link winogradForward} (`kept` is x); else kernels/conv2d-fast.ts's choice. A non-finite filter under Winograd runs the naive direct loops
  * (kernels/conv2d.ts): Winograd would recompute every tile with them anyway, and im2col's zero
  * padding times a NaN or ±Inf tap would give NaN at borders where the loops skip the tap.
  */
@@ -104,7 +105,8 @@ export function conv2dForwardWithWinograd(
  * 32×14×14×32→32 1.54× / 1.54×, 32×14×14×16→64 1.64× / 1.65×, 32×28×28×8→64 1.49× / 1.46×; even or
  * mixed below 512 pairs or on 7×7 (64 tile pixels for 49): 32×14×14×16→16 1.06× / 1.01×,
  * 32×7×7×32→32 1.20× / 0.83×, 32×14×14×8→16 0.64× / 1.03×; lost at 32×28×28×8→8 (0.70× / 0.79×).
- * So the zoo resnet's layers (8 and 16 channels) keep the direct kernels.
+ * So the zoo resnet's layers (8 and 16 channels) kept the direct kernels; the fused small-channel
+ * Winograd (winogradSmallPays) now takes them, and every shape here of at most 32 channels a side.
  */
 function winogradInputGradBeatsDirect(s: Conv2dShape): boolean {
   const tilePixels = 4 * Math.ceil(s.H / 2) * Math.ceil(s.W / 2);
@@ -112,9 +114,10 @@ function winogradInputGradBeatsDirect(s: Conv2dShape): boolean {
 }
 
 /**
- * The input gradient of the fast table: Winograd where it pays and the direct SIMD kernels do not
- * apply or do worse (winogradInputGradBeatsDirect) and the filter is finite; the naive direct loops
- * for a non-finite filter there (as the forward).
+ * The input gradient of the fast table: the fused small-channel Winograd where winogradSmallPays;
+ * else the chunked Winograd where it pays and the direct SIMD kernels do not apply or do worse
+ * (winogradInputGradBeatsDirect) and the filter is finite; the naive direct loops for a non-finite
+ * filter there (as the forward; the small-channel kernel makes that choice itself).
  */
 export function conv2dBackwardInputWithWinograd(dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape): void {
   const direct = conv2dDirectSimdInputApplies(s) && !winogradInputGradBeatsDirect(s);

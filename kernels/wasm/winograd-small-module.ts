@@ -45,8 +45,9 @@ function winoRows(spec: WinogradSmallSpec, G: number, onto: boolean): FunctionDe
   const icVec = IC / 4, ocVec = OC / 4;
   // Parameters.
   const y = 0, x = 1, u = 2, bias = 3, v = 4, m = 5, flags = 6, nImages = 7, TH = 8, nGroups = 9, xRow = 10, xImg = 11, yRow = 12, relu = 13;
-  // i32 locals: image base of x, row base of y, tile rows left, the 4 row pointers of x, the 2 of y,
-  // groups left, and in the ξ loop the U, V and M pointers and its counter.
+  // i32 locals: image base of x, row base of y, tile rows left, the group's 4 row pointers of x and
+  // 2 of y, groups left; the ξ loop's U, V and M pointers and counter; the tile row's base in x; the
+  // channel loop's U and V pointers and counter.
   const xi = 14, yr = 15, rows = 16, p = [17, 18, 19, 20], q = [21, 22], groups = 23, up = 24, vp = 25, mp = 26, xiLeft = 27, xr = 28;
   const pu = 29, pv = 30, ci = 31;
   const nI32 = 32 - 14;
