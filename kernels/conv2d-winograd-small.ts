@@ -48,13 +48,15 @@ type WinoRowsFn = (
   nImages: number, TH: number, nGroups: number, xRow: number, xImg: number, yRow: number, relu: number,
 ) => void;
 
-type SmallExports = Record<`wino_${'bias' | 'add'}_${1 | 2 | 4}`, WinoRowsFn>;
+type SmallExports = Record<`wino_${'bias' | 'add'}_${1 | 2 | 4}`, WinoRowsFn> & {
+  wino_filter_grad(sums: number, x: number, dy: number, v: number, e: number, nImages: number, TH: number, TW: number, xRow: number, xImg: number, dyRow: number): void;
+};
 
 interface PadRows {
   pad_rows(dst: number, src: number, nImages: number, nRows: number, rowBytes: number, srcRow: number, dstRow: number, srcImage: number, dstImage: number): void;
 }
 
-const smallExports = (heap: WasmHeap, spec: WinogradSmallSpec): SmallExports =>
+export const smallExports = (heap: WasmHeap, spec: WinogradSmallSpec): SmallExports =>
   heap.instance(`winograd-small-${spec.IC}x${spec.OC}${spec.fma ? '-fma' : ''}`, () => winogradSmallModuleBytes(spec)) as unknown as SmallExports;
 const padRows = (heap: WasmHeap): PadRows => heap.instance('conv2d-direct', conv2dDirectModuleBytes) as unknown as PadRows;
 
@@ -126,21 +128,12 @@ function runPass(out: Float32Array, inp: Float32Array, w: Float32Array, bias: Fl
   if (views === null) return false;
   const { f32 } = views;
   const k = smallExports(heap, { IC, OC, fma });
-  const pr = padRows(heap);
   filterTransform(f32.subarray(U_AT, U_AT + 16 * IC * OC), w, rotated ? OC : IC, rotated ? IC : OC, rotated);
   if (bias === null) f32.fill(0, B_AT, B_AT + OC);
   else f32.set(bias.subarray(0, OC), B_AT);
   f32.fill(0, F_AT, F_AT + 4);
-  // The input into its zero border (rows and columns past PH, PW are never read).
-  f32.fill(0, X_AT, Y_AT);
-  const nRows = Math.min(IH, PH - padTop), nCols = Math.min(IW, PW - padLeft);
-  f32.set(inp.subarray(0, N * IH * IW * IC), STAGE_AT);
-  pr.pad_rows(4 * (X_AT + (padTop * PW + padLeft) * IC), 4 * STAGE_AT, N, nRows, 4 * nCols * IC, 4 * IW * IC, 4 * PW * IC, 4 * IH * IW * IC, 4 * PH * PW * IC);
-  if (rotated) {
-    // dx into the computed output's place, so the module adds onto it.
-    f32.set(out.subarray(0, N * OH * OW * OC), STAGE_AT);
-    pr.pad_rows(4 * Y_AT, 4 * STAGE_AT, N, OH, 4 * OW * OC, 4 * OW * OC, 4 * YW * OC, 4 * OH * OW * OC, 4 * YH * YW * OC);
-  }
+  placeRows(heap, f32, X_AT, STAGE_AT, inp, N, IH, IW, IC, PH, PW, padTop, padLeft);
+  if (rotated) placeRows(heap, f32, Y_AT, STAGE_AT, out, N, OH, OW, OC, YH, YW, 0, 0); // dx where the module adds onto it
   // Groups of 4 tiles along each tile row, then one of 2 and one of 1 for what is left.
   const n4 = Math.floor(TW / 4), rest = TW % 4;
   const runs: [1 | 2 | 4, number, number][] = [[4, 0, n4], [2, 4 * n4, rest >= 2 ? 1 : 0], [1, 4 * n4 + (rest >= 2 ? 2 : 0), rest % 2]];
@@ -154,8 +147,29 @@ function runPass(out: Float32Array, inp: Float32Array, w: Float32Array, bias: Fl
   if (YH === OH && YW === OW) {
     out.set(f32.subarray(Y_AT, Y_AT + N * OH * OW * OC));
   } else {
-    pr.pad_rows(4 * STAGE_AT, 4 * Y_AT, N, OH, 4 * OW * OC, 4 * YW * OC, 4 * OW * OC, 4 * YH * YW * OC, 4 * OH * OW * OC);
+    padRows(heap).pad_rows(4 * STAGE_AT, 4 * Y_AT, N, OH, 4 * OW * OC, 4 * YW * OC, 4 * OW * OC, 4 * YH * YW * OC, 4 * OH * OW * OC);
     out.set(f32.subarray(STAGE_AT, STAGE_AT + N * OH * OW * OC));
   }
   return true;
+}
+
+/**
+ * heap[at ..] [N, Hh, Wh, C] ← src [N, rows, cols, C], pixel (r, c) at (top + r, left + c), zeros
+ * around it (what falls past Hh × Wh is left out). The same layout is one set; else src goes whole
+ * to heap[stage ..], the place is zeroed and the direct module's pad_rows moves it row by row (one
+ * memory.copy a row), as conv2d-direct-simd.ts stages its operands. The heap must hold both.
+ */
+export function placeRows(
+  heap: WasmHeap, f32: Float32Array, at: number, stage: number, src: Float32Array, N: number, rows: number, cols: number, C: number,
+  Hh: number, Wh: number, top: number, left: number,
+): void {
+  const n = N * rows * cols * C;
+  if (rows === Hh && cols === Wh && top === 0 && left === 0) {
+    f32.set(src.subarray(0, n), at);
+    return;
+  }
+  f32.fill(0, at, at + N * Hh * Wh * C);
+  f32.set(src.subarray(0, n), stage);
+  const nRows = Math.min(rows, Hh - top), nCols = Math.min(cols, Wh - left);
+  padRows(heap).pad_rows(4 * (at + (top * Wh + left) * C), 4 * stage, N, nRows, 4 * nCols * C, 4 * cols * C, 4 * Wh * C, 4 * rows * cols * C, 4 * Hh * Wh * C);
 }

@@ -36,6 +36,39 @@ const CO_BLOCK = 8; // output channels per register tile of the products (two ve
 const get = local.get;
 const set = (to: number, value: Instr): Instr => [...value, ...local.set(to)];
 
+const add = f32x4.add(), sub = f32x4.sub();
+// Bᵀ's rows as (a, b, op): row i of Bᵀ d is d[a] op d[b].
+const BT: [number, number, 'add' | 'sub'][] = [[0, 2, 'sub'], [1, 2, 'add'], [2, 1, 'sub'], [1, 3, 'sub']];
+const op = (o: 'add' | 'sub'): Instr => (o === 'add' ? add : sub);
+
+/**
+ * (Bᵀ d B)[ξ] of one tile's 4 channels: pixel (r, col) loaded from rows[r] + colAt(col), V[ξ] stored
+ * at dst + dstAt(ξ) (byte offsets, constants of the instructions). Uses the v128 locals d(0 .. 15)
+ * and t(0 .. 3).
+ */
+function inputTransform(
+  rows: readonly number[], colAt: (col: number) => number, dst: number, dstAt: (xi: number) => number,
+  d: (n: number) => number, t: (n: number) => number,
+): Instr[] {
+  const code: Instr[] = [];
+  for (let r = 0; r < 4; r++) {
+    for (let col = 0; col < 4; col++) code.push(set(d(4 * r + col), [...get(rows[r]), ...v128.load(colAt(col))]));
+  }
+  for (let i = 0; i < 4; i++) {
+    const [a, b, o] = BT[i];
+    for (let j = 0; j < 4; j++) code.push(set(t(j), [...get(d(4 * a + j)), ...get(d(4 * b + j)), ...op(o)]));
+    for (let j = 0; j < 4; j++) {
+      const [a2, b2, o2] = BT[j];
+      code.push([...get(dst), ...get(t(a2)), ...get(t(b2)), ...op(o2), ...v128.store(dstAt(4 * i + j))]);
+    }
+  }
+  return code;
+}
+
+/** acc ← acc + s·w (v128 locals): fused when `fma` (relaxed SIMD), else a mul then an add. */
+const madd = (fma: boolean, acc: number, s: number, w: number): Instr =>
+  set(acc, fma ? [...get(s), ...get(w), ...get(acc), ...f32x4.relaxed_madd()] : [...get(acc), ...get(s), ...get(w), ...f32x4.mul(), ...add]);
+
 /** What one module computes: its channel counts and whether the products fuse. */
 export interface WinogradSmallSpec { readonly IC: number; readonly OC: number; readonly fma: boolean }
 
@@ -59,30 +92,12 @@ function winoRows(spec: WinogradSmallSpec, G: number, onto: boolean): FunctionDe
   const w0 = 64, w1 = 65, s = 66, fl = 67, reluMask = 68, yv = 69;
   const nV128 = 70 - 32;
 
-  const add = f32x4.add(), sub = f32x4.sub();
-  // Bᵀ's rows as (a, b, op): row i of Bᵀ d is d[a] op d[b].
-  const bt: [number, number, 'add' | 'sub'][] = [[0, 2, 'sub'], [1, 2, 'add'], [2, 1, 'sub'], [1, 3, 'sub']];
-  const op = (o: 'add' | 'sub'): Instr => (o === 'add' ? add : sub);
-
   // 1. V = Bᵀ d B for the group's G tiles, a vector of 4 channels at a time:
   //    v[(ξ·G + k)·IC + 4·c] ← (Bᵀ d B)[ξ] of tile k's channels 4c .. 4c + 3.
   const input: Instr[] = [];
   for (let k = 0; k < G; k++) {
     for (let c = 0; c < icVec; c++) {
-      for (let r = 0; r < 4; r++) {
-        for (let col = 0; col < 4; col++) {
-          input.push(set(d(4 * r + col), [...get(p[r]), ...v128.load(((2 * k + col) * IC + 4 * c) * 4)]));
-        }
-      }
-      for (let i = 0; i < 4; i++) {
-        const [a, b, o] = bt[i];
-        for (let j = 0; j < 4; j++) input.push(set(t(j), [...get(d(4 * a + j)), ...get(d(4 * b + j)), ...op(o)]));
-        for (let j = 0; j < 4; j++) {
-          const [a2, b2, o2] = bt[j];
-          const xiIndex = 4 * i + j;
-          input.push([...get(v), ...get(t(a2)), ...get(t(b2)), ...op(o2), ...v128.store(((xiIndex * G + k) * IC + 4 * c) * 4)]);
-        }
-      }
+      input.push(...inputTransform(p, (col) => ((2 * k + col) * IC + 4 * c) * 4, v, (xiIndex) => ((xiIndex * G + k) * IC + 4 * c) * 4, d, t));
     }
   }
 
@@ -95,10 +110,7 @@ function winoRows(spec: WinogradSmallSpec, G: number, onto: boolean): FunctionDe
     const madds: Instr[] = [set(w0, [...get(pu), ...v128.load()]), set(w1, [...get(pu), ...v128.load(V128)])];
     for (let k = 0; k < G; k++) {
       madds.push(set(s, [...get(pv), ...v128.load32_splat(k * IC * 4)]));
-      for (let h = 0; h < 2; h++) {
-        const a = acc(2 * k + h), wv = h === 0 ? w0 : w1;
-        madds.push(set(a, fma ? [...get(s), ...get(wv), ...get(a), ...f32x4.relaxed_madd()] : [...get(a), ...get(s), ...get(wv), ...f32x4.mul(), ...add]));
-      }
+      for (let h = 0; h < 2; h++) madds.push(madd(fma, acc(2 * k + h), s, h === 0 ? w0 : w1));
     }
     product.push(
       ...Array.from({ length: 2 * G }, (_, n) => set(acc(n), v128.zero())),
@@ -184,16 +196,119 @@ function winoRows(spec: WinogradSmallSpec, G: number, onto: boolean): FunctionDe
   };
 }
 
+/**
+ * wino_filter_grad (see the header): per tile row, V and E of its tiles into scratch (tile-major, so
+ * every offset within a tile is a constant), then S[ξ] += V[ξ]ᵀ · E[ξ] over the row's tiles, in
+ * register blocks of 4 input × 8 output channels loaded from S and stored back once per row.
+ */
+function winoFilterGrad(spec: WinogradSmallSpec): FunctionDef {
+  const { IC, OC, fma } = spec;
+  const icVec = IC / 4, ocVec = OC / 4;
+  // Parameters.
+  const sums = 0, x = 1, dy = 2, v = 3, e = 4, nImages = 5, TH = 6, TW = 7, xRow = 8, xImg = 9, dyRow = 10;
+  // i32 locals: image base of x, tile-row bases of x and dy, tile rows left, the tile's 4 row pointers
+  // of x and 2 of dy, its V and E pointers, tiles left; the ξ loop's S, V and E pointers and counter;
+  // the tile loop's V and E pointers.
+  const xi = 11, xr = 12, dr = 13, rows = 14, p = [15, 16, 17, 18], q = [19, 20], vt = 21, et = 22, tiles = 23;
+  const sp = 24, vp = 25, ep = 26, xiLeft = 27, pv = 28, pe = 29;
+  const nI32 = 30 - 11;
+  // v128 locals: the tile's 16 pixels, a row pass (or e0 + e1, e0 − e1), the 4 × 2 sums, E's two vectors, a splat.
+  const d = (n: number): number => 30 + n; // n < 16
+  const t = (n: number): number => 46 + n; // n < 4
+  const acc = (n: number): number => 50 + n; // n < 8
+  const e0 = 58, e1 = 59, sv = 60;
+  const nV128 = 61 - 30;
+
+  // 1. One tile's V [16, IC] and E = Ã e Ãᵀ [16, OC] (e: its 2×2 pixels of dy).
+  const transforms: Instr[] = [];
+  for (let c = 0; c < icVec; c++) {
+    transforms.push(...inputTransform(p, (col) => (col * IC + 4 * c) * 4, vt, (xiIndex) => (xiIndex * IC + 4 * c) * 4, d, t));
+  }
+  for (let c = 0; c < ocVec; c++) {
+    const px = (r: number, col: number): number => d(2 * r + col); // e[r][col]
+    for (let r = 0; r < 2; r++) for (let col = 0; col < 2; col++) transforms.push(set(px(r, col), [...get(q[r]), ...v128.load((col * OC + 4 * c) * 4)]));
+    // Rows of r = Ã e: e0, e0 + e1, e0 − e1, e1 (t holds the middle two, per column).
+    for (let col = 0; col < 2; col++) {
+      transforms.push(set(t(col), [...get(px(0, col)), ...get(px(1, col)), ...add]), set(t(2 + col), [...get(px(0, col)), ...get(px(1, col)), ...sub]));
+    }
+    const rowsOfR: [number, number][] = [[px(0, 0), px(0, 1)], [t(0), t(1)], [t(2), t(3)], [px(1, 0), px(1, 1)]];
+    rowsOfR.forEach(([a, b], i) => {
+      // Row i of r Ãᵀ: a, a + b, a − b, b.
+      const values: Instr[] = [get(a), [...get(a), ...get(b), ...add], [...get(a), ...get(b), ...sub], get(b)];
+      values.forEach((value, j) => transforms.push([...get(et), ...value, ...v128.store(((4 * i + j) * OC + 4 * c) * 4)]));
+    });
+  }
+
+  // 2. S[ξ] += V[ξ]ᵀ · E[ξ] over the row's TW tiles, ξ = 0 .. 15 (a loop: sp, vp, ep step one plane).
+  const products: Instr[] = [];
+  for (let cb = 0; cb < icVec; cb++) {
+    for (let ob = 0; ob < OC / CO_BLOCK; ob++) {
+      const sAt = (c: number, h: number): number => ((4 * cb + c) * OC + ob * CO_BLOCK + 4 * h) * 4;
+      const step: Instr[] = [set(e0, [...get(pe), ...v128.load(ob * CO_BLOCK * 4)]), set(e1, [...get(pe), ...v128.load(ob * CO_BLOCK * 4 + V128)])];
+      for (let c = 0; c < 4; c++) {
+        step.push(set(sv, [...get(pv), ...v128.load32_splat((4 * cb + c) * 4)]), madd(fma, acc(2 * c), sv, e0), madd(fma, acc(2 * c + 1), sv, e1));
+      }
+      for (let c = 0; c < 4; c++) for (let h = 0; h < 2; h++) products.push(set(acc(2 * c + h), [...get(sp), ...v128.load(sAt(c, h))]));
+      products.push(
+        set(pv, get(vp)), set(pe, get(ep)), set(tiles, get(TW)),
+        loop( // the row's tiles
+          ...step,
+          increment(pv, i32.const(16 * IC * 4)), increment(pe, i32.const(16 * OC * 4)),
+          decrementAndLoop(tiles),
+        ),
+      );
+      for (let c = 0; c < 4; c++) for (let h = 0; h < 2; h++) products.push([...get(sp), ...get(acc(2 * c + h)), ...v128.store(sAt(c, h))]);
+    }
+  }
+
+  const body: Instr[] = [
+    set(xi, get(x)), set(dr, get(dy)),
+    loop( // images (dy's rows follow on from one image to the next)
+      set(xr, get(xi)), set(rows, get(TH)),
+      loop( // tile rows: x rows 2·th .. 2·th + 3, dy rows 2·th, 2·th + 1
+        set(p[0], get(xr)),
+        set(p[1], [...get(p[0]), ...get(xRow), ...i32.add()]),
+        set(p[2], [...get(p[1]), ...get(xRow), ...i32.add()]),
+        set(p[3], [...get(p[2]), ...get(xRow), ...i32.add()]),
+        set(q[0], get(dr)), set(q[1], [...get(dr), ...get(dyRow), ...i32.add()]),
+        set(vt, get(v)), set(et, get(e)), set(tiles, get(TW)),
+        loop( // the row's tiles: V and E into scratch
+          ...transforms,
+          ...p.map((pr) => increment(pr, i32.const(2 * IC * 4))),
+          ...q.map((qr) => increment(qr, i32.const(2 * OC * 4))),
+          increment(vt, i32.const(16 * IC * 4)), increment(et, i32.const(16 * OC * 4)),
+          decrementAndLoop(tiles),
+        ),
+        set(sp, get(sums)), set(vp, get(v)), set(ep, get(e)), set(xiLeft, i32.const(16)),
+        loop( // ξ
+          ...products,
+          increment(sp, i32.const(IC * OC * 4)), increment(vp, i32.const(IC * 4)), increment(ep, i32.const(OC * 4)),
+          decrementAndLoop(xiLeft),
+        ),
+        increment(xr, [...get(xRow), ...get(xRow), ...i32.add()]),
+        increment(dr, [...get(dyRow), ...get(dyRow), ...i32.add()]),
+        decrementAndLoop(rows),
+      ),
+      increment(xi, get(xImg)),
+      decrementAndLoop(nImages),
+    ),
+  ];
+  return {
+    name: 'wino_filter_grad', params: new Array<ValType>(11).fill(valType.i32), results: [],
+    locals: [...new Array<ValType>(nI32).fill(valType.i32), ...new Array<ValType>(nV128).fill(valType.v128)], body,
+  };
+}
+
 /** The group sizes the module exports: groups of 4 tiles along a row, then 2 and 1 for the rest. */
 export const WINOGRAD_SMALL_GROUPS = [4, 2, 1] as const;
 
-/** Bytes of the module for one (IC, OC): wino_bias_G and wino_add_G for every G (see the header). IC % 4 = 0, OC % 8 = 0. */
+/** Bytes of the module for one (IC, OC): wino_bias_G and wino_add_G for every G, and wino_filter_grad (see the header). IC % 4 = 0, OC % 8 = 0. */
 export function winogradSmallModuleBytes(spec: WinogradSmallSpec): Uint8Array<ArrayBuffer> {
   if (spec.IC % 4 !== 0 || spec.OC % CO_BLOCK !== 0) {
     throw new Error(`winogradSmallModuleBytes: IC must be a multiple of 4 and OC of ${CO_BLOCK}, got IC ${spec.IC}, OC ${spec.OC}`);
   }
   return assembleModule({
     memory: { ...HEAP_IMPORT, minPages: 1 },
-    functions: WINOGRAD_SMALL_GROUPS.flatMap((G) => [winoRows(spec, G, false), winoRows(spec, G, true)]),
+    functions: [...WINOGRAD_SMALL_GROUPS.flatMap((G) => [winoRows(spec, G, false), winoRows(spec, G, true)]), winoFilterGrad(spec)],
   });
 }
