@@ -4,10 +4,12 @@
 // switch on). No vitest here: the child runs it in a plain Node process.
 
 import { conv2dShape, type Conv2dShape, type Padding } from '../../kernels/conv-shape.js';
-import { conv2dForwardDirect, conv2dBackwardInputDirect } from '../../kernels/conv2d.js';
+import { conv2dForwardDirect, conv2dBackwardInputDirect, conv2dBackwardFilterDirect, conv2dBackwardBias } from '../../kernels/conv2d.js';
 import { conv2dForwardWinogradSmall, conv2dBackwardInputWinogradSmall } from '../../kernels/conv2d-winograd-small.js';
+import { conv2dBackwardFilterBiasWinogradSmall } from '../../kernels/conv2d-winograd-small-dw.js';
 import { engineHeap, type WasmHeap } from '../../kernels/wasm/heap.js';
-import { compareArrays, nanArray, randInt, randomArray, sumTolerance, type Rng, type Tolerance } from './helpers.js';
+import { compareArrays, nanArray, randInt, randomArray, sumTolerance, winogradFilterGradTerms, type Rng, type Tolerance } from './helpers.js';
+import { firstDifference } from './same-bits.js';
 
 export const smallShape = (N: number, H: number, W: number, CI: number, CO: number, padding: Padding): Conv2dShape =>
   conv2dShape(N, H, W, CI, 3, 3, CO, [1, 1], [1, 1], padding);
@@ -89,4 +91,26 @@ export function compareSmallWithTwin(rng: Rng, s: Conv2dShape, fma: boolean, hea
   if (!forward.ok) failures.push(`forward ${smallLabel(s)}${relu ? ' relu' : ''}${bias === null ? '' : ' bias'}\n${forward.message}`);
   if (!input.ok) failures.push(`dx ${smallLabel(s)}\n${input.message}`);
   return { checked: want.length + dxWant.length, failures };
+}
+
+/**
+ * The filter gradient and the bias's sums of shape s against the naive twins, both prefilled with
+ * random values they must add onto: dw within the Winograd filter gradient's bound
+ * (winogradFilterGradTerms, derived in helpers.ts, plus the prefill's one term), db bit for bit.
+ */
+export function compareSmallFilterGradWithTwin(rng: Rng, s: Conv2dShape, fma: boolean, heap: WasmHeap = engineHeap()): TwinReport {
+  const x = randomArray(rng, s.N * s.H * s.W * s.CI);
+  const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
+  const dwWant = randomArray(rng, 9 * s.CI * s.CO);
+  const dbWant = randomArray(rng, s.CO);
+  const dwGot = dwWant.slice(), dbGot = dbWant.slice();
+  conv2dBackwardFilterDirect(dwWant, dy, x, s);
+  conv2dBackwardBias(dbWant, dy, s);
+  conv2dBackwardFilterBiasWinogradSmall(dwGot, dbGot, dy, x, s, heap, fma);
+  const dw = compareArrays(dwGot, dwWant, sumTolerance(winogradFilterGradTerms(s) + 1));
+  const failures: string[] = [];
+  if (!dw.ok) failures.push(`dw ${smallLabel(s)}\n${dw.message}`);
+  const at = firstDifference(dbGot, dbWant);
+  if (at !== -1) failures.push(`db ${smallLabel(s)}: [${at}] got ${dbGot[at]}, want ${dbWant[at]}`);
+  return { checked: dwWant.length + dbWant.length, failures };
 }
