@@ -10,7 +10,7 @@
 // The identity (derived in conv2d-winograd-transforms.ts, as conv2d-winograd-dw.ts uses it):
 //   dW = G̃ᵀ [ Σ_tiles (Ã e Ãᵀ) ⊙ (Bᵀ d B) ] G̃,   S[ξ] [CI, CO] = Σ_tiles V[ξ]ᵀ · E[ξ]
 // with d a tile's 4×4 input pixels and e its 2×2 pixels of dy: 16 multiply-adds per tile and channel
-// pair instead of the direct kernel's 36. The module (wasm/winograd-small-module.ts's
+// pair instead of the direct kernel's 36. The module (wasm/winograd-small-dw-module.ts's
 // wino_filter_grad) transforms one tile row's V and E into L1 and adds its products onto S, which
 // stays in the heap; filterGradTransform then gives the 9 taps.
 //
@@ -34,8 +34,17 @@ import { filterGradTransform } from './conv2d-winograd-transforms.js';
 import { allFinite } from './all-finite.js';
 import { relaxedSimdAvailable } from './gemm-simd.js';
 import { channelSumsInHeap } from './elementwise-simd.js';
-import { placeRows, smallExports, winogradSmallApplies } from './conv2d-winograd-small.js';
+import { placeRows, winogradSmallApplies } from './conv2d-winograd-small.js';
+import { winogradSmallDwModuleBytes } from './wasm/winograd-small-dw-module.js';
+import type { WinogradSmallSpec } from './wasm/winograd-small-module.js';
 import { engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
+
+interface SmallDwExports {
+  wino_filter_grad(sums: number, x: number, dy: number, v: number, e: number, nImages: number, TH: number, TW: number, xRow: number, xImg: number, dyRow: number): void;
+}
+
+const smallDwExports = (heap: WasmHeap, spec: WinogradSmallSpec): SmallDwExports =>
+  heap.instance(`winograd-small-dw-${spec.IC}x${spec.OC}${spec.fma ? '-fma' : ''}`, () => winogradSmallDwModuleBytes(spec)) as unknown as SmallDwExports;
 
 /**
  * dw += the filter gradient, and db += dy's channel sums when db is given (see the header).
@@ -77,7 +86,7 @@ export function conv2dBackwardFilterBiasWinogradSmall(
   }
   placeRows(heap, f32, DY_AT, STAGE_AT, dy, N, OH, OW, CO, YH, YW, 0, 0);
   f32.fill(0, S_AT, S_AT + 16 * CI * CO);
-  smallExports(heap, { IC: CI, OC: CO, fma }).wino_filter_grad(4 * S_AT, 4 * X_AT, 4 * DY_AT, 4 * V_AT, 4 * E_AT, N, TH, TW,
+  smallDwExports(heap, { IC: CI, OC: CO, fma }).wino_filter_grad(4 * S_AT, 4 * X_AT, 4 * DY_AT, 4 * V_AT, 4 * E_AT, N, TH, TW,
     4 * PW * CI, 4 * PH * PW * CI, 4 * YW * CO);
   const g = new Float32Array(9 * CI * CO); // (3, 3, CI, CO)
   filterGradTransform(g, f32.subarray(S_AT, S_AT + 16 * CI * CO), CI, CO);

@@ -45,18 +45,16 @@ import { engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
 
 type WinoRowsFn = (
   y: number, x: number, u: number, bias: number, v: number, m: number, flags: number,
-  nImages: number, TH: number, nGroups: number, xRow: number, xImg: number, yRow: number, relu: number,
+  nImages: number, TH: number, nGroups: number, xRow: number, xImg: number, yRow: number,
 ) => void;
 
-type SmallExports = Record<`wino_${'bias' | 'add'}_${1 | 2 | 4}`, WinoRowsFn> & {
-  wino_filter_grad(sums: number, x: number, dy: number, v: number, e: number, nImages: number, TH: number, TW: number, xRow: number, xImg: number, dyRow: number): void;
-};
+type SmallExports = Record<`wino_${'bias' | 'relu' | 'add'}_${1 | 2 | 4}`, WinoRowsFn>;
 
 interface PadRows {
   pad_rows(dst: number, src: number, nImages: number, nRows: number, rowBytes: number, srcRow: number, dstRow: number, srcImage: number, dstImage: number): void;
 }
 
-export const smallExports = (heap: WasmHeap, spec: WinogradSmallSpec): SmallExports =>
+const smallExports = (heap: WasmHeap, spec: WinogradSmallSpec): SmallExports =>
   heap.instance(`winograd-small-${spec.IC}x${spec.OC}${spec.fma ? '-fma' : ''}`, () => winogradSmallModuleBytes(spec)) as unknown as SmallExports;
 const padRows = (heap: WasmHeap): PadRows => heap.instance('conv2d-direct', conv2dDirectModuleBytes) as unknown as PadRows;
 
@@ -139,8 +137,8 @@ function runPass(out: Float32Array, inp: Float32Array, w: Float32Array, bias: Fl
   const runs: [1 | 2 | 4, number, number][] = [[4, 0, n4], [2, 4 * n4, rest >= 2 ? 1 : 0], [1, 4 * n4 + (rest >= 2 ? 2 : 0), rest % 2]];
   for (const [G, k0, nGroups] of runs) {
     if (nGroups === 0) continue;
-    k[`wino_${rotated ? 'add' : 'bias'}_${G}`](4 * (Y_AT + 2 * k0 * OC), 4 * (X_AT + 2 * k0 * IC), 4 * U_AT, 4 * B_AT, 4 * V_AT, 4 * M_AT, 4 * F_AT,
-      N, TH, nGroups, 4 * PW * IC, 4 * PH * PW * IC, 4 * YW * OC, relu ? -1 : 0);
+    k[`wino_${rotated ? 'add' : relu ? 'relu' : 'bias'}_${G}`](4 * (Y_AT + 2 * k0 * OC), 4 * (X_AT + 2 * k0 * IC), 4 * U_AT, 4 * B_AT, 4 * V_AT, 4 * M_AT, 4 * F_AT,
+      N, TH, nGroups, 4 * PW * IC, 4 * PH * PW * IC, 4 * YW * OC);
   }
   if (f32[F_AT] + f32[F_AT + 1] + f32[F_AT + 2] + f32[F_AT + 3] !== 0) return false; // a non-finite value: NaN flags
   // The real OH × OW pixels out.
