@@ -64,13 +64,16 @@ import { trainedTfTeachable, SHAPE } from './teachable-model.js';
  * Issue #15's fewer heap copies (the conv table's shared filter and bias gradient entry with its
  * direct SIMD kernel, channel_sums and batch norm's dx passes in pairs and into a fresh dx, which ride
  * along with the table and the modules): 134.5 kB / 47.8 kB (166.5 / 57.7); that entry required of
- * both tables (the op's fallback branch gone): 134.3 kB / 47.7 kB (166.3 / 57.7).
+ * both tables (the op's fallback branch gone): 134.3 kB / 47.7 kB (166.3 / 57.7). Issue #15's fused
+ * small-channel Winograd (kernels/conv2d-winograd-small.ts and its module, which the conv table's
+ * forward and input gradient reach; the filter gradient's module stays out): 140.4 kB / 50.0 kB
+ * (172.4 / 59.9).
  */
-const MAX_MINIFIED = 134_700;
-const MAX_GZIPPED = 47_900;
+const MAX_MINIFIED = 140_800;
+const MAX_GZIPPED = 50_200;
 /** With modernCnnLayers. */
-const MAX_MODERN_MINIFIED = 166_700;
-const MAX_MODERN_GZIPPED = 57_900;
+const MAX_MODERN_MINIFIED = 172_800;
+const MAX_MODERN_GZIPPED = 60_100;
 
 /** Source folders and files of training that must not reach the bundle. */
 const TRAINING_CODE = [
