@@ -8,17 +8,10 @@ import { conv2dBackwardFilterDirect, conv2dBackwardBias } from '../../kernels/co
 import { conv2dBackwardFilterBiasWinogradSmall } from '../../kernels/conv2d-winograd-small-dw.js';
 import { conv2dBackwardFilterBiasDirectSimd } from '../../kernels/conv2d-direct-simd.js';
 import { createHeap } from '../../kernels/wasm/heap.js';
-import { compareArrays, mulberry32, randomArray, sumTolerance, winogradFilterGradTerms, type Rng } from './helpers.js';
+import { compareArrays, mulberry32, randomArray, sumTolerance, winogradFilterGradTerms } from './helpers.js';
 import { firstDifference } from './same-bits.js';
+import { withNonFinite } from './non-finite.js';
 import { awkwardSmallShapes, compareSmallFilterGradWithTwin, seededSmallShapes, smallLabel, smallShape } from './conv2d-winograd-small-cases.js';
-
-/** Copies `a` with `count` random elements set to NaN, +Inf or −Inf in turn. */
-function withNonFinite(rng: Rng, a: Float32Array, count: number): Float32Array {
-  const b = a.slice();
-  const bad = [NaN, Infinity, -Infinity];
-  for (let i = 0; i < count; i++) b[Math.floor(rng() * b.length)] = bad[i % 3];
-  return b;
-}
 
 describe('fused small-channel Winograd filter gradient against the direct twin', () => {
   it('awkward shapes: 1×1 and 1×2 images, one output pixel, tile rows of 4k + 0..3 tiles, 8 to 32 channels', () => {

@@ -12,8 +12,8 @@ import { conv2dForwardDirect, conv2dBackwardInputDirect } from '../../kernels/co
 import { conv2dForwardWinogradSmall, conv2dBackwardInputWinogradSmall, winogradSmallApplies } from '../../kernels/conv2d-winograd-small.js';
 import { reluInPlace } from '../../kernels/relu.js';
 import { createHeap, PAGE_BYTES } from '../../kernels/wasm/heap.js';
-import { compareArrays, expectClose, mulberry32, nanArray, randomArray, type Rng } from './helpers.js';
-import { expectSameNonFinite } from './non-finite.js';
+import { compareArrays, expectClose, mulberry32, nanArray, randomArray } from './helpers.js';
+import { expectSameNonFinite, withNonFinite } from './non-finite.js';
 import { firstDifference } from './same-bits.js';
 import {
   awkwardSmallShapes, compareSmallWithTwin, seededSmallShapes, smallLabel, smallShape, smallWinogradTolerance,
@@ -21,14 +21,6 @@ import {
 import type { SmallChildReport } from './conv2d-winograd-small-child.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-/** Copies `a` with `count` random elements set to NaN, +Inf or −Inf in turn. */
-function withNonFinite(rng: Rng, a: Float32Array, count: number): Float32Array {
-  const b = a.slice();
-  const bad = [NaN, Infinity, -Infinity];
-  for (let i = 0; i < count; i++) b[Math.floor(rng() * b.length)] = bad[i % 3];
-  return b;
-}
 
 describe('fused small-channel Winograd against the direct twin', () => {
   it('awkward shapes: 1×1 and 1×2 images, one output pixel, tile rows of 4k + 0..3 tiles, 8 to 32 channels', () => {
