@@ -14,8 +14,8 @@
 // kernel's 36 (2.25× fewer), and the direct SIMD kernel (conv2d-direct-simd.ts) already runs near
 // 128-bit wasm's multiply-add ceiling, so only less arithmetic can make these layers faster. The
 // chunked Winograd of conv2d-winograd.ts runs its 16 products as GEMM calls over thousands of tiles
-// with K = IC = 8 or 16: too little depth per call, and V and M pass through L2 (2× slower than the
-// direct kernel here). Here one module call (wasm/winograd-small-module.ts) walks all tile rows of the
+// with K = IC = 8 or 16: too little depth per call, and V and M pass through L2 (0.7–0.8× the direct
+// kernel's speed on the resnet's 8 → 8 layer, src/conv2d-winograd-choice.ts). Here one module call (wasm/winograd-small-module.ts) walks all tile rows of the
 // batch, and for each group of 4 tiles transforms the inputs, multiplies by U (16·IC·OC floats: 4 KB at
 // 8 → 8, 16 KB at 16 → 16, so it stays in L1) and output-transforms into y, V and M never leaving L1.
 // The group's tile count along a row is 4, with groups of 2 and 1 for the rest of a row, so no
@@ -28,9 +28,10 @@
 //
 // NaN and ±Inf: the transforms turn an infinity into Inf − Inf = NaN where the direct loops give
 // ±Inf, and a non-finite filter tap would reach border outputs whose padded taps the loops skip. So
-// a non-finite filter goes to the naive loops at once, and the module sums y·0 over every output (0
-// while all are finite): if the call made any non-finite value, its result is dropped and the naive
-// loops compute the whole call (y or dx untouched until then). A non-finite x or dy always shows in
+// a non-finite filter goes to the naive loops at once, and the module sums (Σ of a tile's 4 outputs)·0
+// over every tile and channel vector (0 while all are finite): if the call made any non-finite value
+// (or a sum overflowed), its result is dropped and the naive loops compute the whole call (y or dx
+// untouched until then). A non-finite x or dy always shows in
 // the outputs whose window holds it (Inf·u and NaN·u are never finite), so nothing non-finite is lost.
 
 import type { Conv2dShape } from './conv-shape.js';
