@@ -10,7 +10,8 @@ import type { KernelTables } from './kernel-table.js';
 import type { Conv2dKernels } from './kernel-tables/conv2d.js';
 import type { OneVersionBackwardKernels } from './kernel-tables/single-version.js';
 import { fastInferenceKernels as forward } from './kernel-tables/fast-inference.js';
-import { conv2dBackwardInputWithWinograd, conv2dBackwardFilterWithWinograd } from './conv2d-winograd-choice.js';
+import { conv2dBackwardInputWithWinograd, conv2dBackwardFilterWithWinograd, winogradSmallPays } from './conv2d-winograd-choice.js';
+import { conv2dBackwardFilterBiasWinogradSmall } from '../kernels/conv2d-winograd-small-dw.js';
 import { conv2dDirectSimdApplies, conv2dBackwardFilterBiasDirectSimd } from '../kernels/conv2d-direct-simd.js';
 import { conv2dBackwardBiasFast } from '../kernels/conv2d-fast.js';
 import { reluBackwardBiasFast } from '../kernels/relu-fast.js';
@@ -42,12 +43,17 @@ export const fastConv2dKernels: Conv2dKernels = {
 };
 
 /**
- * Where the direct SIMD kernels take the filter gradient (there Winograd never does), dw and db
- * from one copy of dy in wasm memory (kernels/conv2d-direct-simd.ts); elsewhere the fast bias
- * gradient, then the table's filter-gradient entry (looked up at the call, so a bench that swaps
- * the entries, bench/winograd-step.ts, still runs its own). The same bits either way.
+ * Where the fused small-channel Winograd or the direct SIMD kernels take the filter gradient, dw and
+ * db from one copy of dy in wasm memory (kernels/conv2d-winograd-small-dw.ts,
+ * kernels/conv2d-direct-simd.ts); elsewhere the fast bias gradient, then the table's filter-gradient
+ * entry (looked up at the call, so a bench that swaps the entries, bench/winograd-step.ts, still runs
+ * its own). The same bits either way.
  */
 function conv2dBackwardFilterBias(dw: Float32Array | null, db: Float32Array | null, dy: Float32Array, kept: Float32Array, s: Conv2dShape): void {
+  if (dw !== null && winogradSmallPays(s)) {
+    conv2dBackwardFilterBiasWinogradSmall(dw, db, dy, kept, s);
+    return;
+  }
   if (dw !== null && conv2dDirectSimdApplies(s)) {
     conv2dBackwardFilterBiasDirectSimd(dw, db, dy, kept, s);
     return;

@@ -1,11 +1,13 @@
-// Winograd inside the engine: the fast table's choice (src/conv2d-winograd-choice.ts), the filter gradient that
+// Winograd inside the engine: the fast table's choice (src/conv2d-winograd-choice.ts) among the chunked
+// Winograd, the fused small-channel one and the direct kernels, the filter gradient that
 // starts from x, and conv2d's training path on a shape that picks Winograd, against the reference.
 import { describe, it, expect, afterEach } from 'vitest';
 import { conv2d, sum, mul, setKernels, randomNormal, Rng } from '../../src/index.js';
-import { conv2dUsesWinograd, conv2dKeptWithWinograd, conv2dForwardWithWinograd, conv2dBackwardInputWithWinograd } from '../../src/conv2d-winograd-choice.js';
+import { conv2dUsesWinograd, conv2dKeptWithWinograd, conv2dForwardWithWinograd, conv2dBackwardInputWithWinograd, winogradSmallPays } from '../../src/conv2d-winograd-choice.js';
 import { conv2dShape, type Conv2dShape } from '../../kernels/conv-shape.js';
 import { conv2dForwardDirect, conv2dBackwardInputDirect } from '../../kernels/conv2d.js';
-import { conv2dDirectSimdApplies, conv2dDirectSimdInputApplies, conv2dBackwardInputDirectSimd } from '../../kernels/conv2d-direct-simd.js';
+import { conv2dDirectSimdApplies, conv2dDirectSimdInputApplies, conv2dBackwardInputDirectSimd, conv2dForwardDirectSimd } from '../../kernels/conv2d-direct-simd.js';
+import { conv2dForwardWinogradSmall, conv2dBackwardInputWinogradSmall } from '../../kernels/conv2d-winograd-small.js';
 import { conv2dBackwardInputWinograd } from '../../kernels/conv2d-winograd.js';
 import { winogradInHeapApplies } from '../../kernels/conv2d-winograd-heap.js';
 import { reluInPlace } from '../../kernels/relu.js';
@@ -32,18 +34,20 @@ describe('which convolutions run as Winograd', () => {
     expect(conv2dUsesWinograd(conv2dShape(8, 28, 28, 32, 5, 5, 32, [1, 1], [1, 1], 'same'))).toBe(false);
   });
 
-  it('the input gradient: Winograd over the direct SIMD kernels with ≥ 512 channel pairs on images the 2×2 tiles fit (Keras convnet\'s conv 2), direct elsewhere', () => {
+  it('the input gradient: Winograd over the direct SIMD kernels with ≥ 512 channel pairs on images the 2×2 tiles fit (Keras convnet\'s conv 2), the fused small-channel Winograd from 8 to 32 channels, direct elsewhere', () => {
     const rng = mulberry32(5);
-    const cases: [Conv2dShape, 'winograd' | 'direct'][] = [
+    const cases: [Conv2dShape, 'winograd' | 'small' | 'direct'][] = [
       [conv2dShape(3, 13, 13, 32, 3, 3, 64, [1, 1], [1, 1], 'valid'), 'winograd'], // 196 tile pixels for 169
       [shape3x3(2, 14, 14, 16, 64), 'winograd'],
-      [shape3x3(2, 14, 14, 32, 16), 'winograd'], // 512 pairs
+      [shape3x3(2, 14, 14, 32, 16), 'small'], // 512 pairs, at most 32 channels each side
       [shape3x3(6, 7, 7, 32, 64), 'direct'], // 64 tile pixels for 49
-      [shape3x3(2, 14, 14, 16, 16), 'direct'], // 256 pairs: the zoo resnet's second block
-      [shape3x3(2, 28, 28, 8, 8), 'direct'], // its first
+      [shape3x3(2, 14, 14, 16, 16), 'small'], // the zoo resnet's second block
+      [shape3x3(2, 28, 28, 8, 8), 'small'], // its first
+      [shape3x3(32, 3, 3, 16, 16), 'direct'], // 16 tile pixels for 9: too much of each tile past the image
     ];
     for (const [s, which] of cases) {
       expect(conv2dUsesWinograd(s) && conv2dDirectSimdInputApplies(s)).toBe(true);
+      expect(winogradSmallPays(s)).toBe(which === 'small');
       const w = randomArray(rng, 9 * s.CI * s.CO);
       const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
       const prior = randomArray(rng, s.N * s.H * s.W * s.CI);
@@ -51,10 +55,39 @@ describe('which convolutions run as Winograd', () => {
       conv2dBackwardInputWithWinograd(got, dy, w, s);
       const winograd = prior.slice();
       conv2dBackwardInputWinograd(winograd, dy, w, s, 'engine');
+      const small = prior.slice();
+      conv2dBackwardInputWinogradSmall(small, dy, w, s);
       const direct = prior.slice();
       conv2dBackwardInputDirectSimd(direct, dy, w, s);
-      expect(firstDifference(winograd, direct), 'the two kernels differ in their last bits here').not.toBe(-1);
-      expect(firstDifference(got, which === 'winograd' ? winograd : direct), `${which} CI=${s.CI} CO=${s.CO} ${s.H}x${s.W}`).toBe(-1);
+      expect(firstDifference(winograd, direct), 'the kernels differ in their last bits here').not.toBe(-1);
+      expect(firstDifference(small, direct), 'the kernels differ in their last bits here').not.toBe(-1);
+      const want = { winograd, small, direct }[which];
+      expect(firstDifference(got, want), `${which} CI=${s.CI} CO=${s.CO} ${s.H}x${s.W}`).toBe(-1);
+    }
+  });
+
+  it('the forward: the fused small-channel Winograd where it pays (8 to 32 channels), the direct SIMD kernel where the tiles waste too much', () => {
+    const rng = mulberry32(6);
+    const cases: [Conv2dShape, 'small' | 'direct'][] = [
+      [shape3x3(2, 28, 28, 8, 8), 'small'],
+      [shape3x3(2, 14, 14, 16, 16), 'small'],
+      [shape3x3(2, 7, 7, 8, 32), 'small'], // 64 tile pixels for 49
+      [shape3x3(32, 3, 3, 16, 16), 'direct'],
+    ];
+    for (const [s, which] of cases) {
+      expect(conv2dDirectSimdApplies(s)).toBe(true);
+      expect(winogradSmallPays(s)).toBe(which === 'small');
+      const x = randomArray(rng, s.N * s.H * s.W * s.CI);
+      const w = randomArray(rng, 9 * s.CI * s.CO);
+      const bias = randomArray(rng, s.CO);
+      const got = nanArray(s.N * s.OH * s.OW * s.CO);
+      conv2dForwardWithWinograd(got, x, w, bias, s, conv2dKeptWithWinograd(x, s), true);
+      const small = nanArray(got.length);
+      conv2dForwardWinogradSmall(small, x, w, bias, s, true);
+      const direct = nanArray(got.length);
+      conv2dForwardDirectSimd(direct, x, w, bias, s, true);
+      expect(firstDifference(small, direct), 'the kernels differ in their last bits here').not.toBe(-1);
+      expect(firstDifference(got, which === 'small' ? small : direct), `${which} CI=${s.CI} CO=${s.CO} ${s.H}x${s.W}`).toBe(-1);
     }
   });
 

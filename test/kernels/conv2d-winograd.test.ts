@@ -6,7 +6,7 @@ import { filterTransform } from '../../kernels/conv2d-winograd-transforms.js';
 import { gemmFast } from '../../kernels/gemm-fast.js';
 import { gemmNaive } from '../../kernels/gemm.js';
 import { compareArrays, expectClose, mulberry32, nanArray, randInt, randomArray, sumTolerance, type Rng, type Tolerance } from './helpers.js';
-import { expectSameNonFinite } from './non-finite.js';
+import { expectSameNonFinite, withNonFinite } from './non-finite.js';
 import { firstDifference } from './same-bits.js';
 import { spyHeap } from './heap-spy.js';
 import { createHeap, PAGE_BYTES, type WasmHeap } from '../../kernels/wasm/heap.js';
@@ -198,19 +198,11 @@ describe('Winograd forward and input gradient against the direct twin', () => {
 });
 
 describe('Winograd with NaN and ±Inf: the twin\'s non-finite results, at the twin\'s places', () => {
-  /** Copies `a` with `count` random elements set to NaN, +Inf or −Inf in turn. */
-  function poison(rng: Rng, a: Float32Array, count: number): Float32Array {
-    const out = a.slice();
-    const bad = [NaN, Infinity, -Infinity];
-    for (let i = 0; i < count; i++) out[Math.floor(rng() * out.length)] = bad[i % 3];
-    return out;
-  }
-
   it('in x (forward) and dy (input gradient), edges included', () => {
     const rng = mulberry32(404);
     // Channel counts that take the JS transforms (3, 5, 2) and the SIMD ones (4, 8).
     for (const s of [shape(2, 9, 7, 3, 5, 'same'), shape(1, 10, 9, 4, 2, 'valid'), shape(1, 1, 1, 2, 2, 'same'), shape(2, 7, 9, 8, 8, 'same')]) {
-      const x = poison(rng, randomArray(rng, s.N * s.H * s.W * s.CI), 3);
+      const x = withNonFinite(rng, randomArray(rng, s.N * s.H * s.W * s.CI), 3);
       const w = randomArray(rng, 9 * s.CI * s.CO);
       const want = nanArray(s.N * s.OH * s.OW * s.CO);
       conv2dForwardDirect(want, x, w, null, s);
@@ -218,7 +210,7 @@ describe('Winograd with NaN and ±Inf: the twin\'s non-finite results, at the tw
       conv2dForwardWinograd(got, x, w, null, s, 'engine');
       expectSameNonFinite(got, want, winogradTolerance(s.CI), `forward ${label(s)}`);
 
-      const dy = poison(rng, randomArray(rng, want.length), 3);
+      const dy = withNonFinite(rng, randomArray(rng, want.length), 3);
       const dxWant = new Float32Array(x.length);
       conv2dBackwardInputDirect(dxWant, dy, w, s);
       const dxGot = new Float32Array(x.length);
@@ -230,7 +222,7 @@ describe('Winograd with NaN and ±Inf: the twin\'s non-finite results, at the tw
   it('with a bias and the fused ReLU (which keeps NaN and clamps −Inf to 0), JS and SIMD channel counts', () => {
     const rng = mulberry32(405);
     for (const s of [shape(2, 7, 9, 8, 8, 'same'), shape(1, 6, 5, 3, 5, 'valid')]) {
-      const x = poison(rng, randomArray(rng, s.N * s.H * s.W * s.CI), 4);
+      const x = withNonFinite(rng, randomArray(rng, s.N * s.H * s.W * s.CI), 4);
       const w = randomArray(rng, 9 * s.CI * s.CO);
       const bias = randomArray(rng, s.CO);
       const want = nanArray(s.N * s.OH * s.OW * s.CO);

@@ -2,7 +2,15 @@
 // same places with the same values, and the finite ones must be close.
 
 import { expect } from 'vitest';
-import { expectClose, nanArray, sumTolerance, type ConvKernels, type Tolerance } from './helpers.js';
+import { expectClose, nanArray, sumTolerance, type ConvKernels, type Rng, type Tolerance } from './helpers.js';
+
+/** Copies `a` with `count` random elements set to NaN, +Inf or −Inf in turn. */
+export function withNonFinite(rng: Rng, a: Float32Array, count: number): Float32Array {
+  const out = a.slice();
+  const bad = [NaN, Infinity, -Infinity];
+  for (let i = 0; i < count; i++) out[Math.floor(rng() * out.length)] = bad[i % 3];
+  return out;
+}
 
 /** NaN where `expected` is NaN, the same infinity where it is infinite, close elsewhere. */
 export function expectSameNonFinite(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance, label: string): void {
