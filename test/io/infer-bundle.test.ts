@@ -27,7 +27,7 @@ import { trainedTfTeachable, SHAPE } from './teachable-model.js';
 /**
  * Ceilings just above the size measured (2026-11-29, esbuild 0.28), minified and gzipped:
  * - the default: 96,831 / 33,850 bytes;
- * - with fastKernels from 'tatami/infer/kernels': 133,534 / 47,129;
+ * - with fastKernels from 'tatami/infer/kernels': 139,329 / 49,302;
  * - with modernCnnLayers: 123,378 / 41,999.
  * The issue asks ≤ 25 kB gzipped for the default; see the README's Embed section for where the bytes are.
  * History: 101 kB / 35 kB with the first 12 layer types; 203 kB / 63.2 kB once the loader carried
@@ -39,13 +39,14 @@ import { trainedTfTeachable, SHAPE } from './teachable-model.js';
  * kernel, im2col + GEMM for every convolution (Winograd and the direct SIMD conv opt-in with
  * fastKernels), plain loops for the elementwise and ReLU passes: 97.3 kB / 34.0 kB (134.0 / 47.3 with
  * fastKernels, 123.8 / 42.2 with modernCnnLayers); regularizers read as inert, as constraints are:
- * 96.8 kB / 33.9 kB (133.5 / 47.1, 123.4 / 42.0).
+ * 96.8 kB / 33.9 kB (133.5 / 47.1, 123.4 / 42.0); issue #15's fused small-channel Winograd forward
+ * and input gradient (kernels/conv2d-winograd-small.ts and its module) in fastKernels: 139.3 / 49.3.
  */
 const MAX_MINIFIED = 97_000;
 const MAX_GZIPPED = 34_000;
 /** With fastKernels. */
-const MAX_FAST_MINIFIED = 133_700;
-const MAX_FAST_GZIPPED = 47_300;
+const MAX_FAST_MINIFIED = 139_700;
+const MAX_FAST_GZIPPED = 49_500;
 /** With modernCnnLayers. */
 const MAX_MODERN_MINIFIED = 123_600;
 const MAX_MODERN_GZIPPED = 42_200;
