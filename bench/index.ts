@@ -12,6 +12,7 @@
 //   npm run bench -- models             whole models: training steps and predict at batch 32 and 1,
 //                                       beside PyTorch and tfjs-cpu (bench/models.ts; not in the default run)
 //   npm run bench -- ceiling            the 128-bit WebAssembly SIMD ceiling: a loop of multiply-adds (bench/simd-ceiling.ts)
+//   npm run bench -- infer              predict under tatami/infer's kernel choices beside 'tatami's (bench/infer-kernels.ts)
 //   npm run bench -- models --models classic3,ownloop
 //                                       only those models' rows (the target ratios are still measured)
 //   options: --no-peers (tatami only), --samples N (Benchmark.js minSamples, default 5),
@@ -27,8 +28,9 @@ import { runModels, modelNames, type ModelName } from './models.js';
 import { formatModels, formatTargets, writeModels } from './models-report.js';
 import { machineInfo } from './report.js';
 import { measureCeiling, formatCeiling } from './simd-ceiling.js';
+import { measureInferKernels, formatInferKernels } from './infer-kernels.js';
 
-const usage = `usage: npm run bench -- [conv|pool|gemm|train|models|ceiling ...] [--quick] [--shape NxHxWxCI:CO:KHxKW:valid|same[:stride]]
+const usage = `usage: npm run bench -- [conv|pool|gemm|train|models|ceiling|infer ...] [--quick] [--shape NxHxWxCI:CO:KHxKW:valid|same[:stride]]
                        [--kinds conv2d,depthwise,transposed] [--ops forward,dx,dw] [--models ${modelNames.join(',')}]
                        [--no-peers] [--samples N] [--max-time SECONDS] [--no-write]`;
 
@@ -40,11 +42,12 @@ function parseNames<T extends string>(flag: string, allowed: readonly T[], text:
   return names as T[];
 }
 
-function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOptions; models: boolean; ceiling: boolean; modelRows: readonly ModelName[]; maxTime?: number } {
+function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOptions; models: boolean; ceiling: boolean; infer: boolean; modelRows: readonly ModelName[]; maxTime?: number } {
   const options = defaultRunOptions();
   const families: FamilyName[] = [];
   let models = false;
   let ceiling = false;
+  let infer = false;
   let modelRows: readonly ModelName[] = modelNames;
   const shapes: string[] = [];
   let samples: number | undefined;
@@ -59,6 +62,7 @@ function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOption
     if ((familyNames as readonly string[]).includes(a)) families.push(a as FamilyName);
     else if (a === 'models') models = true;
     else if (a === 'ceiling') ceiling = true;
+    else if (a === 'infer') infer = true;
     else if (a === '--quick') options.quick = true;
     else if (a === '--no-peers') options.peers = false;
     else if (a === '--no-write') options.write = false;
@@ -86,7 +90,7 @@ function parseArgs(argv: string[]): { families: FamilyName[]; options: RunOption
     if (families.length === 0) families.push('conv');
   }
   if (options.convKinds !== undefined && families.length === 0) families.push('conv');
-  return { families: families.length > 0 || models || ceiling ? families : [...familyNames], options, models, ceiling, modelRows, maxTime };
+  return { families: families.length > 0 || models || ceiling || infer ? families : [...familyNames], options, models, ceiling, infer, modelRows, maxTime };
 }
 
 /** The models family: its own runner (whole models and a Python peer do not fit the kernel harness). */
@@ -118,6 +122,12 @@ async function main(): Promise<void> {
     const m = machineInfo();
     parsed.options.print(`\n## ceiling — ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${new Date().toISOString()}`);
     parsed.options.print(formatCeiling(measureCeiling()));
+  }
+  if (parsed.infer) {
+    const m = machineInfo();
+    parsed.options.print(`\n## infer — ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${new Date().toISOString()}`);
+    parsed.options.print(formatInferKernels(await measureInferKernels([32, 1], 30, 5, (line) => process.stderr.write(`${line}\n`))));
+    parsed.options.print('(ms per predict call, median of 30 rotated rounds after 5 warm-up ones; one thread; `npm run bench -- infer`)');
   }
   if (parsed.models) await runModelsFamily(parsed.options, parsed.modelRows, parsed.maxTime);
 }

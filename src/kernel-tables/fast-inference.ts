@@ -15,32 +15,19 @@ import { reluSimd, sumSimd } from '../../kernels/elementwise-simd.js';
 import { binaryBroadcastFast, broadcastToFast } from '../../kernels/elementwise-fast.js';
 import { reduceSumToFast } from '../../kernels/reduce-fast.js';
 import { simdAvailable } from '../../kernels/gemm-simd.js';
-import { inferenceElementwiseKernels } from './elementwise.js';
-import { inferenceReluKernels } from './relu.js';
-import { fastGemmKernels } from './gemm.js';
-import { inferenceBiasGradientKernels } from './bias-gradient.js';
-import { inferenceConv2dKernels } from './conv2d.js';
-import { inferenceDepthwiseConv2dKernels } from './depthwise-conv2d.js';
-import { inferenceConv2dTransposeKernels } from './conv2d-transpose.js';
-import { inferencePool2dKernels } from './pool2d.js';
-import { inferenceBatchNormKernels } from './batch-norm.js';
-import { inferenceMergeKernels } from './merge.js';
-import { inferenceLayoutKernels } from './layout.js';
-import { inferenceDropoutKernels } from './dropout.js';
-import { inferenceOneVersionBackwardKernels } from './single-version.js';
+import { inferenceKernels } from './inference.js';
 
 export const fastInferenceKernels: KernelTables = {
-  name: 'fast',
-  trains: false,
+  ...inferenceKernels,
   elementwise: {
-    ...inferenceElementwiseKernels,
+    ...inferenceKernels.elementwise,
     binaryBroadcast: binaryBroadcastFast,
     broadcastTo: broadcastToFast,
     reduceSumTo: reduceSumToFast,
-    sumForward: simdAvailable ? sumSimd : inferenceElementwiseKernels.sumForward,
+    sumForward: simdAvailable ? sumSimd : inferenceKernels.elementwise.sumForward,
   },
   relu: {
-    ...inferenceReluKernels,
+    ...inferenceKernels.relu,
     reluForward(y, x) {
       if (simdAvailable) {
         reluSimd(y, x);
@@ -51,17 +38,7 @@ export const fastInferenceKernels: KernelTables = {
     },
     clippedReluForward: simdAvailable ? clippedReluForwardSimd : clippedReluForward,
   },
-  gemm: fastGemmKernels,
-  biasGradient: inferenceBiasGradientKernels,
   // Winograd for the stride-1 3×3 convs where it pays, else the direct SIMD kernels or im2col
   // (src/conv2d-winograd-choice.ts, kernels/conv2d-fast.ts).
-  conv2d: { ...inferenceConv2dKernels, conv2dKept: conv2dKeptWithWinograd, conv2dForward: conv2dForwardWithWinograd },
-  depthwiseConv2d: inferenceDepthwiseConv2dKernels,
-  conv2dTranspose: inferenceConv2dTransposeKernels,
-  pool2d: inferencePool2dKernels,
-  batchNorm: inferenceBatchNormKernels,
-  merge: inferenceMergeKernels,
-  layout: inferenceLayoutKernels,
-  dropout: inferenceDropoutKernels,
-  oneVersionBackward: inferenceOneVersionBackwardKernels,
+  conv2d: { ...inferenceKernels.conv2d, conv2dKept: conv2dKeptWithWinograd, conv2dForward: conv2dForwardWithWinograd },
 };

@@ -1,0 +1,68 @@
+// What tatami/infer's kernel choice costs in speed: `npm run bench -- infer`.
+//
+// predict on the CLI zoo's models (bench/models-tatami.ts's models and batches, as `models` uses),
+// under three sets of kernels in turn, one predict call of each per round, rotated so that no set
+// always goes first, in one process so that all three see the same load:
+//
+//   tatami          the tables 'tatami' trains and predicts with (src/fast-kernels.ts)
+//   infer + fast    tatami/infer given `fastKernels` from 'tatami/infer/kernels' (the same forwards)
+//   infer default   tatami/infer's default (src/kernel-tables/inference.ts: im2col + GEMM for every
+//                   convolution, max-pool on SIMD, plain loops for ReLU and the elementwise passes)
+//
+// The models are the training Model class; its predict is InferenceModel's, the graph runner that
+// tatami/infer's loadModel returns, so only the kernels differ. Each cell: the median of the timed
+// rounds after the warm-up ones, in ms per predict call; the process's tables are 'tatami's again
+// at the end.
+
+import { selectKernels, type KernelTables } from '../src/kernel-table.js';
+import { fastKernels } from '../src/fast-kernels.js';
+import { fastInferenceKernels } from '../src/kernel-tables/fast-inference.js';
+import { inferenceKernels } from '../src/kernel-tables/inference.js';
+import { tatamiStep } from './models-tatami.js';
+import { makeBatches, median, type ModelName } from './models.js';
+
+export const inferModels = ['classic3', 'convnet', 'resnet', 'mobilenet'] as const satisfies readonly ModelName[];
+
+const choices: readonly { name: string; tables: KernelTables }[] = [
+  { name: 'tatami', tables: fastKernels },
+  { name: 'infer + fastKernels', tables: fastInferenceKernels },
+  { name: 'infer default', tables: inferenceKernels },
+];
+
+export interface InferRow { model: string; batch: number; ms: Record<string, number> }
+
+/** Every model × batch: `rounds` timed rounds of the three kernel sets after `warmUp` untimed ones. */
+export async function measureInferKernels(batches: readonly number[], rounds: number, warmUp: number, log: (line: string) => void): Promise<InferRow[]> {
+  const rows: InferRow[] = [];
+  try {
+    for (const batch of batches) {
+      const data = makeBatches(batch, 4);
+      for (const model of inferModels) {
+        log(`infer: ${model} b${batch}`);
+        const step = tatamiStep(model, 'predict', data);
+        const times = choices.map(() => [] as number[]);
+        for (let r = 0; r < warmUp + rounds; r++) {
+          for (let j = 0; j < choices.length; j++) {
+            const c = (r + j) % choices.length;
+            selectKernels(choices[c].tables);
+            const t0 = performance.now();
+            await step();
+            if (r >= warmUp) times[c].push(performance.now() - t0);
+          }
+        }
+        rows.push({ model, batch, ms: Object.fromEntries(choices.map((c, j) => [c.name, median(times[j])])) });
+      }
+    }
+  } finally {
+    selectKernels(fastKernels);
+  }
+  return rows;
+}
+
+/** A markdown table: ms per predict call under each kernel set, and the default's slowdown. */
+export function formatInferKernels(rows: readonly InferRow[]): string {
+  const head = `| model | batch | ${choices.map((c) => c.name).join(' | ')} | default ÷ tatami |`;
+  const rule = `|---|---|${choices.map(() => '---|').join('')}---|`;
+  const lines = rows.map((r) => `| ${r.model} | ${r.batch} | ${choices.map((c) => r.ms[c.name].toFixed(2)).join(' | ')} | ${(r.ms['infer default'] / r.ms.tatami).toFixed(2)}× |`);
+  return [head, rule, ...lines].join('\n');
+}

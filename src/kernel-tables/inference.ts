@@ -1,0 +1,38 @@
+/**
+ * tatami/infer's default tables as one set: what each family module gives when no table is
+ * installed (kernel-table.ts), gathered so that `fastKernels` (fast-inference.ts) can be written as
+ * its differences and a benchmark can switch back to it (bench/infer-kernels.ts). tatami/infer's
+ * default bundle never imports this module: each op reads its family's default directly.
+ */
+import type { KernelTables } from '../kernel-table.js';
+import { inferenceElementwiseKernels } from './elementwise.js';
+import { inferenceReluKernels } from './relu.js';
+import { fastGemmKernels } from './gemm.js';
+import { inferenceBiasGradientKernels } from './bias-gradient.js';
+import { inferenceConv2dKernels } from './conv2d.js';
+import { inferenceDepthwiseConv2dKernels } from './depthwise-conv2d.js';
+import { inferenceConv2dTransposeKernels } from './conv2d-transpose.js';
+import { inferencePool2dKernels } from './pool2d.js';
+import { inferenceBatchNormKernels } from './batch-norm.js';
+import { inferenceMergeKernels } from './merge.js';
+import { inferenceLayoutKernels } from './layout.js';
+import { inferenceDropoutKernels } from './dropout.js';
+import { inferenceOneVersionBackwardKernels } from './single-version.js';
+
+export const inferenceKernels: KernelTables = {
+  name: 'fast',
+  trains: false,
+  elementwise: inferenceElementwiseKernels,
+  relu: inferenceReluKernels,
+  gemm: fastGemmKernels,
+  biasGradient: inferenceBiasGradientKernels,
+  conv2d: inferenceConv2dKernels,
+  depthwiseConv2d: inferenceDepthwiseConv2dKernels,
+  conv2dTranspose: inferenceConv2dTransposeKernels,
+  pool2d: inferencePool2dKernels,
+  batchNorm: inferenceBatchNormKernels,
+  merge: inferenceMergeKernels,
+  layout: inferenceLayoutKernels,
+  dropout: inferenceDropoutKernels,
+  oneVersionBackward: inferenceOneVersionBackwardKernels,
+};
