@@ -90,13 +90,22 @@ export function addRowsSimd(y: Float32Array, x: Float32Array, b: Float32Array, r
 }
 
 /**
+ * Floats a streaming pass moves through the heap at a time (channelSumsSimd, relu-simd.ts's
+ * mask): about 64 KB, so what the pass reads in the heap is still in cache from the
+ * copy in, and the operands cross main memory once each instead of also being written to and read
+ * back from a heap as large as they are.
+ */
+export const CHUNK_FLOATS = 16384;
+
+/**
  * sums[c] += Σ_r x[r,c] over rows × C, C a multiple of 4, rows added in order in float64; accumulates.
  * On `heap` (default: the engine's); when it cannot grow, the same sums in a JS loop.
  */
 export function channelSumsSimd(sums: Float64Array, x: Float32Array, rows: number, C: number, heap: WasmHeap = engineHeap()): void {
   if (rows === 0) return;
-  // Heap, in floats: the float64 sums [C] (2C floats), then x.
-  const views = heap.views((2 * C + rows * C) * 4);
+  // Heap, in floats: the float64 sums [C] (2C floats), then a chunk of x's rows [chunkRows, C].
+  const chunkRows = Math.max(1, Math.min(rows, Math.floor(CHUNK_FLOATS / C)));
+  const views = heap.views((2 * C + chunkRows * C) * 4);
   if (views === null) {
     // The heap cannot grow: conv2d.ts's conv2dBackwardBias loop, rows in order in float64 as the
     // module adds them (each float32 widened exactly), so the same bits.
@@ -106,9 +115,21 @@ export function channelSumsSimd(sums: Float64Array, x: Float32Array, rows: numbe
     }
     return;
   }
+  const k = exports(heap);
   f32Sums(views.f32, 0, C).set(sums);
-  views.f32.set(x, 2 * C);
-  channelSumsInHeap(sums, heap, 2 * C, 0, rows, C);
+  // Chunk by chunk, the sums carried in the heap: each channel still adds its rows in order.
+  for (let r = 0; r < rows; r += chunkRows) {
+    const count = Math.min(chunkRows, rows - r); // rows in this chunk
+    views.f32.set(x.subarray(r * C, (r + count) * C), 2 * C);
+    channelSumsPass(k, 2 * C, 0, count, C);
+  }
+  sums.set(f32Sums(views.f32, 0, C));
+}
+
+/** The module's channel sums of rows × C floats at float index xAt onto the float64 sums at sAt. */
+function channelSumsPass(k: ElementwiseExports, xAt: number, sAt: number, rows: number, C: number): void {
+  // Eight channels a row step where C allows (the same bits; 0.031 → 0.024 ms at the ResNet's 25,088 × 8).
+  (C % 8 === 0 ? k.channel_sums_pairs : k.channel_sums)(xAt * 4, sAt * 4, rows, C / 4);
 }
 
 /** The float64 sums [C] at float index `at` of the heap (8-byte aligned: `at` even). */
@@ -123,9 +144,7 @@ const f32Sums = (f32: Float32Array, at: number, C: number): Float64Array => new 
 export function channelSumsInHeap(sums: Float64Array, heap: WasmHeap, xAt: number, sAt: number, rows: number, C: number): void {
   const views = heap.views((Math.max(xAt + rows * C, sAt + 2 * C)) * 4);
   if (views === null) throw new Error('channelSumsInHeap: the heap does not hold the operands it was given');
-  const k = exports(heap);
-  // Eight channels a row step where C allows (the same bits; 0.031 → 0.024 ms at the ResNet's 25,088 × 8).
-  (C % 8 === 0 ? k.channel_sums_pairs : k.channel_sums)(xAt * 4, sAt * 4, rows, C / 4);
+  channelSumsPass(exports(heap), xAt, sAt, rows, C);
   sums.set(f32Sums(views.f32, sAt, C));
 }
 

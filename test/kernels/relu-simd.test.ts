@@ -51,9 +51,12 @@ describe.runIf(simdAvailable)('ReLU passes on WebAssembly SIMD', () => {
     checkBackward(rng, reluBackwardBiasSimd, 43264, 16, true);
   });
 
-  it('takes the awkward shapes: C not a multiple of 4 (fallback), C = 1, one row, zero rows', () => {
+  it('takes the awkward shapes: C not a multiple of 4 (fallback), C = 1, one row, zero rows, and the chunk edges', () => {
     const rng = mulberry32(13);
-    for (const [rows, C] of [[1, 1], [5, 1], [7, 3], [9, 5], [3, 37], [1, 4], [1, 128], [0, 8], [0, 3]]) {
+    // The pass streams 16,384 floats at a time: a last chunk of 3 floats (no bias: a part vector),
+    // one row over a chunk, rows that no chunk divides.
+    const chunkEdges = [[16387, 1], [16384, 1], [1, 16388], [2, 16388], [4097, 4], [129, 132]];
+    for (const [rows, C] of [[1, 1], [5, 1], [7, 3], [9, 5], [3, 37], [1, 4], [1, 128], [0, 8], [0, 3], ...chunkEdges]) {
       checkBackward(rng, reluBackwardBiasSimd, rows, C, true);
       checkBackward(rng, reluBackwardBiasSimd, rows, C, false);
     }
