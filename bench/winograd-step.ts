@@ -9,7 +9,8 @@
 import { type Conv2dKernels } from '../src/kernel-tables/conv2d.js';
 import { fastConv2dKernels } from '../src/fast-kernels.js';
 import { allocFloat32 } from '../src/storage.js';
-import { conv2dKeptIsInput, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast } from '../kernels/conv2d-fast.js';
+import { conv2dKeptIsInput, conv2dForwardFast, conv2dBackwardInputFast, conv2dBackwardFilterFast, conv2dBackwardBiasFast } from '../kernels/conv2d-fast.js';
+import { conv2dDirectSimdApplies, conv2dBackwardFilterBiasDirectSimd } from '../kernels/conv2d-direct-simd.js';
 import { makeBatches, alternate, median, modelNames, type ModelName } from './models.js';
 import { tatamiStep } from './models-tatami.js';
 
@@ -24,8 +25,16 @@ const withoutWinograd: ConvEntries = {
   conv2dForward: conv2dForwardFast,
   conv2dBackwardInput: conv2dBackwardInputFast,
   conv2dBackwardFilter: conv2dBackwardFilterFast,
-  // The fast table's own: it runs the filter entry in force at the call (this side's, put back below).
-  conv2dBackwardFilterBias: fastConv2dKernels.conv2dBackwardFilterBias,
+  // Without any Winograd: the direct SIMD kernels' dw and db from one copy of dy where they apply,
+  // else the fast bias gradient and this side's filter gradient.
+  conv2dBackwardFilterBias(dw, db, dy, kept, s) {
+    if (dw !== null && conv2dDirectSimdApplies(s)) {
+      conv2dBackwardFilterBiasDirectSimd(dw, db, dy, kept, s);
+      return;
+    }
+    if (db !== null) conv2dBackwardBiasFast(db, dy, s);
+    if (dw !== null) conv2dBackwardFilterFast(dw, dy, kept, s);
+  },
 };
 
 const name = (process.argv[2] ?? 'convnet') as ModelName;

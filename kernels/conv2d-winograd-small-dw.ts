@@ -34,7 +34,7 @@ import { filterGradTransform } from './conv2d-winograd-transforms.js';
 import { allFinite } from './all-finite.js';
 import { relaxedSimdAvailable } from './gemm-simd.js';
 import { channelSumsInHeap } from './elementwise-simd.js';
-import { placeRows, winogradSmallApplies } from './conv2d-winograd-small.js';
+import { placeRows, requireWinogradSmall } from './conv2d-winograd-small.js';
 import { winogradSmallDwModuleBytes } from './wasm/winograd-small-dw-module.js';
 import type { WinogradSmallSpec } from './wasm/winograd-small-module.js';
 import { engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
@@ -55,10 +55,7 @@ export function conv2dBackwardFilterBiasWinogradSmall(
   dw: Float32Array, db: Float32Array | null, dy: Float32Array, x: Float32Array, s: Conv2dShape,
   heap: WasmHeap = engineHeap(), fma = relaxedSimdAvailable,
 ): void {
-  if (!winogradSmallApplies(s)) {
-    throw new Error(`conv2dBackwardFilterBiasWinogradSmall: needs WebAssembly SIMD, a 3x3 kernel, stride 1, dilation 1 and channels ` +
-      `that are multiples of 8, got kernel ${s.KH}x${s.KW}, stride ${s.strideH}x${s.strideW}, dilation ${s.dilationH}x${s.dilationW}, CI ${s.CI}, CO ${s.CO}`);
-  }
+  requireWinogradSmall('conv2dBackwardFilterBiasWinogradSmall', s);
   const { N, H, W, CI, CO, OH, OW } = s;
   const TH = Math.ceil(OH / 2), TW = Math.ceil(OW / 2);
   const PH = 2 * TH + 2, PW = 2 * TW + 2; // x padded: every tile's 4×4 pixels inside

@@ -65,7 +65,8 @@ export function winogradSmallApplies(s: Conv2dShape): boolean {
     s.CI % 8 === 0 && s.CO % 8 === 0;
 }
 
-function requireApplies(op: string, s: Conv2dShape): void {
+/** Throws, naming `op` and the shape, unless the fused small-channel Winograd applies to `s`. */
+export function requireWinogradSmall(op: string, s: Conv2dShape): void {
   if (!winogradSmallApplies(s)) {
     throw new Error(`${op}: needs WebAssembly SIMD, a 3x3 kernel, stride 1, dilation 1 and channels that are multiples of 8, got kernel ` +
       `${s.KH}x${s.KW}, stride ${s.strideH}x${s.strideW}, dilation ${s.dilationH}x${s.dilationW}, CI ${s.CI}, CO ${s.CO}`);
@@ -92,7 +93,7 @@ export function conv2dForwardWinogradSmall(
   y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape, relu = false,
   heap: WasmHeap = engineHeap(), fma = relaxedSimdAvailable,
 ): void {
-  requireApplies('conv2dForwardWinogradSmall', s);
+  requireWinogradSmall('conv2dForwardWinogradSmall', s);
   const pass: Pass = { N: s.N, IH: s.H, IW: s.W, IC: s.CI, OH: s.OH, OW: s.OW, OC: s.CO, padTop: s.padTop, padLeft: s.padLeft, rotated: false };
   if (allFinite(w, 0, 9 * s.CI * s.CO) && runPass(y, x, w, bias, pass, relu, heap, fma)) return;
   conv2dForwardDirect(y, x, w, bias, s);
@@ -103,7 +104,7 @@ export function conv2dForwardWinogradSmall(
 export function conv2dBackwardInputWinogradSmall(
   dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape, heap: WasmHeap = engineHeap(), fma = relaxedSimdAvailable,
 ): void {
-  requireApplies('conv2dBackwardInputWinogradSmall', s);
+  requireWinogradSmall('conv2dBackwardInputWinogradSmall', s);
   const pass: Pass = { N: s.N, IH: s.OH, IW: s.OW, IC: s.CO, OH: s.H, OW: s.W, OC: s.CI, padTop: 2 - s.padTop, padLeft: 2 - s.padLeft, rotated: true };
   if (allFinite(w, 0, 9 * s.CI * s.CO) && runPass(dx, dy, w, null, pass, false, heap, fma)) return;
   conv2dBackwardInputDirect(dx, dy, w, s);

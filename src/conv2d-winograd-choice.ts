@@ -1,10 +1,10 @@
 // The fast 2-D convolution entries (src/kernel-tables/conv2d.ts): Winograd F(2×2, 3×3) for the
 // stride-1 3×3 convolutions where it measured faster than im2col, and kernels/conv2d-fast.ts's choice
-// (the direct SIMD kernels for few output channels, else im2col + GEMM) everywhere else. The direct
-// kernels keep the filter gradient wherever they apply, and the forward and the input gradient unless
-// a Winograd measured faster there: the fused small-channel one (kernels/conv2d-winograd-small.ts)
-// between 8 and 32 channels a side (winogradSmallPays), the chunked one for the input gradient of
-// more channel pairs (winogradInputGradBeatsDirect).
+// (the direct SIMD kernels for few output channels, else im2col + GEMM) everywhere else. Where the
+// direct kernels apply they run the forward and both gradients unless a Winograd measured faster
+// there: the fused small-channel one (kernels/conv2d-winograd-small.ts, its filter gradient
+// kernels/conv2d-winograd-small-dw.ts) between 8 and 32 channels a side (winogradSmallPays) takes all
+// three, the chunked one the input gradient of more channel pairs (winogradInputGradBeatsDirect).
 
 import { allocFloat32, releaseFloat32 } from './storage.js';
 import type { Conv2dShape } from '../kernels/conv-shape.js';
@@ -32,7 +32,8 @@ import { conv2dBackwardFilterBiasWinogradSmall } from '../kernels/conv2d-winogra
  *
  * The direct SIMD kernels come first where they apply (below), so of those wins the engine runs:
  * at 4→16 the dx only (16 output channels take the forward direct, 4 input channels leave dx to
- * Winograd); at 8→8 and 16→16 neither (both go direct); on Keras's convnet's second conv (32→64)
+ * Winograd); at 8→8 and 16→16 neither of this chunked Winograd (the fused small-channel one takes
+ * them: winogradSmallPays); on Keras's convnet's second conv (32→64)
  * both (its dx could run direct, but Winograd beats that: winogradInputGradBeatsDirect); at 64→64 both.
  */
 export function conv2dUsesWinograd(s: Conv2dShape): boolean {

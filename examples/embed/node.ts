@@ -22,7 +22,6 @@ import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { loadModel, tensor, type InferenceModel } from '../../src/infer.js'; // 'tatami/infer'
 import { modernCnnLayers } from '../../src/infer-layers.js'; // 'tatami/infer/layers'
-import { fastKernels } from '../../src/infer-kernels.js'; // 'tatami/infer/kernels'
 import { parseIdx, idxLabels } from '../../src/index.js'; // 'tatami': the IDX readers
 import { decodePng, isPng } from './png.js';
 import { toDigit, argmax } from './digit.js';
@@ -159,10 +158,11 @@ async function main(argv: string[]): Promise<void> {
   const folder = await stat(args.model).catch(() => null);
   if (folder === null) throw new Error(`model folder '${args.model}' not found (train one with: npm run train -- --out ${args.model})`);
   // With the modern CNN layers, so that every model of the CLI zoo loads (ResNet and MobileNet have
-  // batch-norm, depthwise convolutions, padding and merges), and the fast kernels (Winograd, the
-  // direct SIMD conv), so that they run at full speed; a page that cares about bytes leaves them out.
-  // (This program imports 'tatami' too, for parseIdx, whose kernels it would get anyway.)
-  const model = await loadModel(args.model, { layers: modernCnnLayers, kernels: fastKernels });
+  // batch-norm, depthwise convolutions, padding and merges). The kernels are 'tatami's, since this
+  // program imports 'tatami' for parseIdx; a program or page that imports only tatami/infer adds
+  // `kernels: fastKernels` (from 'tatami/infer/kernels') for the Winograd and direct SIMD
+  // convolutions, or leaves them out to save their bytes.
+  const model = await loadModel(args.model, { layers: modernCnnLayers });
   const shape = model.inputShape;
   if (shape.length !== 4 || shape[1] !== 28 || shape[2] !== 28 || shape[3] !== 1) {
     throw new Error(`${args.model}: this example classifies 28×28 grey digits, and the model takes [${shape.map((d) => d ?? 'batch').join(', ')}]`);

@@ -8,10 +8,10 @@ import { conv2dBackwardFilterDirect, conv2dBackwardBias } from '../../kernels/co
 import { conv2dBackwardFilterBiasWinogradSmall } from '../../kernels/conv2d-winograd-small-dw.js';
 import { conv2dBackwardFilterBiasDirectSimd } from '../../kernels/conv2d-direct-simd.js';
 import { createHeap } from '../../kernels/wasm/heap.js';
-import { compareArrays, mulberry32, randomArray, sumTolerance, winogradFilterGradTerms } from './helpers.js';
+import { compareArrays, mulberry32, randomArray, sumTolerance, winogradFilterGradTerms, winogradLabel, winogradShape } from './helpers.js';
 import { firstDifference } from './same-bits.js';
 import { withNonFinite } from './non-finite.js';
-import { awkwardSmallShapes, compareSmallFilterGradWithTwin, seededSmallShapes, smallLabel, smallShape } from './conv2d-winograd-small-cases.js';
+import { awkwardSmallShapes, compareSmallFilterGradWithTwin, seededSmallShapes } from './conv2d-winograd-small-cases.js';
 
 describe('fused small-channel Winograd filter gradient against the direct twin', () => {
   it('awkward shapes: 1×1 and 1×2 images, one output pixel, tile rows of 4k + 0..3 tiles, 8 to 32 channels', () => {
@@ -26,7 +26,7 @@ describe('fused small-channel Winograd filter gradient against the direct twin',
 
   it('the resnet\'s layer, the bias sums bit for bit with the direct SIMD kernel\'s, and the check can fail: dy 0.1% off', () => {
     const rng = mulberry32(33);
-    const s = smallShape(4, 28, 28, 8, 8, 'same');
+    const s = winogradShape(4, 28, 28, 8, 8, 'same');
     const x = randomArray(rng, 4 * 784 * 8);
     const dy = randomArray(rng, 4 * 784 * 8);
     const dwWant = new Float32Array(576), dbWant = new Float32Array(8);
@@ -52,7 +52,7 @@ describe('fused small-channel Winograd filter gradient against the direct twin',
 describe('fused small-channel Winograd filter gradient with NaN and ±Inf, and on a heap that cannot grow: the twins\' bits', () => {
   it('NaN and ±Inf in x or in dy, edges included: dw and db exactly the twins\'', () => {
     const rng = mulberry32(34);
-    for (const s of [smallShape(2, 7, 9, 8, 16, 'same'), smallShape(1, 6, 6, 16, 8, 'valid'), smallShape(1, 1, 1, 8, 8, 'same')]) {
+    for (const s of [winogradShape(2, 7, 9, 8, 16, 'same'), winogradShape(1, 6, 6, 16, 8, 'valid'), winogradShape(1, 1, 1, 8, 8, 'same')]) {
       for (const [xBad, dyBad] of [[2, 0], [0, 2], [1, 1]]) {
         const x = withNonFinite(rng, randomArray(rng, s.N * s.H * s.W * s.CI), xBad);
         const dy = withNonFinite(rng, randomArray(rng, s.N * s.OH * s.OW * s.CO), dyBad);
@@ -61,7 +61,7 @@ describe('fused small-channel Winograd filter gradient with NaN and ±Inf, and o
         conv2dBackwardFilterDirect(dwWant, dy, x, s);
         conv2dBackwardBias(dbWant, dy, s);
         conv2dBackwardFilterBiasWinogradSmall(dwGot, dbGot, dy, x, s, undefined, false);
-        const label = `${smallLabel(s)} x ${xBad} dy ${dyBad}`;
+        const label = `${winogradLabel(s)} x ${xBad} dy ${dyBad}`;
         expect(firstDifference(dwGot, dwWant), label).toBe(-1);
         expect(firstDifference(dbGot, dbWant), label).toBe(-1);
         expect(dwWant.some((v) => !Number.isFinite(v)), `${label}: a NaN or infinity reached dw`).toBe(true);
@@ -71,7 +71,7 @@ describe('fused small-channel Winograd filter gradient with NaN and ±Inf, and o
 
   it('on a 1-page heap: the naive loops, their bits', () => {
     const rng = mulberry32(35);
-    const s = smallShape(4, 28, 28, 8, 8, 'same');
+    const s = winogradShape(4, 28, 28, 8, 8, 'same');
     const x = randomArray(rng, 4 * 784 * 8);
     const dy = randomArray(rng, 4 * 784 * 8);
     const dwWant = randomArray(rng, 576), dbWant = randomArray(rng, 8);

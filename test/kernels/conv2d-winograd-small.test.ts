@@ -12,12 +12,10 @@ import { conv2dForwardDirect, conv2dBackwardInputDirect } from '../../kernels/co
 import { conv2dForwardWinogradSmall, conv2dBackwardInputWinogradSmall, winogradSmallApplies } from '../../kernels/conv2d-winograd-small.js';
 import { reluInPlace } from '../../kernels/relu.js';
 import { createHeap, PAGE_BYTES } from '../../kernels/wasm/heap.js';
-import { compareArrays, expectClose, mulberry32, nanArray, randomArray } from './helpers.js';
+import { compareArrays, expectClose, mulberry32, nanArray, randomArray, winogradLabel, winogradShape, winogradTolerance } from './helpers.js';
 import { expectSameNonFinite, withNonFinite } from './non-finite.js';
 import { firstDifference } from './same-bits.js';
-import {
-  awkwardSmallShapes, compareSmallWithTwin, seededSmallShapes, smallLabel, smallShape, smallWinogradTolerance,
-} from './conv2d-winograd-small-cases.js';
+import { awkwardSmallShapes, compareSmallWithTwin, seededSmallShapes } from './conv2d-winograd-small-cases.js';
 import type { SmallChildReport } from './conv2d-winograd-small-child.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,7 +43,7 @@ describe('fused small-channel Winograd against the direct twin', () => {
 
   it('the check can fail: one filter tap 1% off is caught', () => {
     const rng = mulberry32(13);
-    const s = smallShape(2, 6, 6, 8, 8, 'same');
+    const s = winogradShape(2, 6, 6, 8, 8, 'same');
     const x = randomArray(rng, 2 * 36 * 8);
     const w = randomArray(rng, 9 * 64);
     const want = nanArray(2 * 36 * 8);
@@ -54,12 +52,12 @@ describe('fused small-channel Winograd against the direct twin', () => {
     off[4 * 64 + 3] *= 1.01; // the centre tap, ci 0, co 3
     const got = nanArray(want.length);
     conv2dForwardWinogradSmall(got, x, off, null, s, false, undefined, false);
-    expect(compareArrays(got, want, smallWinogradTolerance(8)).ok).toBe(false);
+    expect(compareArrays(got, want, winogradTolerance(8)).ok).toBe(false);
   });
 
   it('the same bits run to run, and on a fresh heap as on one full of stale NaN', () => {
     const rng = mulberry32(14);
-    const s = smallShape(3, 9, 11, 16, 8, 'same');
+    const s = winogradShape(3, 9, 11, 16, 8, 'same');
     const x = randomArray(rng, 3 * 99 * 16);
     const w = randomArray(rng, 9 * 128);
     const bias = randomArray(rng, 8);
@@ -81,10 +79,10 @@ describe('fused small-channel Winograd against the direct twin', () => {
   });
 
   it('applies to 3×3 stride-1 kernels with channels in multiples of 8; other shapes throw an error naming the op and the shape', () => {
-    expect(winogradSmallApplies(smallShape(1, 5, 5, 8, 16, 'same'))).toBe(true);
+    expect(winogradSmallApplies(winogradShape(1, 5, 5, 8, 16, 'same'))).toBe(true);
     const strided = conv2dShape(1, 5, 5, 8, 3, 3, 8, [2, 2], [1, 1], 'same');
     const wide = conv2dShape(1, 5, 5, 8, 5, 5, 8, [1, 1], [1, 1], 'same');
-    const odd = smallShape(1, 5, 5, 12, 8, 'same');
+    const odd = winogradShape(1, 5, 5, 12, 8, 'same');
     for (const s of [strided, wide, odd]) expect(winogradSmallApplies(s)).toBe(false);
     expect(() => conv2dForwardWinogradSmall(new Float32Array(72), new Float32Array(200), new Float32Array(576), null, strided))
       .toThrow('conv2dForwardWinogradSmall: needs WebAssembly SIMD, a 3x3 kernel, stride 1, dilation 1 and channels that are multiples of 8, got kernel 3x3, stride 2x2, dilation 1x1, CI 8, CO 8');
@@ -96,7 +94,7 @@ describe('fused small-channel Winograd against the direct twin', () => {
 describe('fused small-channel Winograd with NaN and ±Inf: the twin\'s results', () => {
   it('in x (forward, with bias and ReLU) and in dy (input gradient): exactly the twin\'s values, edges included', () => {
     const rng = mulberry32(15);
-    for (const s of [smallShape(2, 7, 9, 8, 16, 'same'), smallShape(1, 6, 6, 16, 8, 'valid'), smallShape(1, 1, 1, 8, 8, 'same')]) {
+    for (const s of [winogradShape(2, 7, 9, 8, 16, 'same'), winogradShape(1, 6, 6, 16, 8, 'valid'), winogradShape(1, 1, 1, 8, 8, 'same')]) {
       for (const count of [1, 5]) {
         const x = withNonFinite(rng, randomArray(rng, s.N * s.H * s.W * s.CI), count);
         const w = randomArray(rng, 9 * s.CI * s.CO);
@@ -106,7 +104,7 @@ describe('fused small-channel Winograd with NaN and ±Inf: the twin\'s results',
         reluInPlace(want);
         const got = nanArray(want.length);
         conv2dForwardWinogradSmall(got, x, w, bias, s, true, undefined, false);
-        expect(firstDifference(got, want), `forward ${smallLabel(s)} count=${count}`).toBe(-1);
+        expect(firstDifference(got, want), `forward ${winogradLabel(s)} count=${count}`).toBe(-1);
         expect(want.some((v) => !Number.isFinite(v)), 'a NaN or infinity reached the output').toBe(true);
 
         const dy = withNonFinite(rng, randomArray(rng, want.length), count);
@@ -114,14 +112,14 @@ describe('fused small-channel Winograd with NaN and ±Inf: the twin\'s results',
         const dxGot = dxWant.slice();
         conv2dBackwardInputDirect(dxWant, dy, w, s);
         conv2dBackwardInputWinogradSmall(dxGot, dy, w, s, undefined, false);
-        expect(firstDifference(dxGot, dxWant), `dx ${smallLabel(s)} count=${count}`).toBe(-1);
+        expect(firstDifference(dxGot, dxWant), `dx ${winogradLabel(s)} count=${count}`).toBe(-1);
         expect(dxWant.some((v) => !Number.isFinite(v))).toBe(true);
       }
     }
   });
 
   it('one +Inf input: ±Inf where the twin has it, not the Inf − Inf = NaN of the transforms', () => {
-    const s = smallShape(1, 6, 6, 8, 8, 'same');
+    const s = winogradShape(1, 6, 6, 8, 8, 'same');
     const x = randomArray(mulberry32(16), 6 * 6 * 8);
     x[(2 * 6 + 3) * 8 + 1] = Infinity; // row 2, column 3, channel 1: inside two tile rows' and columns' 4×4 inputs
     const w = randomArray(mulberry32(17), 9 * 64);
@@ -135,7 +133,7 @@ describe('fused small-channel Winograd with NaN and ±Inf: the twin\'s results',
 
   it('in the filter, including taps the direct loops skip at the padded border, and in the bias', () => {
     const rng = mulberry32(18);
-    const s = smallShape(2, 5, 7, 8, 16, 'same');
+    const s = winogradShape(2, 5, 7, 8, 16, 'same');
     const x = randomArray(rng, 2 * 35 * 8);
     const w = randomArray(rng, 9 * 128);
     w[0 * 128 + 1 * 16 + 2] = NaN; // tap (0, 0), ci 1, co 2: padded for every top-row and left-column output
@@ -163,21 +161,21 @@ describe('fused small-channel Winograd with NaN and ±Inf: the twin\'s results',
 
   it('a prior dx holding NaN and ±Inf keeps them where the twin does, and the rest is added onto', () => {
     const rng = mulberry32(19);
-    const s = smallShape(2, 6, 7, 16, 8, 'same');
+    const s = winogradShape(2, 6, 7, 16, 8, 'same');
     const dy = randomArray(rng, 2 * 42 * 8);
     const w = randomArray(rng, 9 * 128);
     const dxWant = withNonFinite(rng, randomArray(rng, 2 * 42 * 16), 6);
     const dxGot = dxWant.slice();
     conv2dBackwardInputDirect(dxWant, dy, w, s);
     conv2dBackwardInputWinogradSmall(dxGot, dy, w, s, undefined, false);
-    expectSameNonFinite(dxGot, dxWant, smallWinogradTolerance(s.CO + 1), 'dx onto NaN/±Inf');
+    expectSameNonFinite(dxGot, dxWant, winogradTolerance(s.CO + 1), 'dx onto NaN/±Inf');
   });
 });
 
 describe('fused small-channel Winograd on a heap that cannot grow', () => {
   it('runs the naive loops: the twin\'s bits, forward (with ReLU) and input gradient', () => {
     const rng = mulberry32(20);
-    const s = smallShape(4, 28, 28, 8, 8, 'same'); // 25,088 floats of x: more than one page
+    const s = winogradShape(4, 28, 28, 8, 8, 'same'); // 25,088 floats of x: more than one page
     const heap = createHeap({ maximumPages: 1 });
     const x = randomArray(rng, 4 * 784 * 8);
     const w = randomArray(rng, 576);
@@ -196,7 +194,7 @@ describe('fused small-channel Winograd on a heap that cannot grow', () => {
     // On the engine's heap the same call takes the Winograd path: close to the twin, not its bits.
     const fast = nanArray(x.length);
     conv2dForwardWinogradSmall(fast, x, w, bias, s, true, undefined, false);
-    expectClose(fast, want, smallWinogradTolerance(8), 'engine heap');
+    expectClose(fast, want, winogradTolerance(8), 'engine heap');
     expect(firstDifference(fast, want)).not.toBe(-1);
   });
 });

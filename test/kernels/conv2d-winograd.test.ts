@@ -5,50 +5,23 @@ import { conv2dForwardWinograd, conv2dBackwardInputWinograd, winogradApplies, wi
 import { filterTransform } from '../../kernels/conv2d-winograd-transforms.js';
 import { gemmFast } from '../../kernels/gemm-fast.js';
 import { gemmNaive } from '../../kernels/gemm.js';
-import { compareArrays, expectClose, mulberry32, nanArray, randInt, randomArray, sumTolerance, type Rng, type Tolerance } from './helpers.js';
+import { compareArrays, expectClose, mulberry32, nanArray, randInt, randomArray, winogradLabel, winogradShape, winogradTolerance, type Rng } from './helpers.js';
+import { compareWinogradWithTwin } from './conv2d-winograd-small-cases.js';
 import { expectSameNonFinite, withNonFinite } from './non-finite.js';
 import { firstDifference } from './same-bits.js';
 import { spyHeap } from './heap-spy.js';
 import { createHeap, PAGE_BYTES, type WasmHeap } from '../../kernels/wasm/heap.js';
 import { simdAvailable } from '../../kernels/gemm-simd.js';
 
-const shape = (N: number, H: number, W: number, CI: number, CO: number, padding: Padding): Conv2dShape =>
-  conv2dShape(N, H, W, CI, 3, 3, CO, [1, 1], [1, 1], padding);
-const label = (s: Conv2dShape): string =>
-  `N=${s.N} H=${s.H} W=${s.W} CI=${s.CI} CO=${s.CO} pad=${s.padTop},${s.padLeft} out=${s.OH}x${s.OW}`;
 
-/**
- * The tolerance for Winograd against the direct twin, operands in [−1, 1], summing over `IC` channels.
- * sumTolerance(terms) allows 2e-7 (≈ 3.4 float32 roundings) per summed product of magnitude ≤ 1.
- * The direct sum has 9·IC such products. Winograd's output is ± the sum of 9 of the 16 products
- * M[ξ] = Σ_ic V[ξ]·U[ξ], where |V| ≤ 4 (each Bᵀ d B entry adds 4 inputs with signs) and
- * |U| ≤ 2.25 (each G g Gᵀ entry is a combination of 9 taps with weights summing to ≤ 1.5·1.5):
- * 9·IC products of magnitude ≤ 9, i.e. 81·IC unit terms. The direct twin's own float32 store is
- * inside the rtol of 1e-4.
- */
-const winogradTolerance = (IC: number): Tolerance => sumTolerance(81 * IC);
 
-/** Forward (NaN-filled y, with bias half of the time, with ReLU a quarter) and dx (random prefill) against the twin. */
+/** Forward and dx of the chunked Winograd against the naive twin (compareWinogradWithTwin). */
 function expectAgreesWithTwin(rng: Rng, s: Conv2dShape, gemm: WinogradGemmChoice = 'engine'): void {
-  const x = randomArray(rng, s.N * s.H * s.W * s.CI);
-  const w = randomArray(rng, 9 * s.CI * s.CO);
-  const bias = rng() < 0.5 ? randomArray(rng, s.CO) : null;
-  const relu = rng() < 0.25;
-  const want = nanArray(s.N * s.OH * s.OW * s.CO);
-  conv2dForwardDirect(want, x, w, bias, s);
-  if (relu) for (let i = 0; i < want.length; i++) if (want[i] < 0) want[i] = 0;
-  const got = nanArray(want.length);
-  conv2dForwardWinograd(got, x, w, bias, s, gemm, relu);
-  expectClose(got, want, winogradTolerance(s.CI), `forward ${label(s)}${relu ? ' relu' : ''}`);
-
-  const dy = randomArray(rng, want.length);
-  const start = randomArray(rng, x.length);
-  const dxWant = start.slice();
-  conv2dBackwardInputDirect(dxWant, dy, w, s);
-  const dxGot = start.slice();
-  conv2dBackwardInputWinograd(dxGot, dy, w, s, gemm);
-  // dx sums over CO channels (and the prefill adds one term of magnitude ≤ 1).
-  expectClose(dxGot, dxWant, winogradTolerance(s.CO + 1), `dx ${label(s)}`);
+  const report = compareWinogradWithTwin(rng, s, {
+    forward: (y, x, w, bias, shape, relu) => conv2dForwardWinograd(y, x, w, bias, shape, gemm, relu),
+    inputGrad: (dx, dy, w, shape) => conv2dBackwardInputWinograd(dx, dy, w, shape, gemm),
+  });
+  expect(report.failures).toEqual([]);
 }
 
 describe('Winograd F(2x2, 3x3) transforms, by hand', () => {
@@ -62,14 +35,14 @@ describe('Winograd F(2x2, 3x3) transforms, by hand', () => {
   });
 
   it('all-ones 4×4 image, all-ones filter, CI = 2: every valid output is 9·2 = 18', () => {
-    const s = shape(1, 4, 4, 2, 1, 'valid');
+    const s = winogradShape(1, 4, 4, 2, 1, 'valid');
     const y = nanArray(4);
     conv2dForwardWinograd(y, new Float32Array(32).fill(1), new Float32Array(18).fill(1), null, s, 'engine');
     expect(Array.from(y)).toEqual([18, 18, 18, 18]);
   });
 
   it('only 3×3, stride 1, dilation 1 applies; other shapes throw an error naming the op and the shape', () => {
-    expect(winogradApplies(shape(1, 5, 5, 1, 1, 'same'))).toBe(true);
+    expect(winogradApplies(winogradShape(1, 5, 5, 1, 1, 'same'))).toBe(true);
     const strided = conv2dShape(1, 5, 5, 1, 3, 3, 1, [2, 2], [1, 1], 'same');
     const dilated = conv2dShape(1, 7, 7, 1, 3, 3, 1, [1, 1], [2, 2], 'valid');
     const wide = conv2dShape(1, 5, 5, 1, 5, 5, 1, [1, 1], [1, 1], 'valid');
@@ -85,13 +58,13 @@ describe('Winograd forward and input gradient against the direct twin', () => {
   it('awkward shapes: smallest inputs, odd sizes, 1 channel, channel counts no 4 divides, batch 1', () => {
     const rng = mulberry32(16);
     const awkward: Conv2dShape[] = [
-      shape(1, 1, 1, 1, 1, 'same'), // the smallest 'same' input: one pixel, all taps but the centre padded
-      shape(1, 3, 3, 1, 1, 'valid'), // the smallest 'valid' input: one output pixel, half a tile
-      shape(1, 1, 2, 1, 3, 'same'), shape(1, 2, 1, 3, 1, 'same'),
-      shape(1, 3, 4, 2, 2, 'valid'), shape(1, 4, 3, 2, 2, 'valid'),
-      shape(1, 5, 7, 3, 5, 'same'), shape(2, 7, 5, 5, 3, 'valid'), // odd OH and OW: partial last tiles
-      shape(1, 9, 9, 1, 7, 'same'), shape(3, 6, 8, 7, 1, 'valid'),
-      shape(1, 4, 4, 4, 4, 'same'), shape(2, 8, 8, 8, 8, 'valid'),
+      winogradShape(1, 1, 1, 1, 1, 'same'), // the smallest 'same' input: one pixel, all taps but the centre padded
+      winogradShape(1, 3, 3, 1, 1, 'valid'), // the smallest 'valid' input: one output pixel, half a tile
+      winogradShape(1, 1, 2, 1, 3, 'same'), winogradShape(1, 2, 1, 3, 1, 'same'),
+      winogradShape(1, 3, 4, 2, 2, 'valid'), winogradShape(1, 4, 3, 2, 2, 'valid'),
+      winogradShape(1, 5, 7, 3, 5, 'same'), winogradShape(2, 7, 5, 5, 3, 'valid'), // odd OH and OW: partial last tiles
+      winogradShape(1, 9, 9, 1, 7, 'same'), winogradShape(3, 6, 8, 7, 1, 'valid'),
+      winogradShape(1, 4, 4, 4, 4, 'same'), winogradShape(2, 8, 8, 8, 8, 'valid'),
     ];
     for (const s of awkward) expectAgreesWithTwin(rng, s);
   });
@@ -101,7 +74,7 @@ describe('Winograd forward and input gradient against the direct twin', () => {
     for (let i = 0; i < 50; i++) {
       const padding: Padding = rng() < 0.5 ? 'same' : 'valid';
       const lo = padding === 'valid' ? 3 : 1;
-      expectAgreesWithTwin(rng, shape(randInt(rng, 1, 3), randInt(rng, lo, 13), randInt(rng, lo, 13), randInt(rng, 1, 9), randInt(rng, 1, 9), padding));
+      expectAgreesWithTwin(rng, winogradShape(randInt(rng, 1, 3), randInt(rng, lo, 13), randInt(rng, lo, 13), randInt(rng, 1, 9), randInt(rng, 1, 9), padding));
     }
   });
 
@@ -109,14 +82,14 @@ describe('Winograd forward and input gradient against the direct twin', () => {
     // 64 + 64 channels: chunks of 2^19 / (16·128) = 256 tiles. 34×33 'same' has 17·17 = 289 tiles an
     // image: chunks of 256 and 33. 6×5 'same' has 3·3 = 9: groups of 28 images, so 30 images are 28 + 2.
     const rng = mulberry32(64);
-    expectAgreesWithTwin(rng, shape(1, 34, 33, 64, 64, 'same'));
-    expectAgreesWithTwin(rng, shape(30, 6, 5, 64, 64, 'same'));
-    expectAgreesWithTwin(rng, shape(1, 21, 22, 48, 40, 'valid'));
+    expectAgreesWithTwin(rng, winogradShape(1, 34, 33, 64, 64, 'same'));
+    expectAgreesWithTwin(rng, winogradShape(30, 6, 5, 64, 64, 'same'));
+    expectAgreesWithTwin(rng, winogradShape(1, 21, 22, 48, 40, 'valid'));
   });
 
   it('a caller\'s scratch full of NaN (a reused buffer) gives the bits of a fresh one; too small a scratch is refused', () => {
     const rng = mulberry32(96);
-    const s = shape(5, 13, 13, 8, 12, 'valid'); // 11×11 out, 13×13 dx: both passes read padded borders
+    const s = winogradShape(5, 13, 13, 8, 12, 'valid'); // 11×11 out, 13×13 dx: both passes read padded borders
     const x = randomArray(rng, s.N * s.H * s.W * s.CI);
     const w = randomArray(rng, 9 * s.CI * s.CO);
     const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
@@ -137,7 +110,7 @@ describe('Winograd forward and input gradient against the direct twin', () => {
     const rng = mulberry32(95);
     // gemmFast given as a function runs the arrays path, chunk by chunk, with the same GEMM kernel.
     // 8 and 16 output channels run in the heap (OC a multiple of 8); 1 tile (M < 4 rows); several chunks of 289-tile images.
-    for (const s of [shape(3, 13, 13, 32, 64, 'valid'), shape(1, 2, 2, 8, 8, 'same'), shape(2, 34, 33, 64, 16, 'same'), shape(3, 7, 9, 4, 8, 'valid')]) {
+    for (const s of [winogradShape(3, 13, 13, 32, 64, 'valid'), winogradShape(1, 2, 2, 8, 8, 'same'), winogradShape(2, 34, 33, 64, 16, 'same'), winogradShape(3, 7, 9, 4, 8, 'valid')]) {
       const x = randomArray(rng, s.N * s.H * s.W * s.CI);
       x[7] = NaN; // one tile recomputed by the direct loops, in both paths
       const w = randomArray(rng, 9 * s.CI * s.CO);
@@ -146,20 +119,20 @@ describe('Winograd forward and input gradient against the direct twin', () => {
       conv2dForwardWinograd(want, x, w, bias, s, gemmFast, true);
       const got = nanArray(want.length);
       conv2dForwardWinograd(got, x, w, bias, s, 'engine', true);
-      expect(firstDifference(got, want), `forward ${label(s)}`).toBe(-1);
+      expect(firstDifference(got, want), `forward ${winogradLabel(s)}`).toBe(-1);
       const dy = randomArray(rng, want.length);
       dy[dy.length - 3] = Infinity; // tiles recomputed by the direct loops onto dx's prior values (the heap path adds them itself elsewhere)
       const dxWant = randomArray(rng, x.length);
       const dxGot = dxWant.slice();
       conv2dBackwardInputWinograd(dxWant, dy, w, s, gemmFast);
       conv2dBackwardInputWinograd(dxGot, dy, w, s, 'engine');
-      expect(firstDifference(dxGot, dxWant), `dx ${label(s)}`).toBe(-1);
+      expect(firstDifference(dxGot, dxWant), `dx ${winogradLabel(s)}`).toBe(-1);
     }
   });
 
   it.runIf(simdAvailable)('the GEMM choice decides the path: \'engine\' runs the GEMMs on the heap given, a function (gemmFast too) on arrays', () => {
     const rng = mulberry32(93);
-    const s = shape(2, 10, 10, 8, 16, 'same'); // channel counts the heap path takes
+    const s = winogradShape(2, 10, 10, 8, 16, 'same'); // channel counts the heap path takes
     const x = randomArray(rng, s.N * s.H * s.W * s.CI);
     const w = randomArray(rng, 9 * s.CI * s.CO);
     const dy = randomArray(rng, s.N * s.OH * s.OW * s.CO);
@@ -177,12 +150,12 @@ describe('Winograd forward and input gradient against the direct twin', () => {
   });
 
   it('runs whatever GEMM it is given (the naive one here)', () => {
-    expectAgreesWithTwin(mulberry32(7), shape(2, 9, 6, 5, 6, 'same'), gemmNaive);
+    expectAgreesWithTwin(mulberry32(7), winogradShape(2, 9, 6, 5, 6, 'same'), gemmNaive);
   });
 
   it('the check catches a small error: a GEMM off by 0.1% fails it', () => {
     const rng = mulberry32(99);
-    const s = shape(2, 8, 7, 8, 8, 'same');
+    const s = winogradShape(2, 8, 7, 8, 8, 'same');
     const x = randomArray(rng, s.N * s.H * s.W * s.CI);
     const w = randomArray(rng, 9 * s.CI * s.CO);
     const want = nanArray(s.N * s.OH * s.OW * s.CO);
@@ -201,27 +174,27 @@ describe('Winograd with NaN and ±Inf: the twin\'s non-finite results, at the tw
   it('in x (forward) and dy (input gradient), edges included', () => {
     const rng = mulberry32(404);
     // Channel counts that take the JS transforms (3, 5, 2) and the SIMD ones (4, 8).
-    for (const s of [shape(2, 9, 7, 3, 5, 'same'), shape(1, 10, 9, 4, 2, 'valid'), shape(1, 1, 1, 2, 2, 'same'), shape(2, 7, 9, 8, 8, 'same')]) {
+    for (const s of [winogradShape(2, 9, 7, 3, 5, 'same'), winogradShape(1, 10, 9, 4, 2, 'valid'), winogradShape(1, 1, 1, 2, 2, 'same'), winogradShape(2, 7, 9, 8, 8, 'same')]) {
       const x = withNonFinite(rng, randomArray(rng, s.N * s.H * s.W * s.CI), 3);
       const w = randomArray(rng, 9 * s.CI * s.CO);
       const want = nanArray(s.N * s.OH * s.OW * s.CO);
       conv2dForwardDirect(want, x, w, null, s);
       const got = nanArray(want.length);
       conv2dForwardWinograd(got, x, w, null, s, 'engine');
-      expectSameNonFinite(got, want, winogradTolerance(s.CI), `forward ${label(s)}`);
+      expectSameNonFinite(got, want, winogradTolerance(s.CI), `forward ${winogradLabel(s)}`);
 
       const dy = withNonFinite(rng, randomArray(rng, want.length), 3);
       const dxWant = new Float32Array(x.length);
       conv2dBackwardInputDirect(dxWant, dy, w, s);
       const dxGot = new Float32Array(x.length);
       conv2dBackwardInputWinograd(dxGot, dy, w, s, 'engine');
-      expectSameNonFinite(dxGot, dxWant, winogradTolerance(s.CO), `dx ${label(s)}`);
+      expectSameNonFinite(dxGot, dxWant, winogradTolerance(s.CO), `dx ${winogradLabel(s)}`);
     }
   });
 
   it('with a bias and the fused ReLU (which keeps NaN and clamps −Inf to 0), JS and SIMD channel counts', () => {
     const rng = mulberry32(405);
-    for (const s of [shape(2, 7, 9, 8, 8, 'same'), shape(1, 6, 5, 3, 5, 'valid')]) {
+    for (const s of [winogradShape(2, 7, 9, 8, 8, 'same'), winogradShape(1, 6, 5, 3, 5, 'valid')]) {
       const x = withNonFinite(rng, randomArray(rng, s.N * s.H * s.W * s.CI), 4);
       const w = randomArray(rng, 9 * s.CI * s.CO);
       const bias = randomArray(rng, s.CO);
@@ -230,12 +203,12 @@ describe('Winograd with NaN and ±Inf: the twin\'s non-finite results, at the tw
       for (let i = 0; i < want.length; i++) if (want[i] < 0) want[i] = 0;
       const got = nanArray(want.length);
       conv2dForwardWinograd(got, x, w, bias, s, 'engine', true);
-      expectSameNonFinite(got, want, winogradTolerance(s.CI), `forward+relu ${label(s)}`);
+      expectSameNonFinite(got, want, winogradTolerance(s.CI), `forward+relu ${winogradLabel(s)}`);
     }
   });
 
   it('one +Inf input: ±Inf where the twin has it, not the Inf − Inf = NaN of the transforms', () => {
-    const s = shape(1, 6, 6, 1, 2, 'same');
+    const s = winogradShape(1, 6, 6, 1, 2, 'same');
     const x = randomArray(mulberry32(5), 36);
     x[2 * 6 + 3] = Infinity; // row 2, column 3: inside the tile rows 1..4 and 3..6 overlap
     const w = randomArray(mulberry32(6), 18);
@@ -249,7 +222,7 @@ describe('Winograd with NaN and ±Inf: the twin\'s non-finite results, at the tw
 
   it('in the filter, including taps the direct loops skip at the padded border', () => {
     const rng = mulberry32(8);
-    const s = shape(2, 5, 6, 3, 4, 'same');
+    const s = winogradShape(2, 5, 6, 3, 4, 'same');
     const x = randomArray(rng, s.N * s.H * s.W * s.CI);
     const w = randomArray(rng, 9 * s.CI * s.CO);
     w[0 * 12 + 1 * 4 + 2] = NaN; // tap (0, 0), ci 1, co 2: padded for every top-row and left-column output
@@ -272,7 +245,7 @@ describe('Winograd with NaN and ±Inf: the twin\'s non-finite results, at the tw
 describe('Winograd on a heap that cannot grow: the JS transforms', () => {
   // 8 channels in and out, so both transforms run on SIMD where the heap holds a chunk. 2 images of
   // 20×20 'same' are one chunk of 200 tiles: V alone is 16·200·8 floats (100 KiB), more than a page.
-  const s = shape(2, 20, 20, 8, 8, 'same');
+  const s = winogradShape(2, 20, 20, 8, 8, 'same');
   const rng = mulberry32(1515);
   const x = randomArray(rng, s.N * s.H * s.W * s.CI);
   const w = randomArray(rng, 9 * s.CI * s.CO);

@@ -2,7 +2,7 @@
 // check every fast-vs-naive comparison goes through (so the checker itself can be tested).
 
 import { expect } from 'vitest';
-import type { Conv2dShape } from '../../kernels/conv-shape.js';
+import { conv2dShape, type Conv2dShape, type Padding } from '../../kernels/conv-shape.js';
 
 /** mulberry32, a tiny seeded 32-bit generator returning floats in [0, 1): the benchmarks' own. */
 export { seededRandom as mulberry32 } from '../../bench/data.js';
@@ -203,3 +203,22 @@ export function expectGradientsMatchDifferences(
   biasGrad(db, r);
   expectClose(db, numericGradient(b, r, forward), tol, `db ${label}`);
 }
+
+/** A 3×3 stride-1 convolution's shape, as the Winograd tests use. */
+export const winogradShape = (N: number, H: number, W: number, CI: number, CO: number, padding: Padding): Conv2dShape =>
+  conv2dShape(N, H, W, CI, 3, 3, CO, [1, 1], [1, 1], padding);
+
+export const winogradLabel = (s: Conv2dShape): string =>
+  `N=${s.N} H=${s.H} W=${s.W} CI=${s.CI} CO=${s.CO} pad=${s.padTop},${s.padLeft} out=${s.OH}x${s.OW}`;
+
+/**
+ * The tolerance for Winograd against the direct twin, operands in [−1, 1], summing over `IC` channels.
+ * sumTolerance(terms) allows 2e-7 (≈ 3.4 float32 roundings) per summed product of magnitude ≤ 1.
+ * The direct sum has 9·IC such products. Winograd's output is ± the sum of 9 of the 16 products
+ * M[ξ] = Σ_ic V[ξ]·U[ξ], where |V| ≤ 4 (each Bᵀ d B entry adds 4 inputs with signs) and
+ * |U| ≤ 2.25 (each G g Gᵀ entry is a combination of 9 taps with weights summing to ≤ 1.5·1.5):
+ * 9·IC products of magnitude ≤ 9, i.e. 81·IC unit terms. The direct twin's own float32 store is
+ * inside the rtol of 1e-4. Fused products (relaxed SIMD) round once where mul + add rounds twice,
+ * so the same bound holds for them.
+ */
+export const winogradTolerance = (IC: number): Tolerance => sumTolerance(81 * IC);
