@@ -37,7 +37,9 @@ export interface Conv2dOptions {
  * (kernels/conv2d-direct-simd.ts, via kernels/conv2d-fast.ts), and few input channels its dX (by stride
  * phases, no col2im); stride-1 3×3 convs with ≥ 4 channels in and out and ≥ 256 output pixels run as
  * Winograd F(2×2, 3×3) (src/conv2d-winograd-choice.ts) their forward and dW where the direct conv
- * does not apply, their dX where its direct kernel does not apply or measured slower; the rest run as
+ * does not apply, their dX where its direct kernel does not apply or measured slower, and all three
+ * as the fused small-channel Winograd (kernels/conv2d-winograd-small*.ts) with 8 to 32 channels a
+ * side (multiples of 8, ≤ 512 pairs) where its tiles waste at most half; the rest run as
  * im2col + GEMM, keeping the im2col matrix for dW = colsᵀ·dY; dX = col2im(dY·Wᵀ). The others keep x. Under
  * setKernels('reference') it runs the seven-loop direct kernels of kernels/conv2d.ts instead.
  * Matches tf.conv2d (TensorFlow.js) and Keras Conv2D.
