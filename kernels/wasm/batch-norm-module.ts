@@ -13,25 +13,19 @@
 //                                          negative lanes +0, NaN and ±0 kept) before the store: the
 //                                          ReLU fused after a BatchNormalization, in the same pass
 //   bn_dsums_masked(u, v, s1, s2, rows, cVec, m)
-//                                          bn_dsums on u masked by m: m[r,c] > 0 ? u[r,c] : +0
-//                                          (relu-module.ts's relu_mask: that ReLU's gradient, m its
-//                                          output); u itself is not written
+//                                          u[r,c] ← m[r,c] > 0 ? u[r,c] : +0 (relu-module.ts's relu_mask:
+//                                          that ReLU's gradient, m its output), then bn_dsums on it
 //   bn_dx_fresh(dx, dy, x, k, a, b, d, rows, cVec)
 //                                          bn_dx into a dx of zeros without reading it: the +0 is a
 //                                          register (v128.zero), added first as bn_dx adds the loaded
 //                                          +0, so the bits are bn_dx's on a zeroed dx (a −0 sum comes
 //                                          out +0 there too, since +0 + −0 = +0)
-//   bn_dx_masked, bn_dx_fresh_masked(dx, dy, x, k, a, b, d, rows, cVec, m)
-//                                          bn_dx, bn_dx_fresh on dy masked by m as bn_dsums_masked masks
-//                                          it (the mask again in the pass that needs it, so the masked
-//                                          dy is never stored)
-//   bn_affine_pairs, bn_affine_relu_pairs, bn_dx_pairs, bn_dx_fresh_pairs, bn_dx_masked_pairs,
-//   bn_dx_fresh_masked_pairs (same arguments, cVec even)
-//                                          the passes without _pairs eight channels at a time down
-//                                          the rows, their constants in registers: the same bits
-// Buffers: x, y, u, v, m, dy, dx [rows, C] f32; k, a, b, d [C] f32; s1, s2 [C] f64 (accumulated).
+//   bn_affine_pairs, bn_affine_relu_pairs, bn_dx_pairs, bn_dx_fresh_pairs (same arguments, cVec even)
+//                                          bn_affine, bn_affine_relu, bn_dx, bn_dx_fresh eight channels
+//                                          at a time down the rows, their constants in registers: the same bits
+// Buffers: x, y, u, v, dy, dx [rows, C] f32; k, a, b, d [C] f32; s1, s2 [C] f64 (accumulated).
 // The sums start from what s1, s2 hold, so rows can come in consecutive calls (batch-norm-simd.ts
-// streams them in chunks) and give the bits of one call over all of them.
+// runs them a chunk of rows at a time) and give the bits of one call over all of them.
 //
 // Why x − k: k is a value near the channel's mean (a value of the data, or the mean itself).
 // a·x + b with b ≈ −a·mean would cancel in float32 when the mean is large next to the spread;
@@ -55,21 +49,6 @@ const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
 
 const set = (to: number, value: Instr): Instr => [...value, ...local.set(to)];
 const load = (p: number, offset = 0): Instr => [...local.get(p), ...v128.load(offset)];
-
-/**
- * What an affine pass does: `accumulate` (bn_dx: dx += …, else bn_affine: y = …), `relu` (bn_affine
- * then the ReLU), `fresh` (bn_dx into a dx of zeros it does not read), `masked` (bn_dx on dy masked by
- * a last stream m: m > 0 ? dy : +0, bn_dsums_masked's mask).
- */
-interface AffineKind {
-  readonly accumulate: boolean;
-  readonly relu?: boolean;
-  readonly fresh?: boolean;
-  readonly masked?: boolean;
-}
-
-/** dy & (m > 0): the fused ReLU's gradient mask of bn_dsums_masked, on a loaded dy. */
-const maskBy = (dy: Instr, m: Instr): Instr => [...dy, ...m, ...v128.zero(), ...f32x4.gt(), ...v128.and()];
 
 /**
  * The two sum passes share their shape: per vector of four channels, down the rows, two widened
@@ -103,8 +82,12 @@ function sumsFunction(name: string, squared: boolean, masked = false): FunctionD
           squared
             // bn_sums: first = u − k, squared in f64 below.
             ? set(first, [...load(pu), ...local.get(second), ...f32x4.sub()])
-            // bn_dsums: first = u, second = u·v (f32); masked: u & (m > 0) first.
-            : [...set(first, masked ? maskBy(load(pu), load(pm)) : load(pu)), ...set(second, [...local.get(first), ...load(pv), ...f32x4.mul()])],
+            // bn_dsums: first = u, second = u·v (f32); masked: u & (m > 0) first, written back to u.
+            : [
+              ...set(first, masked ? [...load(pu), ...load(pm), ...v128.zero(), ...f32x4.gt(), ...v128.and()] : load(pu)),
+              ...(masked ? [...local.get(pu), ...local.get(first), ...v128.store()] : []),
+              ...set(second, [...local.get(first), ...load(pv), ...f32x4.mul()]),
+            ],
           addInto(s1lo, low(first)), addInto(s1hi, high(first)),
           ...(squared
             ? [addInto(s2lo, [...low(first), ...low(first), ...f64x2.mul()]), addInto(s2hi, [...high(first), ...high(first), ...f64x2.mul()])]
@@ -123,21 +106,20 @@ function sumsFunction(name: string, squared: boolean, masked = false): FunctionD
 }
 
 /** bn_affine (then the ReLU, with `relu`) and bn_dx: per row, per vector of four channels, a multiply-add with per-channel k, a, b (, d). */
-function affineFunction(name: string, { accumulate, relu = false, fresh = false, masked = false }: AffineKind): FunctionDef {
-  // bn_affine(y, x, k, a, b, rows, cVec); bn_dx(dx, dy, x, k, a, b, d, rows, cVec [, m])
+function affineFunction(name: string, accumulate: boolean, relu = false, fresh = false): FunctionDef {
+  // bn_affine(y, x, k, a, b, rows, cVec); bn_dx(dx, dy, x, k, a, b, d, rows, cVec)
   const out = 0, u = 1;
   const w = accumulate ? 2 : 1; // the stream k is subtracted from: bn_dx's x, bn_affine's x
   const k = accumulate ? 3 : 2, a = k + 1, b = k + 2, d = accumulate ? 6 : -1;
-  const rows = accumulate ? 7 : 5, cVec = rows + 1, m = cVec + 1;
-  const params = masked ? m + 1 : m;
+  const rows = accumulate ? 7 : 5, cVec = rows + 1;
+  const params = cVec + 1;
   const pk = params, pa = params + 1, pb = params + 2, pd = params + 3, j = params + 4;
   const out4 = params + 5; // v128: the four values, before the ReLU clears their negative lanes
   // b·(w − k)
   const shifted: Instr = [...load(pb), ...load(w), ...load(pk), ...f32x4.sub(), ...f32x4.mul()];
-  const dy: Instr = masked ? maskBy(load(u), load(m)) : load(u);
   const value: Instr = accumulate
     // dx + ((a·dy + b·(x − k)) + d); fresh: +0 in place of dx, not read from memory
-    ? [...(fresh ? v128.zero() : load(out)), ...load(pa), ...dy, ...f32x4.mul(), ...shifted, ...f32x4.add(), ...load(pd), ...f32x4.add(), ...f32x4.add()]
+    ? [...(fresh ? v128.zero() : load(out)), ...load(pa), ...load(u), ...f32x4.mul(), ...shifted, ...f32x4.add(), ...load(pd), ...f32x4.add(), ...f32x4.add()]
     // a·(x − k) + b
     : [...load(pa), ...load(u), ...load(pk), ...f32x4.sub(), ...f32x4.mul(), ...load(pb), ...f32x4.add()];
   const perChannel = accumulate ? [pk, pa, pb, pd] : [pk, pa, pb];
@@ -155,7 +137,6 @@ function affineFunction(name: string, { accumulate, relu = false, fresh = false,
             ? [...set(out4, value), ...local.get(out), ...local.get(out4), ...local.get(out4), ...v128.zero(), ...f32x4.lt(), ...v128.andnot(), ...v128.store()]
             : [...local.get(out), ...value, ...v128.store()],
           increment(out, i32.const(V128)), increment(u, i32.const(V128)), accumulate ? increment(w, i32.const(V128)) : [],
-          masked ? increment(m, i32.const(V128)) : [],
           ...perChannel.map((p) => increment(p, i32.const(V128))),
           decrementAndLoop(j),
         ),
@@ -177,27 +158,26 @@ function affineFunction(name: string, { accumulate, relu = false, fresh = false,
  * norm): bn_affine_relu 0.042 → 0.020 ms, bn_dx 0.061 → 0.031 ms. (Two vectors a row step in the sum
  * passes did not pay: they stayed at 0.042–0.049 ms, bound by the widening, not by the adds' latency.)
  */
-function affinePairsFunction(name: string, { accumulate, relu = false, fresh = false, masked = false }: AffineKind): FunctionDef {
+function affinePairsFunction(name: string, accumulate: boolean, relu = false, fresh = false): FunctionDef {
   // the same parameters as affineFunction's
   const out = 0, u = 1;
   const w = accumulate ? 2 : 1;
   const k = accumulate ? 3 : 2, a = k + 1, b = k + 2, d = accumulate ? 6 : -1;
-  const rows = accumulate ? 7 : 5, cVec = rows + 1, m = cVec + 1;
-  const params = masked ? m + 1 : m;
-  // i32 locals: the row pointers (out, u and, for bn_dx, x; m when masked), the rows left, the pairs left, the bytes of a row
-  const po = params, pu = params + 1, pw = params + 2, r = params + 3, j = params + 4, rowBytes = params + 5, pm = params + 6;
+  const rows = accumulate ? 7 : 5, cVec = rows + 1;
+  const params = cVec + 1;
+  // i32 locals: the row pointers (out, u and, for bn_dx, x), the rows left, the pairs left, the bytes of a row
+  const po = params, pu = params + 1, pw = params + 2, r = params + 3, j = params + 4, rowBytes = params + 5;
   const perChannel = accumulate ? [k, a, b, d] : [k, a, b];
   // v128 locals: the per-channel vectors of both halves of the pair, then one value before its ReLU
-  const reg = (p: number, half: number): number => params + 7 + 2 * perChannel.indexOf(p) + half;
-  const out4 = params + 7 + 2 * perChannel.length;
+  const reg = (p: number, half: number): number => params + 6 + 2 * perChannel.indexOf(p) + half;
+  const out4 = params + 6 + 2 * perChannel.length;
   const value = (half: number): Instr => {
     const at = V128 * half;
     // b·(w − k)
     const shifted: Instr = [...local.get(reg(b, half)), ...load(pw, at), ...local.get(reg(k, half)), ...f32x4.sub(), ...f32x4.mul()];
-    const dy: Instr = masked ? maskBy(load(pu, at), load(pm, at)) : load(pu, at);
     return accumulate
       // dx + ((a·dy + b·(x − k)) + d); fresh: +0 in place of dx, not read from memory
-      ? [...(fresh ? v128.zero() : load(po, at)), ...local.get(reg(a, half)), ...dy, ...f32x4.mul(), ...shifted, ...f32x4.add(), ...local.get(reg(d, half)), ...f32x4.add(), ...f32x4.add()]
+      ? [...(fresh ? v128.zero() : load(po, at)), ...local.get(reg(a, half)), ...load(pu, at), ...f32x4.mul(), ...shifted, ...f32x4.add(), ...local.get(reg(d, half)), ...f32x4.add(), ...f32x4.add()]
       // a·(x − k) + b
       : [...local.get(reg(a, half)), ...load(pu, at), ...local.get(reg(k, half)), ...f32x4.sub(), ...f32x4.mul(), ...local.get(reg(b, half)), ...f32x4.add()];
   };
@@ -207,20 +187,18 @@ function affinePairsFunction(name: string, { accumulate, relu = false, fresh = f
     : [...local.get(po), ...value(half), ...v128.store(V128 * half)];
   return {
     name, params: new Array<ValType>(params).fill(valType.i32), results: [],
-    locals: [...new Array<ValType>(7).fill(valType.i32), ...new Array<ValType>(2 * perChannel.length + 1).fill(valType.v128)],
+    locals: [...new Array<ValType>(6).fill(valType.i32), ...new Array<ValType>(2 * perChannel.length + 1).fill(valType.v128)],
     body: [
       set(rowBytes, [...local.get(cVec), ...i32.const(4), ...i32.shl()]), set(j, [...local.get(cVec), ...i32.const(1), ...i32.shr_u()]),
       loop( // pairs of vectors of four channels
         ...perChannel.map((p) => [...set(reg(p, 0), load(p)), ...set(reg(p, 1), load(p, V128))]),
-        set(po, local.get(out)), set(pu, local.get(u)), accumulate ? set(pw, local.get(w)) : [], masked ? set(pm, local.get(m)) : [], set(r, local.get(rows)),
+        set(po, local.get(out)), set(pu, local.get(u)), accumulate ? set(pw, local.get(w)) : [], set(r, local.get(rows)),
         loop( // rows
           store(0), store(1),
           increment(po, local.get(rowBytes)), increment(pu, local.get(rowBytes)), accumulate ? increment(pw, local.get(rowBytes)) : [],
-          masked ? increment(pm, local.get(rowBytes)) : [],
           decrementAndLoop(r),
         ),
         increment(out, i32.const(2 * V128)), increment(u, i32.const(2 * V128)), accumulate ? increment(w, i32.const(2 * V128)) : [],
-        masked ? increment(m, i32.const(2 * V128)) : [],
         ...perChannel.map((p) => increment(p, i32.const(2 * V128))),
         decrementAndLoop(j),
       ),
@@ -228,20 +206,13 @@ function affinePairsFunction(name: string, { accumulate, relu = false, fresh = f
   };
 }
 
-/** The per-element passes, each also as `${name}_pairs`. */
-const affinePasses: ReadonlyArray<readonly [string, AffineKind]> = [
-  ['bn_affine', { accumulate: false }], ['bn_affine_relu', { accumulate: false, relu: true }],
-  ['bn_dx', { accumulate: true }], ['bn_dx_fresh', { accumulate: true, fresh: true }],
-  ['bn_dx_masked', { accumulate: true, masked: true }], ['bn_dx_fresh_masked', { accumulate: true, fresh: true, masked: true }],
-];
-
-/** Bytes of the batch-norm module: bn_sums, bn_dsums, bn_dsums_masked, and bn_affine, bn_affine_relu, bn_dx, bn_dx_fresh, bn_dx_masked, bn_dx_fresh_masked with their pairs (see the header). */
+/** Bytes of the batch-norm module: bn_sums, bn_dsums, bn_affine, bn_dx, bn_affine_relu, bn_dsums_masked, bn_dx_fresh and the pairs (see the header). */
 export function batchNormModuleBytes(): Uint8Array<ArrayBuffer> {
   return assembleModule({
     memory: { ...HEAP_IMPORT, minPages: 1 },
-    functions: [
-      sumsFunction('bn_sums', true), sumsFunction('bn_dsums', false), sumsFunction('bn_dsums_masked', false, true),
-      ...affinePasses.flatMap(([name, kind]) => [affineFunction(name, kind), affinePairsFunction(`${name}_pairs`, kind)]),
-    ],
+    functions: [sumsFunction('bn_sums', true), sumsFunction('bn_dsums', false), affineFunction('bn_affine', false), affineFunction('bn_dx', true),
+      affineFunction('bn_affine_relu', false, true), sumsFunction('bn_dsums_masked', false, true),
+      affinePairsFunction('bn_affine_pairs', false), affinePairsFunction('bn_dx_pairs', true), affinePairsFunction('bn_affine_relu_pairs', false, true),
+      affineFunction('bn_dx_fresh', true, false, true), affinePairsFunction('bn_dx_fresh_pairs', true, false, true)],
   });
 }
