@@ -76,15 +76,14 @@ const usable = (R: number, C: number): boolean => simdAvailable && C % 4 === 0 &
  */
 const at = (C: number) => ({ k: 0, a: C, b: 2 * C, d: 3 * C, s1: 4 * C, s2: 6 * C, rows: 8 * C });
 
-/**
- * R rows of C floats in chunks of whole rows, about `chunkFloats` floats each (at least one row):
- * [first float, end float) of each chunk in row order, and the floats of the longest.
- */
-function chunksOf(R: number, C: number, chunkFloats: number): { bounds: Array<[number, number]>; floats: number } {
-  const rows = Math.min(R, Math.max(1, Math.floor(chunkFloats / C)));
+/** Floats in a chunk of whole rows of C floats, about `chunkFloats` (at least one row, at most all R). */
+const chunkOf = (R: number, C: number, chunkFloats: number): number => Math.min(R, Math.max(1, Math.floor(chunkFloats / C))) * C;
+
+/** [first float, end float) of each chunk of `chunk` floats in R·C floats, in row order. */
+function chunkBounds(n: number, chunk: number): Array<[number, number]> {
   const bounds: Array<[number, number]> = [];
-  for (let r = 0; r < R; r += rows) bounds.push([r * C, Math.min(r + rows, R) * C]);
-  return { bounds, floats: rows * C };
+  for (let from = 0; from < n; from += chunk) bounds.push([from, Math.min(from + chunk, n)]);
+  return bounds;
 }
 
 /** Writes per-channel values into the f32 region starting at `start`. */
@@ -100,9 +99,9 @@ export function batchNormForwardTrainingSimd(
 ): void {
   const n = R * C;
   const a = at(C);
-  const { bounds, floats } = chunksOf(R, C, chunkFloats);
+  const chunk = chunkOf(R, C, chunkFloats);
   const X = a.rows, Y = X + n; // x (R, C); a chunk of y (rows, C)
-  const views = usable(R, C) ? heap.views((Y + floats) * 4) : null;
+  const views = usable(R, C) ? heap.views((Y + chunk) * 4) : null;
   if (views === null) {
     batchNormForwardTraining(y, mean, variance, invStd, x, gamma, beta, R, C, epsilon, relu);
     return;
@@ -112,6 +111,7 @@ export function batchNormForwardTrainingSimd(
   const K = shifts(x, C); // values of x: exact in float32
   place(f32, a.k, C, (c) => K[c]);
   f32.fill(0, a.s1, a.rows); // both float64 sums start at +0
+  const bounds = chunkBounds(n, chunk);
   // Pass 1: x into the heap a chunk at a time, each summed while in cache (the shifted sums); the
   // moments in float64 from them.
   for (const [from, to] of bounds) {
@@ -137,10 +137,11 @@ export function batchNormForwardInferenceSimd(
   gamma: Float32Array | null, beta: Float32Array | null, R: number, C: number, epsilon: number,
   relu = false, heap: WasmHeap = engineHeap(), chunkFloats = BN_CHUNK_FLOATS,
 ): void {
+  const n = R * C;
   const a = at(C);
-  const { bounds, floats } = chunksOf(R, C, chunkFloats);
+  const chunk = chunkOf(R, C, chunkFloats);
   const X = a.rows; // (rows, C) a chunk of x, then of y in place
-  const views = usable(R, C) ? heap.views((X + floats) * 4) : null;
+  const views = usable(R, C) ? heap.views((X + chunk) * 4) : null;
   if (views === null) {
     batchNormForwardInference(y, x, mean, variance, gamma, beta, R, C, epsilon, relu);
     return;
@@ -152,7 +153,8 @@ export function batchNormForwardInferenceSimd(
   place(f32, a.a, C, (c) => (gamma === null ? 1 : gamma[c]) / Math.sqrt(variance[c] + epsilon));
   place(f32, a.b, C, (c) => (beta === null ? 0 : beta[c]));
   const pass = relu ? elementPasses(k, C).bn_affine_relu : elementPasses(k, C).bn_affine;
-  for (const [from, to] of bounds) {
+  for (let from = 0; from < n; from += chunk) {
+    const to = Math.min(from + chunk, n);
     f32.set(x.subarray(from, to), X);
     pass(X * 4, X * 4, a.k * 4, a.a * 4, a.b * 4, (to - from) / C, C / 4);
     y.set(f32.subarray(X, X + to - from), from);
@@ -173,10 +175,10 @@ export function batchNormBackwardSimd(
 ): void {
   const n = R * C;
   const a = at(C);
-  const { bounds, floats } = chunksOf(R, C, chunkFloats);
+  const chunk = chunkOf(R, C, chunkFloats);
   // dy and x (R, C) each; chunks (rows, C) of reluOut (only when given) and of dx (only when wanted)
-  const DY = a.rows, X = DY + n, M = X + n, DX = M + (reluOut === null ? 0 : floats);
-  const views = training && usable(R, C) ? heap.views((DX + (dx === null ? 0 : floats)) * 4) : null;
+  const DY = a.rows, X = DY + n, M = X + n, DX = M + (reluOut === null ? 0 : chunk);
+  const views = training && usable(R, C) ? heap.views((DX + (dx === null ? 0 : chunk)) * 4) : null;
   if (views === null) {
     batchNormBackward(dx, dgamma, dbeta, dy, x, mean, invStd, gamma, R, C, training, reluOut);
     return;
@@ -184,6 +186,7 @@ export function batchNormBackwardSimd(
   const { f32 } = views;
   const k = exports(heap);
   f32.fill(0, a.s1, a.rows);
+  const bounds = chunkBounds(n, chunk);
   // Pass 1: dy and x into the heap a chunk at a time, each summed while in cache: Σ dy and Σ dy·x
   // (dy masked by the fused ReLU's output first, the masked dy written back in place, which pass 2
   // reads); dγ, dβ and the dx constants in float64 from them.
