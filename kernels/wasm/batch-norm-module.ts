@@ -24,6 +24,8 @@
 //                                          bn_affine, bn_affine_relu, bn_dx, bn_dx_fresh eight channels
 //                                          at a time down the rows, their constants in registers: the same bits
 // Buffers: x, y, u, v, dy, dx [rows, C] f32; k, a, b, d [C] f32; s1, s2 [C] f64 (accumulated).
+// The sums start from what s1, s2 hold, so rows can come in consecutive calls (batch-norm-simd.ts
+// runs them a chunk of rows at a time) and give the bits of one call over all of them.
 //
 // Why x − k: k is a value near the channel's mean (a value of the data, or the mean itself).
 // a·x + b with b ≈ −a·mean would cancel in float32 when the mean is large next to the spread;

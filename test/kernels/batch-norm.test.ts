@@ -8,10 +8,10 @@
 import { describe, it, expect } from 'vitest';
 import { batchNormForwardTrainingNaive, batchNormForwardInferenceNaive, batchNormBackwardNaive } from '../../kernels/batch-norm.js';
 import { batchNormForwardTraining, batchNormForwardInference, batchNormBackward } from '../../kernels/batch-norm-fast.js';
-import { batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormBackwardSimd } from '../../kernels/batch-norm-simd.js';
+import { batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormBackwardSimd, BN_CHUNK_FLOATS } from '../../kernels/batch-norm-simd.js';
 import { simdAvailable } from '../../kernels/gemm-simd.js';
 import { mulberry32, randInt, randomArray, nanArray, numericGradient, expectClose, compareArrays, type Rng } from './helpers.js';
-import { createHeap, PAGE_BYTES, type WasmHeap } from '../../kernels/wasm/heap.js';
+import { createHeap, engineHeap, PAGE_BYTES, type WasmHeap } from '../../kernels/wasm/heap.js';
 import { batchNormModuleBytes } from '../../kernels/wasm/batch-norm-module.js';
 import { firstDifference } from './same-bits.js';
 import { spyHeap } from './heap-spy.js';
@@ -56,9 +56,23 @@ interface Impl {
   forwardInference: typeof batchNormForwardInference;
   backward: typeof batchNormBackward;
 }
+/** The SIMD kernels streaming their operands in chunks of about `floats` floats (whole rows), on the engine heap. */
+function simdInChunks(floats: number): Impl {
+  return {
+    name: `simd in chunks of ${floats} floats`,
+    forwardTraining: (y, mean, variance, invStd, x, gamma, beta, R, C, epsilon, relu = false) =>
+      batchNormForwardTrainingSimd(y, mean, variance, invStd, x, gamma, beta, R, C, epsilon, relu, engineHeap(), floats),
+    forwardInference: (y, x, mean, variance, gamma, beta, R, C, epsilon, relu = false) =>
+      batchNormForwardInferenceSimd(y, x, mean, variance, gamma, beta, R, C, epsilon, relu, engineHeap(), floats),
+    backward: (dx, dgamma, dbeta, dy, x, mean, invStd, gamma, R, C, training, reluOut = null) =>
+      batchNormBackwardSimd(dx, dgamma, dbeta, dy, x, mean, invStd, gamma, R, C, training, reluOut, false, engineHeap(), floats),
+  };
+}
 const impls: Impl[] = [
   { name: 'fast', forwardTraining: batchNormForwardTraining, forwardInference: batchNormForwardInference, backward: batchNormBackward },
   { name: 'simd', forwardTraining: batchNormForwardTrainingSimd, forwardInference: batchNormForwardInferenceSimd, backward: batchNormBackwardSimd },
+  // 40 floats: 10 rows of 4 channels, 3 of 12, 1 of 36 or more; so most shapes below span several chunks.
+  simdInChunks(40),
 ];
 
 function check(impl: Impl, rng: Rng, R: number, C: number, special: boolean, affine: boolean, offset = 0): void {
@@ -278,7 +292,9 @@ describe('batch-norm naive backward', () => {
 });
 
 describe('batch-norm SIMD on a heap that cannot grow', () => {
-  // 1,500 rows of 16 channels: 96 KB of x alone, more than a 1-page heap holds. On such a heap each
+  // 1,500 rows of 16 channels: 96 KB of x alone, more than a 1-page heap holds (the training passes
+  // keep x whole in the heap; the inference forward, a chunk of BN_CHUNK_FLOATS floats and the
+  // per-channel constants: 66 KB, also past a page, as the asked sizes below check). On such a heap each
   // pass must ask, be refused, instantiate nothing and give batch-norm-fast.ts's bits; on a heap that
   // grows, the module runs there (the same bits as on the engine heap).
   const [R, C] = [1500, 16];
@@ -385,5 +401,71 @@ describe('batch-norm SIMD backward into a dx of zeros (dxZero, bn_dx_fresh)', ()
         expect(at, `${fn} R ${R} C ${C}: [${at}] got ${got[at]}, want ${want[at]}`).toBe(-1);
       }
     }
+  });
+});
+
+describe('batch-norm SIMD in chunks of rows: the bits of one chunk over all rows', () => {
+  // The sums carry over from chunk to chunk in the heap and the per-element passes are independent
+  // per element, so any chunk size must give the bits of a single chunk (one call of each pass
+  // over all R rows). Every output starts NaN-filled (forwards) or at a random prior (backward, dx
+  // accumulated) or at +0 (dx fresh, dxZero); the operands hold NaN, ±∞ and −0.
+  const ONE_CHUNK = Infinity;
+  type Outputs = Float32Array[];
+
+  function outputs(R: number, C: number, chunkFloats: number, x: Float32Array, dy: Float32Array, reluOut: Float32Array | null,
+    gamma: Float32Array | null, beta: Float32Array | null, priors: Float32Array[], relu: boolean): Outputs {
+    const y = nanArray(R * C), mean = nanArray(C), variance = nanArray(C), invStd = nanArray(C), yInf = nanArray(R * C);
+    batchNormForwardTrainingSimd(y, mean, variance, invStd, x, gamma, beta, R, C, EPS, relu, engineHeap(), chunkFloats);
+    batchNormForwardInferenceSimd(yInf, x, mean, variance, gamma, beta, R, C, EPS, relu, engineHeap(), chunkFloats);
+    const [dx, dg, db] = priors.map((p) => p.slice());
+    batchNormBackwardSimd(dx, dg, db, dy, x, mean, invStd, gamma, R, C, true, reluOut, false, engineHeap(), chunkFloats);
+    const dxFresh = new Float32Array(R * C);
+    batchNormBackwardSimd(dxFresh, null, null, dy, x, mean, invStd, gamma, R, C, true, reluOut, true, engineHeap(), chunkFloats);
+    const [dgOnly, dbOnly] = priors.slice(1).map((p) => p.slice()); // dx not wanted: pass 1 only
+    batchNormBackwardSimd(null, dgOnly, dbOnly, dy, x, mean, invStd, gamma, R, C, true, reluOut, false, engineHeap(), chunkFloats);
+    return [y, mean, variance, invStd, yInf, dx, dg, db, dxFresh, dgOnly, dbOnly];
+  }
+  const names = ['y', 'mean', 'variance', 'invStd', 'inference y', 'dx', 'dgamma', 'dbeta', 'dx fresh', 'dgamma alone', 'dbeta alone'];
+
+  function expectSameBits(R: number, C: number, chunkFloats: number, rng: Rng): void {
+    for (const relu of [false, true]) {
+      const x = input(rng, R, C, true);
+      for (let i = 0; i < x.length; i += 11) x[i] = -0;
+      const dy = input(rng, R, C, true);
+      const reluOut = relu ? input(rng, R, C, true) : null;
+      const affine = rng() < 0.8;
+      const gamma = affine ? randomArray(rng, C, -2, 2) : null, beta = affine ? randomArray(rng, C) : null;
+      const priors = [randomArray(rng, R * C), randomArray(rng, C), randomArray(rng, C)];
+      const want = outputs(R, C, ONE_CHUNK, x, dy, reluOut, gamma, beta, priors, relu);
+      const got = outputs(R, C, chunkFloats, x, dy, reluOut, gamma, beta, priors, relu);
+      names.forEach((name, i) => {
+        const at = firstDifference(got[i], want[i]);
+        expect(at, `${name}, R ${R} C ${C} in chunks of ${chunkFloats} floats${relu ? ', fused ReLU' : ''}: [${at}] got ${got[i][at]}, want ${want[i][at]}`).toBe(-1);
+      });
+    }
+  }
+
+  it('at the chunk edges: one row a chunk, a last chunk of one row or part of a chunk, R a multiple of the chunk, R smaller than a chunk, C past a chunk', () => {
+    const rng = mulberry32(2929);
+    // [R, C, chunkFloats]: rows per chunk = max(1, ⌊chunkFloats / C⌋), at most R.
+    const cases: Array<[number, number, number]> = [
+      [1, 4, 4], [5, 4, 4], [7, 12, 24], [9, 8, 16], [10, 8, 16], [11, 8, 16], [5, 36, 16], [3, 8, 1000],
+      [33, 20, 100], [64, 24, 96], [65, 24, 96], [2, 40, 48], [101, 16, 17 * 16], [6, 4096, 1],
+    ];
+    for (const [R, C, chunkFloats] of cases) expectSameBits(R, C, chunkFloats, rng);
+  });
+
+  it('on 40 seeded random shapes and chunk sizes', () => {
+    const rng = mulberry32(3030);
+    for (let t = 0; t < 40; t++) {
+      const R = randInt(rng, 1, 300), C = 4 * randInt(rng, 1, 12);
+      expectSameBits(R, C, randInt(rng, 1, R * C), rng);
+    }
+  });
+
+  it('at the default chunk size, on a convnet activation several chunks long (32×13×13 rows of 32 channels)', () => {
+    const R = 32 * 13 * 13, C = 32;
+    expect(R * C).toBeGreaterThan(2 * BN_CHUNK_FLOATS);
+    expectSameBits(R, C, BN_CHUNK_FLOATS, mulberry32(3131));
   });
 });
