@@ -46,7 +46,9 @@ export const fastConv2dKernels: Conv2dKernels = {
  * Where the fused small-channel Winograd or the direct SIMD kernels take the filter gradient, dw and
  * db from one copy of dy in wasm memory (kernels/conv2d-winograd-small-dw.ts,
  * kernels/conv2d-direct-simd.ts); elsewhere the fast bias gradient, then the table's filter-gradient
- * entry. The same bits as the filter-gradient entry and the bias gradient run apart.
+ * entry, looked up at the call (so what replaces or watches that entry sees the call:
+ * test/core/kernel-table.test.ts). The same bits as the filter-gradient entry and the bias gradient
+ * run apart.
  */
 function conv2dBackwardFilterBias(dw: Float32Array | null, db: Float32Array | null, dy: Float32Array, kept: Float32Array, s: Conv2dShape): void {
   if (dw !== null && winogradSmallPays(s)) {
@@ -58,7 +60,7 @@ function conv2dBackwardFilterBias(dw: Float32Array | null, db: Float32Array | nu
     return;
   }
   if (db !== null) conv2dBackwardBiasFast(db, dy, s);
-  if (dw !== null) conv2dBackwardFilterWithWinograd(dw, dy, kept, s);
+  if (dw !== null) fastConv2dKernels.conv2dBackwardFilter(dw, dy, kept, s);
 }
 
 /** The one-version ops' backwards: the same in 'fast' and 'reference'. */
