@@ -11,10 +11,10 @@
 //
 // The models are the training Model class; its predict is InferenceModel's, the graph runner that
 // tatami/infer's loadModel returns, so only the kernels differ. Each cell: the median of the timed
-// rounds after the warm-up ones, in ms per predict call; the process's tables are 'tatami's again
-// at the end.
+// rounds after the warm-up ones, in ms per predict call; the tables in force before are put back at
+// the end.
 
-import { selectKernels, type KernelTables } from '../src/kernel-table.js';
+import { chosenKernels, selectKernels, type KernelTables } from '../src/kernel-table.js';
 import { fastKernels } from '../src/fast-kernels.js';
 import { fastInferenceKernels } from '../src/kernel-tables/fast-inference.js';
 import { inferenceKernels } from '../src/kernel-tables/inference.js';
@@ -23,7 +23,7 @@ import { makeBatches, median, type ModelName } from './models.js';
 
 export const inferModels = ['classic3', 'convnet', 'resnet', 'mobilenet'] as const satisfies readonly ModelName[];
 
-const choices: readonly { name: string; tables: KernelTables }[] = [
+export const inferChoices: readonly { name: string; tables: KernelTables }[] = [
   { name: 'tatami', tables: fastKernels },
   { name: 'infer + fastKernels', tables: fastInferenceKernels },
   { name: 'infer default', tables: inferenceKernels },
@@ -34,35 +34,36 @@ export interface InferRow { model: string; batch: number; ms: Record<string, num
 /** Every model × batch: `rounds` timed rounds of the three kernel sets after `warmUp` untimed ones. */
 export async function measureInferKernels(batches: readonly number[], rounds: number, warmUp: number, log: (line: string) => void): Promise<InferRow[]> {
   const rows: InferRow[] = [];
+  const before = chosenKernels() ?? inferenceKernels; // none installed: tatami/infer's default, the same tables
   try {
     for (const batch of batches) {
       const data = makeBatches(batch, 4);
       for (const model of inferModels) {
         log(`infer: ${model} b${batch}`);
         const step = tatamiStep(model, 'predict', data);
-        const times = choices.map(() => [] as number[]);
+        const times = inferChoices.map(() => [] as number[]);
         for (let r = 0; r < warmUp + rounds; r++) {
-          for (let j = 0; j < choices.length; j++) {
-            const c = (r + j) % choices.length;
-            selectKernels(choices[c].tables);
+          for (let j = 0; j < inferChoices.length; j++) {
+            const c = (r + j) % inferChoices.length;
+            selectKernels(inferChoices[c].tables);
             const t0 = performance.now();
             await step();
             if (r >= warmUp) times[c].push(performance.now() - t0);
           }
         }
-        rows.push({ model, batch, ms: Object.fromEntries(choices.map((c, j) => [c.name, median(times[j])])) });
+        rows.push({ model, batch, ms: Object.fromEntries(inferChoices.map((c, j) => [c.name, median(times[j])])) });
       }
     }
   } finally {
-    selectKernels(fastKernels);
+    selectKernels(before);
   }
   return rows;
 }
 
 /** A markdown table: ms per predict call under each kernel set, and the default's slowdown. */
 export function formatInferKernels(rows: readonly InferRow[]): string {
-  const head = `| model | batch | ${choices.map((c) => c.name).join(' | ')} | default ÷ tatami |`;
-  const rule = `|---|---|${choices.map(() => '---|').join('')}---|`;
-  const lines = rows.map((r) => `| ${r.model} | ${r.batch} | ${choices.map((c) => r.ms[c.name].toFixed(2)).join(' | ')} | ${(r.ms['infer default'] / r.ms.tatami).toFixed(2)}× |`);
+  const head = `| model | batch | ${inferChoices.map((c) => c.name).join(' | ')} | default ÷ tatami |`;
+  const rule = `|---|---|${inferChoices.map(() => '---|').join('')}---|`;
+  const lines = rows.map((r) => `| ${r.model} | ${r.batch} | ${inferChoices.map((c) => r.ms[c.name].toFixed(2)).join(' | ')} | ${(r.ms['infer default'] / r.ms.tatami).toFixed(2)}× |`);
   return [head, rule, ...lines].join('\n');
 }

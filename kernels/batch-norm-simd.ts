@@ -13,7 +13,7 @@
 // conversions); here a pass handles four floats per instruction, and each operand crosses into
 // wasm memory with TypedArray.set (~0.1 ns per float).
 //
-// Chunks of rows: the operands cross in chunks of whole rows (about BN_CHUNK_FLOATS floats, 64 KB,
+// Chunks of rows: the operands cross in chunks of whole rows (about STREAM_CHUNK_FLOATS floats, 64 KB,
 // each). A convnet's activation is megabytes (32×26×26×32 floats: 2.8 MB, past the 512 KB of L2):
 // copied into the heap whole and then summed, it was read back from L3 or memory by the sum pass,
 // and a result written whole into the heap was read back once more to copy it out.
@@ -31,18 +31,15 @@
 // Where SIMD is missing, C is not a multiple of 4 (the vectors hold four channels), there are no
 // rows, or `heap` (default: the engine's) cannot grow to hold the operands, these run
 // batch-norm-fast.ts's JS passes; the inference backward (a frozen layer) always does.
-// `chunkFloats` (default BN_CHUNK_FLOATS) sets the chunk size; the tests use small ones to reach
+// `chunkFloats` (default STREAM_CHUNK_FLOATS) sets the chunk size; the tests use small ones to reach
 // the chunk edges.
 
 import {
   batchNormForwardTraining, batchNormForwardInference, batchNormBackward, shifts, moments, scaleShift, gradientConstants,
 } from './batch-norm-fast.js';
 import { batchNormModuleBytes } from './wasm/batch-norm-module.js';
-import { engineHeap, type WasmHeap } from './wasm/heap.js';
+import { engineHeap, STREAM_CHUNK_FLOATS, type WasmHeap } from './wasm/heap.js';
 import { simdAvailable } from './gemm-simd.js';
-
-/** Floats in a chunk of one operand (64 KB): a chunk of each streamed operand and of the result fit in L2 together. */
-export const BN_CHUNK_FLOATS = 16384;
 
 /** The module's exports; addresses in bytes, counts ≥ 1. */
 interface BatchNormExports {
@@ -99,7 +96,7 @@ function place(f32: Float32Array, start: number, C: number, value: (c: number) =
 export function batchNormForwardTrainingSimd(
   y: Float32Array, mean: Float32Array, variance: Float32Array, invStd: Float32Array,
   x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, R: number, C: number, epsilon: number,
-  relu = false, heap: WasmHeap = engineHeap(), chunkFloats = BN_CHUNK_FLOATS,
+  relu = false, heap: WasmHeap = engineHeap(), chunkFloats = STREAM_CHUNK_FLOATS,
 ): void {
   const n = R * C;
   const a = at(C);
@@ -139,7 +136,7 @@ export function batchNormForwardTrainingSimd(
 export function batchNormForwardInferenceSimd(
   y: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array,
   gamma: Float32Array | null, beta: Float32Array | null, R: number, C: number, epsilon: number,
-  relu = false, heap: WasmHeap = engineHeap(), chunkFloats = BN_CHUNK_FLOATS,
+  relu = false, heap: WasmHeap = engineHeap(), chunkFloats = STREAM_CHUNK_FLOATS,
 ): void {
   const n = R * C;
   const a = at(C);
@@ -175,7 +172,7 @@ export function batchNormBackwardSimd(
   dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null,
   dy: Float32Array, x: Float32Array, mean: Float32Array, invStd: Float32Array, gamma: Float32Array | null,
   R: number, C: number, training: boolean, reluOut: Float32Array | null = null, dxZero = false,
-  heap: WasmHeap = engineHeap(), chunkFloats = BN_CHUNK_FLOATS,
+  heap: WasmHeap = engineHeap(), chunkFloats = STREAM_CHUNK_FLOATS,
 ): void {
   const n = R * C;
   const a = at(C);

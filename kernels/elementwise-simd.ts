@@ -16,8 +16,9 @@
 //
 // What they optimize: the JS loops cost ~1–6 ns per float (scalar; the ReLU's sign branch is
 // mispredicted half the time on random signs). Here the operand crosses into wasm memory with one
-// TypedArray.set, the pass handles four floats per instruction, and the result comes back with one
-// set (~0.5 ns per float in all).
+// TypedArray.set (channelSumsSimd: in chunks of STREAM_CHUNK_FLOATS, wasm/heap.ts, summed while in
+// cache), the pass handles four floats per instruction, and the result comes back with one set
+// (~0.5 ns per float in all).
 //
 // Each runs on `heap` (default: the engine's); when it cannot grow, the JS loops give the same
 // bits: reluInPlace, binaryBroadcast with add, the module's float64 sums in row order (the
@@ -26,7 +27,7 @@
 // Only call these when simdAvailable (gemm-simd.ts); addRowsSimd and channelSumsSimd need C % 4 = 0.
 
 import { elementwiseModuleBytes } from './wasm/elementwise-module.js';
-import { engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
+import { engineHeap, vec4Ceil, STREAM_CHUNK_FLOATS, type WasmHeap } from './wasm/heap.js';
 import { reluInPlace } from './relu.js';
 import { binaryBroadcast, binaryFunctions } from './elementwise.js';
 import { sumForward } from './merge.js';
@@ -90,21 +91,13 @@ export function addRowsSimd(y: Float32Array, x: Float32Array, b: Float32Array, r
 }
 
 /**
- * Floats a streaming pass moves through the heap at a time (channelSumsSimd, relu-simd.ts's
- * mask): about 64 KB, so what the pass reads in the heap is still in cache from the
- * copy in, and the operands cross main memory once each instead of also being written to and read
- * back from a heap as large as they are.
- */
-export const CHUNK_FLOATS = 16384;
-
-/**
  * sums[c] += Σ_r x[r,c] over rows × C, C a multiple of 4, rows added in order in float64; accumulates.
  * On `heap` (default: the engine's); when it cannot grow, the same sums in a JS loop.
  */
 export function channelSumsSimd(sums: Float64Array, x: Float32Array, rows: number, C: number, heap: WasmHeap = engineHeap()): void {
   if (rows === 0) return;
   // Heap, in floats: the float64 sums [C] (2C floats), then a chunk of x's rows [chunkRows, C].
-  const chunkRows = Math.max(1, Math.min(rows, Math.floor(CHUNK_FLOATS / C)));
+  const chunkRows = Math.max(1, Math.min(rows, Math.floor(STREAM_CHUNK_FLOATS / C)));
   const views = heap.views((2 * C + chunkRows * C) * 4);
   if (views === null) {
     // The heap cannot grow: conv2d.ts's conv2dBackwardBias loop, rows in order in float64 as the

@@ -8,7 +8,7 @@
 // What it optimizes: V8 runs the JS loops at ~4 ns per float (scalar, float32 ↔ float64
 // conversions). Here the operands cross into wasm memory by TypedArray.set (~0.4 ns per float),
 // the wasm loop handles four floats per instruction, and the result comes back by set, in chunks
-// of ~64 KB (elementwise-simd.ts's CHUNK_FLOATS) that stay in cache between the copies and the
+// of ~64 KB (wasm/heap.ts's STREAM_CHUNK_FLOATS) that stay in cache between the copies and the
 // pass. The module is wasm/relu-module.ts; the memory is the shared heap of wasm/heap.ts.
 //
 // Only call these when simdAvailable (gemm-simd.ts); relu-fast.ts picks them or relu.ts for you.
@@ -19,8 +19,7 @@
 
 import { reluBackwardBias } from './relu.js';
 import { reluModuleBytes } from './wasm/relu-module.js';
-import { engineHeap, vec4Ceil, type WasmHeap } from './wasm/heap.js';
-import { CHUNK_FLOATS } from './elementwise-simd.js';
+import { engineHeap, vec4Ceil, STREAM_CHUNK_FLOATS, type WasmHeap } from './wasm/heap.js';
 
 /** The module's exports; addresses in bytes, counts ≥ 1. */
 interface ReluExports {
@@ -48,9 +47,9 @@ export function reluBackwardBiasSimd(
     if (db !== null) for (let c = 0; c < C; c++) db[c] += 0; // as relu.ts: adds its zero sums
     return;
   }
-  // The pass streams through the heap in chunks of ~CHUNK_FLOATS (whole rows with db, whose sums
+  // The pass streams through the heap in chunks of ~STREAM_CHUNK_FLOATS (whole rows with db, whose sums
   // run on in the heap from one chunk to the next, row by row as before: the same bits).
-  const chunk = db === null ? Math.min(n, CHUNK_FLOATS) : Math.max(1, Math.min(n / C, Math.floor(CHUNK_FLOATS / C))) * C;
+  const chunk = db === null ? Math.min(n, STREAM_CHUNK_FLOATS) : Math.max(1, Math.min(n / C, Math.floor(STREAM_CHUNK_FLOATS / C))) * C;
   // Heap, in floats: the float64 sums [C] (2C floats, only with db), a chunk of y, then the same
   // chunk of dout, which the kernel overwrites with dz in place (one operand less to hold and copy).
   const S_AT = 0; // (C) float64

@@ -30,6 +30,14 @@ export const HEAP_IMPORT = { module: 'env', name: 'memory' } as const;
 
 export const PAGE_BYTES = 65536; // a WebAssembly page
 
+/**
+ * Floats a streaming pass moves through the heap at a time (64 KB): the ReLU mask, the channel sums
+ * and batch norm's passes copy their operands in and out in chunks of this size, so that what a pass
+ * reads in the heap is still in cache from the copy in (a chunk of each operand and of the result
+ * fit in L2 together), and each operand crosses main memory once.
+ */
+export const STREAM_CHUNK_FLOATS = 16384;
+
 /** Views of a heap's memory, at least the asked-for length. Float32 and Int32 views share the bytes. */
 export interface HeapViews {
   readonly f32: Float32Array;

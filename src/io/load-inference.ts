@@ -31,10 +31,11 @@ export interface InferLoadOptions extends ReadOptions {
 /**
  * Load a model for inference: a folder path or model.json path (Node), a URL (fetch), or
  * `{ modelJson, weights }`. With `fastKernels` its predictions are the full engine's, bit for bit; with
- * the default kernels they differ from them by rounding where 'tatami' runs Winograd (stride-1 3×3
- * convs with ≥ 4 channels in and out and ≥ 256 output pixels) or a direct SIMD convolution (any conv
- * but a plain 1×1 with 8 to 32 output channels, strided ones included), and equal them elsewhere (the
- * classic CNN: its convolution runs im2col + GEMM in both).
+ * the default kernels they differ from them by rounding where 'tatami' runs a Winograd (stride-1 3×3
+ * convs: with ≥ 4 channels in and out and ≥ 256 output pixels, or 8 to 32 channels a side) or a
+ * direct SIMD convolution (any conv but a plain 1×1 whose output channels are a multiple of 8 up to
+ * 32, strided ones included), and equal them elsewhere (the classic CNN: its 128-channel convolution
+ * runs im2col + GEMM in both).
  */
 export async function loadModel(source: ModelSource, options: InferLoadOptions = {}): Promise<InferenceModel> {
   if (options.kernels !== undefined) installKernels(options.kernels);

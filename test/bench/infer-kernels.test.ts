@@ -1,14 +1,21 @@
-/** The `infer` bench family: every zoo model under the three kernel sets, and 'tatami's tables restored after. */
-import { test, expect } from 'vitest';
-import { measureInferKernels, formatInferKernels, inferModels } from '../../bench/infer-kernels.js';
+/** The `infer` bench family: every zoo model under each of the three kernel sets, and the tables in force before put back. */
+import { test, expect, vi } from 'vitest';
+import { measureInferKernels, formatInferKernels, inferModels, inferChoices } from '../../bench/infer-kernels.js';
 import { chosenKernels, selectKernels } from '../../src/kernel-table.js';
-import { fastKernels } from '../../src/fast-kernels.js';
-import { inferenceKernels } from '../../src/kernel-tables/inference.js';
+import { referenceKernels } from '../../src/reference-kernels.js';
 
-test('measureInferKernels times each model under each kernel set and gives the process back its fast tables', async () => {
-  selectKernels(inferenceKernels); // even from tatami/infer's default, it ends on 'tatami's tables
+test('measureInferKernels runs each model under each kernel set in turn and puts back the tables in force before', async () => {
+  selectKernels(referenceKernels);
+  // Each set's own conv forward entry must run (every zoo model has a Conv2D): a bench that kept one
+  // set in force for all three columns fails here.
+  const spies = inferChoices.map((c) => vi.spyOn(c.tables.conv2d, 'conv2dForward'));
   const rows = await measureInferKernels([1], 2, 1, () => {});
-  expect(chosenKernels()).toBe(fastKernels);
+  // The same number of conv forwards under each set: 3 rounds (1 warm-up + 2 timed) of every model's convolutions.
+  const calls = spies.map((spy) => spy.mock.calls.length);
+  for (const spy of spies) spy.mockRestore();
+  expect(calls[0]).toBeGreaterThan(0);
+  expect(calls).toEqual([calls[0], calls[0], calls[0]]);
+  expect(chosenKernels()).toBe(referenceKernels);
   expect(rows.map((r) => r.model)).toEqual([...inferModels]);
   for (const r of rows) {
     expect(Object.keys(r.ms)).toEqual(['tatami', 'infer + fastKernels', 'infer default']);

@@ -8,7 +8,8 @@
 import { describe, it, expect } from 'vitest';
 import { batchNormForwardTrainingNaive, batchNormForwardInferenceNaive, batchNormBackwardNaive } from '../../kernels/batch-norm.js';
 import { batchNormForwardTraining, batchNormForwardInference, batchNormBackward } from '../../kernels/batch-norm-fast.js';
-import { batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormBackwardSimd, BN_CHUNK_FLOATS } from '../../kernels/batch-norm-simd.js';
+import { batchNormForwardTrainingSimd, batchNormForwardInferenceSimd, batchNormBackwardSimd } from '../../kernels/batch-norm-simd.js';
+import { STREAM_CHUNK_FLOATS } from '../../kernels/wasm/heap.js';
 import { simdAvailable } from '../../kernels/gemm-simd.js';
 import { mulberry32, randInt, randomArray, nanArray, numericGradient, expectClose, compareArrays, type Rng } from './helpers.js';
 import { createHeap, engineHeap, PAGE_BYTES, type WasmHeap } from '../../kernels/wasm/heap.js';
@@ -293,7 +294,7 @@ describe('batch-norm naive backward', () => {
 
 describe('batch-norm SIMD on a heap that cannot grow', () => {
   // 1,500 rows of 16 channels: 96 KB of x alone, more than a 1-page heap holds (the training passes
-  // keep x whole in the heap; the inference forward, a chunk of BN_CHUNK_FLOATS floats and the
+  // keep x whole in the heap; the inference forward, a chunk of STREAM_CHUNK_FLOATS floats and the
   // per-channel constants: 66 KB, also past a page, as the asked sizes below check). On such a heap each
   // pass must ask, be refused, instantiate nothing and give batch-norm-fast.ts's bits; on a heap that
   // grows, the module runs there (the same bits as on the engine heap).
@@ -465,7 +466,7 @@ describe('batch-norm SIMD in chunks of rows: the bits of one chunk over all rows
 
   it('at the default chunk size, on a convnet activation several chunks long (32×13×13 rows of 32 channels)', () => {
     const R = 32 * 13 * 13, C = 32;
-    expect(R * C).toBeGreaterThan(2 * BN_CHUNK_FLOATS);
-    expectSameBits(R, C, BN_CHUNK_FLOATS, mulberry32(3131));
+    expect(R * C).toBeGreaterThan(2 * STREAM_CHUNK_FLOATS);
+    expectSameBits(R, C, STREAM_CHUNK_FLOATS, mulberry32(3131));
   });
 });

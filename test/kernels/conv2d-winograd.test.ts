@@ -6,14 +6,12 @@ import { filterTransform } from '../../kernels/conv2d-winograd-transforms.js';
 import { gemmFast } from '../../kernels/gemm-fast.js';
 import { gemmNaive } from '../../kernels/gemm.js';
 import { compareArrays, expectClose, mulberry32, nanArray, randInt, randomArray, winogradLabel, winogradShape, winogradTolerance, type Rng } from './helpers.js';
-import { compareWinogradWithTwin } from './conv2d-winograd-small-cases.js';
+import { compareWinogradWithTwin } from './conv2d-winograd-twin.js';
 import { expectSameNonFinite, withNonFinite } from './non-finite.js';
 import { firstDifference } from './same-bits.js';
 import { spyHeap } from './heap-spy.js';
 import { createHeap, PAGE_BYTES, type WasmHeap } from '../../kernels/wasm/heap.js';
 import { simdAvailable } from '../../kernels/gemm-simd.js';
-
-
 
 /** Forward and dx of the chunked Winograd against the naive twin (compareWinogradWithTwin). */
 function expectAgreesWithTwin(rng: Rng, s: Conv2dShape, gemm: WinogradGemmChoice = 'engine'): void {

@@ -12,6 +12,7 @@ import { binaryBroadcastFast, broadcastToFast, collapseAxes } from '../../kernel
 import { reduceSumTo } from '../../kernels/reduce.js';
 import { reluInPlace } from '../../kernels/relu.js';
 import { reluSimd, addRowsSimd, channelSumsSimd } from '../../kernels/elementwise-simd.js';
+import { STREAM_CHUNK_FLOATS } from '../../kernels/wasm/heap.js';
 import { simdAvailable } from '../../kernels/gemm-simd.js';
 import { reduceSumToFast } from '../../kernels/reduce-fast.js';
 import { mulberry32, randInt, randomArray, nanArray, expectClose, compareArrays, type Rng } from './helpers.js';
@@ -219,6 +220,18 @@ describe('addRowsSimd and channelSumsSimd against their naive twins', () => {
   });
 });
 
+/** channelSumsSimd onto a random prior against sums[c] += x[r,c] in float64, rows in order: bit for bit. */
+function expectChannelSumsBits(rng: Rng, rows: number, C: number, nonFinite: boolean): void {
+  const x = operand(rng, rows * C, nonFinite);
+  const prior = Float64Array.from(randomArray(rng, C));
+  const want = prior.slice();
+  for (let r = 0; r < rows; r++) for (let c = 0; c < C; c++) want[c] += x[r * C + c];
+  const got = prior.slice();
+  channelSumsSimd(got, x, rows, C);
+  const i = firstDifference(got, want);
+  expect(i, `rows ${rows} C ${C}: [${i}] got ${got[i]}, want ${want[i]}`).toBe(-1);
+}
+
 describe('channelSumsSimd adds in float64, rows in order: the bits of that JS loop', () => {
   // Eight channels a row step (channel_sums_pairs) where C is a multiple of 8, four otherwise
   // (channel_sums): both must give, bit for bit, sums[c] += x[r,c] for r = 0, 1, … in float64 (the
@@ -228,14 +241,14 @@ describe('channelSumsSimd adds in float64, rows in order: the bits of that JS lo
     for (let t = 0; t < 40; t++) {
       const rows = t < 3 ? t + 1 : randInt(rng, 1, 2000);
       const C = t < 8 ? [4, 8, 12, 16, 24, 32, 8, 16][t] : 4 * randInt(rng, 1, 16);
-      const x = operand(rng, rows * C, t % 2 === 0);
-      const prior = Float64Array.from(randomArray(rng, C));
-      const want = prior.slice();
-      for (let r = 0; r < rows; r++) for (let c = 0; c < C; c++) want[c] += x[r * C + c];
-      const got = prior.slice();
-      channelSumsSimd(got, x, rows, C);
-      const i = firstDifference(got, want);
-      expect(i, `rows ${rows} C ${C}: [${i}] got ${got[i]}, want ${want[i]}`).toBe(-1);
+      expectChannelSumsBits(rng, rows, C, t % 2 === 0);
+    }
+  });
+
+  it('with rows wider than a chunk of the stream (C > STREAM_CHUNK_FLOATS: one row a chunk)', () => {
+    const rng = mulberry32(2324);
+    for (const [rows, C] of [[2, STREAM_CHUNK_FLOATS + 4], [3, 20000]]) {
+      expectChannelSumsBits(rng, rows, C, true);
     }
   });
 });
