@@ -8,9 +8,7 @@
  */
 import type { KernelTables } from '../kernel-table.js';
 import { conv2dKeptWithWinograd, conv2dForwardWithWinograd } from '../conv2d-winograd-choice.js';
-import { reluInPlace } from '../../kernels/relu.js';
 import { clippedReluForwardSimd } from '../../kernels/clipped-relu-simd.js';
-import { clippedReluForward } from '../../kernels/clipped-relu.js';
 import { reluSimd, sumSimd } from '../../kernels/elementwise-simd.js';
 import { binaryBroadcastFast, broadcastToFast } from '../../kernels/elementwise-fast.js';
 import { reduceSumToFast } from '../../kernels/reduce-fast.js';
@@ -28,15 +26,8 @@ export const fastInferenceKernels: KernelTables = {
   },
   relu: {
     ...inferenceKernels.relu,
-    reluForward(y, x) {
-      if (simdAvailable) {
-        reluSimd(y, x);
-      } else {
-        y.set(x);
-        reluInPlace(y);
-      }
-    },
-    clippedReluForward: simdAvailable ? clippedReluForwardSimd : clippedReluForward,
+    reluForward: simdAvailable ? (y, x) => reluSimd(y, x) : inferenceKernels.relu.reluForward,
+    clippedReluForward: simdAvailable ? clippedReluForwardSimd : inferenceKernels.relu.clippedReluForward,
   },
   // Winograd for the stride-1 3×3 convs where it pays, else the direct SIMD kernels or im2col
   // (src/conv2d-winograd-choice.ts, kernels/conv2d-fast.ts).
