@@ -9,7 +9,7 @@
 import {
   conv2dTransposeShape, conv2dTransposeForwardDirect, conv2dTransposeBackwardInputDirect, conv2dTransposeBackwardFilterDirect,
   conv2dTransposeForwardIm2col, conv2dTransposeCols, conv2dTransposeBackwardInputIm2col, conv2dTransposeBackwardFilterIm2col,
-  type Conv2dTransposeShape, type Padding,
+  gemmFast, type Conv2dTransposeShape, type Padding,
 } from '../kernels/index.js';
 import type { Case, Version } from './case.js';
 import { uniform } from './data.js';
@@ -39,12 +39,14 @@ function colsOf(dy: Float32Array, s: Conv2dTransposeShape): Float32Array {
 }
 
 // ---- Race here: one line per version. ----
-export const transposeForwardVersions: KernelVersion<Forward>[] = [{ name: 'im2col', fn: conv2dTransposeForwardIm2col }];
+export const transposeForwardVersions: KernelVersion<Forward>[] = [
+  { name: 'im2col', fn: (y, x, w, bias, s) => conv2dTransposeForwardIm2col(y, x, w, bias, s, gemmFast) },
+];
 export const transposeInputGradVersions: KernelVersion<InputGrad>[] = [
-  { name: 'im2col', fn: (dx, dy, w, s) => conv2dTransposeBackwardInputIm2col(dx, colsOf(dy, s), w, s), note: 'im2col(dy) inside the timed call' },
+  { name: 'im2col', fn: (dx, dy, w, s) => conv2dTransposeBackwardInputIm2col(dx, colsOf(dy, s), w, s, gemmFast), note: 'im2col(dy) inside the timed call' },
 ];
 export const transposeFilterGradVersions: KernelVersion<FilterGrad>[] = [
-  { name: 'im2col', fn: (dw, dy, x, s) => conv2dTransposeBackwardFilterIm2col(dw, colsOf(dy, s), x, s), note: 'im2col(dy) inside the timed call (training shares it with dx)' },
+  { name: 'im2col', fn: (dw, dy, x, s) => conv2dTransposeBackwardFilterIm2col(dw, colsOf(dy, s), x, s, gemmFast), note: 'im2col(dy) inside the timed call (training shares it with dx)' },
 ];
 
 export interface TransposeSpec {

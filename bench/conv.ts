@@ -8,7 +8,7 @@
 
 import {
   conv2dShape, conv2dForwardDirect, conv2dBackwardInputDirect, conv2dBackwardFilterDirect,
-  conv2dForwardIm2col, conv2dBackwardInputIm2col, conv2dBackwardFilterIm2col, im2col, gemmSimdBias, relaxedSimdAvailable,
+  conv2dForwardIm2col, conv2dBackwardInputIm2col, conv2dBackwardFilterIm2col, im2col, gemmFast, gemmFastBias, gemmSimdBias, relaxedSimdAvailable,
   type Conv2dShape, type Padding,
 } from '../kernels/index.js';
 import { conv2dForwardWinograd, conv2dBackwardInputWinograd, winogradApplies } from '../kernels/conv2d-winograd.js';
@@ -55,21 +55,21 @@ export const convReference = {
 
 // ---- Race here: one line per version. ----
 export const convForwardVersions: KernelVersion<ConvForwardKernel>[] = [
-  { name: 'im2col', fn: conv2dForwardIm2col, note: relaxedSimdAvailable ? 'GEMM on relaxed SIMD (FMA)' : undefined },
+  { name: 'im2col', fn: (y, x, w, bias, s, cols) => conv2dForwardIm2col(y, x, w, bias, s, cols, gemmFastBias), note: relaxedSimdAvailable ? 'GEMM on relaxed SIMD (FMA)' : undefined },
   ...(relaxedSimdAvailable ? [{ name: 'im2col plain-simd', fn: conv2dForwardIm2colPlainSimd, note: 'GEMM on plain SIMD (mul + add)' }] : []),
   { name: 'winograd', fn: (y, x, w, bias, s) => conv2dForwardWinograd(y, x, w, bias, s, 'engine'), note: 'F(2x2, 3x3), GEMMs by gemmFast', unsupported: winogradUnsupported },
 ];
 export const convInputGradVersions: KernelVersion<ConvInputGradKernel>[] = [
-  { name: 'im2col', fn: conv2dBackwardInputIm2col },
+  { name: 'im2col', fn: (dx, dy, w, s) => conv2dBackwardInputIm2col(dx, dy, w, s, gemmFast) },
   { name: 'winograd', fn: (dx, dy, w, s) => conv2dBackwardInputWinograd(dx, dy, w, s, 'engine'), note: 'F(2x2, 3x3), GEMMs by gemmFast', unsupported: winogradUnsupported },
 ];
 export const convFilterGradVersions: KernelVersion<ConvFilterGradKernel>[] = [
-  { name: 'im2col', fn: (dw, dy, _x, s, cols) => conv2dBackwardFilterIm2col(dw, dy, cols, s), note: 'cols from the forward pass (as in training)' },
-  { name: 'im2col+cols', fn: (dw, dy, x, s, cols) => { im2col(cols, x, s); conv2dBackwardFilterIm2col(dw, dy, cols, s); }, note: 'im2col(x) inside the timed call' },
+  { name: 'im2col', fn: (dw, dy, _x, s, cols) => conv2dBackwardFilterIm2col(dw, dy, cols, s, gemmFast), note: 'cols from the forward pass (as in training)' },
+  { name: 'im2col+cols', fn: (dw, dy, x, s, cols) => { im2col(cols, x, s); conv2dBackwardFilterIm2col(dw, dy, cols, s, gemmFast); }, note: 'im2col(x) inside the timed call' },
   { name: 'winograd', fn: (dw, dy, x, s) => conv2dBackwardFilterWinograd(dw, dy, x, s, 'engine'), note: 'F(2x2, 3x3) read backwards, from x', unsupported: winogradUnsupported },
 ];
 
-/** im2col + the plain-SIMD GEMM, to race beside the relaxed one that conv2dForwardIm2col runs when it can. */
+/** im2col + the plain-SIMD GEMM, to race beside the relaxed one that gemmFastBias runs when it can. */
 function conv2dForwardIm2colPlainSimd(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape, cols: Float32Array): void {
   im2col(cols, x, s);
   gemmSimdBias(y, cols, w, bias, s.N * s.OH * s.OW, s.CO, s.KH * s.KW * s.CI, 'nn', false);

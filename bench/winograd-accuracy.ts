@@ -6,7 +6,7 @@
 //   npx tsx bench/winograd-accuracy.ts
 
 import {
-  conv2dShape, conv2dForwardDirect, conv2dBackwardInputDirect, conv2dForwardIm2col, conv2dBackwardInputIm2col,
+  conv2dShape, conv2dForwardDirect, conv2dBackwardInputDirect, conv2dForwardIm2col, conv2dBackwardInputIm2col, gemmFast, gemmFastBias,
 } from '../kernels/index.js';
 import { conv2dForwardWinograd, conv2dBackwardInputWinograd } from '../kernels/conv2d-winograd.js';
 import { uniform } from './data.js';
@@ -42,13 +42,13 @@ for (const [label, N, H, W, CI, CO, padding] of shapes) {
   const wino = new Float32Array(ySize);
   conv2dForwardWinograd(wino, x, w, null, s, 'engine');
   const im2col = new Float32Array(ySize);
-  conv2dForwardIm2col(im2col, x, w, null, s, new Float32Array(ySize / CO * 9 * CI));
+  conv2dForwardIm2col(im2col, x, w, null, s, new Float32Array(ySize / CO * 9 * CI), gemmFastBias);
   console.log(`${label} forward  winograd: ${errors(wino, want)}\n${label} forward  im2col:   ${errors(im2col, want)}`);
   const dxWant = new Float32Array(x.length);
   conv2dBackwardInputDirect(dxWant, dy, w, s);
   const dxWino = new Float32Array(x.length);
   conv2dBackwardInputWinograd(dxWino, dy, w, s, 'engine');
   const dxIm2col = new Float32Array(x.length);
-  conv2dBackwardInputIm2col(dxIm2col, dy, w, s);
+  conv2dBackwardInputIm2col(dxIm2col, dy, w, s, gemmFast);
   console.log(`${label} dx       winograd: ${errors(dxWino, dxWant)}\n${label} dx       im2col:   ${errors(dxIm2col, dxWant)}`);
 }

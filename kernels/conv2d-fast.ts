@@ -1,6 +1,7 @@
 // The fast 2-D convolution: for each shape, the direct WebAssembly SIMD kernels where they apply
-// (few channels, conv2d-direct-simd.ts), otherwise im2col + GEMM (conv2d-im2col.ts). Same math and
-// contracts as conv2d.ts, the naive twin of both: the forward overwrites y, the gradients accumulate.
+// (few channels, conv2d-direct-simd.ts), otherwise im2col (conv2d-im2col.ts) + gemm-fast.ts's SIMD
+// GEMM. Same math and contracts as conv2d.ts, the naive twin of both: the forward overwrites y, the
+// gradients accumulate.
 // The bias gradient's channel sums run on SIMD (elementwise-simd.ts) with conv2d.ts's float64 sums
 // in its order, so they are bit-identical to it.
 //
@@ -11,6 +12,7 @@
 import type { Conv2dShape } from './conv-shape.js';
 import { conv2dBackwardBias } from './conv2d.js';
 import { simdAvailable } from './gemm-simd.js';
+import { gemmFast, gemmFastBias } from './gemm-fast.js';
 import { channelSumsSimd } from './elementwise-simd.js';
 import { im2colIsIdentity, conv2dForwardIm2col, conv2dBackwardInputIm2col, conv2dBackwardFilterIm2col } from './conv2d-im2col.js';
 import {
@@ -28,19 +30,19 @@ export function conv2dForwardFast(
   y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape, kept: Float32Array, relu = false,
 ): void {
   if (conv2dDirectSimdApplies(s)) conv2dForwardDirectSimd(y, x, w, bias, s, relu);
-  else conv2dForwardIm2col(y, x, w, bias, s, kept, relu);
+  else conv2dForwardIm2col(y, x, w, bias, s, kept, gemmFastBias, relu);
 }
 
 /** dx += ∂(Σ y·dy)/∂x. Accumulates. */
 export function conv2dBackwardInputFast(dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape): void {
   if (conv2dDirectSimdInputApplies(s)) conv2dBackwardInputDirectSimd(dx, dy, w, s);
-  else conv2dBackwardInputIm2col(dx, dy, w, s);
+  else conv2dBackwardInputIm2col(dx, dy, w, s, gemmFast);
 }
 
 /** dw += ∂(Σ y·dy)/∂w, from what the forward kept (x or the cols matrix, see the header). Accumulates. */
 export function conv2dBackwardFilterFast(dw: Float32Array, dy: Float32Array, kept: Float32Array, s: Conv2dShape): void {
   if (conv2dDirectSimdApplies(s)) conv2dBackwardFilterDirectSimd(dw, dy, kept, s);
-  else conv2dBackwardFilterIm2col(dw, dy, kept, s);
+  else conv2dBackwardFilterIm2col(dw, dy, kept, s, gemmFast);
 }
 
 /** db [CO] += Σ_{n,oh,ow} dy[n,oh,ow,co], as conv2d.ts's conv2dBackwardBias (bit-identical), on SIMD when CO % 4 = 0. Accumulates. */

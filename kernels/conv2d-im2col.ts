@@ -11,12 +11,20 @@
 //   filter grad     dW   += colsᵀ · dY            gemm 'tn' (KKC × CO × M)          accumulates dw
 //
 // What it optimizes: the direct loops do one multiply-add per load; as a GEMM the same work
-// runs through gemmFast's register tiles (WebAssembly SIMD, or gemmBlocked without it). The
-// price is the cols matrix (KH·KW times the input), which the forward fills and the caller
-// keeps for the filter gradient.
+// runs through a GEMM's register tiles. The price is the cols matrix (KH·KW times the input),
+// which the forward fills and the caller keeps for the filter gradient.
+//
+// Which GEMM is the caller's choice, passed in (`gemm`, with gemm.ts's contract): gemmBlocked in
+// plain JS (tatami/infer's default, any engine), or gemm-fast.ts's WebAssembly SIMD one (the fast
+// tables, conv2d-fast.ts). Passing it keeps the SIMD modules out of a bundle that only needs JS.
 
 import type { Conv2dShape } from './conv-shape.js';
-import { gemmFast, gemmFastBias } from './gemm-fast.js';
+import type { gemmBlocked, gemmBlockedBias } from './gemm.js';
+
+/** A GEMM with gemm.ts's contract: gemmBlocked, gemmFast, gemmNaive. */
+export type Gemm = typeof gemmBlocked;
+/** A GEMM with a bias row and a fused ReLU, gemmBlockedBias's contract: gemmBlockedBias, gemmFastBias. */
+export type GemmBias = typeof gemmBlockedBias;
 
 /**
  * True when the im2col matrix equals x itself: a 1×1 kernel, stride 1, no padding. Then x
@@ -132,14 +140,14 @@ function col2imRows(dx: Float32Array, dcols: Float32Array, s: Conv2dShape, r0: n
 }
 
 /**
- * y [N,OH,OW,CO] = im2col(x) · w + bias, then with `relu` clamped (relu.ts's reluInPlace; the GEMM
- * applies it before y is stored, see gemm-fast.ts). Overwrites y.
+ * y [N,OH,OW,CO] = im2col(x) · w + bias, then with `relu` clamped (relu.ts's reluInPlace; `gemm`
+ * applies it with the bias, see gemm.ts's gemmBlockedBias). Overwrites y.
  * Fills `cols` [N·OH·OW, KH·KW·CI] (caller-provided; keep it for conv2dBackwardFilterIm2col).
  * When {@link im2colIsIdentity}, x is multiplied directly; `cols` may then be x itself.
  */
 export function conv2dForwardIm2col(
   y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape,
-  cols: Float32Array, relu = false,
+  cols: Float32Array, gemm: GemmBias, relu = false,
 ): void {
   const M = s.N * s.OH * s.OW;
   const KKC = s.KH * s.KW * s.CI;
@@ -155,7 +163,7 @@ export function conv2dForwardIm2col(
   // The bias and the ReLU are folded into the GEMM's store, so y is written exactly once: for the
   // memory-bound first layer (K = KKC = 9, 22 MB of output) a separate bias or ReLU pass over y
   // would cost as much as the multiply.
-  gemmFastBias(y, a, w, bias, M, s.CO, KKC, 'nn', false, relu);
+  gemm(y, a, w, bias, M, s.CO, KKC, 'nn', false, relu);
 }
 
 // Rows of dcols computed per chunk in the input gradient: ~1 MB of floats, so a chunk written
@@ -170,13 +178,13 @@ let dcolsScratch = new Float32Array(0); // (rows per chunk, KKC)
  * Pointwise convs (im2colIsIdentity) skip col2im: dx += dY · Wᵀ directly.
  */
 export function conv2dBackwardInputIm2col(
-  dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape,
+  dx: Float32Array, dy: Float32Array, w: Float32Array, s: Conv2dShape, gemm: Gemm,
 ): void {
   const M = s.N * s.OH * s.OW;
   const KKC = s.KH * s.KW * s.CI;
   if (im2colIsIdentity(s)) {
     // dx viewed as [M, CI]: dx += dY [M, CO] · (w [CI, CO])ᵀ, accumulated in place.
-    gemmFast(dx, dy, w, M, s.CI, s.CO, 'nt', true);
+    gemm(dx, dy, w, M, s.CI, s.CO, 'nt', true);
     return;
   }
   const chunkRows = Math.max(1, Math.min(M, Math.floor(DCOLS_CHUNK_FLOATS / KKC)));
@@ -187,7 +195,7 @@ export function conv2dBackwardInputIm2col(
   for (let r0 = 0; r0 < M; r0 += chunkRows) {
     const rows = Math.min(chunkRows, M - r0);
     // dcols [rows, KKC] = dY[r0 .. r0+rows] [rows, CO] · (w as [KKC, CO])ᵀ, overwriting the chunk.
-    gemmFast(dcols, dy.subarray(r0 * s.CO, (r0 + rows) * s.CO), w, rows, KKC, s.CO, 'nt', false);
+    gemm(dcols, dy.subarray(r0 * s.CO, (r0 + rows) * s.CO), w, rows, KKC, s.CO, 'nt', false);
     col2imRows(dx, dcols, s, r0, r0 + rows);
   }
 }
@@ -195,12 +203,12 @@ export function conv2dBackwardInputIm2col(
 /**
  * dw [KH,KW,CI,CO] += colsᵀ · dY, with cols the matrix conv2dForwardIm2col filled (or x for a
  * pointwise conv). Accumulates. The GEMM is 'tn' with a tiny M = KKC and a huge K = N·OH·OW:
- * gemmFast walks K in blocks, reading cols and dY front to back once.
+ * the blocked GEMMs walk K in blocks, reading cols and dY front to back once.
  */
 export function conv2dBackwardFilterIm2col(
-  dw: Float32Array, dy: Float32Array, cols: Float32Array, s: Conv2dShape,
+  dw: Float32Array, dy: Float32Array, cols: Float32Array, s: Conv2dShape, gemm: Gemm,
 ): void {
   const M = s.N * s.OH * s.OW;
   const KKC = s.KH * s.KW * s.CI;
-  gemmFast(dw, cols, dy, KKC, s.CO, M, 'tn', true);
+  gemm(dw, cols, dy, KKC, s.CO, M, 'tn', true);
 }

@@ -14,23 +14,23 @@
 //   cols [N·H·W, KH·KW·CO]   im2col_C(dy): row (n,ih,iw) holds the dy values that x[n,ih,iw,·] fed
 //
 // What it optimizes: the direct loops scatter one multiply-add per load; here both the forward and
-// the gradients are GEMMs through gemmFast's register tiles (WebAssembly SIMD where available), and
-// the two gradients share one cols matrix, built once per backward.
+// the gradients are GEMMs through a GEMM's register tiles, and the two gradients share one cols
+// matrix, built once per backward. The GEMM is the caller's (`gemm`, as in conv2d-im2col.ts):
+// gemmBlocked in plain JS, or gemm-fast.ts's WebAssembly SIMD one.
 
 import { adjointConv2dShape, type Conv2dTransposeShape } from './conv2d-transpose.js';
-import { im2col, im2colIsIdentity, conv2dBackwardInputIm2col } from './conv2d-im2col.js';
-import { gemmFast } from './gemm-fast.js';
+import { im2col, im2colIsIdentity, conv2dBackwardInputIm2col, type Gemm } from './conv2d-im2col.js';
 
 /** y [N,OH,OW,CO] = conv2dTranspose(x, w) + bias, as col2im(x · Wᵀ). Overwrites y. */
 export function conv2dTransposeForwardIm2col(
-  y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dTransposeShape,
+  y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dTransposeShape, gemm: Gemm,
 ): void {
   const { CO } = s;
   const pixels = s.N * s.OH * s.OW;
   // Start from the bias (or 0), then add the stamped kernels: col2im accumulates.
   if (bias === null) y.fill(0, 0, pixels * CO);
   else for (let p = 0; p < pixels; p++) y.set(bias, p * CO);
-  conv2dBackwardInputIm2col(y, x, w, adjointConv2dShape(s));
+  conv2dBackwardInputIm2col(y, x, w, adjointConv2dShape(s), gemm);
 }
 
 /** Floats conv2dTransposeCols needs for `cols`: 0 when dy itself is the matrix, else N·H·W·KH·KW·CO. */
@@ -51,14 +51,14 @@ export function conv2dTransposeCols(cols: Float32Array, dy: Float32Array, s: Con
 
 /** dx [N,H,W,CI] += cols · W, with cols from conv2dTransposeCols(dy). Accumulates. */
 export function conv2dTransposeBackwardInputIm2col(
-  dx: Float32Array, cols: Float32Array, w: Float32Array, s: Conv2dTransposeShape,
+  dx: Float32Array, cols: Float32Array, w: Float32Array, s: Conv2dTransposeShape, gemm: Gemm,
 ): void {
-  gemmFast(dx, cols, w, s.N * s.H * s.W, s.CI, s.KH * s.KW * s.CO, 'nn', true);
+  gemm(dx, cols, w, s.N * s.H * s.W, s.CI, s.KH * s.KW * s.CO, 'nn', true);
 }
 
 /** dw [KH,KW,CO,CI] += colsᵀ · x, with cols from conv2dTransposeCols(dy). Accumulates. */
 export function conv2dTransposeBackwardFilterIm2col(
-  dw: Float32Array, cols: Float32Array, x: Float32Array, s: Conv2dTransposeShape,
+  dw: Float32Array, cols: Float32Array, x: Float32Array, s: Conv2dTransposeShape, gemm: Gemm,
 ): void {
-  gemmFast(dw, cols, x, s.KH * s.KW * s.CO, s.CI, s.N * s.H * s.W, 'tn', true);
+  gemm(dw, cols, x, s.KH * s.KW * s.CO, s.CI, s.N * s.H * s.W, 'tn', true);
 }

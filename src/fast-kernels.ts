@@ -18,6 +18,7 @@ import { reluBackwardBiasFast } from '../kernels/relu-fast.js';
 import { clippedReluBackward } from '../kernels/clipped-relu.js';
 import { clippedReluBackwardSimd } from '../kernels/clipped-relu-simd.js';
 import { simdAvailable } from '../kernels/gemm-simd.js';
+import { gemmFast } from '../kernels/gemm-fast.js';
 import { reduceMaxBackward } from '../kernels/reduce.js';
 import { maxPool2dBackwardFast } from '../kernels/max-pool2d-fast.js';
 import { avgPool2dBackward } from '../kernels/avg-pool2d.js';
@@ -91,8 +92,8 @@ export const fastKernels: KernelTables = {
     conv2dTransposeBackward(dx, dw, dy, x, w, s) {
       // Both gradients multiply the same im2col of dy: build it once.
       const cols = conv2dTransposeCols(allocFloat32(conv2dTransposeColsLength(s)), dy, s); // (N·H·W, KH·KW·CO)
-      if (dx !== null) conv2dTransposeBackwardInputIm2col(dx, cols, w, s);
-      if (dw !== null) conv2dTransposeBackwardFilterIm2col(dw, cols, x, s);
+      if (dx !== null) conv2dTransposeBackwardInputIm2col(dx, cols, w, s, gemmFast);
+      if (dw !== null) conv2dTransposeBackwardFilterIm2col(dw, cols, x, s, gemmFast);
     },
   },
   pool2d: {

@@ -1,6 +1,6 @@
 /** Batch normalization's kernels (ops/batch-norm.ts). */
 import type { batchNormForwardTrainingNaive, batchNormForwardInferenceNaive, batchNormBackwardNaive } from '../../kernels/batch-norm.js';
-import { batchNormForwardInferenceSimd } from '../../kernels/batch-norm-simd.js';
+import { batchNormForwardInference } from '../../kernels/batch-norm-fast.js';
 import { chosenKernels } from '../kernel-table.js';
 import { inferenceOnly } from './inference-only.js';
 
@@ -14,10 +14,10 @@ export interface BatchNormKernels {
   batchNormBackward: (...args: [...Parameters<typeof batchNormBackwardNaive>, dxZero?: boolean]) => void;
 }
 
-/** The fast inference forward (SIMD); tatami/infer's default and the fast tables' forward half. */
+/** tatami/infer's default: the one-pass JS inference forward; the fast tables run it on SIMD. */
 export const inferenceBatchNormKernels: BatchNormKernels = {
   batchNormForwardTraining: inferenceOnly('batchNormForwardTraining'),
-  batchNormForwardInference: batchNormForwardInferenceSimd,
+  batchNormForwardInference,
   batchNormBackward: inferenceOnly('batchNormBackward'),
 };
 

@@ -1,6 +1,7 @@
 /** The 2-D convolution's kernels (ops/conv2d.ts). */
 import type { Conv2dShape } from '../../kernels/conv-shape.js';
 import { im2colIsIdentity, conv2dForwardIm2col } from '../../kernels/conv2d-im2col.js';
+import { gemmBlockedBias } from '../../kernels/gemm.js';
 import { allocFloat32 } from '../storage.js';
 import { chosenKernels } from '../kernel-table.js';
 import { inferenceOnly } from './inference-only.js';
@@ -24,13 +25,14 @@ export interface Conv2dKernels {
 }
 
 /**
- * tatami/infer's default: im2col + GEMM for every shape (one GEMM on x for a plain 1×1 conv), with
- * the bias and ReLU in the GEMM's store; the Winograd and direct SIMD forwards come with the fast
- * tables (src/kernel-tables/fast-inference.ts for tatami/infer, src/fast-kernels.ts for training).
+ * tatami/infer's default: im2col + the blocked JS GEMM for every shape (one GEMM on x for a plain
+ * 1×1 conv), with the bias and ReLU in the GEMM's store; the SIMD GEMM, Winograd and the direct
+ * SIMD forwards come with the fast tables (src/kernel-tables/fast-inference.ts for tatami/infer,
+ * src/fast-kernels.ts for training).
  */
 export const inferenceConv2dKernels: Conv2dKernels = {
   conv2dKept: (x, s) => (im2colIsIdentity(s) ? x : allocFloat32(s.N * s.OH * s.OW * s.KH * s.KW * s.CI)), // (N·OH·OW, KH·KW·CI)
-  conv2dForward: conv2dForwardIm2col,
+  conv2dForward: (y, x, w, bias, s, kept, relu) => conv2dForwardIm2col(y, x, w, bias, s, kept, gemmBlockedBias, relu),
   conv2dBackwardInput: inferenceOnly('conv2dBackwardInput'),
   conv2dBackwardFilter: inferenceOnly('conv2dBackwardFilter'),
   conv2dBackwardFilterBias: inferenceOnly('conv2dBackwardFilterBias'),

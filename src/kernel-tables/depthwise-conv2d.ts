@@ -1,6 +1,6 @@
 /** The depthwise convolution's kernels (ops/depthwise-conv2d.ts). */
 import type { DepthwiseConv2dShape } from '../../kernels/depthwise-conv2d.js';
-import { depthwiseConv2dForwardFast } from '../../kernels/depthwise-conv2d-fast.js';
+import { depthwiseConv2dForwardRows } from '../../kernels/depthwise-conv2d-rows.js';
 import { chosenKernels } from '../kernel-table.js';
 import { inferenceOnly } from './inference-only.js';
 
@@ -10,9 +10,9 @@ export interface DepthwiseConv2dKernels {
   depthwiseConv2dBackwardFilter(dw: Float32Array, dy: Float32Array, x: Float32Array, s: DepthwiseConv2dShape): void;
 }
 
-/** The fast forward; tatami/infer's default and the fast tables' forward half. */
+/** tatami/infer's default: the JS channel-rows forward; the fast tables run it on SIMD where it fits. */
 export const inferenceDepthwiseConv2dKernels: DepthwiseConv2dKernels = {
-  depthwiseConv2dForward: depthwiseConv2dForwardFast,
+  depthwiseConv2dForward: depthwiseConv2dForwardRows,
   depthwiseConv2dBackwardInput: inferenceOnly('depthwiseConv2dBackwardInput'),
   depthwiseConv2dBackwardFilter: inferenceOnly('depthwiseConv2dBackwardFilter'),
 };

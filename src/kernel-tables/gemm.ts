@@ -1,6 +1,5 @@
 /** The matrix product (ops/matmul.ts, so Dense). */
-import type { GemmLayout } from '../../kernels/gemm.js';
-import { gemmFast } from '../../kernels/gemm-fast.js';
+import { gemmBlocked, type GemmLayout } from '../../kernels/gemm.js';
 import { chosenKernels } from '../kernel-table.js';
 
 export interface GemmKernels {
@@ -8,13 +7,10 @@ export interface GemmKernels {
   gemm(c: Float32Array, a: Float32Array, b: Float32Array, M: number, N: number, K: number, layout: GemmLayout, accumulate: boolean): void;
 }
 
-export const fastGemmKernels: GemmKernels = {
-  // The relaxed-SIMD GEMM (FMA) when its probe says the engine has it, else plain SIMD, else JS:
-  // gemmFast chooses, so the convolutions that call it directly get the same GEMM.
-  gemm: gemmFast,
-};
+/** tatami/infer's default: the cache-blocked GEMM in plain JS; the WebAssembly SIMD one comes with the fast tables. */
+export const inferenceGemmKernels: GemmKernels = { gemm: gemmBlocked };
 
 /** The table the ops call into now (kernel-table.ts). */
 export function gemmKernels(): GemmKernels {
-  return chosenKernels()?.gemm ?? fastGemmKernels;
+  return chosenKernels()?.gemm ?? inferenceGemmKernels;
 }

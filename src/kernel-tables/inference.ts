@@ -7,7 +7,7 @@
 import type { KernelTables } from '../kernel-table.js';
 import { inferenceElementwiseKernels } from './elementwise.js';
 import { inferenceReluKernels } from './relu.js';
-import { fastGemmKernels } from './gemm.js';
+import { inferenceGemmKernels } from './gemm.js';
 import { inferenceBiasGradientKernels } from './bias-gradient.js';
 import { inferenceConv2dKernels } from './conv2d.js';
 import { inferenceDepthwiseConv2dKernels } from './depthwise-conv2d.js';
@@ -24,7 +24,7 @@ export const inferenceKernels: KernelTables = {
   trains: false,
   elementwise: inferenceElementwiseKernels,
   relu: inferenceReluKernels,
-  gemm: fastGemmKernels,
+  gemm: inferenceGemmKernels,
   biasGradient: inferenceBiasGradientKernels,
   conv2d: inferenceConv2dKernels,
   depthwiseConv2d: inferenceDepthwiseConv2dKernels,

@@ -1,6 +1,6 @@
 /** The poolings' kernels (ops/pool2d.ts). */
 import type { Pool2dShape } from '../../kernels/conv-shape.js';
-import { maxPool2dForwardFast } from '../../kernels/max-pool2d-fast.js';
+import { maxPool2dForward } from '../../kernels/max-pool2d.js';
 import { avgPool2dForward } from '../../kernels/avg-pool2d.js';
 import { chosenKernels } from '../kernel-table.js';
 import { inferenceOnly } from './inference-only.js';
@@ -14,9 +14,12 @@ export interface Pool2dKernels {
   avgPool2dBackward(dx: Float32Array, dy: Float32Array, s: Pool2dShape): void;
 }
 
-/** The fast forwards (max-pool on SIMD); tatami/infer's default and the fast tables' forward half. */
+/**
+ * tatami/infer's default: the JS forwards (the JS max-pool always records its winners: with no
+ * backward to serve, into a buffer dropped after); the fast tables bring the max-pool on SIMD.
+ */
 export const inferencePool2dKernels: Pool2dKernels = {
-  maxPool2dForward: maxPool2dForwardFast,
+  maxPool2dForward: (y, argmax, x, s) => maxPool2dForward(y, argmax ?? new Int32Array(y.length), x, s),
   maxPool2dBackward: inferenceOnly('maxPool2dBackward'),
   avgPool2dForward,
   avgPool2dBackward: inferenceOnly('avgPool2dBackward'),

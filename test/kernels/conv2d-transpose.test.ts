@@ -9,6 +9,8 @@ import {
 import {
   conv2dTransposeForwardIm2col, conv2dTransposeCols, conv2dTransposeBackwardInputIm2col, conv2dTransposeBackwardFilterIm2col,
 } from '../../kernels/conv2d-transpose-im2col.js';
+import { gemmBlocked } from '../../kernels/gemm.js';
+import { gemmFast } from '../../kernels/gemm-fast.js';
 import {
   compareArrays, dot, expectGradientsMatchDifferences, expectTwinsAgree, mulberry32, nanArray, randInt, randomArray, sumTolerance,
   type ConvKernels, type Rng,
@@ -112,19 +114,24 @@ describe('direct backward kernels match finite differences of the forward', () =
   }
 });
 
-/** The im2col kernels against their direct twins on one shape; outputs NaN-filled, gradients prefilled. */
+/** The GEMMs the im2col kernels are given: the fast tables' SIMD one and tatami/infer's default JS one. */
+const IM2COL_GEMMS = [{ name: 'gemmFast', gemm: gemmFast }, { name: 'gemmBlocked', gemm: gemmBlocked }] as const;
+
+/** The im2col kernels, with each GEMM, against their direct twins on one shape; outputs NaN-filled, gradients prefilled. */
 function checkIm2colAgainstDirect(rng: Rng, s: Conv2dTransposeShape): void {
   const n = sizes(s);
   // Both gradients read im2col(dy), laid out into NaN so a gap in it shows.
   const colsOf = (dy: Float32Array): Float32Array => conv2dTransposeCols(nanArray(n.cols), dy, s);
-  const im2colKernels: ConvKernels = {
-    forward: (y, x, w, bias) => conv2dTransposeForwardIm2col(y, x, w, bias, s),
-    input: (dx, dy, w) => conv2dTransposeBackwardInputIm2col(dx, colsOf(dy), w, s),
-    filter: (dw, dy, x) => conv2dTransposeBackwardFilterIm2col(dw, colsOf(dy), x, s),
-  };
-  expectTwinsAgree(rng, { ...n, CO: s.CO }, 0.7, direct(s), im2colKernels, {
-    forward: s.KH * s.KW * s.CI, input: s.KH * s.KW * s.CO, filter: s.N * s.H * s.W,
-  }, label(s));
+  for (const { name, gemm } of IM2COL_GEMMS) {
+    const im2colKernels: ConvKernels = {
+      forward: (y, x, w, bias) => conv2dTransposeForwardIm2col(y, x, w, bias, s, gemm),
+      input: (dx, dy, w) => conv2dTransposeBackwardInputIm2col(dx, colsOf(dy), w, s, gemm),
+      filter: (dw, dy, x) => conv2dTransposeBackwardFilterIm2col(dw, colsOf(dy), x, s, gemm),
+    };
+    expectTwinsAgree(rng, { ...n, CO: s.CO }, 0.7, direct(s), im2colKernels, {
+      forward: s.KH * s.KW * s.CI, input: s.KH * s.KW * s.CO, filter: s.N * s.H * s.W,
+    }, `${label(s)} ${name}`);
+  }
 }
 
 describe('transposed-conv im2col kernels equal the direct reference', () => {
@@ -178,16 +185,18 @@ describe('transposed-conv im2col kernels equal the direct reference', () => {
     const w = randomArray(rng, n.w);
     const want = nanArray(n.y);
     conv2dTransposeForwardDirect(want, x, w, null, s);
-    const got = nanArray(n.y);
-    conv2dTransposeForwardIm2col(got, x, w, null, s);
-    expectSameNonFinite(got, want, sumTolerance(27), 'forward with NaN/±Inf');
     const dy = randomArray(rng, n.y);
     dy[9] = -Infinity;
     const dxWant = new Float32Array(n.x);
     conv2dTransposeBackwardInputDirect(dxWant, dy, w, s);
-    const dxGot = new Float32Array(n.x);
-    conv2dTransposeBackwardInputIm2col(dxGot, conv2dTransposeCols(nanArray(n.cols), dy, s), w, s);
-    expectSameNonFinite(dxGot, dxWant, sumTolerance(18), 'backward input with ±Inf');
+    for (const { name, gemm } of IM2COL_GEMMS) {
+      const got = nanArray(n.y);
+      conv2dTransposeForwardIm2col(got, x, w, null, s, gemm);
+      expectSameNonFinite(got, want, sumTolerance(27), `forward with NaN/±Inf, ${name}`);
+      const dxGot = new Float32Array(n.x);
+      conv2dTransposeBackwardInputIm2col(dxGot, conv2dTransposeCols(nanArray(n.cols), dy, s), w, s, gemm);
+      expectSameNonFinite(dxGot, dxWant, sumTolerance(18), `backward input with ±Inf, ${name}`);
+    }
   });
 
   it('the comparison rejects a forward whose padding is off by one', () => {
@@ -199,7 +208,7 @@ describe('transposed-conv im2col kernels equal the direct reference', () => {
     const want = nanArray(n.y);
     conv2dTransposeForwardDirect(want, x, w, null, s);
     const wrong = nanArray(n.y);
-    conv2dTransposeForwardIm2col(wrong, x, w, null, { ...s, padTop: s.padTop + 1 });
+    conv2dTransposeForwardIm2col(wrong, x, w, null, { ...s, padTop: s.padTop + 1 }, gemmFast);
     expect(compareArrays(wrong, want, sumTolerance(18)).ok).toBe(false);
   });
 });

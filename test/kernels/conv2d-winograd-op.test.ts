@@ -12,6 +12,7 @@ import { conv2dBackwardInputWinograd } from '../../kernels/conv2d-winograd.js';
 import { winogradInHeapApplies } from '../../kernels/conv2d-winograd-heap.js';
 import { reluInPlace } from '../../kernels/relu.js';
 import { conv2dForwardIm2col, conv2dBackwardInputIm2col } from '../../kernels/conv2d-im2col.js';
+import { gemmFast, gemmFastBias } from '../../kernels/gemm-fast.js';
 import { expectClose, mulberry32, nanArray, randomArray, sumTolerance, winogradFilterGradTerms } from './helpers.js';
 import { firstDifference } from './same-bits.js';
 
@@ -120,14 +121,14 @@ describe('which convolutions run as Winograd', () => {
       // (the previous choice) differs from it at the padded border.
       expect(want.some(Number.isFinite) && want.some((v) => v === Infinity) && want.some(Number.isNaN)).toBe(true);
       const im2col = nanArray(want.length);
-      conv2dForwardIm2col(im2col, x, w, null, s, new Float32Array(4 * 64 * 108), relu);
+      conv2dForwardIm2col(im2col, x, w, null, s, new Float32Array(4 * 64 * 108), gemmFastBias, relu);
       expect(firstDifference(im2col, want)).not.toBe(-1);
     }
     const dxWant = randomArray(mulberry32(4), x.length);
     const dxGot = dxWant.slice();
     const dxIm2col = dxWant.slice();
     conv2dBackwardInputDirect(dxWant, dy, w, s);
-    conv2dBackwardInputIm2col(dxIm2col, dy, w, s);
+    conv2dBackwardInputIm2col(dxIm2col, dy, w, s, gemmFast);
     expect(firstDifference(dxIm2col, dxWant)).not.toBe(-1);
     conv2dBackwardInputWithWinograd(dxGot, dy, w, s);
     expect(firstDifference(dxGot, dxWant), 'dx').toBe(-1);

@@ -7,6 +7,8 @@ import {
   im2col, col2im, im2colIsIdentity,
   conv2dForwardIm2col, conv2dBackwardInputIm2col, conv2dBackwardFilterIm2col,
 } from '../../kernels/conv2d-im2col.js';
+import { gemmBlocked, gemmBlockedBias } from '../../kernels/gemm.js';
+import { gemmFast, gemmFastBias } from '../../kernels/gemm-fast.js';
 import {
   compareArrays, dot, expectGradientsMatchDifferences, expectTwinsAgree, mulberry32, nanArray, randInt, randomArray, sumTolerance,
   type ConvKernels, type Rng,
@@ -137,23 +139,31 @@ describe('direct backward kernels match finite differences of the forward', () =
   }
 });
 
-/** Every im2col kernel against its direct twin on one shape; outputs NaN-filled, gradients prefilled. */
+/** The GEMMs the im2col kernels are given: the fast tables' SIMD one and tatami/infer's default JS one. */
+const IM2COL_GEMMS = [
+  { name: 'gemmFast', gemm: gemmFast, gemmBias: gemmFastBias },
+  { name: 'gemmBlocked', gemm: gemmBlocked, gemmBias: gemmBlockedBias },
+] as const;
+
+/** Every im2col kernel, with each GEMM, against its direct twin on one shape; outputs NaN-filled, gradients prefilled. */
 function checkIm2colAgainstDirect(rng: Rng, s: Conv2dShape, passXAsCols = false): void {
   const n = sizes(s);
-  // The filter gradient reads the cols the forward left behind.
-  let cols: Float32Array = new Float32Array(0);
-  const im2colKernels: ConvKernels = {
-    forward: (y, x, w, bias) => {
-      cols = passXAsCols ? x : nanArray(n.cols);
-      conv2dForwardIm2col(y, x, w, bias, s, cols);
-    },
-    input: (dx, dy, w) => conv2dBackwardInputIm2col(dx, dy, w, s),
-    filter: (dw, dy) => conv2dBackwardFilterIm2col(dw, dy, cols, s),
-  };
-  // Sums over KH·KW·CI terms (forward), KH·KW·CO (input), N·OH·OW (filter).
-  expectTwinsAgree(rng, { ...n, CO: s.CO }, 0.8, direct(s), im2colKernels, {
-    forward: s.KH * s.KW * s.CI, input: s.KH * s.KW * s.CO, filter: s.N * s.OH * s.OW,
-  }, label(s));
+  for (const { name, gemm, gemmBias } of IM2COL_GEMMS) {
+    // The filter gradient reads the cols the forward left behind.
+    let cols: Float32Array = new Float32Array(0);
+    const im2colKernels: ConvKernels = {
+      forward: (y, x, w, bias) => {
+        cols = passXAsCols ? x : nanArray(n.cols);
+        conv2dForwardIm2col(y, x, w, bias, s, cols, gemmBias);
+      },
+      input: (dx, dy, w) => conv2dBackwardInputIm2col(dx, dy, w, s, gemm),
+      filter: (dw, dy) => conv2dBackwardFilterIm2col(dw, dy, cols, s, gemm),
+    };
+    // Sums over KH·KW·CI terms (forward), KH·KW·CO (input), N·OH·OW (filter).
+    expectTwinsAgree(rng, { ...n, CO: s.CO }, 0.8, direct(s), im2colKernels, {
+      forward: s.KH * s.KW * s.CI, input: s.KH * s.KW * s.CO, filter: s.N * s.OH * s.OW,
+    }, `${label(s)} ${name}`);
+  }
 }
 
 describe('im2col kernels equal the direct reference', () => {
