@@ -1,8 +1,9 @@
 /**
  * Who installs which kernel tables (src/kernel-table.ts): 'tatami' and the Model class install the
  * fast tables, backward included, whatever tatami/infer did before or does after; tatami/infer's
- * fastKernels never replace tables that train, and nothing installed undoes a setKernels. Each
- * bundle below is a fresh copy of the modules, as a fresh process would have them.
+ * fastKernels never replace tables that train, and nothing installed undoes a setKernels; with
+ * nothing installed the ops run tatami/infer's default, plain JS. Each bundle below is a fresh copy
+ * of the modules, as a fresh process would have them.
  */
 import { test, expect, afterEach } from 'vitest';
 import { build } from 'esbuild';
@@ -15,6 +16,14 @@ import { installKernels, selectKernels, chosenKernels } from '../../src/kernel-t
 import { fastKernels } from '../../src/fast-kernels.js';
 import { referenceKernels } from '../../src/reference-kernels.js';
 import { fastInferenceKernels } from '../../src/kernel-tables/fast-inference.js';
+import { inferenceKernels } from '../../src/kernel-tables/inference.js';
+import { gemmBlocked } from '../../kernels/gemm.js';
+import { gemmFast } from '../../kernels/gemm-fast.js';
+import { maxPool2dForwardFast } from '../../kernels/max-pool2d-fast.js';
+import { batchNormForwardInference } from '../../kernels/batch-norm-fast.js';
+import { batchNormForwardInferenceSimd } from '../../kernels/batch-norm-simd.js';
+import { depthwiseConv2dForwardRows } from '../../kernels/depthwise-conv2d-rows.js';
+import { depthwiseConv2dForwardFast } from '../../kernels/depthwise-conv2d-fast.js';
 
 afterEach(() => setKernels('fast'));
 
@@ -29,6 +38,18 @@ test('the training tables replace tatami/infer\'s, never the reverse, and an ins
   installKernels(fastKernels);
   installKernels(fastInferenceKernels);
   expect(chosenKernels()).toBe(referenceKernels);
+});
+
+test("'tatami' and fastKernels run the SIMD GEMM, max-pool, batch norm and depthwise conv; tatami/infer's default their JS versions", () => {
+  for (const tables of [fastKernels, fastInferenceKernels]) {
+    expect(tables.gemm.gemm).toBe(gemmFast);
+    expect(tables.pool2d.maxPool2dForward).toBe(maxPool2dForwardFast);
+    expect(tables.batchNorm.batchNormForwardInference).toBe(batchNormForwardInferenceSimd);
+    expect(tables.depthwiseConv2d.depthwiseConv2dForward).toBe(depthwiseConv2dForwardFast);
+  }
+  expect(inferenceKernels.gemm.gemm).toBe(gemmBlocked);
+  expect(inferenceKernels.batchNorm.batchNormForwardInference).toBe(batchNormForwardInference);
+  expect(inferenceKernels.depthwiseConv2d.depthwiseConv2dForward).toBe(depthwiseConv2dForwardRows);
 });
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -51,8 +72,10 @@ test("importing 'tatami', or only the Model class, gives the ops the fast tables
   expect((tatami.chosenKernels as () => unknown)()).toBe(tatami.fastKernels);
   const model = await fresh(`${probe} export { Sequential } from './src/models/sequential.ts';`);
   expect((model.chosenKernels as () => unknown)()).toBe(model.fastKernels);
-  const infer = await fresh(`export { chosenKernels } from './src/kernel-table.ts'; export * from './src/infer.ts';`);
+  const infer = await fresh(`export { chosenKernels } from './src/kernel-table.ts'; export { gemmKernels } from './src/kernel-tables/gemm.ts'; export { gemmBlocked } from './kernels/gemm.ts'; export * from './src/infer.ts';`);
   expect((infer.chosenKernels as () => unknown)()).toBe(null);
+  // Nothing installed: Dense's GEMM is the default's, the blocked JS one.
+  expect((infer.gemmKernels as () => { gemm: unknown })().gemm).toBe(infer.gemmBlocked);
 });
 
 test("tatami/infer's loadModel with fastKernels keeps the fast tables of a process that imported 'tatami' too", async () => {
