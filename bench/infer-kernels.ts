@@ -6,8 +6,9 @@
 //
 //   tatami          the tables 'tatami' trains and predicts with (src/fast-kernels.ts)
 //   infer + fast    tatami/infer given `fastKernels` from 'tatami/infer/kernels' (the same forwards)
-//   infer default   tatami/infer's default (src/kernel-tables/inference.ts: im2col + GEMM for every
-//                   convolution, max-pool on SIMD, plain loops for ReLU and the elementwise passes)
+//   infer default   tatami/infer's default (src/kernel-tables/inference.ts): plain JS, no WebAssembly:
+//                   im2col + the blocked JS GEMM for every convolution and Dense, the JS max-pool,
+//                   batch norm and depthwise conv, plain loops for ReLU and the elementwise passes
 //
 // The models are the training Model class; its predict is InferenceModel's, the graph runner that
 // tatami/infer's loadModel returns, so only the kernels differ. Each cell: the median of the timed
