@@ -1,10 +1,11 @@
 /**
- * tatami/infer/kernels: the kernels tatami/infer can predict with beyond its default (im2col + the
- * SIMD GEMM for every convolution, max-pool on SIMD, plain loops elsewhere), which keeps a page that
- * embeds a plain CNN small.
+ * tatami/infer/kernels: the kernels tatami/infer can predict with beyond its default (plain JS on
+ * any engine, no WebAssembly: im2col + the blocked JS GEMM for every convolution and Dense, plain
+ * loops elsewhere), which keeps a page that embeds a plain CNN small.
  *
- * - `fastKernels`: Winograd F(2×2, 3×3) and the direct SIMD convolutions, the SIMD ReLUs and
- *   elementwise loops: the forwards 'tatami' runs, for ResNets and MobileNets at full speed, and
+ * - `fastKernels`: every WebAssembly SIMD kernel: the SIMD GEMM (relaxed SIMD's FMA where the engine
+ *   has it), Winograd F(2×2, 3×3) and the direct SIMD convolutions, the SIMD max-pool, batch norm,
+ *   depthwise conv, ReLUs and elementwise loops: the forwards 'tatami' runs, at full speed, and
  *   their predictions bit for bit.
  *
  *   import { loadModel } from 'tatami/infer';

@@ -4,9 +4,10 @@
  * path too, in Node), then `model.predict(x)`. No Node imports, and nothing of training: no
  * optimizer, loss, fit, backward or reference kernels. The layers of a plain CNN classifier are known by
  * default; 'tatami/infer/layers' has the others (`modernCnnLayers` for ResNets, MobileNets and
- * Teachable Machine's image models, `allLayers`). Its default kernels run every convolution as
- * im2col + the SIMD GEMM; 'tatami/infer/kernels' has `fastKernels` (Winograd, the direct SIMD
- * convolution, SIMD ReLU and elementwise passes), as 'tatami' runs them.
+ * Teachable Machine's image models, `allLayers`). Its default kernels are plain JS (im2col + the
+ * blocked JS GEMM for every convolution); 'tatami/infer/kernels' has `fastKernels` (every
+ * WebAssembly SIMD kernel: the SIMD GEMM, Winograd, the direct SIMD convolution, SIMD max-pool, ReLU
+ * and elementwise passes), as 'tatami' runs them.
  *
  *   import { loadModel, tensor } from 'tatami/infer';
  *   const model = await loadModel('https://example.com/mnist/model.json');

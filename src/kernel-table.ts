@@ -12,8 +12,8 @@
  *   Many times slower.
  * - tatami/infer's, which carry no backward or training-mode kernel (those entries throw, naming
  *   themselves and 'tatami'): the lean default each family module gives when nothing is installed
- *   (im2col + the SIMD GEMM for every convolution, max-pool on SIMD, readable loops elsewhere), or the
- *   fast forwards from 'tatami/infer/kernels' (kernel-tables/fast-inference.ts).
+ *   (plain JS, no WebAssembly: im2col + the blocked JS GEMM for every convolution, readable loops
+ *   elsewhere), or the fast forwards from 'tatami/infer/kernels' (kernel-tables/fast-inference.ts).
  *
  * The backward kernels reach a process only through the tables the training side installs: the
  * Model class's module (models/model.ts, which 'tatami' and the CLI import) installs the fast ones,
