@@ -18,7 +18,7 @@ import { show } from './safe-json.js';
 import { none, last, type BaseArgs, type LayerBuilders } from './layer-from-config.js';
 import { coreLayers } from './inference-layers.js';
 import { NESTED_MODELS, type NestingLayerBuilders } from './build-model.js';
-import { modelAsLayer } from '../models/nested-model.js';
+import { buildNestedModel } from './nested-model-config.js';
 
 /** The merge layers: no weights, no options but Concatenate's axis. */
 const MERGES = { Add, Subtract, Multiply, Average, Maximum, Minimum };
@@ -33,7 +33,7 @@ const MERGE_BUILDERS: LayerBuilders = {
 
 /** The builders this set adds to the core, and the nesting of models. */
 export const MODERN_CNN_SET_BUILDERS: NestingLayerBuilders = {
-  [NESTED_MODELS]: modelAsLayer,
+  [NESTED_MODELS]: buildNestedModel,
 
   BatchNormalization(r, base) {
     r.nulls('beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint', 'virtual_batch_size', 'adjustment', 'renorm_clipping');
