@@ -12,7 +12,7 @@
  *
  * Made by `modelAsLayer` below (one per model), which the training Model's `asLayer()`, `apply(x)`
  * and `trainable` use, and Sequential.add(model), and the loaders of nested models: 'tatami''s, and
- * tatami/infer's with `modernCnnLayers` or `allLayers` (io/build-model.ts), so that tatami/infer's
+ * tatami/infer's with `modernCnnLayers` or `allLayers` (io/nested-model-config.ts), so that tatami/infer's
  * default bundle, which refuses nested models, carries none of this. A model file writes it as its
  * inner model's topology (io/model-to-json.ts).
  */
