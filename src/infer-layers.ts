@@ -4,8 +4,9 @@
  * Reshape, Activation, ReLU, Softmax; dropout, noise and augmentation as the identity). Each set
  * holds the default too; importing one adds its layers' code to a bundle, and only that.
  *
- * - `modernCnnLayers`: and BatchNormalization, DepthwiseConv2D, ZeroPadding2D, the global pools
- *   and the merges (Add, Concatenate, ...): ResNets, MobileNets, Teachable Machine's image models.
+ * - `modernCnnLayers`: and BatchNormalization, DepthwiseConv2D, ZeroPadding2D, the global pools,
+ *   the merges (Add, Concatenate, ...) and nested models (a Sequential or functional model used as a
+ *   layer): ResNets, MobileNets, Teachable Machine's image models.
  * - `allLayers`: every layer class tatami can load.
  *
  *   import { loadModel } from 'tatami/infer';

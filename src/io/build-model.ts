@@ -3,17 +3,15 @@
  * must hold for it (name, shape, in the file's layer order).
  *
  * A layer entry of class Sequential, Model or Functional is a nested model (a MobileNet base, a
- * Sequential head): its config is a topology of its own, built the same way and used as one layer
- * (models/nested-model.ts). Its weights are expected under their paths inside it (`conv1/kernel`);
- * weight-matching.ts finds them with or without the outer model's prefix.
+ * Sequential head), built by the loader's layer set when it can nest models (NESTED_MODELS below,
+ * nested-model-config.ts).
  */
 import type { Layer, SymbolicShape, SymbolicTensor } from '../layers/layer.js';
 import { input } from '../layers/input.js';
 import type { InferenceModel, ModelArgs } from '../models/inference-model.js';
-import { NESTED_MODEL_CLASSES, readTopology, type Topology } from './topology.js';
-import { layerFromConfig, type BuiltLayer, type LayerSet } from './layer-from-config.js';
+import { NESTED_MODEL_CLASSES, type Topology } from './topology.js';
+import { layerFromConfig, type BuiltLayer, type LayerBuilders, type LayerSet } from './layer-from-config.js';
 import type { ExpectedWeight } from './weight-matching.js';
-import { own } from './safe-json.js';
 
 /**
  * What a loader builds with: its layer builders and its two kinds of model (the training Model and
@@ -27,6 +25,21 @@ export interface ModelKit<M extends InferenceModel> {
   chain(items: ReadonlyArray<Layer | SymbolicTensor>, name: string): M;
 }
 
+/**
+ * The key under which a layer set holds its builder of nested models (nested-model-config.ts).
+ * `modernCnnLayers` and `allLayers` hold it (modern-cnn-set.ts); tatami/infer's default does not, so
+ * its bundle carries no nested-model code, and refuses a nested model naming the import that brings
+ * it. A symbol, not a class name: a set's string keys stay its layer classes, and spreading a set
+ * (`{ ...modernCnnLayers, MyLayer }`) keeps it.
+ */
+export const NESTED_MODELS = Symbol('nested models');
+
+/** Builds a nested model's entry (`className` one of NESTED_MODEL_CLASSES) with the loader's kit, as buildModel's arguments. */
+export type NestedModelBuilder = <M extends InferenceModel>(className: string, config: Record<string, unknown>, name: string, prefix: string, kerasMajor: 2 | 3, kit: ModelKit<M>) => BuiltLayer;
+
+/** A layer set that may nest models. */
+export type NestingLayerBuilders = LayerBuilders & { readonly [NESTED_MODELS]?: NestedModelBuilder };
+
 export interface UnloadedModel<M extends InferenceModel> {
   readonly model: M;
   readonly expected: ExpectedWeight[];
@@ -34,10 +47,13 @@ export interface UnloadedModel<M extends InferenceModel> {
 
 export function buildModel<M extends InferenceModel>(topology: Topology, prefix: string, kerasMajor: 2 | 3, kit: ModelKit<M>): UnloadedModel<M> {
   const built = new Map<string, BuiltLayer>();
+  const nest = (kit.layers.builders as NestingLayerBuilders)[NESTED_MODELS];
   const layerOf = (name: string, className: string, config: Record<string, unknown>): BuiltLayer => {
     let b = built.get(name);
     if (b === undefined) {
-      b = NESTED_MODEL_CLASSES.includes(className) ? nestedLayer(className, config, name, prefix, kerasMajor, kit) : layerFromConfig(className, config, name, prefix, kerasMajor, kit.layers);
+      // A set that cannot nest models refuses a nested model as any class it lacks (layerFromConfig).
+      const nested = nest !== undefined && NESTED_MODEL_CLASSES.includes(className);
+      b = nested ? nest(className, config, name, prefix, kerasMajor, kit) : layerFromConfig(className, config, name, prefix, kerasMajor, kit.layers);
       built.set(name, b);
     }
     return b;
@@ -75,22 +91,6 @@ export function buildModel<M extends InferenceModel>(topology: Topology, prefix:
   const rank = new Map(topology.layers.map((e, i) => [e.name, i]));
   expected.sort((a, b) => (rank.get(a.layer) as number) - (rank.get(b.layer) as number));
   return { model: assemble(topology, inputs, built, kit), expected };
-}
-
-/** A nested model entry: its own topology, built, used as a layer; `trainable: false` freezes it. */
-function nestedLayer<M extends InferenceModel>(className: string, config: Record<string, unknown>, name: string, prefix: string, kerasMajor: 2 | 3, kit: ModelKit<M>): BuiltLayer {
-  const who = `${prefix}: layer '${name}' (${className})`;
-  const { model } = buildModel(readTopology({ class_name: className, config }, who), who, kerasMajor, kit);
-  const layer = model.asLayer();
-  // Keras 3 writes the nested model's trainable flag in its config; it is the layer's.
-  layer.trainable = own(config, 'trainable') !== false;
-  return {
-    layer,
-    weights(s) {
-      layer.build(s);
-      return layer.weights.map((w) => [w.name, w.value.shape]);
-    },
-  };
 }
 
 /** The tatami model for a checked topology: each call applied in the topology's order. */

@@ -3,13 +3,14 @@
  * CNN classifier, core-layers-config.ts), and every layer that acts only in training (dropout, noise,
  * augmentation) loaded as the identity (layers/training-only.ts), whatever its options. The other
  * layer classes tatami supports come with the opt-in sets of 'tatami/infer/layers': `modernCnnLayers`
- * (modern-cnn-set.ts: ResNet, MobileNet, Teachable Machine) and `allLayers`; a file using one is told
- * which to import. Only the class names of those sets are here, so the default carries none of their code.
+ * (modern-cnn-set.ts: ResNet, MobileNet, Teachable Machine, and nested models) and `allLayers`; a file
+ * using one is told which to import. Only the class names of those sets are here, so the default carries none of their code.
  */
 import { TrainingOnly } from '../layers/training-only.js';
 import { CORE_BUILDERS } from './core-layers-config.js';
 import { none, type Builder, type FitOptionReaders, type LayerBuilders } from './layer-from-config.js';
 import type { ConfigReader } from './config-reader.js';
+import { NESTED_MODEL_CLASSES } from './topology.js';
 
 /** Classes that act in training only: the identity in inference. */
 const TRAINING_ONLY = 'Dropout SpatialDropout2D GaussianNoise GaussianDropout RandomFlip RandomTranslation RandomRotation RandomZoom RandomContrast'.split(' ');
@@ -41,8 +42,8 @@ function inert(r: ConfigReader, key: string): null {
   return null;
 }
 
-/** For a class tatami supports outside a loader's set: the import that brings it. */
+/** For a class tatami supports outside a loader's set: the import that brings it (a nested model's: modernCnnLayers, build-model.ts). */
 export function importFor(cls: string): string | undefined {
-  const set = MODERN_CNN_LAYERS.includes(cls) ? 'modernCnnLayers' : OPT_IN_LAYERS.includes(cls) ? 'allLayers' : undefined;
+  const set = MODERN_CNN_LAYERS.includes(cls) || NESTED_MODEL_CLASSES.includes(cls) ? 'modernCnnLayers' : OPT_IN_LAYERS.includes(cls) ? 'allLayers' : undefined;
   return set === undefined ? undefined : `import { ${set} } from 'tatami/infer/layers' and call loadModel(source, { layers: ${set} })`;
 }

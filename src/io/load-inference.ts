@@ -15,7 +15,7 @@ export interface InferLoadOptions extends ReadOptions {
   /**
    * The layer classes to build, by Keras class name (default: the core set, see inference-layers.ts).
    * 'tatami/infer/layers' has `modernCnnLayers` (the core and BatchNormalization, DepthwiseConv2D,
-   * ZeroPadding2D, the global pools, the merges) and `allLayers` (every class tatami supports).
+   * ZeroPadding2D, the global pools, the merges, nested models) and `allLayers` (every class tatami supports).
    */
   layers?: LayerBuilders;
   /**

@@ -2,7 +2,8 @@
  * tatami/infer's opt-in set `modernCnnLayers`: the core layers (inference-layers.ts) and the layers
  * the CLI zoo's ResNet and MobileNet and Teachable Machine's image models add to them:
  * BatchNormalization, DepthwiseConv2D, ZeroPadding2D, the global pools, and the merges of graph
- * models (issue 12). The full engine's loader knows these builders too (all-layers.ts).
+ * models (issue 12), and nested models (a Sequential or functional model used as a layer: Teachable
+ * Machine's exports, a MobileNet base). The full engine's loader knows these builders too (all-layers.ts).
  */
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { GlobalAveragePooling2D } from '../layers/pooling.js';
@@ -16,6 +17,8 @@ import { readInitializer, readNormalization } from './keras-values.js';
 import { show } from './safe-json.js';
 import { none, last, type BaseArgs, type LayerBuilders } from './layer-from-config.js';
 import { coreLayers } from './inference-layers.js';
+import { NESTED_MODELS, type NestingLayerBuilders } from './build-model.js';
+import { buildNestedModel } from './nested-model-config.js';
 
 /** The merge layers: no weights, no options but Concatenate's axis. */
 const MERGES = { Add, Subtract, Multiply, Average, Maximum, Minimum };
@@ -28,8 +31,10 @@ const MERGE_BUILDERS: LayerBuilders = {
   },
 };
 
-/** The builders this set adds to the core. */
-export const MODERN_CNN_SET_BUILDERS: LayerBuilders = {
+/** The builders this set adds to the core, and the nesting of models. */
+export const MODERN_CNN_SET_BUILDERS: NestingLayerBuilders = {
+  [NESTED_MODELS]: buildNestedModel,
+
   BatchNormalization(r, base) {
     r.nulls('beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint', 'virtual_batch_size', 'adjustment', 'renorm_clipping');
     r.only('synchronized', [false], 'synchronized');

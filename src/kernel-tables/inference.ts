@@ -5,7 +5,7 @@
  * default bundle never imports this module: each op reads its family's default directly.
  */
 import type { KernelTables } from '../kernel-table.js';
-import { inferenceElementwiseKernels } from './elementwise.js';
+import { inferencePassKernels, inferenceReductionKernels } from './elementwise.js';
 import { inferenceReluKernels } from './relu.js';
 import { inferenceGemmKernels } from './gemm.js';
 import { inferenceBiasGradientKernels } from './bias-gradient.js';
@@ -15,14 +15,14 @@ import { inferenceConv2dTransposeKernels } from './conv2d-transpose.js';
 import { inferencePool2dKernels } from './pool2d.js';
 import { inferenceBatchNormKernels } from './batch-norm.js';
 import { inferenceMergeKernels } from './merge.js';
-import { inferenceLayoutKernels } from './layout.js';
+import { inferenceConcatKernels, inferenceTransposeKernels } from './layout.js';
 import { inferenceDropoutKernels } from './dropout.js';
 import { inferenceOneVersionBackwardKernels } from './single-version.js';
 
 export const inferenceKernels: KernelTables = {
   name: 'fast',
   trains: false,
-  elementwise: inferenceElementwiseKernels,
+  elementwise: { ...inferencePassKernels, ...inferenceReductionKernels },
   relu: inferenceReluKernels,
   gemm: inferenceGemmKernels,
   biasGradient: inferenceBiasGradientKernels,
@@ -32,7 +32,7 @@ export const inferenceKernels: KernelTables = {
   pool2d: inferencePool2dKernels,
   batchNorm: inferenceBatchNormKernels,
   merge: inferenceMergeKernels,
-  layout: inferenceLayoutKernels,
+  layout: { ...inferenceTransposeKernels, ...inferenceConcatKernels },
   dropout: inferenceDropoutKernels,
   oneVersionBackward: inferenceOneVersionBackwardKernels,
 };

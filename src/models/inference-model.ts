@@ -1,12 +1,12 @@
 import { Tensor } from '../tensor.js';
 import { Rng } from '../rng.js';
 import { shapeToString } from '../shape.js';
-import { Layer, SymbolicTensor, defaultLayerName, formatShape, type CallArgs, type CallContext, type SymbolicShape } from '../layers/layer.js';
+import { Layer, SymbolicTensor, defaultLayerName, formatShape, type CallContext, type SymbolicShape } from '../layers/layer.js';
 import { input as makeInput, InputLayer } from '../layers/input.js';
 import { buildGraph, runGraph, type Graph } from './graph.js';
 import { type ModelData } from './data.js';
 import { predictModel, type PredictOptions } from './predict.js';
-import { NestedModel } from './nested-model.js';
+import type { NestedModel } from './nested-model.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | readonly SymbolicTensor[];
@@ -47,7 +47,8 @@ export class InferenceModel {
   /** A chain's input, once its shape is known. */
   private head: SymbolicTensor | null = null;
   private rng: Rng | null = null;
-  private layer: NestedModel | null = null;
+  /** This model as a layer of another model, once it is one (always the same: nested-model.ts's modelAsLayer). */
+  usedAsLayer: NestedModel | null = null;
 
   constructor(args: ModelArgs | null, defaultName = 'model') {
     this.name = args?.name ?? defaultName;
@@ -132,38 +133,9 @@ export class InferenceModel {
     return this.graph !== null;
   }
 
-  /** This model as a layer of another model (always the same layer): see nested-model.ts. */
-  asLayer(): NestedModel {
-    this.layer ??= new NestedModel(this, this.kerasClassName());
-    return this.layer;
-  }
-
   /** The class a model file names this model by. */
-  protected kerasClassName(): 'Model' | 'Sequential' {
+  kerasClassName(): 'Model' | 'Sequential' {
     return this.stack === null ? 'Model' : 'Sequential';
-  }
-
-  /** Functional API: call this model as a layer on symbolic inputs (Keras's `model(x)`; `{ training: false }`: `model(x, training=False)`). */
-  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], args: CallArgs = {}): SymbolicTensor {
-    return this.asLayer().apply(inputs, args);
-  }
-
-  /**
-   * Whether fit updates this model's weights (default true); false freezes every layer of it, and,
-   * used as a layer of another model, runs its BatchNormalization layers in inference mode, as Keras
-   * does (nested-model.ts). Setting it sets every inner layer's flag too, nested models' included, as
-   * Keras's setter does: `base.trainable = true` unfreezes a base whose layers a file saved frozen.
-   */
-  get trainable(): boolean {
-    return this.layer === null || this.layer.trainable;
-  }
-
-  set trainable(value: boolean) {
-    this.asLayer().trainable = value;
-    for (const layer of this.layers) {
-      if (layer instanceof NestedModel) layer.model.trainable = value;
-      else layer.trainable = value;
-    }
   }
 
   protected requireGraph(what: string): Graph {

@@ -1,8 +1,9 @@
 import { Tensor } from '../tensor.js';
-import { type Layer } from '../layers/layer.js';
+import { type Layer, type SymbolicTensor, type CallArgs } from '../layers/layer.js';
 import { InputLayer } from '../layers/input.js';
 import { compileOutputs, type CompileArgs, type Compiled } from './compile.js';
 import { type ModelData } from './data.js';
+import { modelAsLayer, setModelTrainable, type NestedModel } from './nested-model.js';
 import { summarize } from './summary.js';
 import { fitModel, evaluateModel, type FitOptions, type EvaluateOptions } from './training.js';
 import type { History, TrainingTarget } from './callbacks.js';
@@ -32,6 +33,30 @@ export class Model extends InferenceModel implements TrainingTarget {
   /** Set to true (e.g. from a callback) to stop fit after the current batch. */
   stopTraining = false;
   compiled: Compiled | null = null;
+
+  /** This model as a layer of another model (always the same layer): see nested-model.ts. */
+  asLayer(): NestedModel {
+    return modelAsLayer(this);
+  }
+
+  /** Functional API: call this model as a layer on symbolic inputs (Keras's `model(x)`; `{ training: false }`: `model(x, training=False)`). */
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], args: CallArgs = {}): SymbolicTensor {
+    return modelAsLayer(this).apply(inputs, args);
+  }
+
+  /**
+   * Whether fit updates this model's weights (default true); false freezes every layer of it, and,
+   * used as a layer of another model, runs its BatchNormalization layers in inference mode, as Keras
+   * does (nested-model.ts). Setting it sets every inner layer's flag too, nested models' included, as
+   * Keras's setter does: `base.trainable = true` unfreezes a base whose layers a file saved frozen.
+   */
+  get trainable(): boolean {
+    return this.usedAsLayer === null || this.usedAsLayer.trainable;
+  }
+
+  set trainable(value: boolean) {
+    setModelTrainable(this, value);
+  }
 
   /** The layer that makes each output, in order (their activations decide compile's from_logits). */
   protected outputLayers(): Layer[] {

@@ -10,8 +10,11 @@
  * training flag, as in Keras. To run the whole base in inference mode, call it with
  * `base.apply(x, { training: false })` (Keras's `base(x, training=False)`).
  *
- * Made by `model.asLayer()` (one per model; `model.apply(x)` and `Sequential.add(model)` use it).
- * A model file writes it as its inner model's topology (io/model-to-json.ts).
+ * Made by `modelAsLayer` below (one per model), which the training Model's `asLayer()`, `apply(x)`
+ * and `trainable` use, and Sequential.add(model), and the loaders of nested models: 'tatami''s, and
+ * tatami/infer's with `modernCnnLayers` or `allLayers` (io/nested-model-config.ts), so that tatami/infer's
+ * default bundle, which refuses nested models, carries none of this. A model file writes it as its
+ * inner model's topology (io/model-to-json.ts).
  */
 import type { Tensor } from '../tensor.js';
 import { Layer, formatShape, type CallContext, type LayerWeight, type SymbolicShape } from '../layers/layer.js';
@@ -65,6 +68,24 @@ export class NestedModel extends Layer {
   /** The inner layers' trainable weights, none when the whole model is frozen. */
   override trainableWeights(): LayerWeight[] {
     return this.trainable ? this.model.layers.flatMap((l) => l.trainableWeights().map((w) => ({ ...w, name: `${l.name}/${w.name}` }))) : [];
+  }
+}
+
+/** `model` as a layer of another model: always the same layer, made the first time it is asked for. */
+export function modelAsLayer(model: InferenceModel): NestedModel {
+  model.usedAsLayer ??= new NestedModel(model, model.kerasClassName());
+  return model.usedAsLayer;
+}
+
+/**
+ * Set whether fit updates `model`'s weights: its layer's flag (which freezes it as a whole, see
+ * above), and every inner layer's, nested models' included, as Keras's setter does.
+ */
+export function setModelTrainable(model: InferenceModel, value: boolean): void {
+  modelAsLayer(model).trainable = value;
+  for (const layer of model.layers) {
+    if (layer instanceof NestedModel) setModelTrainable(layer.model, value);
+    else layer.trainable = value;
   }
 }
 

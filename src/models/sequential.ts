@@ -1,6 +1,7 @@
 import { Layer, SymbolicTensor } from '../layers/layer.js';
 import { Model } from './model.js';
 import { InferenceModel } from './inference-model.js';
+import { modelAsLayer } from './nested-model.js';
 
 export interface SequentialArgs {
   /** Default 'sequential'. */
@@ -25,7 +26,7 @@ export class Sequential extends Model {
   }
 
   /**
-   * Append a layer, or a model used as a layer (model.asLayer(): a base to fine-tune or a head); with a
+   * Append a layer, or a model used as a layer (nested-model.ts: a base to fine-tune or a head); with a
    * known input shape its output shape is inferred now.
    */
   add(item: Layer | InferenceModel): void {
@@ -39,7 +40,7 @@ export class Sequential extends Model {
 }
 
 function asLayer(item: Layer | InferenceModel): Layer {
-  const layer = item instanceof InferenceModel ? item.asLayer() : item;
+  const layer = item instanceof InferenceModel ? modelAsLayer(item) : item;
   if (!(layer instanceof Layer)) throw new Error(`Sequential.add: expected a layer or a model, got ${String(layer)}`);
   return layer;
 }

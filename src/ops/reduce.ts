@@ -1,7 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32, releaseFloat32 } from '../storage.js';
 import { type Shape, shapeSize, normalizeAxis } from '../shape.js';
-import { elementwiseKernels } from '../kernel-tables/elementwise.js';
+import { elementwiseKernels, reductionKernels } from '../kernel-tables/elementwise.js';
 
 /** Which axes to reduce: one axis, several, or all when omitted. Negative axes count from the end. */
 export type Axes = number | readonly number[] | undefined;
@@ -32,7 +32,7 @@ function planReduction(op: string, shape: Shape, axes: Axes, keepDims: boolean):
 export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   const plan = planReduction('sum', x.shape, axes, keepDims);
   const y = allocFloat32(shapeSize(plan.outShape));
-  elementwiseKernels().reduceSumTo(y, x.data, x.shape, plan.keptShape);
+  reductionKernels().reduceSumTo(y, x.data, x.shape, plan.keptShape);
   return Tensor.fromOp('sum', y, plan.outShape, [x], (dout) => {
     // Every input element contributed once: its gradient is the upstream gradient of its output.
     const dx = allocFloat32(x.size);
@@ -45,7 +45,7 @@ export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
 export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   const plan = planReduction('mean', x.shape, axes, keepDims);
   const y = allocFloat32(shapeSize(plan.outShape));
-  elementwiseKernels().reduceSumTo(y, x.data, x.shape, plan.keptShape);
+  reductionKernels().reduceSumTo(y, x.data, x.shape, plan.keptShape);
   const inv = 1 / plan.count;
   for (let i = 0; i < y.length; i++) y[i] *= inv;
   return Tensor.fromOp('mean', y, plan.outShape, [x], (dout) => {
@@ -64,10 +64,10 @@ export function max(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   const plan = planReduction('max', x.shape, axes, keepDims);
   if (x.size === 0) throw new Error('max: cannot reduce an empty tensor');
   const y = allocFloat32(shapeSize(plan.outShape));
-  elementwiseKernels().reduceMax(y, x.data, x.shape, plan.reduced);
+  reductionKernels().reduceMax(y, x.data, x.shape, plan.reduced);
   return Tensor.fromOp('max', y, plan.outShape, [x], (dout) => {
     const dx = allocFloat32(x.size);
-    elementwiseKernels().reduceMaxBackward(dx, dout, x.data, y, x.shape, plan.reduced);
+    reductionKernels().reduceMaxBackward(dx, dout, x.data, y, x.shape, plan.reduced);
     accumulateGrad(x, dx, true);
   });
 }

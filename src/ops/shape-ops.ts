@@ -1,7 +1,7 @@
 import { Tensor, accumulateGrad } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { type Shape, shapeSize, shapeToString, normalizeAxis } from '../shape.js';
-import { layoutKernels } from '../kernel-tables/layout.js';
+import { layoutKernels, transposeKernels } from '../kernel-tables/layout.js';
 
 /**
  * Ops that move data without arithmetic: reshape, flatten, transpose, concat, slice.
@@ -37,13 +37,13 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   }
   const outShape = p.map((a) => x.shape[a]);
   const y = allocFloat32(x.size);
-  layoutKernels().transpose(y, x.data, x.shape, p);
+  transposeKernels().transpose(y, x.data, x.shape, p);
   return Tensor.fromOp('transpose', y, outShape, [x], (dout) => {
     // The inverse permutation undoes the move.
     const inverse = new Array<number>(p.length);
     p.forEach((a, k) => (inverse[a] = k));
     const dx = allocFloat32(x.size);
-    layoutKernels().transpose(dx, dout, outShape, inverse);
+    transposeKernels().transpose(dx, dout, outShape, inverse);
     accumulateGrad(x, dx, true);
   });
 }

@@ -145,7 +145,9 @@ describe('a frozen base (trainable = false)', () => {
     // A Keras 2 file of a frozen base marks each inner layer non-trainable: the reloaded base is frozen
     // by its layers' flags alone.
     const reloaded = await loadModel(await model.save());
-    const inner = (reloaded.layers[1] as NestedModel).model;
+    // A model loaded by tatami is a training Model all the way down (its nested models too).
+    const inner = (reloaded.layers[1] as NestedModel).model as Model;
+    expect(inner).toBeInstanceOf(Model);
     // (Its InputLayer's config carries no trainable key, in Keras's files as in ours.)
     expect(inner.layers.slice(1).map((l) => l.trainable)).toEqual([false, false, false]);
     inner.trainable = true;
