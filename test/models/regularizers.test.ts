@@ -7,7 +7,7 @@ import { describe, test, expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import {
   regularizers, L1L2, tensor, gradCheck, input, Model, Conv2D, Flatten, Dense, Tensor, SGD, loadModel, type SavedArtifacts,
-  DepthwiseConv2D, SeparableConv2D, GlobalAveragePooling2D, Embedding,
+  DepthwiseConv2D, SeparableConv2D, GlobalAveragePooling2D, Embedding, type RegularizerSpec,
 } from '../../src/index.js';
 import { tfjsArtifacts, asModelJson, loadIntoTfjs, randomInput, maxDiff } from '../io/io-helpers.js';
 
@@ -71,7 +71,7 @@ describe('regularizers in fit, against tfjs', () => {
     const theirs = await loadIntoTfjs(await ours.save());
     ours.compile({ optimizer: new SGD({ learningRate: 0.5 }), loss: 'categorical_crossentropy' });
     theirs.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
-    const penaltyBefore = ours.layers.flatMap((l) => l.weights).reduce((s, w) => s + (w.regularizer?.penalty(w.value).item() ?? 0), 0);
+    const penaltyBefore = ours.layers.flatMap((l) => l.weights).reduce((s, w) => s + (regularizers.resolveRegularizer(w.regularizer, '')?.penalty(w.value).item() ?? 0), 0);
     const crossEntropyBefore = ours.evaluate(new Tensor(xs, [N, 5, 5, 2]), new Tensor(ys, [N, 3]), { batchSize: N }).loss;
     const h = await ours.fit(new Tensor(xs, [N, 5, 5, 2]), new Tensor(ys, [N, 3]), { batchSize: N, epochs: 1, shuffle: false, verbose: 0 });
     const t = await theirs.fit(tf.tensor(xs, [N, 5, 5, 2]), tf.tensor(ys, [N, 3]), { batchSize: N, epochs: 1, shuffle: false, verbose: 0 });
@@ -93,7 +93,7 @@ describe('regularizers in model files', () => {
       ],
     });
     const ours = await loadModel(asModelJson(await tfjsArtifacts(m)));
-    const reg = (cls: string, weight: string): L1L2 | null | undefined =>
+    const reg = (cls: string, weight: string): RegularizerSpec | undefined =>
       ours.layers.find((l) => l.className === cls)?.weights.find((w) => w.name === weight)?.regularizer;
     expect(reg('Conv2D', 'kernel')).toEqual(new L1L2(0.003, 0.004));
     expect(reg('Conv2D', 'bias')).toBeNull();
