@@ -28,7 +28,13 @@ describe('L1L2 penalty', () => {
     expect([regularizers.l2().l1, regularizers.l2().l2]).toEqual([0, 0.01]);
     expect([regularizers.l1l2().l1, regularizers.l1l2().l2]).toEqual([0.01, 0.01]);
     expect(new Dense({ units: 2, kernelRegularizer: 'l2' }).getConfig().kernel_regularizer).toEqual({ class_name: 'L1L2', config: { l1: 0, l2: 0.01 } });
+    // A layer keeps a name as given: its config and fit's penalty are the named regularizer's.
+    for (const [name, make] of [['l1', regularizers.l1], ['l2', regularizers.l2], ['l1l2', regularizers.l1l2], ['l1_l2', regularizers.l1l2]] as const) {
+      expect(regularizers.resolveRegularizer(name, 'Dense')).toEqual(make());
+      expect(new Dense({ units: 2, biasRegularizer: name }).getConfig().bias_regularizer).toEqual(make().config());
+    }
     expect(() => new Dense({ units: 2, kernelRegularizer: 'l3' as 'l2' })).toThrow(/Dense: unknown regularizer "l3"/);
+    expect(() => new Dense({ units: 2, kernelRegularizer: { l2: 0.1 } as unknown as L1L2 })).toThrow(/Dense: unknown regularizer \{"l2":0.1\}/);
     expect(() => new L1L2(-1, 0)).toThrow(/l1 must be a finite number ≥ 0, got -1/);
   });
 
