@@ -115,10 +115,9 @@ export function formatShape(shape: SymbolicShape): string {
  * The base of every layer: a thin owner of weights that calls ops.
  *
  * Lifecycle: `build(inputShape)` creates the weights (storage zeroed) once the input shape is known;
- * a training Model then runs every weight's initializer with its seeded Rng (a loaded model sets
- * them from the file instead); `call(x, ctx)` computes the
- * output. `computeOutputShape` is the shape inference that lets a model reject a wrong shape when it
- * is built, naming the layer.
+ * a training Model then runs every weight's initializer with its seeded Rng (a loader sets them from
+ * the file instead); `call(x, ctx)` computes the output. `computeOutputShape` is the shape inference
+ * that lets a model reject a wrong shape when it is built, naming the layer.
  */
 export abstract class Layer {
   /** The Keras class name ('Conv2D', 'Dense', ...), used by summary() and model files. */

@@ -13,7 +13,7 @@ export interface ModelArgs {
   outputs: SymbolicTensor | readonly SymbolicTensor[];
   /** Default 'model' ('sequential' for Sequential). */
   name?: string;
-  /** Seed for weight initialization (and, unless fit gets its own, shuffling and dropout): the training Model's (model.ts). */
+  /** Seed for weight initialization (and, unless fit gets its own, shuffling and dropout); only the training Model (model.ts) draws. */
   seed?: number;
 }
 
