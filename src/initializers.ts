@@ -1,7 +1,3 @@
-import type { Rng } from './rng.js';
-import type { Shape } from './shape.js';
-import { snakeCase } from './activations.js';
-
 /**
  * Weight initializers, as Keras defines them. Each fills a weight's storage from the Rng it is given.
  *
@@ -11,9 +7,17 @@ import { snakeCase } from './activations.js';
  * The *Normal variance-scaling initializers draw from a normal truncated at two standard deviations
  * (redrawn when outside), with stddev = √(scale / fan) / 0.87962566103423978 so the truncated
  * distribution keeps the intended variance, exactly as Keras's VarianceScaling.
+ *
+ * Layers keep the spec they are given (a name or a function, initializer-spec.ts); the training Model
+ * resolves it here when it initializes the weight.
  */
-export type Initializer = (data: Float32Array, shape: Shape, rng: Rng) => void;
+import type { Rng } from './rng.js';
+import type { Shape } from './shape.js';
+import { type Initializer, type InitializerSpec, type InitializerName, initializerName } from './initializer-spec.js';
 
+export { type Initializer, type InitializerSpec, initializerConfig } from './initializer-spec.js';
+
+/** fanIn and fanOut of a weight's shape (above). */
 export function computeFans(shape: Shape): { fanIn: number; fanOut: number } {
   if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
   if (shape.length === 1) return { fanIn: shape[0], fanOut: shape[0] };
@@ -80,7 +84,7 @@ export const randomUniform = (minval = -0.05, maxval = 0.05): Initializer => (da
   for (let i = 0; i < data.length; i++) data[i] = rng.uniform(minval, maxval);
 };
 
-const BY_NAME: Readonly<Record<string, () => Initializer>> = {
+const BY_NAME: Readonly<Record<InitializerName, () => Initializer>> = {
   glorot_uniform: glorotUniform,
   glorot_normal: glorotNormal,
   he_normal: heNormal,
@@ -94,28 +98,8 @@ const BY_NAME: Readonly<Record<string, () => Initializer>> = {
   uniform: () => randomUniform(),
 };
 
-/** An initializer given by Keras name (snake_case or camelCase) or as a function. */
-export type InitializerSpec = string | Initializer;
-
+/** The initializer a spec gives; an unknown name throws, naming the layer (`who`). */
 export function resolveInitializer(spec: InitializerSpec, who: string): Initializer {
-  if (typeof spec === 'function') return spec;
-  const key = snakeCase(spec);
-  if (!Object.prototype.hasOwnProperty.call(BY_NAME, key)) {
-    throw new Error(`${who}: unknown initializer '${spec}' (known: ${Object.keys(BY_NAME).join(', ')})`);
-  }
-  return BY_NAME[key]();
-}
-
-/**
- * Keras JSON for an initializer given by name, e.g. { class_name: 'GlorotUniform', config: {} }. The
- * LeCun ones are written as the VarianceScaling they are: tfjs spells their classes LeCunNormal and
- * LeCunUniform, Keras LecunNormal and LecunUniform, and both read VarianceScaling.
- */
-export function initializerConfig(spec: InitializerSpec): { class_name: string; config: Record<string, unknown> } {
-  const name = typeof spec === 'string' ? snakeCase(spec) : 'custom';
-  if (name === 'lecun_normal' || name === 'lecun_uniform') {
-    return { class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_in', distribution: name === 'lecun_normal' ? 'normal' : 'uniform', seed: null } };
-  }
-  const className = name.split('_').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
-  return { class_name: className, config: {} };
+  const name = initializerName(spec, who);
+  return typeof name === 'function' ? name : BY_NAME[name]();
 }

@@ -2,12 +2,16 @@ import type { Tensor } from './tensor.js';
 import { abs, square } from './ops/unary.js';
 import { add, mul } from './ops/binary.js';
 import { sum } from './ops/reduce.js';
+import { type RegularizerSpec, REGULARIZER_NAMES, checkRegularizer } from './regularizer-spec.js';
+
+export { type RegularizerSpec, regularizerConfig } from './regularizer-spec.js';
 
 /**
  * Keras's L1L2 weight regularizer: penalty(w) = l1·Σ|w| + l2·Σw², added to the training loss (fit's
  * reported loss includes it) so that its gradient, l1·sign(w) + 2·l2·w, flows to the weight.
  * The three Keras names make one: `l1(0.01)` is L1L2 { l1: 0.01, l2: 0 }, `l2(0.01)` is
  * { l1: 0, l2: 0.01 }. Saved as tfjs saves it: `{ class_name: 'L1L2', config: { l1, l2 } }`.
+ * Layers keep the spec they are given (an L1L2 or a name, regularizer-spec.ts); fit resolves it here.
  */
 export class L1L2 {
   constructor(readonly l1: number, readonly l2: number) {
@@ -40,18 +44,10 @@ export const l2 = (value = 0.01): L1L2 => new L1L2(0, value);
  */
 export const l1l2 = ({ l1: a = 0.01, l2: b = 0.01 }: { l1?: number; l2?: number } = {}): L1L2 => new L1L2(a, b);
 
-/** A regularizer option: an instance, a Keras name ('l1', 'l2', 'l1l2' / 'l1_l2', with the defaults), or none. */
-export type RegularizerSpec = L1L2 | 'l1' | 'l2' | 'l1l2' | 'l1_l2' | null;
-
-const BY_NAME: Readonly<Record<string, () => L1L2>> = { l1: () => l1(), l2: () => l2(), l1l2: () => l1l2(), l1_l2: () => l1l2() };
-
-/** The regularizer a spec names, or null; an unknown name throws, naming the layer (`who`). */
+/** The regularizer a spec gives, or null; an unknown name throws, naming the layer (`who`). */
 export function resolveRegularizer(spec: RegularizerSpec | undefined, who: string): L1L2 | null {
-  if (spec === undefined || spec === null) return null;
-  if (spec instanceof L1L2) return spec;
-  const make = Object.hasOwn(BY_NAME, spec) ? BY_NAME[spec] : undefined;
-  if (make === undefined) throw new Error(`${who}: unknown regularizer ${JSON.stringify(spec)} (tatami has l1, l2, l1l2)`);
-  return make();
+  const checked = checkRegularizer(spec, who);
+  return typeof checked === 'string' ? new L1L2(...REGULARIZER_NAMES[checked]) : checked;
 }
 
 /**

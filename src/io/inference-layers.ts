@@ -32,10 +32,12 @@ export const coreLayers: LayerBuilders = { ...CORE_BUILDERS, ...Object.fromEntri
 
 /**
  * A weight constraint is a projection fit applies after each step, a regularizer a penalty fit adds
- * to the loss; inference does neither, so tatami/infer accepts their keys whatever their values and
- * builds the layer without them, as it loads the layers above that act only in training.
+ * to the loss, an initializer the start of a weight the file has no values for; inference does none
+ * of these (every weight comes from the file), so tatami/infer accepts their keys whatever their
+ * values and builds the layer without them (its initializers left at their defaults), as it loads
+ * the layers above that act only in training.
  */
-export const inertFitOptions: FitOptionReaders = { constraint: inert, regularizer: inert };
+export const inertFitOptions: FitOptionReaders = { constraint: inert, regularizer: inert, initializer: (r, key, fallback) => (inert(r, key), fallback) };
 
 function inert(r: ConfigReader, key: string): null {
   r.accept(key);

@@ -33,13 +33,16 @@ export interface BaseArgs {
 }
 
 /**
- * How a loader reads the options that act in fit only, under `key`: weight constraints
- * (kernel_constraint, ...), which fit projects the weights with after each step, and regularizers
- * (kernel_regularizer, activity_regularizer, ...), whose penalties fit adds to the loss.
+ * How a loader reads the options that act in training only, under `key`: weight constraints
+ * (kernel_constraint, ...), which fit projects the weights with after each step, regularizers
+ * (kernel_regularizer, activity_regularizer, ...), whose penalties fit adds to the loss, and
+ * initializers (kernel_initializer, ...), which start the weights a model has no values for (the
+ * initializer's name, `fallback` when the key is absent).
  */
 export interface FitOptionReaders {
   readonly constraint: (r: ConfigReader, key: string) => Constraint | null;
   readonly regularizer: (r: ConfigReader, key: string) => L1L2 | null;
+  readonly initializer: (r: ConfigReader, key: string, fallback: string) => string;
 }
 
 /** A class's builder: its config, the keys every layer shares, and how this loader reads the options of fit. */

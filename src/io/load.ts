@@ -10,6 +10,7 @@ import { readLayersModel, type ReadOptions } from './read-layers-model.js';
 import { allLayers } from './all-layers.js';
 import { readConstraint } from './constraint-config.js';
 import { readRegularizer } from './regularizer-config.js';
+import { readInitializer } from './keras-values.js';
 import type { ModelKit } from './build-model.js';
 import type { FitOptionReaders } from './layer-from-config.js';
 import type { ModelSource } from './sources.js';
@@ -24,8 +25,8 @@ export interface LoadOptions extends ReadOptions {
   includeOptimizer?: boolean;
 }
 
-/** The full engine reads the options of fit (constraints, regularizers), for fit to act on them. */
-export const FIT_OPTIONS: FitOptionReaders = { constraint: readConstraint, regularizer: readRegularizer };
+/** The full engine reads the options of training (constraints, regularizers, initializers), for fit to act on them. */
+export const FIT_OPTIONS: FitOptionReaders = { constraint: readConstraint, regularizer: readRegularizer, initializer: readInitializer };
 
 const TRAINING_KIT: ModelKit<Model> = {
   layers: { builders: allLayers, fitOptions: FIT_OPTIONS },

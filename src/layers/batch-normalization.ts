@@ -1,6 +1,6 @@
 import type { Tensor } from '../tensor.js';
 import { batchNormTraining, batchNormInference } from '../ops/batch-norm.js';
-import { type InitializerSpec, resolveInitializer, initializerConfig } from '../initializers.js';
+import { type InitializerSpec, checkInitializer, initializerConfig } from '../initializer-spec.js';
 import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
 export interface BatchNormalizationArgs extends LayerArgs {
@@ -50,14 +50,12 @@ export class BatchNormalization extends Layer {
     const { momentum = 0.99, epsilon = 1e-3, center = true, scale = true, betaInitializer = 'zeros', gammaInitializer = 'ones' } = args;
     if (!(momentum >= 0 && momentum <= 1)) throw new Error(`BatchNormalization: momentum must be in [0, 1], got ${momentum}`);
     if (!(epsilon > 0)) throw new Error(`BatchNormalization: epsilon must be positive, got ${epsilon}`);
-    resolveInitializer(betaInitializer, 'BatchNormalization');
-    resolveInitializer(gammaInitializer, 'BatchNormalization');
     this.momentum = momentum;
     this.epsilon = epsilon;
     this.center = center;
     this.scale = scale;
-    this.betaInit = betaInitializer;
-    this.gammaInit = gammaInitializer;
+    this.betaInit = checkInitializer(betaInitializer, 'BatchNormalization');
+    this.gammaInit = checkInitializer(gammaInitializer, 'BatchNormalization');
   }
 
   computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
@@ -69,10 +67,10 @@ export class BatchNormalization extends Layer {
 
   override build(inputShape: SymbolicShape): void {
     const c = [inputShape[inputShape.length - 1] as number];
-    if (this.scale) this.gamma = this.addWeight('gamma', c, resolveInitializer(this.gammaInit, 'BatchNormalization'));
-    if (this.center) this.beta = this.addWeight('beta', c, resolveInitializer(this.betaInit, 'BatchNormalization'));
-    this.movingMean = this.addWeight('moving_mean', c, resolveInitializer('zeros', 'BatchNormalization'), false);
-    this.movingVariance = this.addWeight('moving_variance', c, resolveInitializer('ones', 'BatchNormalization'), false);
+    if (this.scale) this.gamma = this.addWeight('gamma', c, this.gammaInit);
+    if (this.center) this.beta = this.addWeight('beta', c, this.betaInit);
+    this.movingMean = this.addWeight('moving_mean', c, 'zeros', false);
+    this.movingVariance = this.addWeight('moving_variance', c, 'ones', false);
     this.built = true;
   }
 

@@ -1,8 +1,8 @@
 import type { Tensor } from '../tensor.js';
 import { depthwiseConv2d } from '../ops/depthwise-conv2d.js';
-import { type InitializerSpec, initializerConfig } from '../initializers.js';
+import { type InitializerSpec, initializerConfig } from '../initializer-spec.js';
 import { KernelBias } from './kernel-bias.js';
-import type { RegularizerSpec } from '../regularizers.js';
+import { type RegularizerSpec, regularizerConfig } from '../regularizer-spec.js';
 import { type ConvWindow, type ConvWindowArgs, convWindow, convWindowConfig, positiveInt, nhwcInput, depthwiseOutputSize } from './conv-window.js';
 import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
@@ -35,7 +35,6 @@ export class DepthwiseConv2D extends Layer {
   readonly window: ConvWindow;
   readonly depthMultiplier: number;
   private readonly kb: KernelBias;
-  private readonly initializerSpec: InitializerSpec;
   private kernel: Tensor | null = null;
   private bias: Tensor | null = null;
 
@@ -46,7 +45,6 @@ export class DepthwiseConv2D extends Layer {
     this.depthMultiplier = positiveInt('DepthwiseConv2D', 'depthMultiplier', depthMultiplier);
     const kernelRegularizer = args.depthwiseRegularizer;
     this.kb = new KernelBias('DepthwiseConv2D', { activation, useBias, biasInitializer, kernelInitializer: depthwiseInitializer, kernelRegularizer, biasRegularizer });
-    this.initializerSpec = depthwiseInitializer;
   }
 
   get activation(): string {
@@ -82,8 +80,8 @@ export class DepthwiseConv2D extends Layer {
       ...convWindowConfig(this.window),
       depth_multiplier: this.depthMultiplier,
       ...kb,
-      depthwise_initializer: initializerConfig(this.initializerSpec),
-      depthwise_regularizer: this.kb.kernelRegularizer?.config() ?? null,
+      depthwise_initializer: initializerConfig(this.kb.kernelInitializer),
+      depthwise_regularizer: regularizerConfig(this.kb.kernelRegularizer),
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Tensor } from '../tensor.js';
 import { dropout } from '../ops/dropout.js';
-import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
+import { Layer, callRng, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
 export interface DropoutArgs extends LayerArgs {
   /** Fraction of inputs to zero during training, in [0, 1). */
@@ -30,7 +30,7 @@ export class Dropout extends Layer {
 
   call(x: Tensor, ctx: CallContext): Tensor {
     if (!ctx.training || this.rate === 0) return x;
-    return dropout(x, this.rate, ctx.rng);
+    return dropout(x, this.rate, callRng(this, ctx));
   }
 
   override getConfig(): Record<string, unknown> {

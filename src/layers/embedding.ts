@@ -1,7 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import { gather } from '../ops/gather.js';
-import { type InitializerSpec, resolveInitializer, initializerConfig } from '../initializers.js';
-import { type RegularizerSpec, type L1L2, resolveRegularizer } from '../regularizers.js';
+import { type InitializerSpec, checkInitializer, initializerConfig } from '../initializer-spec.js';
+import { type RegularizerSpec, checkRegularizer, regularizerConfig } from '../regularizer-spec.js';
 import { Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
 export interface EmbeddingArgs extends LayerArgs {
@@ -24,7 +24,7 @@ export class Embedding extends Layer {
   readonly inputDim: number;
   readonly outputDim: number;
   private readonly init: InitializerSpec;
-  private readonly regularizer: L1L2 | null;
+  private readonly regularizer: RegularizerSpec;
   private table: Tensor | null = null;
 
   constructor(args: EmbeddingArgs) {
@@ -33,11 +33,10 @@ export class Embedding extends Layer {
     for (const [k, v] of [['inputDim', inputDim], ['outputDim', outputDim]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new Error(`Embedding: ${k} must be a positive integer, got ${v}`);
     }
-    resolveInitializer(embeddingsInitializer, 'Embedding');
     this.inputDim = inputDim;
     this.outputDim = outputDim;
-    this.init = embeddingsInitializer;
-    this.regularizer = resolveRegularizer(args.embeddingsRegularizer, 'Embedding');
+    this.init = checkInitializer(embeddingsInitializer, 'Embedding');
+    this.regularizer = checkRegularizer(args.embeddingsRegularizer, 'Embedding');
   }
 
   computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
@@ -45,7 +44,7 @@ export class Embedding extends Layer {
   }
 
   override build(): void {
-    this.table = this.addWeight('embeddings', [this.inputDim, this.outputDim], resolveInitializer(this.init, 'Embedding'), true, this.regularizer);
+    this.table = this.addWeight('embeddings', [this.inputDim, this.outputDim], this.init, true, this.regularizer);
     this.built = true;
   }
 
@@ -64,7 +63,7 @@ export class Embedding extends Layer {
       output_dim: this.outputDim,
       // Keras's 'uniform' alias is the class RandomUniform (tfjs knows no 'Uniform').
       embeddings_initializer: initializerConfig(this.init === 'uniform' ? 'random_uniform' : this.init),
-      embeddings_regularizer: this.regularizer?.config() ?? null,
+      embeddings_regularizer: regularizerConfig(this.regularizer),
       mask_zero: false,
     };
   }

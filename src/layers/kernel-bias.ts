@@ -1,7 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import { type ActivationFn, activationName, getActivation } from '../activations.js';
-import { type InitializerSpec, type Initializer, resolveInitializer, initializerConfig } from '../initializers.js';
-import { type RegularizerSpec, type L1L2, resolveRegularizer } from '../regularizers.js';
+import { type InitializerSpec, checkInitializer, initializerConfig } from '../initializer-spec.js';
+import { type RegularizerSpec, checkRegularizer, regularizerConfig } from '../regularizer-spec.js';
 import type { Constraint } from '../constraints.js';
 
 /** The options Conv2D and Dense share: y = activation(x ∘ kernel + bias), and how the weights start. */
@@ -25,33 +25,32 @@ export interface KernelBiasArgs {
 }
 
 /**
- * Those options resolved once, with Keras's defaults; names are checked here, so a typo fails when
- * the layer is made, naming the layer (`who`).
+ * Those options with Keras's defaults; names are checked here, so a typo fails when the layer is made,
+ * naming the layer (`who`). The initializers and regularizers are kept as given (a name, a function
+ * or an L1L2): the training Model resolves them (initializers.ts, regularizers.ts).
  */
 export class KernelBias {
   readonly activation: string;
   readonly activationFn: ActivationFn;
   readonly useBias: boolean;
-  readonly kernelInitializer: Initializer;
-  readonly biasInitializer: Initializer;
-  readonly kernelRegularizer: L1L2 | null;
-  readonly biasRegularizer: L1L2 | null;
+  readonly kernelInitializer: InitializerSpec;
+  readonly biasInitializer: InitializerSpec;
+  readonly kernelRegularizer: RegularizerSpec;
+  readonly biasRegularizer: RegularizerSpec;
   readonly kernelConstraint: Constraint | null;
   readonly biasConstraint: Constraint | null;
-  private readonly specs: [InitializerSpec, InitializerSpec];
 
   constructor(who: string, args: KernelBiasArgs) {
     const { activation = 'linear', useBias = true, kernelInitializer = 'glorot_uniform', biasInitializer = 'zeros' } = args;
     this.activation = activationName(activation, who);
     this.activationFn = getActivation(this.activation);
     this.useBias = useBias;
-    this.kernelInitializer = resolveInitializer(kernelInitializer, who);
-    this.biasInitializer = resolveInitializer(biasInitializer, who);
-    this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer, who);
-    this.biasRegularizer = resolveRegularizer(args.biasRegularizer, who);
+    this.kernelInitializer = checkInitializer(kernelInitializer, who);
+    this.biasInitializer = checkInitializer(biasInitializer, who);
+    this.kernelRegularizer = checkRegularizer(args.kernelRegularizer, who);
+    this.biasRegularizer = checkRegularizer(args.biasRegularizer, who);
     this.kernelConstraint = args.kernelConstraint ?? null;
     this.biasConstraint = args.biasConstraint ?? null;
-    this.specs = [kernelInitializer, biasInitializer];
   }
 
   /** activation(z), or z itself when the caller asks for the logits (CallContext.logits). */
@@ -64,10 +63,10 @@ export class KernelBias {
     return {
       activation: this.activation,
       use_bias: this.useBias,
-      kernel_initializer: initializerConfig(this.specs[0]),
-      bias_initializer: initializerConfig(this.specs[1]),
-      kernel_regularizer: this.kernelRegularizer?.config() ?? null,
-      bias_regularizer: this.biasRegularizer?.config() ?? null,
+      kernel_initializer: initializerConfig(this.kernelInitializer),
+      bias_initializer: initializerConfig(this.biasInitializer),
+      kernel_regularizer: regularizerConfig(this.kernelRegularizer),
+      bias_regularizer: regularizerConfig(this.biasRegularizer),
       // Written only when set, so the layers that share these keys without constraints keep their configs.
       ...(this.kernelConstraint === null ? {} : { kernel_constraint: this.kernelConstraint.config() }),
       ...(this.biasConstraint === null ? {} : { bias_constraint: this.biasConstraint.config() }),

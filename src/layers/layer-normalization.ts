@@ -1,7 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import { layerNorm } from '../ops/layer-norm.js';
 import { transpose } from '../ops/shape-ops.js';
-import { type InitializerSpec, type Initializer, resolveInitializer, initializerConfig } from '../initializers.js';
+import { type InitializerSpec, checkInitializer, initializerConfig } from '../initializer-spec.js';
 import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
 export interface LayerNormalizationArgs extends LayerArgs {
@@ -32,8 +32,8 @@ export class LayerNormalization extends Layer {
   readonly epsilon: number;
   readonly center: boolean;
   readonly scale: boolean;
-  private readonly inits: [Initializer, Initializer];
-  private readonly specs: [InitializerSpec, InitializerSpec];
+  /** How gamma and beta start, as given. */
+  private readonly inits: [InitializerSpec, InitializerSpec];
   private gamma: Tensor | null = null;
   private beta: Tensor | null = null;
   /** The normalized axes, increasing, fixed when built. */
@@ -51,8 +51,7 @@ export class LayerNormalization extends Layer {
     this.epsilon = epsilon;
     this.center = center;
     this.scale = scale;
-    this.inits = [resolveInitializer(gammaInitializer, 'LayerNormalization'), resolveInitializer(betaInitializer, 'LayerNormalization')];
-    this.specs = [gammaInitializer, betaInitializer];
+    this.inits = [checkInitializer(gammaInitializer, 'LayerNormalization'), checkInitializer(betaInitializer, 'LayerNormalization')];
   }
 
   /** The normalized axes as non-negative indices for this rank, in the order given (duplicates dropped). */
@@ -106,8 +105,8 @@ export class LayerNormalization extends Layer {
       epsilon: this.epsilon,
       center: this.center,
       scale: this.scale,
-      beta_initializer: initializerConfig(this.specs[1]),
-      gamma_initializer: initializerConfig(this.specs[0]),
+      beta_initializer: initializerConfig(this.inits[1]),
+      gamma_initializer: initializerConfig(this.inits[0]),
       beta_regularizer: null,
       gamma_regularizer: null,
       beta_constraint: null,

@@ -2,8 +2,9 @@ import { Tensor } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import type { Rng } from '../rng.js';
 import { shapeSize } from '../shape.js';
-import type { Initializer } from '../initializers.js';
-import { type L1L2, type RegularizerSpec, type ActivityReduction, resolveRegularizer, activityPenalty } from '../regularizers.js';
+import type { InitializerSpec } from '../initializer-spec.js';
+import { type RegularizerSpec, checkRegularizer, regularizerConfig } from '../regularizer-spec.js';
+import type { ActivityReduction } from '../regularizers.js';
 import type { Constraint } from '../constraints.js';
 
 /** A shape whose first (batch) axis may be unknown: null, shown as None as in Keras. */
@@ -12,7 +13,11 @@ export type SymbolicShape = readonly (number | null)[];
 /** What a layer's call needs beyond its input: the mode, and the generator for dropout. */
 export interface CallContext {
   readonly training: boolean;
-  readonly rng: Rng;
+  /**
+   * What a call in training mode draws from (dropout, noise, augmentation): fit gives the model's
+   * seeded Rng; inference, which draws nothing, may give none (see callRng).
+   */
+  readonly rng?: Rng;
   /**
    * Return the logits: the output before this layer's activation (default false). A model sets it
    * on its output layer only, when compile chose to compute the loss from logits (resolveLoss).
@@ -20,10 +25,10 @@ export interface CallContext {
   readonly logits?: boolean;
   /**
    * Where the layers' activity penalties go (Keras's activity_regularizer losses): fit and evaluate
-   * pass an empty list and add what it holds after the forward pass to the loss; predict passes none,
-   * so nothing is computed.
+   * pass a function that computes the penalty of a layer's output and keeps it for the loss
+   * (training.ts); predict passes none, so nothing is computed.
    */
-  readonly penalties?: Tensor[];
+  readonly penalize?: (layer: Layer, output: Tensor) => void;
   /**
    * The layer sits in a frozen model (a nested model with `trainable = false`): a layer whose training
    * mode updates state (BatchNormalization) runs in inference mode, as Keras runs the layers of a
@@ -71,14 +76,15 @@ export interface LayerWeight {
   readonly name: string;
   readonly value: Tensor;
   readonly trainable: boolean;
-  readonly initializer: Initializer;
+  /** How the training Model initializes it, as the layer's options give it: a name or a function. */
+  readonly initializer: InitializerSpec;
   /**
    * Whether the weight has its values (from its initializer, setWeights or a file). It belongs to the
    * weight, not to a model: a model built from layers another model trained keeps their weights.
    */
   initialized: boolean;
-  /** A penalty on this weight that fit adds to the loss (kernelRegularizer, biasRegularizer), or null. */
-  readonly regularizer: L1L2 | null;
+  /** A penalty on this weight that fit adds to the loss (kernelRegularizer, biasRegularizer, as given), or null. */
+  readonly regularizer: RegularizerSpec;
   /** A projection fit applies after each optimizer step (kernelConstraint, biasConstraint), or null. */
   readonly constraint: Constraint | null;
 }
@@ -109,9 +115,9 @@ export function formatShape(shape: SymbolicShape): string {
  * The base of every layer: a thin owner of weights that calls ops.
  *
  * Lifecycle: `build(inputShape)` creates the weights (storage zeroed) once the input shape is known;
- * the model then runs every weight's initializer with its seeded Rng; `call(x, ctx)` computes the
- * output. `computeOutputShape` is the shape inference that lets a model reject a wrong shape when it
- * is built, naming the layer.
+ * a training Model then runs every weight's initializer with its seeded Rng (a loader sets them from
+ * the file instead); `call(x, ctx)` computes the output. `computeOutputShape` is the shape inference
+ * that lets a model reject a wrong shape when it is built, naming the layer.
  */
 export abstract class Layer {
   /** The Keras class name ('Conv2D', 'Dense', ...), used by summary() and model files. */
@@ -119,8 +125,8 @@ export abstract class Layer {
   name: string;
   trainable: boolean;
   readonly inputShape: readonly number[] | undefined;
-  /** The penalty on this layer's outputs (LayerArgs.activityRegularizer), or null. */
-  readonly activityRegularizer: L1L2 | null;
+  /** The penalty on this layer's outputs (LayerArgs.activityRegularizer, as given), or null. */
+  readonly activityRegularizer: RegularizerSpec;
   readonly activityReduction: ActivityReduction;
   readonly weights: LayerWeight[] = [];
   /** The symbolic outputs of this layer's calls, in call order (Keras's inbound nodes). */
@@ -137,7 +143,7 @@ export abstract class Layer {
     this.trainable = args.trainable ?? true;
     this.inputShape = args.inputShape === undefined ? undefined : [...args.inputShape];
     const who = args.name === undefined ? this.constructor.name : `${this.constructor.name} '${args.name}'`;
-    this.activityRegularizer = resolveRegularizer(args.activityRegularizer, who);
+    this.activityRegularizer = checkRegularizer(args.activityRegularizer, who);
     const { activityReduction = 'sum_over_batch_size' } = args;
     if (activityReduction !== 'sum_over_batch_size' && activityReduction !== 'sum') {
       throw new Error(`${who}: activityReduction must be 'sum_over_batch_size' (Keras 2) or 'sum' (Keras 3), got ${JSON.stringify(activityReduction)}`);
@@ -161,16 +167,15 @@ export abstract class Layer {
     const base = { name: this.name, trainable: this.trainable, dtype: 'float32' };
     // Written only when set, as Keras 3's base layer; whether it is divided by the batch size is the
     // file's Keras version (io/keras-flavor.ts).
-    return this.activityRegularizer === null ? base : { ...base, activity_regularizer: this.activityRegularizer.config() };
+    return this.activityRegularizer === null ? base : { ...base, activity_regularizer: regularizerConfig(this.activityRegularizer) };
   }
 
   /**
-   * Record the activity penalty of one output of this layer's call in `ctx.penalties`, when the
-   * caller collects them and the layer has an activityRegularizer (Keras adds it in any mode).
+   * Give one output of this layer's call to `ctx.penalize`, when the caller collects activity
+   * penalties and the layer has an activityRegularizer (Keras adds it in any mode).
    */
   addActivityPenalty(output: Tensor, ctx: CallContext): void {
-    if (this.activityRegularizer === null || ctx.penalties === undefined) return;
-    ctx.penalties.push(activityPenalty(this.activityRegularizer, output, this.activityReduction));
+    if (this.activityRegularizer !== null) ctx.penalize?.(this, output);
   }
 
   /**
@@ -221,8 +226,8 @@ export abstract class Layer {
     throw new Error(`${this.describe()}: expected ${expected}, got input shape ${formatShape(inputShape)}`);
   }
 
-  /** Create a weight (zeroed until the model initializes it), with the penalty and the constraint fit applies to it, if any. */
-  protected addWeight(name: string, shape: readonly number[], initializer: Initializer, trainable = true, regularizer: L1L2 | null = null, constraint: Constraint | null = null): Tensor {
+  /** Create a weight (zeroed until a model initializes or loads it), with the penalty and the constraint fit applies to it, if any. */
+  protected addWeight(name: string, shape: readonly number[], initializer: InitializerSpec, trainable = true, regularizer: RegularizerSpec = null, constraint: Constraint | null = null): Tensor {
     try {
       constraint?.check(shape);
     } catch (e) {
@@ -250,4 +255,10 @@ export function defaultLayerName(className: string): string {
     .replace(/([a-z])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
     .toLowerCase();
+}
+
+/** The generator a layer's call in training mode draws from (dropout, noise, augmentation); a context without one fails, naming the layer. */
+export function callRng(layer: Layer, ctx: CallContext): Rng {
+  if (ctx.rng === undefined) throw new Error(`${layer.describe()}: a call in training mode draws random numbers and needs ctx.rng (fit gives the model's Rng)`);
+  return ctx.rng;
 }

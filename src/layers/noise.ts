@@ -1,7 +1,7 @@
 import { Tensor } from '../tensor.js';
 import { allocFloat32 } from '../storage.js';
 import { add, mul } from '../ops/binary.js';
-import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
+import { Layer, callRng, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
 /** Regularization layers that perturb their input in training only and are the identity in inference. */
 abstract class TrainingNoise extends Layer {
@@ -35,8 +35,9 @@ export class GaussianNoise extends TrainingNoise {
 
   call(x: Tensor, ctx: CallContext): Tensor {
     if (!ctx.training || this.stddev === 0) return x;
+    const rng = callRng(this, ctx);
     const noise = allocFloat32(x.size);
-    for (let i = 0; i < noise.length; i++) noise[i] = ctx.rng.normal(0, this.stddev);
+    for (let i = 0; i < noise.length; i++) noise[i] = rng.normal(0, this.stddev);
     return add(x, new Tensor(noise, x.shape));
   }
 
@@ -66,8 +67,9 @@ export class GaussianDropout extends TrainingNoise {
   call(x: Tensor, ctx: CallContext): Tensor {
     if (!ctx.training || this.rate === 0) return x;
     const stddev = Math.sqrt(this.rate / (1 - this.rate));
+    const rng = callRng(this, ctx);
     const mask = allocFloat32(x.size);
-    for (let i = 0; i < mask.length; i++) mask[i] = ctx.rng.normal(1, stddev);
+    for (let i = 0; i < mask.length; i++) mask[i] = rng.normal(1, stddev);
     return mul(x, new Tensor(mask, x.shape));
   }
 
@@ -105,8 +107,9 @@ export class SpatialDropout2D extends TrainingNoise {
     if (!ctx.training || this.rate === 0) return x;
     const [n, , , c] = x.shape;
     const scale = 1 / (1 - this.rate);
+    const rng = callRng(this, ctx);
     const mask = allocFloat32(n * c); // (N, 1, 1, C)
-    for (let i = 0; i < mask.length; i++) mask[i] = ctx.rng.uniform() >= this.rate ? scale : 0;
+    for (let i = 0; i < mask.length; i++) mask[i] = rng.uniform() >= this.rate ? scale : 0;
     return mul(x, new Tensor(mask, [n, 1, 1, c]));
   }
 

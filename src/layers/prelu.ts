@@ -1,7 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import { relu, neg } from '../ops/unary.js';
 import { add, mul } from '../ops/binary.js';
-import { type InitializerSpec, type Initializer, resolveInitializer, initializerConfig } from '../initializers.js';
+import { type InitializerSpec, checkInitializer, initializerConfig } from '../initializer-spec.js';
 import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
 export interface PReLUArgs extends LayerArgs {
@@ -21,8 +21,8 @@ export interface PReLUArgs extends LayerArgs {
 export class PReLU extends Layer {
   readonly className = 'PReLU';
   readonly sharedAxes: readonly number[] | null;
-  readonly alphaInitializer: Initializer;
-  private readonly initSpec: InitializerSpec;
+  /** How alpha starts, as given (a name or a function). */
+  readonly alphaInitializer: InitializerSpec;
   private alpha: Tensor | null = null;
 
   constructor(args: PReLUArgs = {}) {
@@ -33,8 +33,7 @@ export class PReLU extends Layer {
       throw new Error(`PReLU: sharedAxes must be axes ≥ 1 (0 is the batch), got ${JSON.stringify(sharedAxes)}`);
     }
     this.sharedAxes = axes;
-    this.alphaInitializer = resolveInitializer(alphaInitializer, 'PReLU');
-    this.initSpec = alphaInitializer;
+    this.alphaInitializer = checkInitializer(alphaInitializer, 'PReLU');
   }
 
   /** The shape of alpha for an input shape: the sample's shape with the shared axes set to 1. */
@@ -68,7 +67,7 @@ export class PReLU extends Layer {
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
-      alpha_initializer: initializerConfig(this.initSpec),
+      alpha_initializer: initializerConfig(this.alphaInitializer),
       alpha_regularizer: null,
       alpha_constraint: null,
       shared_axes: this.sharedAxes === null ? null : [...this.sharedAxes],

@@ -2,7 +2,7 @@ import { Tensor } from '../tensor.js';
 import { mean } from '../ops/reduce.js';
 import { add, sub, mul } from '../ops/binary.js';
 import { clip } from '../ops/unary.js';
-import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
+import { Layer, callRng, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 import { type Factor, readFactor } from './random-geometry.js';
 
 export interface RandomContrastArgs extends LayerArgs {
@@ -40,8 +40,9 @@ export class RandomContrast extends Layer {
   call(x: Tensor, ctx: CallContext): Tensor {
     if (!ctx.training) return x;
     const n = x.shape[0];
+    const rng = callRng(this, ctx);
     const a = new Float32Array(n); // (N, 1, 1, 1)
-    for (let i = 0; i < n; i++) a[i] = ctx.rng.uniform(1 - this.factor[0], 1 + this.factor[1]);
+    for (let i = 0; i < n; i++) a[i] = rng.uniform(1 - this.factor[0], 1 + this.factor[1]);
     const m = mean(x, [1, 2], true);
     return clip(add(mul(sub(x, m), new Tensor(a, [n, 1, 1, 1])), m), this.valueRange[0], this.valueRange[1]);
   }

@@ -1,7 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import type { Rng } from '../rng.js';
 import { affineTransform, checkAffineOptions, type AffineTransformOptions, type FillMode, type AffineInterpolation } from '../ops/affine-transform.js';
-import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
+import { Layer, callRng, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
 /**
  * Keras's random geometric augmentations, NHWC. In training each image gets its own transform drawn
@@ -47,8 +47,9 @@ abstract class RandomTransform extends Layer {
   call(x: Tensor, ctx: CallContext): Tensor {
     if (!ctx.training) return x;
     const [N, H, W] = x.shape;
+    const rng = callRng(this, ctx);
     const transforms = new Float64Array(N * 8); // (N, 8)
-    for (let n = 0; n < N; n++) transforms.set(this.draw(ctx.rng, H, W), n * 8);
+    for (let n = 0; n < N; n++) transforms.set(this.draw(rng, H, W), n * 8);
     return affineTransform(x, transforms, { fillMode: this.fillMode, interpolation: this.interpolation, fillValue: this.fillValue });
   }
 

@@ -1,9 +1,9 @@
 import type { Tensor } from '../tensor.js';
 import { depthwiseConv2d } from '../ops/depthwise-conv2d.js';
 import { conv2d } from '../ops/conv2d.js';
-import { type InitializerSpec, type Initializer, resolveInitializer, initializerConfig } from '../initializers.js';
+import { type InitializerSpec, checkInitializer, initializerConfig } from '../initializer-spec.js';
 import { KernelBias } from './kernel-bias.js';
-import { type RegularizerSpec, type L1L2, resolveRegularizer } from '../regularizers.js';
+import { type RegularizerSpec, checkRegularizer, regularizerConfig } from '../regularizer-spec.js';
 import { type ConvWindow, type ConvWindowArgs, convWindow, convWindowConfig, positiveInt, nhwcInput, depthwiseOutputSize } from './conv-window.js';
 import { Layer, type LayerArgs, type SymbolicShape, type CallContext } from './layer.js';
 
@@ -44,9 +44,8 @@ export class SeparableConv2D extends Layer {
   readonly window: ConvWindow;
   readonly depthMultiplier: number;
   private readonly kb: KernelBias;
-  private readonly pointwiseInitializer: Initializer;
-  private readonly pointwiseRegularizer: L1L2 | null;
-  private readonly specs: { depthwise: InitializerSpec; pointwise: InitializerSpec };
+  private readonly pointwiseInitializer: InitializerSpec;
+  private readonly pointwiseRegularizer: RegularizerSpec;
   private depthwiseKernel: Tensor | null = null;
   private pointwiseKernel: Tensor | null = null;
   private bias: Tensor | null = null;
@@ -62,9 +61,8 @@ export class SeparableConv2D extends Layer {
     this.depthMultiplier = positiveInt('SeparableConv2D', 'depthMultiplier', depthMultiplier);
     const { depthwiseRegularizer: kernelRegularizer, biasRegularizer } = args;
     this.kb = new KernelBias('SeparableConv2D', { activation, useBias, biasInitializer, kernelInitializer: depthwiseInitializer, kernelRegularizer, biasRegularizer });
-    this.pointwiseInitializer = resolveInitializer(pointwiseInitializer, 'SeparableConv2D');
-    this.pointwiseRegularizer = resolveRegularizer(args.pointwiseRegularizer, 'SeparableConv2D');
-    this.specs = { depthwise: depthwiseInitializer, pointwise: pointwiseInitializer };
+    this.pointwiseInitializer = checkInitializer(pointwiseInitializer, 'SeparableConv2D');
+    this.pointwiseRegularizer = checkRegularizer(args.pointwiseRegularizer, 'SeparableConv2D');
   }
 
   get activation(): string {
@@ -107,10 +105,10 @@ export class SeparableConv2D extends Layer {
       ...convWindowConfig(this.window),
       depth_multiplier: this.depthMultiplier,
       ...kb,
-      depthwise_initializer: initializerConfig(this.specs.depthwise),
-      pointwise_initializer: initializerConfig(this.specs.pointwise),
-      depthwise_regularizer: this.kb.kernelRegularizer?.config() ?? null,
-      pointwise_regularizer: this.pointwiseRegularizer?.config() ?? null,
+      depthwise_initializer: initializerConfig(this.kb.kernelInitializer),
+      pointwise_initializer: initializerConfig(this.pointwiseInitializer),
+      depthwise_regularizer: regularizerConfig(this.kb.kernelRegularizer),
+      pointwise_regularizer: regularizerConfig(this.pointwiseRegularizer),
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Tensor } from '../tensor.js';
-import { Rng } from '../rng.js';
+import type { Rng } from '../rng.js';
 import { shapeToString } from '../shape.js';
 import { Layer, SymbolicTensor, defaultLayerName, formatShape, type CallContext, type SymbolicShape } from '../layers/layer.js';
 import { input as makeInput, InputLayer } from '../layers/input.js';
@@ -13,13 +13,8 @@ export interface ModelArgs {
   outputs: SymbolicTensor | readonly SymbolicTensor[];
   /** Default 'model' ('sequential' for Sequential). */
   name?: string;
-  /** Seed for weight initialization (and, unless fit gets its own, shuffling and dropout). */
+  /** Seed for weight initialization (and, unless fit gets its own, shuffling and dropout); only the training Model (model.ts) draws. */
   seed?: number;
-}
-
-/** A seed when none is given: from the platform's crypto generator (never Math.random). */
-function freshSeed(): number {
-  return globalThis.crypto.getRandomValues(new Uint32Array(1))[0];
 }
 
 /**
@@ -30,8 +25,8 @@ function freshSeed(): number {
  *
  * Any acyclic graph: skips, merges, a tensor feeding several layers, a layer called several times
  * (shared weights). It infers every shape when built, so a wrong shape or a broken graph fails at
- * construction naming the layer; it initializes its weights from a seeded Rng the first time they
- * are needed. See graph.ts for the order it runs in.
+ * construction naming the layer. Its weights come from a file (or setWeights); the training Model
+ * initializes the ones that have none from a seeded Rng. See graph.ts for the order it runs in.
  *
  * A chain (Sequential, or a Sequential file) is a graph that grows one layer at a time: its input
  * comes from a first `input({ shape })`, the first layer's `inputShape`, or the first data it sees.
@@ -41,18 +36,15 @@ export class InferenceModel {
   /** Layers in Keras's order (graph.ts), the InputLayers first for functional models. */
   layers: Layer[] = [];
   protected graph: Graph | null = null;
-  protected seed: number | undefined;
   /** A chain's layers, in order, also before it has an input shape (null for a functional model). */
   protected stack: Layer[] | null = null;
   /** A chain's input, once its shape is known. */
   private head: SymbolicTensor | null = null;
-  private rng: Rng | null = null;
   /** This model as a layer of another model, once it is one (always the same: nested-model.ts's modelAsLayer). */
   usedAsLayer: NestedModel | null = null;
 
   constructor(args: ModelArgs | null, defaultName = 'model') {
     this.name = args?.name ?? defaultName;
-    this.seed = args?.seed;
     if (args !== null) this.setGraph(asList(args.inputs), asList(args.outputs));
   }
 
@@ -233,23 +225,24 @@ export class InferenceModel {
     return outs[0];
   }
 
-  /** Run the initializer of every weight that has no values yet, in layer order, from the model's Rng. */
-  ensureInitialized(seed?: number): void {
-    this.requireGraph('initialize');
-    const fresh = this.layers.flatMap((l) => l.weights).filter((w) => !w.initialized);
-    if (fresh.length === 0) return;
-    const rng = this.trainingRng(seed);
-    for (const w of fresh) {
-      w.initializer(w.value.data, w.value.shape, rng);
-      w.initialized = true;
+  /**
+   * Check that every weight has its values (a loaded model's have); one without fails naming its
+   * layer. The training Model (model.ts) initializes such weights instead.
+   */
+  ensureInitialized(): void {
+    this.requireGraph('use');
+    for (const layer of this.layers) {
+      const w = layer.weights.find((w) => !w.initialized);
+      if (w !== undefined) throw new Error(`${this.name}: layer '${layer.name}': weight '${w.name}' has no values (weights not set); load them or use tatami's Model, which initializes them`);
     }
   }
 
-  /** The Rng for initialization, shuffling and dropout; a seed given here starts a fresh stream. */
-  trainingRng(seed?: number): Rng {
-    if (seed !== undefined) this.rng = new Rng(seed);
-    this.rng ??= new Rng(this.seed ?? freshSeed());
-    return this.rng;
+  /**
+   * The generator of a call in training mode (dropout, noise): none here, as inference draws nothing;
+   * the training Model gives its own, for a call pinned to training mode inside predict.
+   */
+  protected callRng(): Rng | undefined {
+    return undefined;
   }
 
   /**
@@ -257,7 +250,7 @@ export class InferenceModel {
    * (write `predict<Tensor[]>(x)` for those).
    */
   predict<T extends Tensor | Tensor[] = Tensor>(x: ModelData, options: PredictOptions = {}): NoInfer<T> {
-    const outs = predictModel(this, x, options);
+    const outs = predictModel(this, x, options, this.callRng());
     return (outs.length === 1 ? outs[0] : outs) as T;
   }
 

@@ -10,7 +10,9 @@ import type { History, TrainingTarget } from './callbacks.js';
 import { saveModel, type SaveTarget } from '../io/save.js';
 import type { SaveOptions } from '../io/model-to-json.js';
 import type { SavedArtifacts } from '../io/artifacts.js';
-import { InferenceModel } from './inference-model.js';
+import { InferenceModel, type ModelArgs } from './inference-model.js';
+import { Rng } from '../rng.js';
+import { resolveInitializer } from '../initializers.js';
 import { installKernels } from '../kernel-table.js';
 import { fastKernels } from '../fast-kernels.js';
 
@@ -33,6 +35,37 @@ export class Model extends InferenceModel implements TrainingTarget {
   /** Set to true (e.g. from a callback) to stop fit after the current batch. */
   stopTraining = false;
   compiled: Compiled | null = null;
+  protected seed: number | undefined;
+  private rng: Rng | null = null;
+
+  constructor(args: ModelArgs | null, defaultName?: string) {
+    super(args, defaultName);
+    this.seed = args?.seed;
+  }
+
+  /** Run the initializer of every weight that has no values yet, in layer order, from the model's Rng. */
+  override ensureInitialized(seed?: number): void {
+    this.requireGraph('initialize');
+    const fresh = this.layers.flatMap((l) => l.weights.filter((w) => !w.initialized).map((w) => ({ l, w })));
+    if (fresh.length === 0) return;
+    const rng = this.trainingRng(seed);
+    for (const { l, w } of fresh) {
+      resolveInitializer(w.initializer, l.describe())(w.value.data, w.value.shape, rng);
+      w.initialized = true;
+    }
+  }
+
+  /** The Rng for initialization, shuffling and dropout; a seed given here starts a fresh stream. */
+  trainingRng(seed?: number): Rng {
+    if (seed !== undefined) this.rng = new Rng(seed);
+    this.rng ??= new Rng(this.seed ?? freshSeed());
+    return this.rng;
+  }
+
+  /** predict's calls pinned to training mode draw from the model's Rng. */
+  protected override callRng(): Rng {
+    return this.trainingRng();
+  }
 
   /** This model as a layer of another model (always the same layer): see nested-model.ts. */
   asLayer(): NestedModel {
@@ -112,4 +145,9 @@ export class Model extends InferenceModel implements TrainingTarget {
     if (options.print !== false) console.log(text);
     return text;
   }
+}
+
+/** A seed when none is given: from the platform's crypto generator (never Math.random). */
+function freshSeed(): number {
+  return globalThis.crypto.getRandomValues(new Uint32Array(1))[0];
 }

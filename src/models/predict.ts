@@ -4,6 +4,7 @@
  * and the training Model, which extends it.
  */
 import type { Tensor } from '../tensor.js';
+import type { Rng } from '../rng.js';
 import { noGrad } from '../grad-mode.js';
 import { concat } from '../ops/shape-ops.js';
 import { sequentialOrder, batchRanges } from '../data/batches.js';
@@ -19,15 +20,14 @@ export function checkBatchSize(model: { name: string }, batchSize: number): void
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${model.name}: batchSize must be a positive integer, got ${batchSize}`);
 }
 
-/** The outputs for x, one Tensor per model output. */
-export function predictModel(model: InferenceModel, x: ModelData, options: PredictOptions): Tensor[] {
+/** The outputs for x, one Tensor per model output; `rng`: for calls pinned to training mode (CallContext.rng). */
+export function predictModel(model: InferenceModel, x: ModelData, options: PredictOptions, rng?: Rng): Tensor[] {
   const { batchSize = 32 } = options;
   checkBatchSize(model, batchSize);
   model.buildFor(x);
   const xs = dataList(x, model.inputNames, 'predict x', model.name);
   model.checkInputs(xs, 'predict x');
   const n = sampleCount(xs, model.name, 'predict x');
-  const rng = model.trainingRng();
   const order = sequentialOrder(n);
   return noGrad(() => {
     const batches = batchRanges(n, batchSize).map(([start, end]) => model.callAll(takeRowsOf(xs, order, start, end), { training: false, rng }));

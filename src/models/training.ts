@@ -2,7 +2,7 @@ import type { Tensor } from '../tensor.js';
 import { noGrad } from '../grad-mode.js';
 import { recycleGraph } from '../recycle.js';
 import { shapeToString } from '../shape.js';
-import { formatShape } from '../layers/layer.js';
+import { formatShape, type Layer } from '../layers/layer.js';
 import { add, mul } from '../ops/binary.js';
 import { shuffledOrder, sequentialOrder, batchRanges } from '../data/batches.js';
 import { History, type Callback, type Logs } from './callbacks.js';
@@ -11,6 +11,7 @@ import { logNames, type Compiled } from './compile.js';
 import { dataList, sampleCount, takeRowsOf, type ModelData } from './data.js';
 import type { Model } from './model.js';
 import type { Rng } from '../rng.js';
+import { resolveRegularizer, activityPenalty } from '../regularizers.js';
 import { checkBatchSize } from './predict.js';
 
 export interface FitOptions {
@@ -131,13 +132,21 @@ function batchLoss(compiled: Compiled, ys: readonly Tensor[], outs: readonly Ten
   return { total: weighted.reduce((a, b) => add(a, b)), parts };
 }
 
+/** A CallContext's `penalize`: computes a layer's activity penalty on one of its outputs into `activity` (Layer.addActivityPenalty). */
+export function penalizeInto(activity: Tensor[]): (layer: Layer, output: Tensor) => void {
+  return (layer, output) => {
+    const regularizer = resolveRegularizer(layer.activityRegularizer, layer.describe());
+    if (regularizer !== null) activity.push(activityPenalty(regularizer, output, layer.activityReduction));
+  };
+}
+
 /**
- * The loss plus the activity penalties the forward pass collected (Layer.addActivityPenalty) and,
- * with `model`, every weight regularizer's penalty (kernelRegularizer, biasRegularizer), as Keras and
- * tfjs add them to the total loss in training; their gradients flow to the weights that train.
+ * The loss plus the activity penalties the forward pass collected (penalizeInto) and, with `model`,
+ * every weight regularizer's penalty (kernelRegularizer, biasRegularizer), as Keras and tfjs add them
+ * to the total loss in training; their gradients flow to the weights that train.
  */
 function withPenalties(loss: Tensor, activity: readonly Tensor[], model: Model | null = null): Tensor {
-  const weights = model === null ? [] : model.layers.flatMap((l) => l.weights).flatMap((w) => (w.regularizer === null ? [] : [w.regularizer.penalty(w.value)]));
+  const weights = (model?.layers ?? []).flatMap((l) => l.weights.flatMap((w) => resolveRegularizer(w.regularizer, l.describe())?.penalty(w.value) ?? []));
   return [...weights, ...activity].reduce((a, b) => add(a, b), loss);
 }
 
@@ -183,7 +192,7 @@ export function trainStep(
   const xs = Array.isArray(xb) ? xb : [xb as Tensor];
   const ys = Array.isArray(yb) ? yb : [yb as Tensor];
   const penalties: Tensor[] = [];
-  const outs = model.callAll(xs, { training: true, rng, penalties }, compiled.outputs.map((h) => h.fromLogits));
+  const outs = model.callAll(xs, { training: true, rng, penalize: penalizeInto(penalties) }, compiled.outputs.map((h) => h.fromLogits));
   const { total: outputsLoss, parts } = batchLoss(compiled, ys, outs);
   const total = withPenalties(outputsLoss, penalties, model);
   total.backward();
@@ -270,7 +279,7 @@ function evaluateSamples(model: Model, compiled: Compiled, data: Samples, batchS
       const batch = rowsOf(data, order, start, end);
       // Keras's evaluate adds the activity penalties too (its test step adds model.losses).
       const penalties: Tensor[] = [];
-      const outs = model.callAll(batch.xs, { training: false, rng, penalties }, compiled.outputs.map((h) => h.fromLogits));
+      const outs = model.callAll(batch.xs, { training: false, rng, penalize: penalizeInto(penalties) }, compiled.outputs.map((h) => h.fromLogits));
       const { total, parts } = batchLoss(compiled, batch.ys, outs);
       tracker.add(withPenalties(total, penalties).item(), parts.map((p) => p.item()), batch.n, batch.ys, predictions(compiled, outs));
     }

@@ -14,6 +14,7 @@ import {
   regularizers, tensor, gradCheck, input, Model, Sequential, Dense, Activation, Flatten, Conv2D, Tensor, SGD, Rng, type ActivityReduction,
 } from '../../src/index.js';
 import { expectClose } from '../helpers.js';
+import { penalizeInto } from '../../src/models/training.js';
 
 const X = [[1, 2], [3, -1]];
 const KERNEL = [[0.5, -1], [0.25, 2]];
@@ -73,7 +74,7 @@ describe('activityRegularizer: the loss with the penalty', () => {
     expectClose(m.predict(tensor(X)), Y, 1e-6, 1e-6);
     expectClose(m.callAll([tensor(X)], { training: true, rng: new Rng(0) })[0], Y, 1e-6, 1e-6);
     const penalties: Tensor[] = [];
-    m.callAll([tensor(X)], { training: false, rng: new Rng(0), penalties });
+    m.callAll([tensor(X)], { training: false, penalize: penalizeInto(penalties) });
     expect(penalties.map((p) => p.item())).toEqual([expect.closeTo(PENALTY / 2, 5)]);
   });
 
@@ -116,7 +117,7 @@ describe('activityRegularizer: gradients', () => {
       const x = new Tensor(Float32Array.from({ length: 3 * 4 * 4 * 2 }, () => rng.uniform(-0.3, 0.3)), [3, 4, 4, 2]);
       const penalty = (xx: Tensor): Tensor => {
         const penalties: Tensor[] = [];
-        m.callAll([xx], { training: true, rng, penalties });
+        m.callAll([xx], { training: true, rng, penalize: penalizeInto(penalties) });
         return penalties[0];
       };
       const y = Array.from(m.predict(x).data);

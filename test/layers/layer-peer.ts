@@ -4,7 +4,7 @@
  */
 import { expect } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
-import { Tensor, Rng, Layer, sum, mul, randomNormal, type CallContext } from '../../src/index.js';
+import { Tensor, Rng, Layer, sum, mul, randomNormal, initializers, type CallContext } from '../../src/index.js';
 import { expectClose, expectGradOk } from '../helpers.js';
 import { toTf } from '../tf-peer.js';
 
@@ -16,7 +16,7 @@ export function built<L extends Layer>(layer: L, shape: readonly (number | null)
   layer.computeOutputShape(shape);
   layer.build(shape);
   const rng = new Rng(seed);
-  for (const w of layer.weights) w.initializer(w.value.data, w.value.shape, rng);
+  for (const w of layer.weights) initializers.resolveInitializer(w.initializer, layer.className)(w.value.data, w.value.shape, rng);
   return layer;
 }
 

@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import {
   Tensor, Rng, tensor, Layer, Dense, Conv2D, Dropout, BatchNormalization, Embedding, Reshape, Activation, Flatten,
-  GlobalAveragePooling2D, AvgPool2D, AveragePooling2D, MaxPool2D, MaxPooling2D, randomNormal, type CallContext,
+  GlobalAveragePooling2D, AvgPool2D, AveragePooling2D, MaxPool2D, MaxPooling2D, randomNormal, initializers, type CallContext,
 } from '../../src/index.js';
 import { expectClose, expectGradOk, shuffledRamp } from '../helpers.js';
 import { loadTf, toTf, fromTf } from '../tf-peer.js';
@@ -23,7 +23,7 @@ const INFER: CallContext = { training: false, rng: new Rng(0) };
 function built<L extends Layer>(layer: L, shape: readonly (number | null)[], seed = 1): L {
   layer.build(shape);
   const rng = new Rng(seed);
-  for (const w of layer.weights) w.initializer(w.value.data, w.value.shape, rng);
+  for (const w of layer.weights) initializers.resolveInitializer(w.initializer, layer.className)(w.value.data, w.value.shape, rng);
   return layer;
 }
 

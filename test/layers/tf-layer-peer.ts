@@ -3,7 +3,7 @@
  * L = Σ y·r (r seeded) with respect to the input and to every weight, in Keras's weight order.
  */
 import type * as TF from '@tensorflow/tfjs';
-import { Rng, Tensor, Layer, randomNormal, mul, sum, type CallContext } from '../../src/index.js';
+import { Rng, Tensor, Layer, randomNormal, mul, sum, initializers, type CallContext } from '../../src/index.js';
 import { expectClose } from '../helpers.js';
 import { toTf, fromTf } from '../tf-peer.js';
 
@@ -11,7 +11,7 @@ import { toTf, fromTf } from '../tf-peer.js';
 export function built<L extends Layer>(layer: L, shape: readonly (number | null)[], seed = 1): L {
   layer.build(shape);
   const rng = new Rng(seed);
-  for (const w of layer.weights) w.initializer(w.value.data, w.value.shape, rng);
+  for (const w of layer.weights) initializers.resolveInitializer(w.initializer, layer.className)(w.value.data, w.value.shape, rng);
   return layer;
 }
 

@@ -7,7 +7,7 @@ import { describe, test, expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import {
   regularizers, L1L2, tensor, gradCheck, input, Model, Conv2D, Flatten, Dense, Tensor, SGD, loadModel, type SavedArtifacts,
-  DepthwiseConv2D, SeparableConv2D, GlobalAveragePooling2D, Embedding,
+  DepthwiseConv2D, SeparableConv2D, GlobalAveragePooling2D, Embedding, type RegularizerSpec,
 } from '../../src/index.js';
 import { tfjsArtifacts, asModelJson, loadIntoTfjs, randomInput, maxDiff } from '../io/io-helpers.js';
 
@@ -28,7 +28,13 @@ describe('L1L2 penalty', () => {
     expect([regularizers.l2().l1, regularizers.l2().l2]).toEqual([0, 0.01]);
     expect([regularizers.l1l2().l1, regularizers.l1l2().l2]).toEqual([0.01, 0.01]);
     expect(new Dense({ units: 2, kernelRegularizer: 'l2' }).getConfig().kernel_regularizer).toEqual({ class_name: 'L1L2', config: { l1: 0, l2: 0.01 } });
+    // A layer keeps a name as given: its config and fit's penalty are the named regularizer's.
+    for (const [name, make] of [['l1', regularizers.l1], ['l2', regularizers.l2], ['l1l2', regularizers.l1l2], ['l1_l2', regularizers.l1l2]] as const) {
+      expect(regularizers.resolveRegularizer(name, 'Dense')).toEqual(make());
+      expect(new Dense({ units: 2, biasRegularizer: name }).getConfig().bias_regularizer).toEqual(make().config());
+    }
     expect(() => new Dense({ units: 2, kernelRegularizer: 'l3' as 'l2' })).toThrow(/Dense: unknown regularizer "l3"/);
+    expect(() => new Dense({ units: 2, kernelRegularizer: { l2: 0.1 } as unknown as L1L2 })).toThrow(/Dense: unknown regularizer \{"l2":0.1\}/);
     expect(() => new L1L2(-1, 0)).toThrow(/l1 must be a finite number ≥ 0, got -1/);
   });
 
@@ -71,7 +77,7 @@ describe('regularizers in fit, against tfjs', () => {
     const theirs = await loadIntoTfjs(await ours.save());
     ours.compile({ optimizer: new SGD({ learningRate: 0.5 }), loss: 'categorical_crossentropy' });
     theirs.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
-    const penaltyBefore = ours.layers.flatMap((l) => l.weights).reduce((s, w) => s + (w.regularizer?.penalty(w.value).item() ?? 0), 0);
+    const penaltyBefore = ours.layers.flatMap((l) => l.weights).reduce((s, w) => s + (regularizers.resolveRegularizer(w.regularizer, '')?.penalty(w.value).item() ?? 0), 0);
     const crossEntropyBefore = ours.evaluate(new Tensor(xs, [N, 5, 5, 2]), new Tensor(ys, [N, 3]), { batchSize: N }).loss;
     const h = await ours.fit(new Tensor(xs, [N, 5, 5, 2]), new Tensor(ys, [N, 3]), { batchSize: N, epochs: 1, shuffle: false, verbose: 0 });
     const t = await theirs.fit(tf.tensor(xs, [N, 5, 5, 2]), tf.tensor(ys, [N, 3]), { batchSize: N, epochs: 1, shuffle: false, verbose: 0 });
@@ -93,7 +99,7 @@ describe('regularizers in model files', () => {
       ],
     });
     const ours = await loadModel(asModelJson(await tfjsArtifacts(m)));
-    const reg = (cls: string, weight: string): L1L2 | null | undefined =>
+    const reg = (cls: string, weight: string): RegularizerSpec | undefined =>
       ours.layers.find((l) => l.className === cls)?.weights.find((w) => w.name === weight)?.regularizer;
     expect(reg('Conv2D', 'kernel')).toEqual(new L1L2(0.003, 0.004));
     expect(reg('Conv2D', 'bias')).toBeNull();
