@@ -160,8 +160,8 @@ async function main(argv: string[]): Promise<void> {
   // With the modern CNN layers, so that every model of the CLI zoo loads (ResNet and MobileNet have
   // batch-norm, depthwise convolutions, padding and merges). The kernels are 'tatami's, since this
   // program imports 'tatami' for parseIdx; a program or page that imports only tatami/infer adds
-  // `kernels: fastKernels` (from 'tatami/infer/kernels') for the Winograd and direct SIMD
-  // convolutions, or leaves them out to save their bytes.
+  // `kernels: fastKernels` (from 'tatami/infer/kernels') for the WebAssembly SIMD kernels, or
+  // leaves them out to save their bytes and run plain JS.
   const model = await loadModel(args.model, { layers: modernCnnLayers });
   const shape = model.inputShape;
   if (shape.length !== 4 || shape[1] !== 28 || shape[2] !== 28 || shape[3] !== 1) {
