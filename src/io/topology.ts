@@ -101,7 +101,7 @@ function readSequential(config: unknown, prefix: string): Topology {
 }
 
 function readFunctional(config: unknown, prefix: string): Topology {
-  if (!isObject(config)) throw new Error(`${prefix}: a functional model's config must be an object, got ${show(config)}`);
+  if (!isObject(config)) throw new Error(`${prefix}: config must be an object, got ${show(config)}`);
   const name = typeof own(config, 'name') === 'string' ? (own(config, 'name') as string) : 'model';
   const raw = own(config, 'layers');
   const entries = readEntries(raw, prefix);
@@ -135,8 +135,8 @@ function readFunctional(config: unknown, prefix: string): Topology {
     if (ready.length === 0) {
       const c = pending[0];
       const missing = c.inputs.find((r) => !made.has(key(r))) as TensorRef;
-      const why = byName.has(missing.layer) ? 'which is never computed (a cycle, or a call the file does not have)' : 'which is not a layer of the model';
-      throw new Error(`${prefix}: layer '${c.entry.name}' (call ${c.node}) takes '${missing.layer}' call ${missing.node}, ${why}`);
+      const why = byName.has(missing.layer) ? 'never computed (a cycle, or a missing call)' : 'not a layer of the model';
+      throw new Error(`${prefix}: layer '${c.entry.name}' (call ${c.node}) takes '${missing.layer}' call ${missing.node}, which is ${why}`);
     }
     for (const c of ready) {
       pending.splice(pending.indexOf(c), 1);
@@ -171,18 +171,15 @@ function nestedCallNumbers(entries: readonly LayerEntry[], pending: readonly Cal
 export const NESTED_MODEL_CLASSES: readonly string[] = ['Sequential', 'Model', 'Functional'];
 
 function readEntries(list: unknown, prefix: string): LayerEntry[] {
-  if (!Array.isArray(list)) throw new Error(`${prefix}: the model config must list its layers, got ${show(list)}`);
-  if (list.length > MAX_LAYERS) throw new Error(`${prefix}: ${list.length} layers is more than tatami loads (${MAX_LAYERS})`);
+  if (!Array.isArray(list) || list.length > MAX_LAYERS) throw new Error(`${prefix}: layers must be a list of at most ${MAX_LAYERS}, got ${show(list)}`);
   const names = new Set<string>();
   return list.map((raw, i) => {
-    if (!isObject(raw)) throw new Error(`${prefix}: layer ${i} must be an object { class_name, config }, got ${show(raw)}`);
-    const className = own(raw, 'class_name');
-    const config = own(raw, 'config');
-    if (typeof className !== 'string') throw new Error(`${prefix}: layer ${i} has no class_name`);
-    if (!isObject(config)) throw new Error(`${prefix}: layer ${i} (${className}) has no config object`);
+    const className = isObject(raw) ? own(raw, 'class_name') : undefined;
+    const config = isObject(raw) ? own(raw, 'config') : undefined;
+    if (typeof className !== 'string' || !isObject(config)) throw new Error(`${prefix}: layer ${i} must be { class_name, config: {...} }, got ${show(raw)}`);
     const name = own(config, 'name') ?? own(raw, 'name');
     if (typeof name !== 'string' || name.length === 0 || name.length > 256 || /[\u0000-\u001f]/.test(name)) {
-      throw new Error(`${prefix}: layer ${i} (${className}) needs a name of 1 to 256 printable characters, got ${show(name)}`);
+      throw new Error(`${prefix}: layer ${i} (${className}): name must be 1 to 256 printable characters, got ${show(name)}`);
     }
     if (names.has(name)) throw new Error(`${prefix}: two layers are named '${name}'`);
     refuseOutOfScope(className, name, prefix);
@@ -193,14 +190,12 @@ function readEntries(list: unknown, prefix: string): LayerEntry[] {
 
 /** [null, 28, 28, 1] → [28, 28, 1]: the batch axis may be null or fixed (tatami accepts any batch). */
 function readBatchShape(v: unknown, where: string): number[] {
-  if (!Array.isArray(v) || v.length < 2 || v.length > 8) throw new Error(`${where}: input shape must list a batch axis and 1 to 7 sizes, got ${show(v)}`);
-  const [batch, ...rest] = v;
-  if (batch !== null && !(typeof batch === 'number' && Number.isInteger(batch) && batch > 0)) throw new Error(`${where}: input batch axis must be null or a positive integer, got ${show(batch)}`);
-  if (rest.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > MAX_INPUT_DIM)) {
-    throw new Error(`${where}: input shape ${show(v)} must have known positive integer sizes (at most ${MAX_INPUT_DIM}) after the batch axis`);
+  const size = (d: unknown, max: number): boolean => typeof d === 'number' && Number.isInteger(d) && d > 0 && d <= max;
+  const [batch, ...rest] = Array.isArray(v) ? v : [];
+  if (rest.length < 1 || rest.length > 7 || (batch !== null && !size(batch, Infinity)) || !rest.every((d) => size(d, MAX_INPUT_DIM)) || rest.reduce((p, d) => p * d, 1) > 2 ** 31) {
+    throw new Error(`${where}: input shape must be [null or batch > 0, 1 to 7 integer sizes in [1, ${MAX_INPUT_DIM}]] of at most 2^31 values, got ${show(v)}`);
   }
-  if ((rest as number[]).reduce((p, d) => p * d, 1) > 2 ** 31) throw new Error(`${where}: input shape ${show(v)} is too large`);
-  return rest as number[];
+  return rest;
 }
 
 function readInputLayer(entry: LayerEntry, prefix: string): number[] {
@@ -221,17 +216,17 @@ function readInputLayer(entry: LayerEntry, prefix: string): number[] {
 /** input_layers / output_layers: [[name, node, tensor], ...] (Keras 2, tfjs) or [name, node, tensor] (Keras 3, one tensor). */
 function endpoints(v: unknown, what: string, prefix: string): TensorRef[] {
   const list = Array.isArray(v) && typeof v[0] === 'string' ? [v] : v;
-  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_NODES) throw new Error(`${prefix}: ${what} must list the model's ${what === 'input_layers' ? 'inputs' : 'outputs'}, got ${show(v)}`);
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_NODES) throw new Error(`${prefix}: ${what} must list 1 to ${MAX_NODES} tensors, got ${show(v)}`);
   return list.map((ref) => tensorRef(ref, `${prefix}: ${what}`));
 }
 
 /** [layerName, nodeIndex, tensorIndex 0] → the tensor (a Keras 2 reference's kwargs are read by the caller). */
 function tensorRef(ref: unknown, where: string): TensorRef {
-  if (!Array.isArray(ref) || typeof ref[0] !== 'string') throw new Error(`${where}: expected [layer name, node index, tensor index], got ${show(ref)}`);
-  const node = ref[1] ?? 0;
-  if (typeof node !== 'number' || !Number.isInteger(node) || node < 0 || node >= MAX_NODES) throw new Error(`${where}: node index ${show(node)} of ${show(ref)} is not an integer in [0, ${MAX_NODES})`);
-  if (ref[2] !== undefined && ref[2] !== 0) throw new Error(`${where}: ${show(ref)} takes tensor ${show(ref[2])} of a call; tatami layers give one tensor per call`);
-  return { layer: ref[0], node };
+  const [layer, n, tensor] = Array.isArray(ref) ? ref : [];
+  const node = n ?? 0;
+  if (typeof layer !== 'string' || !(Number.isInteger(node) && node >= 0 && node < MAX_NODES)) throw new Error(`${where}: expected [layer name, node index in [0, ${MAX_NODES}), tensor index], got ${show(ref)}`);
+  if (tensor !== undefined && tensor !== 0) throw new Error(`${where}: ${show(ref)} takes tensor ${show(tensor)} of a call; tatami layers give one tensor per call`);
+  return { layer, node };
 }
 
 /**
@@ -251,28 +246,26 @@ function readKwargs(kwargs: unknown, where: string): boolean | undefined {
 
 /** Each call's input tensors and `training` argument, from Keras 2 / tfjs or Keras 3 inbound_nodes. */
 function readInboundNodes(nodes: unknown, where: string): InboundNode[] {
-  if (!Array.isArray(nodes) || nodes.length > MAX_NODES) throw new Error(`${where}: inbound_nodes must be a list of calls, got ${show(nodes)}`);
+  if (!Array.isArray(nodes) || nodes.length > MAX_NODES) throw new Error(`${where}: inbound_nodes must list at most ${MAX_NODES} calls, got ${show(nodes)}`);
   return nodes.map((node): InboundNode => {
+    let refs: unknown;
+    let training: boolean | undefined;
     if (Array.isArray(node)) {
-      if (node.length === 0) throw new Error(`${where}: a call with no inputs`);
       // Keras 2 writes the call's kwargs as the fourth element of each input reference.
-      const pinned = node.map((ref) => (Array.isArray(ref) && ref.length > 3 ? readKwargs(ref[3], where) : undefined));
-      const training = pinned.find((t) => t !== undefined);
-      return { inputs: node.map((ref) => tensorRef(ref, where)), ...(training === undefined ? {} : { training }) };
-    }
-    if (isObject(node)) {
+      training = node.map((ref) => (Array.isArray(ref) && ref.length > 3 ? readKwargs(ref[3], where) : undefined)).find((t) => t !== undefined);
+      refs = node;
+    } else if (isObject(node)) {
       const args = own(node, 'args');
-      const training = readKwargs(own(node, 'kwargs'), where);
+      training = readKwargs(own(node, 'kwargs'), where);
       // A merge takes its inputs as one list argument: args: [[t1, t2]].
       const list = Array.isArray(args) && args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
-      if (!Array.isArray(list) || list.length === 0) throw new Error(`${where}: inbound node args ${show(args)} name no inputs`);
-      const inputs = list.map((t) => {
+      refs = Array.isArray(list) && list.map((t) => {
         const cfg = isObject(t) ? own(t, 'config') : undefined;
         if (!isObject(t) || own(t, 'class_name') !== '__keras_tensor__' || !isObject(cfg)) throw new Error(`${where}: inbound argument ${show(t)} is not a Keras tensor`);
-        return tensorRef(own(cfg, 'keras_history'), where);
+        return own(cfg, 'keras_history');
       });
-      return { inputs, ...(training === undefined ? {} : { training }) };
     }
-    throw new Error(`${where}: inbound node ${show(node)} is not understood`);
+    if (!Array.isArray(refs) || refs.length === 0) throw new Error(`${where}: an inbound node must be a non-empty list or { args: [tensors] }, got ${show(node)}`);
+    return { inputs: refs.map((ref) => tensorRef(ref, where)), ...(training === undefined ? {} : { training }) };
   });
 }
