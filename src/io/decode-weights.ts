@@ -4,20 +4,20 @@
  * precision, decoded by hand because not every runtime has Float16Array).
  */
 import { allocFloat32 } from '../storage.js';
-import type { WeightEntry, WeightsPlan } from './manifest.js';
+import type { WeightEntry } from './manifest.js';
 
 export interface DecodeOptions {
   /** Refuse NaN and ±Infinity values (default false). */
   checkFinite?: boolean;
 }
 
-/** Check that `bytes` is exactly what the plan needs; `what` names the source in errors. */
-export function checkWeightBytes(plan: WeightsPlan, byteLength: number, what: string): void {
-  if (byteLength < plan.totalBytes) {
-    throw new Error(`${what}: the manifest needs ${plan.totalBytes} bytes of weights but the weight files hold ${byteLength} (truncated or mismatched)`);
-  }
-  if (byteLength > plan.totalBytes) {
-    throw new Error(`${what}: the weight files hold ${byteLength} bytes but the manifest accounts for only ${plan.totalBytes} (extra data, or a manifest that does not match)`);
+/**
+ * Check that the weight files hold the `totalBytes` the manifest needs: exactly, or, while they are
+ * still being read (`soFar`), no more; `what` names the source in errors.
+ */
+export function checkWeightBytes(totalBytes: number, byteLength: number, what: string, soFar = false): void {
+  if (byteLength > totalBytes || (byteLength < totalBytes && !soFar)) {
+    throw new Error(`${what}: the manifest needs ${totalBytes} bytes of weights but the weight files hold ${byteLength}${byteLength < totalBytes ? ' (truncated or mismatched)' : ''}`);
   }
 }
 

@@ -63,7 +63,7 @@ export async function readLayersModel<M extends InferenceModel>(source: ModelSou
   if (intEntry !== undefined) throw new Error(`${prefix}: weight '${intEntry.name}' is int32; tatami's layers hold float32 weights`);
   const matched = matchWeights(expected, modelEntries, prefix);
   const bytes = await src.read('model', plan.paths, plan.totalBytes);
-  checkWeightBytes(plan, bytes.byteLength, prefix);
+  checkWeightBytes(plan.totalBytes, bytes.byteLength, prefix);
 
   const byLayer = new Map<string, Tensor[]>();
   matched.forEach((entry, i) => {

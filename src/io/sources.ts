@@ -7,6 +7,7 @@
 import { type ModelArtifacts, bytesOf } from './artifacts.js';
 import { copyJsonSafely, parseJsonSafely, MAX_JSON_CHARS } from './safe-json.js';
 import { checkShardPath } from './weight-paths.js';
+import { checkWeightBytes } from './decode-weights.js';
 
 /** A model to load: a folder path (Node), a URL of model.json (or of its folder, ending in '/'), or artifacts. */
 export type ModelSource = string | URL | ModelArtifacts;
@@ -16,7 +17,10 @@ export interface OpenedSource {
   /** Names the source in errors. */
   readonly what: string;
   readonly json: unknown;
-  /** The concatenated bytes of `paths`; refuses (before allocating) when they do not hold `totalBytes`. */
+  /**
+   * The concatenated bytes of `paths`; refuses, before allocating for them, bytes beyond `totalBytes`
+   * (the caller checks that none are missing).
+   */
   read(kind: 'model' | 'optimizer', paths: readonly string[], totalBytes: number): Promise<Uint8Array>;
 }
 
@@ -85,20 +89,17 @@ function openUrl(modelUrl: URL, options: SourceOptions, prefix: string): Promise
       what: url.href,
       json,
       async read(_kind, paths, totalBytes) {
-        // Collect what the server really sends, stopping as soon as it exceeds the claim.
+        // Collect what the server really sends, stopping as soon as it claims (content-length) or
+        // sends more than the manifest accounts for.
         const chunks: Uint8Array[] = [];
         let received = 0;
         for (const p of paths) {
-          const shardUrl = new URL(checkShardPath(p, url.href), url);
-          const shard = await get(shardUrl);
-          const length = Number(shard.headers.get('content-length') ?? 0);
-          if (received + length > totalBytes) throw new Error(`${prefix}: ${shardUrl.href} holds more bytes than the manifest accounts for (${totalBytes} in all)`);
+          const shard = await get(new URL(checkShardPath(p, url.href), url));
+          checkWeightBytes(totalBytes, received + Number(shard.headers.get('content-length') ?? 0), prefix, true);
           const bytes = new Uint8Array(await shard.arrayBuffer());
-          received += bytes.byteLength;
-          if (received > totalBytes) throw new Error(`${prefix}: the weight files hold more bytes than the manifest accounts for (${totalBytes})`);
+          checkWeightBytes(totalBytes, (received += bytes.byteLength), prefix, true);
           chunks.push(bytes);
         }
-        if (received < totalBytes) throw new Error(`${prefix}: the manifest needs ${totalBytes} bytes of weights but the weight files hold ${received} (truncated or mismatched)`);
         if (chunks.length === 1) return chunks[0];
         const all = new Uint8Array(received);
         let offset = 0;

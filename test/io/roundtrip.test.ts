@@ -89,6 +89,12 @@ describe('save → load', () => {
     const x = new Tensor(randomInput([1, 28, 28, 1], 3), [1, 28, 28, 1]);
     expect(maxDiff(loaded.predict(x).data, model.predict(x).data)).toBe(0);
     await expect(loadModel('https://models.example/other/model.json', { fetch })).rejects.toThrow(/HTTP 404/);
+    // More bytes than the manifest accounts for: refused when the server claims them, and when it sends them.
+    const n = saved.weights.byteLength;
+    served.set('https://models.example/cnn/weights.bin', new Uint8Array(n + 4).buffer);
+    await expect(loadModel('https://models.example/cnn/', { fetch })).rejects.toThrow(new RegExp(`^loadModel: the manifest needs ${n} bytes of weights but the weight files hold ${n + 4}$`));
+    const claiming = async (url: string): Promise<Response> => (url.endsWith('.bin') ? new Response(saved.weights, { headers: { 'content-length': String(n + 1) } }) : fetch(url));
+    await expect(loadModel('https://models.example/cnn/', { fetch: claiming })).rejects.toThrow(new RegExp(`needs ${n} bytes of weights but the weight files hold ${n + 1}$`));
   });
 
   test('the version written into model.json is package.json\'s', async () => {
