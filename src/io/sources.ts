@@ -60,15 +60,12 @@ export async function openSource(source: ModelSource, options: SourceOptions, pr
 function openArtifacts(artifacts: ModelArtifacts, prefix: string): OpenedSource {
   const what = `${prefix}: artifacts`;
   const json = typeof artifacts.modelJson === 'string' ? parseJsonSafely(artifacts.modelJson, `${what}.modelJson`) : copyJsonSafely(artifacts.modelJson, `${what}.modelJson`);
-  const model = artifacts.weights === undefined ? new Uint8Array(0) : bytesOf(artifacts.weights, what);
-  const optimizer = artifacts.optimizerWeights === undefined ? null : bytesOf(artifacts.optimizerWeights, what);
+  const model = bytesOf(artifacts.weights ?? new Uint8Array(0), `${what}.weights`);
   return {
     what: 'artifacts',
     json,
-    async read(kind) {
-      if (kind === 'optimizer' && optimizer === null) throw new Error(`${what}: the model has optimizer state but artifacts.optimizerWeights is missing`);
-      return kind === 'model' ? model : (optimizer as Uint8Array);
-    },
+    // The optimizer's bytes are checked when asked for (tatami's loadModel with includeOptimizer).
+    read: async (kind) => (kind === 'model' ? model : bytesOf(artifacts.optimizerWeights, `${what}.optimizerWeights`)),
   };
 }
 

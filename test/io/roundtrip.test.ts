@@ -135,6 +135,14 @@ describe('optimizer state', () => {
     await expect(loadModel(await m.save(), { includeOptimizer: true })).rejects.toThrow(/no optimizer state/);
   });
 
+  test('artifacts: optimizer state without its bytes, and weights that are not bytes, are refused naming the key', async () => {
+    const m = small();
+    m.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
+    const { modelJson, weights } = await m.save(undefined, { includeOptimizer: true });
+    await expect(loadModel({ modelJson, weights }, { includeOptimizer: true })).rejects.toThrow(/^loadModel: artifacts\.optimizerWeights must be an ArrayBuffer or a typed array, got undefined$/);
+    await expect(loadModel({ modelJson, weights: 'bytes' as never })).rejects.toThrow(/^loadModel: artifacts\.weights must be an ArrayBuffer or a typed array, got string$/);
+  });
+
   test('modelCheckpoint saves each epoch, or only the best, and the checkpoint resumes', async () => {
     const { x, y } = data();
     const m = small();
