@@ -73,6 +73,8 @@ describe('malformed and hostile files are refused cleanly', () => {
     ['a constructor key', () => edited((j) => (layer(j, 2).config = { ...layer(j, 2).config, constructor: { prototype: { x: 1 } } })), /the key '(constructor|prototype)' is not allowed/],
     ['a missing weight', () => edited((j) => j.weightsManifest[0].weights.pop()), /no 'dense\/bias'/],
     ['an extra weight', () => edited((j) => j.weightsManifest[0].weights.push({ name: 'dense/extra', shape: [1], dtype: 'float32' }), new Uint8Array(base.weights.byteLength + 4)), /weights no layer uses: 'dense\/extra'/],
+    ['seven extra weights', () => edited((j) => j.weightsManifest[0].weights.push(...[0, 1, 2, 3, 4, 5, 6].map((i) => ({ name: `x${i}`, shape: [1], dtype: 'float32' }))), new Uint8Array(base.weights.byteLength + 28)), /: the weights file has weights no layer uses: 'x0', 'x1', 'x2', 'x3', 'x4' \(and 2 more\)$/],
+    ['no weights', () => edited((j) => (j.weightsManifest = []), new Uint8Array(0)), /: the weights file has no 'conv2d\/kernel', 'conv2d\/bias', 'dense\/kernel', 'dense\/bias'$/],
     ['a shape that does not fit the layer', () => edited((j) => (j.weightsManifest[0].weights[0].shape = [3, 3, 2, 1])), /weight 'conv2d\/kernel' has shape \[3, 3, 2, 1\] but layer 'conv2d' \(Conv2D\) needs \[3, 3, 1, 2\]/],
     ['a negative dimension', () => edited((j) => (j.weightsManifest[0].weights[1].shape = [-2])), /weightsManifest\[0\]\.weights\[1\] \('conv2d\/bias'\): shape must be at most 8 integers in \[0, 2\^31\) .*got \[-2\]$/],
     ['a fractional dimension', () => edited((j) => (j.weightsManifest[0].weights[1].shape = [1.5])), /\('conv2d\/bias'\): shape must be at most 8 integers .*got \[1\.5\]$/],
@@ -85,7 +87,7 @@ describe('malformed and hostile files are refused cleanly', () => {
       [{ dtype: 'int4', scale: 1, min: 0 }, '{"dtype":"int4","scale":1,"min":0}'],
       [{ dtype: 'float16', zero_point: 1 }, '{"dtype":"float16","zero_point":1}'],
       [{ dtype: 'float16', original_dtype: 'float64' }, '{"dtype":"float16","original_dtype":"float64"}'],
-    ] as const).map(([q, shown]): [string, () => { modelJson: Json; weights: ArrayBuffer }, RegExp] => [
+    ] as const).map(([q, shown]): [string, () => { modelJson: Json; weights: ArrayBuffer | Uint8Array }, RegExp] => [
       `quantization ${shown}`,
       () => edited((j) => (j.weightsManifest[0].weights[1].quantization = q)),
       new RegExp(`weightsManifest\\[0\\]\\.weights\\[1\\] \\('conv2d/bias'\\): quantization must be \\{ dtype: 'uint8' or 'uint16', scale, min \\(finite numbers\\) \\} or \\{ dtype: 'float16' \\}, from original_dtype 'float32', got ${shown.replace(/[{}[\]().]/g, '\\$&')}$`),
