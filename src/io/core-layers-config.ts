@@ -21,7 +21,7 @@ import { none, last, type BaseArgs, type BuiltLayer, type LayerBuilders } from '
 export const CORE_BUILDERS: LayerBuilders = {
   Conv2D(r, base, fit) {
     r.nulls('lora_rank');
-    r.only('groups', [1], 'groups');
+    r.only('groups', [1]);
     const layer = new Conv2D({
       ...base,
       filters: r.int('filters'),
@@ -59,7 +59,7 @@ export const CORE_BUILDERS: LayerBuilders = {
 
   Reshape(r, base) {
     const t = r.get('target_shape');
-    if (!Array.isArray(t) || t.length === 0 || t.length > 8) r.fail(`target_shape must be a list of sizes, got ${show(t)}`);
+    if (!Array.isArray(t) || t.length === 0 || t.length > 8) r.must('target_shape', 'a list of 1 to 8 sizes', t);
     return { layer: new Reshape({ ...base, targetShape: t as number[] }), weights: none };
   },
 
@@ -67,7 +67,7 @@ export const CORE_BUILDERS: LayerBuilders = {
 
   ReLU(r, base) {
     const maxValue = r.get('max_value');
-    if (maxValue !== null && maxValue !== undefined && typeof maxValue !== 'number') r.fail(`max_value must be a number or null, got ${show(maxValue)}`);
+    if (maxValue !== null && maxValue !== undefined && typeof maxValue !== 'number') r.must('max_value', 'a number or null', maxValue);
     const layer = new ReLU({
       ...base,
       maxValue: (maxValue as number | null | undefined) ?? null,

@@ -71,7 +71,7 @@ export const last = (s: SymbolicShape): number => s[s.length - 1] ?? 0;
 function readCommon(r: ConfigReader, name: string, fit: FitOptionReaders): BaseArgs {
   readDtype(r);
   r.accept('name', 'batch_input_shape', 'batch_shape', 'input_dtype');
-  r.only('data_format', ['channels_last', null], 'data_format');
+  r.only('data_format', ['channels_last', null]);
   return {
     name,
     trainable: r.bool('trainable', true),

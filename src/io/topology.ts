@@ -202,9 +202,9 @@ function readInputLayer(entry: LayerEntry, prefix: string): number[] {
   const r = new ConfigReader(entry.config, `${prefix}: layer '${entry.name}' (InputLayer)`);
   readDtype(r);
   r.accept('name');
-  r.only('sparse', [false, null], 'sparse');
-  r.only('ragged', [false, null], 'ragged');
-  r.only('optional', [false], 'optional');
+  r.only('sparse', [false, null]);
+  r.only('ragged', [false, null]);
+  r.only('optional', [false]);
   r.nulls('input_tensor');
   // batchInputShape: tfjs's own spelling, found in hand-edited files.
   const shape = r.get('batch_input_shape') ?? r.get('batch_shape') ?? r.get('batchInputShape');
