@@ -49,10 +49,8 @@ export async function openSource(source: ModelSource, options: SourceOptions, pr
     if (url.protocol === 'file:' && isNode()) return (await importNodeFiles()).openModelFolder(url, prefix);
     return openUrl(url, options, prefix);
   }
-  if (typeof source === 'string') {
-    if (!isNode()) throw new Error(`${prefix}: folder paths work only in Node; in a browser pass a URL or artifacts`);
-    return (await importNodeFiles()).openModelFolder(source, prefix);
-  }
+  // Outside Node a string is a URL (above), so a folder path reaches here only in Node.
+  if (typeof source === 'string') return (await importNodeFiles()).openModelFolder(source, prefix);
   if (typeof source === 'object' && source !== null && 'modelJson' in source) return openArtifacts(source, prefix);
   throw new Error(`${prefix}: expected a folder path, a URL or { modelJson, weights }, got ${source === null ? 'null' : typeof source}`);
 }

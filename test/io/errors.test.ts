@@ -70,7 +70,10 @@ describe('unsupported features are refused by name', () => {
 
 describe('malformed and hostile files are refused cleanly', () => {
   const cases: [string, () => { modelJson: Json | string; weights: ArrayBuffer | Uint8Array }, RegExp][] = [
-    ['bad JSON', () => ({ modelJson: '{"format": "layers-model", ', weights: base.weights }), /not valid JSON/],
+    ['bad JSON', () => ({ modelJson: '{"format": "layers-model", ', weights: base.weights }), /^loadModel: artifacts\.modelJson: not valid JSON \(.+\)$/],
+    ['a model.json object JSON cannot hold', () => ({ modelJson: { n: 1n } as never, weights: base.weights }), /^loadModel: artifacts\.modelJson: cannot be read as JSON \(.*BigInt.*\)$/],
+    ['a model.json that is a function', () => ({ modelJson: (() => 1) as never, weights: base.weights }), /^loadModel: artifacts\.modelJson: cannot be read as JSON \(got function\)$/],
+    ['an int32 layer weight', () => edited((j) => (j.weightsManifest[0].weights[3].dtype = 'int32')), /^loadModel: weight 'dense\/bias' is int32; layers hold float32 weights$/],
     ['a __proto__ key', () => ({ modelJson: JSON.stringify(base.modelJson).replace('"convertedBy"', '"__proto__":{"polluted":1},"convertedBy"'), weights: base.weights }), /the key '__proto__' is not allowed/],
     ['a constructor key', () => edited((j) => (layer(j, 2).config = { ...layer(j, 2).config, constructor: { prototype: { x: 1 } } })), /the key '(constructor|prototype)' is not allowed/],
     ['a missing weight', () => edited((j) => j.weightsManifest[0].weights.pop()), /no 'dense\/bias'/],
