@@ -79,25 +79,20 @@ function readSequential(config: unknown, prefix: string): Topology {
   const list = Array.isArray(config) ? config : isObject(config) ? own(config, 'layers') : undefined;
   const name = isObject(config) && typeof own(config, 'name') === 'string' ? (own(config, 'name') as string) : 'sequential';
   const entries = readEntries(list, prefix);
-  let inputShape: number[] | null = null;
-  let inputName: string | null = null;
-  if (entries.length > 0 && entries[0].className === 'InputLayer') {
-    const first = entries.shift() as LayerEntry;
-    inputShape = readInputLayer(first, prefix);
-    inputName = first.name;
-  } else if (entries.length > 0) {
-    const c = entries[0].config;
-    const given = own(c, 'batch_input_shape') ?? own(c, 'batch_shape');
-    if (given !== undefined) inputShape = readBatchShape(given, `${prefix}: layer '${entries[0].name}'`);
-  }
+  // The input shape: an InputLayer's, else the first layer's, else build_input_shape, else none.
+  const input = entries[0]?.className === 'InputLayer' ? (entries.shift() as LayerEntry) : undefined;
+  const given = entries.length === 0 ? undefined : own(entries[0].config, 'batch_input_shape') ?? own(entries[0].config, 'batch_shape');
   const built = isObject(config) ? own(config, 'build_input_shape') : undefined;
-  if (inputShape === null && built !== undefined && built !== null) inputShape = readBatchShape(built, `${prefix}: build_input_shape`);
+  const shape =
+    input !== undefined ? readInputLayer(input, prefix)
+    : given !== undefined ? readBatchShape(given, `${prefix}: layer '${entries[0].name}'`)
+    : built !== undefined && built !== null ? readBatchShape(built, `${prefix}: build_input_shape`)
+    : null;
   const stray = entries.find((e) => e.className === 'InputLayer');
   if (stray !== undefined) throw new Error(`${prefix}: InputLayer '${stray.name}' in the middle of a Sequential model`);
   if (entries.length === 0) throw new Error(`${prefix}: the model has no layers`);
-  const input = inputName ?? '';
-  const calls = entries.map((entry, i) => ({ entry, node: 0, inputs: [{ layer: i === 0 ? input : entries[i - 1].name, node: 0 }] }));
-  return { kind: 'sequential', name, inputs: [{ name: inputName, shape: inputShape }], layers: entries, calls, outputs: [{ layer: entries[entries.length - 1].name, node: 0 }] };
+  const calls = entries.map((entry, i) => ({ entry, node: 0, inputs: [{ layer: i === 0 ? input?.name ?? '' : entries[i - 1].name, node: 0 }] }));
+  return { kind: 'sequential', name, inputs: [{ name: input?.name ?? null, shape }], layers: entries, calls, outputs: [{ layer: entries[entries.length - 1].name, node: 0 }] };
 }
 
 function readFunctional(config: unknown, prefix: string): Topology {
@@ -107,7 +102,7 @@ function readFunctional(config: unknown, prefix: string): Topology {
   const entries = readEntries(raw, prefix);
   const byName = new Map(entries.map((e) => [e.name, e]));
   const inputRefs = endpoints(own(config, 'input_layers'), 'input_layers', prefix);
-  let outputs = endpoints(own(config, 'output_layers'), 'output_layers', prefix);
+  const given = endpoints(own(config, 'output_layers'), 'output_layers', prefix);
   const inputs = inputRefs.map((ref) => {
     const entry = byName.get(ref.layer);
     if (entry === undefined || entry.className !== 'InputLayer' || ref.node !== 0) throw new Error(`${prefix}: input '${ref.layer}' is not an InputLayer of the model`);
@@ -116,16 +111,12 @@ function readFunctional(config: unknown, prefix: string): Topology {
   const stray = entries.find((e) => e.className === 'InputLayer' && !inputRefs.some((r) => r.layer === e.name));
   if (stray !== undefined) throw new Error(`${prefix}: InputLayer '${stray.name}' is not listed in input_layers`);
   // Every call of every other layer, then an order in which each call's inputs exist before it.
-  const pending: CallEntry[] = [];
-  entries.forEach((entry, i) => {
-    if (entry.className === 'InputLayer') return;
-    const nodes = readInboundNodes(own((raw as JsonObject[])[i], 'inbound_nodes'), `${prefix}: layer '${entry.name}'`);
-    if (nodes.length === 0) throw new Error(`${prefix}: layer '${entry.name}' is never called (no inbound_nodes)`);
-    nodes.forEach((call, node) => pending.push({ entry, node, ...call }));
-  });
-  const renumbered = nestedCallNumbers(entries, pending, outputs);
-  pending.splice(0, pending.length, ...renumbered.pending);
-  outputs = renumbered.outputs;
+  const read: CallEntry[] = entries.flatMap((entry, i) =>
+    entry.className === 'InputLayer' ? [] : readInboundNodes(own((raw as JsonObject[])[i], 'inbound_nodes'), `${prefix}: layer '${entry.name}'`).map((call, node) => ({ entry, node, ...call })),
+  );
+  const renumber = nestedCallNumbers(entries, [...read.flatMap((c) => c.inputs), ...given]);
+  const pending = read.map((c) => ({ ...c, inputs: c.inputs.map(renumber) }));
+  const outputs = given.map(renumber);
   const made = new Set(inputs.map((t) => `${t.name}#0`));
   const key = (r: TensorRef): string => `${r.layer}#${r.node}`;
   const calls: CallEntry[] = [];
@@ -153,18 +144,17 @@ function readFunctional(config: unknown, prefix: string): Topology {
 /**
  * Keras and tfjs give a nested model a first node of its own (its inputs to its outputs), so a file
  * numbers the tensors of its calls from 1 while listing only the calls in its inbound_nodes. When
- * every reference to a nested model's output is 1 or more, they are renumbered from 0, as its calls.
+ * every reference (`refs`) to a nested model's output is 1 or more, they are renumbered from 0, as its
+ * calls: the renumbering of a reference.
  */
-function nestedCallNumbers(entries: readonly LayerEntry[], pending: readonly CallEntry[], outputs: readonly TensorRef[]): { pending: CallEntry[]; outputs: TensorRef[] } {
-  const refs = [...pending.flatMap((c) => c.inputs), ...outputs];
+function nestedCallNumbers(entries: readonly LayerEntry[], refs: readonly TensorRef[]): (r: TensorRef) => TensorRef {
   const shifted = new Set(
     entries
       .filter((e) => NESTED_MODEL_CLASSES.includes(e.className))
       .map((e) => e.name)
       .filter((name) => refs.some((r) => r.layer === name) && refs.every((r) => r.layer !== name || r.node >= 1)),
   );
-  const renumber = (r: TensorRef): TensorRef => (shifted.has(r.layer) ? { layer: r.layer, node: r.node - 1 } : r);
-  return { pending: pending.map((c) => ({ ...c, inputs: c.inputs.map(renumber) })), outputs: outputs.map(renumber) };
+  return (r) => (shifted.has(r.layer) ? { layer: r.layer, node: r.node - 1 } : r);
 }
 
 /** Layer classes that are models nested in a model. */
@@ -246,7 +236,7 @@ function readKwargs(kwargs: unknown, where: string): boolean | undefined {
 
 /** Each call's input tensors and `training` argument, from Keras 2 / tfjs or Keras 3 inbound_nodes. */
 function readInboundNodes(nodes: unknown, where: string): InboundNode[] {
-  if (!Array.isArray(nodes) || nodes.length > MAX_NODES) throw new Error(`${where}: inbound_nodes must list at most ${MAX_NODES} calls, got ${show(nodes)}`);
+  if (!Array.isArray(nodes) || nodes.length === 0 || nodes.length > MAX_NODES) throw new Error(`${where}: inbound_nodes must list 1 to ${MAX_NODES} calls, got ${show(nodes)}`);
   return nodes.map((node): InboundNode => {
     let refs: unknown;
     let training: boolean | undefined;

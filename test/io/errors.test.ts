@@ -64,6 +64,10 @@ describe('unsupported features are refused by name', () => {
     await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [[['a', 0, 0, {}], ['zz', 0, 0, {}]]] }]))).rejects.toThrow(/layer 'add' \(call 0\) takes 'zz' call 0, which is not a layer of the model/);
     await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [[['a', 0, 1, {}], ['b', 0, 0, {}]]] }]))).rejects.toThrow(/layer 'add': \["a",0,1,\{\}\] takes tensor 1 of a call; tatami layers give one tensor per call/);
     await expect(loadModel(model((ls) => ls, { input_layers: [['a', 0, 0]], output_layers: [['add', 0, 0]] }))).rejects.toThrow(/InputLayer 'b' is not listed in input_layers/);
+    await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [] }]))).rejects.toThrow(/^loadModel: layer 'add': inbound_nodes must list 1 to 1000 calls, got \[\]$/);
+    await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [[]] }]))).rejects.toThrow(/^loadModel: layer 'add': an inbound node must be a non-empty list or \{ args: \[tensors\] \}, got \[\]$/);
+    await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [{ args: [], kwargs: {} }] }]))).rejects.toThrow(/^loadModel: layer 'add': an inbound node must be .*got \{"args":\[\],"kwargs":\{\}\}$/);
+    await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [[['a', -1, 0, {}]]] }]))).rejects.toThrow(/^loadModel: layer 'add': expected \[layer name, node index in \[0, 1000\), tensor index\], got \["a",-1,0,\{\}\]$/);
     await expect(loadModel(model((ls) => ls, { input_layers: [['a', 0, 0], ['b', 0, 0]], output_layers: [['add', 1, 0]] }))).rejects.toThrow(/output 'add' call 1 is not computed by the model/);
   });
 });
