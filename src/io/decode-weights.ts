@@ -21,8 +21,8 @@ export function checkWeightBytes(totalBytes: number, byteLength: number, what: s
   }
 }
 
-/** Decode one weight from the concatenated shard bytes. */
-export function decodeWeight(entry: WeightEntry, bytes: Uint8Array, options: DecodeOptions = {}): Float32Array {
+/** Decode one weight from the concatenated shard bytes; `what` names the source in errors. */
+export function decodeWeight(entry: WeightEntry, bytes: Uint8Array, what: string, options: DecodeOptions = {}): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset + entry.byteOffset, entry.byteLength);
   const out = allocFloat32(entry.size);
   switch (entry.storedAs) {
@@ -44,7 +44,7 @@ export function decodeWeight(entry: WeightEntry, bytes: Uint8Array, options: Dec
   }
   if (options.checkFinite === true) {
     for (let i = 0; i < out.length; i++) {
-      if (!Number.isFinite(out[i])) throw new Error(`weight '${entry.name}' has a non-finite value (${out[i]}) at index ${i}`);
+      if (!Number.isFinite(out[i])) throw new Error(`${what}: weight '${entry.name}' has a non-finite value (${out[i]}) at index ${i}`);
     }
   }
   return out;

@@ -67,12 +67,8 @@ export async function readLayersModel<M extends InferenceModel>(source: ModelSou
 
   const byLayer = new Map<string, Tensor[]>();
   matched.forEach((entry, i) => {
-    try {
-      const t = new Tensor(decodeWeight(entry, bytes, { checkFinite: options.checkFinite }), expected[i].shape);
-      byLayer.set(expected[i].layer, [...(byLayer.get(expected[i].layer) ?? []), t]);
-    } catch (e) {
-      throw new Error(`${prefix}: ${(e as Error).message}`);
-    }
+    const t = new Tensor(decodeWeight(entry, bytes, prefix, { checkFinite: options.checkFinite }), expected[i].shape);
+    byLayer.set(expected[i].layer, [...(byLayer.get(expected[i].layer) ?? []), t]);
   });
   // The model lists its layers in Keras's order, which a file need not follow.
   model.setWeights(model.layers.flatMap((l) => byLayer.get(l.name) ?? []));

@@ -6,7 +6,6 @@
  */
 import { type ModelArtifacts, bytesOf } from './artifacts.js';
 import { copyJsonSafely, parseJsonSafely, MAX_JSON_CHARS } from './safe-json.js';
-import { checkShardPath } from './weight-paths.js';
 import { checkWeightBytes } from './decode-weights.js';
 
 /** A model to load: a folder path (Node), a URL of model.json (or of its folder, ending in '/'), or artifacts. */
@@ -18,8 +17,8 @@ export interface OpenedSource {
   readonly what: string;
   readonly json: unknown;
   /**
-   * The concatenated bytes of `paths`; refuses, before allocating for them, bytes beyond `totalBytes`
-   * (the caller checks that none are missing).
+   * The concatenated bytes of `paths` (checked by the manifest's reader, weight-paths.ts); refuses,
+   * before allocating for them, bytes beyond `totalBytes` (the caller checks that none are missing).
    */
   read(kind: 'model' | 'optimizer', paths: readonly string[], totalBytes: number): Promise<Uint8Array>;
 }
@@ -89,7 +88,7 @@ function openUrl(modelUrl: URL, options: SourceOptions, prefix: string): Promise
         const chunks: Uint8Array[] = [];
         let received = 0;
         for (const p of paths) {
-          const shard = await get(new URL(checkShardPath(p, url.href), url));
+          const shard = await get(new URL(p, url));
           checkWeightBytes(totalBytes, received + Number(shard.headers.get('content-length') ?? 0), prefix, true);
           const bytes = new Uint8Array(await shard.arrayBuffer());
           checkWeightBytes(totalBytes, (received += bytes.byteLength), prefix, true);

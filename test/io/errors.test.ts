@@ -123,7 +123,7 @@ describe('malformed and hostile files are refused cleanly', () => {
   test('NaN weights are refused with checkFinite, loaded without', async () => {
     const bytes = new Uint8Array(base.weights.slice(0));
     new DataView(bytes.buffer).setFloat32(8, NaN, true);
-    await expect(loadModel({ modelJson: base.modelJson, weights: bytes }, { checkFinite: true })).rejects.toThrow(/weight 'conv2d\/kernel' has a non-finite value \(NaN\) at index 2/);
+    await expect(loadModel({ modelJson: base.modelJson, weights: bytes }, { checkFinite: true })).rejects.toThrow(/^loadModel: weight 'conv2d\/kernel' has a non-finite value \(NaN\) at index 2$/);
     await expect(loadModel({ modelJson: base.modelJson, weights: bytes })).resolves.toBeDefined();
   });
 
