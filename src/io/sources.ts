@@ -66,7 +66,7 @@ function openArtifacts(artifacts: ModelArtifacts, prefix: string): OpenedSource 
   };
 }
 
-function openUrl(modelUrl: URL, options: SourceOptions, prefix: string): Promise<OpenedSource> {
+async function openUrl(modelUrl: URL, options: SourceOptions, prefix: string): Promise<OpenedSource> {
   const fetchFn = options.fetch ?? (globalThis.fetch as SourceOptions['fetch']);
   if (fetchFn === undefined) throw new Error(`${prefix}: no fetch in this runtime; pass options.fetch`);
   const url = modelUrl.pathname.endsWith('/') ? new URL('model.json', modelUrl) : modelUrl;
@@ -75,34 +75,26 @@ function openUrl(modelUrl: URL, options: SourceOptions, prefix: string): Promise
     if (!res.ok) throw new Error(`${prefix}: fetching ${u.href} failed: HTTP ${res.status}`);
     return res;
   };
-  return get(url).then(async (res) => {
-    const declared = Number(res.headers.get('content-length') ?? 0);
-    if (declared > MAX_JSON_CHARS) throw new Error(`${prefix}: ${url.href} is ${declared} bytes, too large for a model.json`);
-    const json = parseJsonSafely(await res.text(), url.href);
-    return {
-      what: url.href,
-      json,
-      async read(_kind, paths, totalBytes) {
-        // Collect what the server really sends, stopping as soon as it claims (content-length) or
-        // sends more than the manifest accounts for.
-        const chunks: Uint8Array[] = [];
-        let received = 0;
-        for (const p of paths) {
-          const shard = await get(new URL(p, url));
-          checkWeightBytes(totalBytes, received + Number(shard.headers.get('content-length') ?? 0), prefix, true);
-          const bytes = new Uint8Array(await shard.arrayBuffer());
-          checkWeightBytes(totalBytes, (received += bytes.byteLength), prefix, true);
-          chunks.push(bytes);
-        }
-        if (chunks.length === 1) return chunks[0];
-        const all = new Uint8Array(received);
-        let offset = 0;
-        for (const c of chunks) {
-          all.set(c, offset);
-          offset += c.byteLength;
-        }
-        return all;
-      },
-    };
-  });
+  const res = await get(url);
+  const declared = Number(res.headers.get('content-length') ?? 0);
+  if (declared > MAX_JSON_CHARS) throw new Error(`${prefix}: ${url.href} is ${declared} bytes, too large for a model.json`);
+  return {
+    what: url.href,
+    json: parseJsonSafely(await res.text(), url.href),
+    async read(_kind, paths, totalBytes) {
+      // Collect what the server really sends, stopping as soon as it claims (content-length) or
+      // sends more than the manifest accounts for.
+      const chunks: Uint8Array<ArrayBuffer>[] = [];
+      let received = 0;
+      for (const p of paths) {
+        const shard = await get(new URL(p, url));
+        checkWeightBytes(totalBytes, received + Number(shard.headers.get('content-length') ?? 0), prefix, true);
+        const bytes = new Uint8Array(await shard.arrayBuffer());
+        checkWeightBytes(totalBytes, (received += bytes.byteLength), prefix, true);
+        chunks.push(bytes);
+      }
+      // One shard is used as it came; several are joined into one buffer.
+      return chunks.length === 1 ? chunks[0] : new Uint8Array(await new Blob(chunks).arrayBuffer());
+    },
+  };
 }

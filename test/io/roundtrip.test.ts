@@ -89,6 +89,12 @@ describe('save → load', () => {
     const x = new Tensor(randomInput([1, 28, 28, 1], 3), [1, 28, 28, 1]);
     expect(maxDiff(loaded.predict(x).data, model.predict(x).data)).toBe(0);
     await expect(loadModel('https://models.example/other/model.json', { fetch })).rejects.toThrow(/HTTP 404/);
+    // Shards are joined in the manifest's order.
+    const split = { ...saved.modelJson, weightsManifest: [{ ...saved.modelJson.weightsManifest[0], paths: ['s1.bin', 's2.bin', 's3.bin'] }] };
+    served.set('https://models.example/split/model.json', JSON.stringify(split));
+    [0, 1, 2].forEach((k) => served.set(`https://models.example/split/s${k + 1}.bin`, saved.weights.slice(k * 1000, k === 2 ? undefined : (k + 1) * 1000)));
+    const joined = await loadModel('https://models.example/split/model.json', { fetch });
+    expect(maxDiff(joined.predict(x).data, model.predict(x).data)).toBe(0);
     // More bytes than the manifest accounts for: refused when the server claims them, and when it sends them.
     const n = saved.weights.byteLength;
     served.set('https://models.example/cnn/weights.bin', new Uint8Array(n + 4).buffer);
