@@ -21,16 +21,16 @@ export function checkWeightBytes(totalBytes: number, byteLength: number, what: s
   }
 }
 
-/** Decode one weight from the concatenated shard bytes; `what` names the source in errors. */
+/**
+ * Decode one weight from the concatenated shard bytes; `what` names the source in errors. int32
+ * entries (tfjs's optimizer counters) never get here: both loaders refuse or skip them first.
+ */
 export function decodeWeight(entry: WeightEntry, bytes: Uint8Array, what: string, options: DecodeOptions = {}): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset + entry.byteOffset, entry.byteLength);
   const out = allocFloat32(entry.size);
   switch (entry.storedAs) {
     case 'float32':
       for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(4 * i, true);
-      break;
-    case 'int32':
-      for (let i = 0; i < out.length; i++) out[i] = view.getInt32(4 * i, true);
       break;
     case 'uint8':
       for (let i = 0; i < out.length; i++) out[i] = entry.min + entry.scale * view.getUint8(i);

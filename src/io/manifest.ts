@@ -73,10 +73,10 @@ export function planWeights(manifest: unknown, what: string): WeightsPlan {
   return { entries, paths, totalBytes: offset };
 }
 
-function readEntry(spec: unknown, where: string, byteOffset: number): WeightEntry {
-  if (!isObject(spec)) throw new Error(`${where} must be an object { name, shape, dtype }`);
+function readEntry(raw: unknown, where: string, byteOffset: number): WeightEntry {
+  const spec = isObject(raw) ? raw : {};
   const name = own(spec, 'name');
-  if (typeof name !== 'string' || name.length === 0 || name.length > 512) throw new Error(`${where}: name must be a non-empty string, got ${show(name)}`);
+  if (typeof name !== 'string' || name.length === 0 || name.length > 512) throw new Error(`${where} must be { name (1 to 512 characters), shape, dtype }, got ${show(raw)}`);
   const at = `${where} ('${name}')`;
   const shape = own(spec, 'shape');
   const dims = Array.isArray(shape) && shape.length <= MAX_RANK && shape.every((d) => Number.isInteger(d) && d >= 0 && d <= MAX_DIM) ? (shape as number[]) : [-1];

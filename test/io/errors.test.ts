@@ -88,6 +88,8 @@ describe('malformed and hostile files are refused cleanly', () => {
     ['a negative dimension', () => edited((j) => (j.weightsManifest[0].weights[1].shape = [-2])), /weightsManifest\[0\]\.weights\[1\] \('conv2d\/bias'\): shape must be at most 8 integers in \[0, 2\^31\) .*got \[-2\]$/],
     ['a fractional dimension', () => edited((j) => (j.weightsManifest[0].weights[1].shape = [1.5])), /\('conv2d\/bias'\): shape must be at most 8 integers .*got \[1\.5\]$/],
     ['an absurd dimension', () => edited((j) => (j.weightsManifest[0].weights[2].shape = [1e12, 3])), /\('dense\/kernel'\): shape must be .*integers in \[0, 2\^31\) of fewer than 2\^31 values in all, got \[1000000000000,3\]$/],
+    ['a weight entry that is not an object', () => edited((j) => (j.weightsManifest[0].weights[1] = 5)), /^loadModel: weightsManifest\[0\]\.weights\[1\] must be \{ name \(1 to 512 characters\), shape, dtype \}, got 5$/],
+    ['a weight with an empty name', () => edited((j) => (j.weightsManifest[0].weights[1].name = '')), /^loadModel: weightsManifest\[0\]\.weights\[1\] must be \{ name \(1 to 512 characters\), shape, dtype \}, got \{"name":"",/],
     ['too many values', () => edited((j) => (j.weightsManifest[0].weights[2].shape = [65536, 65536])), /\('dense\/kernel'\): shape must be .*of fewer than 2\^31 values in all, got \[65536,65536\]$/],
     ['a rank above 8', () => edited((j) => (j.weightsManifest[0].weights[1].shape = [1, 1, 1, 1, 1, 1, 1, 1, 2])), /\('conv2d\/bias'\): shape must be at most 8 integers .*got \[1,1,1,1,1,1,1,1,2\]$/],
     ...([
