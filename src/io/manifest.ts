@@ -83,7 +83,7 @@ function readEntry(raw: unknown, where: string, byteOffset: number): WeightEntry
   const size = dims.reduce((p, d) => p * d, 1);
   if (size < 0 || size > MAX_DIM) throw new Error(`${at}: shape must be at most ${MAX_RANK} integers in [0, 2^31) of fewer than 2^31 values in all, got ${show(shape)}`);
   const dtype = own(spec, 'dtype');
-  if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`${at}: dtype ${show(dtype)} is not supported (float32, or int32 for optimizer counters)`);
+  if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`${at}: dtype ${show(dtype)} is not supported (supported: 'float32', 'int32')`);
   const group = own(spec, 'group');
   if (group !== undefined && group !== null && typeof group !== 'string') throw new Error(`${at}: group must be a string, got ${show(group)}`);
   const q = readQuantization(own(spec, 'quantization'), at);
@@ -103,7 +103,7 @@ function readQuantization(q: unknown, where: string): { storedAs: StoredAs; scal
   const known = isObject(q) && Object.keys(q).every((k) => ['dtype', 'scale', 'min', 'original_dtype'].includes(k));
   const affine = (dtype === 'uint8' || dtype === 'uint16') && Number.isFinite(scale) && Number.isFinite(min);
   if (!known || (original !== undefined && original !== 'float32') || !(affine || dtype === 'float16')) {
-    throw new Error(`${where}: quantization must be { dtype: 'uint8' or 'uint16', scale, min (finite numbers) } or { dtype: 'float16' }, from original_dtype 'float32', got ${show(q)}`);
+    throw new Error(`${where}: quantization must be { dtype: 'uint8' or 'uint16', scale, min } (finite numbers) or { dtype: 'float16' }, original_dtype 'float32', got ${show(q)}`);
   }
   return affine ? { storedAs: dtype as StoredAs, scale: scale as number, min: min as number } : { storedAs: 'float16', scale: 1, min: 0 };
 }

@@ -105,7 +105,7 @@ function readFunctional(config: unknown, prefix: string): Topology {
   const given = endpoints(own(config, 'output_layers'), 'output_layers', prefix);
   const inputs = inputRefs.map((ref) => {
     const entry = byName.get(ref.layer);
-    if (entry === undefined || entry.className !== 'InputLayer' || ref.node !== 0) throw new Error(`${prefix}: input '${ref.layer}' is not an InputLayer of the model`);
+    if (entry === undefined || entry.className !== 'InputLayer' || ref.node !== 0) throw new Error(`${prefix}: input '${ref.layer}' is not an InputLayer`);
     return { name: entry.name, shape: readInputLayer(entry, prefix) };
   });
   const stray = entries.find((e) => e.className === 'InputLayer' && !inputRefs.some((r) => r.layer === e.name));
@@ -136,7 +136,7 @@ function readFunctional(config: unknown, prefix: string): Topology {
     }
   }
   const unknown = outputs.find((r) => !made.has(key(r)));
-  if (unknown !== undefined) throw new Error(`${prefix}: output '${unknown.layer}' call ${unknown.node} is not computed by the model`);
+  if (unknown !== undefined) throw new Error(`${prefix}: output '${unknown.layer}' call ${unknown.node} is not computed`);
   if (calls.length === 0) throw new Error(`${prefix}: the model has no layers`);
   return { kind: 'functional', name, inputs, layers: entries.filter((e) => e.className !== 'InputLayer'), calls, outputs };
 }
@@ -215,7 +215,7 @@ function tensorRef(ref: unknown, where: string): TensorRef {
   const [layer, n, tensor] = Array.isArray(ref) ? ref : [];
   const node = n ?? 0;
   if (typeof layer !== 'string' || !(Number.isInteger(node) && node >= 0 && node < MAX_NODES)) throw new Error(`${where}: expected [layer name, node index in [0, ${MAX_NODES}), tensor index], got ${show(ref)}`);
-  if (tensor !== undefined && tensor !== 0) throw new Error(`${where}: ${show(ref)} takes tensor ${show(tensor)} of a call; tatami layers give one tensor per call`);
+  if (tensor !== undefined && tensor !== 0) throw new Error(`${where}: ${show(ref)} takes tensor ${show(tensor)}; tatami layers give one tensor per call`);
   return { layer, node };
 }
 

@@ -62,7 +62,7 @@ export function matchWeights(expected: readonly ExpectedWeight[], entries: reado
   expected.forEach((w, i) => {
     const e = matched[i] as WeightEntry;
     if (e.shape.join() !== w.shape.join()) {
-      throw new Error(`${prefix}: weight '${e.name}' has shape [${e.shape.join(', ')}] but layer '${w.layer}' (${w.className}) needs [${w.shape.join(', ')}] for its ${w.name}`);
+      throw new Error(`${prefix}: weight '${e.name}' has shape [${e.shape.join(', ')}] but layer '${w.layer}' (${w.className}) needs [${w.shape.join(', ')}]`);
     }
   });
   return matched as WeightEntry[];

@@ -62,13 +62,14 @@ describe('unsupported features are refused by name', () => {
     const d = (name: string, from: string) => ({ name, class_name: 'Dense', config: { name, units: 3 }, inbound_nodes: [[[from, 0, 0, {}]]] });
     await expect(loadModel(model((ls) => [...ls.slice(0, 2), d('p', 'q'), d('q', 'p'), { ...ls[2], inbound_nodes: [[['p', 0, 0, {}], ['b', 0, 0, {}]]] }]))).rejects.toThrow(/layer 'p' \(call 0\) takes 'q' call 0, which is never computed \(a cycle/);
     await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [[['a', 0, 0, {}], ['zz', 0, 0, {}]]] }]))).rejects.toThrow(/layer 'add' \(call 0\) takes 'zz' call 0, which is not a layer of the model/);
-    await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [[['a', 0, 1, {}], ['b', 0, 0, {}]]] }]))).rejects.toThrow(/layer 'add': \["a",0,1,\{\}\] takes tensor 1 of a call; tatami layers give one tensor per call/);
+    await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [[['a', 0, 1, {}], ['b', 0, 0, {}]]] }]))).rejects.toThrow(/layer 'add': \["a",0,1,\{\}\] takes tensor 1; tatami layers give one tensor per call$/);
     await expect(loadModel(model((ls) => ls, { input_layers: [['a', 0, 0]], output_layers: [['add', 0, 0]] }))).rejects.toThrow(/InputLayer 'b' is not listed in input_layers/);
+    await expect(loadModel(model((ls) => ls, { input_layers: [['a', 0, 0], ['add', 0, 0]], output_layers: [['add', 0, 0]] }))).rejects.toThrow(/^loadModel: input 'add' is not an InputLayer$/);
     await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [] }]))).rejects.toThrow(/^loadModel: layer 'add': inbound_nodes must list 1 to 1000 calls, got \[\]$/);
     await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [[]] }]))).rejects.toThrow(/^loadModel: layer 'add': an inbound node must be a non-empty list or \{ args: \[tensors\] \}, got \[\]$/);
     await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [{ args: [], kwargs: {} }] }]))).rejects.toThrow(/^loadModel: layer 'add': an inbound node must be .*got \{"args":\[\],"kwargs":\{\}\}$/);
     await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [[['a', -1, 0, {}]]] }]))).rejects.toThrow(/^loadModel: layer 'add': expected \[layer name, node index in \[0, 1000\), tensor index\], got \["a",-1,0,\{\}\]$/);
-    await expect(loadModel(model((ls) => ls, { input_layers: [['a', 0, 0], ['b', 0, 0]], output_layers: [['add', 1, 0]] }))).rejects.toThrow(/output 'add' call 1 is not computed by the model/);
+    await expect(loadModel(model((ls) => ls, { input_layers: [['a', 0, 0], ['b', 0, 0]], output_layers: [['add', 1, 0]] }))).rejects.toThrow(/^loadModel: output 'add' call 1 is not computed$/);
   });
 });
 
@@ -84,10 +85,11 @@ describe('malformed and hostile files are refused cleanly', () => {
     ['an extra weight', () => edited((j) => j.weightsManifest[0].weights.push({ name: 'dense/extra', shape: [1], dtype: 'float32' }), new Uint8Array(base.weights.byteLength + 4)), /weights no layer uses: 'dense\/extra'/],
     ['seven extra weights', () => edited((j) => j.weightsManifest[0].weights.push(...[0, 1, 2, 3, 4, 5, 6].map((i) => ({ name: `x${i}`, shape: [1], dtype: 'float32' }))), new Uint8Array(base.weights.byteLength + 28)), /: the weights file has weights no layer uses: 'x0', 'x1', 'x2', 'x3', 'x4' \(and 2 more\)$/],
     ['no weights', () => edited((j) => (j.weightsManifest = []), new Uint8Array(0)), /: the weights file has no 'conv2d\/kernel', 'conv2d\/bias', 'dense\/kernel', 'dense\/bias'$/],
-    ['a shape that does not fit the layer', () => edited((j) => (j.weightsManifest[0].weights[0].shape = [3, 3, 2, 1])), /weight 'conv2d\/kernel' has shape \[3, 3, 2, 1\] but layer 'conv2d' \(Conv2D\) needs \[3, 3, 1, 2\]/],
+    ['a shape that does not fit the layer', () => edited((j) => (j.weightsManifest[0].weights[0].shape = [3, 3, 2, 1])), /weight 'conv2d\/kernel' has shape \[3, 3, 2, 1\] but layer 'conv2d' \(Conv2D\) needs \[3, 3, 1, 2\]$/],
     ['a negative dimension', () => edited((j) => (j.weightsManifest[0].weights[1].shape = [-2])), /weightsManifest\[0\]\.weights\[1\] \('conv2d\/bias'\): shape must be at most 8 integers in \[0, 2\^31\) .*got \[-2\]$/],
     ['a fractional dimension', () => edited((j) => (j.weightsManifest[0].weights[1].shape = [1.5])), /\('conv2d\/bias'\): shape must be at most 8 integers .*got \[1\.5\]$/],
     ['an absurd dimension', () => edited((j) => (j.weightsManifest[0].weights[2].shape = [1e12, 3])), /\('dense\/kernel'\): shape must be .*integers in \[0, 2\^31\) of fewer than 2\^31 values in all, got \[1000000000000,3\]$/],
+    ['a float64 weight', () => edited((j) => (j.weightsManifest[0].weights[1].dtype = 'float64')), /^loadModel: weightsManifest\[0\]\.weights\[1\] \('conv2d\/bias'\): dtype 'float64' is not supported \(supported: 'float32', 'int32'\)$/],
     ['a weight entry that is not an object', () => edited((j) => (j.weightsManifest[0].weights[1] = 5)), /^loadModel: weightsManifest\[0\]\.weights\[1\] must be \{ name \(1 to 512 characters\), shape, dtype \}, got 5$/],
     ['a weight with an empty name', () => edited((j) => (j.weightsManifest[0].weights[1].name = '')), /^loadModel: weightsManifest\[0\]\.weights\[1\] must be \{ name \(1 to 512 characters\), shape, dtype \}, got \{"name":"",/],
     ['too many values', () => edited((j) => (j.weightsManifest[0].weights[2].shape = [65536, 65536])), /\('dense\/kernel'\): shape must be .*of fewer than 2\^31 values in all, got \[65536,65536\]$/],
@@ -101,7 +103,7 @@ describe('malformed and hostile files are refused cleanly', () => {
     ] as const).map(([q, shown]): [string, () => { modelJson: Json; weights: ArrayBuffer | Uint8Array }, RegExp] => [
       `quantization ${shown}`,
       () => edited((j) => (j.weightsManifest[0].weights[1].quantization = q)),
-      new RegExp(`weightsManifest\\[0\\]\\.weights\\[1\\] \\('conv2d/bias'\\): quantization must be \\{ dtype: 'uint8' or 'uint16', scale, min \\(finite numbers\\) \\} or \\{ dtype: 'float16' \\}, from original_dtype 'float32', got ${shown.replace(/[{}[\]().]/g, '\\$&')}$`),
+      new RegExp(`weightsManifest\\[0\\]\\.weights\\[1\\] \\('conv2d/bias'\\): quantization must be \\{ dtype: 'uint8' or 'uint16', scale, min \\} \\(finite numbers\\) or \\{ dtype: 'float16' \\}, original_dtype 'float32', got ${shown.replace(/[{}[\]().]/g, '\\$&')}$`),
     ]),
     ['a group that is not a list', () => edited((j) => (j.weightsManifest[0] = { paths: 'weights.bin', weights: [] })), /weightsManifest\[0\] must be \{ paths: \[\.\.\.\], weights: \[\.\.\.\] \}, got \{"paths":"weights\.bin","weights":\[\]\}$/],
     ['a manifest claiming more bytes than the file has', () => edited(() => undefined, new Uint8Array(base.weights).subarray(0, base.weights.byteLength - 8)), /needs \d+ bytes of weights but the weight files hold \d+ \(truncated/],
