@@ -13,8 +13,7 @@ export const SUPPORTED_ACTIVATIONS = ACTIVATION_NAMES;
 /** dtype must be float32: 'float32', or { class_name: 'DTypePolicy' | 'Policy', config: { name: 'float32' } }. */
 export function readDtype(r: ConfigReader, key = 'dtype'): void {
   const v = r.get(key);
-  const config = isObject(v) ? own(v, 'config') : undefined;
-  const policy = isObject(v) && ['DTypePolicy', 'Policy', 'FloatDTypePolicy'].includes(own(v, 'class_name') as string) && isObject(config) && own(config, 'name') === 'float32';
+  const policy = ['DTypePolicy', 'Policy', 'FloatDTypePolicy'].includes(own(v, 'class_name') as string) && own(own(v, 'config'), 'name') === 'float32';
   if (v !== undefined && v !== null && v !== 'float32' && !policy) r.fail(`${key} ${show(v)} is not supported (tatami computes in float32)`);
 }
 
@@ -25,7 +24,7 @@ export function readDtype(r: ConfigReader, key = 'dtype'): void {
  */
 export function readActivation(r: ConfigReader, key = 'activation'): string {
   let v = r.get(key);
-  if (isObject(v) && typeof own(v, 'class_name') === 'string') v = own(v, 'class_name');
+  if (typeof own(v, 'class_name') === 'string') v = own(v, 'class_name');
   if (v === undefined || v === null) return 'linear';
   const name = typeof v === 'string' ? snakeCase(v) : '';
   if (!SUPPORTED_ACTIVATIONS.includes(name)) r.fail(`${key} ${show(v)} is not supported (supported: ${SUPPORTED_ACTIVATIONS.join(', ')})`);

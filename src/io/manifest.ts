@@ -51,8 +51,8 @@ export function planWeights(manifest: unknown, what: string): WeightsPlan {
   let offset = 0;
   manifest.forEach((group, g) => {
     const where = `${what}: weightsManifest[${g}]`;
-    const groupPaths = isObject(group) ? own(group, 'paths') : undefined;
-    const weights = isObject(group) ? own(group, 'weights') : undefined;
+    const groupPaths = own(group, 'paths');
+    const weights = own(group, 'weights');
     if (!Array.isArray(groupPaths) || !Array.isArray(weights)) throw new Error(`${where} must be { paths: [...], weights: [...] }, got ${show(group)}`);
     if (groupPaths.length === 0 && weights.length > 0) throw new Error(`${where} lists weights but no paths`);
     for (const p of groupPaths) {
@@ -98,8 +98,7 @@ function readEntry(raw: unknown, where: string, byteOffset: number): WeightEntry
 /** tfjs's quantization: { dtype: 'uint8' | 'uint16', scale, min } (value = min + scale · q) or { dtype: 'float16' }. */
 function readQuantization(q: unknown, where: string): { storedAs: StoredAs; scale: number; min: number } {
   if (q === undefined || q === null) return { storedAs: 'float32', scale: 1, min: 0 };
-  const get = (key: string): unknown => (isObject(q) ? own(q, key) : undefined);
-  const [dtype, scale, min, original] = ['dtype', 'scale', 'min', 'original_dtype'].map(get);
+  const [dtype, scale, min, original] = ['dtype', 'scale', 'min', 'original_dtype'].map((k) => own(q, k));
   const known = isObject(q) && Object.keys(q).every((k) => ['dtype', 'scale', 'min', 'original_dtype'].includes(k));
   const affine = (dtype === 'uint8' || dtype === 'uint16') && Number.isFinite(scale) && Number.isFinite(min);
   if (!known || (original !== undefined && original !== 'float32') || !(affine || dtype === 'float16')) {

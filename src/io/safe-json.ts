@@ -44,9 +44,9 @@ export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** An own property of a JSON object (never one inherited from Object.prototype). */
-export function own(o: JsonObject, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+/** An own property of a JSON object (never one inherited from Object.prototype); undefined for anything else. */
+export function own(o: unknown, key: string): unknown {
+  return isObject(o) && Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
 }
 
 /** A short, safe rendering of a value for error messages. */

@@ -64,8 +64,7 @@ const MAX_INPUT_DIM = 2 ** 24;
 const MAX_NODES = 1_000;
 
 export function readTopology(modelTopology: unknown, prefix: string): Topology {
-  let top = modelTopology;
-  if (isObject(top) && own(top, 'model_config') !== undefined) top = own(top, 'model_config');
+  const top = own(modelTopology, 'model_config') ?? modelTopology;
   if (!isObject(top)) throw new Error(`${prefix}: modelTopology must be an object, got ${show(top)}`);
   const cls = own(top, 'class_name');
   const config = own(top, 'config');
@@ -76,13 +75,13 @@ export function readTopology(modelTopology: unknown, prefix: string): Topology {
 
 function readSequential(config: unknown, prefix: string): Topology {
   // Keras before 2.2 wrote the layer list as the whole config.
-  const list = Array.isArray(config) ? config : isObject(config) ? own(config, 'layers') : undefined;
-  const name = isObject(config) && typeof own(config, 'name') === 'string' ? (own(config, 'name') as string) : 'sequential';
+  const list = Array.isArray(config) ? config : own(config, 'layers');
+  const name = typeof own(config, 'name') === 'string' ? (own(config, 'name') as string) : 'sequential';
   const entries = readEntries(list, prefix);
   // The input shape: an InputLayer's, else the first layer's, else build_input_shape, else none.
   const input = entries[0]?.className === 'InputLayer' ? (entries.shift() as LayerEntry) : undefined;
   const given = entries.length === 0 ? undefined : own(entries[0].config, 'batch_input_shape') ?? own(entries[0].config, 'batch_shape');
-  const built = isObject(config) ? own(config, 'build_input_shape') : undefined;
+  const built = own(config, 'build_input_shape');
   const shape =
     input !== undefined ? readInputLayer(input, prefix)
     : given !== undefined ? readBatchShape(given, `${prefix}: layer '${entries[0].name}'`)
@@ -164,8 +163,8 @@ function readEntries(list: unknown, prefix: string): LayerEntry[] {
   if (!Array.isArray(list) || list.length > MAX_LAYERS) throw new Error(`${prefix}: layers must be a list of at most ${MAX_LAYERS}, got ${show(list)}`);
   const names = new Set<string>();
   return list.map((raw, i) => {
-    const className = isObject(raw) ? own(raw, 'class_name') : undefined;
-    const config = isObject(raw) ? own(raw, 'config') : undefined;
+    const className = own(raw, 'class_name');
+    const config = own(raw, 'config');
     if (typeof className !== 'string' || !isObject(config)) throw new Error(`${prefix}: layer ${i} must be { class_name, config: {...} }, got ${show(raw)}`);
     const name = own(config, 'name') ?? own(raw, 'name');
     if (typeof name !== 'string' || name.length === 0 || name.length > 256 || /[\u0000-\u001f]/.test(name)) {
@@ -250,8 +249,8 @@ function readInboundNodes(nodes: unknown, where: string): InboundNode[] {
       // A merge takes its inputs as one list argument: args: [[t1, t2]].
       const list = Array.isArray(args) && args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
       refs = Array.isArray(list) && list.map((t) => {
-        const cfg = isObject(t) ? own(t, 'config') : undefined;
-        if (!isObject(t) || own(t, 'class_name') !== '__keras_tensor__' || !isObject(cfg)) throw new Error(`${where}: inbound argument ${show(t)} is not a Keras tensor`);
+        const cfg = own(t, 'config');
+        if (own(t, 'class_name') !== '__keras_tensor__' || !isObject(cfg)) throw new Error(`${where}: inbound argument ${show(t)} is not a Keras tensor`);
         return own(cfg, 'keras_history');
       });
     }
