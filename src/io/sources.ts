@@ -5,7 +5,7 @@
  * allocates for them.
  */
 import { type ModelArtifacts, bytesOf } from './artifacts.js';
-import { copyJsonSafely, parseJsonSafely, MAX_JSON_CHARS } from './safe-json.js';
+import { copyJsonSafely, isObject, parseJsonSafely, show, MAX_JSON_CHARS } from './safe-json.js';
 import { checkWeightBytes } from './decode-weights.js';
 
 /** A model to load: a folder path (Node), a URL of model.json (or of its folder, ending in '/'), or artifacts. */
@@ -43,15 +43,15 @@ export function isNode(): boolean {
 }
 
 export async function openSource(source: ModelSource, options: SourceOptions, prefix: string): Promise<OpenedSource> {
-  if (source instanceof URL || (typeof source === 'string' && (/^https?:\/\//i.test(source) || !isNode()))) {
-    const url = source instanceof URL ? source : new URL(source, (globalThis as { location?: { href: string } }).location?.href);
-    if (url.protocol === 'file:' && isNode()) return (await importNodeFiles()).openModelFolder(url, prefix);
-    return openUrl(url, options, prefix);
+  if (typeof source === 'string' || source instanceof URL) {
+    // In Node a string other than an http(s) URL is a path; anywhere else a string is a URL.
+    const url = isNode() && typeof source === 'string' && !/^https?:\/\//i.test(source) ? undefined : new URL(source, (globalThis as { location?: { href: string } }).location?.href);
+    // In Node a file: URL is a path too.
+    const node = url === undefined || (url.protocol === 'file:' && isNode());
+    return node ? (await importNodeFiles()).openModelFolder(url ?? source, prefix) : openUrl(url, options, prefix);
   }
-  // Outside Node a string is a URL (above), so a folder path reaches here only in Node.
-  if (typeof source === 'string') return (await importNodeFiles()).openModelFolder(source, prefix);
-  if (typeof source === 'object' && source !== null && 'modelJson' in source) return openArtifacts(source, prefix);
-  throw new Error(`${prefix}: expected a folder path, a URL or { modelJson, weights }, got ${source === null ? 'null' : typeof source}`);
+  if (isObject(source) && 'modelJson' in source) return openArtifacts(source, prefix);
+  throw new Error(`${prefix}: expected a folder path, a URL or { modelJson, weights }, got ${show(source)}`);
 }
 
 function openArtifacts(artifacts: ModelArtifacts, prefix: string): OpenedSource {

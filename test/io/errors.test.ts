@@ -143,6 +143,11 @@ describe('malformed and hostile files are refused cleanly', () => {
     });
   }
 
+  test('a source that is neither a path, a URL nor artifacts is refused, showing it', async () => {
+    await expect(loadModel(42 as never)).rejects.toThrow(/^loadModel: expected a folder path, a URL or \{ modelJson, weights \}, got 42$/);
+    await expect(loadModel({ weights: new ArrayBuffer(0) } as never)).rejects.toThrow(/^loadModel: expected a folder path, a URL or \{ modelJson, weights \}, got \{"weights":\{\}\}$/);
+  });
+
   test('NaN weights are refused with checkFinite, loaded without', async () => {
     const bytes = new Uint8Array(base.weights.slice(0));
     new DataView(bytes.buffer).setFloat32(8, NaN, true);
