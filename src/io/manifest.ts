@@ -74,19 +74,18 @@ export function planWeights(manifest: unknown, what: string): WeightsPlan {
 }
 
 function readEntry(raw: unknown, where: string, byteOffset: number): WeightEntry {
-  const spec = isObject(raw) ? raw : {};
-  const name = own(spec, 'name');
+  const name = own(raw, 'name');
   if (typeof name !== 'string' || name.length === 0 || name.length > 512) throw new Error(`${where} must be { name (1 to 512 characters), shape, dtype }, got ${show(raw)}`);
   const at = `${where} ('${name}')`;
-  const shape = own(spec, 'shape');
+  const shape = own(raw, 'shape');
   const dims = Array.isArray(shape) && shape.length <= MAX_RANK && shape.every((d) => Number.isInteger(d) && d >= 0 && d <= MAX_DIM) ? (shape as number[]) : [-1];
   const size = dims.reduce((p, d) => p * d, 1);
   if (size < 0 || size > MAX_DIM) throw new Error(`${at}: shape must be at most ${MAX_RANK} integers in [0, 2^31) of fewer than 2^31 values in all, got ${show(shape)}`);
-  const dtype = own(spec, 'dtype');
+  const dtype = own(raw, 'dtype');
   if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`${at}: dtype ${show(dtype)} is not supported (supported: 'float32', 'int32')`);
-  const group = own(spec, 'group');
+  const group = own(raw, 'group');
   if (group !== undefined && group !== null && typeof group !== 'string') throw new Error(`${at}: group must be a string, got ${show(group)}`);
-  const q = readQuantization(own(spec, 'quantization'), at);
+  const q = readQuantization(own(raw, 'quantization'), at);
   if (q.storedAs !== 'float32' && dtype !== 'float32') throw new Error(`${at}: only float32 weights may be quantized, got dtype ${show(dtype)}`);
   const storedAs: StoredAs = q.storedAs === 'float32' ? dtype : q.storedAs;
   return {
@@ -98,8 +97,9 @@ function readEntry(raw: unknown, where: string, byteOffset: number): WeightEntry
 /** tfjs's quantization: { dtype: 'uint8' | 'uint16', scale, min } (value = min + scale · q) or { dtype: 'float16' }. */
 function readQuantization(q: unknown, where: string): { storedAs: StoredAs; scale: number; min: number } {
   if (q === undefined || q === null) return { storedAs: 'float32', scale: 1, min: 0 };
-  const [dtype, scale, min, original] = ['dtype', 'scale', 'min', 'original_dtype'].map((k) => own(q, k));
-  const known = isObject(q) && Object.keys(q).every((k) => ['dtype', 'scale', 'min', 'original_dtype'].includes(k));
+  const keys = ['dtype', 'scale', 'min', 'original_dtype'];
+  const [dtype, scale, min, original] = keys.map((k) => own(q, k));
+  const known = isObject(q) && Object.keys(q).every((k) => keys.includes(k));
   const affine = (dtype === 'uint8' || dtype === 'uint16') && Number.isFinite(scale) && Number.isFinite(min);
   if (!known || (original !== undefined && original !== 'float32') || !(affine || dtype === 'float16')) {
     throw new Error(`${where}: quantization must be { dtype: 'uint8' or 'uint16', scale, min } (finite numbers) or { dtype: 'float16' }, original_dtype 'float32', got ${show(q)}`);
