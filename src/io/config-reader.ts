@@ -29,10 +29,6 @@ export class ConfigReader {
     return own(this.config, key);
   }
 
-  has(key: string): boolean {
-    return own(this.config, key) !== undefined;
-  }
-
   /** Accept these keys whatever their value (the caller says why in a comment). */
   accept(...keys: string[]): void {
     for (const k of keys) this.seen.add(k);

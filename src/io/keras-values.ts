@@ -7,9 +7,6 @@ import { snakeCase, ACTIVATION_NAMES } from '../activations.js';
 import type { ConfigReader } from './config-reader.js';
 import { isObject, own, show } from './safe-json.js';
 
-/** The activations tatami has, by Keras name. */
-export const SUPPORTED_ACTIVATIONS = ACTIVATION_NAMES;
-
 /** dtype must be float32: 'float32', or { class_name: 'DTypePolicy' | 'Policy', config: { name: 'float32' } }. */
 export function readDtype(r: ConfigReader, key = 'dtype'): void {
   const v = r.get(key);
@@ -27,7 +24,7 @@ export function readActivation(r: ConfigReader, key = 'activation'): string {
   if (typeof own(v, 'class_name') === 'string') v = own(v, 'class_name');
   if (v === undefined || v === null) return 'linear';
   const name = typeof v === 'string' ? snakeCase(v) : '';
-  if (!SUPPORTED_ACTIVATIONS.includes(name)) r.fail(`${key} ${show(v)} is not supported (supported: ${SUPPORTED_ACTIVATIONS.join(', ')})`);
+  if (!ACTIVATION_NAMES.includes(name)) r.fail(`${key} ${show(v)} is not supported (supported: ${ACTIVATION_NAMES.join(', ')})`);
   return name === 'hard_sigmoid' && r.kerasMajor === 3 ? 'hard_sigmoid_keras3' : name;
 }
 
