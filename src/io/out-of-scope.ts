@@ -9,11 +9,11 @@
  *   convolutional-network engine; it has no recurrence over time steps.
  */
 const FAMILIES: readonly [classes: string, reason: string][] = [
-  ['Lambda', 'Python bytecode, which only Python runs'],
+  ['Lambda', 'Python bytecode'],
   ['TensorFlowOpLayer TFOpLambda SlicingOpLambda', 'a raw TensorFlow op'],
   [
     'LSTM GRU SimpleRNN RNN Bidirectional TimeDistributed LSTMCell GRUCell SimpleRNNCell StackedRNNCells CuDNNLSTM CuDNNGRU ConvLSTM1D ConvLSTM2D ConvLSTM3D',
-    'a recurrent layer, and tatami is a convolutional-network engine',
+    'a recurrent layer',
   ],
 ];
 

@@ -20,7 +20,7 @@ export function parseJsonSafely(text: string, what: string): unknown {
       return value;
     });
   } catch (e) {
-    throw new Error(`${what}: ${forbidden === undefined ? `not valid JSON (${(e as Error).message})` : `the key '${forbidden}' is not allowed in a model file`}`);
+    throw new Error(`${what}: ${forbidden === undefined ? `not valid JSON (${(e as Error).message})` : `the key '${forbidden}' is not allowed`}`);
   }
 }
 
