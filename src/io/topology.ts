@@ -65,12 +65,11 @@ const MAX_NODES = 1_000;
 
 export function readTopology(modelTopology: unknown, prefix: string): Topology {
   const top = own(modelTopology, 'model_config') ?? modelTopology;
-  if (!isObject(top)) throw new Error(`${prefix}: modelTopology must be an object, got ${show(top)}`);
   const cls = own(top, 'class_name');
   const config = own(top, 'config');
   if (cls === 'Sequential') return readSequential(config, prefix);
   if (cls === 'Model' || cls === 'Functional') return readFunctional(config, prefix);
-  throw new Error(`${prefix}: model class ${show(cls)} is not supported (Sequential, Model or Functional)`);
+  throw new Error(`${prefix}: modelTopology must be { class_name: 'Sequential', 'Model' or 'Functional', config }, got ${show(top)}`);
 }
 
 function readSequential(config: unknown, prefix: string): Topology {

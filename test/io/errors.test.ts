@@ -39,7 +39,8 @@ describe('unsupported features are refused by name', () => {
     ['an activation that is not a name', (j) => (layer(j, 2).config.activation = 5), /layer 'dense' \(Dense\): activation 5 is not supported \(supported: linear, relu/],
     ['causal padding', (j) => (layer(j, 0).config.padding = 'causal'), /padding 'causal' is not supported/],
     ['a graph model', (j) => (j.format = 'graph-model'), /format 'graph-model' is not supported/],
-    ['an unknown model class', (j) => (j.modelTopology.class_name = 'Subclassed'), /model class 'Subclassed' is not supported/],
+    ['an unknown model class', (j) => (j.modelTopology.class_name = 'Subclassed'), /^loadModel: modelTopology must be \{ class_name: 'Sequential', 'Model' or 'Functional', config \}, got \{"class_name":"Subclassed",/],
+    ['no modelTopology', (j) => delete j.modelTopology, /^loadModel: modelTopology must be \{ class_name: 'Sequential', 'Model' or 'Functional', config \}, got undefined$/],
   ];
   for (const [what, edit, message] of cases) {
     test(what, async () => {
