@@ -102,7 +102,7 @@ function readQuantization(q: unknown, where: string): { storedAs: StoredAs; scal
   const known = isObject(q) && Object.keys(q).every((k) => keys.includes(k));
   const affine = (dtype === 'uint8' || dtype === 'uint16') && Number.isFinite(scale) && Number.isFinite(min);
   if (!known || (original !== undefined && original !== 'float32') || !(affine || dtype === 'float16')) {
-    throw new Error(`${where}: quantization must be { dtype: 'uint8' or 'uint16', scale, min } (finite numbers) or { dtype: 'float16' }, original_dtype 'float32', got ${show(q)}`);
+    throw new Error(`${where}: quantization must be { dtype: 'uint8' or 'uint16', scale, min } or { dtype: 'float16' } (see README 'Model files'), got ${show(q)}`);
   }
   return affine ? { storedAs: dtype as StoredAs, scale: scale as number, min: min as number } : { storedAs: 'float16', scale: 1, min: 0 };
 }

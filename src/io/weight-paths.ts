@@ -13,7 +13,7 @@ export function checkShardPath(path: unknown, what: string): string {
   // eslint-disable-next-line no-control-regex
   const odd = typeof path !== 'string' || path.length > 255 || /[\u0000-\u001f\u007f\\?#%]|^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(path);
   if (odd || !segments.every((s, i) => s !== '' && s !== '..' && (s !== '.' || i < last))) {
-    throw new Error(`${what}: weights path ${show(path)} must be a relative file path inside the model's folder: 1 to 255 characters, no scheme, drive, '..', '\\', '?', '#', '%', control characters or empty segments`);
+    throw new Error(`${what}: weights path ${show(path)} must be a relative file path inside the model's folder (see README 'Model files')`);
   }
   // './weights.bin' (as tfjs-node writes) is the same file as 'weights.bin'.
   return segments.filter((s) => s !== '.').join('/');
