@@ -80,7 +80,7 @@ function readEntry(raw: unknown, where: string, byteOffset: number): WeightEntry
   const shape = own(raw, 'shape');
   const dims = Array.isArray(shape) && shape.length <= MAX_RANK && shape.every((d) => Number.isInteger(d) && d >= 0 && d <= MAX_DIM) ? (shape as number[]) : [-1];
   const size = dims.reduce((p, d) => p * d, 1);
-  if (size < 0 || size > MAX_DIM) throw new Error(`${at}: shape must be at most ${MAX_RANK} integers in [0, 2^31) of fewer than 2^31 values in all, got ${show(shape)}`);
+  if (size < 0 || size > MAX_DIM) throw new Error(`${at}: shape must be at most ${MAX_RANK} integer sizes ≥ 0 (see README 'Model files'), got ${show(shape)}`);
   const dtype = own(raw, 'dtype');
   if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`${at}: dtype ${show(dtype)} is not supported (supported: 'float32', 'int32')`);
   const group = own(raw, 'group');

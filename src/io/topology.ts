@@ -181,7 +181,7 @@ function readBatchShape(v: unknown, where: string): number[] {
   const size = (d: unknown, max: number): boolean => typeof d === 'number' && Number.isInteger(d) && d > 0 && d <= max;
   const [batch, ...rest] = Array.isArray(v) ? v : [];
   if (rest.length < 1 || rest.length > 7 || (batch !== null && !size(batch, Infinity)) || !rest.every((d) => size(d, MAX_INPUT_DIM)) || rest.reduce((p, d) => p * d, 1) > 2 ** 31) {
-    throw new Error(`${where}: input shape must be [null or batch > 0, 1 to 7 integer sizes in [1, ${MAX_INPUT_DIM}]] of at most 2^31 values, got ${show(v)}`);
+    throw new Error(`${where}: input shape must be [null or batch size, 1 to 7 positive integer sizes] (see README 'Model files'), got ${show(v)}`);
   }
   return rest;
 }
