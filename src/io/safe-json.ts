@@ -9,10 +9,15 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** model.json larger than this (64 MiB) is refused: real topologies are kilobytes. */
 export const MAX_JSON_CHARS = 64 * 1024 * 1024;
 
+/** Refuse a model.json of more than MAX_JSON_CHARS (its length in characters, or in bytes before it is read). */
+export function checkJsonSize(length: number, what: string): void {
+  if (length > MAX_JSON_CHARS) throw new Error(`${what} is ${length} long, more than the ${MAX_JSON_CHARS} characters a model.json may have`);
+}
+
 /** Parse `text` as JSON, refusing prototype keys; `what` names the file in errors. */
 export function parseJsonSafely(text: string, what: string): unknown {
   if (typeof text !== 'string') throw new Error(`${what}: expected JSON text, got ${typeof text}`);
-  if (text.length > MAX_JSON_CHARS) throw new Error(`${what}: ${text.length} characters, more than the ${MAX_JSON_CHARS} a model.json may have`);
+  checkJsonSize(text.length, what);
   let forbidden: string | undefined;
   try {
     return JSON.parse(text, (key, value: unknown) => {

@@ -5,7 +5,7 @@
  * allocates for them.
  */
 import { type ModelArtifacts, bytesOf } from './artifacts.js';
-import { copyJsonSafely, isObject, parseJsonSafely, show, MAX_JSON_CHARS } from './safe-json.js';
+import { checkJsonSize, copyJsonSafely, isObject, parseJsonSafely, show } from './safe-json.js';
 import { checkWeightBytes } from './decode-weights.js';
 
 /** A model to load: a folder path (Node), a URL of model.json (or of its folder, ending in '/'), or artifacts. */
@@ -76,8 +76,7 @@ async function openUrl(modelUrl: URL, options: SourceOptions, prefix: string): P
     return res;
   };
   const res = await get(url);
-  const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > MAX_JSON_CHARS) throw new Error(`${prefix}: ${url.href} is ${declared} bytes, too large for a model.json`);
+  checkJsonSize(Number(res.headers.get('content-length') ?? 0), `${prefix}: ${url.href}`);
   return {
     what: url.href,
     json: parseJsonSafely(await res.text(), url.href),

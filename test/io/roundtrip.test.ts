@@ -89,6 +89,9 @@ describe('save → load', () => {
     const x = new Tensor(randomInput([1, 28, 28, 1], 3), [1, 28, 28, 1]);
     expect(maxDiff(loaded.predict(x).data, model.predict(x).data)).toBe(0);
     await expect(loadModel('https://models.example/other/model.json', { fetch })).rejects.toThrow(/HTTP 404/);
+    // A model.json the server says is too large is refused before it is read.
+    const large = async (): Promise<Response> => new Response('{}', { headers: { 'content-length': String(2 ** 26 + 1) } });
+    await expect(loadModel('https://models.example/cnn/', { fetch: large })).rejects.toThrow(/^loadModel: https:\/\/models\.example\/cnn\/model\.json is 67108865 long, more than the 67108864 characters a model\.json may have$/);
     // Shards are joined in the manifest's order.
     const split = { ...saved.modelJson, weightsManifest: [{ ...saved.modelJson.weightsManifest[0], paths: ['s1.bin', 's2.bin', 's3.bin'] }] };
     served.set('https://models.example/split/model.json', JSON.stringify(split));
