@@ -15,7 +15,6 @@ import { ReLU, Softmax } from '../layers/advanced-activations.js';
 import type { ConfigReader } from './config-reader.js';
 import { readActivation } from './keras-values.js';
 import { readKernelBias } from './kernel-bias-config.js';
-import { show } from './safe-json.js';
 import { none, last, type BaseArgs, type BuiltLayer, type LayerBuilders } from './layer-from-config.js';
 
 export const CORE_BUILDERS: LayerBuilders = {
@@ -80,7 +79,7 @@ export const CORE_BUILDERS: LayerBuilders = {
   Softmax(r, base) {
     const a = r.get('axis');
     const axis = Array.isArray(a) && a.length === 1 ? a[0] : a ?? -1;
-    if (typeof axis !== 'number' || !Number.isInteger(axis)) r.fail(`axis ${show(a)} is not supported (tatami normalizes over one axis)`);
+    if (!Number.isInteger(axis)) r.must('axis', 'an integer (or a list of one)', a);
     return { layer: new Softmax({ ...base, axis }), weights: none };
   },
 };

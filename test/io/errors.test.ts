@@ -146,6 +146,16 @@ describe('malformed and hostile files are refused cleanly', () => {
     });
   }
 
+  test('a Softmax over several axes is refused, showing them', async () => {
+    const softmax = (axis: unknown) => ({
+      modelJson: { modelTopology: { class_name: 'Sequential', config: { name: 's', layers: [{ class_name: 'Softmax', config: { name: 'sm', axis, batch_input_shape: [null, 2, 3] } }] } }, weightsManifest: [] },
+      weights: new ArrayBuffer(0),
+    });
+    await expect(loadModel(softmax([1]))).resolves.toBeDefined();
+    await expect(loadModel(softmax([1, 2]))).rejects.toThrow(/^loadModel: layer 'sm' \(Softmax\): axis must be an integer \(or a list of one\), got \[1,2\]$/);
+    await expect(loadModel(softmax(0.5))).rejects.toThrow(/^loadModel: layer 'sm' \(Softmax\): axis must be an integer \(or a list of one\), got 0\.5$/);
+  });
+
   test('a source that is neither a path, a URL nor artifacts is refused, showing it', async () => {
     await expect(loadModel(42 as never)).rejects.toThrow(/^loadModel: expected a folder path, a URL or \{ modelJson, weights \}, got 42$/);
     await expect(loadModel({ weights: new ArrayBuffer(0) } as never)).rejects.toThrow(/^loadModel: expected a folder path, a URL or \{ modelJson, weights \}, got \{"weights":\{\}\}$/);
