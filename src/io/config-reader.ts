@@ -79,9 +79,8 @@ export class ConfigReader {
   /** 'valid' or 'same' (any case, as Keras). */
   padding(key = 'padding'): 'valid' | 'same' {
     const v = this.get(key);
-    if (v === undefined) return 'valid';
-    const p = typeof v === 'string' ? v.toLowerCase() : v;
-    if (p !== 'valid' && p !== 'same') this.fail(`${key} ${show(v)} is not supported (supported: 'valid' or 'same')`);
+    const p = v === undefined ? 'valid' : typeof v === 'string' ? v.toLowerCase() : v;
+    if (p !== 'valid' && p !== 'same') this.must(key, "'valid' or 'same'", v);
     return p;
   }
 
