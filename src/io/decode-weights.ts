@@ -17,7 +17,7 @@ export interface DecodeOptions {
  */
 export function checkWeightBytes(totalBytes: number, byteLength: number, what: string, soFar = false): void {
   if (byteLength > totalBytes || (byteLength < totalBytes && !soFar)) {
-    throw new Error(`${what}: the manifest needs ${totalBytes} bytes of weights but the weight files hold ${byteLength}${byteLength < totalBytes ? ' (truncated or mismatched)' : ''}`);
+    throw new Error(`${what}: the manifest needs ${totalBytes} bytes of weights but the weight files hold ${byteLength}`);
   }
 }
 

@@ -228,8 +228,8 @@ function readKwargs(kwargs: unknown, where: string): boolean | undefined {
   for (const [k, v] of Object.entries(kwargs)) {
     if (v !== null && !(k === 'training' && typeof v === 'boolean')) throw new Error(`${where}: call argument ${k}=${show(v)} is not supported`);
   }
-  const training = own(kwargs, 'training');
-  return typeof training === 'boolean' ? training : undefined;
+  // Every argument left is null, or a boolean `training`.
+  return (own(kwargs, 'training') ?? undefined) as boolean | undefined;
 }
 
 /** Each call's input tensors and `training` argument, from Keras 2 / tfjs or Keras 3 inbound_nodes. */
