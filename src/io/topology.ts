@@ -178,7 +178,7 @@ function readEntries(list: unknown, prefix: string): LayerEntry[] {
 
 /** [null, 28, 28, 1] → [28, 28, 1]: the batch axis may be null or fixed (tatami accepts any batch). */
 function readBatchShape(v: unknown, where: string): number[] {
-  const size = (d: unknown, max: number): boolean => typeof d === 'number' && Number.isInteger(d) && d > 0 && d <= max;
+  const size = (d: unknown, max: number): boolean => Number.isInteger(d) && (d as number) > 0 && (d as number) <= max;
   const [batch, ...rest] = Array.isArray(v) ? v : [];
   if (rest.length < 1 || rest.length > 7 || (batch !== null && !size(batch, Infinity)) || !rest.every((d) => size(d, MAX_INPUT_DIM)) || rest.reduce((p, d) => p * d, 1) > 2 ** 31) {
     throw new Error(`${where}: input shape must be [null or batch size, 1 to 7 positive integer sizes] (see README 'Model files'), got ${show(v)}`);

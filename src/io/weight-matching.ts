@@ -58,7 +58,7 @@ export function matchWeights(expected: readonly ExpectedWeight[], entries: reado
   if (missing.length > 0) throw new Error(`${prefix}: the weights file has no ${some(missing.map((w) => `${w.layer}/${w.name}`))}`);
   const used = new Set(matched);
   const extra = entries.filter((e) => !used.has(e));
-  if (extra.length > 0) throw new Error(`${prefix}: the weights file has weights no layer uses: ${some(extra.map((e) => e.name))}`);
+  if (extra.length > 0) throw new Error(`${prefix}: no layer uses the weights ${some(extra.map((e) => e.name))}`);
   expected.forEach((w, i) => {
     const e = matched[i] as WeightEntry;
     if (e.shape.join() !== w.shape.join()) {
