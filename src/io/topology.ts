@@ -79,7 +79,7 @@ function readSequential(config: unknown, prefix: string): Topology {
   const entries = readEntries(list, prefix);
   // The input shape: an InputLayer's, else the first layer's, else build_input_shape, else none.
   const input = entries[0]?.className === 'InputLayer' ? (entries.shift() as LayerEntry) : undefined;
-  const given = entries.length === 0 ? undefined : own(entries[0].config, 'batch_input_shape') ?? own(entries[0].config, 'batch_shape');
+  const given = own(entries[0]?.config, 'batch_input_shape') ?? own(entries[0]?.config, 'batch_shape');
   const built = own(config, 'build_input_shape');
   const shape =
     input !== undefined ? readInputLayer(input, prefix)
@@ -166,7 +166,7 @@ function readEntries(list: unknown, prefix: string): LayerEntry[] {
     const config = own(raw, 'config');
     if (typeof className !== 'string' || !isObject(config)) throw new Error(`${prefix}: layer ${i} must be { class_name, config: {...} }, got ${show(raw)}`);
     const name = own(config, 'name') ?? own(raw, 'name');
-    if (typeof name !== 'string' || name.length === 0 || name.length > 256 || /[\u0000-\u001f]/.test(name)) {
+    if (typeof name !== 'string' || !/^[^\u0000-\u001f]{1,256}$/.test(name)) {
       throw new Error(`${prefix}: layer ${i} (${className}): name must be 1 to 256 printable characters, got ${show(name)}`);
     }
     if (names.has(name)) throw new Error(`${prefix}: two layers are named '${name}'`);

@@ -136,6 +136,11 @@ describe('malformed and hostile files are refused cleanly', () => {
     ['an input batch of 0', () => edited((j) => (layer(j, 0).config.batch_input_shape = [0, 5, 5, 1])), /^loadModel: layer 'conv2d': input shape must be \[null or batch size, .*got \[0,5,5,1\]$/],
     ['an input of rank 9', () => edited((j) => (layer(j, 0).config.batch_input_shape = [null, 1, 1, 1, 1, 1, 1, 1, 5])), /^loadModel: layer 'conv2d': input shape must be \[null or batch size, .*got \[null,1,1,1,1,1,1,1,5\]$/],
     ['a huge input', () => edited((j) => (layer(j, 0).config.batch_input_shape = [null, 1e9, 1e9, 1])), /^loadModel: layer 'conv2d': input shape must be \[null or batch size, 1 to 7 positive integer sizes\] \(see README 'Model files'\), got \[null,1000000000,1000000000,1\]$/],
+    ...(['', 'a\nb', 'n'.repeat(257)] as const).map((name): [string, () => { modelJson: Json; weights: ArrayBuffer | Uint8Array }, RegExp] => [
+      `the layer name ${JSON.stringify(name.slice(0, 8))}`,
+      () => edited((j) => (layer(j, 1).config.name = name)),
+      new RegExp(`^loadModel: layer 1 \\(Flatten\\): name must be 1 to 256 printable characters, got '${name.slice(0, 76)}`),
+    ]),
     ['duplicate layer names', () => edited((j) => (layer(j, 1).config.name = 'conv2d')), /two layers are named 'conv2d'/],
     ['no input shape', () => edited((j) => delete layer(j, 0).config.batch_input_shape), /no input shape/],
   ];
