@@ -124,7 +124,7 @@ function readFunctional(config: unknown, prefix: string): Topology {
     if (ready.length === 0) {
       const c = pending[0];
       const missing = c.inputs.find((r) => !made.has(key(r))) as TensorRef;
-      const why = byName.has(missing.layer) ? 'never computed (a cycle, or a missing call)' : 'not a layer of the model';
+      const why = byName.has(missing.layer) ? 'never computed' : 'not a layer of the model';
       throw new Error(`${prefix}: layer '${c.entry.name}' (call ${c.node}) takes '${missing.layer}' call ${missing.node}, which is ${why}`);
     }
     for (const c of ready) {

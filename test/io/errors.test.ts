@@ -62,8 +62,9 @@ describe('unsupported features are refused by name', () => {
     const two = await loadModel(model((ls) => ls));
     expect(two.inputNames).toEqual(['a', 'b']);
     const d = (name: string, from: string) => ({ name, class_name: 'Dense', config: { name, units: 3 }, inbound_nodes: [[[from, 0, 0, {}]]] });
-    await expect(loadModel(model((ls) => [...ls.slice(0, 2), d('p', 'q'), d('q', 'p'), { ...ls[2], inbound_nodes: [[['p', 0, 0, {}], ['b', 0, 0, {}]]] }]))).rejects.toThrow(/layer 'p' \(call 0\) takes 'q' call 0, which is never computed \(a cycle/);
-    await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [[['a', 0, 0, {}], ['zz', 0, 0, {}]]] }]))).rejects.toThrow(/layer 'add' \(call 0\) takes 'zz' call 0, which is not a layer of the model/);
+    await expect(loadModel(model((ls) => [...ls.slice(0, 2), d('p', 'q'), d('q', 'p'), { ...ls[2], inbound_nodes: [[['p', 0, 0, {}], ['b', 0, 0, {}]]] }]))).rejects.toThrow(/^loadModel: layer 'p' \(call 0\) takes 'q' call 0, which is never computed$/);
+    await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [[['a', 1, 0, {}], ['b', 0, 0, {}]]] }]))).rejects.toThrow(/^loadModel: layer 'add' \(call 0\) takes 'a' call 1, which is never computed$/);
+    await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [[['a', 0, 0, {}], ['zz', 0, 0, {}]]] }]))).rejects.toThrow(/^loadModel: layer 'add' \(call 0\) takes 'zz' call 0, which is not a layer of the model$/);
     await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [[['a', 0, 1, {}], ['b', 0, 0, {}]]] }]))).rejects.toThrow(/layer 'add': \["a",0,1,\{\}\] takes tensor 1; tatami layers give one tensor per call$/);
     await expect(loadModel(model((ls) => ls, { input_layers: [['a', 0, 0]], output_layers: [['add', 0, 0]] }))).rejects.toThrow(/InputLayer 'b' is not listed in input_layers/);
     await expect(loadModel(model((ls) => ls, { input_layers: [['a', 0, 0], ['add', 0, 0]], output_layers: [['add', 0, 0]] }))).rejects.toThrow(/^loadModel: input 'add' is not an InputLayer$/);
