@@ -16,7 +16,6 @@ export function checkJsonSize(length: number, what: string): void {
 
 /** Parse `text` as JSON, refusing prototype keys; `what` names the file in errors. */
 export function parseJsonSafely(text: string, what: string): unknown {
-  if (typeof text !== 'string') throw new Error(`${what}: expected JSON text, got ${typeof text}`);
   checkJsonSize(text.length, what);
   let forbidden: string | undefined;
   try {
