@@ -35,9 +35,9 @@ export interface SavedArtifacts extends ModelArtifacts {
   optimizerWeights?: ArrayBuffer;
 }
 
-/** Bytes of an ArrayBuffer or view, without copying. */
-export function bytesOf(b: ArrayBuffer | ArrayBufferView, what: string): Uint8Array {
+/** Bytes of an ArrayBuffer or view, without copying; `what` names the value in errors. */
+export function bytesOf(b: ArrayBuffer | ArrayBufferView | undefined, what: string): Uint8Array {
   if (b instanceof ArrayBuffer) return new Uint8Array(b);
   if (ArrayBuffer.isView(b)) return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  throw new Error(`${what}: weights must be an ArrayBuffer or a typed array, got ${typeof b}`);
+  throw new Error(`${what} must be an ArrayBuffer or a typed array, got ${typeof b}`);
 }

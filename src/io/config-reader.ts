@@ -18,14 +18,15 @@ export class ConfigReader {
     throw new Error(`${this.who}: ${message}`);
   }
 
+  /** Fail: `key` must be `expected`, naming the value got. */
+  must(key: string, expected: string, v: unknown): never {
+    return this.fail(`${key} must be ${expected}, got ${show(v)}`);
+  }
+
   /** The raw value of a key (undefined when absent), marking it read. */
   get(key: string): unknown {
     this.seen.add(key);
     return own(this.config, key);
-  }
-
-  has(key: string): boolean {
-    return own(this.config, key) !== undefined;
   }
 
   /** Accept these keys whatever their value (the caller says why in a comment). */
@@ -34,35 +35,35 @@ export class ConfigReader {
   }
 
   /** Keys that tatami supports only with one of these values (absent is fine too). */
-  only(key: string, allowed: readonly unknown[], what = `option '${key}'`): void {
+  only(key: string, allowed: readonly unknown[], what = key): void {
     const v = this.get(key);
-    if (v === undefined || allowed.some((a) => a === v)) return;
-    this.fail(`${what} ${show(v)} is not supported (tatami supports ${allowed.map((a) => show(a)).join(' or ')})`);
+    if (v === undefined || allowed.includes(v)) return;
+    this.fail(`${what} ${show(v)} is not supported (supported: ${allowed.map(show).join(' or ')})`);
   }
 
   /** Keys that must be null or absent, such as regularizers and constraints. */
   nulls(...keys: string[]): void {
-    for (const k of keys) this.only(k, [null], `${k}`);
+    for (const k of keys) this.only(k, [null]);
   }
 
   int(key: string, fallback?: number, min = 1, max = 2 ** 31 - 1): number {
     const v = this.get(key);
     if (v === undefined && fallback !== undefined) return fallback;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) this.fail(`${key} must be an integer in [${min}, ${max}], got ${show(v)}`);
-    return v;
+    if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) this.must(key, `an integer in [${min}, ${max}]`, v);
+    return v as number;
   }
 
   number(key: string, fallback: number, min: number, max: number): number {
     const v = this.get(key);
     if (v === undefined || v === null) return fallback;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) this.fail(`${key} must be a number in [${min}, ${max}], got ${show(v)}`);
-    return v;
+    if (!Number.isFinite(v) || (v as number) < min || (v as number) > max) this.must(key, `a number in [${min}, ${max}]`, v);
+    return v as number;
   }
 
   bool(key: string, fallback: boolean): boolean {
     const v = this.get(key);
     if (v === undefined || v === null) return fallback;
-    if (typeof v !== 'boolean') this.fail(`${key} must be true or false, got ${show(v)}`);
+    if (typeof v !== 'boolean') this.must(key, 'true or false', v);
     return v;
   }
 
@@ -71,25 +72,22 @@ export class ConfigReader {
     const v = this.get(key);
     if ((v === undefined || v === null) && fallback !== undefined) return fallback;
     const list = typeof v === 'number' ? [v, v] : v;
-    if (!Array.isArray(list) || list.length !== 2 || list.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > max)) {
-      this.fail(`${key} must be a positive integer or a pair of them (at most ${max}), got ${show(v)}`);
-    }
+    if (!Array.isArray(list) || list.length !== 2 || !list.every((d) => Number.isInteger(d) && d >= 1 && d <= max)) this.must(key, `an integer or a pair of integers in [1, ${max}]`, v);
     return [list[0] as number, list[1] as number];
   }
 
   /** 'valid' or 'same' (any case, as Keras). */
   padding(key = 'padding'): 'valid' | 'same' {
     const v = this.get(key);
-    if (v === undefined) return 'valid';
-    const p = typeof v === 'string' ? v.toLowerCase() : v;
-    if (p !== 'valid' && p !== 'same') this.fail(`padding ${show(v)} is not supported (tatami supports 'valid' or 'same')`);
+    const p = v === undefined ? 'valid' : typeof v === 'string' ? v.toLowerCase() : v;
+    if (p !== 'valid' && p !== 'same') this.must(key, "'valid' or 'same'", v);
     return p;
   }
 
   /** Fail on any key nobody read or accepted. */
   finish(): void {
     for (const key of Object.keys(this.config)) {
-      if (!this.seen.has(key)) this.fail(`option '${key}' (${show(this.config[key])}) is not supported by tatami`);
+      if (!this.seen.has(key)) this.fail(`option '${key}' (${show(this.config[key])}) is not supported`);
     }
   }
 }

@@ -15,13 +15,12 @@ import { ReLU, Softmax } from '../layers/advanced-activations.js';
 import type { ConfigReader } from './config-reader.js';
 import { readActivation } from './keras-values.js';
 import { readKernelBias } from './kernel-bias-config.js';
-import { show } from './safe-json.js';
 import { none, last, type BaseArgs, type BuiltLayer, type LayerBuilders } from './layer-from-config.js';
 
 export const CORE_BUILDERS: LayerBuilders = {
   Conv2D(r, base, fit) {
     r.nulls('lora_rank');
-    r.only('groups', [1], 'groups');
+    r.only('groups', [1]);
     const layer = new Conv2D({
       ...base,
       filters: r.int('filters'),
@@ -59,7 +58,7 @@ export const CORE_BUILDERS: LayerBuilders = {
 
   Reshape(r, base) {
     const t = r.get('target_shape');
-    if (!Array.isArray(t) || t.length === 0 || t.length > 8) r.fail(`target_shape must be a list of sizes, got ${show(t)}`);
+    if (!Array.isArray(t) || t.length === 0 || t.length > 8) r.must('target_shape', 'a list of 1 to 8 sizes', t);
     return { layer: new Reshape({ ...base, targetShape: t as number[] }), weights: none };
   },
 
@@ -67,7 +66,7 @@ export const CORE_BUILDERS: LayerBuilders = {
 
   ReLU(r, base) {
     const maxValue = r.get('max_value');
-    if (maxValue !== null && maxValue !== undefined && typeof maxValue !== 'number') r.fail(`max_value must be a number or null, got ${show(maxValue)}`);
+    if (maxValue !== null && maxValue !== undefined && typeof maxValue !== 'number') r.must('max_value', 'a number or null', maxValue);
     const layer = new ReLU({
       ...base,
       maxValue: (maxValue as number | null | undefined) ?? null,
@@ -80,7 +79,7 @@ export const CORE_BUILDERS: LayerBuilders = {
   Softmax(r, base) {
     const a = r.get('axis');
     const axis = Array.isArray(a) && a.length === 1 ? a[0] : a ?? -1;
-    if (typeof axis !== 'number' || !Number.isInteger(axis)) r.fail(`axis ${show(a)} is not supported (tatami normalizes over one axis)`);
+    if (!Number.isInteger(axis)) r.must('axis', 'an integer (or a list of one)', a);
     return { layer: new Softmax({ ...base, axis }), weights: none };
   },
 };

@@ -14,25 +14,14 @@
  * Keras 3's; a model that mixes both versions' meanings cannot be written as one file, and says so.
  */
 import type { Layer } from '../layers/layer.js';
-import { isObject, own } from './safe-json.js';
+import { own } from './safe-json.js';
 
 export function kerasMajorVersion(modelTopology: unknown): 2 | 3 {
-  if (!isObject(modelTopology)) return 2;
   const inner = own(modelTopology, 'model_config') ?? modelTopology;
-  const version = own(modelTopology, 'keras_version') ?? (isObject(inner) ? own(inner, 'keras_version') : undefined);
-  if (typeof version === 'string') {
-    const major = /^(\d+)\./.exec(version);
-    return major !== null && Number(major[1]) >= 3 ? 3 : 2;
-  }
-  const config = isObject(inner) ? own(inner, 'config') : undefined;
-  const layers = isObject(config) ? own(config, 'layers') : undefined;
-  if (!Array.isArray(layers)) return 2;
-  const keras3 = layers.some((l) => {
-    if (!isObject(l)) return false;
-    const c = own(l, 'config');
-    const dtype = isObject(c) ? own(c, 'dtype') : undefined;
-    return own(l, 'registered_name') !== undefined || (isObject(dtype) && own(dtype, 'class_name') === 'DTypePolicy');
-  });
+  const version = own(modelTopology, 'keras_version') ?? own(inner, 'keras_version');
+  if (typeof version === 'string') return Number(/^(\d+)\./.exec(version)?.[1]) >= 3 ? 3 : 2;
+  const layers = own(own(inner, 'config'), 'layers');
+  const keras3 = Array.isArray(layers) && layers.some((l) => own(l, 'registered_name') !== undefined || own(own(own(l, 'config'), 'dtype'), 'class_name') === 'DTypePolicy');
   return keras3 ? 3 : 2;
 }
 

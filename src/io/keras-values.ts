@@ -3,25 +3,15 @@
  * object), the activation name, and initializers (Keras 2 / Keras 3 / tfjs spellings, including the
  * VarianceScaling form tfjs writes for its defaults).
  */
-import { activationName, ACTIVATION_NAMES } from '../activations.js';
+import { snakeCase, ACTIVATION_NAMES } from '../activations.js';
 import type { ConfigReader } from './config-reader.js';
 import { isObject, own, show } from './safe-json.js';
-
-/** The activations tatami has, by Keras name. */
-export const SUPPORTED_ACTIVATIONS = ACTIVATION_NAMES;
 
 /** dtype must be float32: 'float32', or { class_name: 'DTypePolicy' | 'Policy', config: { name: 'float32' } }. */
 export function readDtype(r: ConfigReader, key = 'dtype'): void {
   const v = r.get(key);
-  if (v === undefined || v === null || v === 'float32') return;
-  if (isObject(v)) {
-    const cls = own(v, 'class_name');
-    const config = own(v, 'config');
-    const name = isObject(config) ? own(config, 'name') : undefined;
-    if ((cls === 'DTypePolicy' || cls === 'Policy' || cls === 'FloatDTypePolicy') && name === 'float32') return;
-    r.fail(`dtype policy ${show(name ?? cls)} is not supported (tatami computes in float32)`);
-  }
-  r.fail(`dtype ${show(v)} is not supported (tatami computes in float32)`);
+  const policy = ['DTypePolicy', 'Policy', 'FloatDTypePolicy'].includes(own(v, 'class_name') as string) && own(own(v, 'config'), 'name') === 'float32';
+  if (v !== undefined && v !== null && v !== 'float32' && !policy) r.fail(`${key} ${show(v)} is not supported (tatami computes in float32)`);
 }
 
 /**
@@ -31,15 +21,11 @@ export function readDtype(r: ConfigReader, key = 'dtype'): void {
  */
 export function readActivation(r: ConfigReader, key = 'activation'): string {
   let v = r.get(key);
-  if (isObject(v) && typeof own(v, 'class_name') === 'string') v = own(v, 'class_name');
+  if (typeof own(v, 'class_name') === 'string') v = own(v, 'class_name');
   if (v === undefined || v === null) return 'linear';
-  if (typeof v !== 'string') return r.fail(`activation ${show(v)} is not supported (supported: ${SUPPORTED_ACTIVATIONS.join(', ')})`);
-  try {
-    const name = activationName(v, 'activation');
-    return name === 'hard_sigmoid' && r.kerasMajor === 3 ? 'hard_sigmoid_keras3' : name;
-  } catch {
-    return r.fail(`activation '${v}' is not supported (supported: ${SUPPORTED_ACTIVATIONS.join(', ')})`);
-  }
+  const name = typeof v === 'string' ? snakeCase(v) : '';
+  if (!ACTIVATION_NAMES.includes(name)) r.fail(`${key} ${show(v)} is not supported (supported: ${ACTIVATION_NAMES.join(', ')})`);
+  return name === 'hard_sigmoid' && r.kerasMajor === 3 ? 'hard_sigmoid_keras3' : name;
 }
 
 /** Keras class names of the initializers tatami has (parameter-free, or with Keras's default parameters). */

@@ -10,7 +10,6 @@
  */
 import type { Layer, SymbolicShape } from '../layers/layer.js';
 import { ConfigReader } from './config-reader.js';
-import { refuseOutOfScope } from './out-of-scope.js';
 import { readDtype } from './keras-values.js';
 import type { L1L2, ActivityReduction } from '../regularizers.js';
 import type { Constraint } from '../constraints.js';
@@ -75,7 +74,7 @@ export const last = (s: SymbolicShape): number => s[s.length - 1] ?? 0;
 function readCommon(r: ConfigReader, name: string, fit: FitOptionReaders): BaseArgs {
   readDtype(r);
   r.accept('name', 'batch_input_shape', 'batch_shape', 'input_dtype');
-  r.only('data_format', ['channels_last', null], 'data_format');
+  r.only('data_format', ['channels_last', null]);
   return {
     name,
     trainable: r.bool('trainable', true),
@@ -100,7 +99,6 @@ const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty
  */
 export function layerFromConfig(className: string, config: Record<string, unknown>, name: string, prefix: string, kerasMajor: 2 | 3, set: LayerSet): BuiltLayer {
   const cls = has(ALIASES, className) ? ALIASES[className] : className;
-  refuseOutOfScope(cls, name, prefix);
   if (!has(set.builders, cls)) {
     const where = set.elsewhere?.(cls);
     if (where !== undefined) throw new Error(`${prefix}: layer '${name}' has class ${className}, which this loader was not given: ${where}`);

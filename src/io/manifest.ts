@@ -51,10 +51,9 @@ export function planWeights(manifest: unknown, what: string): WeightsPlan {
   let offset = 0;
   manifest.forEach((group, g) => {
     const where = `${what}: weightsManifest[${g}]`;
-    if (!isObject(group)) throw new Error(`${where} must be an object with paths and weights`);
     const groupPaths = own(group, 'paths');
     const weights = own(group, 'weights');
-    if (!Array.isArray(groupPaths) || !Array.isArray(weights)) throw new Error(`${where} must have a 'paths' list and a 'weights' list`);
+    if (!Array.isArray(groupPaths) || !Array.isArray(weights)) throw new Error(`${where} must be { paths: [...], weights: [...] }, got ${show(group)}`);
     if (groupPaths.length === 0 && weights.length > 0) throw new Error(`${where} lists weights but no paths`);
     for (const p of groupPaths) {
       const path = checkShardPath(p, where);
@@ -74,47 +73,36 @@ export function planWeights(manifest: unknown, what: string): WeightsPlan {
   return { entries, paths, totalBytes: offset };
 }
 
-function readEntry(spec: unknown, where: string, byteOffset: number): WeightEntry {
-  if (!isObject(spec)) throw new Error(`${where} must be an object { name, shape, dtype }`);
-  const name = own(spec, 'name');
-  if (typeof name !== 'string' || name.length === 0 || name.length > 512) throw new Error(`${where}: name must be a non-empty string, got ${show(name)}`);
-  const shape = own(spec, 'shape');
-  if (!Array.isArray(shape) || shape.length > MAX_RANK) throw new Error(`${where} ('${name}'): shape must be a list of at most ${MAX_RANK} sizes, got ${show(shape)}`);
-  for (const d of shape) {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > MAX_DIM) {
-      throw new Error(`${where} ('${name}'): shape ${show(shape)} has ${show(d)}, not an integer in [0, 2^31)`);
-    }
-  }
-  const size = (shape as number[]).reduce((p, d) => p * d, 1);
-  if (size > MAX_DIM) throw new Error(`${where} ('${name}'): shape ${show(shape)} has ${size} values, more than a weight may have`);
-  const dtype = own(spec, 'dtype');
-  if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`${where} ('${name}'): dtype ${show(dtype)} is not supported (float32, or int32 for optimizer counters)`);
-  const group = own(spec, 'group');
-  if (group !== undefined && group !== null && typeof group !== 'string') throw new Error(`${where} ('${name}'): group must be a string, got ${show(group)}`);
-  const q = readQuantization(own(spec, 'quantization'), `${where} ('${name}')`);
-  if (q.storedAs !== 'float32' && dtype !== 'float32') throw new Error(`${where} ('${name}'): only float32 weights may be quantized, got dtype ${show(dtype)}`);
+function readEntry(raw: unknown, where: string, byteOffset: number): WeightEntry {
+  const name = own(raw, 'name');
+  if (typeof name !== 'string' || name.length === 0 || name.length > 512) throw new Error(`${where} must be { name (1 to 512 characters), shape, dtype }, got ${show(raw)}`);
+  const at = `${where} ('${name}')`;
+  const shape = own(raw, 'shape');
+  const dims = Array.isArray(shape) && shape.length <= MAX_RANK && shape.every((d) => Number.isInteger(d) && d >= 0 && d <= MAX_DIM) ? (shape as number[]) : [-1];
+  const size = dims.reduce((p, d) => p * d, 1);
+  if (size < 0 || size > MAX_DIM) throw new Error(`${at}: shape must be at most ${MAX_RANK} integer sizes ≥ 0 (see README 'Model files'), got ${show(shape)}`);
+  const dtype = own(raw, 'dtype');
+  if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`${at}: dtype ${show(dtype)} is not supported (supported: 'float32', 'int32')`);
+  const group = own(raw, 'group');
+  if (group !== undefined && group !== null && typeof group !== 'string') throw new Error(`${at}: group must be a string, got ${show(group)}`);
+  const q = readQuantization(own(raw, 'quantization'), at);
+  if (q.storedAs !== 'float32' && dtype !== 'float32') throw new Error(`${at}: only float32 weights may be quantized, got dtype ${show(dtype)}`);
   const storedAs: StoredAs = q.storedAs === 'float32' ? dtype : q.storedAs;
   return {
-    name, shape: [...(shape as number[])], size, storedAs, scale: q.scale, min: q.min,
+    name, shape: [...dims], size, storedAs, scale: q.scale, min: q.min,
     group: typeof group === 'string' ? group : null, byteOffset, byteLength: size * BYTES[storedAs],
   };
 }
 
+/** tfjs's quantization: { dtype: 'uint8' | 'uint16', scale, min } (value = min + scale · q) or { dtype: 'float16' }. */
 function readQuantization(q: unknown, where: string): { storedAs: StoredAs; scale: number; min: number } {
   if (q === undefined || q === null) return { storedAs: 'float32', scale: 1, min: 0 };
-  if (!isObject(q)) throw new Error(`${where}: quantization must be an object, got ${show(q)}`);
-  const dtype = own(q, 'dtype');
-  for (const key of Object.keys(q)) {
-    if (!['dtype', 'scale', 'min', 'original_dtype'].includes(key)) throw new Error(`${where}: quantization option '${key}' is not supported`);
+  const keys = ['dtype', 'scale', 'min', 'original_dtype'];
+  const [dtype, scale, min, original] = keys.map((k) => own(q, k));
+  const known = isObject(q) && Object.keys(q).every((k) => keys.includes(k));
+  const affine = (dtype === 'uint8' || dtype === 'uint16') && Number.isFinite(scale) && Number.isFinite(min);
+  if (!known || (original !== undefined && original !== 'float32') || !(affine || dtype === 'float16')) {
+    throw new Error(`${where}: quantization must be { dtype: 'uint8' or 'uint16', scale, min } or { dtype: 'float16' } (see README 'Model files'), got ${show(q)}`);
   }
-  const original = own(q, 'original_dtype');
-  if (original !== undefined && original !== 'float32') throw new Error(`${where}: quantization.original_dtype ${show(original)} is not supported (float32 only)`);
-  if (dtype === 'float16') return { storedAs: 'float16', scale: 1, min: 0 };
-  if (dtype !== 'uint8' && dtype !== 'uint16') throw new Error(`${where}: quantization dtype ${show(dtype)} is not supported (uint8, uint16, float16)`);
-  const scale = own(q, 'scale');
-  const min = own(q, 'min');
-  if (typeof scale !== 'number' || typeof min !== 'number' || !Number.isFinite(scale) || !Number.isFinite(min)) {
-    throw new Error(`${where}: ${dtype} quantization needs finite numbers scale and min, got ${show(scale)} and ${show(min)}`);
-  }
-  return { storedAs: dtype, scale, min };
+  return affine ? { storedAs: dtype as StoredAs, scale: scale as number, min: min as number } : { storedAs: 'float16', scale: 1, min: 0 };
 }

@@ -111,7 +111,7 @@ export function restoreTrainingState(model: Model, training: JsonObject, bytes: 
     throw new Error(`${prefix}: cannot compile with the saved training settings: ${(e as Error).message}`);
   }
   const plan = trainingManifest(training, prefix);
-  checkWeightBytes(plan, bytes.byteLength, `${prefix}: optimizer.bin`);
+  checkWeightBytes(plan.totalBytes, bytes.byteLength, `${prefix}: optimizer.bin`);
   const byName = new Map(plan.entries.map((e) => [e.name, e]));
   let used = 0;
   for (const p of trainableParams(model)) {
@@ -122,7 +122,7 @@ export function restoreTrainingState(model: Model, training: JsonObject, bytes: 
       if (entry.storedAs !== 'float32' || entry.size !== slot.length || entry.shape.join() !== p.value.shape.join()) {
         throw new Error(`${prefix}: optimizer slot '${name}' has shape [${entry.shape.join(', ')}] (${entry.storedAs}), expected float32 [${p.value.shape.join(', ')}]`);
       }
-      slot.set(decodeWeight(entry, bytes, { checkFinite: true }));
+      slot.set(decodeWeight(entry, bytes, `${prefix}: optimizer.bin`, { checkFinite: true }));
       used++;
     });
   }

@@ -48,7 +48,7 @@ export async function readLayersModel<M extends InferenceModel>(source: ModelSou
   if (!isObject(json)) throw new Error(`${prefix}: model.json must be an object, got ${show(json)}`);
   const format = own(json, 'format');
   if (format !== undefined && format !== 'layers-model') {
-    throw new Error(`${prefix}: format ${show(format)} is not supported (tatami loads 'layers-model' files; graph models are not layer models)`);
+    throw new Error(`${prefix}: format ${show(format)} is not supported (supported: 'layers-model')`);
   }
   const topology = readTopology(own(json, 'modelTopology'), prefix);
 
@@ -60,19 +60,15 @@ export async function readLayersModel<M extends InferenceModel>(source: ModelSou
   // tfjs's own optimizer state (group 'optimizer') is for tfjs's optimizers; tatami skips it.
   const modelEntries = plan.entries.filter((e) => e.group !== 'optimizer');
   const intEntry = modelEntries.find((e) => e.storedAs === 'int32');
-  if (intEntry !== undefined) throw new Error(`${prefix}: weight '${intEntry.name}' is int32; tatami's layers hold float32 weights`);
+  if (intEntry !== undefined) throw new Error(`${prefix}: weight '${intEntry.name}' is int32; layers hold float32 weights`);
   const matched = matchWeights(expected, modelEntries, prefix);
   const bytes = await src.read('model', plan.paths, plan.totalBytes);
-  checkWeightBytes(plan, bytes.byteLength, prefix);
+  checkWeightBytes(plan.totalBytes, bytes.byteLength, prefix);
 
   const byLayer = new Map<string, Tensor[]>();
   matched.forEach((entry, i) => {
-    try {
-      const t = new Tensor(decodeWeight(entry, bytes, { checkFinite: options.checkFinite }), expected[i].shape);
-      byLayer.set(expected[i].layer, [...(byLayer.get(expected[i].layer) ?? []), t]);
-    } catch (e) {
-      throw new Error(`${prefix}: ${(e as Error).message}`);
-    }
+    const t = new Tensor(decodeWeight(entry, bytes, prefix, { checkFinite: options.checkFinite }), expected[i].shape);
+    byLayer.set(expected[i].layer, [...(byLayer.get(expected[i].layer) ?? []), t]);
   });
   // The model lists its layers in Keras's order, which a file need not follow.
   model.setWeights(model.layers.flatMap((l) => byLayer.get(l.name) ?? []));

@@ -9,37 +9,36 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** model.json larger than this (64 MiB) is refused: real topologies are kilobytes. */
 export const MAX_JSON_CHARS = 64 * 1024 * 1024;
 
+/** Refuse a model.json of more than MAX_JSON_CHARS (its length in characters, or in bytes before it is read). */
+export function checkJsonSize(length: number, what: string): void {
+  if (length > MAX_JSON_CHARS) throw new Error(`${what} is ${length} long, more than the ${MAX_JSON_CHARS} characters a model.json may have`);
+}
+
 /** Parse `text` as JSON, refusing prototype keys; `what` names the file in errors. */
 export function parseJsonSafely(text: string, what: string): unknown {
-  if (typeof text !== 'string') throw new Error(`${what}: expected JSON text, got ${typeof text}`);
-  if (text.length > MAX_JSON_CHARS) throw new Error(`${what}: ${text.length} characters is larger than the ${MAX_JSON_CHARS} a model.json may have`);
+  checkJsonSize(text.length, what);
+  let forbidden: string | undefined;
   try {
     return JSON.parse(text, (key, value: unknown) => {
-      if (FORBIDDEN_KEYS.has(key)) throw new ForbiddenKey(key);
+      if (FORBIDDEN_KEYS.has(key)) throw new Error((forbidden = key));
       return value;
     });
   } catch (e) {
-    if (e instanceof ForbiddenKey) throw new Error(`${what}: the key '${e.key}' is not allowed in a model file`);
-    throw new Error(`${what}: not valid JSON (${(e as Error).message})`);
+    throw new Error(`${what}: ${forbidden === undefined ? `not valid JSON (${(e as Error).message})` : `the key '${forbidden}' is not allowed`}`);
   }
 }
 
 /** A model.json given as an object: copied through JSON so it is plain data, with the same checks. */
 export function copyJsonSafely(value: unknown, what: string): unknown {
   let text: string | undefined;
+  let why = `got ${typeof value}`;
   try {
     text = JSON.stringify(value);
   } catch (e) {
-    throw new Error(`${what}: cannot be read as JSON (${(e as Error).message})`);
+    why = (e as Error).message;
   }
-  if (text === undefined) throw new Error(`${what}: cannot be read as JSON (got ${typeof value})`);
+  if (text === undefined) throw new Error(`${what}: cannot be read as JSON (${why})`);
   return parseJsonSafely(text, what);
-}
-
-class ForbiddenKey extends Error {
-  constructor(readonly key: string) {
-    super(key);
-  }
 }
 
 /** A JSON object (not an array, not null). */
@@ -49,9 +48,9 @@ export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** An own property of a JSON object (never one inherited from Object.prototype). */
-export function own(o: JsonObject, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+/** An own property of a JSON object (never one inherited from Object.prototype); undefined for anything else. */
+export function own(o: unknown, key: string): unknown {
+  return isObject(o) && Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
 }
 
 /** A short, safe rendering of a value for error messages. */

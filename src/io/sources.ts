@@ -5,8 +5,8 @@
  * allocates for them.
  */
 import { type ModelArtifacts, bytesOf } from './artifacts.js';
-import { copyJsonSafely, parseJsonSafely, MAX_JSON_CHARS } from './safe-json.js';
-import { checkShardPath } from './weight-paths.js';
+import { checkJsonSize, copyJsonSafely, isObject, parseJsonSafely, show } from './safe-json.js';
+import { checkWeightBytes } from './decode-weights.js';
 
 /** A model to load: a folder path (Node), a URL of model.json (or of its folder, ending in '/'), or artifacts. */
 export type ModelSource = string | URL | ModelArtifacts;
@@ -16,7 +16,10 @@ export interface OpenedSource {
   /** Names the source in errors. */
   readonly what: string;
   readonly json: unknown;
-  /** The concatenated bytes of `paths`; refuses (before allocating) when they do not hold `totalBytes`. */
+  /**
+   * The concatenated bytes of `paths` (checked by the manifest's reader, weight-paths.ts); refuses,
+   * before allocating for them, bytes beyond `totalBytes` (the caller checks that none are missing).
+   */
   read(kind: 'model' | 'optimizer', paths: readonly string[], totalBytes: number): Promise<Uint8Array>;
 }
 
@@ -40,35 +43,30 @@ export function isNode(): boolean {
 }
 
 export async function openSource(source: ModelSource, options: SourceOptions, prefix: string): Promise<OpenedSource> {
-  if (source instanceof URL || (typeof source === 'string' && (/^https?:\/\//i.test(source) || !isNode()))) {
-    const url = source instanceof URL ? source : new URL(source, (globalThis as { location?: { href: string } }).location?.href);
-    if (url.protocol === 'file:' && isNode()) return (await importNodeFiles()).openModelFolder(url, prefix);
-    return openUrl(url, options, prefix);
+  if (typeof source === 'string' || source instanceof URL) {
+    // In Node a string other than an http(s) URL is a path; anywhere else a string is a URL.
+    const url = isNode() && typeof source === 'string' && !/^https?:\/\//i.test(source) ? undefined : new URL(source, (globalThis as { location?: { href: string } }).location?.href);
+    // In Node a file: URL is a path too.
+    const node = url === undefined || (url.protocol === 'file:' && isNode());
+    return node ? (await importNodeFiles()).openModelFolder(url ?? source, prefix) : openUrl(url, options, prefix);
   }
-  if (typeof source === 'string') {
-    if (!isNode()) throw new Error(`${prefix}: folder paths work only in Node; in a browser pass a URL or artifacts`);
-    return (await importNodeFiles()).openModelFolder(source, prefix);
-  }
-  if (typeof source === 'object' && source !== null && 'modelJson' in source) return openArtifacts(source, prefix);
-  throw new Error(`${prefix}: expected a folder path, a URL or { modelJson, weights }, got ${source === null ? 'null' : typeof source}`);
+  if (isObject(source) && 'modelJson' in source) return openArtifacts(source, prefix);
+  throw new Error(`${prefix}: expected a folder path, a URL or { modelJson, weights }, got ${show(source)}`);
 }
 
 function openArtifacts(artifacts: ModelArtifacts, prefix: string): OpenedSource {
   const what = `${prefix}: artifacts`;
   const json = typeof artifacts.modelJson === 'string' ? parseJsonSafely(artifacts.modelJson, `${what}.modelJson`) : copyJsonSafely(artifacts.modelJson, `${what}.modelJson`);
-  const model = artifacts.weights === undefined ? new Uint8Array(0) : bytesOf(artifacts.weights, what);
-  const optimizer = artifacts.optimizerWeights === undefined ? null : bytesOf(artifacts.optimizerWeights, what);
+  const model = bytesOf(artifacts.weights ?? new Uint8Array(0), `${what}.weights`);
   return {
     what: 'artifacts',
     json,
-    async read(kind) {
-      if (kind === 'optimizer' && optimizer === null) throw new Error(`${what}: the model has optimizer state but artifacts.optimizerWeights is missing`);
-      return kind === 'model' ? model : (optimizer as Uint8Array);
-    },
+    // The optimizer's bytes are checked when asked for (tatami's loadModel with includeOptimizer).
+    read: async (kind) => (kind === 'model' ? model : bytesOf(artifacts.optimizerWeights, `${what}.optimizerWeights`)),
   };
 }
 
-function openUrl(modelUrl: URL, options: SourceOptions, prefix: string): Promise<OpenedSource> {
+async function openUrl(modelUrl: URL, options: SourceOptions, prefix: string): Promise<OpenedSource> {
   const fetchFn = options.fetch ?? (globalThis.fetch as SourceOptions['fetch']);
   if (fetchFn === undefined) throw new Error(`${prefix}: no fetch in this runtime; pass options.fetch`);
   const url = modelUrl.pathname.endsWith('/') ? new URL('model.json', modelUrl) : modelUrl;
@@ -77,37 +75,25 @@ function openUrl(modelUrl: URL, options: SourceOptions, prefix: string): Promise
     if (!res.ok) throw new Error(`${prefix}: fetching ${u.href} failed: HTTP ${res.status}`);
     return res;
   };
-  return get(url).then(async (res) => {
-    const declared = Number(res.headers.get('content-length') ?? 0);
-    if (declared > MAX_JSON_CHARS) throw new Error(`${prefix}: ${url.href} is ${declared} bytes, too large for a model.json`);
-    const json = parseJsonSafely(await res.text(), url.href);
-    return {
-      what: url.href,
-      json,
-      async read(_kind, paths, totalBytes) {
-        // Collect what the server really sends, stopping as soon as it exceeds the claim.
-        const chunks: Uint8Array[] = [];
-        let received = 0;
-        for (const p of paths) {
-          const shardUrl = new URL(checkShardPath(p, url.href), url);
-          const shard = await get(shardUrl);
-          const length = Number(shard.headers.get('content-length') ?? 0);
-          if (received + length > totalBytes) throw new Error(`${prefix}: ${shardUrl.href} holds more bytes than the manifest accounts for (${totalBytes} in all)`);
-          const bytes = new Uint8Array(await shard.arrayBuffer());
-          received += bytes.byteLength;
-          if (received > totalBytes) throw new Error(`${prefix}: the weight files hold more bytes than the manifest accounts for (${totalBytes})`);
-          chunks.push(bytes);
-        }
-        if (received < totalBytes) throw new Error(`${prefix}: the manifest needs ${totalBytes} bytes of weights but the weight files hold ${received} (truncated or mismatched)`);
-        if (chunks.length === 1) return chunks[0];
-        const all = new Uint8Array(received);
-        let offset = 0;
-        for (const c of chunks) {
-          all.set(c, offset);
-          offset += c.byteLength;
-        }
-        return all;
-      },
-    };
-  });
+  const res = await get(url);
+  checkJsonSize(Number(res.headers.get('content-length') ?? 0), `${prefix}: ${url.href}`);
+  return {
+    what: url.href,
+    json: parseJsonSafely(await res.text(), url.href),
+    async read(_kind, paths, totalBytes) {
+      // Collect what the server really sends, stopping as soon as it claims (content-length) or
+      // sends more than the manifest accounts for.
+      const chunks: Uint8Array<ArrayBuffer>[] = [];
+      let received = 0;
+      for (const p of paths) {
+        const shard = await get(new URL(p, url));
+        checkWeightBytes(totalBytes, received + Number(shard.headers.get('content-length') ?? 0), prefix, true);
+        const bytes = new Uint8Array(await shard.arrayBuffer());
+        checkWeightBytes(totalBytes, (received += bytes.byteLength), prefix, true);
+        chunks.push(bytes);
+      }
+      // One shard is used as it came; several are joined into one buffer.
+      return chunks.length === 1 ? chunks[0] : new Uint8Array(await new Blob(chunks).arrayBuffer());
+    },
+  };
 }

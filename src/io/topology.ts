@@ -64,68 +64,57 @@ const MAX_INPUT_DIM = 2 ** 24;
 const MAX_NODES = 1_000;
 
 export function readTopology(modelTopology: unknown, prefix: string): Topology {
-  let top = modelTopology;
-  if (isObject(top) && own(top, 'model_config') !== undefined) top = own(top, 'model_config');
-  if (!isObject(top)) throw new Error(`${prefix}: modelTopology must be an object, got ${show(top)}`);
+  const top = own(modelTopology, 'model_config') ?? modelTopology;
   const cls = own(top, 'class_name');
   const config = own(top, 'config');
   if (cls === 'Sequential') return readSequential(config, prefix);
   if (cls === 'Model' || cls === 'Functional') return readFunctional(config, prefix);
-  throw new Error(`${prefix}: model class ${show(cls)} is not supported (Sequential, Model or Functional)`);
+  throw new Error(`${prefix}: modelTopology must be { class_name: 'Sequential', 'Model' or 'Functional', config }, got ${show(top)}`);
 }
 
 function readSequential(config: unknown, prefix: string): Topology {
   // Keras before 2.2 wrote the layer list as the whole config.
-  const list = Array.isArray(config) ? config : isObject(config) ? own(config, 'layers') : undefined;
-  const name = isObject(config) && typeof own(config, 'name') === 'string' ? (own(config, 'name') as string) : 'sequential';
+  const list = Array.isArray(config) ? config : own(config, 'layers');
+  const name = typeof own(config, 'name') === 'string' ? (own(config, 'name') as string) : 'sequential';
   const entries = readEntries(list, prefix);
-  let inputShape: number[] | null = null;
-  let inputName: string | null = null;
-  if (entries.length > 0 && entries[0].className === 'InputLayer') {
-    const first = entries.shift() as LayerEntry;
-    inputShape = readInputLayer(first, prefix);
-    inputName = first.name;
-  } else if (entries.length > 0) {
-    const c = entries[0].config;
-    const given = own(c, 'batch_input_shape') ?? own(c, 'batch_shape');
-    if (given !== undefined) inputShape = readBatchShape(given, `${prefix}: layer '${entries[0].name}'`);
-  }
-  const built = isObject(config) ? own(config, 'build_input_shape') : undefined;
-  if (inputShape === null && built !== undefined && built !== null) inputShape = readBatchShape(built, `${prefix}: build_input_shape`);
+  // The input shape: an InputLayer's, else the first layer's, else build_input_shape, else none.
+  const input = entries[0]?.className === 'InputLayer' ? (entries.shift() as LayerEntry) : undefined;
+  const given = own(entries[0]?.config, 'batch_input_shape') ?? own(entries[0]?.config, 'batch_shape');
+  const built = own(config, 'build_input_shape');
+  const shape =
+    input !== undefined ? readInputLayer(input, prefix)
+    : given !== undefined ? readBatchShape(given, `${prefix}: layer '${entries[0].name}'`)
+    : built !== undefined && built !== null ? readBatchShape(built, `${prefix}: build_input_shape`)
+    : null;
   const stray = entries.find((e) => e.className === 'InputLayer');
   if (stray !== undefined) throw new Error(`${prefix}: InputLayer '${stray.name}' in the middle of a Sequential model`);
   if (entries.length === 0) throw new Error(`${prefix}: the model has no layers`);
-  const input = inputName ?? '';
-  const calls = entries.map((entry, i) => ({ entry, node: 0, inputs: [{ layer: i === 0 ? input : entries[i - 1].name, node: 0 }] }));
-  return { kind: 'sequential', name, inputs: [{ name: inputName, shape: inputShape }], layers: entries, calls, outputs: [{ layer: entries[entries.length - 1].name, node: 0 }] };
+  const calls = entries.map((entry, i) => ({ entry, node: 0, inputs: [{ layer: i === 0 ? input?.name ?? '' : entries[i - 1].name, node: 0 }] }));
+  return { kind: 'sequential', name, inputs: [{ name: input?.name ?? null, shape }], layers: entries, calls, outputs: [{ layer: entries[entries.length - 1].name, node: 0 }] };
 }
 
 function readFunctional(config: unknown, prefix: string): Topology {
-  if (!isObject(config)) throw new Error(`${prefix}: a functional model's config must be an object, got ${show(config)}`);
+  if (!isObject(config)) throw new Error(`${prefix}: config must be an object, got ${show(config)}`);
   const name = typeof own(config, 'name') === 'string' ? (own(config, 'name') as string) : 'model';
   const raw = own(config, 'layers');
   const entries = readEntries(raw, prefix);
   const byName = new Map(entries.map((e) => [e.name, e]));
   const inputRefs = endpoints(own(config, 'input_layers'), 'input_layers', prefix);
-  let outputs = endpoints(own(config, 'output_layers'), 'output_layers', prefix);
+  const given = endpoints(own(config, 'output_layers'), 'output_layers', prefix);
   const inputs = inputRefs.map((ref) => {
     const entry = byName.get(ref.layer);
-    if (entry === undefined || entry.className !== 'InputLayer' || ref.node !== 0) throw new Error(`${prefix}: input '${ref.layer}' is not an InputLayer of the model`);
+    if (entry === undefined || entry.className !== 'InputLayer' || ref.node !== 0) throw new Error(`${prefix}: input '${ref.layer}' is not an InputLayer`);
     return { name: entry.name, shape: readInputLayer(entry, prefix) };
   });
   const stray = entries.find((e) => e.className === 'InputLayer' && !inputRefs.some((r) => r.layer === e.name));
   if (stray !== undefined) throw new Error(`${prefix}: InputLayer '${stray.name}' is not listed in input_layers`);
   // Every call of every other layer, then an order in which each call's inputs exist before it.
-  const pending: CallEntry[] = [];
-  entries.forEach((entry, i) => {
-    if (entry.className === 'InputLayer') return;
-    const nodes = readInboundNodes(own((raw as JsonObject[])[i], 'inbound_nodes'), `${prefix}: layer '${entry.name}'`);
-    if (nodes.length === 0) throw new Error(`${prefix}: layer '${entry.name}' is never called (no inbound_nodes)`);
-    nodes.forEach((call, node) => pending.push({ entry, node, ...call }));
-  });
-  const renumbered = nestedCallNumbers(entries, pending, outputs);
-  pending.splice(0, pending.length, ...renumbered.pending);
-  outputs = renumbered.outputs;
+  const read: CallEntry[] = entries.flatMap((entry, i) =>
+    entry.className === 'InputLayer' ? [] : readInboundNodes(own((raw as JsonObject[])[i], 'inbound_nodes'), `${prefix}: layer '${entry.name}'`).map((call, node) => ({ entry, node, ...call })),
+  );
+  const renumber = nestedCallNumbers(entries, [...read.flatMap((c) => c.inputs), ...given]);
+  const pending = read.map((c) => ({ ...c, inputs: c.inputs.map(renumber) }));
+  const outputs = given.map(renumber);
   const made = new Set(inputs.map((t) => `${t.name}#0`));
   const key = (r: TensorRef): string => `${r.layer}#${r.node}`;
   const calls: CallEntry[] = [];
@@ -135,8 +124,8 @@ function readFunctional(config: unknown, prefix: string): Topology {
     if (ready.length === 0) {
       const c = pending[0];
       const missing = c.inputs.find((r) => !made.has(key(r))) as TensorRef;
-      const why = byName.has(missing.layer) ? 'which is never computed (a cycle, or a call the file does not have)' : 'which is not a layer of the model';
-      throw new Error(`${prefix}: layer '${c.entry.name}' (call ${c.node}) takes '${missing.layer}' call ${missing.node}, ${why}`);
+      const why = byName.has(missing.layer) ? 'never computed' : 'not a layer of the model';
+      throw new Error(`${prefix}: layer '${c.entry.name}' (call ${c.node}) takes '${missing.layer}' call ${missing.node}, which is ${why}`);
     }
     for (const c of ready) {
       pending.splice(pending.indexOf(c), 1);
@@ -145,7 +134,7 @@ function readFunctional(config: unknown, prefix: string): Topology {
     }
   }
   const unknown = outputs.find((r) => !made.has(key(r)));
-  if (unknown !== undefined) throw new Error(`${prefix}: output '${unknown.layer}' call ${unknown.node} is not computed by the model`);
+  if (unknown !== undefined) throw new Error(`${prefix}: output '${unknown.layer}' call ${unknown.node} is not computed`);
   if (calls.length === 0) throw new Error(`${prefix}: the model has no layers`);
   return { kind: 'functional', name, inputs, layers: entries.filter((e) => e.className !== 'InputLayer'), calls, outputs };
 }
@@ -153,36 +142,32 @@ function readFunctional(config: unknown, prefix: string): Topology {
 /**
  * Keras and tfjs give a nested model a first node of its own (its inputs to its outputs), so a file
  * numbers the tensors of its calls from 1 while listing only the calls in its inbound_nodes. When
- * every reference to a nested model's output is 1 or more, they are renumbered from 0, as its calls.
+ * every reference (`refs`) to a nested model's output is 1 or more, they are renumbered from 0, as its
+ * calls: the renumbering of a reference.
  */
-function nestedCallNumbers(entries: readonly LayerEntry[], pending: readonly CallEntry[], outputs: readonly TensorRef[]): { pending: CallEntry[]; outputs: TensorRef[] } {
-  const refs = [...pending.flatMap((c) => c.inputs), ...outputs];
+function nestedCallNumbers(entries: readonly LayerEntry[], refs: readonly TensorRef[]): (r: TensorRef) => TensorRef {
   const shifted = new Set(
     entries
       .filter((e) => NESTED_MODEL_CLASSES.includes(e.className))
       .map((e) => e.name)
       .filter((name) => refs.some((r) => r.layer === name) && refs.every((r) => r.layer !== name || r.node >= 1)),
   );
-  const renumber = (r: TensorRef): TensorRef => (shifted.has(r.layer) ? { layer: r.layer, node: r.node - 1 } : r);
-  return { pending: pending.map((c) => ({ ...c, inputs: c.inputs.map(renumber) })), outputs: outputs.map(renumber) };
+  return (r) => (shifted.has(r.layer) ? { layer: r.layer, node: r.node - 1 } : r);
 }
 
 /** Layer classes that are models nested in a model. */
 export const NESTED_MODEL_CLASSES: readonly string[] = ['Sequential', 'Model', 'Functional'];
 
 function readEntries(list: unknown, prefix: string): LayerEntry[] {
-  if (!Array.isArray(list)) throw new Error(`${prefix}: the model config must list its layers, got ${show(list)}`);
-  if (list.length > MAX_LAYERS) throw new Error(`${prefix}: ${list.length} layers is more than tatami loads (${MAX_LAYERS})`);
+  if (!Array.isArray(list) || list.length > MAX_LAYERS) throw new Error(`${prefix}: layers must be a list of at most ${MAX_LAYERS}, got ${show(list)}`);
   const names = new Set<string>();
   return list.map((raw, i) => {
-    if (!isObject(raw)) throw new Error(`${prefix}: layer ${i} must be an object { class_name, config }, got ${show(raw)}`);
     const className = own(raw, 'class_name');
     const config = own(raw, 'config');
-    if (typeof className !== 'string') throw new Error(`${prefix}: layer ${i} has no class_name`);
-    if (!isObject(config)) throw new Error(`${prefix}: layer ${i} (${className}) has no config object`);
+    if (typeof className !== 'string' || !isObject(config)) throw new Error(`${prefix}: layer ${i} must be { class_name, config: {...} }, got ${show(raw)}`);
     const name = own(config, 'name') ?? own(raw, 'name');
-    if (typeof name !== 'string' || name.length === 0 || name.length > 256 || /[\u0000-\u001f]/.test(name)) {
-      throw new Error(`${prefix}: layer ${i} (${className}) needs a name of 1 to 256 printable characters, got ${show(name)}`);
+    if (typeof name !== 'string' || !/^[^\u0000-\u001f]{1,256}$/.test(name)) {
+      throw new Error(`${prefix}: layer ${i} (${className}): name must be 1 to 256 printable characters, got ${show(name)}`);
     }
     if (names.has(name)) throw new Error(`${prefix}: two layers are named '${name}'`);
     refuseOutOfScope(className, name, prefix);
@@ -193,23 +178,21 @@ function readEntries(list: unknown, prefix: string): LayerEntry[] {
 
 /** [null, 28, 28, 1] → [28, 28, 1]: the batch axis may be null or fixed (tatami accepts any batch). */
 function readBatchShape(v: unknown, where: string): number[] {
-  if (!Array.isArray(v) || v.length < 2 || v.length > 8) throw new Error(`${where}: input shape must list a batch axis and 1 to 7 sizes, got ${show(v)}`);
-  const [batch, ...rest] = v;
-  if (batch !== null && !(typeof batch === 'number' && Number.isInteger(batch) && batch > 0)) throw new Error(`${where}: input batch axis must be null or a positive integer, got ${show(batch)}`);
-  if (rest.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > MAX_INPUT_DIM)) {
-    throw new Error(`${where}: input shape ${show(v)} must have known positive integer sizes (at most ${MAX_INPUT_DIM}) after the batch axis`);
+  const size = (d: unknown, max: number): boolean => Number.isInteger(d) && (d as number) > 0 && (d as number) <= max;
+  const [batch, ...rest] = Array.isArray(v) ? v : [];
+  if (rest.length < 1 || rest.length > 7 || (batch !== null && !size(batch, Infinity)) || !rest.every((d) => size(d, MAX_INPUT_DIM)) || rest.reduce((p, d) => p * d, 1) > 2 ** 31) {
+    throw new Error(`${where}: input shape must be [null or batch size, 1 to 7 positive integer sizes] (see README 'Model files'), got ${show(v)}`);
   }
-  if ((rest as number[]).reduce((p, d) => p * d, 1) > 2 ** 31) throw new Error(`${where}: input shape ${show(v)} is too large`);
-  return rest as number[];
+  return rest;
 }
 
 function readInputLayer(entry: LayerEntry, prefix: string): number[] {
   const r = new ConfigReader(entry.config, `${prefix}: layer '${entry.name}' (InputLayer)`);
   readDtype(r);
   r.accept('name');
-  r.only('sparse', [false, null], 'sparse');
-  r.only('ragged', [false, null], 'ragged');
-  r.only('optional', [false], 'optional');
+  r.only('sparse', [false, null]);
+  r.only('ragged', [false, null]);
+  r.only('optional', [false]);
   r.nulls('input_tensor');
   // batchInputShape: tfjs's own spelling, found in hand-edited files.
   const shape = r.get('batch_input_shape') ?? r.get('batch_shape') ?? r.get('batchInputShape');
@@ -221,17 +204,17 @@ function readInputLayer(entry: LayerEntry, prefix: string): number[] {
 /** input_layers / output_layers: [[name, node, tensor], ...] (Keras 2, tfjs) or [name, node, tensor] (Keras 3, one tensor). */
 function endpoints(v: unknown, what: string, prefix: string): TensorRef[] {
   const list = Array.isArray(v) && typeof v[0] === 'string' ? [v] : v;
-  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_NODES) throw new Error(`${prefix}: ${what} must list the model's ${what === 'input_layers' ? 'inputs' : 'outputs'}, got ${show(v)}`);
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_NODES) throw new Error(`${prefix}: ${what} must list 1 to ${MAX_NODES} tensors, got ${show(v)}`);
   return list.map((ref) => tensorRef(ref, `${prefix}: ${what}`));
 }
 
 /** [layerName, nodeIndex, tensorIndex 0] → the tensor (a Keras 2 reference's kwargs are read by the caller). */
 function tensorRef(ref: unknown, where: string): TensorRef {
-  if (!Array.isArray(ref) || typeof ref[0] !== 'string') throw new Error(`${where}: expected [layer name, node index, tensor index], got ${show(ref)}`);
-  const node = ref[1] ?? 0;
-  if (typeof node !== 'number' || !Number.isInteger(node) || node < 0 || node >= MAX_NODES) throw new Error(`${where}: node index ${show(node)} of ${show(ref)} is not an integer in [0, ${MAX_NODES})`);
-  if (ref[2] !== undefined && ref[2] !== 0) throw new Error(`${where}: ${show(ref)} takes tensor ${show(ref[2])} of a call; tatami layers give one tensor per call`);
-  return { layer: ref[0], node };
+  const [layer, n, tensor] = Array.isArray(ref) ? ref : [];
+  const node = n ?? 0;
+  if (typeof layer !== 'string' || !(Number.isInteger(node) && node >= 0 && node < MAX_NODES)) throw new Error(`${where}: expected [layer name, node index in [0, ${MAX_NODES}), tensor index], got ${show(ref)}`);
+  if (tensor !== undefined && tensor !== 0) throw new Error(`${where}: ${show(ref)} takes tensor ${show(tensor)}; tatami layers give one tensor per call`);
+  return { layer, node };
 }
 
 /**
@@ -245,34 +228,32 @@ function readKwargs(kwargs: unknown, where: string): boolean | undefined {
   for (const [k, v] of Object.entries(kwargs)) {
     if (v !== null && !(k === 'training' && typeof v === 'boolean')) throw new Error(`${where}: call argument ${k}=${show(v)} is not supported`);
   }
-  const training = own(kwargs, 'training');
-  return typeof training === 'boolean' ? training : undefined;
+  // Every argument left is null, or a boolean `training`.
+  return (own(kwargs, 'training') ?? undefined) as boolean | undefined;
 }
 
 /** Each call's input tensors and `training` argument, from Keras 2 / tfjs or Keras 3 inbound_nodes. */
 function readInboundNodes(nodes: unknown, where: string): InboundNode[] {
-  if (!Array.isArray(nodes) || nodes.length > MAX_NODES) throw new Error(`${where}: inbound_nodes must be a list of calls, got ${show(nodes)}`);
+  if (!Array.isArray(nodes) || nodes.length === 0 || nodes.length > MAX_NODES) throw new Error(`${where}: inbound_nodes must list 1 to ${MAX_NODES} calls, got ${show(nodes)}`);
   return nodes.map((node): InboundNode => {
+    let refs: unknown;
+    let training: boolean | undefined;
     if (Array.isArray(node)) {
-      if (node.length === 0) throw new Error(`${where}: a call with no inputs`);
       // Keras 2 writes the call's kwargs as the fourth element of each input reference.
-      const pinned = node.map((ref) => (Array.isArray(ref) && ref.length > 3 ? readKwargs(ref[3], where) : undefined));
-      const training = pinned.find((t) => t !== undefined);
-      return { inputs: node.map((ref) => tensorRef(ref, where)), ...(training === undefined ? {} : { training }) };
-    }
-    if (isObject(node)) {
+      training = node.map((ref) => (Array.isArray(ref) && ref.length > 3 ? readKwargs(ref[3], where) : undefined)).find((t) => t !== undefined);
+      refs = node;
+    } else if (isObject(node)) {
       const args = own(node, 'args');
-      const training = readKwargs(own(node, 'kwargs'), where);
+      training = readKwargs(own(node, 'kwargs'), where);
       // A merge takes its inputs as one list argument: args: [[t1, t2]].
       const list = Array.isArray(args) && args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
-      if (!Array.isArray(list) || list.length === 0) throw new Error(`${where}: inbound node args ${show(args)} name no inputs`);
-      const inputs = list.map((t) => {
-        const cfg = isObject(t) ? own(t, 'config') : undefined;
-        if (!isObject(t) || own(t, 'class_name') !== '__keras_tensor__' || !isObject(cfg)) throw new Error(`${where}: inbound argument ${show(t)} is not a Keras tensor`);
-        return tensorRef(own(cfg, 'keras_history'), where);
+      refs = Array.isArray(list) && list.map((t) => {
+        const cfg = own(t, 'config');
+        if (own(t, 'class_name') !== '__keras_tensor__' || !isObject(cfg)) throw new Error(`${where}: inbound argument ${show(t)} is not a Keras tensor`);
+        return own(cfg, 'keras_history');
       });
-      return { inputs, ...(training === undefined ? {} : { training }) };
     }
-    throw new Error(`${where}: inbound node ${show(node)} is not understood`);
+    if (!Array.isArray(refs) || refs.length === 0) throw new Error(`${where}: an inbound node must be a non-empty list or { args: [tensors] }, got ${show(node)}`);
+    return { inputs: refs.map((ref) => tensorRef(ref, where)), ...(training === undefined ? {} : { training }) };
   });
 }

@@ -70,10 +70,10 @@ describe('quirks of older and hand-edited files', () => {
 
 describe('families out of scope are refused, naming them and why', () => {
   const cases: [string, Record<string, unknown>, string][] = [
-    ['Lambda', { function: ['4wEAAAA', null, null], function_type: 'lambda' }, 'a Lambda layer is a Python function saved as bytecode, which only Python can run'],
-    ['TensorFlowOpLayer', { node_def: { op: 'Mul', name: 'mul' }, constants: {} }, 'it is a raw TensorFlow op, which tatami does not run'],
+    ['Lambda', { function: ['4wEAAAA', null, null], function_type: 'lambda' }, 'it is Python bytecode'],
+    ['TensorFlowOpLayer', { node_def: { op: 'Mul', name: 'mul' }, constants: {} }, 'it is a raw TensorFlow op'],
     ['TFOpLambda', { function: 'math.multiply' }, 'it is a raw TensorFlow op'],
-    ['LSTM', { units: 4 }, 'it is a recurrent layer, and tatami is a convolutional-network engine without recurrent layers'],
+    ['LSTM', { units: 4 }, 'it is a recurrent layer'],
     ['GRU', { units: 4 }, 'it is a recurrent layer'],
     ['Bidirectional', { layer: { class_name: 'LSTM', config: { units: 4 } } }, 'it is a recurrent layer'],
     ['SimpleRNN', { units: 4 }, 'it is a recurrent layer'],
@@ -83,7 +83,7 @@ describe('families out of scope are refused, naming them and why', () => {
     const gap = byName(base, 'global_average_pooling2d_1');
     gap.class_name = cls;
     Object.assign(gap.config, config);
-    await expect(loadModel(file)).rejects.toThrow(`layer 'global_average_pooling2d_1' has class ${cls}, which tatami does not support: ${message}`);
+    await expect(loadModel(file)).rejects.toThrow(new RegExp(`: layer 'global_average_pooling2d_1' has class ${cls}, which tatami does not support: ${message}$`));
   });
 
   test('an unknown layer class says it is not supported (not "used but not defined")', async () => {

@@ -89,6 +89,21 @@ describe('save → load', () => {
     const x = new Tensor(randomInput([1, 28, 28, 1], 3), [1, 28, 28, 1]);
     expect(maxDiff(loaded.predict(x).data, model.predict(x).data)).toBe(0);
     await expect(loadModel('https://models.example/other/model.json', { fetch })).rejects.toThrow(/HTTP 404/);
+    // A model.json the server says is too large is refused before it is read.
+    const large = async (): Promise<Response> => new Response('{}', { headers: { 'content-length': String(2 ** 26 + 1) } });
+    await expect(loadModel('https://models.example/cnn/', { fetch: large })).rejects.toThrow(/^loadModel: https:\/\/models\.example\/cnn\/model\.json is 67108865 long, more than the 67108864 characters a model\.json may have$/);
+    // Shards are joined in the manifest's order.
+    const split = { ...saved.modelJson, weightsManifest: [{ ...saved.modelJson.weightsManifest[0], paths: ['s1.bin', 's2.bin', 's3.bin'] }] };
+    served.set('https://models.example/split/model.json', JSON.stringify(split));
+    [0, 1, 2].forEach((k) => served.set(`https://models.example/split/s${k + 1}.bin`, saved.weights.slice(k * 1000, k === 2 ? undefined : (k + 1) * 1000)));
+    const joined = await loadModel('https://models.example/split/model.json', { fetch });
+    expect(maxDiff(joined.predict(x).data, model.predict(x).data)).toBe(0);
+    // More bytes than the manifest accounts for: refused when the server claims them, and when it sends them.
+    const n = saved.weights.byteLength;
+    served.set('https://models.example/cnn/weights.bin', new Uint8Array(n + 4).buffer);
+    await expect(loadModel('https://models.example/cnn/', { fetch })).rejects.toThrow(new RegExp(`^loadModel: the manifest needs ${n} bytes of weights but the weight files hold ${n + 4}$`));
+    const claiming = async (url: string): Promise<Response> => (url.endsWith('.bin') ? new Response(saved.weights, { headers: { 'content-length': String(n + 1) } }) : fetch(url));
+    await expect(loadModel('https://models.example/cnn/', { fetch: claiming })).rejects.toThrow(new RegExp(`needs ${n} bytes of weights but the weight files hold ${n + 1}$`));
   });
 
   test('the version written into model.json is package.json\'s', async () => {
@@ -127,6 +142,14 @@ describe('optimizer state', () => {
     const m = small();
     await expect(m.save(undefined, { includeOptimizer: true })).rejects.toThrow(/compile/);
     await expect(loadModel(await m.save(), { includeOptimizer: true })).rejects.toThrow(/no optimizer state/);
+  });
+
+  test('artifacts: optimizer state without its bytes, and weights that are not bytes, are refused naming the key', async () => {
+    const m = small();
+    m.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
+    const { modelJson, weights } = await m.save(undefined, { includeOptimizer: true });
+    await expect(loadModel({ modelJson, weights }, { includeOptimizer: true })).rejects.toThrow(/^loadModel: artifacts\.optimizerWeights must be an ArrayBuffer or a typed array, got undefined$/);
+    await expect(loadModel({ modelJson, weights: 'bytes' as never })).rejects.toThrow(/^loadModel: artifacts\.weights must be an ArrayBuffer or a typed array, got string$/);
   });
 
   test('modelCheckpoint saves each epoch, or only the best, and the checkpoint resumes', async () => {
