@@ -33,7 +33,7 @@ export { layerNorm } from './ops/layer-norm.js';
 export { affineTransform, type AffineTransformOptions, type FillMode, type AffineInterpolation } from './ops/affine-transform.js';
 export { addN, averageN, multiplyN, maximumN, minimumN } from './ops/merge.js';
 
-export { Layer, SymbolicTensor, type LayerArgs, type LayerWeight, type SymbolicShape, type CallContext } from './layers/layer.js';
+export { Layer, SymbolicTensor, callRng, type LayerArgs, type LayerWeight, type SymbolicShape, type CallContext } from './layers/layer.js';
 export { Input, input, InputLayer, type InputArgs } from './layers/input.js';
 export { Conv2D, type Conv2DArgs } from './layers/conv2d.js';
 export { DepthwiseConv2D, type DepthwiseConv2DArgs } from './layers/depthwise-conv2d.js';
@@ -75,7 +75,7 @@ export { Model, type ModelArgs } from './models/model.js';
 export { type CompileArgs, type Compiled, type OutputTraining, type PerOutput } from './models/compile.js';
 export { type ModelData } from './models/data.js';
 export { Sequential, type SequentialArgs } from './models/sequential.js';
-export { type FitOptions, type EvaluateOptions } from './models/training.js';
+export { penalizeInto, type FitOptions, type EvaluateOptions } from './models/training.js';
 export { type PredictOptions } from './models/predict.js';
 export { InferenceModel } from './models/inference-model.js';
 export { History, earlyStopping, terminateOnNaN, type Callback, type Logs, type EarlyStoppingArgs } from './models/callbacks.js';

@@ -26,7 +26,8 @@ export interface CallContext {
   /**
    * Where the layers' activity penalties go (Keras's activity_regularizer losses): fit and evaluate
    * pass a function that computes the penalty of a layer's output and keeps it for the loss
-   * (training.ts); predict passes none, so nothing is computed.
+   * (training.ts); predict passes none, so nothing is computed. A loop of one's own passes
+   * `penalizeInto(list)` (exported by 'tatami') to collect them into a list of tensors, as fit does.
    */
   readonly penalize?: (layer: Layer, output: Tensor) => void;
   /**
@@ -259,6 +260,6 @@ export function defaultLayerName(className: string): string {
 
 /** The generator a layer's call in training mode draws from (dropout, noise, augmentation); a context without one fails, naming the layer. */
 export function callRng(layer: Layer, ctx: CallContext): Rng {
-  if (ctx.rng === undefined) throw new Error(`${layer.describe()}: a call in training mode draws random numbers and needs ctx.rng (fit gives the model's Rng)`);
+  if (ctx.rng === undefined) throw new Error(`${layer.describe()}: a call in training mode draws random numbers and needs ctx.rng: tatami's Model gives its Rng (fit, and predict through a layer pinned to training); tatami/infer's models have none, so load the model with tatami's loadModel to run it in training mode`);
   return ctx.rng;
 }

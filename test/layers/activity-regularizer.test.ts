@@ -11,10 +11,10 @@
  */
 import { describe, test, expect } from 'vitest';
 import {
+  penalizeInto,
   regularizers, tensor, gradCheck, input, Model, Sequential, Dense, Activation, Flatten, Conv2D, Tensor, SGD, Rng, type ActivityReduction,
 } from '../../src/index.js';
 import { expectClose } from '../helpers.js';
-import { penalizeInto } from '../../src/models/training.js';
 
 const X = [[1, 2], [3, -1]];
 const KERNEL = [[0.5, -1], [0.25, 2]];

@@ -37,6 +37,6 @@ describe('InferenceModel', () => {
     model.setWeights(trained.getWeights());
     // The training Model draws the dropout mask from its Rng; the inference model has none.
     expect(trained.predict(X).shape).toEqual([2, 2]);
-    expect(() => model.predict(X)).toThrow("Dropout 'drop': a call in training mode draws random numbers and needs ctx.rng (fit gives the model's Rng)");
+    expect(() => model.predict(X)).toThrow("Dropout 'drop': a call in training mode draws random numbers and needs ctx.rng: tatami's Model gives its Rng (fit, and predict through a layer pinned to training); tatami/infer's models have none, so load the model with tatami's loadModel to run it in training mode");
   });
 });
