@@ -19,23 +19,22 @@ export interface InferLoadOptions extends ReadOptions {
    */
   layers?: LayerBuilders;
   /**
-   * The kernels to predict with (default: im2col + the SIMD GEMM for every convolution, max-pool on
-   * SIMD, plain loops elsewhere). 'tatami/infer/kernels' has `fastKernels`: Winograd and the direct
-   * SIMD convolutions, the SIMD ReLUs and elementwise loops, as 'tatami' runs them. The choice is the
-   * process's (every model predicts with it from then on); in a process that also imports 'tatami',
-   * whose kernels train, it changes nothing.
+   * The kernels to predict with (default: plain JS on any engine, with no WebAssembly: im2col + the
+   * cache-blocked JS GEMM for every convolution and Dense, the JS max-pool, plain loops elsewhere).
+   * 'tatami/infer/kernels' has `fastKernels`: every WebAssembly SIMD kernel (the SIMD GEMM, Winograd,
+   * the direct SIMD convolutions, the SIMD max-pool, batch norm, depthwise, ReLU and elementwise
+   * passes), as 'tatami' runs them. The choice is the process's (every model predicts with it from
+   * then on); in a process that also imports 'tatami', whose kernels train, it changes nothing.
    */
   kernels?: KernelTables;
 }
 
 /**
  * Load a model for inference: a folder path or model.json path (Node), a URL (fetch), or
- * `{ modelJson, weights }`. With `fastKernels` its predictions are the full engine's, bit for bit; with
- * the default kernels they differ from them by rounding where 'tatami' runs a Winograd (stride-1 3×3
- * convs: with ≥ 4 channels in and out and ≥ 256 output pixels, or 8 to 32 channels a side) or a
- * direct SIMD convolution (any conv but a plain 1×1 whose output channels are a multiple of 8 up to
- * 32, strided ones included), and equal them elsewhere (the classic CNN: its 128-channel convolution
- * runs im2col + GEMM in both).
+ * `{ modelJson, weights }`. With `fastKernels` its predictions are the full engine's, bit for bit;
+ * with the default kernels they are bit for bit what the full engine gives on tatami/infer's default
+ * tables (kernel-tables/inference.ts), and differ from 'tatami''s by rounding (the JS GEMM sums in
+ * float64 and rounds once per block, the SIMD kernels sum in float32).
  */
 export async function loadModel(source: ModelSource, options: InferLoadOptions = {}): Promise<InferenceModel> {
   if (options.kernels !== undefined) installKernels(options.kernels);
