@@ -22,6 +22,7 @@ import { inferenceOneVersionBackwardKernels } from './single-version.js';
 export const inferenceKernels: KernelTables = {
   name: 'fast',
   trains: false,
+  // The reductions' table last: its reduceSumTo (the sum of sum and mean) replaces the passes' throwing one.
   elementwise: { ...inferencePassKernels, ...inferenceReductionKernels },
   relu: inferenceReluKernels,
   gemm: inferenceGemmKernels,

@@ -21,7 +21,11 @@ export interface LayoutKernels extends ConcatKernels {
   transpose: typeof transpose;
 }
 
-/** The fast forwards, tatami/infer's default and the fast tables' forward half: both, its whole table (kernel-tables/inference.ts). */
+/**
+ * tatami/infer's defaults, the fast tables' forward half too: concat (with its backward throwing) and
+ * transpose, in two tables so that a bundle that transposes nothing drops the transpose; inference.ts
+ * joins them into the family's whole table.
+ */
 export const inferenceConcatKernels: ConcatKernels = { concatForward, concatBackward: inferenceOnly('concatBackward') };
 export const inferenceTransposeKernels: Pick<LayoutKernels, 'transpose'> = { transpose };
 
