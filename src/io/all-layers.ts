@@ -9,7 +9,6 @@
  */
 import { Dropout } from '../layers/dropout.js';
 import { Embedding } from '../layers/embedding.js';
-import { readInitializer } from './keras-values.js';
 import { CORE_BUILDERS } from './core-layers-config.js';
 import { MODERN_CNN_SET_BUILDERS } from './modern-cnn-set.js';
 import { CONV_BUILDERS } from './conv-layers-config.js';
@@ -37,7 +36,7 @@ export const allLayers: LayerBuilders = {
       ...base,
       inputDim: r.int('input_dim'),
       outputDim: r.int('output_dim'),
-      embeddingsInitializer: readInitializer(r, 'embeddings_initializer', 'random_uniform'),
+      embeddingsInitializer: fit.initializer(r, 'embeddings_initializer', 'random_uniform'),
       embeddingsRegularizer: fit.regularizer(r, 'embeddings_regularizer'),
     });
     return { layer, weights: () => [['embeddings', [layer.inputDim, layer.outputDim]]] };

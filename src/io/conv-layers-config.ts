@@ -10,7 +10,7 @@ import { SeparableConv2D } from '../layers/separable-conv2d.js';
 import { Conv2DTranspose } from '../layers/conv2d-transpose.js';
 import { Conv1D } from '../layers/conv1d.js';
 import type { ConfigReader } from './config-reader.js';
-import { readActivation, readInitializer } from './keras-values.js';
+import { readActivation } from './keras-values.js';
 import { readKernelBias } from './kernel-bias-config.js';
 import { show } from './safe-json.js';
 import { last, type LayerBuilders, type WeightShape } from './layer-from-config.js';
@@ -60,8 +60,8 @@ export const DEPTHWISE_BUILDERS: LayerBuilders = {
       depthMultiplier: r.int('depth_multiplier', 1),
       activation: readActivation(r),
       useBias: r.bool('use_bias', true),
-      depthwiseInitializer: readInitializer(r, 'depthwise_initializer', 'glorot_uniform'),
-      biasInitializer: readInitializer(r, 'bias_initializer', 'zeros'),
+      depthwiseInitializer: fit.initializer(r, 'depthwise_initializer', 'glorot_uniform'),
+      biasInitializer: fit.initializer(r, 'bias_initializer', 'zeros'),
       depthwiseRegularizer: fit.regularizer(r, 'depthwise_regularizer'),
       biasRegularizer: fit.regularizer(r, 'bias_regularizer'),
     });
@@ -84,12 +84,12 @@ export const CONV_BUILDERS: LayerBuilders = {
       depthMultiplier: r.int('depth_multiplier', 1),
       activation: readActivation(r),
       useBias: r.bool('use_bias', true),
-      depthwiseInitializer: readInitializer(r, 'depthwise_initializer', 'glorot_uniform'),
-      pointwiseInitializer: readInitializer(r, 'pointwise_initializer', 'glorot_uniform'),
+      depthwiseInitializer: fit.initializer(r, 'depthwise_initializer', 'glorot_uniform'),
+      pointwiseInitializer: fit.initializer(r, 'pointwise_initializer', 'glorot_uniform'),
       depthwiseRegularizer: fit.regularizer(r, 'depthwise_regularizer'),
       pointwiseRegularizer: fit.regularizer(r, 'pointwise_regularizer'),
       biasRegularizer: fit.regularizer(r, 'bias_regularizer'),
-      biasInitializer: readInitializer(r, 'bias_initializer', 'zeros'),
+      biasInitializer: fit.initializer(r, 'bias_initializer', 'zeros'),
     });
     const m = layer.depthMultiplier;
     return {

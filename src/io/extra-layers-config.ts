@@ -7,7 +7,7 @@
  */
 import type { ConfigReader } from './config-reader.js';
 import { none, type LayerBuilders } from './layer-from-config.js';
-import { readInitializer, readNormalization } from './keras-values.js';
+import { readNormalization } from './keras-values.js';
 import { show } from './safe-json.js';
 import { Cropping2D, type SidesSpec } from '../layers/padding2d.js';
 import { LeakyReLU, ELU } from '../layers/advanced-activations.js';
@@ -45,11 +45,11 @@ export const EXTRA_LAYER_BUILDERS: LayerBuilders = {
 
   ELU: (r, base) => ({ layer: new ELU({ ...base, alpha: r.number('alpha', 1, -Infinity, Infinity) }), weights: none }),
 
-  PReLU(r, base) {
+  PReLU(r, base, fit) {
     r.nulls('alpha_regularizer', 'alpha_constraint');
     const shared = r.get('shared_axes');
     if (shared !== null && shared !== undefined && typeof shared !== 'number' && !Array.isArray(shared)) r.fail(`shared_axes must be null, an axis or a list of axes, got ${show(shared)}`);
-    const layer = new PReLU({ ...base, alphaInitializer: readInitializer(r, 'alpha_initializer', 'zeros'), sharedAxes: (shared as number | number[] | null | undefined) ?? null });
+    const layer = new PReLU({ ...base, alphaInitializer: fit.initializer(r, 'alpha_initializer', 'zeros'), sharedAxes: (shared as number | number[] | null | undefined) ?? null });
     return { layer, weights: (s) => [['alpha', layer.alphaShape(s)]] };
   },
 
@@ -78,7 +78,7 @@ export const EXTRA_LAYER_BUILDERS: LayerBuilders = {
 
   CenterCrop: (r, base) => ({ layer: new CenterCrop({ ...base, height: r.int('height'), width: r.int('width') }), weights: none }),
 
-  LayerNormalization(r, base) {
+  LayerNormalization(r, base, fit) {
     r.nulls('beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint');
     r.only('rms_scaling', [false], 'rms_scaling');
     const axis = r.get('axis') ?? -1;
@@ -86,7 +86,7 @@ export const EXTRA_LAYER_BUILDERS: LayerBuilders = {
     const layer = new LayerNormalization({
       ...base,
       axis: axis as number | number[],
-      ...readNormalization(r),
+      ...readNormalization(r, fit),
     });
     return {
       layer,

@@ -35,7 +35,9 @@ export const coreLayers: LayerBuilders = { ...CORE_BUILDERS, ...Object.fromEntri
  * to the loss, an initializer the start of a weight the file has no values for; inference does none
  * of these (every weight comes from the file), so tatami/infer accepts their keys whatever their
  * values and builds the layer without them (its initializers left at their defaults), as it loads
- * the layers above that act only in training.
+ * the layers above that act only in training. So a loaded layer's `getConfig()` reports its
+ * defaults there (kernel_initializer glorot_uniform, no regularizer, no constraint), not the
+ * file's: the file's model.json holds those, and the full engine's loadModel reads them.
  */
 export const inertFitOptions: FitOptionReaders = { constraint: inert, regularizer: inert, initializer: (r, key, fallback) => (inert(r, key), fallback) };
 

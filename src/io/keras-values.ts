@@ -5,6 +5,7 @@
  */
 import { snakeCase, ACTIVATION_NAMES } from '../activations.js';
 import type { ConfigReader } from './config-reader.js';
+import type { FitOptionReaders } from './layer-from-config.js';
 import { isObject, own, show } from './safe-json.js';
 
 /** dtype must be float32: 'float32', or { class_name: 'DTypePolicy' | 'Policy', config: { name: 'float32' } }. */
@@ -91,14 +92,14 @@ export function readInitializer(r: ConfigReader, key: string, fallback: string):
 
 /**
  * The keys BatchNormalization and LayerNormalization share: epsilon (Keras's default 1e-3), center,
- * scale, and the beta and gamma initializers.
+ * scale, and the beta and gamma initializers (read by the loader's `fit`).
  */
-export function readNormalization(r: ConfigReader): { epsilon: number; center: boolean; scale: boolean; betaInitializer: string; gammaInitializer: string } {
+export function readNormalization(r: ConfigReader, fit: FitOptionReaders): { epsilon: number; center: boolean; scale: boolean; betaInitializer: string; gammaInitializer: string } {
   return {
     epsilon: r.number('epsilon', 1e-3, 1e-12, 1),
     center: r.bool('center', true),
     scale: r.bool('scale', true),
-    betaInitializer: readInitializer(r, 'beta_initializer', 'zeros'),
-    gammaInitializer: readInitializer(r, 'gamma_initializer', 'ones'),
+    betaInitializer: fit.initializer(r, 'beta_initializer', 'zeros'),
+    gammaInitializer: fit.initializer(r, 'gamma_initializer', 'ones'),
   };
 }

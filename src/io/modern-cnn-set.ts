@@ -13,7 +13,7 @@ import { Add, Subtract, Multiply, Average, Maximum, Minimum } from '../layers/me
 import { Concatenate } from '../layers/concatenate.js';
 import type { ConfigReader } from './config-reader.js';
 import { DEPTHWISE_BUILDERS } from './conv-layers-config.js';
-import { readInitializer, readNormalization } from './keras-values.js';
+import { readNormalization } from './keras-values.js';
 import { show } from './safe-json.js';
 import { none, last, type BaseArgs, type LayerBuilders } from './layer-from-config.js';
 import { coreLayers } from './inference-layers.js';
@@ -35,20 +35,22 @@ const MERGE_BUILDERS: LayerBuilders = {
 export const MODERN_CNN_SET_BUILDERS: NestingLayerBuilders = {
   [NESTED_MODELS]: buildNestedModel,
 
-  BatchNormalization(r, base) {
+  BatchNormalization(r, base, fit) {
     r.nulls('beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint', 'virtual_batch_size', 'adjustment', 'renorm_clipping');
     r.only('synchronized', [false], 'synchronized');
     r.only('renorm', [false], 'renorm');
     // renorm_momentum only matters with renorm (refused above); fused is an implementation choice.
     r.accept('renorm_momentum', 'fused');
     const axis = r.get('axis');
-    const movingMean = readInitializer(r, 'moving_mean_initializer', 'zeros');
-    const movingVariance = readInitializer(r, 'moving_variance_initializer', 'ones');
+    // tatami's layer starts its moving statistics at zeros / ones. tatami/infer's inert reader gives
+    // back those fallbacks, so it takes any: the moving statistics come from the file.
+    const movingMean = fit.initializer(r, 'moving_mean_initializer', 'zeros');
+    const movingVariance = fit.initializer(r, 'moving_variance_initializer', 'ones');
     if (movingMean !== 'zeros' || movingVariance !== 'ones') r.fail(`moving_mean_initializer / moving_variance_initializer must be Zeros / Ones`);
     const layer = new BatchNormalization({
       ...base,
       momentum: r.number('momentum', 0.99, 0, 1),
-      ...readNormalization(r),
+      ...readNormalization(r, fit),
     });
     return {
       layer,
