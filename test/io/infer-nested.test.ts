@@ -5,24 +5,12 @@
  * made by spreading `modernCnnLayers` keeps the nesting, one spread from `coreLayers` does not.
  */
 import { test, expect } from 'vitest';
-import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
 import { input, Model, Sequential, Conv2D, Flatten, Dense, Rng, Tensor } from '../../src/index.js';
 import { loadModel, tensor } from '../../src/infer.js';
 import { modernCnnLayers, allLayers } from '../../src/infer-layers.js';
 import { coreLayers } from '../../src/io/inference-layers.js';
-import { randomInput } from './io-helpers.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-
-/** The source files esbuild reads to bundle `contents` as a browser would get it. */
-async function bundleInputs(contents: string): Promise<string[]> {
-  const result = await build({
-    stdin: { contents, resolveDir: root, loader: 'ts', sourcefile: 'entry.ts' },
-    bundle: true, minify: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent',
-  });
-  return Object.keys(result.metafile.inputs);
-}
+import { randomInput, artifactsOf } from './io-helpers.js';
+import { browserBundle } from './browser-bundle.js';
 
 /** A functional base (Conv2D, Flatten) inside a Sequential, then a Sequential head inside that: two nested models of both kinds. */
 function nestedModel(): Sequential {
@@ -33,11 +21,6 @@ function nestedModel(): Sequential {
   const rng = new Rng(4);
   model.setWeights(model.getWeights().map((w) => new Tensor(w.data.map(() => rng.uniform(-0.5, 0.5)), w.shape)));
   return model;
-}
-
-async function artifactsOf(model: Model): Promise<{ modelJson: string; weights: ArrayBuffer }> {
-  const saved = await model.save();
-  return { modelJson: JSON.stringify(saved.modelJson), weights: saved.weights };
 }
 
 const refusal = (layer: string, cls: string): string =>
@@ -71,6 +54,6 @@ test('with modernCnnLayers, allLayers or a set spread from modernCnnLayers, nest
 
 test("tatami/infer's default bundle carries no nested-model code; with modernCnnLayers it does", async () => {
   const nested = 'src/models/nested-model.ts';
-  expect(await bundleInputs(`export * from './src/infer.ts';`)).not.toContain(nested);
-  expect(await bundleInputs(`export * from './src/infer.ts'; export { modernCnnLayers } from './src/infer-layers.ts';`)).toContain(nested);
+  expect((await browserBundle(`export * from './src/infer.ts';`)).inputs).not.toContain(nested);
+  expect((await browserBundle(`export * from './src/infer.ts'; export { modernCnnLayers } from './src/infer-layers.ts';`)).inputs).toContain(nested);
 });

@@ -6,36 +6,23 @@
  * takes a file's initializers as inert, as it takes constraints and regularizers.
  */
 import { test, expect } from 'vitest';
-import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
 import { loadModel as inferLoadModel } from '../../src/infer.js';
 import { modernCnnLayers, allLayers } from '../../src/infer-layers.js';
 import { loadModel, Sequential, Conv2D, Flatten, Dense, Tensor, Rng, BatchNormalization, DepthwiseConv2D, SeparableConv2D, PReLU, Embedding, LayerNormalization } from '../../src/index.js';
 import { randomInput } from './io-helpers.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
+import { browserBundle } from './browser-bundle.js';
 
 /** Training-side modules: the training Model resolves specs and draws from an Rng with them. */
 const TRAINING_ONLY = ['src/initializers.ts', 'src/regularizers.ts', 'src/rng.ts'];
-
-/** Bytes each source file puts in the minified bundle of `contents`. */
-async function bytesByInput(contents: string): Promise<Record<string, number>> {
-  const result = await build({
-    stdin: { contents, resolveDir: root, loader: 'ts', sourcefile: 'entry.ts' },
-    bundle: true, minify: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent',
-  });
-  const [output] = Object.values(result.metafile.outputs);
-  return Object.fromEntries(Object.entries(output.inputs).map(([file, v]) => [file, v.bytesInOutput]));
-}
 
 test.each([
   ['the default', `export * from './src/infer.ts';`],
   ['with every opt-in layer and fastKernels', `export * from './src/infer.ts'; export * from './src/infer-layers.ts'; export * from './src/infer-kernels.ts';`],
 ])('tatami/infer (%s) bundles no initializer, regularizer or Rng code', async (_name, entry) => {
-  const bytes = await bytesByInput(entry);
+  const { bytes } = await browserBundle(entry);
   // The bundle is real: the layers' name checks are in it.
-  expect(bytes['src/initializer-spec.ts']).toBeGreaterThan(0);
-  expect(Object.fromEntries(TRAINING_ONLY.map((f) => [f, bytes[f] ?? 0]))).toEqual(Object.fromEntries(TRAINING_ONLY.map((f) => [f, 0])));
+  expect(bytes('src/initializer-spec.ts')).toBeGreaterThan(0);
+  expect(Object.fromEntries(TRAINING_ONLY.map((f) => [f, bytes(f)]))).toEqual(Object.fromEntries(TRAINING_ONLY.map((f) => [f, 0])));
 }, 60_000);
 
 test("tatami/infer's loader takes initializers as inert: one tatami does not know loads, and predicts as saved", async () => {

@@ -7,28 +7,9 @@
  * and refuses, naming itself and 'tatami', as the other gradient kernels.
  */
 import { test, expect } from 'vitest';
-import { build } from 'esbuild';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { pathToFileURL, fileURLToPath } from 'node:url';
 import { input, Model, Conv2D, Dense, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D, Concatenate, Rng, Tensor } from '../../src/index.js';
 import { randomInput, maxDiff } from './io-helpers.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Bundle `contents` as a browser would get it: the bytes each source file puts in it, and the module. */
-async function bundle(contents: string): Promise<{ bytes: (file: string) => number; module: unknown }> {
-  const result = await build({
-    stdin: { contents, resolveDir: root, loader: 'ts', sourcefile: 'entry.ts' },
-    bundle: true, minify: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent',
-  });
-  const inputs = Object.values(result.metafile.outputs)[0].inputs;
-  const dir = await mkdtemp(join(tmpdir(), 'tatami-reductions-'));
-  const file = join(dir, 'bundle.mjs');
-  await writeFile(file, result.outputFiles[0].text);
-  return { bytes: (f) => inputs[f]?.bytesInOutput ?? 0, module: await import(pathToFileURL(file).href) };
-}
+import { browserBundle as bundle } from './browser-bundle.js';
 
 const REDUCE = 'kernels/reduce.ts';
 const TRANSPOSE = 'kernels/transpose.ts';
@@ -51,7 +32,7 @@ test("through tatami/infer with modernCnnLayers, the global pools predict as the
   const rng = new Rng(3);
   model.setWeights(model.getWeights().map((w) => new Tensor(w.data.map(() => rng.uniform(-0.5, 0.5)), w.shape)));
   const saved = await model.save();
-  const infer = (await bundle(`export * from './src/infer.ts'; export { modernCnnLayers } from './src/infer-layers.ts';`)).module as Infer;
+  const infer = (await (await bundle(`export * from './src/infer.ts'; export { modernCnnLayers } from './src/infer-layers.ts';`)).load()) as Infer;
   const loaded = await infer.loadModel({ modelJson: JSON.stringify(saved.modelJson), weights: saved.weights }, { layers: infer.modernCnnLayers });
   const data = randomInput([2, 5, 5, 2], 4);
   // Within rounding: the full engine runs the fast convolution and sums (another order of the same

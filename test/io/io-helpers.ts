@@ -55,3 +55,9 @@ export function maxDiff(a: Float32Array, b: Float32Array): number {
   for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
   return d;
 }
+
+/** The artifacts of a tatami model in memory, as loadModel takes them. */
+export async function artifactsOf(model: Model): Promise<{ modelJson: string; weights: ArrayBuffer }> {
+  const saved = await model.save();
+  return { modelJson: JSON.stringify(saved.modelJson), weights: saved.weights };
+}
