@@ -33,7 +33,8 @@ export function decodeWeight(entry: WeightEntry, bytes: Uint8Array, what: string
   if (storedAs === 'float32') for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(4 * i, true);
   else if (storedAs === 'float16') for (let i = 0; i < out.length; i++) out[i] = float16ToNumber(view.getUint16(2 * i, true));
   else if (storedAs === 'uint16') for (let i = 0; i < out.length; i++) out[i] = min + scale * view.getUint16(2 * i, true);
-  else for (let i = 0; i < out.length; i++) out[i] = min + scale * view.getUint8(i);
+  else if (storedAs === 'uint8') for (let i = 0; i < out.length; i++) out[i] = min + scale * view.getUint8(i);
+  else throw new Error(`${what}: weight '${entry.name}' is stored as ${storedAs}, which tatami does not read as a weight`);
   if (options.checkFinite === true) {
     for (let i = 0; i < out.length; i++) {
       if (!Number.isFinite(out[i])) throw new Error(`${what}: weight '${entry.name}' has a non-finite value (${out[i]}) at index ${i}`);

@@ -80,7 +80,7 @@ function readEntry(raw: unknown, where: string, byteOffset: number): WeightEntry
   const shape = own(raw, 'shape');
   const dims = Array.isArray(shape) && shape.length <= MAX_RANK && shape.every((d) => Number.isInteger(d) && d >= 0 && d <= MAX_DIM) ? (shape as number[]) : [-1];
   const size = dims.reduce((p, d) => p * d, 1);
-  if (size < 0 || size > MAX_DIM) throw new Error(`${at}: shape must be at most ${MAX_RANK} integer sizes ≥ 0 (see README 'Model files'), got ${show(shape)}`);
+  if (size < 0 || size > MAX_DIM) throw new Error(`${at}: shape must be at most ${MAX_RANK} integer sizes in [0, 2³¹), fewer than 2³¹ values in all (see README 'Model files'), got ${show(shape)}`);
   const dtype = own(raw, 'dtype');
   if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`${at}: dtype ${show(dtype)} is not supported (supported: 'float32', 'int32')`);
   const group = own(raw, 'group');
@@ -102,7 +102,7 @@ function readQuantization(q: unknown, where: string): { storedAs: StoredAs; scal
   const known = isObject(q) && Object.keys(q).every((k) => keys.includes(k));
   const affine = (dtype === 'uint8' || dtype === 'uint16') && Number.isFinite(scale) && Number.isFinite(min);
   if (!known || (original !== undefined && original !== 'float32') || !(affine || dtype === 'float16')) {
-    throw new Error(`${where}: quantization must be { dtype: 'uint8' or 'uint16', scale, min } or { dtype: 'float16' } (see README 'Model files'), got ${show(q)}`);
+    throw new Error(`${where}: quantization must be { dtype: 'uint8' or 'uint16', scale, min } (finite) or { dtype: 'float16' }, with original_dtype 'float32' if given and no other key (see README 'Model files'), got ${show(q)}`);
   }
   return affine ? { storedAs: dtype as StoredAs, scale: scale as number, min: min as number } : { storedAs: 'float16', scale: 1, min: 0 };
 }

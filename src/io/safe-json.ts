@@ -11,11 +11,12 @@ export const MAX_JSON_CHARS = 64 * 1024 * 1024;
 
 /** Refuse a model.json of more than MAX_JSON_CHARS (its length in characters, or in bytes before it is read). */
 export function checkJsonSize(length: number, what: string): void {
-  if (length > MAX_JSON_CHARS) throw new Error(`${what} is ${length} long, more than the ${MAX_JSON_CHARS} characters a model.json may have`);
+  if (length > MAX_JSON_CHARS) throw new Error(`${what} is ${length} characters (or bytes, by its content-length) long, more than the ${MAX_JSON_CHARS} a model.json may have`);
 }
 
 /** Parse `text` as JSON, refusing prototype keys; `what` names the file in errors. */
 export function parseJsonSafely(text: string, what: string): unknown {
+  if (typeof text !== 'string') throw new Error(`${what} must be JSON text, got ${show(text)}`);
   checkJsonSize(text.length, what);
   let forbidden: string | undefined;
   try {
@@ -57,7 +58,9 @@ export function own(o: unknown, key: string): unknown {
 export function show(v: unknown): string {
   let s: string;
   try {
-    s = typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v);
+    // A string holding control characters is shown as JSON, escaped, so that it does not look plain.
+    // eslint-disable-next-line no-control-regex
+    s = typeof v === 'string' && !/[\u0000-\u001f\u007f]/.test(v) ? `'${v}'` : JSON.stringify(v) ?? String(v);
   } catch {
     s = String(v);
   }

@@ -57,7 +57,8 @@ export async function openSource(source: ModelSource, options: SourceOptions, pr
 function openArtifacts(artifacts: ModelArtifacts, prefix: string): OpenedSource {
   const what = `${prefix}: artifacts`;
   const json = typeof artifacts.modelJson === 'string' ? parseJsonSafely(artifacts.modelJson, `${what}.modelJson`) : copyJsonSafely(artifacts.modelJson, `${what}.modelJson`);
-  const model = bytesOf(artifacts.weights ?? new Uint8Array(0), `${what}.weights`);
+  // No weights at all is a model without any (an empty buffer); null or another value is refused.
+  const model = bytesOf(artifacts.weights === undefined ? new Uint8Array(0) : artifacts.weights, `${what}.weights`);
   return {
     what: 'artifacts',
     json,
@@ -86,10 +87,11 @@ async function openUrl(modelUrl: URL, options: SourceOptions, prefix: string): P
       const chunks: Uint8Array<ArrayBuffer>[] = [];
       let received = 0;
       for (const p of paths) {
-        const shard = await get(new URL(p, url));
-        checkWeightBytes(totalBytes, received + Number(shard.headers.get('content-length') ?? 0), prefix, true);
+        const shardUrl = new URL(p, url);
+        const shard = await get(shardUrl);
+        checkWeightBytes(totalBytes, received + Number(shard.headers.get('content-length') ?? 0), `${prefix}: ${shardUrl.href} (by its content-length)`, true);
         const bytes = new Uint8Array(await shard.arrayBuffer());
-        checkWeightBytes(totalBytes, (received += bytes.byteLength), prefix, true);
+        checkWeightBytes(totalBytes, (received += bytes.byteLength), `${prefix}: ${shardUrl.href}`, true);
         chunks.push(bytes);
       }
       // One shard is used as it came; several are joined into one buffer.

@@ -64,7 +64,9 @@ const MAX_INPUT_DIM = 2 ** 24;
 const MAX_NODES = 1_000;
 
 export function readTopology(modelTopology: unknown, prefix: string): Topology {
-  const top = own(modelTopology, 'model_config') ?? modelTopology;
+  // tensorflowjs's converter wraps the topology as { model_config }; a wrapper holding null is refused below.
+  const wrapped = own(modelTopology, 'model_config');
+  const top = wrapped === undefined ? modelTopology : wrapped;
   const cls = own(top, 'class_name');
   const config = own(top, 'config');
   if (cls === 'Sequential') return readSequential(config, prefix);
@@ -124,7 +126,7 @@ function readFunctional(config: unknown, prefix: string): Topology {
     if (ready.length === 0) {
       const c = pending[0];
       const missing = c.inputs.find((r) => !made.has(key(r))) as TensorRef;
-      const why = byName.has(missing.layer) ? 'never computed' : 'not a layer of the model';
+      const why = byName.has(missing.layer) ? 'never computed (a cycle, or a call the file does not have)' : 'not a layer of the model';
       throw new Error(`${prefix}: layer '${c.entry.name}' (call ${c.node}) takes '${missing.layer}' call ${missing.node}, which is ${why}`);
     }
     for (const c of ready) {
@@ -181,7 +183,7 @@ function readBatchShape(v: unknown, where: string): number[] {
   const size = (d: unknown, max: number): boolean => Number.isInteger(d) && (d as number) > 0 && (d as number) <= max;
   const [batch, ...rest] = Array.isArray(v) ? v : [];
   if (rest.length < 1 || rest.length > 7 || (batch !== null && !size(batch, Infinity)) || !rest.every((d) => size(d, MAX_INPUT_DIM)) || rest.reduce((p, d) => p * d, 1) > 2 ** 31) {
-    throw new Error(`${where}: input shape must be [null or batch size, 1 to 7 positive integer sizes] (see README 'Model files'), got ${show(v)}`);
+    throw new Error(`${where}: input shape must be [null or batch size, 1 to 7 integer sizes in [1, 2²⁴]], at most 2³¹ values (see README 'Model files'), got ${show(v)}`);
   }
   return rest;
 }

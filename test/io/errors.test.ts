@@ -7,6 +7,7 @@ import { mkdtemp, writeFile, mkdir, symlink, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadModel, Sequential, Conv2D, Flatten, Dense, type SavedArtifacts } from '../../src/index.js';
+import { decodeWeight } from '../../src/io/decode-weights.js';
 
 let base: SavedArtifacts;
 beforeAll(async () => {
@@ -62,8 +63,8 @@ describe('unsupported features are refused by name', () => {
     const two = await loadModel(model((ls) => ls));
     expect(two.inputNames).toEqual(['a', 'b']);
     const d = (name: string, from: string) => ({ name, class_name: 'Dense', config: { name, units: 3 }, inbound_nodes: [[[from, 0, 0, {}]]] });
-    await expect(loadModel(model((ls) => [...ls.slice(0, 2), d('p', 'q'), d('q', 'p'), { ...ls[2], inbound_nodes: [[['p', 0, 0, {}], ['b', 0, 0, {}]]] }]))).rejects.toThrow(/^loadModel: layer 'p' \(call 0\) takes 'q' call 0, which is never computed$/);
-    await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [[['a', 1, 0, {}], ['b', 0, 0, {}]]] }]))).rejects.toThrow(/^loadModel: layer 'add' \(call 0\) takes 'a' call 1, which is never computed$/);
+    await expect(loadModel(model((ls) => [...ls.slice(0, 2), d('p', 'q'), d('q', 'p'), { ...ls[2], inbound_nodes: [[['p', 0, 0, {}], ['b', 0, 0, {}]]] }]))).rejects.toThrow(/^loadModel: layer 'p' \(call 0\) takes 'q' call 0, which is never computed \(a cycle, or a call the file does not have\)$/);
+    await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [[['a', 1, 0, {}], ['b', 0, 0, {}]]] }]))).rejects.toThrow(/^loadModel: layer 'add' \(call 0\) takes 'a' call 1, which is never computed \(a cycle, or a call the file does not have\)$/);
     await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [[['a', 0, 0, {}], ['zz', 0, 0, {}]]] }]))).rejects.toThrow(/^loadModel: layer 'add' \(call 0\) takes 'zz' call 0, which is not a layer of the model$/);
     await expect(loadModel(model((ls) => [...ls.slice(0, 2), { ...ls[2], inbound_nodes: [[['a', 0, 1, {}], ['b', 0, 0, {}]]] }]))).rejects.toThrow(/layer 'add': \["a",0,1,\{\}\] takes tensor 1; tatami layers give one tensor per call$/);
     await expect(loadModel(model((ls) => ls, { input_layers: [['a', 0, 0]], output_layers: [['add', 0, 0]] }))).rejects.toThrow(/InputLayer 'b' is not listed in input_layers/);
@@ -89,14 +90,14 @@ describe('malformed and hostile files are refused cleanly', () => {
     ['seven extra weights', () => edited((j) => j.weightsManifest[0].weights.push(...[0, 1, 2, 3, 4, 5, 6].map((i) => ({ name: `x${i}`, shape: [1], dtype: 'float32' }))), new Uint8Array(base.weights.byteLength + 28)), /^loadModel: no layer uses the weights 'x0', 'x1', 'x2', 'x3', 'x4' \(and 2 more\)$/],
     ['no weights', () => edited((j) => (j.weightsManifest = []), new Uint8Array(0)), /: the weights file has no 'conv2d\/kernel', 'conv2d\/bias', 'dense\/kernel', 'dense\/bias'$/],
     ['a shape that does not fit the layer', () => edited((j) => (j.weightsManifest[0].weights[0].shape = [3, 3, 2, 1])), /weight 'conv2d\/kernel' has shape \[3, 3, 2, 1\] but layer 'conv2d' \(Conv2D\) needs \[3, 3, 1, 2\]$/],
-    ['a negative dimension', () => edited((j) => (j.weightsManifest[0].weights[1].shape = [-2])), /weightsManifest\[0\]\.weights\[1\] \('conv2d\/bias'\): shape must be at most 8 integer sizes ≥ 0 \(see README 'Model files'\), got \[-2\]$/],
-    ['a fractional dimension', () => edited((j) => (j.weightsManifest[0].weights[1].shape = [1.5])), /\('conv2d\/bias'\): shape must be at most 8 integer sizes ≥ 0 \(see README 'Model files'\), got \[1\.5\]$/],
-    ['an absurd dimension', () => edited((j) => (j.weightsManifest[0].weights[2].shape = [1e12, 3])), /\('dense\/kernel'\): shape must be at most 8 integer sizes ≥ 0 \(see README 'Model files'\), got \[1000000000000,3\]$/],
+    ['a negative dimension', () => edited((j) => (j.weightsManifest[0].weights[1].shape = [-2])), /weightsManifest\[0\]\.weights\[1\] \('conv2d\/bias'\): shape must be at most 8 integer sizes in \[0, 2³¹\), fewer than 2³¹ values in all \(see README 'Model files'\), got \[-2\]$/],
+    ['a fractional dimension', () => edited((j) => (j.weightsManifest[0].weights[1].shape = [1.5])), /\('conv2d\/bias'\): shape must be at most 8 integer sizes in \[0, 2³¹\), fewer than 2³¹ values in all \(see README 'Model files'\), got \[1\.5\]$/],
+    ['an absurd dimension', () => edited((j) => (j.weightsManifest[0].weights[2].shape = [1e12, 3])), /\('dense\/kernel'\): shape must be at most 8 integer sizes in \[0, 2³¹\), fewer than 2³¹ values in all \(see README 'Model files'\), got \[1000000000000,3\]$/],
     ['a float64 weight', () => edited((j) => (j.weightsManifest[0].weights[1].dtype = 'float64')), /^loadModel: weightsManifest\[0\]\.weights\[1\] \('conv2d\/bias'\): dtype 'float64' is not supported \(supported: 'float32', 'int32'\)$/],
     ['a weight entry that is not an object', () => edited((j) => (j.weightsManifest[0].weights[1] = 5)), /^loadModel: weightsManifest\[0\]\.weights\[1\] must be \{ name \(1 to 512 characters\), shape, dtype \}, got 5$/],
     ['a weight with an empty name', () => edited((j) => (j.weightsManifest[0].weights[1].name = '')), /^loadModel: weightsManifest\[0\]\.weights\[1\] must be \{ name \(1 to 512 characters\), shape, dtype \}, got \{"name":"",/],
-    ['too many values', () => edited((j) => (j.weightsManifest[0].weights[2].shape = [65536, 65536])), /\('dense\/kernel'\): shape must be at most 8 integer sizes ≥ 0 \(see README 'Model files'\), got \[65536,65536\]$/],
-    ['a rank above 8', () => edited((j) => (j.weightsManifest[0].weights[1].shape = [1, 1, 1, 1, 1, 1, 1, 1, 2])), /\('conv2d\/bias'\): shape must be at most 8 integer sizes ≥ 0 \(see README 'Model files'\), got \[1,1,1,1,1,1,1,1,2\]$/],
+    ['too many values', () => edited((j) => (j.weightsManifest[0].weights[2].shape = [65536, 65536])), /\('dense\/kernel'\): shape must be at most 8 integer sizes in \[0, 2³¹\), fewer than 2³¹ values in all \(see README 'Model files'\), got \[65536,65536\]$/],
+    ['a rank above 8', () => edited((j) => (j.weightsManifest[0].weights[1].shape = [1, 1, 1, 1, 1, 1, 1, 1, 2])), /\('conv2d\/bias'\): shape must be at most 8 integer sizes in \[0, 2³¹\), fewer than 2³¹ values in all \(see README 'Model files'\), got \[1,1,1,1,1,1,1,1,2\]$/],
     ...([
       [{ dtype: 'uint8', scale: 0.1 }, '{"dtype":"uint8","scale":0.1}'],
       [{ dtype: 'uint8', scale: 0.1, min: null }, '{"dtype":"uint8","scale":0.1,"min":null}'],
@@ -106,7 +107,7 @@ describe('malformed and hostile files are refused cleanly', () => {
     ] as const).map(([q, shown]): [string, () => { modelJson: Json; weights: ArrayBuffer | Uint8Array }, RegExp] => [
       `quantization ${shown}`,
       () => edited((j) => (j.weightsManifest[0].weights[1].quantization = q)),
-      new RegExp(`weightsManifest\\[0\\]\\.weights\\[1\\] \\('conv2d/bias'\\): quantization must be \\{ dtype: 'uint8' or 'uint16', scale, min \\} or \\{ dtype: 'float16' \\} \\(see README 'Model files'\\), got ${shown.replace(/[{}[\]().]/g, '\\$&')}$`),
+      new RegExp(`weightsManifest\\[0\\]\\.weights\\[1\\] \\('conv2d/bias'\\): quantization must be \\{ dtype: 'uint8' or 'uint16', scale, min \\} \\(finite\\) or \\{ dtype: 'float16' \\}, with original_dtype 'float32' if given and no other key \\(see README 'Model files'\\), got ${shown.replace(/[{}[\]().]/g, '\\$&')}$`),
     ]),
     ['a group that is not a list', () => edited((j) => (j.weightsManifest[0] = { paths: 'weights.bin', weights: [] })), /weightsManifest\[0\] must be \{ paths: \[\.\.\.\], weights: \[\.\.\.\] \}, got \{"paths":"weights\.bin","weights":\[\]\}$/],
     // Every refused form of a shard path, with the path as the message shows it.
@@ -117,7 +118,7 @@ describe('malformed and hostile files are refused cleanly', () => {
       ['https://evil.example/w.bin', "'https://evil.example/w.bin'"],
       ['C:w.bin', "'C:w.bin'"],
       ['x'.repeat(256), `'${'x'.repeat(76)}...`],
-      ['w\u0001.bin', "'w\u0001.bin'"],
+      ['w\u0001.bin', '"w\\u0001.bin"'],
       ['w.bin?x=1', "'w.bin?x=1'"],
       ['w#1.bin', "'w#1.bin'"],
       ['w%2e.bin', "'w%2e.bin'"],
@@ -133,14 +134,15 @@ describe('malformed and hostile files are refused cleanly', () => {
       new RegExp(`^loadModel: weightsManifest\\[0\\]: weights path ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} must be a relative file path inside the model's folder \\(see README 'Model files'\\)$`),
     ]),
     ['dense units of a string', () => edited((j) => (layer(j, 2).config.units = '3')), /units must be an integer/],
-    ['a negative input size', () => edited((j) => (layer(j, 0).config.batch_input_shape = [null, -5, 5, 1])), /^loadModel: layer 'conv2d': input shape must be \[null or batch size, 1 to 7 positive integer sizes\] \(see README 'Model files'\), got \[null,-5,5,1\]$/],
+    ['a negative input size', () => edited((j) => (layer(j, 0).config.batch_input_shape = [null, -5, 5, 1])), /^loadModel: layer 'conv2d': input shape must be \[null or batch size, 1 to 7 integer sizes in \[1, 2²⁴\]\], at most 2³¹ values \(see README 'Model files'\), got \[null,-5,5,1\]$/],
     ['an input batch of 0', () => edited((j) => (layer(j, 0).config.batch_input_shape = [0, 5, 5, 1])), /^loadModel: layer 'conv2d': input shape must be \[null or batch size, .*got \[0,5,5,1\]$/],
     ['an input of rank 9', () => edited((j) => (layer(j, 0).config.batch_input_shape = [null, 1, 1, 1, 1, 1, 1, 1, 5])), /^loadModel: layer 'conv2d': input shape must be \[null or batch size, .*got \[null,1,1,1,1,1,1,1,5\]$/],
-    ['a huge input', () => edited((j) => (layer(j, 0).config.batch_input_shape = [null, 1e9, 1e9, 1])), /^loadModel: layer 'conv2d': input shape must be \[null or batch size, 1 to 7 positive integer sizes\] \(see README 'Model files'\), got \[null,1000000000,1000000000,1\]$/],
-    ...(['', 'a\nb', 'n'.repeat(257)] as const).map((name): [string, () => { modelJson: Json; weights: ArrayBuffer | Uint8Array }, RegExp] => [
+    ['a huge input', () => edited((j) => (layer(j, 0).config.batch_input_shape = [null, 1e9, 1e9, 1])), /^loadModel: layer 'conv2d': input shape must be \[null or batch size, 1 to 7 integer sizes in \[1, 2²⁴\]\], at most 2³¹ values \(see README 'Model files'\), got \[null,1000000000,1000000000,1\]$/],
+    // Shown with its control characters escaped, cut at 80 characters.
+    ...([['', "''"], ['a\nb', '"a\\nb"'], ['n'.repeat(257), `'${'n'.repeat(76)}...`]] as const).map(([name, shown]): [string, () => { modelJson: Json; weights: ArrayBuffer | Uint8Array }, RegExp] => [
       `the layer name ${JSON.stringify(name.slice(0, 8))}`,
       () => edited((j) => (layer(j, 1).config.name = name)),
-      new RegExp(`^loadModel: layer 1 \\(Flatten\\): name must be 1 to 256 printable characters, got '${name.slice(0, 76)}`),
+      new RegExp(`^loadModel: layer 1 \\(Flatten\\): name must be 1 to 256 printable characters, got ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
     ]),
     ['duplicate layer names', () => edited((j) => (layer(j, 1).config.name = 'conv2d')), /two layers are named 'conv2d'/],
     ['no input shape', () => edited((j) => delete layer(j, 0).config.batch_input_shape), /no input shape/],
@@ -165,6 +167,19 @@ describe('malformed and hostile files are refused cleanly', () => {
     const n = base.weights.byteLength;
     await expect(loadModel(edited(() => undefined, new Uint8Array(base.weights).subarray(0, n - 8)))).rejects.toThrow(new RegExp(`^loadModel: the manifest needs ${n} bytes of weights but the weight files hold ${n - 8}$`));
     await expect(loadModel(edited(() => undefined, new Uint8Array(n + 4)))).rejects.toThrow(new RegExp(`^loadModel: the manifest needs ${n} bytes of weights but the weight files hold ${n + 4}$`));
+  });
+
+  test('a model_config wrapper holding null, weights that are null and model.json text that is not a string are refused', async () => {
+    await expect(loadModel(edited((j) => (j.modelTopology = { model_config: null, ...j.modelTopology })))).rejects.toThrow(/^loadModel: modelTopology must be .*, got null$/);
+    await expect(loadModel({ modelJson: base.modelJson, weights: null } as never)).rejects.toThrow(/^loadModel: artifacts\.weights must be an ArrayBuffer or a typed array, got object$/);
+    const text = JSON.stringify(base.modelJson);
+    const fetch = async (url: string): Promise<Response> => (url.endsWith('model.json') ? ({ ok: true, headers: new Headers(), text: async () => [text] } as unknown as Response) : new Response(base.weights));
+    await expect(loadModel('https://models.example/m/', { fetch })).rejects.toThrow(/^https:\/\/models\.example\/m\/model\.json must be JSON text, got \[/);
+  });
+
+  test('decodeWeight reads float32, float16, uint8 and uint16 storage only, naming a weight stored otherwise', () => {
+    const entry = { name: 'counter', shape: [1], size: 1, storedAs: 'int32', scale: 1, min: 0, group: null, byteOffset: 0, byteLength: 4 } as const;
+    expect(() => decodeWeight(entry, new Uint8Array(4), 'optimizer.bin')).toThrow("optimizer.bin: weight 'counter' is stored as int32, which tatami does not read as a weight");
   });
 
   test('a source that is neither a path, a URL nor artifacts is refused, showing it', async () => {

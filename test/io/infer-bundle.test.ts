@@ -26,9 +26,9 @@ import { trainedTfTeachable, SHAPE } from './teachable-model.js';
 
 /**
  * Ceilings just above the size measured (2026-11-29, esbuild 0.28), minified and gzipped:
- * - the default: 68,948 / 24,334 bytes: issue #17 asks ≤ 25 kB gzipped (ISSUE_LIMIT_GZIPPED below);
- * - with fastKernels from 'tatami/infer/kernels': 126,802 / 45,259;
- * - with modernCnnLayers: 91,349 / 30,870.
+ * - the default: 69,499 / 24,540 bytes: issue #17 asks ≤ 25 kB gzipped (ISSUE_LIMIT_GZIPPED below);
+ * - with fastKernels from 'tatami/infer/kernels': 127,354 / 45,437;
+ * - with modernCnnLayers: 91,900 / 31,088.
  * See the README's Embed section for where the bytes are.
  * History: 101 kB / 35 kB with the first 12 layer types; 203 kB / 63.2 kB once the loader carried
  * every layer, both kernel tables and the training Model; 146 kB / 47.8 kB with the inference-only
@@ -49,18 +49,20 @@ import { trainedTfTeachable, SHAPE } from './teachable-model.js';
  * (layers keep specs, the training Model resolves them): −2.1; the loader's checks with one message
  * for each malformed value and no check done twice: −1.2; nested models with modernCnnLayers, the
  * reductions and transpose through getters of their own: −0.6. Together: 68.9 kB / 24.3 kB (126.8 /
- * 45.3 with fastKernels, 91.3 / 30.9 with modernCnnLayers).
+ * 45.3 with fastKernels, 91.3 / 30.9 with modernCnnLayers); a review's fixes to the loader's messages
+ * (the limits and the reason of a refusal named again, control characters shown escaped): 69.5 / 24.5
+ * (127.4 / 45.4, 91.9 / 31.1).
  */
-const MAX_MINIFIED = 69_100;
-const MAX_GZIPPED = 24_500;
+const MAX_MINIFIED = 69_700;
+const MAX_GZIPPED = 24_700;
 /** What issue #17 asks of the default, gzipped: the ceiling above stays under it. */
 const ISSUE_LIMIT_GZIPPED = 25_000;
 /** With fastKernels. */
-const MAX_FAST_MINIFIED = 127_000;
-const MAX_FAST_GZIPPED = 45_400;
+const MAX_FAST_MINIFIED = 127_600;
+const MAX_FAST_GZIPPED = 45_600;
 /** With modernCnnLayers. */
-const MAX_MODERN_MINIFIED = 91_500;
-const MAX_MODERN_GZIPPED = 31_000;
+const MAX_MODERN_MINIFIED = 92_100;
+const MAX_MODERN_GZIPPED = 31_300;
 
 /** Source folders and files of training that must not reach the bundle. */
 const TRAINING_CODE = [

@@ -91,7 +91,7 @@ describe('save → load', () => {
     await expect(loadModel('https://models.example/other/model.json', { fetch })).rejects.toThrow(/HTTP 404/);
     // A model.json the server says is too large is refused before it is read.
     const large = async (): Promise<Response> => new Response('{}', { headers: { 'content-length': String(2 ** 26 + 1) } });
-    await expect(loadModel('https://models.example/cnn/', { fetch: large })).rejects.toThrow(/^loadModel: https:\/\/models\.example\/cnn\/model\.json is 67108865 long, more than the 67108864 characters a model\.json may have$/);
+    await expect(loadModel('https://models.example/cnn/', { fetch: large })).rejects.toThrow(/^loadModel: https:\/\/models\.example\/cnn\/model\.json is 67108865 characters \(or bytes, by its content-length\) long, more than the 67108864 a model\.json may have$/);
     // Shards are joined in the manifest's order.
     const split = { ...saved.modelJson, weightsManifest: [{ ...saved.modelJson.weightsManifest[0], paths: ['s1.bin', 's2.bin', 's3.bin'] }] };
     served.set('https://models.example/split/model.json', JSON.stringify(split));
@@ -101,9 +101,9 @@ describe('save → load', () => {
     // More bytes than the manifest accounts for: refused when the server claims them, and when it sends them.
     const n = saved.weights.byteLength;
     served.set('https://models.example/cnn/weights.bin', new Uint8Array(n + 4).buffer);
-    await expect(loadModel('https://models.example/cnn/', { fetch })).rejects.toThrow(new RegExp(`^loadModel: the manifest needs ${n} bytes of weights but the weight files hold ${n + 4}$`));
+    await expect(loadModel('https://models.example/cnn/', { fetch })).rejects.toThrow(new RegExp(`^loadModel: https://models\\.example/cnn/weights\\.bin: the manifest needs ${n} bytes of weights but the weight files hold ${n + 4}$`));
     const claiming = async (url: string): Promise<Response> => (url.endsWith('.bin') ? new Response(saved.weights, { headers: { 'content-length': String(n + 1) } }) : fetch(url));
-    await expect(loadModel('https://models.example/cnn/', { fetch: claiming })).rejects.toThrow(new RegExp(`needs ${n} bytes of weights but the weight files hold ${n + 1}$`));
+    await expect(loadModel('https://models.example/cnn/', { fetch: claiming })).rejects.toThrow(new RegExp(`^loadModel: https://models\\.example/cnn/weights\\.bin \\(by its content-length\\): the manifest needs ${n} bytes of weights but the weight files hold ${n + 1}$`));
   });
 
   test('the version written into model.json is package.json\'s', async () => {
