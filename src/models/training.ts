@@ -11,7 +11,7 @@ import { logNames, type Compiled } from './compile.js';
 import { dataList, sampleCount, takeRowsOf, type ModelData } from './data.js';
 import type { Model } from './model.js';
 import type { Rng } from '../rng.js';
-import { resolveRegularizer, activityPenalty } from '../regularizers.js';
+import { resolveRegularizer, activityPenalty, type L1L2 } from '../regularizers.js';
 import { checkBatchSize } from './predict.js';
 
 export interface FitOptions {
@@ -146,7 +146,9 @@ export function penalizeInto(activity: Tensor[]): (layer: Layer, output: Tensor)
  * to the total loss in training; their gradients flow to the weights that train.
  */
 function withPenalties(loss: Tensor, activity: readonly Tensor[], model: Model | null = null): Tensor {
-  const weights = (model?.layers ?? []).flatMap((l) => l.weights.flatMap((w) => resolveRegularizer(w.regularizer, l.describe())?.penalty(w.value) ?? []));
+  // Only the weights that have a regularizer: a step does not name every weight of the model for nothing.
+  const regularized = (model?.layers ?? []).flatMap((l) => l.weights.filter((w) => w.regularizer !== null).map((w) => ({ l, w })));
+  const weights = regularized.map(({ l, w }) => (resolveRegularizer(w.regularizer, l.describe()) as L1L2).penalty(w.value));
   return [...weights, ...activity].reduce((a, b) => add(a, b), loss);
 }
 
